@@ -1,0 +1,70 @@
+"""bayesreg: a regularization penalty is a prior, and the penalized estimate is the MAP.
+
+The public names are loaded on first use, so ``import bayesreg`` is fast and does
+not import PyMC; the PyMC layer is imported only by the functions that need it.
+
+Objective convention (used everywhere in the package)::
+
+    F(w, w0) = L(w, w0) + alpha · [l1_ratio · ||w||₁ + (1 − l1_ratio)/2 · ||w||²]
+
+with L the averaged Gaussian (1/(2n)·||y − w0 − Xw||²) or Bernoulli loss.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # core solvers and results
+    "ridge": "bayesreg.core.ridge",
+    "ridge_path": "bayesreg.core.ridge",
+    "lasso": "bayesreg.core.coordinate_descent",
+    "elastic_net": "bayesreg.core.coordinate_descent",
+    "alpha_max": "bayesreg.core.coordinate_descent",
+    "lasso_path": "bayesreg.core.paths",
+    "logistic": "bayesreg.core.logistic",
+    "cross_validate": "bayesreg.core.cv",
+    "PenalizedFit": "bayesreg.core.results",
+    "PathFit": "bayesreg.core.results",
+    "RidgePathFit": "bayesreg.core.results",
+    "CVResult": "bayesreg.core.results",
+    "objective": "bayesreg.core.objective",
+    "soft_threshold": "bayesreg.core.penalties",
+    # priors (both faces) and the PyMC layer
+    "GaussianPrior": "bayesreg.priors",
+    "LaplacePrior": "bayesreg.priors",
+    "ElasticNetPrior": "bayesreg.priors",
+    "prior_from_penalty": "bayesreg.priors",
+    "build_model": "bayesreg.models",
+    "find_map": "bayesreg.map",
+    "MapEstimate": "bayesreg.map",
+    "check_equivalence": "bayesreg.equivalence",
+    "EquivalenceReport": "bayesreg.equivalence",
+    # posterior tools
+    "sample_posterior": "bayesreg.posterior",
+    "empirical_bayes": "bayesreg.posterior",
+}
+
+_SUBMODULES = ("core", "datasets", "errors", "testing", "posterior", "plots")
+
+__all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        module = importlib.import_module(f"bayesreg.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'bayesreg' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__

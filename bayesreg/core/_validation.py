@@ -1,0 +1,204 @@
+"""Validation of user input, shared by every public function.
+
+Each checker returns a clean value (a fresh float64 array, a float, an int) and
+never modifies what it was given. Each error message names the argument, the
+value or shape received, and what is allowed.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bayesreg.errors import DataError, InputTypeError, InputValueError
+
+__all__ = [
+    "as_design",
+    "as_target",
+    "check_binary_target",
+    "check_choice",
+    "check_finite_nonneg",
+    "check_l1_ratio",
+    "check_positive",
+    "check_positive_int",
+    "check_tol",
+    "feature_names_of",
+]
+
+FloatArray = NDArray[np.float64]
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _to_float_array(value: Any, name: str) -> FloatArray:
+    """Convert array-like input to a fresh float64 array with clear errors."""
+    if value is None:
+        raise InputTypeError(f"{name} is None; pass an array-like of numbers.")
+    if hasattr(value, "to_numpy") and not isinstance(value, np.ndarray):
+        # pandas objects: go through to_numpy so nullable dtypes become NaN.
+        try:
+            value = value.to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError) as exc:
+            raise InputTypeError(
+                f"{name} must hold only numbers; its columns could not be read as "
+                f"float64 ({exc}). Drop or encode non-numeric columns first."
+            ) from None
+    try:
+        raw = np.asarray(value)
+    except ValueError:
+        raise DataError(
+            f"{name} is ragged (rows of different lengths); pass a rectangular "
+            "array-like of numbers."
+        ) from None
+    if raw.dtype == object:
+        try:
+            raw = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InputTypeError(
+                f"{name} must hold only numbers; got an array of Python objects "
+                f"({_describe(value)}). Convert it to a numeric array first."
+            ) from None
+    if np.iscomplexobj(raw):
+        raise InputTypeError(
+            f"{name} must be real-valued; got dtype {raw.dtype}. Pass real numbers."
+        )
+    if raw.dtype.kind not in "biuf":
+        raise InputTypeError(
+            f"{name} must hold numbers; got dtype {raw.dtype!s}. Convert it to a "
+            "numeric array first."
+        )
+    # np.array(copy=True) gives a fresh, writeable, C-ordered float64 array:
+    # nothing the user passed in can be modified through it.
+    return np.array(raw, dtype=np.float64, order="C", copy=True)
+
+
+def _check_finite(array: FloatArray, name: str) -> None:
+    if not np.all(np.isfinite(array)):
+        n_nan = int(np.isnan(array).sum())
+        n_inf = int(np.isinf(array).sum())
+        raise DataError(
+            f"{name} contains {n_nan} NaN and {n_inf} infinite value(s); only finite "
+            "numbers are allowed. Drop or impute those entries first."
+        )
+
+
+def as_design(X: Any, name: str = "X") -> FloatArray:
+    """Return ``X`` as a fresh finite 2-D float64 array of shape (n, p), n, p ≥ 1."""
+    array = _to_float_array(X, name)
+    if array.ndim != 2:
+        raise DataError(
+            f"{name} must be 2-D (n_samples, n_features); got {array.ndim}-D with shape "
+            f"{array.shape}. Use X.reshape(-1, 1) for a single feature."
+        )
+    if array.shape[0] == 0 or array.shape[1] == 0:
+        raise DataError(
+            f"{name} is empty (shape {array.shape}); at least one sample and one feature "
+            "are needed."
+        )
+    _check_finite(array, name)
+    return array
+
+
+def as_target(y: Any, n_samples: int, name: str = "y") -> FloatArray:
+    """Return ``y`` as a fresh finite 1-D float64 array of length ``n_samples``."""
+    array = _to_float_array(y, name)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0].copy()
+    if array.ndim != 1:
+        raise DataError(
+            f"{name} must be 1-D (n_samples,); got shape {array.shape}. Pass a single "
+            "target column."
+        )
+    if array.shape[0] != n_samples:
+        raise DataError(
+            f"{name} has {array.shape[0]} entries but X has {n_samples} rows; they must "
+            "have the same number of samples."
+        )
+    _check_finite(array, name)
+    return array
+
+
+def check_binary_target(y: FloatArray, name: str = "y") -> FloatArray:
+    """Check that ``y`` holds only 0 and 1 (the Bernoulli likelihood's outcomes)."""
+    values = np.unique(y)
+    if not np.all(np.isin(values, (0.0, 1.0))):
+        shown = ", ".join(f"{v:g}" for v in values[:6]) + (", ..." if values.size > 6 else "")
+        raise DataError(
+            f"{name} must hold only 0 and 1 for the Bernoulli likelihood; got the "
+            f"values {{{shown}}}. Encode the two classes as 0 and 1."
+        )
+    return y
+
+
+def _as_real(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+            return float(value)
+        raise InputTypeError(
+            f"{name} must be a real number; got {_describe(value)} of type {type(value).__name__}."
+        )
+    return float(value)
+
+
+def check_finite_nonneg(value: Any, name: str) -> float:
+    """Return ``value`` as a float, requiring a finite number ≥ 0."""
+    number = _as_real(value, name)
+    if not math.isfinite(number) or number < 0.0:
+        raise InputValueError(f"{name} must be a finite number ≥ 0; got {number!r}.")
+    return number
+
+
+def check_positive(value: Any, name: str) -> float:
+    """Return ``value`` as a float, requiring a finite number > 0."""
+    number = _as_real(value, name)
+    if not math.isfinite(number) or number <= 0.0:
+        raise InputValueError(f"{name} must be a finite number > 0; got {number!r}.")
+    return number
+
+
+def check_l1_ratio(value: Any, name: str = "l1_ratio") -> float:
+    """Return ``value`` as a float in [0, 1] (0 = ridge, 1 = lasso)."""
+    number = _as_real(value, name)
+    if not (0.0 <= number <= 1.0):
+        raise InputValueError(f"{name} must lie in [0, 1] (0 = ridge, 1 = lasso); got {number!r}.")
+    return number
+
+
+def check_tol(value: Any, name: str = "tol") -> float:
+    """Return a solver tolerance: a finite number > 0."""
+    return check_positive(value, name)
+
+
+def check_positive_int(value: Any, name: str) -> int:
+    """Return ``value`` as an int, requiring an integer ≥ 1."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InputTypeError(
+            f"{name} must be an integer ≥ 1; got {_describe(value)} of type {type(value).__name__}."
+        )
+    if int(value) < 1:
+        raise InputValueError(f"{name} must be an integer ≥ 1; got {int(value)}.")
+    return int(value)
+
+
+def check_choice(value: Any, name: str, allowed: Sequence[str]) -> str:
+    """Return ``value`` if it is one of the ``allowed`` strings."""
+    if not isinstance(value, str) or value not in allowed:
+        options = ", ".join(repr(a) for a in allowed)
+        raise InputValueError(f"{name} must be one of {options}; got {_describe(value)}.")
+    return value
+
+
+def feature_names_of(X: Any, n_features: int) -> tuple[str, ...]:
+    """Column names of a DataFrame, else ``x0, x1, ...``."""
+    columns = getattr(X, "columns", None)
+    if columns is not None and len(columns) == n_features:
+        return tuple(str(c) for c in columns)
+    return tuple(f"x{j}" for j in range(n_features))

@@ -1,0 +1,195 @@
+"""Result types of the core solvers: frozen dataclasses with read-only arrays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["CVResult", "PathFit", "PenalizedFit", "RidgePathFit"]
+
+FloatArray = NDArray[np.float64]
+
+Certificate = Literal["duality gap", "kkt residual"]
+
+
+def _frozen_array(value: Any, dtype: type = np.float64) -> NDArray[Any]:
+    array: NDArray[Any] = np.array(value, dtype=dtype, copy=True)
+    array.setflags(write=False)
+    return array
+
+
+@dataclass(frozen=True)
+class PenalizedFit:
+    """A certified solution of one penalized problem.
+
+    The objective is the package's one convention (see :doc:`conventions`)::
+
+        F(w, w0) = L(w, w0) + alpha * (l1_ratio * ||w||_1 + (1 - l1_ratio) / 2 * ||w||_2^2)
+
+    with ``L`` the averaged Gaussian (``1/(2n) ||y - w0 - X w||^2``) or Bernoulli loss.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (n_features,)
+        The minimizer ``w`` (exact zeros where the L1 term sets them).
+    intercept : float
+        The unpenalized intercept ``w0`` (0.0 when no intercept is fitted).
+    alpha, l1_ratio : float
+        The penalty this solution minimizes.
+    objective : float
+        ``F(coef, intercept)``.
+    gap : float
+        The optimality certificate, ≥ 0: the duality gap ``F(w) - D(theta)`` (an upper
+        bound on ``F(w) - min F``) for the Gaussian loss, the KKT residual (sup-norm
+        distance of ``-∇L`` to ``alpha · ∂P(w)``) for the Bernoulli loss.
+    converged : bool
+        Whether ``gap`` reached the requested tolerance.
+    n_iter : int
+        Iterations (passes over the coordinates, or Newton steps) used.
+    certificate : {"duality gap", "kkt residual"}
+        Which certificate ``gap`` is.
+    tol : float
+        The tolerance the certificate was checked against (in the units of ``gap``).
+    """
+
+    coef: FloatArray
+    intercept: float
+    alpha: float
+    l1_ratio: float
+    objective: float
+    gap: float
+    converged: bool
+    n_iter: int
+    certificate: Certificate = "duality gap"
+    tol: float = float("nan")
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "coef", _frozen_array(self.coef))
+        for name in ("intercept", "alpha", "l1_ratio", "objective", "gap", "tol"):
+            object.__setattr__(self, name, float(getattr(self, name)))
+        object.__setattr__(self, "converged", bool(self.converged))
+        object.__setattr__(self, "n_iter", int(self.n_iter))
+
+    @property
+    def n_nonzero(self) -> int:
+        """Number of non-zero coefficients."""
+        return int(np.count_nonzero(self.coef))
+
+    def decision_function(self, X: Any) -> FloatArray:
+        """Linear predictor ``w0 + X w`` for new rows ``X``."""
+        from bayesreg.core._validation import as_design
+
+        design = as_design(X)
+        if design.shape[1] != self.coef.shape[0]:
+            from bayesreg.errors import DataError
+
+            raise DataError(
+                f"X has {design.shape[1]} columns but the fit has {self.coef.shape[0]} "
+                "coefficients; pass rows with the same features."
+            )
+        return design @ self.coef + self.intercept
+
+
+@dataclass(frozen=True)
+class PathFit:
+    """Solutions along a decreasing sequence of penalty strengths.
+
+    Attributes
+    ----------
+    alphas : ndarray of shape (k,)
+        Penalty strengths, in the order solved (decreasing for ``lasso_path``).
+    coefs : ndarray of shape (k, n_features)
+        ``coefs[i]`` minimizes the objective at ``alphas[i]``.
+    intercepts : ndarray of shape (k,)
+    gaps : ndarray of shape (k,)
+        Certificate of each solution (duality gap; 0 for closed-form ridge up to rounding).
+    l1_ratio : float
+    objectives : ndarray of shape (k,)
+    converged : ndarray of bool, shape (k,)
+    n_iters : ndarray of int, shape (k,)
+    alpha_max : float
+        Smallest alpha whose solution is all zeros (``inf`` for ridge).
+    """
+
+    alphas: FloatArray
+    coefs: FloatArray
+    intercepts: FloatArray
+    gaps: FloatArray
+    l1_ratio: float
+    objectives: FloatArray
+    converged: NDArray[np.bool_]
+    n_iters: NDArray[np.int64]
+    alpha_max: float
+
+    def __post_init__(self) -> None:
+        for name in ("alphas", "coefs", "intercepts", "gaps", "objectives"):
+            object.__setattr__(self, name, _frozen_array(getattr(self, name)))
+        object.__setattr__(self, "converged", _frozen_array(self.converged, np.bool_))
+        object.__setattr__(self, "n_iters", _frozen_array(self.n_iters, np.int64))
+        object.__setattr__(self, "l1_ratio", float(self.l1_ratio))
+        object.__setattr__(self, "alpha_max", float(self.alpha_max))
+
+    def __len__(self) -> int:
+        return int(self.alphas.shape[0])
+
+
+@dataclass(frozen=True)
+class RidgePathFit(PathFit):
+    """A ridge path with the quantities one SVD gives for free.
+
+    Attributes
+    ----------
+    df : ndarray of shape (k,)
+        Effective degrees of freedom ``sum_j d_j^2 / (d_j^2 + n alpha)`` (intercept excluded).
+    gcv : ndarray of shape (k,)
+        Generalized cross-validation error ``mean(r^2) / (1 - df_total/n)^2``.
+    loo : ndarray of shape (k,)
+        Exact leave-one-out mean squared error ``mean((r_i / (1 - h_ii))^2)``.
+    """
+
+    df: FloatArray = field(default_factory=lambda: np.empty(0))
+    gcv: FloatArray = field(default_factory=lambda: np.empty(0))
+    loo: FloatArray = field(default_factory=lambda: np.empty(0))
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        for name in ("df", "gcv", "loo"):
+            object.__setattr__(self, name, _frozen_array(getattr(self, name)))
+
+
+@dataclass(frozen=True)
+class CVResult:
+    """K-fold cross-validation over a penalty path.
+
+    Attributes
+    ----------
+    alphas : ndarray of shape (k,)
+    mean_error, std_error : ndarray of shape (k,)
+        Mean held-out error over folds and its standard error (sd / sqrt(K)).
+    fold_errors : ndarray of shape (n_folds, k)
+    alpha_min : float
+        The alpha with the smallest mean error.
+    alpha_1se : float
+        The largest alpha whose mean error is within one standard error of the minimum.
+    l1_ratio : float
+    scoring : str
+        ``"mse"`` (Gaussian) or ``"deviance"`` (Bernoulli, mean negative log-likelihood).
+    """
+
+    alphas: FloatArray
+    mean_error: FloatArray
+    std_error: FloatArray
+    fold_errors: FloatArray
+    alpha_min: float
+    alpha_1se: float
+    l1_ratio: float
+    scoring: str
+
+    def __post_init__(self) -> None:
+        for name in ("alphas", "mean_error", "std_error", "fold_errors"):
+            object.__setattr__(self, name, _frozen_array(getattr(self, name)))
+        for name in ("alpha_min", "alpha_1se", "l1_ratio"):
+            object.__setattr__(self, name, float(getattr(self, name)))

@@ -1,0 +1,69 @@
+"""The diabetes data of Efron, Hastie, Johnstone and Tibshirani (2004)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal, overload
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bayesreg.datasets._loading import read_csv, unit_norm_columns
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["load_diabetes"]
+
+FloatArray = NDArray[np.float64]
+
+
+@overload
+def load_diabetes(
+    *, scaled: bool = ..., as_frame: Literal[False] = ...
+) -> tuple[FloatArray, FloatArray]: ...
+@overload
+def load_diabetes(
+    *, scaled: bool = ..., as_frame: Literal[True]
+) -> tuple[pd.DataFrame, pd.Series]: ...
+def load_diabetes(
+    *, scaled: bool = True, as_frame: bool = False
+) -> tuple[FloatArray, FloatArray] | tuple[pd.DataFrame, pd.Series]:
+    """Load the diabetes data: 442 patients, 10 baseline variables, disease progression.
+
+    Parameters
+    ----------
+    scaled : bool, default True
+        Centre each column and scale it to unit Euclidean norm, as in Efron et al.
+        (2004), the R package ``lars`` and Park & Casella (2008). With ``False`` the
+        raw measurements are returned (age in years, sex coded 1/2, BMI, mean blood
+        pressure and six blood serum measurements).
+    as_frame : bool, default False
+        Return a pandas DataFrame (columns ``age, sex, bmi, bp, s1, ..., s6``) and a
+        Series ``y`` instead of NumPy arrays.
+
+    Returns
+    -------
+    X : ndarray of shape (442, 10) or DataFrame
+    y : ndarray of shape (442,) or Series
+        A quantitative measure of disease progression one year after baseline, raw
+        (not centred).
+
+    Notes
+    -----
+    Source: B. Efron, T. Hastie, I. Johnstone and R. Tibshirani (2004), "Least Angle
+    Regression", *Annals of Statistics* 32(2), 407-499; the data were published by
+    the authors with the paper and are distributed in the R package ``lars`` and in
+    scikit-learn (BSD-3-Clause), whose raw copy is the one bundled here
+    (``bayesreg/datasets/data/diabetes.csv``).
+    """
+    header, body = read_csv("diabetes.csv")
+    X = body[:, :-1]
+    y = body[:, -1].copy()
+    if scaled:
+        X = unit_norm_columns(X)
+    if as_frame:
+        import pandas as pd
+
+        frame = pd.DataFrame(X, columns=header[:-1])
+        return frame, pd.Series(y, name=header[-1])
+    return np.ascontiguousarray(X), y
