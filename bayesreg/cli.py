@@ -1,0 +1,128 @@
+"""The ``bayesreg`` command line: ``bayesreg demo`` and ``bayesreg check``.
+
+User mistakes (a missing file, a bad column, an impossible option) print one clear
+sentence to stderr and exit with status 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bayesreg.errors import BayesregError
+
+__all__ = ["main"]
+
+EXIT_USAGE = 2
+
+PRIOR_CHOICES = ("gaussian", "laplace", "elastic-net")
+
+
+class CliError(BayesregError):
+    """A mistake in a command-line call."""
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bayesreg",
+        description=(
+            "A regularization penalty is a prior, and the penalized estimate is the MAP "
+            "estimate: check it on your data."
+        ),
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo",
+        help="run the demonstration on the bundled data and write a report",
+        description=(
+            "Equivalence tables (ridge, lasso, elastic net, logistic), the exact MAP next to "
+            "pm.find_MAP, posterior shrinkage summaries and lambda chosen three ways, on the "
+            "bundled data sets; prints a summary and writes an HTML report."
+        ),
+    )
+    demo.add_argument(
+        "--out",
+        type=Path,
+        default=Path("bayesreg-report"),
+        help="folder for the report (default: bayesreg-report)",
+    )
+    demo.add_argument("--force", action="store_true", help="replace the --out folder if it exists")
+    demo.add_argument(
+        "--quick", action="store_true", help="fewer posterior draws (for a fast look)"
+    )
+
+    check = commands.add_parser(
+        "check",
+        help="compare the MAP under a prior with the penalized solution on a CSV file",
+        description=(
+            "Fit the PyMC model's exact MAP and the penalized solution on the numeric "
+            "columns of DATA.csv and print them side by side."
+        ),
+    )
+    check.add_argument("data", type=Path, metavar="DATA.csv", help="a CSV file with a header")
+    check.add_argument("--target", required=True, metavar="COL", help="the response column")
+    check.add_argument("--prior", required=True, choices=PRIOR_CHOICES)
+    check.add_argument("--scale", type=float, help="prior scale (gaussian: sd; laplace: b)")
+    check.add_argument("--l1", type=float, help="elastic-net prior: weight a of |w|")
+    check.add_argument("--l2", type=float, help="elastic-net prior: weight c of w²/2")
+    check.add_argument("--alpha", type=float, help="penalty strength instead of a prior scale")
+    check.add_argument("--l1-ratio", type=float, help="with --alpha: the l1_ratio")
+    check.add_argument(
+        "--noise",
+        type=float,
+        default=None,
+        help="noise standard deviation σ (gaussian likelihood; default 1)",
+    )
+    check.add_argument("--likelihood", choices=("gaussian", "bernoulli"), default="gaussian")
+    check.add_argument("--no-intercept", action="store_true", help="fit without an intercept")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``bayesreg`` command."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "demo":
+            from bayesreg.demo import run_demo
+
+            run_demo(out=args.out, force=args.force, quick=args.quick)
+        else:
+            _run_check(args)
+    except (BayesregError, OSError) as exc:
+        print(f"bayesreg {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return 0
+
+
+def _run_check(args: argparse.Namespace) -> None:
+    from bayesreg.cli_check import check_csv
+
+    report = check_csv(
+        args.data,
+        target=args.target,
+        prior_name=args.prior,
+        scale=args.scale,
+        l1=args.l1,
+        l2=args.l2,
+        alpha=args.alpha,
+        l1_ratio=args.l1_ratio,
+        noise=args.noise,
+        likelihood=args.likelihood,
+        fit_intercept=not args.no_intercept,
+    )
+    if args.json:
+        payload: dict[str, Any] = report.to_dict()
+        print(json.dumps(payload, indent=2))
+    else:
+        print(report)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
