@@ -18,11 +18,16 @@ from numpy.typing import NDArray
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 
 __all__ = [
+    "as_coef",
     "as_design",
     "as_target",
+    "check_alphas",
     "check_binary_target",
+    "check_bool",
     "check_choice",
+    "check_finite",
     "check_finite_nonneg",
+    "check_finite_real",
     "check_l1_ratio",
     "check_positive",
     "check_positive_int",
@@ -126,6 +131,17 @@ def as_target(y: Any, n_samples: int, name: str = "y") -> FloatArray:
     return array
 
 
+def as_coef(value: Any, n_features: int, name: str = "coef") -> FloatArray:
+    """Return a coefficient vector as a fresh finite float64 array of length ``n_features``."""
+    array = _to_float_array(value, name)
+    if array.shape != (n_features,):
+        raise DataError(
+            f"{name} must have one entry per column of X ({n_features}); got shape {array.shape}."
+        )
+    _check_finite(array, name)
+    return array
+
+
 def check_binary_target(y: FloatArray, name: str = "y") -> FloatArray:
     """Check that ``y`` holds only 0 and 1 (the Bernoulli likelihood's outcomes)."""
     values = np.unique(y)
@@ -146,6 +162,14 @@ def _as_real(value: Any, name: str) -> float:
             f"{name} must be a real number; got {_describe(value)} of type {type(value).__name__}."
         )
     return float(value)
+
+
+def check_finite(value: Any, name: str) -> float:
+    """Return ``value`` as a float, requiring a finite real number (of either sign)."""
+    number = _as_real(value, name)
+    if not math.isfinite(number):
+        raise InputValueError(f"{name} must be a finite number; got {number!r}.")
+    return number
 
 
 def check_finite_nonneg(value: Any, name: str) -> float:
@@ -202,3 +226,36 @@ def feature_names_of(X: Any, n_features: int) -> tuple[str, ...]:
     if columns is not None and len(columns) == n_features:
         return tuple(str(c) for c in columns)
     return tuple(f"x{j}" for j in range(n_features))
+
+
+def check_alphas(values: Any, name: str = "alphas") -> FloatArray:
+    """Return a grid of penalty strengths as a fresh 1-D float64 array of finite numbers ≥ 0."""
+    array = _to_float_array(values, name)
+    if array.ndim != 1 or array.shape[0] == 0:
+        raise DataError(
+            f"{name} must be a non-empty 1-D sequence of penalty strengths; got shape "
+            f"{array.shape}. For a single value pass [alpha]."
+        )
+    if not np.all(np.isfinite(array)) or np.any(array < 0.0):
+        bad = array[~(np.isfinite(array) & (array >= 0.0))]
+        raise InputValueError(
+            f"{name} must hold finite numbers ≥ 0; got {_describe(bad.tolist())} among them."
+        )
+    return array
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """Return ``value`` if it is a bool (``True``/``False``, NumPy bools included)."""
+    if not isinstance(value, bool | np.bool_):
+        raise InputTypeError(
+            f"{name} must be True or False; got {_describe(value)} of type {type(value).__name__}."
+        )
+    return bool(value)
+
+
+def check_finite_real(value: Any, name: str) -> float:
+    """Return ``value`` as a float, requiring a finite real number (of either sign)."""
+    number = _as_real(value, name)
+    if not math.isfinite(number):
+        raise InputValueError(f"{name} must be a finite number; got {number!r}.")
+    return number

@@ -7,7 +7,7 @@ from importlib import resources
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["read_csv", "unit_norm_columns"]
+__all__ = ["read_csv", "standardize_columns", "unit_norm_columns"]
 
 FloatArray = NDArray[np.float64]
 
@@ -25,3 +25,8 @@ def unit_norm_columns(X: FloatArray) -> FloatArray:
     """Centre each column and scale it to unit Euclidean norm (the LARS convention)."""
     centred = X - X.mean(axis=0)
     return centred / np.linalg.norm(centred, axis=0)
+
+
+def standardize_columns(X: FloatArray) -> FloatArray:
+    """Z-scores ``(X − mean) / sd`` per column, the sd with divisor n − 1."""
+    return (X - X.mean(axis=0)) / X.std(axis=0, ddof=1)

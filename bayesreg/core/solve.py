@@ -1,0 +1,61 @@
+"""One entry point to the certified penalized solvers, by likelihood and l1_ratio."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bayesreg.core._validation import check_choice, check_finite_nonneg, check_l1_ratio
+from bayesreg.core.coordinate_descent import elastic_net
+from bayesreg.core.logistic import logistic
+from bayesreg.core.results import PenalizedFit
+from bayesreg.core.ridge import ridge
+
+__all__ = ["LIKELIHOODS", "penalized_solve"]
+
+LIKELIHOODS = ("gaussian", "bernoulli")
+
+
+def penalized_solve(
+    X: Any,
+    y: Any,
+    alpha: float,
+    l1_ratio: float,
+    *,
+    likelihood: str = "gaussian",
+    fit_intercept: bool = True,
+) -> PenalizedFit:
+    """Minimize the package's objective with the solver that fits the problem.
+
+    Minimizes::
+
+        F(w, w0) = L(w, w0) + alpha · [l1_ratio ||w||₁ + (1 − l1_ratio)/2 ||w||²]
+
+    with ``L`` the averaged Gaussian loss ``1/(2n)||y − w0 − Xw||²`` (solved by
+    :func:`~bayesreg.ridge` when ``l1_ratio = 0``, else by
+    :func:`~bayesreg.elastic_net`) or the averaged Bernoulli loss (solved by
+    :func:`~bayesreg.logistic`).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    alpha : float
+        Penalty strength, ≥ 0.
+    l1_ratio : float
+        Mix of L1 and L2, in [0, 1].
+    likelihood : {"gaussian", "bernoulli"}, default "gaussian"
+    fit_intercept : bool, default True
+
+    Returns
+    -------
+    PenalizedFit
+        The certified solution (duality gap for Gaussian, KKT residual for Bernoulli).
+    """
+    check_choice(likelihood, "likelihood", LIKELIHOODS)
+    strength = check_finite_nonneg(alpha, "alpha")
+    ratio = check_l1_ratio(l1_ratio)
+    if likelihood == "bernoulli":
+        return logistic(X, y, strength, l1_ratio=ratio, fit_intercept=fit_intercept)
+    if ratio == 0.0:
+        return ridge(X, y, strength, fit_intercept=fit_intercept)
+    return elastic_net(X, y, strength, ratio, fit_intercept=fit_intercept)

@@ -1,0 +1,66 @@
+"""Shared helpers of the plotting functions: axes, colours, labels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import to_hex
+from numpy.typing import NDArray
+
+from bayesreg.core._validation import as_target, feature_names_of
+from bayesreg.errors import DataError, InputTypeError
+
+__all__ = ["axes_or_new", "feature_labels", "feature_styles", "vector"]
+
+FloatArray = NDArray[np.float64]
+
+
+def axes_or_new(ax: Axes | None, *, figsize: tuple[float, float] = (6.4, 4.8)) -> Axes:
+    """``ax`` itself, or the Axes of a new figure."""
+    if ax is None:
+        _, new_ax = plt.subplots(figsize=figsize, layout="constrained")
+        return new_ax
+    if not isinstance(ax, Axes):
+        raise InputTypeError(
+            f"ax must be a matplotlib Axes or None; got {type(ax).__name__}. Pass e.g. "
+            "the result of matplotlib.pyplot.subplots()[1]."
+        )
+    return ax
+
+
+def feature_styles(n_features: int) -> list[tuple[str, str]]:
+    """A (colour, line style) per feature: the ten tab10 colours, then the same colours
+    dashed, dotted and dash-dotted, so up to 40 lines stay distinguishable."""
+    palette = plt.get_cmap("tab10")
+    line_styles = ("-", "--", ":", "-.")
+    return [
+        (to_hex(palette(j % 10)), line_styles[(j // 10) % len(line_styles)])
+        for j in range(n_features)
+    ]
+
+
+def feature_labels(feature_names: Sequence[str] | None, n_features: int) -> tuple[str, ...]:
+    """``feature_names`` checked against the number of features, else ``x0, x1, ...``."""
+    if feature_names is None:
+        return feature_names_of(None, n_features)
+    if isinstance(feature_names, str) or len(feature_names) != n_features:
+        raise DataError(
+            f"feature_names must be a sequence of {n_features} names (one per feature); "
+            f"got {feature_names!r}."
+        )
+    return tuple(str(name) for name in feature_names)
+
+
+def vector(value: Any, name: str, length: int | None = None) -> FloatArray:
+    """``value`` as a fresh finite 1-D float64 array, of ``length`` entries if given."""
+    array = as_target(value, int(np.size(value)), name)
+    if length is not None and array.shape[0] != length:
+        raise DataError(
+            f"{name} has {array.shape[0]} entries but {length} are needed (one per "
+            "coefficient); pass arrays of the same length."
+        )
+    return array

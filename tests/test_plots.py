@@ -1,0 +1,545 @@
+"""Plots: what each draws, that it respects ax/fig, and the exact geometry behind them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import cvxpy as cp
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import xarray as xr
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle, Polygon
+from scipy import integrate, stats
+from sklearn.linear_model import Lasso, Ridge
+from sklearn.linear_model import lasso_path as sklearn_lasso_path
+from sklearn.metrics import log_loss
+
+from bayesreg.core.results import PathFit
+from bayesreg.errors import DataError, InputTypeError, InputValueError
+from bayesreg.plots import (
+    PosteriorBands,
+    constraint_geometry,
+    matched_variance_priors,
+    plot_constraint_geometry,
+    plot_map_vs_posterior,
+    plot_path,
+    plot_prior_densities,
+    plot_shrinkage_forest,
+    plot_train_test_error,
+    train_test_error,
+)
+from bayesreg.priors import Prior
+
+# cvxpy with SCS at eps 1e-11 solves these 2-D problems to about 1e-9 (Clarabel's
+# interior point stops near 1e-6 on the disc constraint).
+CVXPY_TOL = 1e-6
+
+
+def _x(line: Line2D) -> np.ndarray:
+    return np.asarray(line.get_xdata(), dtype=np.float64)
+
+
+def _y(line: Line2D) -> np.ndarray:
+    return np.asarray(line.get_ydata(), dtype=np.float64)
+
+
+def _legend_texts(ax: Axes) -> list[str]:
+    legend = ax.get_legend()
+    assert legend is not None
+    return [text.get_text() for text in legend.get_texts()]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Iterator[None]:
+    yield
+    plt.close("all")
+
+
+def _vertex_example() -> tuple[np.ndarray, np.ndarray]:
+    """Two correlated features, the second with a small effect: the lasso hits a corner."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 2)) @ np.array([[1.0, 0.6], [0.0, 0.8]])
+    y = X @ np.array([2.0, 0.4]) + 0.5 * rng.standard_normal(200)
+    return X, y
+
+
+def _centred(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return X - X.mean(axis=0), y - y.mean()
+
+
+def _cvxpy_constrained(X: np.ndarray, y: np.ndarray, budget: float, norm: int) -> np.ndarray:
+    """argmin 1/(2n)||yc − Xc w||² s.t. ||w||_norm ≤ budget, by a generic convex solver."""
+    Xc, yc = _centred(X, y)
+    w = cp.Variable(2)
+    loss = cp.sum_squares(yc - Xc @ w) / (2 * len(yc))  # type: ignore[attr-defined]
+    constraint = (cp.norm1(w) if norm == 1 else cp.norm2(w)) <= budget  # type: ignore[attr-defined]
+    problem = cp.Problem(cp.Minimize(loss), [constraint])
+    problem.solve(  # type: ignore[no-untyped-call]
+        solver=cp.SCS, eps_abs=1e-11, eps_rel=1e-11, max_iters=200_000
+    )
+    return np.asarray(w.value, dtype=np.float64)
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+def test_l1_solution_is_a_vertex_with_a_zero_coefficient() -> None:
+    X, y = _vertex_example()
+    geometry = constraint_geometry(X, y, budget=1.0)
+    w = geometry.l1_solution
+    # on the diamond's corner (1, 0): exactly one exact zero, ||w||₁ = t
+    assert w[1] == 0.0
+    assert w[0] == pytest.approx(1.0, abs=1e-15)
+    # KKT: −∇L(w) = λ g with g ∈ ∂||w||₁: |∇₁L| = λ, |∇₂L| ≤ λ, sign(−∇₁L) = sign(w₁)
+    gradient = geometry.gram @ w - geometry.moment
+    assert abs(gradient[0]) == pytest.approx(geometry.l1_alpha, rel=1e-14)
+    assert -gradient[0] > 0.0
+    assert abs(gradient[1]) < geometry.l1_alpha
+    np.testing.assert_allclose(w, _cvxpy_constrained(X, y, 1.0, 1), atol=CVXPY_TOL)
+    # the L2 solution of the same budget has no zero
+    assert np.all(geometry.l2_solution != 0.0)
+
+
+def test_l1_solution_is_the_lasso_at_its_multiplier() -> None:
+    X, y = _vertex_example()
+    geometry = constraint_geometry(X, y, budget=1.0)
+    lasso = Lasso(alpha=geometry.l1_alpha, tol=1e-14, max_iter=100_000).fit(X, y)
+    # scikit-learn's Lasso has our scaling (alpha = A); coordinate descent to 1e-14
+    np.testing.assert_allclose(lasso.coef_, geometry.l1_solution, atol=1e-9)
+
+
+def test_l2_solution_has_norm_budget_and_is_a_ridge_solution() -> None:
+    X, y = _vertex_example()
+    budget = 1.0
+    geometry = constraint_geometry(X, y, budget=budget)
+    w = geometry.l2_solution
+    assert np.linalg.norm(w) == pytest.approx(budget, rel=1e-12)
+    # KKT of the ridge problem at alpha = μ: (G + μI) w = c
+    residual = (geometry.gram + geometry.l2_alpha * np.eye(2)) @ w - geometry.moment
+    assert np.max(np.abs(residual)) < 1e-13
+    # scikit-learn Ridge(A) minimizes ||y − Xw||² + A||w||², our alpha = A/n
+    ridge = Ridge(alpha=len(y) * geometry.l2_alpha, solver="cholesky").fit(X, y)
+    np.testing.assert_allclose(ridge.coef_, w, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(w, _cvxpy_constrained(X, y, budget, 2), atol=CVXPY_TOL)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    correlation=st.floats(-0.9, 0.9),
+    coef=st.tuples(st.floats(-3.0, 3.0), st.floats(-3.0, 3.0)),
+    fraction=st.floats(0.05, 0.95),
+    seed=st.integers(0, 10_000),
+)
+def test_constrained_solutions_match_cvxpy(
+    correlation: float, coef: tuple[float, float], fraction: float, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    mixing = np.linalg.cholesky(np.array([[1.0, correlation], [correlation, 1.0]]))
+    X = rng.standard_normal((40, 2)) @ mixing.T
+    y = X @ np.array(coef) + rng.standard_normal(40) + 3.0
+    least_squares = np.linalg.lstsq(*_centred(X, y), rcond=None)[0]
+    # a budget below ||ŵ||₂ makes both constraints bind
+    budget = fraction * float(np.linalg.norm(least_squares))
+    geometry = constraint_geometry(X, y, budget=budget)
+    np.testing.assert_allclose(geometry.least_squares, least_squares, atol=1e-10)
+    np.testing.assert_allclose(
+        geometry.l1_solution, _cvxpy_constrained(X, y, budget, 1), atol=CVXPY_TOL
+    )
+    np.testing.assert_allclose(
+        geometry.l2_solution, _cvxpy_constrained(X, y, budget, 2), atol=CVXPY_TOL
+    )
+    assert np.abs(geometry.l1_solution).sum() == pytest.approx(budget, rel=1e-12)
+    assert np.linalg.norm(geometry.l2_solution) == pytest.approx(budget, rel=1e-12)
+
+
+def test_alpha_sets_the_budget_to_the_lasso_norm() -> None:
+    X, y = _vertex_example()
+    alpha = 0.3
+    geometry = constraint_geometry(X, y, alpha=alpha)
+    lasso = Lasso(alpha=alpha, tol=1e-14, max_iter=100_000).fit(X, y)
+    assert geometry.budget == pytest.approx(np.abs(lasso.coef_).sum(), rel=1e-9)
+    np.testing.assert_allclose(geometry.l1_solution, lasso.coef_, atol=1e-9)
+    assert geometry.l1_alpha == pytest.approx(alpha, rel=1e-9)
+
+
+def test_inactive_constraints_return_least_squares() -> None:
+    X, y = _vertex_example()
+    least_squares = np.linalg.lstsq(*_centred(X, y), rcond=None)[0]
+    geometry = constraint_geometry(X, y, budget=10.0 * np.abs(least_squares).sum())
+    np.testing.assert_allclose(geometry.l1_solution, least_squares, atol=1e-12)
+    np.testing.assert_allclose(geometry.l2_solution, least_squares, atol=1e-12)
+    assert geometry.l1_alpha == 0.0
+    assert geometry.l2_alpha == 0.0
+
+
+def test_default_budget_is_half_the_least_squares_norm() -> None:
+    X, y = _vertex_example()
+    geometry = constraint_geometry(X, y)
+    assert geometry.budget == pytest.approx(0.5 * np.linalg.norm(geometry.least_squares))
+    assert geometry.loss(geometry.least_squares) <= geometry.loss(geometry.l2_solution)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"budget": 1.0, "alpha": 0.1}, InputValueError, "alpha or budget, not both"),
+        ({"budget": 0.0}, InputValueError, "budget must be a finite number > 0"),
+        ({"alpha": 100.0}, InputValueError, "alpha must be below alpha_max"),
+        ({"alpha": -1.0}, InputValueError, "alpha must be a finite number ≥ 0"),
+    ],
+)
+def test_geometry_rejects_bad_options(
+    kwargs: dict[str, float], error: type[Exception], message: str
+) -> None:
+    X, y = _vertex_example()
+    with pytest.raises(error, match=message):
+        constraint_geometry(X, y, **kwargs)
+
+
+def test_geometry_rejects_bad_designs() -> None:
+    X, y = _vertex_example()
+    with pytest.raises(DataError, match="exactly 2 columns"):
+        constraint_geometry(np.column_stack([X, X[:, 0]]), y)
+    with pytest.raises(DataError, match="collinear"):
+        constraint_geometry(np.column_stack([X[:, 0], 2.0 * X[:, 0] + 1.0]), y)
+
+
+def test_plot_constraint_geometry_draws_regions_and_solutions() -> None:
+    X, y = _vertex_example()
+    ax = plot_constraint_geometry(X, y, budget=1.0)
+    assert isinstance(ax, Axes)
+    geometry = constraint_geometry(X, y, budget=1.0)
+    diamonds = [p for p in ax.patches if isinstance(p, Polygon)]
+    circles = [p for p in ax.patches if isinstance(p, Circle)]
+    assert diamonds
+    assert circles
+    np.testing.assert_allclose(diamonds[0].get_xy()[:4], [[1, 0], [0, 1], [-1, 0], [0, -1]])
+    assert all(c.get_radius() == pytest.approx(1.0) for c in circles)
+    markers = np.array(
+        [[_x(line)[0], _y(line)[0]] for line in ax.get_lines() if _x(line).size == 1]
+    )
+    for solution in (geometry.least_squares, geometry.l1_solution, geometry.l2_solution):
+        assert np.any(np.all(markers == solution, axis=1))
+    assert any("exactly 0" in text.get_text() for text in ax.texts)
+    assert ax.get_aspect() == 1.0
+
+
+def test_plot_constraint_geometry_respects_ax() -> None:
+    X, y = _vertex_example()
+    fig, (left, right) = plt.subplots(1, 2)
+    assert plot_constraint_geometry(X, y, alpha=0.3, ax=right) is right
+    assert not left.has_data()
+    with pytest.raises(InputTypeError, match="ax must be a matplotlib Axes"):
+        plot_constraint_geometry(X, y, ax=fig)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- priors
+
+
+@pytest.mark.parametrize("variance", [0.3, 1.0, 4.0])
+@pytest.mark.parametrize("l1_fraction", [0.0, 0.2, 0.5, 0.9, 1.0])
+def test_matched_priors_have_the_requested_variance(variance: float, l1_fraction: float) -> None:
+    gaussian, laplace, mixed = matched_variance_priors(variance=variance, l1_fraction=l1_fraction)
+    assert gaussian.scale**2 == pytest.approx(variance, rel=1e-14)
+    assert 2.0 * laplace.scale**2 == pytest.approx(variance, rel=1e-14)
+    # independent check: integrate the normalized density and its second moment
+    for prior in (gaussian, laplace, mixed):
+
+        def density(w: float, prior: Prior = prior) -> float:
+            return float(np.exp(prior.logpdf(np.array(w))))
+
+        def second_moment_density(w: float, prior: Prior = prior) -> float:
+            return w * w * density(w, prior)
+
+        mass, _ = integrate.quad(density, -np.inf, np.inf, epsabs=1e-13)
+        second, _ = integrate.quad(second_moment_density, -np.inf, np.inf, epsabs=1e-13)
+        assert mass == pytest.approx(1.0, abs=1e-8)
+        assert second == pytest.approx(variance, rel=1e-7)
+    if 0.0 < l1_fraction < 1.0:
+        assert mixed.l1 / (mixed.l1 + mixed.l2) == pytest.approx(l1_fraction, rel=1e-14)  # type: ignore[attr-defined]
+
+
+def test_plot_prior_densities_draws_both_faces() -> None:
+    variance = 2.0
+    fig = plot_prior_densities(variance=variance, l1_fraction=0.5)
+    assert isinstance(fig, Figure)
+    density_ax, penalty_ax = fig.axes
+    assert len(density_ax.get_lines()) == 3
+    assert len(penalty_ax.get_lines()) == 3
+    gaussian_line, laplace_line, _ = density_ax.get_lines()
+    grid = _x(gaussian_line)
+    # the left panel is the density itself
+    np.testing.assert_allclose(
+        _y(gaussian_line), stats.norm.pdf(grid, scale=math.sqrt(variance)), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        _y(laplace_line),
+        stats.laplace.pdf(grid, scale=math.sqrt(variance / 2.0)),
+        rtol=1e-12,
+    )
+    # the right panel is the penalty: w²/(2τ²) and |w|/b
+    gaussian_penalty, laplace_penalty, _ = penalty_ax.get_lines()
+    np.testing.assert_allclose(_y(gaussian_penalty), grid**2 / (2 * variance), atol=1e-12)
+    np.testing.assert_allclose(
+        _y(laplace_penalty), np.abs(grid) / math.sqrt(variance / 2.0), atol=1e-12
+    )
+    assert density_ax.get_xlabel()
+    assert penalty_ax.get_ylabel().startswith("−log p(w)")
+
+
+def test_plot_prior_densities_respects_fig_and_validates() -> None:
+    fig = plt.figure()
+    assert plot_prior_densities(fig=fig) is fig
+    assert len(fig.axes) == 2
+    with pytest.raises(InputValueError, match="variance must be a finite number > 0"):
+        plot_prior_densities(variance=0.0)
+    with pytest.raises(InputValueError, match="l1_fraction must lie in"):
+        plot_prior_densities(l1_fraction=1.5)
+    with pytest.raises(InputTypeError, match="fig must be a matplotlib Figure"):
+        plot_prior_densities(fig=plt.gca())  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def _lasso_path_fit(n_features: int = 5, seed: int = 0) -> tuple[PathFit, tuple[np.ndarray, ...]]:
+    """A lasso path from scikit-learn on a train split, as a PathFit."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((80, n_features))
+    y = X[:, 0] * 2.0 - X[:, 1] + rng.standard_normal(80)
+    X_train, y_train, X_test, y_test = X[:50], y[:50], X[50:], y[50:]
+    Xc, yc = _centred(X_train, y_train)
+    alphas, coefs, _ = sklearn_lasso_path(Xc, yc, alphas=30, eps=1e-3, tol=1e-12)
+    coefs = coefs.T
+    path = PathFit(
+        alphas=alphas,
+        coefs=coefs,
+        intercepts=y_train.mean() - coefs @ X_train.mean(axis=0),
+        gaps=np.zeros(alphas.size),
+        l1_ratio=1.0,
+        objectives=np.zeros(alphas.size),
+        converged=np.ones(alphas.size, dtype=bool),
+        n_iters=np.ones(alphas.size, dtype=np.int64),
+        alpha_max=float(np.abs(Xc.T @ yc).max() / len(yc)),
+    )
+    return path, (X_train, y_train, X_test, y_test)
+
+
+def test_plot_path_draws_one_line_per_coefficient() -> None:
+    path, _ = _lasso_path_fit(5)
+    ax = plot_path(path, feature_names=["a", "b", "c", "d", "e"])
+    coefficient_lines = [line for line in ax.get_lines() if str(line.get_label()) in "abcde"]
+    assert len(coefficient_lines) == 5
+    order = np.argsort(path.alphas)
+    for j, line in enumerate(coefficient_lines):
+        np.testing.assert_array_equal(_x(line), path.alphas[order])
+        np.testing.assert_array_equal(_y(line), path.coefs[order, j])
+    assert len({line.get_color() for line in coefficient_lines}) == 5
+    assert ax.get_xscale() == "log"
+    assert "alpha" in ax.get_xlabel()
+    assert _legend_texts(ax)[:5] == ["a", "b", "c", "d", "e"]
+
+
+def test_plot_path_keeps_many_coefficients_apart() -> None:
+    path, _ = _lasso_path_fit(25)
+    ax = plot_path(path)
+    coefficient_lines = ax.get_lines()[:25]
+    # ten colours times line styles: no two coefficients share colour and style
+    styles = {(line.get_color(), line.get_linestyle()) for line in coefficient_lines}
+    assert len(styles) == 25
+
+
+def test_plot_path_posterior_bands() -> None:
+    path, _ = _lasso_path_fit(4)
+    bands = PosteriorBands(path.coefs - 0.1, path.coefs + 0.2, prob=0.9)
+    _, ax = plt.subplots()
+    assert plot_path(path, posterior_bands=bands, ax=ax, log_alpha=False) is ax
+    filled = [c for c in ax.collections if isinstance(c, PolyCollection) and c.get_paths()]
+    assert len(filled) == 4
+    assert ax.get_xscale() == "linear"
+    assert any("90% credible band" in text for text in _legend_texts(ax))
+    with pytest.raises(DataError, match="one band per alpha"):
+        plot_path(path, posterior_bands=PosteriorBands(path.coefs[1:], path.coefs[1:]))
+    with pytest.raises(DataError, match="lower bound must be ≤"):
+        PosteriorBands(path.coefs + 1.0, path.coefs)
+
+
+def test_plot_path_rejects_bad_input() -> None:
+    path, _ = _lasso_path_fit(3)
+    with pytest.raises(DataError, match="feature_names must be a sequence of 3"):
+        plot_path(path, feature_names=["a", "b"])
+    with pytest.raises(InputTypeError, match="path must be a PathFit"):
+        plot_path(path.coefs)  # type: ignore[arg-type]
+    zero_alpha = PathFit(
+        alphas=np.array([1.0, 0.0]),
+        coefs=np.zeros((2, 3)),
+        intercepts=np.zeros(2),
+        gaps=np.zeros(2),
+        l1_ratio=0.0,
+        objectives=np.zeros(2),
+        converged=np.ones(2, dtype=bool),
+        n_iters=np.ones(2, dtype=np.int64),
+        alpha_max=math.inf,
+    )
+    with pytest.raises(InputValueError, match="log_alpha=False"):
+        plot_path(zero_alpha)
+    assert isinstance(plot_path(zero_alpha, log_alpha=False), Axes)
+
+
+def test_train_test_error_matches_direct_computation() -> None:
+    path, (X_train, y_train, X_test, y_test) = _lasso_path_fit(5)
+    errors = train_test_error(path, X_train, y_train, X_test, y_test)
+    for i in range(len(path)):
+        fitted_test = path.intercepts[i] + X_test @ path.coefs[i]
+        fitted_train = path.intercepts[i] + X_train @ path.coefs[i]
+        assert errors.test_error[i] == pytest.approx(
+            np.mean((y_test - fitted_test) ** 2), rel=1e-12
+        )
+        assert errors.train_error[i] == pytest.approx(
+            np.mean((y_train - fitted_train) ** 2), rel=1e-12
+        )
+    # the penalized least-squares fit's training error never decreases as alpha grows
+    by_alpha = errors.train_error[np.argsort(errors.alphas)]
+    assert np.all(np.diff(by_alpha) >= -1e-10)
+    assert errors.metric == "mean squared error"
+
+
+def test_train_test_error_bernoulli_is_log_loss() -> None:
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((60, 2))
+    y = (rng.random(60) < 1.0 / (1.0 + np.exp(-X[:, 0]))).astype(float)
+    path = PathFit(
+        alphas=np.array([0.5, 0.1]),
+        coefs=np.array([[0.2, 0.0], [0.8, -0.1]]),
+        intercepts=np.array([0.1, -0.2]),
+        gaps=np.zeros(2),
+        l1_ratio=1.0,
+        objectives=np.zeros(2),
+        converged=np.ones(2, dtype=bool),
+        n_iters=np.ones(2, dtype=np.int64),
+        alpha_max=1.0,
+    )
+    errors = train_test_error(path, X[:40], y[:40], X[40:], y[40:], likelihood="bernoulli")
+    for i in range(2):
+        probability = 1.0 / (1.0 + np.exp(-(path.intercepts[i] + X[40:] @ path.coefs[i])))
+        assert errors.test_error[i] == pytest.approx(log_loss(y[40:], probability), rel=1e-12)
+    assert errors.metric == "mean log loss"
+    with pytest.raises(DataError, match="X_test has 3 columns"):
+        train_test_error(path, X[:40], y[:40], np.ones((5, 3)), np.ones(5))
+
+
+def test_plot_train_test_error_marks_the_best_alpha() -> None:
+    alphas = np.geomspace(1e-3, 1e2, 25)
+    train = 1.0 - 0.9 / (1.0 + alphas)
+    test = train + 0.3 / (1.0 + 10.0 * alphas)
+    _, ax = plt.subplots()
+    assert plot_train_test_error(alphas[::-1], train[::-1], test[::-1], ax=ax) is ax
+    train_line, test_line, _, best_marker = ax.get_lines()
+    np.testing.assert_array_equal(_x(train_line), alphas)
+    np.testing.assert_array_equal(_y(test_line), test)
+    best = int(np.argmin(test))
+    assert _x(best_marker)[0] == alphas[best]
+    assert _y(best_marker)[0] == test[best]
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "overfitting" in texts
+    assert "underfitting" in texts
+    assert ax.get_xscale() == "log"
+    with pytest.raises(DataError, match="test_error has 3 entries but 25"):
+        plot_train_test_error(alphas, train, test[:3])
+    with pytest.raises(InputValueError, match="alphas must be > 0"):
+        plot_train_test_error(np.r_[0.0, alphas[1:]], train, test)
+
+
+# --------------------------------------------------------------------------- posterior
+
+
+def test_plot_map_vs_posterior_positions_and_exact_zeros() -> None:
+    map_coef = np.array([0.8, 0.0, -0.3, 0.0])
+    mean = np.array([0.7, 0.05, -0.25, -0.02])
+    median = np.array([0.72, 0.03, -0.27, -0.01])
+    _, ax = plt.subplots()
+    assert plot_map_vs_posterior(map_coef, mean, median, ax=ax) is ax
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    np.testing.assert_array_equal(_x(lines["posterior mean"]), mean)
+    np.testing.assert_array_equal(_x(lines["posterior median"]), median)
+    np.testing.assert_array_equal(_x(lines["MAP"]), [0.8, -0.3])
+    np.testing.assert_array_equal(_x(lines["MAP exactly 0"]), [0.0, 0.0])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["x0", "x1", "x2", "x3"]
+    assert "MAP 2 of 4" in ax.get_title()
+    with pytest.raises(DataError, match="posterior_median has 3 entries but 4"):
+        plot_map_vs_posterior(map_coef, mean, median[:3])
+
+
+def _normal_posterior(
+    means: np.ndarray, sds: np.ndarray, draws: int = 2500, chains: int = 4
+) -> xr.DataTree:
+    rng = np.random.default_rng(7)
+    values = means + sds * rng.standard_normal((chains, draws, means.size))
+    posterior = xr.Dataset(
+        {
+            "coef": (("chain", "draw", "feature"), values),
+            "intercept": (("chain", "draw"), rng.standard_normal((chains, draws))),
+        },
+        coords={"feature": [f"f{j}" for j in range(means.size)]},
+    )
+    return xr.DataTree.from_dict({"posterior": posterior})
+
+
+def test_forest_intervals_match_the_normal_posterior() -> None:
+    means = np.array([1.0, 0.0, -0.5])
+    sds = np.array([0.3, 0.1, 0.5])
+    tree = _normal_posterior(means, sds)
+    reference = {"least squares": [1.2, 0.1, -0.7], "MAP": [0.9, 0.0, -0.4]}
+    ax = plot_shrinkage_forest(tree, hdi_prob=0.9, reference=reference)
+    wide, narrow = [c for c in ax.collections if isinstance(c, LineCollection)][-2:]
+    # For a normal posterior the HDI is mean ± z·sd. A sample quantile of N = 10 000 draws
+    # near the 5 % tail has standard error sqrt(p(1−p)/N)/φ(z) ≈ 0.021 sd; allow 6 of them.
+    for collection, probability in ((wide, 0.9), (narrow, 0.5)):
+        z = stats.norm.ppf(0.5 + probability / 2.0)
+        segments = np.array([segment[:, 0] for segment in collection.get_segments()])
+        np.testing.assert_allclose(segments[:, 0], means - z * sds, atol=0.13 * sds.max())
+        np.testing.assert_allclose(segments[:, 1], means + z * sds, atol=0.13 * sds.max())
+    lines = {line.get_gid(): line for line in ax.get_lines()}
+    # median of N draws has standard error 1.25·sd/sqrt(N) = 0.0125 sd; allow 6 of them
+    np.testing.assert_allclose(_x(lines["posterior median"]), means, atol=0.075 * sds.max())
+    np.testing.assert_array_equal(_x(lines["least squares"]), reference["least squares"])
+    np.testing.assert_array_equal(_x(lines["MAP"]), reference["MAP"])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["f0", "f1", "f2"]
+    legend = _legend_texts(ax)
+    assert legend[:3] == ["90% HDI", "50% HDI", "posterior median"]
+    assert legend[3:] == ["least squares", "MAP"]
+
+
+def test_forest_several_variables_and_ax() -> None:
+    tree = _normal_posterior(np.zeros(2), np.ones(2), draws=200)
+    _, ax = plt.subplots()
+    assert plot_shrinkage_forest(tree, var_names=("coef", "intercept"), ax=ax) is ax
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["coef[f0]", "coef[f1]", "intercept"]
+    # a Dataset (the posterior group itself) is accepted too
+    assert isinstance(plot_shrinkage_forest(tree["posterior"].to_dataset()), Axes)
+
+
+def test_forest_rejects_bad_input() -> None:
+    tree = _normal_posterior(np.zeros(2), np.ones(2), draws=50)
+    with pytest.raises(InputValueError, match="'beta', which is not in the posterior"):
+        plot_shrinkage_forest(tree, var_names=("beta",))
+    with pytest.raises(DataError, match="no 'posterior' group"):
+        plot_shrinkage_forest(xr.DataTree.from_dict({"prior": tree["posterior"].to_dataset()}))
+    with pytest.raises(InputTypeError, match=r"posterior must be an xarray\.DataTree"):
+        plot_shrinkage_forest(np.zeros((2, 3)))
+    with pytest.raises(InputValueError, match="hdi_prob must lie in"):
+        plot_shrinkage_forest(tree, hdi_prob=1.0)
+    with pytest.raises(DataError, match="has 3 entries but 2"):
+        plot_shrinkage_forest(tree, reference={"MAP": [0.0, 0.0, 0.0]})
