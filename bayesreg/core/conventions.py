@@ -97,19 +97,20 @@ def from_sklearn_logistic(
 def to_sklearn_logistic(alpha: float, n_samples: int, l1_ratio: float = 0.0) -> dict[str, Any]:
     """Our ``(alpha, l1_ratio)`` → keyword arguments of ``LogisticRegression``.
 
-    Pure L2 and pure L1 map to ``penalty="l2"`` / ``"l1"``. A mix maps to
-    ``penalty="elasticnet"`` with ``l1_ratio``: scikit-learn's elastic-net logistic
-    objective is ``C Σ loss_i + r||w||₁ + (1−r)/2 ||w||²``, again alpha = 1/(nC).
+    scikit-learn's penalized logistic objective is
+    ``C Σ loss_i + r||w||₁ + (1−r)/2 ||w||²``; dividing by nC gives ours with
+    alpha = 1/(nC). The keywords follow scikit-learn ≥ 1.8, where ``penalty`` is
+    deprecated and the mix is given by ``l1_ratio`` alone: ``{"C": C, "l1_ratio": r}``,
+    plus ``solver="saga"`` when r > 0 (the default solver handles only the L2 term; saga
+    leaves the intercept unpenalized, as we do).
     """
     a = check_positive(alpha, "alpha")
     n = check_positive_int(n_samples, "n_samples")
     r = check_l1_ratio(l1_ratio)
     C = 1.0 / (n * a)
     if r == 0.0:
-        return {"C": C, "penalty": "l2"}
-    if r == 1.0:
-        return {"C": C, "penalty": "l1"}
-    return {"C": C, "penalty": "elasticnet", "l1_ratio": r}
+        return {"C": C, "l1_ratio": 0.0}
+    return {"C": C, "l1_ratio": r, "solver": "saga"}
 
 
 def from_glmnet(lam: float, mixing: float) -> tuple[float, float]:

@@ -79,10 +79,20 @@ class CenteredData:
         return float(self.y_mean - self.x_mean @ coef)
 
 
-def center(X: FloatArray, y: FloatArray, fit_intercept: bool) -> CenteredData:
-    """Centre ``X`` and ``y`` when an intercept is fitted; return fresh arrays."""
+def center(
+    X: FloatArray, y: FloatArray, fit_intercept: bool, *, overwrite: bool = False
+) -> CenteredData:
+    """Centre ``X`` and ``y`` when an intercept is fitted.
+
+    Returns fresh arrays, or with ``overwrite=True`` centres ``X`` and ``y`` in place
+    (for callers that own them, e.g. the validated copies of the user's data).
+    """
     if not fit_intercept:
         return CenteredData(X, y, np.zeros(X.shape[1]), 0.0)
     x_mean = X.mean(axis=0)
     y_mean = float(y.mean())
+    if overwrite:
+        X -= x_mean
+        y -= y_mean
+        return CenteredData(X, y, x_mean, y_mean)
     return CenteredData(X - x_mean, y - y_mean, x_mean, y_mean)

@@ -49,8 +49,12 @@ def penalty_value(w: ArrayLike, alpha: float, l1_ratio: float) -> float:
     return alpha * (l1_ratio * l1 + 0.5 * (1.0 - l1_ratio) * l2)
 
 
-def subdiff_distance(w: ArrayLike, grad: ArrayLike, alpha: float, l1_ratio: float) -> FloatArray:
+def subdiff_distance(
+    w: ArrayLike, grad: ArrayLike, alpha: float | FloatArray, l1_ratio: float
+) -> FloatArray:
     """Per-coordinate distance of ``−grad`` to the subdifferential ``alpha · ∂P(w)``.
+
+    ``alpha`` may be an array of per-coordinate strengths (0 for an unpenalized coordinate).
 
     The optimality (KKT) condition of min L(w) + alpha·P(w) is 0 ∈ ∇L(w) + alpha·∂P(w):
         w_j ≠ 0:  |∇_j L + alpha (r sign(w_j) + (1−r) w_j)|      must be 0

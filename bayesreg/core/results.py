@@ -176,7 +176,8 @@ class CVResult:
         The largest alpha whose mean error is within one standard error of the minimum.
     l1_ratio : float
     scoring : str
-        ``"mse"`` (Gaussian) or ``"deviance"`` (Bernoulli, mean negative log-likelihood).
+        ``"mse"`` (Gaussian) or ``"deviance"`` (Bernoulli: mean binomial deviance, −2 times
+        the mean held-out log-likelihood, as glmnet reports it).
     """
 
     alphas: FloatArray

@@ -1,0 +1,154 @@
+"""Centred least-squares data in the two forms the active-set solver reads.
+
+The solver needs, for the centred problem ``1/(2n)||y − X w||²``:
+
+* ``c = Xᵀy / n`` and ``yy = yᵀy / n``,
+* blocks ``G[rows, cols]`` of the scaled Gram matrix ``G = XᵀX / n``,
+* the correlations ``u = Xᵀ(y − X w) / n`` and ``rr = ||y − X w||² / n`` at a sparse ``w``.
+
+:class:`GramData` precomputes ``G`` once (worth it when n ≥ p and many passes are
+expected: every later pass costs O(p·k) instead of O(n·p)); :class:`DesignData`
+keeps ``X`` and forms Gram blocks of the active columns on demand (n < p, where ``G``
+would be p × p, or few passes). :func:`choose_form` picks one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import scipy.linalg
+from numpy.typing import NDArray
+
+from bayesreg.core._validation import as_design, as_target
+from bayesreg.core.objective import CenteredData, center
+
+__all__ = [
+    "DesignData",
+    "GramData",
+    "LeastSquaresData",
+    "choose_form",
+    "prepare_least_squares",
+]
+
+FloatArray = NDArray[np.float64]
+IndexArray = NDArray[np.intp]
+
+
+class LeastSquaresData(Protocol):
+    """What the active-set solver reads of ``1/(2n)||y − X w||²``."""
+
+    @property
+    def xty(self) -> FloatArray:
+        """``Xᵀy / n``."""
+        ...
+
+    @property
+    def yty(self) -> float:
+        """``yᵀy / n``."""
+        ...
+
+    def gram_block(self, rows: IndexArray, cols: IndexArray) -> FloatArray:
+        """``X[:, rows]ᵀ X[:, cols] / n``."""
+        ...
+
+    def correlation(self, index: IndexArray, coef: FloatArray) -> tuple[FloatArray, float]:
+        """``(Xᵀρ / n, ||ρ||² / n)`` for ``ρ = y − X[:, index] coef``."""
+        ...
+
+
+@dataclass(frozen=True)
+class GramData:
+    """Sufficient statistics ``G = XᵀX/n``, ``c = Xᵀy/n``, ``yy = yᵀy/n``."""
+
+    gram: FloatArray
+    xty: FloatArray
+    yty: float
+
+    def gram_block(self, rows: IndexArray, cols: IndexArray) -> FloatArray:
+        """``G[rows, cols]``."""
+        block: FloatArray = self.gram[np.ix_(rows, cols)]
+        return block
+
+    def correlation(self, index: IndexArray, coef: FloatArray) -> tuple[FloatArray, float]:
+        """``u = c − G[:, A] w_A`` and ``rr = yy − w_Aᵀ(c_A + u_A)``.
+
+        The second follows from ``||y − Xw||² = yᵀy − wᵀXᵀy − wᵀ(Xᵀy − XᵀXw)``.
+        """
+        if index.size == 0:
+            return self.xty.copy(), self.yty
+        if 4 * index.size > self.xty.size:
+            # Dense product: cheaper than gathering many columns of G.
+            dense = np.zeros(self.xty.size)
+            dense[index] = coef
+            correlation = self.xty - self.gram @ dense
+        else:
+            correlation = self.xty - self.gram[:, index] @ coef
+        residual_sq = self.yty - float(coef @ (self.xty[index] + correlation[index]))
+        return correlation, max(residual_sq, 0.0)
+
+
+@dataclass(frozen=True)
+class DesignData:
+    """The centred design ``X`` (n × p) and target ``y``."""
+
+    X: FloatArray
+    y: FloatArray
+    xty: FloatArray
+    yty: float
+
+    @classmethod
+    def from_arrays(cls, X: FloatArray, y: FloatArray) -> DesignData:
+        """Keep ``X`` and ``y``; precompute ``Xᵀy/n`` and ``yᵀy/n``."""
+        n_samples = X.shape[0]
+        # Column-major storage: gathering the active columns copies contiguous blocks.
+        columns = np.asfortranarray(X)
+        return cls(columns, y, (columns.T @ y) / n_samples, float(y @ y) / n_samples)
+
+    def gram_block(self, rows: IndexArray, cols: IndexArray) -> FloatArray:
+        """``X[:, rows]ᵀ X[:, cols] / n`` formed on demand."""
+        block: FloatArray = (self.X[:, rows].T @ self.X[:, cols]) / self.X.shape[0]
+        return block
+
+    def correlation(self, index: IndexArray, coef: FloatArray) -> tuple[FloatArray, float]:
+        """``u = Xᵀρ/n`` and ``rr = ρᵀρ/n`` with ``ρ = y − X_A w_A`` (one pass over X)."""
+        n_samples, n_features = self.X.shape
+        if 4 * index.size > n_features:
+            # Dense product: cheaper than gathering many columns of X.
+            dense = np.zeros(n_features)
+            dense[index] = coef
+            residual = self.y - self.X @ dense
+        else:
+            residual = self.y - self.X[:, index] @ coef if index.size else self.y
+        return (self.X.T @ residual) / n_samples, float(residual @ residual) / n_samples
+
+
+def prepare_least_squares(
+    X: object, y: object, fit_intercept: bool
+) -> tuple[DesignData, CenteredData]:
+    """Validate and centre ``(X, y)``; return the design form and the centring.
+
+    The centring gives the intercept ``w0 = ȳ − x̄ᵀw`` of a solution.
+    """
+    design = as_design(X)
+    target = as_target(y, design.shape[0])
+    # as_design and as_target return fresh copies, so centring them in place is safe.
+    centered = center(design, target, fit_intercept, overwrite=True)
+    return DesignData.from_arrays(centered.X, centered.y), centered
+
+
+def choose_form(data: DesignData, expected_passes: int) -> GramData | DesignData:
+    """The cheaper form for about ``expected_passes`` passes over all features.
+
+    A pass costs n·p (a matrix-vector product) in the design form and p·k in the Gram
+    form, which costs n·p²/2 once, in a matrix-matrix product that runs several times
+    faster per flop. The Gram form pays when n ≥ p and p ≤ 8 · passes.
+    """
+    n_samples, n_features = data.X.shape
+    if n_samples < n_features or n_features > 8 * expected_passes:
+        return data
+    # BLAS syrk forms the upper triangle of XᵀX/n (half the flops of a product).
+    upper = scipy.linalg.blas.dsyrk(1.0 / n_samples, data.X.T, trans=0, lower=0)
+    gram = np.triu(upper) + np.triu(upper, 1).T
+    return GramData(gram, data.xty, data.yty)

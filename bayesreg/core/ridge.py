@@ -1,0 +1,321 @@
+"""Ridge regression: the MAP estimate under a Gaussian prior, in closed form.
+
+The objective (the package's one convention with ``l1_ratio = 0``)::
+
+    F(w, w0) = 1/(2n) ||y − w0 − X w||² + alpha/2 ||w||²
+
+With the intercept profiled out (``Xc = X − x̄``, ``yc = y − ȳ``, ``w0 = ȳ − x̄ᵀw``)
+the minimizer solves the normal equations
+
+    (Xcᵀ Xc + n·alpha·I) w = Xcᵀ yc,
+
+and with the thin SVD ``Xc = U diag(d) Vᵀ`` it is ``w = V diag(d / (d² + n·alpha)) Uᵀ yc``.
+
+Every solution carries a duality gap. Writing ``r = yc − Xc w`` and ``θ`` for a dual
+point, the Fenchel dual of the centred problem is
+
+    D(θ) = θᵀ yc − (n/2) ||θ||² − ||Xcᵀ θ||² / (2 alpha)        (alpha > 0)
+    D(θ) = θᵀ yc − (n/2) ||θ||²,   subject to Xcᵀ θ = 0         (alpha = 0)
+
+with the optimal ``θ* = r*/n``. Weak duality gives ``F(w) − min F ≤ F(w) − D(θ)``
+for every feasible θ, so the gap certifies the solution. At ``θ = r/n`` it equals
+``||∇F(w)||² / (2 alpha)``, the form used here (no cancellation between F and D).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import scipy.linalg
+from numpy.typing import NDArray
+
+from bayesreg.core._ridge_linalg import (
+    RELATIVE_GAP_TOL,
+    cholesky_coef,
+    duality_gaps,
+    gap_thresholds,
+    gram_spectrum,
+    numerical_rank,
+    svd_spectrum,
+)
+from bayesreg.core._validation import (
+    as_design,
+    as_target,
+    check_alphas,
+    check_bool,
+    check_finite_nonneg,
+    check_positive_int,
+)
+from bayesreg.core.objective import center, objective
+from bayesreg.core.penalties import penalty_value
+from bayesreg.core.results import PenalizedFit, RidgePathFit
+from bayesreg.errors import ConvergenceWarning, DataError
+
+__all__ = ["ridge", "ridge_alphas", "ridge_path"]
+
+FloatArray = NDArray[np.float64]
+
+#: ridge_alphas runs from n·alpha = RIDGE_GRID_TOP·d_max² to RIDGE_GRID_BOTTOM·d_min².
+RIDGE_GRID_TOP = 1e3
+RIDGE_GRID_BOTTOM = 1e-2
+
+
+def ridge(X: Any, y: Any, alpha: float, *, fit_intercept: bool = True) -> PenalizedFit:
+    """Ridge regression: the MAP estimate under independent Normal(0, τ) priors.
+
+    Minimizes::
+
+        F(w, w0) = 1/(2n) ||y − w0 − X w||² + alpha/2 ||w||²
+
+    (``alpha = σ²/(n τ²)`` for noise σ and prior scale τ). The intercept is not
+    penalized. The solution of ``(Xcᵀ Xc + n·alpha·I) w = Xcᵀ yc`` is found by
+
+    * Cholesky of the p×p normal equations when n ≥ p,
+    * Cholesky of the n×n kernel system ``(Xc Xcᵀ + n·alpha·I) a = yc``, ``w = Xcᵀ a``,
+      when p > n,
+    * the thin SVD of ``Xc`` when alpha = 0 (minimum-norm least squares, singular
+      values below ``max(n, p)·eps·d_max`` treated as zero), when Cholesky fails, or
+      when its condition estimate is above ``1/MIN_CHOLESKY_RCOND``.
+
+    No matrix is ever inverted explicitly.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    alpha : float
+        Penalty strength, ≥ 0.
+    fit_intercept : bool, default True
+        Fit an unpenalized intercept ``w0`` (by centring X and y).
+
+    Returns
+    -------
+    PenalizedFit
+        ``gap`` is the duality gap ``F(w) − D(r/n) = ||∇F(w)||²/(2 alpha)`` (for
+        alpha = 0, ``D`` at the projection of ``r/n`` onto ``{θ : Xcᵀθ = 0}``), computed
+        as a sum of non-negative terms, so it is ≥ 0 and free of cancellation.
+        ``converged`` is ``gap ≤ tol`` with
+        ``tol = max(RELATIVE_GAP_TOL · ||yc||²/(2n), rounding floor)``: the floor is the
+        standard estimate of the rounding error of the gap itself (large only when
+        ``n·alpha`` is tiny against ``d_max²``, where the objective is flat along the
+        small singular directions and no computed w can be certified more finely; when
+        ``n·alpha`` is below about ``eps·d_max²``, ``tol`` exceeds ``F(0)`` and the gap
+        certifies nothing: the SVD solution is then least squares to working precision).
+        ``n_iter`` is 1.
+
+    Warns
+    -----
+    ConvergenceWarning
+        If the gap exceeds ``tol``: the computed solution is not optimal to working
+        precision.
+
+    Examples
+    --------
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> fit = ridge(X, y, 0.01)
+    >>> fit.converged
+    True
+    """
+    design = as_design(X)
+    target = as_target(y, design.shape[0])
+    penalty = check_finite_nonneg(alpha, "alpha")
+    with_intercept = check_bool(fit_intercept, "fit_intercept")
+
+    data = center(design, target, with_intercept)
+    n_samples = design.shape[0]
+    shift = n_samples * penalty
+    coef = cholesky_coef(data.X, data.y, shift) if shift > 0.0 else None
+    basis = None
+    if coef is None:
+        spectrum = svd_spectrum(data.X, data.y)
+        coef, basis = spectrum.coefs(np.array([shift]))[0], spectrum.basis
+
+    coefs, residuals = coef[None, :], (data.y - data.X @ coef)[None, :]
+    penalties = np.array([penalty])
+    gap = float(duality_gaps(data.X, coefs, residuals, penalties, basis)[0])
+    tol = float(gap_thresholds(data.X, data.y, coefs, residuals, penalties)[0])
+    converged = gap <= tol
+    if not converged:
+        _warn_gap(gap, tol, penalty)
+    intercept = data.intercept(coef)
+    return PenalizedFit(
+        coef=coef,
+        intercept=intercept,
+        alpha=penalty,
+        l1_ratio=0.0,
+        objective=objective(design, target, coef, intercept, penalty, 0.0),
+        gap=gap,
+        converged=converged,
+        n_iter=1,
+        certificate="duality gap",
+        tol=tol,
+    )
+
+
+def ridge_path(X: Any, y: Any, alphas: Any, *, fit_intercept: bool = True) -> RidgePathFit:
+    """Ridge solutions for many alphas from one factorization, with df, GCV and LOO error.
+
+    With ``Xc = U diag(d) Vᵀ`` (singular values below ``max(n, p)·eps·d_max`` dropped)
+    and ``s_j(α) = d_j² / (d_j² + nα)``, every alpha costs only matrix products:
+
+    * coefficients ``w(α) = V diag(d / (d² + nα)) Uᵀ yc``;
+    * hat matrix ``H(α) = 11ᵀ/n + U diag(s(α)) Uᵀ`` (without ``11ᵀ/n`` when no intercept
+      is fitted), so ``ŷ = H y``;
+    * effective degrees of freedom ``df(α) = Σ_j s_j(α)`` (the intercept not counted);
+    * generalized cross-validation
+      ``GCV(α) = mean(r²) / (1 − tr H(α)/n)²`` with ``tr H = df + 1`` when an intercept
+      is fitted, ``tr H = df`` otherwise;
+    * exact leave-one-out error ``LOO(α) = mean((r_i / (1 − h_ii))²)``, the mean squared
+      error of refitting without sample i and predicting it (both the intercept and w
+      refitted), from the diagonal ``h_ii`` of ``H(α)``.
+
+    The factorization is the thin SVD of ``Xc``, or, when the smallest alpha keeps the
+    normal equations well conditioned (``(d_max² + nα_min)/(nα_min) ≤ 1/MIN_CHOLESKY_RCOND``,
+    the rule :func:`ridge` applies to Cholesky), the cheaper eigendecomposition of the
+    smaller Gram matrix (``XcᵀXc`` or ``XcXcᵀ``), which gives the same quantities with
+    ``d_j² = λ_j``. The residuals ``r = yc − Xc w(α)`` and the duality gaps are computed
+    from ``Xc`` itself, not from the factors, so they check the factorization. Where
+    ``h_ii = 1`` (a sample fitted exactly at alpha = 0), GCV or LOO is ``inf``.
+
+    The LOO shortcut refits without sample i at the same total penalty ``n·alpha``
+    (``alpha·n/(n − 1)`` in the averaged convention of the n − 1 remaining samples).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    alphas : array-like of shape (k,)
+        Penalty strengths, ≥ 0, in any order; the path is returned in decreasing order
+        of alpha (as ``lasso_path`` returns it).
+    fit_intercept : bool, default True
+
+    Returns
+    -------
+    RidgePathFit
+        ``alphas`` decreasing; ``coefs[i]``, ``intercepts[i]``, ``gaps[i]`` (as in
+        :func:`ridge`), ``objectives[i]``, ``df[i]``, ``gcv[i]``, ``loo[i]`` belong to
+        ``alphas[i]``; ``alpha_max = inf`` (no finite ridge penalty zeroes w).
+
+    Warns
+    -----
+    ConvergenceWarning
+        If any gap exceeds its threshold (as in :func:`ridge`).
+    """
+    design = as_design(X)
+    target = as_target(y, design.shape[0])
+    grid = np.sort(check_alphas(alphas))[::-1].copy()
+    with_intercept = check_bool(fit_intercept, "fit_intercept")
+
+    data = center(design, target, with_intercept)
+    n_samples = design.shape[0]
+    shifts = n_samples * grid
+    # The Gram factors when the smallest shift keeps them as accurate as Cholesky in
+    # ridge(), else the SVD (always at alpha = 0).
+    spectrum = gram_spectrum(data.X, data.y, float(shifts[-1])) if shifts[-1] > 0.0 else None
+    if spectrum is None:
+        spectrum = svd_spectrum(data.X, data.y)
+    coefs = spectrum.coefs(shifts)
+    residuals = data.y[None, :] - coefs @ data.X.T
+    gaps = duality_gaps(data.X, coefs, residuals, grid, spectrum.basis)
+    thresholds = gap_thresholds(data.X, data.y, coefs, residuals, grid)
+    converged = gaps <= thresholds
+    if not np.all(converged):
+        worst = int(np.argmax(gaps / thresholds))
+        _warn_gap(float(gaps[worst]), float(thresholds[worst]), float(grid[worst]))
+
+    # df(α) = Σ_j λ_j/(λ_j + nα); h_ii(α) = [1/n] + Σ_j W_ij/(λ_j + nα)
+    filters = spectrum.filters(shifts)
+    df = np.sum(spectrum.eigenvalues * filters, axis=1)
+    leverage = filters @ spectrum.leverage_weights.T
+    leverage += 1.0 / n_samples if with_intercept else 0.0
+    trace_hat = df + (1.0 if with_intercept else 0.0)
+    mean_squared_residual = np.mean(residuals**2, axis=1)
+    gcv = _ratio_or_inf(mean_squared_residual, (1.0 - trace_hat / n_samples) ** 2)
+    loo = np.mean(_ratio_or_inf(residuals, 1.0 - leverage) ** 2, axis=1)
+
+    objectives = np.array(
+        [
+            float(r @ r) / (2.0 * n_samples) + penalty_value(w, float(a), 0.0)
+            for r, w, a in zip(residuals, coefs, grid, strict=True)
+        ]
+    )
+    return RidgePathFit(
+        alphas=grid,
+        coefs=coefs,
+        intercepts=data.y_mean - coefs @ data.x_mean,
+        gaps=gaps,
+        l1_ratio=0.0,
+        objectives=objectives,
+        converged=converged,
+        n_iters=np.ones(grid.shape[0], dtype=np.int64),
+        alpha_max=float("inf"),
+        df=df,
+        gcv=gcv,
+        loo=loo,
+    )
+
+
+def ridge_alphas(X: Any, *, n_alphas: int = 100, fit_intercept: bool = True) -> FloatArray:
+    """A decreasing grid of alphas that spans the whole ridge path of ``X``.
+
+    With ``d_max``, ``d_min`` the largest and smallest non-zero singular values of ``Xc``
+    (rank k), ``n_alphas`` values are spaced evenly on the log scale from
+    ``1e3·d_max²/n`` down to ``1e-2·d_min²/n``; the degrees of freedom
+    ``df(α) = Σ_j d_j²/(d_j² + nα)`` then run from at most ``k/1001`` to at least
+    ``k/1.01``. The grid depends on X only, not on y.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    n_alphas : int, default 100
+    fit_intercept : bool, default True
+        Use the centred ``Xc`` (as the fit does).
+
+    Returns
+    -------
+    ndarray of shape (n_alphas,)
+
+    Raises
+    ------
+    DataError
+        If ``Xc`` is zero (every column constant when an intercept is fitted).
+    """
+    design = as_design(X)
+    count = check_positive_int(n_alphas, "n_alphas")
+    if check_bool(fit_intercept, "fit_intercept"):
+        design = design - design.mean(axis=0)
+    d = scipy.linalg.svdvals(design, check_finite=False)
+    if not d[0] > 0.0:
+        raise DataError(
+            "X has no variation (every column is constant, or zero), so no alpha grid can "
+            "be derived from it; drop constant columns or pass alphas explicitly."
+        )
+    kept = d[: numerical_rank(d, design.shape)]
+    n_samples = design.shape[0]
+    grid: FloatArray = np.geomspace(
+        RIDGE_GRID_TOP * kept[0] ** 2 / n_samples,
+        RIDGE_GRID_BOTTOM * kept[-1] ** 2 / n_samples,
+        count,
+    )
+    return grid
+
+
+def _ratio_or_inf(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
+    """``numerator / denominator``, and ``inf`` where the denominator is ≤ 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio: FloatArray = numerator / denominator
+    ratio[np.broadcast_to(denominator <= 0.0, ratio.shape)] = np.inf
+    return ratio
+
+
+def _warn_gap(gap: float, tol: float, alpha: float) -> None:
+    warnings.warn(
+        f"ridge: the duality gap {gap:.3e} at alpha={alpha!r} is above its threshold "
+        f"{tol:.3e} (max of {RELATIVE_GAP_TOL:g} · ||yc||²/(2n) and the rounding floor of "
+        "the gap), so the solution is not certified optimal to working precision.",
+        ConvergenceWarning,
+        stacklevel=3,
+    )

@@ -1,0 +1,167 @@
+"""The Gibbs kernel: all chains advanced in lockstep, vectorized, resumable.
+
+One sweep (the full conditionals are stated in :mod:`bayesreg.posterior.gibbs`):
+
+1. coefficients and noise: with a σ-scaled prior ``(w, σ²) | τ`` jointly (σ² with w
+   integrated out, then ``w | σ², τ``); otherwise ``w | σ², τ`` then ``σ² | w``;
+2. ``1/τ_j² | w_j, σ`` (inverse Gaussian), when the prior has a Laplace factor;
+3. ``l1² | τ`` (gamma), when l1 has a hyperprior.
+
+σ² is drawn from the inverse-gamma kernel ``(σ²)^(−a−1) e^(−b/σ²)`` of its conditional;
+a noise prior with curvature ``c > 0`` (HalfNormal on σ) multiplies the target by
+``e^(−c σ²)``, which a Metropolis-Hastings step with acceptance
+``min(1, e^(−c (σ²_new − σ²_old)))`` corrects exactly (independence proposal).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bayesreg.errors import DataError
+from bayesreg.posterior._conditionals import (
+    ChainStreams,
+    coef_given_noise,
+    inverse_gaussian,
+    scaled_block,
+)
+from bayesreg.posterior._data import LinearData
+from bayesreg.posterior._gibbs_priors import GibbsPrior, NoisePrior
+from bayesreg.posterior._progress import SamplingProgress
+
+__all__ = ["ScaleMixtureChains"]
+
+FloatArray = NDArray[np.float64]
+
+_BLOCK = 256  # iterations whose random variates are drawn at once, per chain
+
+
+class ScaleMixtureChains:
+    """Chain states of the scale-mixture Gibbs sampler (also the E-step of MCEM)."""
+
+    def __init__(
+        self,
+        data: LinearData,
+        prior: GibbsPrior,
+        *,
+        noise: float | None,
+        chains: int,
+        random_seed: int | np.random.Generator | None,
+        noise_prior: NoisePrior | None = None,
+    ) -> None:
+        self.noise_prior = NoisePrior.reference() if noise_prior is None else noise_prior
+        # shape of the inverse-gamma kernel of σ²'s conditional: a0 + dof/2
+        self.noise_shape = self.noise_prior.shape + 0.5 * data.dof
+        if noise is None and self.noise_shape <= 0.0:
+            raise DataError(
+                f"the noise cannot be learned from {data.n_samples} sample(s) under "
+                f"{self.noise_prior.description}"
+                f"{' with an intercept' if data.fit_intercept else ''}; pass a fixed noise "
+                "or more data."
+            )
+        self.data = data
+        self.prior = prior
+        self.fixed_noise = noise is not None
+        self.streams = ChainStreams(random_seed, chains)
+        p = data.n_features
+        start_var = data.yty / max(data.dof, 1) if noise is None else noise**2
+        self.noise_var = np.full(chains, start_var if start_var > 0.0 else 1.0)
+        self.coef = np.zeros((chains, p))
+        self.l1_squared = np.full(chains, prior.l1**2)
+        self.inv_mixing = np.zeros((chains, p))
+        if prior.has_mixture:
+            # over-dispersed start: τ_j² drawn from its prior Exp(rate l1²/2)
+            self.inv_mixing = 0.5 * prior.l1**2 / self.streams.gamma(1.0, p)
+        self.accepted = np.zeros(chains)  # Metropolis-Hastings acceptances of σ²
+
+    def set_l1(self, l1: float | FloatArray) -> None:
+        """Fix l1 (λ), one value or one per chain, for the following iterations (MCEM)."""
+        self.l1_squared = np.broadcast_to(np.square(l1), self.l1_squared.shape).copy()
+
+    def run(
+        self, n_iter: int, *, record: bool, progress: SamplingProgress | None = None
+    ) -> dict[str, FloatArray]:
+        """Advance all chains ``n_iter`` iterations; return the draws when ``record``."""
+        chains, p = self.coef.shape
+        data, prior = self.data, self.prior
+        trace: dict[str, FloatArray] = {}
+        if record:
+            trace["coef"] = np.empty((chains, n_iter, p))
+            trace["noise_var"] = np.empty((chains, n_iter))
+            trace["l1"] = np.empty((chains, n_iter))
+        z_width = p if data.n_samples >= p else p + data.n_samples
+        start = 0
+        while start < n_iter:
+            block = min(_BLOCK, n_iter - start)
+            # the variates of `block` iterations, drawn per chain in a fixed order
+            z = self.streams.normal(block, z_width)
+            noise_gamma = self.streams.gamma(max(self.noise_shape, 0.5), block)
+            noise_uniform = self.streams.uniform(block)
+            if prior.has_mixture:
+                ig_normal = self.streams.normal(block, p)
+                ig_uniform = self.streams.uniform(block, p)
+            if prior.l1_hyperprior is not None:
+                l1_gamma = self.streams.gamma(p + prior.l1_hyperprior[0], block)
+            for t in range(block):
+                self._coef_and_noise(z[:, t], noise_gamma[:, t], noise_uniform[:, t])
+                if prior.has_mixture:
+                    self._mixing(ig_normal[:, t], ig_uniform[:, t])
+                if prior.l1_hyperprior is not None:
+                    # l1² | τ ~ Gamma(p + r, rate δ + Σ τ_j²/2)
+                    rate = prior.l1_hyperprior[1] + 0.5 * np.sum(1.0 / self.inv_mixing, axis=1)
+                    self.l1_squared = l1_gamma[:, t] / rate
+                if record:
+                    i = start + t
+                    trace["coef"][:, i] = self.coef
+                    trace["noise_var"][:, i] = self.noise_var
+                    trace["l1"][:, i] = np.sqrt(self.l1_squared)
+            start += block
+            if progress is not None:
+                progress.advance(block)
+        return trace
+
+    def _noise_step(
+        self, half_quadratic: FloatArray, gamma: FloatArray, uniform: FloatArray
+    ) -> None:
+        """σ² ~ InvGamma(a0 + dof/2, b0 + quadratic/2), then the MH correction for c > 0."""
+        proposal = (self.noise_prior.scale + half_quadratic) / gamma
+        curvature = self.noise_prior.curvature
+        if curvature == 0.0:
+            self.noise_var = proposal
+            return
+        accept = uniform < np.exp(-curvature * (proposal - self.noise_var))
+        self.noise_var = np.where(accept, proposal, self.noise_var)
+        self.accepted += accept
+
+    def _coef_and_noise(self, z: FloatArray, gamma: FloatArray, uniform: FloatArray) -> None:
+        data, prior = self.data, self.prior
+        if prior.has_mixture:
+            precision = self.inv_mixing + prior.l2
+        else:
+            precision = np.full_like(self.coef, prior.l2)
+        if prior.scaled_by_noise:
+            # the prior precision (1/τ² + l2) is in units of 1/σ²: σ² | τ, then w | σ², τ
+            mean, spread, quadratic = scaled_block(data, precision, z)
+            if not self.fixed_noise:
+                self._noise_step(0.5 * quadratic, gamma, uniform)
+            self.coef = mean + np.sqrt(self.noise_var)[:, None] * spread
+            return
+        self.coef = coef_given_noise(data, self.noise_var, precision, z)
+        if not self.fixed_noise:
+            # σ² | w: the inverse-gamma kernel with b0 + ||yc − Xc w||²/2
+            self._noise_step(0.5 * data.residual_sum_of_squares(self.coef), gamma, uniform)
+
+    def _mixing(self, normal: FloatArray, uniform: FloatArray) -> None:
+        """1/τ_j² ~ IG(mean l1 s/|w_j|, shape l1²): inverse mean ρ = |w_j|/(l1 s)."""
+        l1 = np.sqrt(self.l1_squared)
+        if self.prior.scaled_by_noise:
+            l1 = l1 * np.sqrt(self.noise_var)
+        inv_mean = np.abs(self.coef) / l1[:, None]
+        self.inv_mixing = inverse_gaussian(inv_mean, self.l1_squared[:, None], normal, uniform)
+
+    def intercept_draws(self, coef: FloatArray, noise_var: FloatArray) -> FloatArray:
+        """``w0 | w, σ ~ N(ȳ − x̄ᵀw, σ²/n)`` for recorded draws (chains, draws)."""
+        z = self.streams.normal(noise_var.shape[1])
+        centre = self.data.y_mean - coef @ self.data.x_mean
+        intercept: FloatArray = centre + np.sqrt(noise_var / self.data.n_samples) * z
+        return intercept

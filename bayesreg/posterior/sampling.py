@@ -1,0 +1,299 @@
+"""``sample_posterior``: one entry point for NUTS, the exact conjugate posterior and Gibbs.
+
+All three return an ``xarray.DataTree`` in ArviZ 1 layout: a ``posterior`` group with
+``coef`` (chain, draw, feature), ``intercept`` (when fitted) and ``noise`` (when free),
+an ``observed_data`` group, and attributes naming the method, the prior and the noise
+prior. The NUTS tree also holds PyMC's ``sample_stats`` (divergences, tree depth, ...).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bayesreg.core._validation import (
+    as_design,
+    as_target,
+    check_choice,
+    check_positive,
+    check_positive_int,
+)
+from bayesreg.errors import InputTypeError, InputValueError, ModelStructureError
+from bayesreg.posterior._checks import check_nonneg_int, check_seed
+from bayesreg.posterior._data import prepare_linear_data
+from bayesreg.posterior.conjugate import gaussian_posterior
+from bayesreg.posterior.gibbs import GibbsPrior, NoisePrior, gibbs_sample
+
+if TYPE_CHECKING:
+    import xarray
+
+    from bayesreg.priors import Prior
+
+__all__ = ["gibbs_prior_of", "noise_prior_of", "sample_posterior"]
+
+FloatArray = NDArray[np.float64]
+
+_METHODS = ("nuts", "gibbs", "exact")
+_LIKELIHOODS = ("gaussian", "bernoulli")
+
+
+def gibbs_prior_of(prior: Prior, noise: float | None) -> GibbsPrior:
+    """The scale-mixture form of a prior object, as the Gibbs sampler needs it.
+
+    Every prior states ``−log p(w_j) = l1|w_j| + (l2/2) w_j²`` through
+    ``l1_weight(σ)`` and ``l2_weight(σ)``. With σ fixed these weights are all the
+    sampler needs. With σ free, a prior that conditions on σ (``conditions_on_noise``,
+    Park & Casella's Bayesian lasso: ``l1 = λ/σ``) is scaled by σ, its weights read at
+    σ = 1; a random λ with ``λ² ~ Gamma(r, δ)`` is the prior's ``hyperprior = (r, δ)``.
+    """
+    hyperprior = getattr(prior, "hyperprior", None)
+    if noise is not None and hyperprior is None:
+        return GibbsPrior(l1=prior.l1_weight(noise), l2=prior.l2_weight(noise))
+    scaled = bool(prior.conditions_on_noise)
+    if hyperprior is not None and noise is not None and scaled:
+        # λ² ~ Gamma(r, δ) with σ fixed: l1 = λ/σ, so l1² = λ²/σ² ~ Gamma(r, σ² δ)
+        shape, rate = hyperprior
+        return GibbsPrior(l1=0.0, l1_hyperprior=(shape, rate * noise**2))
+    if hyperprior is not None:
+        return GibbsPrior(l1=0.0, scaled_by_noise=scaled, l1_hyperprior=hyperprior)
+    return GibbsPrior(l1=prior.l1_weight(1.0), l2=prior.l2_weight(1.0), scaled_by_noise=scaled)
+
+
+def noise_prior_of(prior: Prior, y: FloatArray, *, fit_intercept: bool) -> NoisePrior:
+    """The prior of a free noise σ, the same as :func:`bayesreg.models.build_model`'s.
+
+    ``p(σ²) ∝ 1/σ²`` for a prior that conditions on σ (Park & Casella), otherwise
+    ``σ ~ HalfNormal(s_y)`` with ``s_y`` the root mean square of y about its mean (about
+    0 without intercept), or 1 when that is 0.
+    """
+    if prior.conditions_on_noise:
+        return NoisePrior.reference()
+    centre = float(np.mean(y)) if fit_intercept else 0.0
+    residual_scale = float(np.sqrt(np.mean((y - centre) ** 2)))
+    return NoisePrior.half_normal(residual_scale if residual_scale > 0.0 else 1.0)
+
+
+def _posterior_tree(
+    *,
+    coef: FloatArray,
+    intercept: FloatArray | None,
+    noise: FloatArray | None,
+    lam: FloatArray | None,
+    y: FloatArray,
+    feature_names: tuple[str, ...],
+    attrs: dict[str, Any],
+) -> xarray.DataTree:
+    """Build the ArviZ 1 DataTree of a NumPy sampler's draws."""
+    from arviz_base import from_dict
+
+    posterior: dict[str, FloatArray] = {"coef": coef}
+    if intercept is not None:
+        posterior["intercept"] = intercept
+    if noise is not None:
+        posterior["noise"] = noise
+    if lam is not None:
+        posterior["coef_lam"] = lam
+    tree: xarray.DataTree = from_dict(
+        {"posterior": posterior, "observed_data": {"y_obs": y}},
+        dims={"coef": ["feature"], "y_obs": ["obs"]},
+        coords={"feature": list(feature_names), "obs": np.arange(y.shape[0])},
+        attrs={"posterior": attrs, "/": attrs},
+    )
+    return tree
+
+
+def sample_posterior(
+    X: Any,
+    y: Any,
+    prior: Prior,
+    *,
+    noise: float | None = None,
+    likelihood: str = "gaussian",
+    method: str = "nuts",
+    draws: int = 1000,
+    chains: int = 4,
+    tune: int = 1000,
+    random_seed: int | np.random.Generator | None = None,
+    progressbar: bool = True,
+    fit_intercept: bool = True,
+    nuts_sampler: str | None = None,
+) -> xarray.DataTree:
+    """Draw from the posterior of a regression whose coefficient prior is ``prior``.
+
+    The model is ``y ~ N(w0 + Xw, σ²)`` (or Bernoulli with logit ``w0 + Xw``), ``w_j``
+    i.i.d. from ``prior``, a flat prior on ``w0``, and, when ``noise`` is None, the noise
+    prior of :func:`bayesreg.models.build_model` for every method
+    (:func:`noise_prior_of`: ``p(σ²) ∝ 1/σ²`` for Park & Casella's Bayesian lasso,
+    ``σ ~ HalfNormal(s_y)`` otherwise), so the three methods target the same posterior.
+    Its MAP with σ fixed is the penalized estimate at ``prior.penalty(n, σ)``.
+
+    Parameters
+    ----------
+    X : array-like or DataFrame of shape (n, p)
+        DataFrame column names become the ``feature`` coordinate.
+    y : array-like of shape (n,)
+    prior : bayesreg.priors.Prior
+    noise : float or None, default None
+        Fixed noise sd σ, or None to sample it.
+    likelihood : {"gaussian", "bernoulli"}
+        ``"bernoulli"`` needs ``method="nuts"``.
+    method : {"nuts", "gibbs", "exact"}
+        ``"nuts"``: PyMC's ``pymc.sample`` on :func:`bayesreg.models.build_model`
+        (nutpie when it is installed and the model allows it, PyMC's default choice).
+        ``"exact"``: i.i.d. draws from the closed-form posterior (Gaussian prior,
+        ``noise`` fixed). ``"gibbs"``: the NumPy Gibbs samplers of
+        :mod:`bayesreg.posterior.gibbs` (Gaussian likelihood).
+    draws, chains, tune : int
+        Draws kept per chain, chains, warm-up iterations (ignored by ``"exact"``).
+    random_seed : int, Generator or None
+    progressbar : bool, default True
+    fit_intercept : bool, default True
+    nuts_sampler : {"pymc", "nutpie", ...} or None
+        Passed to ``pymc.sample`` (None lets PyMC choose).
+
+    Returns
+    -------
+    xarray.DataTree
+        Groups ``posterior`` (``coef`` with dims chain, draw, feature; ``intercept``;
+        ``noise`` when free; ``coef_lam`` when λ has a hyperprior), ``observed_data``
+        (``y_obs``, dim ``obs``), and for NUTS ``sample_stats``. Attributes
+        ``sampling_method``, ``prior``, ``noise_prior``, ``likelihood``.
+    """
+    from bayesreg.priors import Prior
+
+    if not isinstance(prior, Prior):
+        raise InputTypeError(
+            f"prior must be a bayesreg prior (GaussianPrior, LaplacePrior, ...); got "
+            f"{type(prior).__name__}."
+        )
+    chosen = check_choice(method, "method", _METHODS)
+    family = check_choice(likelihood, "likelihood", _LIKELIHOODS)
+    fixed_noise = None if noise is None else check_positive(noise, "noise")
+    n_draws = check_positive_int(draws, "draws")
+    n_chains = check_positive_int(chains, "chains")
+    n_tune = check_nonneg_int(tune, "tune")
+    seed = check_seed(random_seed)
+    if family == "bernoulli" and chosen != "nuts":
+        raise InputValueError(
+            f"method={chosen!r} needs the Gaussian likelihood; got likelihood='bernoulli'. "
+            "Use method='nuts' for logistic regression."
+        )
+    attrs: dict[str, Any] = {
+        "sampling_method": chosen,
+        "prior": repr(prior),
+        "likelihood": family,
+        "noise_prior": f"fixed σ = {fixed_noise!r}" if fixed_noise is not None else "",
+    }
+    if chosen == "nuts":
+        return _sample_nuts(
+            X,
+            y,
+            prior,
+            fixed_noise,
+            family,
+            n_draws,
+            n_chains,
+            n_tune,
+            seed,
+            progressbar,
+            fit_intercept,
+            nuts_sampler,
+            attrs,
+        )
+    data = prepare_linear_data(X, y, fit_intercept=fit_intercept)
+    y_observed = as_target(y, as_design(X).shape[0])
+    if chosen == "exact":
+        if fixed_noise is None or prior.l1_weight(fixed_noise) != 0.0:
+            raise ModelStructureError(
+                f"method='exact' needs a Gaussian prior and a fixed noise; got {prior!r} with "
+                f"noise={noise!r}. Pass noise=σ with a GaussianPrior, or use method='gibbs' "
+                "or 'nuts'."
+            )
+        # a Gaussian prior: −log p(w) = (l2/2) w², so τ² = 1/l2
+        scale = 1.0 / np.sqrt(prior.l2_weight(fixed_noise))
+        exact = gaussian_posterior(
+            X, y, scale=scale, noise=fixed_noise, fit_intercept=fit_intercept
+        )
+        coef, intercept = exact.sample(n_draws, chains=n_chains, random_seed=seed)
+        return _posterior_tree(
+            coef=coef,
+            intercept=intercept,
+            noise=None,
+            lam=None,
+            y=y_observed,
+            feature_names=data.feature_names,
+            attrs=attrs,
+        )
+    noise_prior = noise_prior_of(prior, y_observed, fit_intercept=fit_intercept)
+    if fixed_noise is None:
+        attrs["noise_prior"] = noise_prior.description
+    result = gibbs_sample(
+        X,
+        y,
+        gibbs_prior_of(prior, fixed_noise),
+        noise=fixed_noise,
+        noise_prior=noise_prior,
+        fit_intercept=fit_intercept,
+        draws=n_draws,
+        tune=n_tune,
+        chains=n_chains,
+        random_seed=seed,
+        progressbar=progressbar,
+    )
+    lam = result.lam
+    if lam is not None and fixed_noise is not None and prior.conditions_on_noise:
+        lam = lam * fixed_noise  # the sampler's l1 is λ/σ
+    return _posterior_tree(
+        coef=result.coef,
+        intercept=result.intercept,
+        noise=result.noise,
+        lam=lam,
+        y=y_observed,
+        feature_names=data.feature_names,
+        attrs=attrs,
+    )
+
+
+def _sample_nuts(
+    X: Any,
+    y: Any,
+    prior: Prior,
+    noise: float | None,
+    likelihood: str,
+    draws: int,
+    chains: int,
+    tune: int,
+    random_seed: int | np.random.Generator | None,
+    progressbar: bool,
+    fit_intercept: bool,
+    nuts_sampler: str | None,
+    attrs: dict[str, Any],
+) -> xarray.DataTree:
+    """NUTS through ``pymc.sample`` on :func:`bayesreg.models.build_model`."""
+    import pymc as pm
+
+    from bayesreg.models import build_model
+
+    model = build_model(
+        X, y, prior, noise=noise, likelihood=likelihood, fit_intercept=fit_intercept
+    )
+    options: dict[str, Any] = {} if nuts_sampler is None else {"nuts_sampler": nuts_sampler}
+    tree: xarray.DataTree = pm.sample(
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        random_seed=random_seed,
+        progressbar=progressbar,
+        model=model,
+        **options,
+    )
+    if noise is None and likelihood == "gaussian":
+        target = as_target(y, as_design(X).shape[0])
+        attrs["noise_prior"] = noise_prior_of(
+            prior, target, fit_intercept=fit_intercept
+        ).description
+    tree.attrs.update(attrs)
+    tree["posterior"].attrs.update(attrs)
+    return tree

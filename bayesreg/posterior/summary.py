@@ -1,0 +1,371 @@
+"""Shrinkage summaries of a posterior: what the prior did to each coefficient.
+
+Per coefficient: the exact MAP (the penalized estimate), the posterior mean, median,
+sd and highest-density interval, the shrinkage relative to least squares, the
+probability of direction ``max(P(w_j > 0), P(w_j < 0))`` and the probability of a
+negligible effect ``P(|w_j| < ε_j)``; the ridge effective degrees of freedom; and a
+Bayesian regularization path, posterior intervals over a grid of priors next to the
+penalized path. Diagnostics (ESS, R-hat, HDI) are ArviZ 1's, computed on the DataTree.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import scipy.linalg
+from numpy.typing import NDArray
+from scipy import stats
+
+from bayesreg.core._validation import check_positive
+from bayesreg.core.results import PenalizedFit
+from bayesreg.errors import DiagnosticsWarning, InputValueError
+from bayesreg.posterior._checks import check_probability
+from bayesreg.posterior._data import prepare_linear_data
+from bayesreg.posterior.conjugate import gaussian_posterior
+
+if TYPE_CHECKING:
+    import xarray
+
+    from bayesreg.priors import Prior
+
+__all__ = [
+    "Diagnostics",
+    "bayesian_path",
+    "check_diagnostics",
+    "penalized_map",
+    "ridge_effective_dof",
+    "shrinkage_summary",
+]
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Diagnostics:
+    """Convergence diagnostics of a posterior DataTree.
+
+    Attributes
+    ----------
+    divergences : int
+        Divergent transitions (0 for samplers without them).
+    max_rhat : float
+        Largest rank-normalized split R-hat over all scalar parameters.
+    min_ess_bulk, min_ess_tail : float
+        Smallest bulk and tail effective sample sizes.
+    ess_threshold : float
+        ``100 × chains`` (Vehtari et al. 2021).
+    ok : bool
+        No divergences, R-hat ≤ ``rhat_max`` and both ESS ≥ ``ess_threshold``.
+    """
+
+    divergences: int
+    max_rhat: float
+    min_ess_bulk: float
+    min_ess_tail: float
+    ess_threshold: float
+    ok: bool
+
+
+def _group(tree: xarray.DataTree, name: str) -> xarray.Dataset:
+    """The variables of one group (``posterior``, ``sample_stats``) as a Dataset."""
+    return tree.children[name].to_dataset()
+
+
+def _min_over(tree: Any) -> float:
+    return min(float(np.min(tree[name].values)) for name in tree.data_vars)
+
+
+def _max_over(tree: Any) -> float:
+    return max(float(np.max(tree[name].values)) for name in tree.data_vars)
+
+
+def check_diagnostics(
+    tree: xarray.DataTree, *, rhat_max: float = 1.01, warn: bool = True, stacklevel: int = 2
+) -> Diagnostics:
+    """Divergences, R-hat and ESS of a posterior, with a DiagnosticsWarning when poor.
+
+    Parameters
+    ----------
+    tree : xarray.DataTree
+        A DataTree with a ``posterior`` group (and ``sample_stats`` for NUTS).
+    rhat_max : float, default 1.01
+    warn : bool, default True
+        Issue a :class:`~bayesreg.errors.DiagnosticsWarning` saying what to do.
+    stacklevel : int, default 2
+        Passed to :func:`warnings.warn` (2: the caller of this function).
+    """
+    import arviz as az
+
+    chains = int(_group(tree, "posterior").sizes["chain"])
+    divergences = 0
+    if "sample_stats" in tree.children and "diverging" in _group(tree, "sample_stats"):
+        divergences = int(_group(tree, "sample_stats")["diverging"].to_numpy().sum())
+    max_rhat = _max_over(az.rhat(tree)) if chains > 1 else math.nan
+    min_bulk = _min_over(az.ess(tree, method="bulk"))
+    min_tail = _min_over(az.ess(tree, method="tail"))
+    threshold = 100.0 * chains
+    problems = []
+    if divergences:
+        problems.append(
+            f"{divergences} divergent transitions: the sampler missed part of the posterior; "
+            "raise target_accept (e.g. nuts={'target_accept': 0.95}) or use method='gibbs' "
+            "for the Gaussian likelihood"
+        )
+    if max_rhat > rhat_max:
+        problems.append(
+            f"R-hat up to {max_rhat:.3f} > {rhat_max}: chains disagree; run longer (more tune "
+            "and draws)"
+        )
+    if min(min_bulk, min_tail) < threshold:
+        problems.append(
+            f"ESS as low as {min(min_bulk, min_tail):.0f} < {threshold:.0f} (100 per chain): "
+            "increase draws"
+        )
+    if problems and warn:
+        warnings.warn(
+            "posterior diagnostics are poor: " + "; ".join(problems) + ".",
+            DiagnosticsWarning,
+            stacklevel=stacklevel,
+        )
+    return Diagnostics(
+        divergences=divergences,
+        max_rhat=max_rhat,
+        min_ess_bulk=min_bulk,
+        min_ess_tail=min_tail,
+        ess_threshold=threshold,
+        ok=not problems,
+    )
+
+
+def penalized_map(
+    X: Any, y: Any, prior: Prior, *, noise: float, fit_intercept: bool = True
+) -> PenalizedFit:
+    """The exact MAP under ``prior`` with the noise σ fixed: the certified penalized fit.
+
+    ``−log p(w | y) = (n/σ²) F(w) + const`` with ``(alpha, l1_ratio) = prior.penalty(n, σ)``,
+    so the MAP is the ridge solution (l1_ratio = 0) or the elastic-net / lasso solution.
+    """
+    from bayesreg.core.coordinate_descent import elastic_net
+    from bayesreg.core.ridge import ridge
+
+    n_samples = int(np.shape(X)[0])
+    alpha, l1_ratio = prior.penalty(n_samples, check_positive(noise, "noise"))
+    if l1_ratio == 0.0:
+        return ridge(X, y, alpha, fit_intercept=fit_intercept)
+    return elastic_net(X, y, alpha, l1_ratio, fit_intercept=fit_intercept)
+
+
+def _map_coef(X: Any, y: Any, prior: Prior, noise: float | None, fit_intercept: bool) -> FloatArray:
+    """MAP coefficients: the core solver with σ fixed, the joint MAP of PyMC's model otherwise."""
+    if noise is not None:
+        return penalized_map(X, y, prior, noise=noise, fit_intercept=fit_intercept).coef
+    from bayesreg.map import find_map
+    from bayesreg.models import build_model
+
+    estimate = find_map(build_model(X, y, prior, noise=None, fit_intercept=fit_intercept))
+    coef: FloatArray = np.asarray(estimate.coef, dtype=np.float64)
+    return coef
+
+
+def ridge_effective_dof(X: Any, alpha: float, *, fit_intercept: bool = True) -> float:
+    """Effective degrees of freedom of ridge: ``Σ_j d_j / (d_j + n·alpha)``, ``d_j = s_j²``.
+
+    The trace of the hat matrix ``Xc (XcᵀXc + nα I)⁻¹ Xcᵀ`` (intercept excluded); under
+    a Gaussian prior with ``alpha = σ²/(nτ²)`` it is the number of parameters the data
+    determine, between p (alpha = 0, full rank) and 0 (alpha → ∞).
+    """
+    penalty = float(alpha)
+    if not math.isfinite(penalty) or penalty < 0.0:
+        raise InputValueError(f"alpha must be a finite number ≥ 0; got {alpha!r}.")
+    data = prepare_linear_data(X, np.zeros(np.shape(X)[0]), fit_intercept=fit_intercept)
+    singular = scipy.linalg.svdvals(data.X)
+    cutoff = singular.max(initial=0.0) * max(data.X.shape) * np.finfo(float).eps
+    d = singular[singular > cutoff] ** 2
+    return float(np.sum(d / (d + data.n_samples * penalty)))
+
+
+def _default_negligible(X: Any, y: Any) -> FloatArray:
+    """``ε_j = 0.1 · sd(y) / sd(x_j)``: a one-sd change of x_j moving y by < 0.1 sd."""
+    data = prepare_linear_data(X, y, fit_intercept=True)
+    x_sd = np.sqrt(np.diag(data.gram) / data.n_samples)
+    y_sd = math.sqrt(data.yty / data.n_samples)
+    with np.errstate(divide="ignore"):
+        negligible: FloatArray = 0.1 * y_sd / x_sd
+    return negligible
+
+
+def shrinkage_summary(
+    tree: xarray.DataTree,
+    X: Any,
+    y: Any,
+    prior: Prior,
+    *,
+    noise: float | None = None,
+    fit_intercept: bool = True,
+    hdi_prob: float = 0.94,
+    negligible: float | Sequence[float] | None = None,
+) -> pd.DataFrame:
+    """Per-coefficient shrinkage summary of a posterior drawn under ``prior``.
+
+    Parameters
+    ----------
+    tree : xarray.DataTree
+        From :func:`~bayesreg.posterior.sampling.sample_posterior` (same X, y, prior, noise).
+    X, y : array-like
+    prior : bayesreg.priors.Prior
+    noise : float or None
+        The fixed noise σ of the run, or None when it was sampled (the MAP is then the
+        joint MAP of :func:`bayesreg.map.find_map`).
+    fit_intercept : bool, default True
+    hdi_prob : float, default 0.94
+    negligible : float, sequence of float or None
+        ε_j of ``P(|w_j| < ε_j)``; default ``0.1 · sd(y) / sd(x_j)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by feature, columns ``map, mean, median, sd, hdi_lower, hdi_upper,
+        least_squares, shrinkage`` (``1 − mean/least_squares``: 0 no shrinkage, 1 all the
+        way to 0), ``prob_direction, prob_negligible, ess_bulk, r_hat``. A
+        DiagnosticsWarning is issued when divergences, R-hat or ESS are poor.
+    """
+    import arviz as az
+
+    probability = check_probability(hdi_prob, "hdi_prob")
+    check_diagnostics(tree, stacklevel=3)
+    data = prepare_linear_data(X, y, fit_intercept=fit_intercept)
+    coef = _group(tree, "posterior")["coef"]
+    draws = coef.to_numpy().reshape(-1, coef.shape[-1])
+    if draws.shape[1] != data.n_features:
+        raise InputValueError(
+            f"the posterior has {draws.shape[1]} coefficients but X has {data.n_features} "
+            "columns; pass the X the posterior was drawn with."
+        )
+    epsilon = (
+        _default_negligible(X, y)
+        if negligible is None
+        else np.broadcast_to(np.asarray(negligible, dtype=np.float64), (data.n_features,))
+    )
+    least_squares, *_ = scipy.linalg.lstsq(data.X, data.y)
+    hdi = az.hdi(tree, prob=probability, var_names=["coef"])["coef"]
+    mean = draws.mean(axis=0)
+    positive = (draws > 0.0).mean(axis=0)
+    negative = (draws < 0.0).mean(axis=0)
+    chains = int(coef.sizes["chain"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shrinkage = 1.0 - mean / least_squares
+    return pd.DataFrame(
+        {
+            "map": _map_coef(X, y, prior, noise, fit_intercept),
+            "mean": mean,
+            "median": np.median(draws, axis=0),
+            "sd": draws.std(axis=0, ddof=1),
+            "hdi_lower": hdi.sel(ci_bound="lower").values,
+            "hdi_upper": hdi.sel(ci_bound="upper").values,
+            "least_squares": least_squares,
+            "shrinkage": shrinkage,
+            "prob_direction": np.maximum(positive, negative),
+            "prob_negligible": (np.abs(draws) < epsilon).mean(axis=0),
+            "ess_bulk": az.ess(tree, var_names=["coef"])["coef"].values,
+            "r_hat": az.rhat(tree, var_names=["coef"])["coef"].values
+            if chains > 1
+            else np.full(data.n_features, np.nan),
+        },
+        index=pd.Index(list(coef["feature"].to_numpy()), name="feature"),
+    )
+
+
+def bayesian_path(
+    X: Any,
+    y: Any,
+    priors: Sequence[Prior],
+    *,
+    noise: float,
+    hdi_prob: float = 0.94,
+    fit_intercept: bool = True,
+    draws: int = 1000,
+    chains: int = 2,
+    random_seed: int | None = None,
+) -> pd.DataFrame:
+    """A Bayesian regularization path: posterior intervals next to the penalized path.
+
+    For each prior of the grid (e.g. ``[LaplacePrior(b) for b in scales]``) with the noise
+    σ fixed: the penalized estimate at ``prior.penalty(n, σ)`` (the MAP, certified by the
+    core solver) and the posterior mean, median and HDI of each coefficient. Gaussian
+    priors use the exact posterior (HDI ``mean ± z sd``, no Monte Carlo error); the
+    others use the Gibbs sampler.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long format, one row per (prior, feature): ``prior, alpha, l1_ratio, feature,
+        penalized, mean, median, hdi_lower, hdi_upper``.
+    """
+    from bayesreg.posterior.sampling import sample_posterior
+
+    sigma = check_positive(noise, "noise")
+    probability = check_probability(hdi_prob, "hdi_prob")
+    data = prepare_linear_data(X, y, fit_intercept=fit_intercept)
+    if len(priors) == 0:
+        raise InputValueError("priors is empty; pass a sequence of prior objects.")
+    generators = np.random.default_rng(random_seed).spawn(len(priors))
+    frames = []
+    for prior, generator in zip(priors, generators, strict=True):
+        alpha, l1_ratio = prior.penalty(data.n_samples, sigma)
+        penalized = penalized_map(X, y, prior, noise=sigma, fit_intercept=fit_intercept).coef
+        if prior.l1_weight(sigma) == 0.0:
+            # Gaussian prior: the exact marginals N(m_j, Σ_jj); the HDI is m ± z·sd
+            exact = gaussian_posterior(
+                X,
+                y,
+                scale=1.0 / math.sqrt(prior.l2_weight(sigma)),
+                noise=sigma,
+                fit_intercept=fit_intercept,
+            )
+            sd = np.sqrt(np.diag(exact.covariance))
+            half_width = stats.norm.ppf(0.5 + probability / 2.0) * sd
+            mean, median = exact.mean, exact.mean
+            lower, upper = exact.mean - half_width, exact.mean + half_width
+        else:
+            import arviz as az
+
+            tree = sample_posterior(
+                X,
+                y,
+                prior,
+                noise=sigma,
+                method="gibbs",
+                draws=draws,
+                chains=chains,
+                random_seed=generator,
+                progressbar=False,
+                fit_intercept=fit_intercept,
+            )
+            check_diagnostics(tree, stacklevel=3)
+            sampled = _group(tree, "posterior")["coef"].to_numpy().reshape(-1, data.n_features)
+            hdi = az.hdi(tree, prob=probability, var_names=["coef"])["coef"]
+            mean, median = sampled.mean(axis=0), np.median(sampled, axis=0)
+            lower = hdi.sel(ci_bound="lower").values
+            upper = hdi.sel(ci_bound="upper").values
+        frames.append(
+            pd.DataFrame(
+                {
+                    "prior": repr(prior),
+                    "alpha": alpha,
+                    "l1_ratio": l1_ratio,
+                    "feature": list(data.feature_names),
+                    "penalized": penalized,
+                    "mean": mean,
+                    "median": median,
+                    "hdi_lower": lower,
+                    "hdi_upper": upper,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)

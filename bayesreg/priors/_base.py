@@ -1,0 +1,116 @@
+"""What every prior is: a log-density with an L1 and an L2 weight, and the penalty it implies.
+
+Every prior in bayesreg has, up to a constant, the log-density
+
+    log p(w) = −l1 · |w| − (l2 / 2) · w²      (per coefficient, given the noise σ)
+
+so that with n samples and the Gaussian noise standard deviation σ fixed (σ = 1 for the
+Bernoulli likelihood) the negative log posterior is (n/σ²) · F(w) + const with
+
+    F(w) = L(w) + alpha · [r ||w||₁ + (1 − r)/2 ||w||²],
+    alpha = σ² (l1 + l2) / n,    r = l1 / (l1 + l2).
+
+This module holds that conversion, once, in both directions.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from bayesreg.core._validation import check_positive, check_positive_int
+from bayesreg.core.penalties import enet_prox, penalty_value
+
+__all__ = ["Prior", "penalty_from_weights", "weights_from_penalty"]
+
+FloatArray = NDArray[np.float64]
+
+
+def penalty_from_weights(l1: float, l2: float, n_samples: int, noise: float) -> tuple[float, float]:
+    """``(alpha, l1_ratio) = (σ² (l1 + l2) / n, l1 / (l1 + l2))``."""
+    total = l1 + l2
+    return noise**2 * total / n_samples, l1 / total
+
+
+def weights_from_penalty(
+    alpha: float, l1_ratio: float, n_samples: int, noise: float
+) -> tuple[float, float]:
+    """``(l1, l2) = (n alpha r / σ², n alpha (1 − r) / σ²)``, the inverse of the above."""
+    total = n_samples * alpha / noise**2
+    return total * l1_ratio, total * (1.0 - l1_ratio)
+
+
+class Prior(ABC):
+    """A prior on each coefficient with two faces: a penalty and a distribution.
+
+    A subclass states its log-density through :meth:`l1_weight` and :meth:`l2_weight`
+    (``log p(w) = −l1|w| − (l2/2) w² + const``) and implements the distribution face
+    (``logpdf``, ``rvs``, ``variance``, ``to_pymc``); the penalty face follows here.
+    """
+
+    #: Whether the prior on w is stated conditionally on the noise σ (Park & Casella's
+    #: Bayesian lasso); models with a free σ then use the reference prior p(σ²) ∝ 1/σ².
+    conditions_on_noise: ClassVar[bool] = False
+
+    @abstractmethod
+    def l1_weight(self, noise: float = 1.0) -> float:
+        """Weight of ``|w|`` in ``−log p(w)`` (0 for a Gaussian prior)."""
+
+    @abstractmethod
+    def l2_weight(self, noise: float = 1.0) -> float:
+        """Weight of ``w²/2`` in ``−log p(w)`` (0 for a Laplace prior)."""
+
+    @abstractmethod
+    def logpdf(self, w: ArrayLike) -> FloatArray:
+        """Normalized log-density at ``w`` (elementwise)."""
+
+    @abstractmethod
+    def rvs(self, size: Any = None, random_seed: Any = None) -> FloatArray:
+        """Independent draws of shape ``size``."""
+
+    @abstractmethod
+    def variance(self) -> float:
+        """Prior variance of one coefficient (the mean is 0)."""
+
+    @abstractmethod
+    def to_pymc(
+        self,
+        name: str,
+        *,
+        dims: Any = None,
+        shape: Any = None,
+        noise: Any = 1.0,
+    ) -> Any:
+        """Create the coefficient random variable in the current PyMC model context."""
+
+    def penalty(self, n_samples: int, noise: float = 1.0) -> tuple[float, float]:
+        """The penalty ``(alpha, l1_ratio)`` whose minimizer is this prior's MAP.
+
+        Parameters
+        ----------
+        n_samples : int
+            Number of observations n.
+        noise : float, default 1.0
+            Noise standard deviation σ of the Gaussian likelihood (1 for Bernoulli).
+
+        Returns
+        -------
+        alpha, l1_ratio : float
+            ``alpha = σ² (l1 + l2) / n`` and ``l1_ratio = l1 / (l1 + l2)``.
+        """
+        n = check_positive_int(n_samples, "n_samples")
+        sigma = check_positive(noise, "noise")
+        return penalty_from_weights(self.l1_weight(sigma), self.l2_weight(sigma), n, sigma)
+
+    def penalty_value(self, w: ArrayLike, n_samples: int, noise: float = 1.0) -> float:
+        """``alpha · P(w)`` for the penalty of :meth:`penalty`."""
+        alpha, l1_ratio = self.penalty(n_samples, noise)
+        return penalty_value(w, alpha, l1_ratio)
+
+    def prox(self, z: ArrayLike, step: float, n_samples: int, noise: float = 1.0) -> FloatArray:
+        """Proximal operator of ``step · alpha · P`` at ``z``."""
+        alpha, l1_ratio = self.penalty(n_samples, noise)
+        return enet_prox(z, check_positive(step, "step"), alpha, l1_ratio)

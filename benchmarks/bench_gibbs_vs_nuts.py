@@ -1,0 +1,241 @@
+"""Bayesian lasso on the diabetes data: NumPy Gibbs against PyMC NUTS, in min-ESS per second.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_gibbs_vs_nuts.py [--quick] [--repeats 3]
+
+The posterior (Park & Casella 2008, λ = 0.237 fixed)::
+
+    y | w0, w, σ ~ N(w0 + X w, σ² I),  w_j | σ ~ Laplace(0, σ/λ),  p(σ²) ∝ 1/σ²,  p(w0) ∝ 1
+
+is sampled by ``sample_posterior(method="gibbs")`` (the blocked scale-mixture Gibbs
+sampler, chains vectorized in one thread), and by NUTS on ``build_model`` with PyMC's
+own sampler (``nuts_sampler="pymc"``) and with nutpie. All run in this process, 4
+chains each. The figure of merit is the smallest bulk effective sample size over
+``coef`` (10), ``intercept`` and ``noise`` divided by the sampling wall time.
+Compilation (PyMC/nutpie) is excluded from that time and reported separately: for
+PyMC's sampler the time is ``sample_stats.attrs["sampling_time"]`` (the sampling
+loop only), for nutpie ``compile_pymc_model`` and ``nutpie.sample`` are timed apart.
+The Gibbs sampler has nothing to compile. Medians over repeats; results go to
+``benchmarks/results/gibbs_vs_nuts.json`` and a Markdown table is printed.
+
+PyMC runs its chains in parallel processes (2 cores here); nutpie in threads;
+the Gibbs sampler uses one core. Wall time is what is compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import arviz as az
+import numpy as np
+
+from bayesreg.datasets import load_diabetes
+from bayesreg.models import build_model
+from bayesreg.posterior.sampling import sample_posterior
+from bayesreg.priors import BayesianLassoPrior
+
+RESULTS = Path(__file__).resolve().parent / "results" / "gibbs_vs_nuts.json"
+LAM = 0.237
+CHAINS = 4
+VARIABLES = ["coef", "intercept", "noise"]
+
+
+@dataclass(frozen=True)
+class Run:
+    sampler: str
+    repeat: int
+    draws: int
+    tune: int
+    sampling_seconds: float
+    compile_seconds: float
+    min_ess_bulk: float
+    min_ess_tail: float
+    min_ess_per_second: float
+    divergences: int
+
+
+def _min_ess(tree: Any, method: str) -> float:
+    ess = az.ess(tree, var_names=VARIABLES, method=method)
+    return min(float(np.min(ess[name].values)) for name in VARIABLES)
+
+
+def _divergences(tree: Any) -> int:
+    stats = tree.children.get("sample_stats")
+    if stats is None or "diverging" not in stats.data_vars:
+        return 0
+    return int(stats["diverging"].values.sum())
+
+
+def _run(
+    sampler: str,
+    repeat: int,
+    tree: Any,
+    seconds: float,
+    compile_seconds: float,
+    draws: int,
+    tune: int,
+) -> Run:
+    bulk = _min_ess(tree, "bulk")
+    return Run(
+        sampler=sampler,
+        repeat=repeat,
+        draws=draws,
+        tune=tune,
+        sampling_seconds=seconds,
+        compile_seconds=compile_seconds,
+        min_ess_bulk=bulk,
+        min_ess_tail=_min_ess(tree, "tail"),
+        min_ess_per_second=bulk / seconds,
+        divergences=_divergences(tree),
+    )
+
+
+def run_gibbs(X: Any, y: Any, prior: BayesianLassoPrior, repeat: int, draws: int, tune: int) -> Run:
+    start = time.perf_counter()
+    tree = sample_posterior(
+        X,
+        y,
+        prior,
+        method="gibbs",
+        draws=draws,
+        tune=tune,
+        chains=CHAINS,
+        random_seed=repeat,
+        progressbar=False,
+    )
+    return _run("gibbs (NumPy)", repeat, tree, time.perf_counter() - start, 0.0, draws, tune)
+
+
+def run_pymc(X: Any, y: Any, prior: BayesianLassoPrior, repeat: int, draws: int, tune: int) -> Run:
+    import pymc as pm
+
+    model = build_model(X, y, prior)
+    start = time.perf_counter()
+    tree = pm.sample(
+        draws=draws,
+        tune=tune,
+        chains=CHAINS,
+        nuts_sampler="pymc",
+        random_seed=repeat,
+        progressbar=False,
+        model=model,
+        compute_convergence_checks=False,
+    )
+    total = time.perf_counter() - start
+    sampling = float(tree["sample_stats"].attrs["sampling_time"])
+    return _run("PyMC NUTS", repeat, tree, sampling, total - sampling, draws, tune)
+
+
+def run_nutpie(
+    X: Any, y: Any, prior: BayesianLassoPrior, repeat: int, draws: int, tune: int
+) -> Run:
+    import nutpie
+
+    model = build_model(X, y, prior)
+    start = time.perf_counter()
+    compiled = nutpie.compile_pymc_model(model)
+    compile_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    tree = nutpie.sample(
+        compiled,
+        draws=draws,
+        tune=tune,
+        chains=CHAINS,
+        seed=repeat,
+        progress_bar=False,
+    )
+    return _run(
+        "nutpie NUTS", repeat, tree, time.perf_counter() - start, compile_seconds, draws, tune
+    )
+
+
+def _median(runs: list[Run], field: str) -> float:
+    return float(statistics.median(getattr(run, field) for run in runs))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer draws and one repeat")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    repeats = 1 if args.quick else args.repeats
+    gibbs_draws, nuts_draws, tune = (2000, 500, 500) if args.quick else (10_000, 2000, 1000)
+
+    X, y = load_diabetes()
+    prior = BayesianLassoPrior(LAM)
+    runs: list[Run] = []
+    for repeat in range(repeats):
+        runs.append(run_gibbs(X, y, prior, repeat, gibbs_draws, tune))
+        runs.append(run_pymc(X, y, prior, repeat, nuts_draws, tune))
+        runs.append(run_nutpie(X, y, prior, repeat, nuts_draws, tune))
+        print(*(f"{r.sampler}: {r.min_ess_per_second:.0f} min-ESS/s" for r in runs[-3:]), sep="; ")
+
+    samplers = list(dict.fromkeys(run.sampler for run in runs))
+    summary = {}
+    for name in samplers:
+        mine = [run for run in runs if run.sampler == name]
+        summary[name] = {
+            field: _median(mine, field)
+            for field in (
+                "sampling_seconds",
+                "compile_seconds",
+                "min_ess_bulk",
+                "min_ess_tail",
+                "min_ess_per_second",
+                "divergences",
+            )
+        }
+    gibbs_rate = summary["gibbs (NumPy)"]["min_ess_per_second"]
+    for name in samplers:
+        summary[name]["gibbs_speedup"] = gibbs_rate / summary[name]["min_ess_per_second"]
+
+    import nutpie
+    import pymc
+
+    record = {
+        "problem": "Bayesian lasso, diabetes (n=442, p=10), λ=0.237, p(σ²) ∝ 1/σ², 4 chains",
+        "figure_of_merit": "min bulk ESS over coef, intercept, noise / sampling wall seconds",
+        "repeats": repeats,
+        "environment": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "pymc": pymc.__version__,
+            "nutpie": nutpie.__version__,
+            "cpu_count": os.cpu_count(),
+            "machine": platform.machine(),
+        },
+        "summary": summary,
+        "runs": [asdict(run) for run in runs],
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+
+    print()
+    print(
+        "| sampler | draws/chain | sampling s | compile s | min bulk ESS | min-ESS/s "
+        "| Gibbs speed-up |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name in samplers:
+        row = summary[name]
+        draws = next(run.draws for run in runs if run.sampler == name)
+        print(
+            f"| {name} | {draws} | {row['sampling_seconds']:.2f} | "
+            f"{row['compile_seconds']:.2f} | {row['min_ess_bulk']:.0f} | "
+            f"{row['min_ess_per_second']:.0f} | {row['gibbs_speedup']:.1f}× |"
+        )
+    print(f"\nMedians of {repeats} repeat(s); written to {args.output}.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,198 @@
+"""Shrinkage summaries, diagnostics, effective degrees of freedom, Bayesian path."""
+
+from __future__ import annotations
+
+import warnings
+
+import arviz_base
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from sklearn.linear_model import LinearRegression
+
+from bayesreg.core.coordinate_descent import lasso
+from bayesreg.core.ridge import ridge, ridge_path
+from bayesreg.errors import DiagnosticsWarning
+from bayesreg.posterior.conjugate import gaussian_posterior
+from bayesreg.posterior.sampling import sample_posterior
+from bayesreg.posterior.summary import (
+    bayesian_path,
+    check_diagnostics,
+    penalized_map,
+    ridge_effective_dof,
+    shrinkage_summary,
+)
+from bayesreg.priors import GaussianPrior, LaplacePrior
+
+
+def _problem(n: int = 60, p: int = 4, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    y = X @ np.array([1.0, -0.5, 0.0, 0.2])[:p] + 1.0 + rng.standard_normal(n)
+    return pd.DataFrame(X, columns=[f"f{j}" for j in range(p)]), y
+
+
+def _tree(posterior: dict[str, np.ndarray], sample_stats: dict[str, np.ndarray] | None = None):  # type: ignore[no-untyped-def]
+    groups = {"posterior": posterior}
+    if sample_stats is not None:
+        groups["sample_stats"] = sample_stats
+    return arviz_base.from_dict(groups, dims={"coef": ["feature"]})
+
+
+def test_summary_of_the_exact_posterior_against_closed_forms() -> None:
+    X, y = _problem()
+    scale, noise = 0.5, 1.0
+    prior = GaussianPrior(scale)
+    tree = sample_posterior(
+        X,
+        y,
+        prior,
+        noise=noise,
+        method="exact",
+        draws=5000,
+        chains=4,
+        random_seed=1,
+        progressbar=False,
+    )
+    table = shrinkage_summary(tree, X, y, prior, noise=noise, hdi_prob=0.9)
+    exact = gaussian_posterior(X, y, scale=scale, noise=noise)
+    sd = np.sqrt(np.diag(exact.covariance))
+    size = 20_000
+    assert list(table.index) == ["f0", "f1", "f2", "f3"]
+    # the MAP is the ridge fit at alpha = σ²/(nτ²), which is the exact posterior mean
+    np.testing.assert_allclose(table["map"], exact.mean, rtol=1e-9, atol=1e-12)
+    # i.i.d. draws: mean within 4 standard errors, sd within 3 %, HDI = m ± 1.645 sd ± 5 %
+    assert np.all(np.abs(table["mean"] - exact.mean) <= 4.0 * sd / np.sqrt(size))
+    np.testing.assert_allclose(table["sd"], sd, rtol=0.03)
+    half_width = stats.norm.ppf(0.95) * sd
+    np.testing.assert_allclose(table["hdi_upper"] - table["hdi_lower"], 2 * half_width, rtol=0.05)
+    np.testing.assert_allclose(
+        table["least_squares"], LinearRegression().fit(X, y).coef_, rtol=1e-9, atol=1e-12
+    )
+    np.testing.assert_allclose(table["shrinkage"], 1.0 - table["mean"] / table["least_squares"])
+    # P(w > 0) of a normal, and P(|w| < ε) with ε = 0.1 sd(y)/sd(x_j): within 0.02
+    direction = stats.norm.cdf(np.abs(exact.mean) / sd)
+    np.testing.assert_allclose(table["prob_direction"], direction, atol=0.02)
+    epsilon = 0.1 * y.std() / X.to_numpy().std(axis=0)
+    negligible = stats.norm.cdf((epsilon - exact.mean) / sd) - stats.norm.cdf(
+        (-epsilon - exact.mean) / sd
+    )
+    np.testing.assert_allclose(table["prob_negligible"], negligible, atol=0.02)
+    assert np.all(table["r_hat"] < 1.01)
+    assert np.all(table["ess_bulk"] > 10_000)
+
+
+@pytest.mark.slow
+def test_summary_map_with_free_noise_is_the_joint_map() -> None:
+    """With σ free the MAP column is the joint MAP (ŵ, σ̂) of build_model's posterior.
+
+    Its ŵ is the lasso at alpha = σ̂²/(n b) (read off the KKT conditions), and σ̂ is
+    stationary in σ: with the intercept at its MAP and σ ~ HalfNormal(s_y),
+    d/dσ [−n log σ − rss/(2σ²) − σ²/(2 s_y²)] = −n/σ + rss/σ³ − σ/s_y² = 0.
+    """
+    X, y = _problem(n=40, p=3, seed=2)
+    scale = 0.3
+    prior = LaplacePrior(scale)
+    tree = sample_posterior(
+        X, y, prior, method="gibbs", draws=1000, chains=2, random_seed=3, progressbar=False
+    )
+    coef = shrinkage_summary(tree, X, y, prior)["map"].to_numpy()
+    n = len(y)
+    centred, target = X.to_numpy() - X.to_numpy().mean(axis=0), y - y.mean()
+    gradient = centred.T @ (target - centred @ coef) / n
+    active = coef != 0.0
+    assert active.any()
+    alpha = float(np.mean(gradient[active] * np.sign(coef[active])))
+    np.testing.assert_allclose(gradient[active], alpha * np.sign(coef[active]), rtol=1e-6)
+    assert np.all(np.abs(gradient[~active]) <= alpha * (1 + 1e-9))
+    noise = np.sqrt(alpha * n * scale)
+    rss = float(np.sum((target - centred @ coef) ** 2))
+    s_y = float(np.sqrt(np.mean(target**2)))
+    stationarity = -n / noise + rss / noise**3 - noise / s_y**2
+    assert abs(stationarity) <= 1e-6 * n / noise
+
+
+def test_diagnostics_warn_about_divergences_rhat_and_ess() -> None:
+    rng = np.random.default_rng(4)
+    good = _tree({"coef": rng.standard_normal((4, 500, 2))})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = check_diagnostics(good)
+    assert report.ok
+    assert report.divergences == 0
+    assert report.max_rhat < 1.01
+
+    shifted = rng.standard_normal((4, 500, 2)) + np.arange(4)[:, None, None]
+    with pytest.warns(DiagnosticsWarning, match="R-hat"):
+        assert not check_diagnostics(_tree({"coef": shifted})).ok
+
+    diverging = np.zeros((4, 500), dtype=bool)
+    diverging[0, :3] = True
+    with pytest.warns(DiagnosticsWarning, match="3 divergent"):
+        report = check_diagnostics(
+            _tree({"coef": rng.standard_normal((4, 500, 2))}, {"diverging": diverging})
+        )
+    assert report.divergences == 3
+
+    walk = np.cumsum(rng.standard_normal((4, 500, 2)), axis=1) * 0.01
+    walk += rng.standard_normal((4, 500, 2))[:, :1]  # similar chains, strongly autocorrelated
+    with pytest.warns(DiagnosticsWarning, match="ESS"):
+        check_diagnostics(_tree({"coef": walk}))
+
+
+def test_ridge_effective_dof_is_the_trace_of_the_hat_matrix() -> None:
+    X, y = _problem(n=30, p=4, seed=5)
+    design = X.to_numpy()
+    centred = design - design.mean(axis=0)
+    n = design.shape[0]
+    alphas = np.array([0.0, 0.01, 0.3, 10.0])
+    for alpha in alphas:
+        hat = centred @ np.linalg.solve(centred.T @ centred + n * alpha * np.eye(4), centred.T)
+        assert ridge_effective_dof(X, alpha) == pytest.approx(np.trace(hat), rel=1e-10)
+    assert ridge_effective_dof(X, 0.0) == pytest.approx(4.0, rel=1e-12)
+    assert ridge_effective_dof(X, 1e12) < 1e-9
+    path = ridge_path(X, y, alphas[1:])
+    np.testing.assert_allclose(
+        [ridge_effective_dof(X, a) for a in path.alphas], path.df, rtol=1e-10
+    )
+
+
+def test_penalized_map_is_the_core_solution() -> None:
+    X, y = _problem(seed=6)
+    noise = 1.2
+    gaussian = GaussianPrior(0.4)
+    alpha, _ = gaussian.penalty(X.shape[0], noise)
+    np.testing.assert_allclose(
+        penalized_map(X, y, gaussian, noise=noise).coef, ridge(X, y, alpha).coef, rtol=1e-12
+    )
+    laplace = LaplacePrior(0.4)
+    alpha, _ = laplace.penalty(X.shape[0], noise)
+    np.testing.assert_allclose(
+        penalized_map(X, y, laplace, noise=noise).coef, lasso(X, y, alpha).coef, rtol=1e-12
+    )
+
+
+def test_bayesian_path_puts_intervals_next_to_the_penalized_path() -> None:
+    X, y = _problem(n=50, p=3, seed=7)
+    noise = 1.0
+    scales = [0.05, 0.3, 2.0]
+    path = bayesian_path(X, y, [GaussianPrior(s) for s in scales], noise=noise, hdi_prob=0.8)
+    assert len(path) == 3 * 3
+    # Gaussian priors: the posterior mean is the penalized (ridge) estimate
+    np.testing.assert_allclose(path["mean"], path["penalized"], rtol=1e-9, atol=1e-12)
+    assert np.all(path["hdi_lower"] < path["mean"])
+    assert np.all(path["mean"] < path["hdi_upper"])
+    widths = (path["hdi_upper"] - path["hdi_lower"]).to_numpy().reshape(3, 3)
+    assert np.all(np.diff(widths, axis=0) > 0)  # a wider prior, a wider posterior
+    expected_alphas = [noise**2 / (50 * s**2) for s in scales]
+    np.testing.assert_allclose(path["alpha"].to_numpy()[::3], expected_alphas, rtol=1e-12)
+
+    laplace = bayesian_path(
+        X, y, [LaplacePrior(0.5), LaplacePrior(5.0)], noise=noise, draws=2000, random_seed=8
+    )
+    alpha = LaplacePrior(0.5).penalty(50, noise)[0]
+    np.testing.assert_allclose(laplace["penalized"][:3], lasso(X, y, alpha).coef, rtol=1e-12)
+    assert np.all(laplace["hdi_lower"] <= laplace["median"])
+    assert np.all(laplace["median"] <= laplace["hdi_upper"])
+    assert set(laplace["l1_ratio"]) == {1.0}
