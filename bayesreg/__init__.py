@@ -19,26 +19,34 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
-    # core solvers and results
+    # core solvers and results (NumPy/SciPy)
     "ridge": "bayesreg.core.ridge",
     "ridge_path": "bayesreg.core.ridge",
+    "ridge_alphas": "bayesreg.core.ridge",
     "lasso": "bayesreg.core.coordinate_descent",
     "elastic_net": "bayesreg.core.coordinate_descent",
-    "alpha_max": "bayesreg.core.coordinate_descent",
     "lasso_path": "bayesreg.core.paths",
+    "alpha_max": "bayesreg.core.paths",
     "logistic": "bayesreg.core.logistic",
+    "logistic_alpha_max": "bayesreg.core.logistic",
+    "penalized_solve": "bayesreg.core.solve",
     "cross_validate": "bayesreg.core.cv",
+    "gradient_descent_ridge": "bayesreg.core.weight_decay",
+    "adam": "bayesreg.core.weight_decay",
     "PenalizedFit": "bayesreg.core.results",
     "PathFit": "bayesreg.core.results",
     "RidgePathFit": "bayesreg.core.results",
     "CVResult": "bayesreg.core.results",
     "objective": "bayesreg.core.objective",
     "soft_threshold": "bayesreg.core.penalties",
-    # priors (both faces) and the PyMC layer
+    # priors (both faces)
+    "Prior": "bayesreg.priors",
     "GaussianPrior": "bayesreg.priors",
     "LaplacePrior": "bayesreg.priors",
     "ElasticNetPrior": "bayesreg.priors",
+    "BayesianLassoPrior": "bayesreg.priors",
     "prior_from_penalty": "bayesreg.priors",
+    # the PyMC layer (imports PyMC on first use)
     "build_model": "bayesreg.models",
     "find_map": "bayesreg.map",
     "MapEstimate": "bayesreg.map",
@@ -47,9 +55,14 @@ _EXPORTS: dict[str, str] = {
     # posterior tools
     "sample_posterior": "bayesreg.posterior",
     "empirical_bayes": "bayesreg.posterior",
+    "choose_lambda": "bayesreg.posterior",
+    "shrinkage_summary": "bayesreg.posterior",
+    # scikit-learn estimators (need scikit-learn)
+    "PriorRegressor": "bayesreg.estimators",
+    "PriorClassifier": "bayesreg.estimators",
 }
 
-_SUBMODULES = ("core", "datasets", "errors", "testing", "posterior", "plots")
+_SUBMODULES = ("core", "datasets", "errors", "testing", "posterior", "plots", "priors")
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 

@@ -143,7 +143,7 @@ class EquivalenceReport:
             f"{self.max_abs_diff:.2e}, allowed {self._allowed_diff():.2e} = rtol·max(1, "
             f"‖coef‖∞); zero patterns {'match' if self.support_match else 'differ'})",
         ]
-        return "\n".join(rows)
+        return "\n".join(row.rstrip() for row in rows)
 
     def _allowed_diff(self) -> float:
         return self.rtol * max(1.0, float(np.max(np.abs(self.coef_penalized), initial=0.0)))

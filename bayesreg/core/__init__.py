@@ -1,6 +1,11 @@
 """The NumPy/SciPy core: certified penalized solvers, paths and cross-validation.
 
-Nothing here imports PyMC.
+Every solver minimizes the package's one objective::
+
+    F(w, w0) = L(w, w0) + alpha · [l1_ratio · ||w||₁ + (1 − l1_ratio)/2 · ||w||²]
+
+with L the averaged Gaussian or Bernoulli loss, and returns its certificate (duality gap
+or KKT residual). Nothing here imports PyMC.
 """
 
 from __future__ import annotations
@@ -17,23 +22,44 @@ from bayesreg.core.conventions import (
     to_sklearn_logistic,
     to_sklearn_ridge,
 )
+from bayesreg.core.coordinate_descent import elastic_net, lasso
+from bayesreg.core.cv import cross_validate
+from bayesreg.core.logistic import logistic, logistic_alpha_max
 from bayesreg.core.objective import objective
+from bayesreg.core.paths import alpha_max, lasso_path
 from bayesreg.core.penalties import enet_prox, penalty_value, soft_threshold, subdiff_distance
 from bayesreg.core.results import CVResult, PathFit, PenalizedFit, RidgePathFit
+from bayesreg.core.ridge import ridge, ridge_alphas, ridge_path
+from bayesreg.core.solve import penalized_solve
+from bayesreg.core.weight_decay import WeightDecayTrace, adam, gradient_descent_ridge
 
 __all__ = [
     "CVResult",
     "PathFit",
     "PenalizedFit",
     "RidgePathFit",
+    "WeightDecayTrace",
+    "adam",
+    "alpha_max",
+    "cross_validate",
+    "elastic_net",
     "enet_prox",
     "from_glmnet",
     "from_sklearn_elastic_net",
     "from_sklearn_lasso",
     "from_sklearn_logistic",
     "from_sklearn_ridge",
+    "gradient_descent_ridge",
+    "lasso",
+    "lasso_path",
+    "logistic",
+    "logistic_alpha_max",
     "objective",
+    "penalized_solve",
     "penalty_value",
+    "ridge",
+    "ridge_alphas",
+    "ridge_path",
     "soft_threshold",
     "subdiff_distance",
     "to_glmnet",

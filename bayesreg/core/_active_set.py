@@ -9,8 +9,9 @@ On the closed orthant of a sign pattern ``σ`` with support ``A``, F is the quad
 
     (G_AA + l2 I) z = c_A − l1 σ_A                                           (1)
 
-with a Cholesky factor of ``G_AA + l2 I`` that is kept and extended one column at a
-time. The method alternates
+with a Cholesky factor of ``G_AA + l2 I`` that is kept across iterations (and across
+alphas of a path), extended by blocks and downdated by Givens rotations. The method
+alternates
 
 * **inner steps**: solve (1); if ``sign(z) = σ`` accept ``w_A = z``; otherwise move
   from ``w_A`` towards ``z`` up to the first coordinate that reaches zero (F decreases
@@ -49,7 +50,8 @@ IndexArray = NDArray[np.intp]
 # as lying in the span of the active columns (condition number beyond ~1e10).
 _DEPENDENT_PIVOT = 1e-10
 # Outer iterations without a new smallest gap after which the iteration is declared
-# stalled (rounding level reached); the solution is then returned as not converged.
+# stalled (rounding level reached); the solution is returned as it is, converged only
+# if its gap meets the threshold.
 _STALL_LIMIT = 10
 # Violations |u_j| − l1 of zero coefficients up to this fraction of max|Xᵀy|/n are
 # rounding; larger ones are resolved even when the gap already meets the threshold.
@@ -58,11 +60,12 @@ _KKT_SLACK = 1e-11
 
 @dataclass
 class ActiveSet:
-    """Support ``A``, signs ``σ_A``, values ``w_A`` and the lower factor L of ``G_AA + l2 I``."""
+    """Support A, signs σ_A, values w_A, the block G_AA and the lower factor of G_AA + l2 I."""
 
     index: IndexArray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
     sign: FloatArray = field(default_factory=lambda: np.empty(0))
     coef: FloatArray = field(default_factory=lambda: np.empty(0))
+    gram: FloatArray = field(default_factory=lambda: np.empty((0, 0)))
     chol: FloatArray = field(default_factory=lambda: np.empty((0, 0)))
     l2: float = 0.0
 
@@ -77,12 +80,12 @@ class ActiveSet:
         coef[self.index] = self.coef
         return coef
 
-    def set_l2(self, data: LeastSquaresData, l2: float) -> None:
+    def set_l2(self, l2: float) -> None:
         """Refactor ``G_AA + l2 I`` when the ridge part of the penalty changes."""
         if l2 != self.l2:
             self.l2 = l2
             if self.size:
-                shifted = data.gram_block(self.index, self.index) + l2 * np.eye(self.size)
+                shifted = self.gram + l2 * np.eye(self.size)
                 self.chol = scipy.linalg.cholesky(shifted, lower=True, check_finite=False)
 
     def _solve(self, rhs: FloatArray) -> FloatArray:
@@ -106,6 +109,7 @@ class ActiveSet:
                 self.chol[position + 1 :, position + 1 :] = trailing[: size - 1].T
             self.chol = np.delete(np.delete(self.chol, position, axis=0), position, axis=1)
         keep = ~drop
+        self.gram = self.gram[np.ix_(keep, keep)]
         self.index, self.sign, self.coef = self.index[keep], self.sign[keep], self.coef[keep]
 
     def append(self, data: LeastSquaresData, candidates: IndexArray, signs: FloatArray) -> int:
@@ -115,8 +119,10 @@ class ActiveSet:
         Schur complement ``S = G_CC + l2 I − WᵀW``. A candidate whose pivot² in S is at
         most ``_DEPENDENT_PIVOT`` times its diagonal is skipped. Returns how many entered.
         """
-        cross = data.gram_block(self.index, candidates)
-        diagonal = data.gram_block(candidates, candidates) + self.l2 * np.eye(candidates.size)
+        gram_cross = data.gram_block(self.index, candidates)
+        gram_new = data.gram_block(candidates, candidates)
+        diagonal = gram_new + self.l2 * np.eye(candidates.size)
+        cross = gram_cross
         if self.size:
             cross = scipy.linalg.solve_triangular(self.chol, cross, lower=True, check_finite=False)
         schur = diagonal - cross.T @ cross
@@ -138,7 +144,12 @@ class ActiveSet:
         chol[:size, :size] = self.chol
         chol[size:, :size] = cross[:, keep].T
         chol[size:, size:] = factor
-        self.chol = chol
+        gram = np.empty((size + added, size + added))
+        gram[:size, :size] = self.gram
+        gram[:size, size:] = gram_cross[:, keep]
+        gram[size:, :size] = gram_cross[:, keep].T
+        gram[size:, size:] = gram_new[np.ix_(keep, keep)]
+        self.chol, self.gram = chol, gram
         self.index = np.concatenate([self.index, candidates[keep]])
         self.sign = np.concatenate([self.sign, signs[keep]])
         self.coef = np.concatenate([self.coef, np.zeros(added)])
@@ -211,12 +222,11 @@ class ActiveSetSolution:
     coef: FloatArray
     gap: float
     objective: float
-    correlation: FloatArray
     n_iter: int
     converged: bool
 
 
-def add_features(
+def _add_features(
     data: LeastSquaresData,
     active: ActiveSet,
     candidates: IndexArray,
@@ -255,7 +265,7 @@ def solve_enet(
     l1 = alpha * l1_ratio
     l2 = alpha * (1.0 - l1_ratio)
     n_features = data.xty.shape[0]
-    active.set_l2(data, l2)
+    active.set_l2(l2)
     kkt_scale = float(np.max(np.abs(data.xty)))
     best_gap = refined_gap = previous_objective = np.inf
     stalled = 0
@@ -294,6 +304,6 @@ def solve_enet(
         # always enters with the right sign.
         n_enter = max(10, active.size) if objective < previous_objective else 1
         previous_objective = objective
-        if add_features(data, active, violators[:n_enter], correlation, allow_swap=True) == 0:
+        if _add_features(data, active, violators[:n_enter], correlation, allow_swap=True) == 0:
             break
-    return ActiveSetSolution(coef, gap, objective, correlation, n_iter, gap <= threshold)
+    return ActiveSetSolution(coef, gap, objective, n_iter, gap <= threshold)

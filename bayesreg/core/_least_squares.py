@@ -14,7 +14,7 @@ would be p × p, or few passes). :func:`choose_form` picks one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -102,9 +102,7 @@ class DesignData:
     def from_arrays(cls, X: FloatArray, y: FloatArray) -> DesignData:
         """Keep ``X`` and ``y``; precompute ``Xᵀy/n`` and ``yᵀy/n``."""
         n_samples = X.shape[0]
-        # Column-major storage: gathering the active columns copies contiguous blocks.
-        columns = np.asfortranarray(X)
-        return cls(columns, y, (columns.T @ y) / n_samples, float(y @ y) / n_samples)
+        return cls(X, y, (X.T @ y) / n_samples, float(y @ y) / n_samples)
 
     def gram_block(self, rows: IndexArray, cols: IndexArray) -> FloatArray:
         """``X[:, rows]ᵀ X[:, cols] / n`` formed on demand."""
@@ -147,7 +145,8 @@ def choose_form(data: DesignData, expected_passes: int) -> GramData | DesignData
     """
     n_samples, n_features = data.X.shape
     if n_samples < n_features or n_features > 8 * expected_passes:
-        return data
+        # Column-major storage: gathering the active columns copies contiguous blocks.
+        return replace(data, X=np.asfortranarray(data.X))
     # BLAS syrk forms the upper triangle of XᵀX/n (half the flops of a product).
     upper = scipy.linalg.blas.dsyrk(1.0 / n_samples, data.X.T, trans=0, lower=0)
     gram = np.triu(upper) + np.triu(upper, 1).T

@@ -6,12 +6,16 @@ The objective (the package's one convention)::
 
 with ``r = l1_ratio``. The intercept is profiled out by centring (``w0 = ȳ − x̄ᵀw``).
 
-The solver is an exact active-set method (``bayesreg.core._active_set``): the
-coordinates outside a working set are checked in one pass over the data per outer
-iteration, and on the working set the minimizer for a fixed sign pattern is one
-Cholesky solve. Convergence is certified by the duality gap
-(``bayesreg.core._duality``), which is both the stopping rule and the returned
-``gap``: the iteration stops when ``gap ≤ tol · F(0)`` with ``F(0) = ||yc||²/(2n)``.
+The module keeps the name the problem is known by in scikit-learn and glmnet, but
+the solver is not cyclic coordinate descent, which converges linearly and costs
+about a microsecond per coordinate update in pure NumPy. It is an exact active-set
+method (``bayesreg.core._active_set``): one pass over the data per outer iteration
+checks every feature's optimality condition, and on the working set the minimizer
+for a fixed sign pattern is one Cholesky solve, so the support is found exactly
+and the solution is accurate to rounding. Convergence is certified by the duality
+gap (``bayesreg.core._duality``), which is both the stopping rule and the returned
+``gap``: the iteration stops when ``gap ≤ tol · F(0)`` with ``F(0) = ||yc||²/(2n)``
+(and no zero coefficient violates its optimality condition beyond rounding).
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ __all__ = ["elastic_net", "lasso"]
 DEFAULT_TOL = 1e-12
 DEFAULT_MAX_ITER = 1000
 #: Points per decade of alpha on the warm-start path of a single fit.
-CONTINUATION_PER_DECADE = 10
+CONTINUATION_PER_DECADE = 6
 
 
 def lasso(
@@ -169,7 +173,7 @@ def elastic_net(
             ConvergenceWarning,
             stacklevel=2,
         )
-    return penalized_fit(solution, centered, alpha, l1_ratio, threshold)
+    return _penalized_fit(solution, centered, alpha, l1_ratio, threshold)
 
 
 def _solve_with_continuation(
@@ -206,7 +210,7 @@ def _solve_with_continuation(
     return replace(solution, n_iter=n_iter)
 
 
-def penalized_fit(
+def _penalized_fit(
     solution: ActiveSetSolution,
     centered: CenteredData,
     alpha: float,

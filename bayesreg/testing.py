@@ -1,0 +1,95 @@
+"""Assertions for tests: the MAP is the penalized estimate; a solution is certified."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from bayesreg.core._validation import check_positive
+from bayesreg.core.results import PenalizedFit
+from bayesreg.equivalence import EquivalenceReport, check_equivalence
+from bayesreg.errors import InputTypeError
+from bayesreg.map import MapEstimate
+from bayesreg.priors import Prior
+
+__all__ = ["assert_certified", "assert_map_matches_penalty"]
+
+
+def assert_map_matches_penalty(
+    X: Any,
+    y: Any,
+    prior: Prior,
+    *,
+    noise: float = 1.0,
+    likelihood: str = "gaussian",
+    fit_intercept: bool = True,
+    rtol: float = 1e-8,
+) -> EquivalenceReport:
+    """Assert that the MAP under ``prior`` equals the penalized estimate, zeros included.
+
+    Runs :func:`bayesreg.equivalence.check_equivalence` with the same arguments.
+
+    Returns
+    -------
+    EquivalenceReport
+        The report, when it is ``ok``.
+
+    Raises
+    ------
+    AssertionError
+        If the report is not ``ok``; the message holds the side-by-side table.
+    """
+    report = check_equivalence(
+        X,
+        y,
+        prior,
+        noise=noise,
+        likelihood=likelihood,
+        fit_intercept=fit_intercept,
+        rtol=rtol,
+    )
+    if not report.ok:
+        raise AssertionError(
+            f"the MAP under {prior!r} is not the penalized estimate at alpha = "
+            f"{report.alpha:.6g}, l1_ratio = {report.l1_ratio:.6g}:\n{report}"
+        )
+    return report
+
+
+def assert_certified(fit: PenalizedFit | MapEstimate, *, tol: float | None = None) -> None:
+    """Assert that a solution's certificate is at most ``tol`` (default: its own ``tol``).
+
+    Parameters
+    ----------
+    fit : PenalizedFit or MapEstimate
+    tol : float, optional
+        Threshold for ``fit.gap``, in the units of the certificate. Without it the fit
+        must report ``converged`` and ``gap ≤ fit.tol``.
+
+    Raises
+    ------
+    AssertionError
+        If the certificate is above the threshold (or not converged).
+    """
+    if not isinstance(fit, PenalizedFit | MapEstimate):
+        raise InputTypeError(
+            f"fit must be a PenalizedFit or a MapEstimate; got {type(fit).__name__}."
+        )
+    if tol is None:
+        threshold = fit.tol
+        if math.isnan(threshold):
+            raise AssertionError(
+                f"the {type(fit).__name__} records no tolerance (tol is nan); pass tol."
+            )
+        if not fit.converged:
+            raise AssertionError(
+                f"the {type(fit).__name__} is flagged converged=False: {fit.certificate} "
+                f"{fit.gap:.3e} (threshold {threshold:.3e})."
+            )
+    else:
+        threshold = check_positive(tol, "tol")
+    if not fit.gap <= threshold:
+        raise AssertionError(
+            f"the {type(fit).__name__} is not certified: {fit.certificate} {fit.gap:.3e} > "
+            f"{threshold:.3e}."
+        )
