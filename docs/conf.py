@@ -39,3 +39,37 @@ html_theme = "pydata_sphinx_theme"
 html_title = "bayesreg"
 html_static_path = ["_static"]
 html_theme_options = {"navigation_with_keys": False}
+
+
+# Docstrings write absolute values and norms in plain text (|w|, ||w||₁). In
+# reStructuredText a bare "|x|" is a substitution reference, so escape the bars outside
+# inline literals and literal blocks before the docstring is parsed.
+def _escape_bars(line: str) -> str:
+    parts = line.split("``")
+    # Even-indexed parts lie outside ``inline literals``.
+    return "``".join(p.replace("|", r"\|") if i % 2 == 0 else p for i, p in enumerate(parts))
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _escape_docstring_bars(
+    app: object, what: str, name: str, obj: object, options: object, lines: list[str]
+) -> None:
+    literal_indent: int | None = None
+    for index, line in enumerate(lines):
+        if literal_indent is not None:
+            if not line.strip() or _indent(line) > literal_indent:
+                continue
+            literal_indent = None
+        stripped = line.rstrip()
+        if stripped.startswith(">>>") or stripped.lstrip().startswith(("...", ">>>")):
+            continue
+        lines[index] = _escape_bars(line)
+        if stripped.endswith("::"):
+            literal_indent = _indent(line)
+
+
+def setup(app: object) -> None:
+    app.connect("autodoc-process-docstring", _escape_docstring_bars)  # type: ignore[attr-defined]

@@ -81,15 +81,30 @@ class ActiveSet:
         return coef
 
     def set_l2(self, l2: float) -> None:
-        """Refactor ``G_AA + l2 I`` when the ridge part of the penalty changes."""
-        if l2 != self.l2:
-            self.l2 = l2
-            if self.size:
-                shifted = self.gram + l2 * np.eye(self.size)
-                self.chol = scipy.linalg.cholesky(shifted, lower=True, check_finite=False)
+        """Refactor ``G_AA + l2 I`` when the ridge part of the penalty changes.
+
+        A smaller l2 can leave ``G_AA + l2 I`` numerically singular (more active
+        columns than the rank of X); the feature at which the factorization fails
+        then leaves the support (its coefficient becomes 0), and the outer iteration
+        brings it back through the optimality check if it belongs there.
+        """
+        if l2 == self.l2:
+            return
+        self.l2 = l2
+        while self.size:
+            shifted = self.gram + l2 * np.eye(self.size)
+            factor, info = scipy.linalg.lapack.dpotrf(shifted, lower=1, clean=1)
+            if info == 0:
+                self.chol = factor
+                return
+            keep = np.arange(self.size) != info - 1
+            self.index, self.sign, self.coef = self.index[keep], self.sign[keep], self.coef[keep]
+            self.gram = self.gram[np.ix_(keep, keep)]
+        self.chol = np.empty((0, 0))
 
     def _solve(self, rhs: FloatArray) -> FloatArray:
-        solution: FloatArray = scipy.linalg.cho_solve((self.chol, True), rhs, check_finite=False)
+        # LAPACK potrs on the column-major factor (no transposed copy).
+        solution: FloatArray = scipy.linalg.lapack.dpotrs(self.chol, rhs, lower=1)[0]
         return solution
 
     def remove(self, drop: NDArray[np.bool_]) -> None:
@@ -100,17 +115,23 @@ class ActiveSet:
         triangle of the trailing block in O(k²), so no refactorization is needed.
         """
         for position in np.flatnonzero(drop)[::-1]:
-            upper = self.chol[position:, position:].T
-            size = upper.shape[0]
+            size = self.size - position
             if size > 1:
+                upper = np.array(self.chol[position:, position:].T, order="F")
                 _, trailing = scipy.linalg.qr_delete(
-                    np.eye(size), upper, 0, 1, which="col", check_finite=False
+                    np.eye(size, order="F"),
+                    upper,
+                    0,
+                    1,
+                    which="col",
+                    overwrite_qr=True,
+                    check_finite=False,
                 )
                 self.chol[position + 1 :, position + 1 :] = trailing[: size - 1].T
-            self.chol = np.delete(np.delete(self.chol, position, axis=0), position, axis=1)
-        keep = ~drop
-        self.gram = self.gram[np.ix_(keep, keep)]
-        self.index, self.sign, self.coef = self.index[keep], self.sign[keep], self.coef[keep]
+            self.chol = _without(self.chol, position)
+            self.gram = _without(self.gram, position)
+            keep = np.arange(self.size) != position
+            self.index, self.sign, self.coef = self.index[keep], self.sign[keep], self.coef[keep]
 
     def append(self, data: LeastSquaresData, candidates: IndexArray, signs: FloatArray) -> int:
         """Append features (in order, at value 0) while their columns are independent.
@@ -124,7 +145,7 @@ class ActiveSet:
         diagonal = gram_new + self.l2 * np.eye(candidates.size)
         cross = gram_cross
         if self.size:
-            cross = scipy.linalg.solve_triangular(self.chol, cross, lower=True, check_finite=False)
+            cross = scipy.linalg.lapack.dtrtrs(self.chol, cross, lower=1)[0]
         schur = diagonal - cross.T @ cross
         keep = np.ones(candidates.size, dtype=bool)
         while True:
@@ -140,7 +161,7 @@ class ActiveSet:
             if not keep.any():
                 return 0
         size, added = self.size, int(keep.sum())
-        chol = np.zeros((size + added, size + added))
+        chol = np.zeros((size + added, size + added), order="F")
         chol[:size, :size] = self.chol
         chol[size:, :size] = cross[:, keep].T
         chol[size:, size:] = factor
@@ -213,6 +234,17 @@ class ActiveSet:
             return False
         self.coef[-1] = step * sign
         return True
+
+
+def _without(matrix: FloatArray, position: int) -> FloatArray:
+    """``matrix`` without row and column ``position``, by four block copies."""
+    size = matrix.shape[0] - 1
+    result = np.empty((size, size), order="F")
+    result[:position, :position] = matrix[:position, :position]
+    result[:position, position:] = matrix[:position, position + 1 :]
+    result[position:, :position] = matrix[position + 1 :, :position]
+    result[position:, position:] = matrix[position + 1 :, position + 1 :]
+    return result
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,6 @@ class NoisePrior:
     shape: float = 0.0
     scale: float = 0.0
     curvature: float = 0.0
-    description: str = "p(σ²) ∝ 1/σ²"
 
     @classmethod
     def reference(cls) -> NoisePrior:
@@ -107,16 +106,30 @@ class NoisePrior:
         """``σ² ~ InvGamma(shape a0, scale b0)``, density ∝ (σ²)^(−a0−1) e^(−b0/σ²)."""
         a0 = check_positive(shape, "shape")
         b0 = check_positive(scale, "scale")
-        return cls(shape=a0, scale=b0, description=f"σ² ~ InvGamma({a0:g}, {b0:g})")
+        return cls(shape=a0, scale=b0)
 
     @classmethod
     def half_normal(cls, scale: float) -> NoisePrior:
         """``σ ~ HalfNormal(scale)``: shape −1/2, curvature 1/(2 scale²)."""
         s = check_positive(scale, "scale")
-        return cls(shape=-0.5, curvature=0.5 / s**2, description=f"σ ~ HalfNormal({s:g})")
+        return cls(shape=-0.5, curvature=0.5 / s**2)
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.shape) and self.shape >= -0.5):
             raise InputValueError(f"the noise prior shape must be ≥ −1/2; got {self.shape!r}.")
         check_finite_nonneg(self.scale, "scale")
         check_finite_nonneg(self.curvature, "curvature")
+
+    @property
+    def description(self) -> str:
+        """The prior in words, e.g. ``"σ ~ HalfNormal(54.3)"``."""
+        if self.curvature == 0.0 and self.shape == 0.0 and self.scale == 0.0:
+            return "p(σ²) ∝ 1/σ²"
+        if self.curvature == 0.0:
+            return f"σ² ~ InvGamma({self.shape:g}, {self.scale:g})"
+        if self.shape == -0.5 and self.scale == 0.0:
+            return f"σ ~ HalfNormal({math.sqrt(0.5 / self.curvature):.6g})"
+        return (
+            f"p(σ²) ∝ (σ²)^({-self.shape - 1.0:g}) · exp(−{self.scale:g}/σ² − "
+            f"{self.curvature:g}·σ²)"
+        )

@@ -28,11 +28,12 @@ class SamplingProgress:
         if not self.enabled:
             return self
         try:
+            from rich.console import Console
             from rich.progress import Progress
         except ImportError:
             print(f"{self.description}: {self.total} iterations", file=sys.stderr)
             return self
-        self._bar = Progress(transient=False)
+        self._bar = Progress(console=Console(stderr=True), transient=False)
         self._bar.__enter__()
         self._task = self._bar.add_task(self.description, total=self.total)
         return self

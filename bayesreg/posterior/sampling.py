@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from bayesreg.core._validation import (
     as_design,
     as_target,
+    check_bool,
     check_choice,
     check_positive,
     check_positive_int,
@@ -25,11 +26,10 @@ from bayesreg.posterior._checks import check_nonneg_int, check_seed
 from bayesreg.posterior._data import prepare_linear_data
 from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.posterior.gibbs import GibbsPrior, NoisePrior, gibbs_sample
+from bayesreg.priors import Prior
 
 if TYPE_CHECKING:
     import xarray
-
-    from bayesreg.priors import Prior
 
 __all__ = ["gibbs_prior_of", "noise_prior_of", "sample_posterior"]
 
@@ -37,6 +37,7 @@ FloatArray = NDArray[np.float64]
 
 _METHODS = ("nuts", "gibbs", "exact")
 _LIKELIHOODS = ("gaussian", "bernoulli")
+_NUTS_SAMPLERS = ("pymc", "nutpie", "numpyro", "blackjax")
 
 
 def gibbs_prior_of(prior: Prior, noise: float | None) -> GibbsPrior:
@@ -161,8 +162,6 @@ def sample_posterior(
         (``y_obs``, dim ``obs``), and for NUTS ``sample_stats``. Attributes
         ``sampling_method``, ``prior``, ``noise_prior``, ``likelihood``.
     """
-    from bayesreg.priors import Prior
-
     if not isinstance(prior, Prior):
         raise InputTypeError(
             f"prior must be a bayesreg prior (GaussianPrior, LaplacePrior, ...); got "
@@ -175,6 +174,10 @@ def sample_posterior(
     n_chains = check_positive_int(chains, "chains")
     n_tune = check_nonneg_int(tune, "tune")
     seed = check_seed(random_seed)
+    show_progress = check_bool(progressbar, "progressbar")
+    with_intercept = check_bool(fit_intercept, "fit_intercept")
+    if nuts_sampler is not None:
+        check_choice(nuts_sampler, "nuts_sampler", _NUTS_SAMPLERS)
     if family == "bernoulli" and chosen != "nuts":
         raise InputValueError(
             f"method={chosen!r} needs the Gaussian likelihood; got likelihood='bernoulli'. "
@@ -184,7 +187,11 @@ def sample_posterior(
         "sampling_method": chosen,
         "prior": repr(prior),
         "likelihood": family,
-        "noise_prior": f"fixed σ = {fixed_noise!r}" if fixed_noise is not None else "",
+        "noise_prior": "none (Bernoulli likelihood)"
+        if family == "bernoulli"
+        else f"fixed σ = {fixed_noise!r}"
+        if fixed_noise is not None
+        else "",
     }
     if chosen == "nuts":
         return _sample_nuts(
@@ -197,24 +204,24 @@ def sample_posterior(
             n_chains,
             n_tune,
             seed,
-            progressbar,
-            fit_intercept,
+            show_progress,
+            with_intercept,
             nuts_sampler,
             attrs,
         )
-    data = prepare_linear_data(X, y, fit_intercept=fit_intercept)
+    data = prepare_linear_data(X, y, fit_intercept=with_intercept)
     y_observed = as_target(y, as_design(X).shape[0])
     if chosen == "exact":
-        if fixed_noise is None or prior.l1_weight(fixed_noise) != 0.0:
+        mixture = None if fixed_noise is None else gibbs_prior_of(prior, fixed_noise)
+        if fixed_noise is None or mixture is None or mixture.has_mixture:
             raise ModelStructureError(
                 f"method='exact' needs a Gaussian prior and a fixed noise; got {prior!r} with "
                 f"noise={noise!r}. Pass noise=σ with a GaussianPrior, or use method='gibbs' "
                 "or 'nuts'."
             )
         # a Gaussian prior: −log p(w) = (l2/2) w², so τ² = 1/l2
-        scale = 1.0 / np.sqrt(prior.l2_weight(fixed_noise))
         exact = gaussian_posterior(
-            X, y, scale=scale, noise=fixed_noise, fit_intercept=fit_intercept
+            X, y, scale=1.0 / np.sqrt(mixture.l2), noise=fixed_noise, fit_intercept=with_intercept
         )
         coef, intercept = exact.sample(n_draws, chains=n_chains, random_seed=seed)
         return _posterior_tree(
@@ -226,7 +233,7 @@ def sample_posterior(
             feature_names=data.feature_names,
             attrs=attrs,
         )
-    noise_prior = noise_prior_of(prior, y_observed, fit_intercept=fit_intercept)
+    noise_prior = noise_prior_of(prior, y_observed, fit_intercept=with_intercept)
     if fixed_noise is None:
         attrs["noise_prior"] = noise_prior.description
     result = gibbs_sample(
@@ -235,12 +242,12 @@ def sample_posterior(
         gibbs_prior_of(prior, fixed_noise),
         noise=fixed_noise,
         noise_prior=noise_prior,
-        fit_intercept=fit_intercept,
+        fit_intercept=with_intercept,
         draws=n_draws,
         tune=n_tune,
         chains=n_chains,
         random_seed=seed,
-        progressbar=progressbar,
+        progressbar=show_progress,
     )
     lam = result.lam
     if lam is not None and fixed_noise is not None and prior.conditions_on_noise:

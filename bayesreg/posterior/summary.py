@@ -22,7 +22,7 @@ import scipy.linalg
 from numpy.typing import NDArray
 from scipy import stats
 
-from bayesreg.core._validation import check_positive
+from bayesreg.core._validation import as_design, check_finite_nonneg, check_positive
 from bayesreg.core.results import PenalizedFit
 from bayesreg.errors import DiagnosticsWarning, InputValueError
 from bayesreg.posterior._checks import check_probability
@@ -180,14 +180,13 @@ def ridge_effective_dof(X: Any, alpha: float, *, fit_intercept: bool = True) -> 
     a Gaussian prior with ``alpha = σ²/(nτ²)`` it is the number of parameters the data
     determine, between p (alpha = 0, full rank) and 0 (alpha → ∞).
     """
-    penalty = float(alpha)
-    if not math.isfinite(penalty) or penalty < 0.0:
-        raise InputValueError(f"alpha must be a finite number ≥ 0; got {alpha!r}.")
-    data = prepare_linear_data(X, np.zeros(np.shape(X)[0]), fit_intercept=fit_intercept)
-    singular = scipy.linalg.svdvals(data.X)
-    cutoff = singular.max(initial=0.0) * max(data.X.shape) * np.finfo(float).eps
+    penalty = check_finite_nonneg(alpha, "alpha")
+    design = as_design(X)
+    centred = design - design.mean(axis=0) if fit_intercept else design
+    singular = scipy.linalg.svdvals(centred)
+    cutoff = singular.max(initial=0.0) * max(centred.shape) * np.finfo(float).eps
     d = singular[singular > cutoff] ** 2
-    return float(np.sum(d / (d + data.n_samples * penalty)))
+    return float(np.sum(d / (d + design.shape[0] * penalty)))
 
 
 def _default_negligible(X: Any, y: Any) -> FloatArray:
@@ -198,6 +197,17 @@ def _default_negligible(X: Any, y: Any) -> FloatArray:
     with np.errstate(divide="ignore"):
         negligible: FloatArray = 0.1 * y_sd / x_sd
     return negligible
+
+
+def _check_negligible(value: float | Sequence[float], n_features: int) -> FloatArray:
+    """ε as one non-negative number or one per feature."""
+    array = np.asarray(value, dtype=np.float64)
+    if array.ndim > 1 or array.size not in (1, n_features) or not np.all(array >= 0.0):
+        raise InputValueError(
+            f"negligible must be a number ≥ 0 or {n_features} of them (one per feature); "
+            f"got {value!r}."
+        )
+    return np.broadcast_to(array, (n_features,)).copy()
 
 
 def shrinkage_summary(
@@ -238,6 +248,8 @@ def shrinkage_summary(
     import arviz as az
 
     probability = check_probability(hdi_prob, "hdi_prob")
+    if noise is not None:
+        check_positive(noise, "noise")
     check_diagnostics(tree, stacklevel=3)
     data = prepare_linear_data(X, y, fit_intercept=fit_intercept)
     coef = _group(tree, "posterior")["coef"]
@@ -250,7 +262,7 @@ def shrinkage_summary(
     epsilon = (
         _default_negligible(X, y)
         if negligible is None
-        else np.broadcast_to(np.asarray(negligible, dtype=np.float64), (data.n_features,))
+        else _check_negligible(negligible, data.n_features)
     )
     least_squares, *_ = scipy.linalg.lstsq(data.X, data.y)
     hdi = az.hdi(tree, prob=probability, var_names=["coef"])["coef"]

@@ -24,7 +24,9 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 from sklearn.linear_model import ElasticNet, Lasso
 
-from bayesreg.core._duality import enet_duality_gap
+from bayesreg.core._active_set import ActiveSet, solve_enet
+from bayesreg.core._duality import enet_duality_gap, gap_threshold
+from bayesreg.core._least_squares import GramData, prepare_least_squares
 from bayesreg.core.coordinate_descent import elastic_net, lasso
 from bayesreg.core.objective import objective
 from bayesreg.core.paths import alpha_max
@@ -342,3 +344,21 @@ def test_bad_data_raise() -> None:
     y_inf[0] = np.inf
     with pytest.raises(DataError, match="infinite"):
         lasso(X, y_inf, 0.1)
+
+
+@pytest.mark.parametrize(("n", "p"), [(80, 30), (30, 80)])
+def test_gram_and_design_forms_agree(n: int, p: int) -> None:
+    """The solver reads XᵀX/n precomputed or forms its blocks from X: same minimizer."""
+    X, y = make_problem(n, p, rho=0.5, seed=n)
+    design, _ = prepare_least_squares(X, y, True)
+    gram = GramData(design.X.T @ design.X / n, design.xty, design.yty)
+    alpha = 0.05 * float(np.max(np.abs(design.xty)))
+    threshold = gap_threshold(design.yty, 1e-12)
+    solutions = [
+        solve_enet(data, ActiveSet(), alpha=alpha, l1_ratio=1.0, threshold=threshold, max_iter=100)
+        for data in (design, gram)
+    ]
+    assert all(solution.converged for solution in solutions)
+    # Both are exact minimizers of the same strictly convex (here unique) problem.
+    assert relative_error(solutions[0].coef, solutions[1].coef) <= 1e-10
+    assert np.array_equal(solutions[0].coef == 0.0, solutions[1].coef == 0.0)

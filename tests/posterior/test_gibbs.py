@@ -10,7 +10,7 @@ from scipy import stats
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.posterior._conditionals import inverse_gaussian
 from bayesreg.posterior.conjugate import gaussian_posterior
-from bayesreg.posterior.gibbs import GibbsPrior, gibbs_sample
+from bayesreg.posterior.gibbs import GibbsPrior, NoisePrior, gibbs_sample
 
 
 def _problem(n: int, p: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -230,3 +230,26 @@ def test_inputs_are_not_modified() -> None:
     gibbs_sample(X, y, GibbsPrior.laplace(1.0), draws=5, chains=1, progressbar=False)
     np.testing.assert_array_equal(X, X_before)
     np.testing.assert_array_equal(y, y_before)
+
+
+def test_noise_priors_describe_themselves_and_check_their_parameters() -> None:
+    assert NoisePrior.reference().description == "p(σ²) ∝ 1/σ²"
+    assert NoisePrior.inverse_gamma(3.0, 2.0).description == "σ² ~ InvGamma(3, 2)"
+    half_normal = NoisePrior.half_normal(2.0)
+    assert half_normal.description == "σ ~ HalfNormal(2)"
+    assert half_normal.curvature == pytest.approx(1.0 / 8.0)
+    with pytest.raises(InputValueError, match="shape"):
+        NoisePrior(shape=-1.0)
+    with pytest.raises(InputValueError, match="scale"):
+        NoisePrior.half_normal(0.0)
+    X, y = _problem(10, 2, seed=13)
+    with pytest.raises(InputTypeError, match="noise_prior"):
+        gibbs_sample(X, y, GibbsPrior.laplace(1.0), noise_prior=(1.0, 1.0), progressbar=False)  # type: ignore[arg-type]
+
+
+def test_progress_is_shown_on_standard_error(capsys: pytest.CaptureFixture[str]) -> None:
+    X, y = _problem(10, 2, seed=14)
+    gibbs_sample(X, y, GibbsPrior.laplace(1.0), draws=300, tune=0, chains=1, progressbar=True)
+    captured = capsys.readouterr()
+    assert "Gibbs" in captured.err
+    assert captured.out == ""

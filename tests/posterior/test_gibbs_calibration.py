@@ -67,7 +67,7 @@ def _ranks(case: Case, seed: int) -> dict[str, np.ndarray]:
     def record(name: str, truth: float, draws: np.ndarray) -> None:
         ranks.setdefault(name, []).append(int(np.sum(draws < truth)))
 
-    for replication in range(REPLICATIONS):
+    for _ in range(REPLICATIONS):
         noise = case.draw_noise(rng)
         hyper = case.prior.l1_hyperprior
         l1 = float(np.sqrt(rng.gamma(hyper[0]) / hyper[1])) if hyper else case.prior.l1
@@ -83,7 +83,7 @@ def _ranks(case: Case, seed: int) -> dict[str, np.ndarray]:
             draws=KEPT * THIN,
             tune=100,
             chains=1,
-            random_seed=rng.integers(2**32) + replication,
+            random_seed=int(rng.integers(2**32)),
             progressbar=False,
         )
         kept = slice(THIN - 1, None, THIN)

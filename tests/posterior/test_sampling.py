@@ -6,12 +6,19 @@ import arviz as az
 import numpy as np
 import pandas as pd
 import pytest
+import xarray
 
 from bayesreg.errors import InputTypeError, InputValueError, ModelStructureError
 from bayesreg.models import build_model
 from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.posterior.sampling import gibbs_prior_of, noise_prior_of, sample_posterior
-from bayesreg.priors import BayesianLassoPrior, ElasticNetPrior, GaussianPrior, LaplacePrior
+from bayesreg.priors import (
+    BayesianLassoPrior,
+    ElasticNetPrior,
+    GaussianPrior,
+    LaplacePrior,
+    Prior,
+)
 
 
 def _problem(n: int = 40, p: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -20,8 +27,8 @@ def _problem(n: int = 40, p: int = 3, seed: int = 0) -> tuple[np.ndarray, np.nda
     return X, X @ np.linspace(1.0, 0.0, p) + 0.5 + 0.8 * rng.standard_normal(n)
 
 
-def _posterior(tree: object) -> object:
-    return tree["posterior"]  # type: ignore[index]
+def _values(tree: xarray.DataTree, name: str, group: str = "posterior") -> np.ndarray:
+    return tree.children[group].to_dataset()[name].to_numpy()
 
 
 @pytest.mark.parametrize(
@@ -37,7 +44,7 @@ def _posterior(tree: object) -> object:
     ],
 )
 def test_numpy_samplers_return_an_arviz_datatree(
-    prior: object, options: dict[str, object], variables: set[str]
+    prior: Prior, options: dict[str, object], variables: set[str]
 ) -> None:
     X, y = _problem()
     frame = pd.DataFrame(X, columns=["age", "bmi", "bp"])
@@ -56,19 +63,15 @@ def test_numpy_samplers_return_an_arviz_datatree(
     assert set(posterior.data_vars) == variables
     assert posterior["coef"].dims == ("chain", "draw", "feature")
     assert posterior["coef"].shape == (3, 20, 3)
-    assert list(posterior["feature"].values) == ["age", "bmi", "bp"]
-    np.testing.assert_array_equal(tree["observed_data"]["y_obs"].values, y)
+    assert list(posterior["feature"].to_numpy()) == ["age", "bmi", "bp"]
+    np.testing.assert_array_equal(_values(tree, "y_obs", "observed_data"), y)
     assert tree.attrs["sampling_method"] == options["method"]
     assert tree.attrs["prior"] == repr(prior)
     assert posterior.attrs["sampling_method"] == options["method"]
     expected_noise = (
         "fixed σ = 0.8"
         if "noise" in options
-        else noise_prior_of(
-            prior,
-            y,
-            fit_intercept=True,  # type: ignore[arg-type]
-        ).description
+        else noise_prior_of(prior, y, fit_intercept=True).description
     )
     assert tree.attrs["noise_prior"] == expected_noise
     # ArviZ 1 reads it
@@ -113,14 +116,15 @@ def test_exact_and_gibbs_refuse_what_they_cannot_do() -> None:
     [GaussianPrior(0.7), LaplacePrior(0.4), ElasticNetPrior(2.0, 3.0), BayesianLassoPrior(3.0)],
     ids=["gaussian", "laplace", "elastic-net", "bayesian-lasso"],
 )
-def test_gibbs_prior_has_the_log_density_of_the_prior_object(prior: object) -> None:
+def test_gibbs_prior_has_the_log_density_of_the_prior_object(prior: Prior) -> None:
     """−l1|w| − (l2/2)w² differs from prior.logpdf(w) by a constant, at fixed σ."""
     noise = 1.3
-    mixture = gibbs_prior_of(prior, noise)  # type: ignore[arg-type]
+    mixture = gibbs_prior_of(prior, noise)
     w = np.linspace(-3.0, 3.0, 13)
     ours = -mixture.l1 * np.abs(w) - 0.5 * mixture.l2 * w**2
-    logpdf = prior.logpdf  # type: ignore[attr-defined]
-    theirs = logpdf(w, noise=noise) if isinstance(prior, BayesianLassoPrior) else logpdf(w)
+    theirs = (
+        prior.logpdf(w, noise=noise) if isinstance(prior, BayesianLassoPrior) else prior.logpdf(w)
+    )
     differences = ours - theirs
     np.testing.assert_allclose(differences, differences[0], atol=1e-12)
     assert not mixture.scaled_by_noise
@@ -141,14 +145,14 @@ def test_gibbs_prior_with_free_noise_keeps_the_scaling_and_the_hyperprior() -> N
 @pytest.mark.parametrize(
     "prior", [LaplacePrior(0.5), BayesianLassoPrior(2.0)], ids=["half-normal", "reference"]
 )
-def test_noise_prior_is_the_one_build_model_uses(prior: object) -> None:
+def test_noise_prior_is_the_one_build_model_uses(prior: Prior) -> None:
     """The density of σ in the PyMC model, up to a constant, against NoisePrior's.
 
     NoisePrior states p(σ²) ∝ (σ²)^(−a−1) e^(−b/σ² − cσ²); on σ, p(σ) = 2σ p(σ²).
     """
     X, y = _problem()
-    model = build_model(X, y, prior)  # type: ignore[arg-type]
-    noise_prior = noise_prior_of(prior, y, fit_intercept=True)  # type: ignore[arg-type]
+    model = build_model(X, y, prior)
+    noise_prior = noise_prior_of(prior, y, fit_intercept=True)
     sigmas = np.array([0.3, 0.9, 2.5])
     logp = model.compile_logp(vars=[model["noise"], *model.potentials], jacobian=False)
     start = model.initial_point()
@@ -163,8 +167,8 @@ def test_noise_prior_is_the_one_build_model_uses(prior: object) -> None:
     np.testing.assert_allclose(ours - ours[0], theirs - theirs[0], atol=1e-10)
 
 
-def _mcse(tree: object, name: str) -> np.ndarray:
-    return np.asarray(az.mcse(tree, var_names=[name])[name].values)  # type: ignore[arg-type]
+def _mcse(tree: xarray.DataTree, name: str) -> np.ndarray:
+    return np.asarray(az.mcse(tree, var_names=[name])[name].to_numpy())
 
 
 @pytest.mark.slow
@@ -185,13 +189,13 @@ def test_nuts_agrees_with_the_exact_posterior() -> None:
         progressbar=False,
     )
     exact = gaussian_posterior(X, y, scale=scale, noise=noise)
-    draws = tree["posterior"]["coef"].values
+    draws = _values(tree, "coef")
     # means within 4 Monte Carlo standard errors, sds within 10 %
     assert np.all(np.abs(draws.mean(axis=(0, 1)) - exact.mean) <= 4.0 * _mcse(tree, "coef"))
     np.testing.assert_allclose(
         draws.reshape(-1, 3).std(axis=0), np.sqrt(np.diag(exact.covariance)), rtol=0.10
     )
-    intercept = tree["posterior"]["intercept"].values
+    intercept = _values(tree, "intercept")
     assert abs(intercept.mean() - exact.intercept_mean) <= 4.0 * _mcse(tree, "intercept")
     assert intercept.std() == pytest.approx(np.sqrt(exact.intercept_variance), rel=0.10)
 
@@ -200,7 +204,7 @@ def test_nuts_agrees_with_the_exact_posterior() -> None:
 @pytest.mark.parametrize(
     "prior", [LaplacePrior(0.4), BayesianLassoPrior(2.0)], ids=["laplace", "bayesian-lasso"]
 )
-def test_gibbs_agrees_with_nuts_for_laplace_priors_with_free_noise(prior: object) -> None:
+def test_gibbs_agrees_with_nuts_for_laplace_priors_with_free_noise(prior: Prior) -> None:
     """Both target the same posterior (the noise prior of build_model)."""
     X, y = _problem(n=25, p=3, seed=3)
     options = {"draws": 1000, "chains": 2, "tune": 500, "progressbar": False}
@@ -215,14 +219,14 @@ def test_gibbs_agrees_with_nuts_for_laplace_priors_with_free_noise(prior: object
         **options,  # type: ignore[arg-type]
     )
     for name in ("coef", "intercept", "noise"):
-        ours = gibbs["posterior"][name].values
-        theirs = nuts["posterior"][name].values
+        ours = _values(gibbs, name)
+        theirs = _values(nuts, name)
         tolerance = 4.0 * np.hypot(_mcse(gibbs, name), _mcse(nuts, name))
         assert np.all(np.abs(ours.mean(axis=(0, 1)) - theirs.mean(axis=(0, 1))) <= tolerance)
         sd_ours = ours.reshape(2000, -1).std(axis=0)  # 2 chains × 1000 draws
         sd_theirs = theirs.reshape(2000, -1).std(axis=0)
         np.testing.assert_allclose(sd_ours, sd_theirs, rtol=0.10)
-    assert nuts["sample_stats"]["diverging"].values.sum() == 0
+    assert _values(nuts, "diverging", "sample_stats").sum() == 0
 
 
 def test_nuts_is_reached_through_pymc() -> None:
@@ -243,3 +247,23 @@ def test_nuts_is_reached_through_pymc() -> None:
     assert {"posterior", "sample_stats", "observed_data"} <= set(tree.children)
     assert tree.attrs["sampling_method"] == "nuts"
     assert tree["posterior"]["coef"].dims == ("chain", "draw", "feature")
+
+
+def test_logistic_regression_goes_to_nuts_without_a_noise() -> None:
+    X, y = _problem(n=40, p=2, seed=7)
+    labels = (y > np.median(y)).astype(float)
+    tree = sample_posterior(
+        X,
+        labels,
+        LaplacePrior(1.0),
+        likelihood="bernoulli",
+        draws=20,
+        tune=20,
+        chains=1,
+        random_seed=2,
+        progressbar=False,
+        nuts_sampler="pymc",
+    )
+    assert "noise" not in tree.children["posterior"].to_dataset()
+    assert tree.attrs["noise_prior"] == "none (Bernoulli likelihood)"
+    assert tree.attrs["likelihood"] == "bernoulli"

@@ -1,0 +1,365 @@
+"""The HTML page of ``bayesreg demo``: one section per step, with its explanation."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from bayesreg._demo_report import DemoResults
+from bayesreg._demo_sections import DIABETES_NOISE, LAPLACE_SCALE, LOGISTIC_SCALE, PUBLISHED_LAM
+from bayesreg._report_html import Section, code_block, figure, paragraph, render_page, table
+
+__all__ = ["render_report"]
+
+OBJECTIVE = (
+    "F(w, w0) = L(w, w0) + alpha·[l1_ratio·‖w‖₁ + (1 − l1_ratio)/2·‖w‖²]\n"
+    "L = 1/(2n)·‖y − w0 − Xw‖²  (Gaussian)   or   1/n·Σ[log(1 + e^η) − yη], η = w0 + Xw"
+    "  (Bernoulli)"
+)
+
+
+def _g(value: float, digits: int = 4) -> str:
+    return f"{value:.{digits}g}" if math.isfinite(value) else "—"
+
+
+def _e(value: float) -> str:
+    return f"{value:.1e}"
+
+
+def _figures(results: DemoResults, *keys: str) -> list[str]:
+    chosen = [item for key in keys for item in results.figures if item.key == key]
+    return [
+        figure(item.filename, f"{item.title}. {item.caption}", alt=item.title) for item in chosen
+    ]
+
+
+def _equivalence_section(results: DemoResults) -> Section:
+    rows, verdicts = [], []
+    for case in results.equivalence:
+        report = case.report
+        rows.append(
+            [
+                case.penalty,
+                case.data_name,
+                case.prior,
+                _g(report.alpha),
+                _g(report.l1_ratio, 3),
+                f"{np.count_nonzero(report.coef_penalized)}/{len(report.feature_names)}",
+                _e(report.max_abs_diff),
+                "match" if report.support_match else "differ",
+                f"{_e(report.gap_map)} / {_e(report.gap_penalized)}",
+                "equivalent" if report.ok else "NOT equivalent",
+            ]
+        )
+        verdicts.append(report.ok)
+    header = [
+        "penalty",
+        "data",
+        "prior on each w_j",
+        "alpha",
+        "l1_ratio",
+        "non-zeros",
+        "max |MAP − penalized|",
+        "zeros",
+        "certificates (MAP / solver)",
+        "verdict",
+    ]
+    numeric = [False, False, False, True, True, True, True, False, True, False]
+    return Section(
+        "equivalence",
+        "1. The MAP under a prior is the penalized estimate",
+        (
+            paragraph(
+                "With n samples and the noise σ fixed, −log p(w, w0 | y) = (n/σ²)·F(w, w0) + "
+                "const, so the most probable coefficients under a prior minimize a penalized "
+                "objective: Normal(0, τ) gives ridge with alpha = σ²/(nτ²), Laplace(0, b) the "
+                "lasso with alpha = σ²/(nb), and the elastic-net prior ∝ exp(−a|w| − c w²/2) "
+                "the elastic net with alpha = σ²(a + c)/n, l1_ratio = a/(a + c). The objective:"
+            ),
+            code_block(OBJECTIVE),
+            paragraph(
+                "Each row builds the PyMC model, computes its exact MAP with `find_map` and "
+                "the penalized solution with the NumPy core, and compares them. The diabetes "
+                f"columns are standardized to sd 1, σ = {DIABETES_NOISE:g} is fixed, and the "
+                "three priors all have variance 8, so they differ only in shape: the Gaussian "
+                "prior keeps every coefficient, the Laplace prior sets four exactly to 0. The "
+                f"logistic row uses Laplace(0, {LOGISTIC_SCALE:g}) on the standardized "
+                "breast-cancer features (σ = 1 for the Bernoulli likelihood). Certificates: "
+                "the MAP's KKT residual of −log p, and the solver's duality gap (KKT residual "
+                "for logistic). The verdict asks for agreement within 1e-8 relative and the "
+                "same exact zeros."
+            ),
+            table(header, rows, numeric=numeric, verdicts=verdicts),
+            code_block(
+                "import bayesreg as br\n"
+                "X, y = br.datasets.load_diabetes(as_frame=True)\n"
+                "X = X * len(X) ** 0.5          # unit-norm columns -> sd 1\n"
+                f"print(br.check_equivalence(X, y, br.LaplacePrior({LAPLACE_SCALE:g}), "
+                f"noise={DIABETES_NOISE:g}))"
+            ),
+            *_figures(results, "prior_densities", "constraint_geometry"),
+        ),
+    )
+
+
+def _find_map_section(results: DemoResults) -> Section:
+    comparison = results.comparison
+    n_features = len(comparison.feature_names)
+    summary_rows = [
+        [
+            point.method,
+            _e(point.max_abs_error),
+            f"{point.n_exact_zeros}/{n_features}",
+            _e(point.kkt_residual),
+            _e(point.objective_excess),
+        ]
+        for point in (comparison.exact, comparison.pymc)
+    ]
+    coefficient_rows = [
+        [
+            name,
+            _g(float(comparison.lasso.coef[j]), 9),
+            _g(float(comparison.exact.coef[j]), 9),
+            _g(float(comparison.pymc.coef[j]), 9),
+            _e(abs(float(comparison.pymc.coef[j] - comparison.lasso.coef[j]))),
+        ]
+        for j, name in enumerate(comparison.feature_names)
+    ]
+    status = "success" if comparison.optimizer_success else "failure"
+    return Section(
+        "find-map",
+        "2. pm.find_MAP is not the exact MAP",
+        (
+            paragraph(
+                f"The same model, diabetes with {comparison.prior} and σ = {comparison.noise:g}, "
+                f"whose MAP is the lasso at alpha = {_g(comparison.alpha)}. `pm.find_MAP` "
+                "minimizes −log p with L-BFGS-B, a method for smooth functions; |w| has a kink "
+                "at 0, so the iterates hop across it and stop near, never at, the zeros. "
+                "`bayesreg.find_map` handles the |w_j| terms exactly (proximal Newton steps "
+                "with an exact L1 subproblem) and certifies its answer. Both points are judged "
+                "by the same yardsticks: distance to the certified lasso solution, exact "
+                "zeros, the KKT residual of F (distance of −∇L to alpha·∂‖w‖₁, 0 only at the "
+                "minimizer) and the excess objective F − F(lasso)."
+            ),
+            table(
+                ["method", "max |w − lasso|", "exact zeros", "KKT residual", "F − F(lasso)"],
+                summary_rows,
+                numeric=[False, True, True, True, True],
+            ),
+            paragraph(
+                f"L-BFGS-B reported {status} (“{comparison.optimizer_message}”): its stopping "
+                "rule looks at the decrease of −log p, which says nothing about the distance "
+                "to the optimum of a non-smooth function."
+            ),
+            table(
+                ["feature", "lasso", "bayesreg.find_map", "pm.find_MAP", "|pm.find_MAP − lasso|"],
+                coefficient_rows,
+                numeric=[False, True, True, True, True],
+                caption="Coefficient by coefficient",
+            ),
+            code_block(
+                "import pymc as pm\n"
+                f"model = br.build_model(X, y, br.LaplacePrior({LAPLACE_SCALE:g}), "
+                f"noise={DIABETES_NOISE:g})\n"
+                "exact = br.find_map(model)      # exact zeros, KKT certificate exact.gap\n"
+                "approx = pm.find_MAP(model=model)"
+            ),
+        ),
+    )
+
+
+def _posterior_section(results: DemoResults) -> Section:
+    posterior = results.posterior
+    nuts, gibbs = posterior.runs
+    summary = nuts.summary
+    rows = [
+        [
+            str(name),
+            _g(summary.at[name, "least_squares"], 3),
+            _g(summary.at[name, "map"], 3),
+            _g(summary.at[name, "mean"], 3),
+            _g(gibbs.summary.at[name, "mean"], 3),
+            _g(summary.at[name, "median"], 3),
+            f"[{_g(summary.at[name, 'hdi_lower'], 3)}, {_g(summary.at[name, 'hdi_upper'], 3)}]",
+            f"{summary.at[name, 'prob_direction']:.2f}",
+            f"{summary.at[name, 'prob_negligible']:.2f}",
+        ]
+        for name in summary.index
+    ]
+    diagnostics_rows = [
+        [
+            run.method,
+            f"{results.settings.chains} × {results.settings.draws}",
+            f"{run.seconds:.1f}",
+            str(run.diagnostics.divergences),
+            _g(run.diagnostics.max_rhat, 4),
+            f"{run.diagnostics.min_ess_bulk:.0f} / {run.diagnostics.min_ess_tail:.0f}",
+            "good" if run.diagnostics.ok else "poor",
+        ]
+        for run in posterior.runs
+    ]
+    joint = posterior.joint_map
+    zeros = len(summary.index) - joint.n_nonzero
+    return Section(
+        "posterior",
+        "3. Beyond the MAP: posterior shrinkage under the Bayesian lasso",
+        (
+            paragraph(
+                "The penalized estimate is one point of a posterior, its mode. The Bayesian "
+                f"lasso of Park & Casella (2008), w_j | σ ~ Laplace(0, σ/λ) with p(σ²) ∝ 1/σ², "
+                f"here with λ = {posterior.lam:g} (at σ = {DIABETES_NOISE:g} the Laplace(0, "
+                f"{LAPLACE_SCALE:g}) prior of sections 1–2) and σ free. Its joint MAP has σ̂ = "
+                f"{_g(joint.noise or math.nan)} and ŵ equal to the lasso at alpha = σ̂λ/n = "
+                f"{_g(posterior.joint_map_alpha)}, with {zeros} exact zeros. The posterior "
+                "mean and median are never exactly 0: sparsity belongs to the mode, not to "
+                "the posterior. Two independent algorithms draw from it, PyMC's NUTS and the "
+                "package's Gibbs sampler; their posterior means differ by at most "
+                f"{posterior.max_mean_z:.2f} Monte Carlo standard errors."
+            ),
+            table(
+                [
+                    "feature",
+                    "least squares",
+                    "MAP",
+                    "mean (NUTS)",
+                    "mean (Gibbs)",
+                    "median",
+                    "94% HDI",
+                    "P(direction)",
+                    f"P(|w| < {posterior.negligible:.2g})",
+                ],
+                rows,
+                numeric=[False, *[True] * 8],
+                caption="Posterior summaries (NUTS unless marked; HDI = highest-density interval)",
+            ),
+            table(
+                [
+                    "sampler",
+                    "chains × draws",
+                    "seconds",
+                    "divergences",
+                    "max R-hat",
+                    "min ESS bulk / tail",
+                    "diagnostics",
+                ],
+                diagnostics_rows,
+                numeric=[False, True, True, True, True, True, False],
+                verdicts=[run.diagnostics.ok for run in posterior.runs],
+                caption="Sampler diagnostics (ArviZ: rank-normalized R-hat, bulk and tail ESS)",
+            ),
+            code_block(
+                f"prior = br.BayesianLassoPrior(lam={posterior.lam:g})\n"
+                'tree = br.sample_posterior(X, y, prior, method="nuts")   # or "gibbs"\n'
+                "print(br.shrinkage_summary(tree, X, y, prior))"
+            ),
+            *_figures(results, "map_vs_posterior", "shrinkage_forest", "lasso_path_bands"),
+        ),
+    )
+
+
+def _lambda_section(results: DemoResults) -> Section:
+    choice = results.lambdas
+    root_n = math.sqrt(choice.n_samples)
+    rows = []
+    for row in choice.rows:
+        interval = (
+            f"[{row.lam_lower:.3f}, {row.lam_upper:.3f}]" if math.isfinite(row.lam_lower) else "—"
+        )
+        rows.append(
+            [
+                row.method,
+                f"{row.lam:.4f}",
+                interval,
+                f"{row.lam * root_n:.3g}",
+                f"{row.noise:.2f}",
+                _g(row.alpha),
+                str(row.n_nonzero),
+            ]
+        )
+    mcem = choice.mcem
+    shape, rate = choice.hyperprior
+    percent = f"{100 * choice.interval_prob:g}%"
+    return Section(
+        "lambda",
+        "4. Choosing λ three ways",
+        (
+            paragraph(
+                "The prior's scale is a choice. Cross-validation picks the lasso penalty that "
+                "predicts held-out data best (the minimum, and the largest alpha within one "
+                "standard error of it); empirical Bayes maximizes the marginal likelihood of λ "
+                "(Park & Casella's Monte Carlo EM); a hyperprior "
+                f"λ² ~ Gamma({shape:g}, {rate:.3g}) lets the posterior weigh λ itself. "
+                "λ is on Park & Casella's scaling (the bundled unit-norm columns), converted "
+                "to the lasso penalty by alpha = σλ/n; the column λ·√n is the same prior on "
+                "the sd-1 columns of sections 1–3."
+            ),
+            table(
+                [
+                    "method",
+                    "λ",
+                    f"{percent} interval",
+                    "λ·√n (sd 1)",
+                    "σ",
+                    "alpha",
+                    "non-zeros of the lasso",
+                ],
+                rows,
+                numeric=[False, *[True] * 6],
+            ),
+            paragraph(
+                f"The Monte Carlo EM estimate λ = {mcem.lam:.4f} (Monte Carlo s.e. "
+                f"{mcem.lam_se:.4f}) reproduces Park & Casella's published {PUBLISHED_LAM}. "
+                f"Section 3's λ = {results.posterior.lam:g} on sd-1 columns is "
+                f"{results.posterior.lam / root_n:.3g} here: a stronger prior than the data's "
+                "own choice, picked to make the MAP visibly sparse."
+            ),
+            code_block("X, y = br.datasets.load_diabetes()\nprint(br.choose_lambda(X, y))"),
+        ),
+    )
+
+
+def _run_section(results: DemoResults) -> Section:
+    settings = results.settings
+    timing = [[step, f"{seconds:.1f}"] for step, seconds in results.seconds.items()]
+    notes = [
+        paragraph(
+            f"{'Quick run (--quick)' if results.quick else 'Default run'}: NUTS and Gibbs "
+            f"{settings.chains} chains × {settings.draws} draws after {settings.tune} warm-up "
+            f"iterations; λ hyperprior {settings.lambda_chains} × {settings.lambda_draws} "
+            f"Gibbs draws; {settings.n_folds}-fold cross-validation; path bands at "
+            f"{settings.path_points} alphas, 2 × {settings.path_draws} draws each. "
+            "Random seeds are fixed, so a rerun reproduces the numbers. Key numbers are in "
+            "summary.json next to this page."
+        ),
+        table(["step", "seconds"], timing, numeric=[False, True]),
+    ]
+    if results.warnings:
+        notes.append(paragraph("Warnings issued during the run:"))
+        notes += [paragraph(message) for message in results.warnings]
+    else:
+        notes.append(paragraph("No convergence or diagnostics warnings were issued."))
+    return Section("run", "Run details", tuple(notes))
+
+
+def render_report(results: DemoResults) -> str:
+    """The complete HTML page of the demo."""
+    from bayesreg import __version__
+
+    sections = [
+        _equivalence_section(results),
+        _find_map_section(results),
+        _posterior_section(results),
+        _lambda_section(results),
+        _run_section(results),
+    ]
+    return render_page(
+        "bayesreg demo: a penalty is a prior",
+        "A regularization penalty is a prior, and the penalized estimate is the MAP estimate "
+        "(Gaussian prior = ridge, Laplace prior = lasso, their mix = elastic net). This "
+        "report checks the statement on bundled data, shows where a generic optimizer falls "
+        "short of the exact MAP, and looks past the MAP at the whole posterior.",
+        sections,
+        footer=f"Written by bayesreg {__version__} (bayesreg demo). Data: diabetes (Efron et "
+        "al. 2004), Wisconsin diagnostic breast cancer (Street, Wolberg & Mangasarian 1993).",
+    )

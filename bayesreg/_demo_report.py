@@ -1,0 +1,192 @@
+"""The outputs of ``bayesreg demo``: the HTML report, ``summary.json`` and the printout."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from bayesreg._demo_figures import SavedFigure
+from bayesreg._demo_sections import (
+    PUBLISHED_LAM,
+    DemoSettings,
+    EquivalenceCase,
+    MapComparison,
+    PosteriorShrinkage,
+)
+from bayesreg.posterior import LambdaChoice
+
+__all__ = ["DemoResults", "summary_numbers", "summary_text"]
+
+
+@dataclass(frozen=True)
+class DemoResults:
+    """Everything the demo computed, ready to be formatted."""
+
+    quick: bool
+    settings: DemoSettings
+    equivalence: tuple[EquivalenceCase, ...]
+    comparison: MapComparison
+    posterior: PosteriorShrinkage
+    lambdas: LambdaChoice
+    figures: tuple[SavedFigure, ...]
+    seconds: Mapping[str, float]
+    warnings: tuple[str, ...]
+
+
+def _g(value: float, digits: int = 4) -> str:
+    return f"{value:.{digits}g}"
+
+
+def _e(value: float) -> str:
+    return f"{value:.1e}"
+
+
+def _finite_or_none(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+def summary_numbers(results: DemoResults) -> dict[str, Any]:
+    """The key numbers of the report as JSON-ready values (no NaN: null instead)."""
+    from bayesreg import __version__
+
+    comparison = results.comparison
+    posterior = results.posterior
+    n_features = len(comparison.feature_names)
+
+    def estimate(point: Any) -> dict[str, Any]:
+        return {
+            "max_abs_error": point.max_abs_error,
+            "n_exact_zeros": point.n_exact_zeros,
+            "kkt_residual": point.kkt_residual,
+            "objective_excess": point.objective_excess,
+        }
+
+    runs = {}
+    for key, run in zip(("nuts", "gibbs"), posterior.runs, strict=True):
+        runs[key] = {
+            "method": run.method,
+            "seconds": run.seconds,
+            "n_exact_zeros_of_mean": int(np.count_nonzero(run.summary["mean"] == 0.0)),
+            "divergences": run.diagnostics.divergences,
+            "max_rhat": _finite_or_none(run.diagnostics.max_rhat),
+            "min_ess_bulk": run.diagnostics.min_ess_bulk,
+            "min_ess_tail": run.diagnostics.min_ess_tail,
+            "diagnostics_ok": run.diagnostics.ok,
+            "mean": {str(k): float(v) for k, v in run.summary["mean"].items()},
+        }
+    return {
+        "bayesreg_version": __version__,
+        "quick": results.quick,
+        "settings": asdict(results.settings),
+        "equivalence": [
+            {
+                "penalty": case.penalty,
+                "data": case.data_name,
+                "prior": case.prior,
+                "likelihood": case.report.likelihood,
+                "noise": case.report.noise,
+                "n_samples": case.report.n_samples,
+                "n_features": len(case.report.feature_names),
+                "alpha": case.report.alpha,
+                "l1_ratio": case.report.l1_ratio,
+                "n_nonzero": int(np.count_nonzero(case.report.coef_penalized)),
+                "max_abs_diff": case.report.max_abs_diff,
+                "support_match": case.report.support_match,
+                "gap_map": case.report.gap_map,
+                "gap_penalized": case.report.gap_penalized,
+                "certificate_penalized": case.report.certificate_penalized,
+                "ok": case.report.ok,
+            }
+            for case in results.equivalence
+        ],
+        "find_map": {
+            "prior": comparison.prior,
+            "noise": comparison.noise,
+            "alpha": comparison.alpha,
+            "n_features": n_features,
+            "lasso": {
+                "n_exact_zeros": n_features - comparison.lasso.n_nonzero,
+                "duality_gap": comparison.lasso.gap,
+            },
+            "exact_map": estimate(comparison.exact),
+            "pymc_find_map": {
+                **estimate(comparison.pymc),
+                "optimizer_success": comparison.optimizer_success,
+                "optimizer_message": comparison.optimizer_message,
+            },
+        },
+        "posterior": {
+            "prior": f"BayesianLassoPrior(lam={posterior.lam:g})",
+            "lam": posterior.lam,
+            "joint_map": {
+                "noise": posterior.joint_map.noise,
+                "alpha": posterior.joint_map_alpha,
+                "n_exact_zeros": n_features - posterior.joint_map.n_nonzero,
+                "kkt_residual": posterior.joint_map.gap,
+            },
+            "runs": runs,
+            "max_mean_z": posterior.max_mean_z,
+        },
+        "lambda": {
+            "published_lam": PUBLISHED_LAM,
+            "mcem_lam_se": results.lambdas.mcem.lam_se,
+            "rows": [
+                {
+                    key: _finite_or_none(value) if isinstance(value, float) else value
+                    for key, value in vars(row).items()
+                }
+                for row in results.lambdas.rows
+            ],
+        },
+        "figures": [item.filename for item in results.figures],
+        "seconds": dict(results.seconds),
+        "warnings": list(results.warnings),
+    }
+
+
+def summary_text(results: DemoResults) -> str:
+    """The compact printout of the demo."""
+    lines = ["1. The MAP is the penalized estimate (exact MAP vs certified solver)"]
+    lines.append(f"   {'penalty':<12}{'prior':<34}{'alpha':>10}{'non-zeros':>11}{'max|diff|':>11}")
+    for case in results.equivalence:
+        report = case.report
+        nonzero = f"{np.count_nonzero(report.coef_penalized)}/{len(report.feature_names)}"
+        lines.append(
+            f"   {case.penalty:<12}{case.prior:<34}{_g(report.alpha):>10}{nonzero:>11}"
+            f"{_e(report.max_abs_diff):>11}  {'EQUIVALENT' if report.ok else 'NOT EQUIVALENT'}"
+        )
+    comparison = results.comparison
+    lines += [
+        "",
+        f"2. pm.find_MAP vs the exact MAP (diabetes, {comparison.prior}, σ = {comparison.noise:g})",
+    ]
+    lines.append(f"   {'method':<26}{'max|w − lasso|':>15}{'exact zeros':>13}{'KKT residual':>14}")
+    n_features = len(comparison.feature_names)
+    for point in (comparison.exact, comparison.pymc):
+        lines.append(
+            f"   {point.method:<26}{_e(point.max_abs_error):>15}"
+            f"{f'{point.n_exact_zeros}/{n_features}':>13}{_e(point.kkt_residual):>14}"
+        )
+    posterior = results.posterior
+    zeros = n_features - posterior.joint_map.n_nonzero
+    lines += [
+        "",
+        f"3. Bayesian lasso posterior (λ = {posterior.lam:g}, σ free): joint MAP has "
+        f"{zeros}/{n_features} exact zeros",
+    ]
+    for run in posterior.runs:
+        mean_zeros = int(np.count_nonzero(run.summary["mean"] == 0.0))
+        lines.append(
+            f"   {run.method:<16} posterior mean: {mean_zeros}/{n_features} zeros; "
+            f"max R-hat {_g(run.diagnostics.max_rhat, 3)}, min ESS "
+            f"{run.diagnostics.min_ess_bulk:.0f}"
+        )
+    lines.append(f"   NUTS vs Gibbs means: max |difference| / MC s.e. = {posterior.max_mean_z:.2f}")
+    lines += ["", "4. " + str(results.lambdas).replace("\n", "\n   ")]
+    if results.warnings:
+        lines += ["", "warnings:"] + [f"   {message}" for message in results.warnings]
+    return "\n".join(lines)

@@ -1,0 +1,237 @@
+"""``bayesreg demo``: the package's whole idea on bundled data, printed and as a report.
+
+1. The MAP under a Gaussian, Laplace or elastic-net prior is the ridge, lasso or
+   elastic-net estimate (and L1 logistic regression for a Bernoulli likelihood).
+2. ``pm.find_MAP`` next to the exact MAP of :func:`bayesreg.find_map`.
+3. Posterior shrinkage under the Bayesian lasso, by NUTS and by Gibbs.
+4. λ chosen by cross-validation, empirical Bayes and a hyperprior.
+5. Figures: prior densities, constraint geometry, the lasso path with posterior bands,
+   the MAP against the posterior mean, a forest plot.
+
+The report folder holds ``index.html`` (no external assets), the PNG figures and
+``summary.json``. It is written into a hidden temporary folder next to ``out`` and
+renamed at the end, so an interrupted run leaves no half-written report.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+from bayesreg.core._validation import check_bool
+from bayesreg.errors import BayesregWarning, InputTypeError, InputValueError
+
+__all__ = ["run_demo"]
+
+N_STEPS = 6
+REPORT_FILES = ("index.html", "summary.json")
+
+
+class _Progress:
+    """One line per step on ``stream``: its number, its title and its elapsed time.
+
+    Warnings issued inside a step are recorded (bayesreg's own for the report) and then
+    issued again, so the caller's warning filters still apply to them.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.index = 0
+        self.seconds: dict[str, float] = {}
+        self.warnings: list[str] = []
+
+    @contextmanager
+    def step(self, title: str) -> Iterator[None]:
+        self.index += 1
+        print(f"[{self.index}/{N_STEPS}] {title} ...", end="", file=self.stream, flush=True)
+        start = time.perf_counter()
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                yield
+        except BaseException:
+            print(" failed", file=self.stream, flush=True)
+            raise
+        seconds = time.perf_counter() - start
+        self.seconds[title] = seconds
+        print(f" {seconds:.1f} s", file=self.stream, flush=True)
+        for item in caught:
+            if issubclass(item.category, BayesregWarning):
+                self.warnings.append(f"{title}: {item.category.__name__}: {item.message}")
+            warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+
+
+@contextmanager
+def _quiet_pymc() -> Iterator[None]:
+    """Hide PyMC's informational log lines (sampler choice, chains) during the demo."""
+    logger = logging.getLogger("pymc")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _holds_report(folder: Path) -> bool:
+    return all((folder / name).is_file() for name in REPORT_FILES)
+
+
+def _check_target(out: Path, force: bool) -> Path:
+    """The absolute report folder, after checking that it may be (re)written."""
+    target = out.expanduser().absolute()
+    if not (target.exists() or target.is_symlink()):
+        return target
+    if not target.is_dir():
+        raise InputValueError(
+            f"--out: {str(out)!r} exists and is not a folder; pass the name of a folder for "
+            "the report."
+        )
+    if not force:
+        raise InputValueError(
+            f"--out: the folder {str(out)!r} already exists; pass --force to replace it, or "
+            "choose another --out."
+        )
+    if any(target.iterdir()) and not _holds_report(target):
+        raise InputValueError(
+            f"--out: {str(out)!r} is not empty and holds no bayesreg report (index.html and "
+            "summary.json); --force replaces only a previous report. Choose another --out."
+        )
+    return target
+
+
+def _staging_folder(target: Path) -> Path:
+    """A new hidden folder next to ``target``, on the same file system (for the rename)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return Path(
+            tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+        )
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InputValueError(
+            f"--out: cannot write a report folder at {str(target)!r} ({reason}); choose a "
+            "writable location for --out."
+        ) from None
+
+
+def _publish(staging: Path, target: Path, force: bool) -> None:
+    """Rename the finished ``staging`` folder to ``target``, replacing it under ``force``."""
+    if not target.exists():
+        staging.rename(target)
+        return
+    if not force:
+        raise InputValueError(
+            f"--out: {str(target)!r} was created while the demo ran; pass --force to replace "
+            "it, or choose another --out."
+        )
+    retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    target.rename(retired / target.name)
+    try:
+        staging.rename(target)
+    except OSError:
+        (retired / target.name).rename(target)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def run_demo(out: Path | str, *, force: bool = False, quick: bool = False) -> dict[str, Any]:
+    """Run the demonstration, print its summary and write the report folder ``out``.
+
+    On the bundled diabetes data (columns with sd 1, noise σ = 54 fixed) the exact MAP
+    under Normal(0, 2√2), Laplace(0, 2) and a matching elastic-net prior is compared
+    with the ridge, lasso and elastic-net solutions at ``alpha = σ²/(nτ²)``,
+    ``σ²/(nb)`` and ``σ²(a + c)/n``; on the breast-cancer data the MAP under Laplace(0, 0.5)
+    with a Bernoulli likelihood with L1 logistic regression. ``pm.find_MAP`` is set
+    against the exact MAP, the Bayesian lasso posterior is drawn by NUTS and by Gibbs,
+    and λ is chosen three ways. Progress goes to standard error, one line per step.
+
+    Parameters
+    ----------
+    out : path
+        The report folder to create: ``index.html``, ``summary.json`` and PNG figures.
+    force : bool, default False
+        Replace ``out`` if it exists (only a folder that is empty or holds a previous
+        report).
+    quick : bool, default False
+        Shorter Monte Carlo runs (fewer draws, chains, folds and path points).
+
+    Returns
+    -------
+    dict
+        The key numbers, as written to ``summary.json``.
+
+    Raises
+    ------
+    InputValueError
+        If ``out`` exists and ``force`` is False, exists and is not a report folder, or
+        cannot be written.
+    """
+    from bayesreg._demo_figures import save_figures
+    from bayesreg._demo_html import render_report
+    from bayesreg._demo_report import DemoResults, summary_numbers, summary_text
+    from bayesreg._demo_sections import (
+        DemoSettings,
+        compare_find_map,
+        equivalence_cases,
+        lambda_three_ways,
+        lasso_path_with_bands,
+        load_demo_data,
+        posterior_shrinkage,
+    )
+
+    if not isinstance(out, str | Path):
+        raise InputTypeError(f"out must be a path (str or pathlib.Path); got {type(out).__name__}.")
+    replace = check_bool(force, "force")
+    shorten = check_bool(quick, "quick")
+    settings = DemoSettings.for_run(quick=shorten)
+    target = _check_target(Path(out), replace)
+    staging = _staging_folder(target)
+    progress = _Progress(sys.stderr)
+    try:
+        with _quiet_pymc():
+            with progress.step("equivalence: ridge, lasso, elastic net, L1 logistic"):
+                data = load_demo_data()
+                equivalence = equivalence_cases(data)
+            with progress.step("exact MAP vs pm.find_MAP"):
+                comparison = compare_find_map(data)
+            with progress.step("Bayesian lasso posterior by NUTS and Gibbs"):
+                posterior = posterior_shrinkage(data, settings)
+            with progress.step("λ three ways: cross-validation, empirical Bayes, hyperprior"):
+                lambdas = lambda_three_ways(data, settings)
+            with progress.step("lasso path with posterior bands"):
+                path_bands = lasso_path_with_bands(data, settings)
+            with progress.step("figures and report"):
+                figures = save_figures(staging, data, posterior, path_bands)
+                results = DemoResults(
+                    quick=shorten,
+                    settings=settings,
+                    equivalence=equivalence,
+                    comparison=comparison,
+                    posterior=posterior,
+                    lambdas=lambdas,
+                    figures=figures,
+                    seconds=dict(progress.seconds),
+                    warnings=tuple(progress.warnings),
+                )
+                summary = summary_numbers(results)
+                (staging / "index.html").write_text(render_report(results), encoding="utf-8")
+                (staging / "summary.json").write_text(
+                    json.dumps(summary, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+                    encoding="utf-8",
+                )
+        _publish(staging, target, replace)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    print(summary_text(results))
+    print(f"\nreport: {target / 'index.html'}")
+    return summary
