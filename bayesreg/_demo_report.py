@@ -69,6 +69,8 @@ def summary_numbers(results: DemoResults) -> dict[str, Any]:
     for key, run in zip(("nuts", "gibbs"), posterior.runs, strict=True):
         runs[key] = {
             "method": run.method,
+            "chains": results.settings.chains,
+            "draws": run.draws,
             "seconds": run.seconds,
             "n_exact_zeros_of_mean": int(np.count_nonzero(run.summary["mean"] == 0.0)),
             "divergences": run.diagnostics.divergences,
@@ -127,6 +129,7 @@ def summary_numbers(results: DemoResults) -> dict[str, Any]:
                 "alpha": posterior.joint_map_alpha,
                 "n_exact_zeros": n_features - posterior.joint_map.n_nonzero,
                 "kkt_residual": posterior.joint_map.gap,
+                "max_abs_diff_to_lasso": posterior.map_vs_lasso,
             },
             "runs": runs,
             "max_mean_z": posterior.max_mean_z,
@@ -151,12 +154,12 @@ def summary_numbers(results: DemoResults) -> dict[str, Any]:
 def summary_text(results: DemoResults) -> str:
     """The compact printout of the demo."""
     lines = ["1. The MAP is the penalized estimate (exact MAP vs certified solver)"]
-    lines.append(f"   {'penalty':<12}{'prior':<34}{'alpha':>10}{'non-zeros':>11}{'max|diff|':>11}")
+    lines.append(f"   {'penalty':<12}{'prior':<38}{'alpha':>10}{'non-zeros':>11}{'max|diff|':>11}")
     for case in results.equivalence:
         report = case.report
         nonzero = f"{np.count_nonzero(report.coef_penalized)}/{len(report.feature_names)}"
         lines.append(
-            f"   {case.penalty:<12}{case.prior:<34}{_g(report.alpha):>10}{nonzero:>11}"
+            f"   {case.penalty:<12}{case.prior:<38}{_g(report.alpha):>10}{nonzero:>11}"
             f"{_e(report.max_abs_diff):>11}  {'EQUIVALENT' if report.ok else 'NOT EQUIVALENT'}"
         )
     comparison = results.comparison
@@ -182,7 +185,7 @@ def summary_text(results: DemoResults) -> str:
         mean_zeros = int(np.count_nonzero(run.summary["mean"] == 0.0))
         lines.append(
             f"   {run.method:<16} posterior mean: {mean_zeros}/{n_features} zeros; "
-            f"max R-hat {_g(run.diagnostics.max_rhat, 3)}, min ESS "
+            f"max R-hat {run.diagnostics.max_rhat:.3f}, min ESS "
             f"{run.diagnostics.min_ess_bulk:.0f}"
         )
     lines.append(f"   NUTS vs Gibbs means: max |difference| / MC s.e. = {posterior.max_mean_z:.2f}")

@@ -18,6 +18,7 @@ from bayesreg.errors import BayesregError
 __all__ = ["main"]
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
 
 PRIOR_CHOICES = ("gaussian", "laplace", "elastic-net")
 
@@ -98,6 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (BayesregError, OSError) as exc:
         print(f"bayesreg {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"bayesreg {args.command}: interrupted; nothing was written.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bayesreg.core._validation import check_binary_target
 from bayesreg.errors import DataError, InputValueError
 
 if TYPE_CHECKING:
@@ -40,6 +41,12 @@ def read_table(path: Path, target: str) -> tuple[pd.DataFrame, pd.Series]:
         raise DataError(
             f"DATA.csv: column(s) {', '.join(repr(c) for c in non_numeric)} are not numeric; "
             "encode or drop them before checking."
+        )
+    missing = [str(c) for c in frame.columns if frame[c].isna().any()]
+    if missing:
+        raise DataError(
+            f"DATA.csv: column(s) {', '.join(repr(c) for c in missing)} have missing values; "
+            "drop or impute those rows before checking."
         )
     return frame.drop(columns=[target]), frame[target]
 
@@ -103,8 +110,10 @@ def check_csv(
     from bayesreg.equivalence import check_equivalence
 
     X, y = read_table(path, target)
-    if likelihood == "bernoulli" and noise is not None:
-        raise InputValueError("--noise: not used with --likelihood bernoulli (σ = 1).")
+    if likelihood == "bernoulli":
+        if noise is not None:
+            raise InputValueError("--noise: not used with --likelihood bernoulli (σ = 1).")
+        check_binary_target(y.to_numpy(dtype=float), f"--target: column {target!r}")
     sigma = 1.0 if noise is None else noise
     prior = prior_from_options(
         prior_name,

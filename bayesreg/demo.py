@@ -73,6 +73,8 @@ class _Progress:
 @contextmanager
 def _quiet_pymc() -> Iterator[None]:
     """Hide PyMC's informational log lines (sampler choice, chains) during the demo."""
+    import pymc  # noqa: F401  (importing PyMC sets its logger's level; set ours after it)
+
     logger = logging.getLogger("pymc")
     level = logger.level
     logger.setLevel(logging.WARNING)

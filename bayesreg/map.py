@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bayesreg._map_graph import compile_map
-from bayesreg._map_solver import minimize_kinked
+from bayesreg._map_solver import SolverResult, minimize_kinked
 from bayesreg.core._validation import check_positive_int, check_tol
 from bayesreg.errors import ConvergenceWarning, InputTypeError
 
@@ -168,14 +168,7 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
         max_iter=iterations,
     )
     if not result.converged:
-        warnings.warn(
-            f"find_map stopped after {result.n_iter} Newton steps with KKT residual "
-            f"{result.gap:.3g} above the threshold {result.threshold:.3g}; the estimate is "
-            "not certified as the MAP. Increase max_iter, or check that the posterior has "
-            "a mode (e.g. no flat direction).",
-            ConvergenceWarning,
-            stacklevel=2,
-        )
+        warnings.warn(_non_convergence_message(result), ConvergenceWarning, stacklevel=2)
     values = compiled.free_values(result.theta)
     zero_pattern = {
         name: result.at_kink[part].reshape(values[name].shape)
@@ -195,4 +188,21 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
         n_iter=result.n_iter,
         tol=result.threshold,
         log_density=result.log_density,
+    )
+
+
+def _non_convergence_message(result: SolverResult) -> str:
+    if not (np.isfinite(result.gap) and np.isfinite(result.log_density)):
+        return (
+            f"find_map stopped after {result.n_iter} Newton steps where the certificate is "
+            f"no longer finite (KKT residual {result.gap:.3g}, log p = "
+            f"{result.log_density:.3g}). This happens when the log-density grows without "
+            "bound, and then the model has no MAP (e.g. a hierarchical scale collapsing to 0 "
+            "with its coefficients at the kink). The estimate is not a MAP."
+        )
+    return (
+        f"find_map stopped after {result.n_iter} Newton steps with KKT residual "
+        f"{result.gap:.3g} above the threshold {result.threshold:.3g}; the estimate is not "
+        "certified as the MAP. Increase max_iter, or check that the posterior has a mode "
+        "(e.g. no flat direction)."
     )

@@ -239,7 +239,9 @@ def test_free_noise_identity_for_a_laplace_prior() -> None:
     n = len(y)
     scale = 300.0
     estimate = find_map(build_model(X, y, LaplacePrior(scale)))
-    assert estimate.converged and estimate.noise is not None and estimate.coef is not None
+    assert estimate.converged
+    assert estimate.noise is not None
+    assert estimate.coef is not None
     sigma = estimate.noise
     fit = lasso(X, y, sigma**2 / (n * scale))
     assert_same_solution(estimate, fit.coef, fit.intercept, CORE_RTOL)
@@ -255,7 +257,9 @@ def test_bayesian_lasso_with_fixed_lambda() -> None:
     n, p = X.shape
     lam = 0.237
     estimate = find_map(build_model(X, y, BayesianLassoPrior(lam)))
-    assert estimate.converged and estimate.noise is not None and estimate.coef is not None
+    assert estimate.converged
+    assert estimate.noise is not None
+    assert estimate.coef is not None
     sigma = estimate.noise
     fit = lasso(X, y, sigma * lam / n)
     assert_same_solution(estimate, fit.coef, fit.intercept, CORE_RTOL)
@@ -272,7 +276,9 @@ def test_bayesian_lasso_with_gamma_hyperprior() -> None:
     n, p = X.shape
     shape, rate = 1.0, 1.78
     estimate = find_map(build_model(X, y, BayesianLassoPrior(hyperprior=(shape, rate))))
-    assert estimate.converged and estimate.noise is not None and estimate.coef is not None
+    assert estimate.converged
+    assert estimate.noise is not None
+    assert estimate.coef is not None
     sigma = estimate.noise
     lam_sq = float(estimate.values["coef_lam_sq"])
     fit = lasso(X, y, sigma * np.sqrt(lam_sq) / n)
@@ -285,26 +291,41 @@ def test_bayesian_lasso_with_gamma_hyperprior() -> None:
     assert abs(terms.sum()) <= STATIONARITY_RTOL * np.max(np.abs(terms))
 
 
-def test_a_hand_written_model_with_a_shifted_kink_and_a_random_scale() -> None:
-    """w ~ Laplace(0.5, τ), τ ~ HalfNormal(1): w − 0.5 is a lasso solution, τ̂ stationary."""
-    rng = np.random.default_rng(5)
-    n, p, location = 40, 5, 0.5
-    X = rng.standard_normal((n, p))
-    y = X @ np.array([2.0, 0.5, 0.5, -1.0, 0.5]) + rng.standard_normal(n)
+def hierarchical_laplace_model(seed: int) -> tuple[Any, FloatArray, FloatArray]:
+    """w ~ Laplace(0.5, τ), τ ~ HalfNormal(1), y ~ Normal(Xw, 3): a kink away from 0."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((30, 5))
+    y = X @ np.array([2.5, 0.5, 0.5, -1.5, 0.5]) + 3.0 * rng.standard_normal(30)
     with pm.Model() as model:
         tau = pm.HalfNormal("tau", 1.0)
-        coef = pm.Laplace("w", location, tau, shape=p)
-        pm.Normal("y", pm.math.dot(X, coef), 1.0, observed=y)
+        coef = pm.Laplace("w", 0.5, tau, shape=5)
+        pm.Normal("y", pm.math.dot(X, coef), 3.0, observed=y)
+    return model, X, y
+
+
+def test_a_hand_written_model_with_a_shifted_kink_and_a_random_scale() -> None:
+    """w − 0.5 is the lasso solution at alpha = σ²/(n τ̂), and τ̂ is stationary."""
+    model, X, y = hierarchical_laplace_model(seed=7)
+    n, p = X.shape
     estimate = find_map(model)
     assert estimate.converged
     w, tau_hat = estimate.values["w"], float(estimate.values["tau"])
-    shifted = lasso(X, y - X @ np.full(p, location), 1.0 / (n * tau_hat), fit_intercept=False)
-    np.testing.assert_allclose(w - location, shifted.coef, rtol=0, atol=CORE_RTOL)
+    shifted = lasso(X, y - X @ np.full(p, 0.5), 9.0 / (n * tau_hat), fit_intercept=False)
+    np.testing.assert_allclose(w - 0.5, shifted.coef, rtol=0, atol=CORE_RTOL)
     np.testing.assert_array_equal(estimate.zero_pattern["w"], shifted.coef == 0.0)
     assert np.any(estimate.zero_pattern["w"])
     # d/dτ [−p log τ − ‖w − 0.5‖₁/τ − τ²/2] = 0
-    terms = np.array([-p / tau_hat, np.sum(np.abs(w - location)) / tau_hat**2, -tau_hat])
+    terms = np.array([-p / tau_hat, np.sum(np.abs(w - 0.5)) / tau_hat**2, -tau_hat])
     assert abs(terms.sum()) <= STATIONARITY_RTOL * np.max(np.abs(terms))
+
+
+def test_a_model_without_a_map_is_flagged() -> None:
+    """With these data the joint density grows without bound as τ → 0 with w = 0.5."""
+    model, _, _ = hierarchical_laplace_model(seed=5)
+    with pytest.warns(ConvergenceWarning, match="no MAP"):
+        estimate = find_map(model)
+    assert not estimate.converged
+    assert float(estimate.values["tau"]) < 1e-100
 
 
 def test_estimate_fields() -> None:
@@ -377,7 +398,7 @@ def test_unsupported_models_are_named(case: int) -> None:
 
 
 def test_bad_arguments() -> None:
-    with pytest.raises(InputTypeError, match="pymc.Model"):
+    with pytest.raises(InputTypeError, match=r"pymc\.Model"):
         find_map("model")
     model = shared_model("laplace", "gaussian", True)
     with pytest.raises(InputValueError, match="tol"):
