@@ -10,12 +10,12 @@ from typing import Any
 import numpy as np
 
 from bayesreg._demo_figures import SavedFigure
+from bayesreg._demo_posterior import PosteriorShrinkage
 from bayesreg._demo_sections import (
     PUBLISHED_LAM,
     DemoSettings,
     EquivalenceCase,
     MapComparison,
-    PosteriorShrinkage,
 )
 from bayesreg.posterior import LambdaChoice
 

@@ -1,7 +1,8 @@
 """The computations behind ``bayesreg demo``: one function per section of the report.
 
-Every number comes from the package's public functions; this module only chooses the
-data, the priors and the run lengths, and collects the results.
+The numbers come from the package's own functions; this module and
+:mod:`bayesreg._demo_posterior` choose the data, the priors and the run lengths, and
+collect the results.
 
 Data: the diabetes data (Efron et al. 2004) with columns standardized to sd 1 (divisor
 n), so a prior scale means the same for every coefficient, and the noise σ = 54 fixed
@@ -14,7 +15,6 @@ divided by √n, hence ``λ(sd 1) = √n · λ(unit norm)``.
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,34 +23,25 @@ import pandas as pd
 from numpy.typing import NDArray
 
 if TYPE_CHECKING:
-    import xarray
-
-    from bayesreg.core.results import PathFit, PenalizedFit
+    from bayesreg.core.results import PenalizedFit
     from bayesreg.equivalence import EquivalenceReport
-    from bayesreg.map import MapEstimate
-    from bayesreg.plots import PosteriorBands
-    from bayesreg.posterior import Diagnostics, LambdaChoice
     from bayesreg.priors import Prior
 
 __all__ = [
     "DIABETES_NOISE",
     "LAPLACE_SCALE",
     "LOGISTIC_SCALE",
+    "PATH_LINE_POINTS",
     "PUBLISHED_LAM",
+    "SEED",
     "DemoData",
     "DemoSettings",
     "EquivalenceCase",
     "MapComparison",
-    "PathWithBands",
     "PointEstimate",
-    "PosteriorRun",
-    "PosteriorShrinkage",
     "compare_find_map",
     "equivalence_cases",
-    "lambda_three_ways",
-    "lasso_path_with_bands",
     "load_demo_data",
-    "posterior_shrinkage",
     "prior_label",
 ]
 
@@ -258,158 +249,3 @@ def compare_find_map(data: DemoData) -> MapComparison:
         optimizer_success=bool(optimizer["success"].to_numpy()),
         optimizer_message=str(optimizer["message"].to_numpy()),
     )
-
-
-@dataclass(frozen=True)
-class PosteriorRun:
-    """One posterior sample with its shrinkage summary and diagnostics."""
-
-    method: str
-    draws: int
-    tree: xarray.DataTree
-    summary: pd.DataFrame
-    diagnostics: Diagnostics
-    seconds: float
-
-
-@dataclass(frozen=True)
-class PosteriorShrinkage:
-    """The Bayesian lasso posterior on the diabetes data, by NUTS and by Gibbs.
-
-    ``lam = σ/b`` with the σ and b of sections 1–2, so that ``w_j | σ ~ Laplace(0, σ/λ)``
-    is the Laplace(0, 2) prior at σ = 54; here σ is free with ``p(σ²) ∝ 1/σ²``.
-    """
-
-    lam: float
-    joint_map: MapEstimate
-    joint_map_alpha: float  # σ̂ λ / n: ŵ is the lasso solution at this alpha
-    map_vs_lasso: float  # max_j |ŵ_j − w_lasso_j(σ̂ λ / n)|
-    runs: tuple[PosteriorRun, ...]
-    max_mean_z: float  # max_j |mean_NUTS − mean_Gibbs| / √(se_NUTS² + se_Gibbs²)
-    negligible: float  # ε of P(|w_j| < ε): 0.1·sd(y) / sd(x_j), with sd(x_j) = 1
-
-
-def posterior_shrinkage(data: DemoData, settings: DemoSettings) -> PosteriorShrinkage:
-    """Sample the Bayesian lasso posterior by NUTS and by Gibbs and summarize both."""
-    from bayesreg.map import find_map
-    from bayesreg.models import build_model
-    from bayesreg.posterior import check_diagnostics, sample_posterior, shrinkage_summary
-    from bayesreg.priors import BayesianLassoPrior
-
-    lam = DIABETES_NOISE / LAPLACE_SCALE
-    prior = BayesianLassoPrior(lam=lam)
-    X, y = data.diabetes_design, data.diabetes_target
-    joint_map = find_map(build_model(X, y, prior))
-    assert joint_map.noise is not None  # σ is a free variable of this model
-    runs = []
-    samplers = (
-        ("nuts", "NUTS (PyMC)", settings.nuts_draws, SEED),
-        ("gibbs", "Gibbs (NumPy)", settings.gibbs_draws, SEED + 1),
-    )
-    for method, label, draws, seed in samplers:
-        start = time.perf_counter()
-        tree = sample_posterior(
-            X,
-            y,
-            prior,
-            method=method,
-            draws=draws,
-            tune=settings.tune,
-            chains=settings.chains,
-            random_seed=seed,
-            progressbar=False,
-        )
-        seconds = time.perf_counter() - start
-        # The joint MAP's ŵ is the MAP with σ fixed at σ̂ (the lasso at alpha = σ̂λ/n),
-        # so the summary's certified MAP column needs no second PyMC compilation.
-        summary = shrinkage_summary(tree, X, y, prior, noise=joint_map.noise)
-        diagnostics = check_diagnostics(tree, warn=False)
-        runs.append(PosteriorRun(label, draws, tree, summary, diagnostics, seconds))
-    first, second = (run.summary for run in runs)
-    # Monte Carlo standard error of a posterior mean: sd / √ESS
-    standard_error = np.hypot(
-        first["sd"] / np.sqrt(first["ess_bulk"]), second["sd"] / np.sqrt(second["ess_bulk"])
-    )
-    max_z = float(np.max(np.abs(first["mean"] - second["mean"]) / standard_error))
-    return PosteriorShrinkage(
-        lam=lam,
-        joint_map=joint_map,
-        joint_map_alpha=joint_map.noise * lam / X.shape[0],
-        map_vs_lasso=float(np.max(np.abs(joint_map.coef - first["map"].to_numpy()))),
-        runs=tuple(runs),
-        max_mean_z=max_z,
-        negligible=0.1 * float(y.std(ddof=0)),
-    )
-
-
-def lambda_three_ways(data: DemoData, settings: DemoSettings) -> LambdaChoice:
-    """λ by cross-validation, empirical Bayes and a hyperprior, on Park & Casella's scaling."""
-    from bayesreg.posterior import choose_lambda
-
-    return choose_lambda(
-        data.diabetes_unit_design,
-        data.diabetes_target,
-        n_folds=settings.n_folds,
-        draws=settings.lambda_draws,
-        chains=settings.lambda_chains,
-        random_seed=SEED,
-    )
-
-
-@dataclass(frozen=True)
-class PathWithBands:
-    """The lasso path with the posterior's credible bands (σ fixed).
-
-    ``path`` is solved on a fine grid; the bands are sampled at ``band_alphas`` and
-    interpolated linearly in log alpha onto that grid, which is how a band drawn
-    through the sampled alphas on a log axis looks anyway.
-    """
-
-    path: PathFit
-    bands: PosteriorBands
-    band_alphas: FloatArray
-    marked_alpha: float  # the alpha of Laplace(0, 2), σ = 54
-
-
-def lasso_path_with_bands(data: DemoData, settings: DemoSettings) -> PathWithBands:
-    """Lasso path from 1.5·alpha_max down to alpha_max/100, with 94% HDI bands.
-
-    At each alpha the prior is Laplace(0, b) with ``b = σ²/(n·alpha)`` and σ = 54 fixed:
-    its MAP is the path's point, and its posterior (Gibbs) gives the band. Beyond
-    alpha_max the MAP is exactly 0 while the posterior still spreads around it.
-    """
-    from bayesreg.core.paths import alpha_max, lasso_path
-    from bayesreg.plots import PosteriorBands
-    from bayesreg.posterior import bayesian_path
-    from bayesreg.priors import LaplacePrior
-
-    X, y = data.diabetes_design, data.diabetes_target
-    n_samples = X.shape[0]
-    largest = alpha_max(X, y)
-    path = lasso_path(X, y, np.geomspace(1.5 * largest, largest / 100.0, PATH_LINE_POINTS))
-    band_alphas = np.geomspace(1.5 * largest, largest / 100.0, settings.path_points)
-    priors = [LaplacePrior(DIABETES_NOISE**2 / (n_samples * alpha)) for alpha in band_alphas]
-    long = bayesian_path(
-        X,
-        y,
-        priors,
-        noise=DIABETES_NOISE,
-        draws=settings.path_draws,
-        chains=2,
-        random_seed=SEED,
-    )
-    n_features = X.shape[1]
-    # long format, one row per (prior, feature), priors in the order of band_alphas
-    # (decreasing); np.interp needs increasing abscissae, hence the reversals
-    sampled = {
-        bound: long[bound].to_numpy().reshape(len(priors), n_features)[::-1]
-        for bound in ("hdi_lower", "hdi_upper")
-    }
-    log_band = np.log(band_alphas[::-1])
-    log_path = np.log(path.alphas)
-    lower, upper = (
-        np.column_stack([np.interp(log_path, log_band, values[:, j]) for j in range(n_features)])
-        for values in sampled.values()
-    )
-    marked, _ = LaplacePrior(LAPLACE_SCALE).penalty(n_samples, DIABETES_NOISE)
-    return PathWithBands(path, PosteriorBands(lower, upper, prob=0.94), band_alphas, marked)

@@ -160,16 +160,19 @@ def _compile(model: Any, initial_point: dict[str, Any]) -> CompiledMap:
     )
     grad = pt.grad(smooth_theta, theta)
     hess = pytensor.gradient.jacobian(grad, theta, vectorize=True)
+    # FAST_COMPILE (Python implementations of the ops) rather than the default JIT
+    # backend: a MAP takes tens of evaluations, far fewer than the JIT needs to repay its
+    # compile time, which on a cold cache is about a minute.
     newton_fn = pytensor.function(
         [theta, signs],
         [smooth_theta, grad, hess, weight_theta, location_vec],
         on_unused_input="ignore",
+        mode="FAST_COMPILE",
     )
     free_rvs = list(model.free_RVs)
     free_graphs = graph_replace(
         model.replace_rvs_by_values(free_rvs), replace=as_theta, strict=False
     )
-    # evaluated once per MAP: compile fast rather than run fast
     free_fn = pytensor.function([theta], free_graphs, on_unused_input="ignore", mode="FAST_COMPILE")
     free_names = [rv.name for rv in free_rvs]
 
@@ -177,7 +180,12 @@ def _compile(model: Any, initial_point: dict[str, Any]) -> CompiledMap:
 
     def newton_terms(point: FloatArray, kink_signs: FloatArray) -> NewtonTerms:
         try:
-            value, gradient, hessian, kink_weights, kink_locations = newton_fn(point, kink_signs)
+            # overflow on trial points far out (e.g. σ = exp(log σ)) is rejected by the
+            # line search as a non-finite value; NumPy need not warn about it
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                value, gradient, hessian, kink_weights, kink_locations = newton_fn(
+                    point, kink_signs
+                )
         except ParameterValueError:
             # θ outside the parameters' support (e.g. σ = exp(log σ) underflowed to 0):
             # log p = −∞ there, which the line search rejects.

@@ -15,7 +15,7 @@ __all__ = ["Section", "code_block", "figure", "paragraph", "render_page", "table
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d232a;
-       max-width: 66rem; margin: 2rem auto; padding: 0 1.5rem; line-height: 1.5; }
+       max-width: 70rem; margin: 2rem auto; padding: 0 1.5rem; line-height: 1.5; }
 h1 { font-size: 1.7rem; margin-bottom: 0.2rem; }
 h2 { font-size: 1.3rem; margin-top: 2.6rem; border-bottom: 1px solid #d0d7de;
      padding-bottom: 0.25rem; }
@@ -26,8 +26,10 @@ pre { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px;
       padding: 0.6rem 0.8rem; overflow-x: auto; }
 table { border-collapse: collapse; margin: 0.8rem 0 1.2rem; font-size: 0.9rem; }
 caption { caption-side: top; text-align: left; font-weight: 600; padding-bottom: 0.3rem; }
-th, td { padding: 0.25rem 0.7rem; border-bottom: 1px solid #e3e7eb; }
-th { background: #f6f8fa; text-align: left; border-bottom: 2px solid #d0d7de; }
+div.table { overflow-x: auto; }
+th, td { padding: 0.25rem 0.7rem; border-bottom: 1px solid #e3e7eb; white-space: nowrap; }
+th { background: #f6f8fa; text-align: left; border-bottom: 2px solid #d0d7de;
+     white-space: normal; vertical-align: bottom; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.good { color: #1a7f37; font-weight: 600; }
 td.bad { color: #cf222e; font-weight: 600; }
@@ -77,7 +79,7 @@ def table(
     green (True) or red (False).
     """
     aligned = list(numeric) if numeric is not None else [False] * len(header)
-    lines = ["<table>"]
+    lines = ['<div class="table"><table>']
     if caption:
         lines.append(f"<caption>{html.escape(caption)}</caption>")
     head = "".join(f"<th>{html.escape(cell)}</th>" for cell in header)
@@ -93,7 +95,7 @@ def table(
             attribute = f' class="{" ".join(classes)}"' if classes else ""
             cells.append(f"<td{attribute}>{html.escape(cell)}</td>")
         lines.append("<tr>" + "".join(cells) + "</tr>")
-    lines.append("</tbody></table>")
+    lines.append("</tbody></table></div>")
     return "\n".join(lines)
 
 
@@ -124,6 +126,6 @@ def render_page(title: str, lead: str, sections: Sequence[Section], *, footer: s
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
         f"<h1>{html.escape(title)}</h1>\n{paragraph(lead, css_class='lead')}\n"
-        f"<nav><ol>{contents}</ol></nav>\n{body}\n"
+        f"<nav><ul>{contents}</ul></nav>\n{body}\n"
         f"<footer>{html.escape(footer)}</footer>\n</body>\n</html>\n"
     )

@@ -111,8 +111,14 @@ def _check_target(out: Path, force: bool) -> Path:
     return target
 
 
-def _staging_folder(target: Path) -> Path:
+def _staging_folder(target: Path, out: Path) -> Path:
     """A new hidden folder next to ``target``, on the same file system (for the rename)."""
+    blocking = next((parent for parent in target.parents if parent.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        raise InputValueError(
+            f"--out: cannot create {str(out)!r}: {str(blocking)!r} is a file, not a folder; "
+            "choose another location for --out."
+        )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         return Path(
@@ -121,7 +127,7 @@ def _staging_folder(target: Path) -> Path:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise InputValueError(
-            f"--out: cannot write a report folder at {str(target)!r} ({reason}); choose a "
+            f"--out: cannot write a report folder at {str(out)!r} ({reason}); choose a "
             "writable location for --out."
         ) from None
 
@@ -180,15 +186,17 @@ def run_demo(out: Path | str, *, force: bool = False, quick: bool = False) -> di
     """
     from bayesreg._demo_figures import save_figures
     from bayesreg._demo_html import render_report
+    from bayesreg._demo_posterior import (
+        lambda_three_ways,
+        lasso_path_with_bands,
+        posterior_shrinkage,
+    )
     from bayesreg._demo_report import DemoResults, summary_numbers, summary_text
     from bayesreg._demo_sections import (
         DemoSettings,
         compare_find_map,
         equivalence_cases,
-        lambda_three_ways,
-        lasso_path_with_bands,
         load_demo_data,
-        posterior_shrinkage,
     )
 
     if not isinstance(out, str | Path):
@@ -197,7 +205,7 @@ def run_demo(out: Path | str, *, force: bool = False, quick: bool = False) -> di
     shorten = check_bool(quick, "quick")
     settings = DemoSettings.for_run(quick=shorten)
     target = _check_target(Path(out), replace)
-    staging = _staging_folder(target)
+    staging = _staging_folder(target, Path(out))
     progress = _Progress(sys.stderr)
     try:
         with _quiet_pymc():

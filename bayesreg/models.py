@@ -15,6 +15,7 @@ from bayesreg.core._validation import (
     check_positive,
     feature_names_of,
 )
+from bayesreg.core.stats import is_sufficient_stats
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.priors import Prior
 
@@ -47,9 +48,14 @@ def build_model(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Design matrix; DataFrame column names become the ``"feature"`` coordinate.
-    y : array-like of shape (n_samples,)
+    X : array-like of shape (n_samples, n_features), or SufficientStats
+        Design matrix; DataFrame column names become the ``"feature"`` coordinate. With
+        :class:`~bayesreg.core.stats.SufficientStats` (then ``y=None``, Gaussian
+        likelihood only) the likelihood is written through the statistics
+        (``bayesreg._sufficient_likelihood``): the same posterior at O(p²) per gradient,
+        with the statistics in ``pm.Data`` and the potential ``"y_obs"`` instead of the
+        data ``"X"``, ``"y"`` and the observed ``"y_obs"``.
+    y : array-like of shape (n_samples,), or None with SufficientStats
         Target; 0/1 for the Bernoulli likelihood.
     prior : Prior
         Prior on each coefficient, e.g. ``LaplacePrior(2.0)``.
@@ -83,6 +89,13 @@ def build_model(
         ordinary model: extend it, sample it, or swap the data with ``pm.set_data``.
     """
     kind = check_choice(likelihood, "likelihood", LIKELIHOODS)
+    if is_sufficient_stats(X, y):
+        # The Gaussian likelihood through XcᵀXc, Xcᵀyc, ycᵀyc: O(p²) per gradient.
+        from bayesreg._sufficient_likelihood import build_sufficient_model
+
+        return build_sufficient_model(
+            X, prior, noise=noise, likelihood=kind, fit_intercept=fit_intercept
+        )
     design = as_design(X)
     n_samples, n_features = design.shape
     target = as_target(y, n_samples)
@@ -136,10 +149,14 @@ def _check_bernoulli(target: Any, noise: float | None, fit_intercept: bool) -> N
 
 
 def _free_noise(prior: Prior, target: Any, fit_intercept: bool) -> Any:
+    center = float(np.mean(target)) if fit_intercept else 0.0
+    return noise_variable(prior, float(np.sqrt(np.mean((target - center) ** 2))))
+
+
+def noise_variable(prior: Prior, residual_scale: float) -> Any:
+    """The free ``"noise"`` of the docstring above, given the residual scale ``s_y``."""
     import pymc as pm
 
-    center = float(np.mean(target)) if fit_intercept else 0.0
-    residual_scale = float(np.sqrt(np.mean((target - center) ** 2)))
     start = np.float64(residual_scale if residual_scale > 0.0 else 1.0)
     if prior.conditions_on_noise:
         noise = pm.HalfFlat("noise", initval=start)

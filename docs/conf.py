@@ -22,9 +22,9 @@ source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-n
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "figures"]
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 
-# The notebooks are executed by the test suite (pytest --nbmake); the docs execute them
-# again so that every rendered figure comes from the current code.
-nb_execution_mode = "auto"
+# The notebooks are executed by the test suite (pytest --nbmake, in CI) and committed with
+# their outputs; the docs render those outputs rather than executing them a second time.
+nb_execution_mode = "off"
 nb_execution_timeout = 600
 nb_execution_raise_on_error = True
 

@@ -20,7 +20,7 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
-from bayesreg.core.penalties import soft_threshold, subdiff_distance
+from bayesreg.core.penalties import soft_threshold_scalar, subdiff_distance
 
 __all__ = ["minimize_enet_quadratic"]
 
@@ -47,16 +47,21 @@ def minimize_enet_quadratic(
     solution = np.array(start, dtype=np.float64, copy=True)
     product = hessian @ solution
     signs = np.sign(solution)
-    polish = True
+    stable = True  # the warm start's pattern is tried first
+    polished: FloatArray | None = None
     for _ in range(max_sweeps):
-        if polish:
+        # Polish a pattern that a sweep left unchanged, once: a second attempt on the
+        # same pattern would meet the same blocking coordinate or singular system.
+        if stable and (polished is None or not np.array_equal(signs, polished)):
+            polished = signs
             solution = _orthant_step(hessian, linear, solution, l1=l1, n_free=n_free)
             product = hessian @ solution
+            signs = np.sign(solution)
         if _residual(solution, product - linear, l1, n_free) <= tol:
             break
         _coordinate_sweep(hessian, linear, solution, product, l1=l1, n_free=n_free)
         new_signs = np.sign(solution)
-        polish = bool(np.array_equal(new_signs, signs))
+        stable = bool(np.array_equal(new_signs, signs))
         signs = new_signs
     return solution
 
@@ -97,7 +102,7 @@ def _coordinate_sweep(
         old = float(point[j])
         pull = curvature * old - float(product[j]) + targets[j]
         if j >= n_free:
-            pull = float(soft_threshold(pull, l1))
+            pull = soft_threshold_scalar(pull, l1)
         new = pull / curvature
         if new != old:
             product += (new - old) * hessian[j]

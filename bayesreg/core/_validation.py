@@ -43,11 +43,16 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _is_pandas(value: Any) -> bool:
+    """Whether ``value`` is a pandas object (checked without importing pandas)."""
+    return type(value).__module__.split(".")[0] == "pandas" and hasattr(value, "to_numpy")
+
+
 def _to_float_array(value: Any, name: str) -> FloatArray:
     """Convert array-like input to a fresh float64 array with clear errors."""
     if value is None:
         raise InputTypeError(f"{name} is None; pass an array-like of numbers.")
-    if hasattr(value, "to_numpy") and not isinstance(value, np.ndarray):
+    if _is_pandas(value):
         # pandas objects: go through to_numpy so nullable dtypes become NaN.
         try:
             value = value.to_numpy(dtype=np.float64, na_value=np.nan)

@@ -29,7 +29,8 @@ import numpy as np
 
 from bayesreg.core._active_set import ActiveSet, ActiveSetSolution, solve_enet
 from bayesreg.core._duality import gap_threshold
-from bayesreg.core._least_squares import DesignData, choose_form, prepare_least_squares
+from bayesreg.core._least_squares import DesignData, GramData, choose_form, prepare_least_squares
+from bayesreg.core._stats_solvers import certify_from_statistics
 from bayesreg.core._validation import (
     check_bool,
     check_finite_nonneg,
@@ -39,6 +40,7 @@ from bayesreg.core._validation import (
 )
 from bayesreg.core.objective import CenteredData
 from bayesreg.core.results import PenalizedFit
+from bayesreg.core.stats import Centring, is_sufficient_stats
 from bayesreg.errors import ConvergenceWarning, InputValueError
 
 __all__ = ["elastic_net", "lasso"]
@@ -69,9 +71,10 @@ def lasso(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Design matrix (a DataFrame works).
-    y : array-like of shape (n_samples,)
+    X : array-like of shape (n_samples, n_features), or SufficientStats
+        Design matrix (a DataFrame works), or its sufficient statistics (then ``y=None``);
+        see :func:`elastic_net`.
+    y : array-like of shape (n_samples,), or None with SufficientStats
         Target.
     alpha : float
         Penalty strength, > 0 (for least squares, alpha = 0, use ``ridge(X, y, 0.0)``).
@@ -131,9 +134,13 @@ def elastic_net(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Design matrix (a DataFrame works).
-    y : array-like of shape (n_samples,)
+    X : array-like of shape (n_samples, n_features), or SufficientStats
+        Design matrix (a DataFrame works), or its sufficient statistics (then ``y=None``).
+        From statistics the solver reads ``G = XcᵀXc/n``, ``c = Xcᵀyc/n``, ``ycᵀyc/n``
+        directly, and the gap, evaluated from them, is resolved only down to the rounding
+        floor ``eps·√p·(|w|ᵀa + (ycᵀyc/n + |w|ᵀ(|c| + a))/2)``, ``a = |c| + |G||w|``
+        (``bayesreg.core._stats_solvers``): ``tol`` of the result is the larger of the two.
+    y : array-like of shape (n_samples,), or None with SufficientStats
         Target.
     alpha : float
         Penalty strength, > 0.
@@ -161,9 +168,17 @@ def elastic_net(
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
     tol = check_tol(tol)
     max_iter = check_positive_int(max_iter, "max_iter")
-    data, centered = prepare_least_squares(X, y, fit_intercept)
+    data: DesignData | GramData
+    centered: CenteredData | Centring
+    if is_sufficient_stats(X, y):
+        data, centered = X.gram_problem(fit_intercept=fit_intercept)
+    else:
+        data, centered = prepare_least_squares(X, y, fit_intercept)
     threshold = gap_threshold(data.yty, tol)
     solution = _solve_with_continuation(data, alpha, l1_ratio, threshold, max_iter)
+    if isinstance(data, GramData):
+        # From sufficient statistics the gap is resolved only down to its rounding floor.
+        solution, threshold = certify_from_statistics(data, solution, threshold)
     if not solution.converged:
         warnings.warn(
             f"elastic_net(alpha={alpha:.6g}, l1_ratio={l1_ratio:.6g}) stopped after "
@@ -177,7 +192,7 @@ def elastic_net(
 
 
 def _solve_with_continuation(
-    data: DesignData, alpha: float, l1_ratio: float, threshold: float, max_iter: int
+    data: DesignData | GramData, alpha: float, l1_ratio: float, threshold: float, max_iter: int
 ) -> ActiveSetSolution:
     """Solve at ``alpha`` through warm starts along a geometric grid from alpha_max.
 
@@ -194,7 +209,9 @@ def _solve_with_continuation(
             n_points = math.ceil(CONTINUATION_PER_DECADE * math.log10(top / alpha))
             grid = list(np.geomspace(top, alpha, n_points + 1)[1:])
             grid[-1] = alpha
-    solver_data = choose_form(data, expected_passes=2 * len(grid) + 2)
+    solver_data = (
+        data if isinstance(data, GramData) else choose_form(data, expected_passes=2 * len(grid) + 2)
+    )
     active = ActiveSet()
     n_iter = 0
     for point in grid:
@@ -212,7 +229,7 @@ def _solve_with_continuation(
 
 def _penalized_fit(
     solution: ActiveSetSolution,
-    centered: CenteredData,
+    centered: CenteredData | Centring,
     alpha: float,
     l1_ratio: float,
     threshold: float,

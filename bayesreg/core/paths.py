@@ -24,7 +24,8 @@ from numpy.typing import NDArray
 
 from bayesreg.core._active_set import ActiveSet, solve_enet
 from bayesreg.core._duality import gap_threshold
-from bayesreg.core._least_squares import choose_form, prepare_least_squares
+from bayesreg.core._least_squares import DesignData, GramData, choose_form, prepare_least_squares
+from bayesreg.core._stats_solvers import certify_from_statistics
 from bayesreg.core._validation import (
     check_alphas,
     check_bool,
@@ -34,7 +35,9 @@ from bayesreg.core._validation import (
     check_tol,
 )
 from bayesreg.core.coordinate_descent import DEFAULT_MAX_ITER, DEFAULT_TOL
+from bayesreg.core.objective import CenteredData
 from bayesreg.core.results import PathFit
+from bayesreg.core.stats import Centring, is_sufficient_stats
 from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
 
 __all__ = ["alpha_max", "lasso_path"]
@@ -55,8 +58,8 @@ def alpha_max(X: Any, y: Any, *, l1_ratio: float = 1.0, fit_intercept: bool = Tr
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-    y : array-like of shape (n_samples,)
+    X : array-like of shape (n_samples, n_features), or SufficientStats
+    y : array-like of shape (n_samples,), or None with SufficientStats
     l1_ratio : float, default 1.0
         Mix ``r`` in [0, 1].
     fit_intercept : bool, default True
@@ -68,8 +71,11 @@ def alpha_max(X: Any, y: Any, *, l1_ratio: float = 1.0, fit_intercept: bool = Tr
     """
     l1_ratio = check_l1_ratio(l1_ratio)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
-    data, _ = prepare_least_squares(X, y, fit_intercept)
-    return _alpha_max_from(float(np.max(np.abs(data.xty))), l1_ratio)
+    if is_sufficient_stats(X, y):
+        xty = X.gram_problem(fit_intercept=fit_intercept)[0].xty
+    else:
+        xty = prepare_least_squares(X, y, fit_intercept)[0].xty
+    return _alpha_max_from(float(np.max(np.abs(xty))), l1_ratio)
 
 
 def _alpha_max_from(max_corr: float, l1_ratio: float) -> float:
@@ -100,9 +106,11 @@ def lasso_path(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Design matrix (a DataFrame works).
-    y : array-like of shape (n_samples,)
+    X : array-like of shape (n_samples, n_features), or SufficientStats
+        Design matrix (a DataFrame works), or its sufficient statistics (then ``y=None``;
+        each gap is then checked against the larger of ``tol·F(0)`` and its rounding
+        floor, as in :func:`bayesreg.core.coordinate_descent.elastic_net`).
+    y : array-like of shape (n_samples,), or None with SufficientStats
         Target.
     alphas : array-like of float > 0, optional
         Penalty strengths. They are **sorted in decreasing order** before solving
@@ -147,7 +155,12 @@ def lasso_path(
                 "l1_ratio = 0 (ridge) has no alpha_max, so the default grid is undefined; "
                 "pass alphas explicitly, or use ridge_path(X, y, alphas)."
             )
-    data, centered = prepare_least_squares(X, y, fit_intercept)
+    data: DesignData | GramData
+    centered: CenteredData | Centring
+    if is_sufficient_stats(X, y):
+        data, centered = X.gram_problem(fit_intercept=fit_intercept)
+    else:
+        data, centered = prepare_least_squares(X, y, fit_intercept)
     top = _alpha_max_from(float(np.max(np.abs(data.xty))), l1_ratio)
     if grid is None:
         if top == 0.0:
@@ -158,8 +171,11 @@ def lasso_path(
             )
         grid = np.geomspace(top, eps * top, n_alphas)
     threshold = gap_threshold(data.yty, tol)
+    thresholds = np.full(grid.size, threshold)
     n_features = data.xty.shape[0]
-    solver_data = choose_form(data, expected_passes=2 * grid.size)
+    solver_data = (
+        data if isinstance(data, GramData) else choose_form(data, expected_passes=2 * grid.size)
+    )
     coefs = np.zeros((grid.size, n_features))
     gaps, objectives = np.zeros(grid.size), np.zeros(grid.size)
     converged = np.zeros(grid.size, dtype=bool)
@@ -174,14 +190,17 @@ def lasso_path(
             threshold=threshold,
             max_iter=max_iter,
         )
+        if isinstance(data, GramData):
+            # From sufficient statistics the gap is resolved only down to its rounding floor.
+            solution, thresholds[i] = certify_from_statistics(data, solution, threshold)
         coefs[i] = solution.coef
         gaps[i], objectives[i] = solution.gap, solution.objective
         converged[i], n_iters[i] = solution.converged, solution.n_iter
     if not converged.all():
-        worst = int(np.argmax(gaps / threshold))
+        worst = int(np.argmax(gaps / thresholds))
         warnings.warn(
             f"lasso_path: {int((~converged).sum())} of {grid.size} solutions did not reach "
-            f"the duality-gap threshold tol·F(0) = {threshold:.3e} (largest gap "
+            f"the duality-gap threshold tol·F(0) = {thresholds[worst]:.3e} (largest gap "
             f"{gaps[worst]:.3e} at alpha = {grid[worst]:.6g}); their converged flag is "
             "False. Increase max_iter, or loosen tol if the gap is at the rounding level.",
             ConvergenceWarning,

@@ -8,6 +8,8 @@ re-derives them.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -15,6 +17,7 @@ __all__ = [
     "enet_prox",
     "penalty_value",
     "soft_threshold",
+    "soft_threshold_scalar",
     "subdiff_distance",
 ]
 
@@ -28,6 +31,14 @@ def soft_threshold(z: ArrayLike, threshold: float) -> FloatArray:
     """
     values = np.asarray(z, dtype=np.float64)
     return np.sign(values) * np.maximum(np.abs(values) - threshold, 0.0)
+
+
+def soft_threshold_scalar(z: float, threshold: float) -> float:
+    """:func:`soft_threshold` of one Python float, for per-coordinate loops.
+
+    Avoids the array round trip, which costs several microseconds per call.
+    """
+    return math.copysign(max(abs(z) - threshold, 0.0), z)
 
 
 def enet_prox(z: ArrayLike, step: float, alpha: float, l1_ratio: float) -> FloatArray:

@@ -40,6 +40,7 @@ from bayesreg.core._ridge_linalg import (
     numerical_rank,
     svd_spectrum,
 )
+from bayesreg.core._stats_solvers import ridge_from_statistics, ridge_path_from_statistics
 from bayesreg.core._validation import (
     as_design,
     as_target,
@@ -51,6 +52,7 @@ from bayesreg.core._validation import (
 from bayesreg.core.objective import center, objective
 from bayesreg.core.penalties import penalty_value
 from bayesreg.core.results import PenalizedFit, RidgePathFit
+from bayesreg.core.stats import SufficientStats, is_sufficient_stats
 from bayesreg.errors import ConvergenceWarning, DataError
 
 __all__ = ["ridge", "ridge_alphas", "ridge_path"]
@@ -83,8 +85,13 @@ def ridge(X: Any, y: Any, alpha: float, *, fit_intercept: bool = True) -> Penali
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-    y : array-like of shape (n_samples,)
+    X : array-like of shape (n_samples, n_features), or SufficientStats
+        The design, or its sufficient statistics (then ``y=None``): the same problem is
+        solved from ``XcᵀXc``, ``Xcᵀyc``, ``ycᵀyc`` (Cholesky, or the eigendecomposition
+        of ``XcᵀXc`` where the SVD would be used), and certified from them against
+        ``max(tol, rounding floor of the gap from the statistics)``, see
+        ``bayesreg.core._stats_solvers``.
+    y : array-like of shape (n_samples,), or None with SufficientStats
     alpha : float
         Penalty strength, ≥ 0.
     fit_intercept : bool, default True
@@ -119,6 +126,8 @@ def ridge(X: Any, y: Any, alpha: float, *, fit_intercept: bool = True) -> Penali
     >>> fit.converged
     True
     """
+    if is_sufficient_stats(X, y):
+        return _ridge_from_stats(X, alpha, fit_intercept)
     design = as_design(X)
     target = as_target(y, design.shape[0])
     penalty = check_finite_nonneg(alpha, "alpha")
@@ -185,8 +194,11 @@ def ridge_path(X: Any, y: Any, alphas: Any, *, fit_intercept: bool = True) -> Ri
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-    y : array-like of shape (n_samples,)
+    X : array-like of shape (n_samples, n_features), or SufficientStats
+        With sufficient statistics (``y=None``) the path comes from the eigendecomposition
+        of ``XcᵀXc``; ``gcv`` uses the residual from the statistics and ``loo`` is NaN
+        (it needs each row's leverage).
+    y : array-like of shape (n_samples,), or None with SufficientStats
     alphas : array-like of shape (k,)
         Penalty strengths, ≥ 0, in any order; the path is returned in decreasing order
         of alpha (as ``lasso_path`` returns it).
@@ -204,6 +216,8 @@ def ridge_path(X: Any, y: Any, alphas: Any, *, fit_intercept: bool = True) -> Ri
     ConvergenceWarning
         If any gap exceeds its threshold (as in :func:`ridge`).
     """
+    if is_sufficient_stats(X, y):
+        return _ridge_path_from_stats(X, alphas, fit_intercept)
     design = as_design(X)
     target = as_target(y, design.shape[0])
     grid = np.sort(check_alphas(alphas))[::-1].copy()
@@ -301,6 +315,41 @@ def ridge_alphas(X: Any, *, n_alphas: int = 100, fit_intercept: bool = True) -> 
         count,
     )
     return grid
+
+
+# --- Sufficient statistics: the same problems from XcᵀXc, Xcᵀyc, ycᵀyc (core/stats.py) ---
+
+
+def _ridge_from_stats(stats: SufficientStats, alpha: Any, fit_intercept: Any) -> PenalizedFit:
+    """:func:`ridge` from sufficient statistics (``_stats_solvers.ridge_from_statistics``)."""
+    penalty = check_finite_nonneg(alpha, "alpha")
+    with_intercept = check_bool(fit_intercept, "fit_intercept")
+    coef, gap, tol, value = ridge_from_statistics(stats, penalty, fit_intercept=with_intercept)
+    if not gap <= tol:
+        _warn_gap(gap, tol, penalty)
+    return PenalizedFit(
+        coef=coef,
+        intercept=stats.centring(fit_intercept=with_intercept).intercept(coef),
+        alpha=penalty,
+        l1_ratio=0.0,
+        objective=value,
+        gap=gap,
+        converged=gap <= tol,
+        n_iter=1,
+        certificate="duality gap",
+        tol=tol,
+    )
+
+
+def _ridge_path_from_stats(stats: SufficientStats, alphas: Any, fit_intercept: Any) -> RidgePathFit:
+    """:func:`ridge_path` from sufficient statistics (``loo`` is NaN: it needs the rows)."""
+    grid = np.sort(check_alphas(alphas))[::-1].copy()
+    with_intercept = check_bool(fit_intercept, "fit_intercept")
+    path, thresholds = ridge_path_from_statistics(stats, grid, fit_intercept=with_intercept)
+    if not np.all(path.converged):
+        worst = int(np.argmax(path.gaps / thresholds))
+        _warn_gap(float(path.gaps[worst]), float(thresholds[worst]), float(grid[worst]))
+    return path
 
 
 def _ratio_or_inf(numerator: FloatArray, denominator: FloatArray) -> FloatArray:

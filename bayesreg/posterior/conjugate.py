@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 
 from bayesreg.core._validation import check_positive, check_positive_int
 from bayesreg.posterior._checks import check_seed
-from bayesreg.posterior._data import prepare_linear_data
+from bayesreg.posterior._stats_data import linear_data_of
 
 __all__ = ["GaussianPosterior", "gaussian_posterior"]
 
@@ -125,8 +125,10 @@ def gaussian_posterior(
 
     Parameters
     ----------
-    X : array-like of shape (n, p)
-    y : array-like of shape (n,)
+    X : array-like of shape (n, p), or SufficientStats
+        The design, or its sufficient statistics (then ``y=None``): the posterior depends
+        on the data only through ``XcᵀXc``, ``Xcᵀyc``, ``x̄``, ``ȳ`` and n.
+    y : array-like of shape (n,), or None with SufficientStats
     scale : float
         Prior sd τ of each coefficient.
     noise : float
@@ -142,7 +144,7 @@ def gaussian_posterior(
     """
     tau = check_positive(scale, "scale")
     sigma = check_positive(noise, "noise")
-    data = prepare_linear_data(X, y, fit_intercept=fit_intercept)
+    data = linear_data_of(X, y, fit_intercept=fit_intercept)
     ratio = (sigma / tau) ** 2
     factor = scipy.linalg.cholesky(data.gram + ratio * np.eye(data.n_features), lower=True)
     mean = scipy.linalg.cho_solve((factor, True), data.xty)

@@ -44,10 +44,17 @@ from bayesreg.core._validation import (
 )
 from bayesreg.errors import ConvergenceWarning, DataError
 from bayesreg.posterior._checks import check_seed
-from bayesreg.posterior._data import LinearData, prepare_linear_data
+from bayesreg.posterior._data import LinearData
 from bayesreg.posterior._gibbs_kernel import ScaleMixtureChains
 from bayesreg.posterior._gibbs_priors import GibbsPrior
 from bayesreg.posterior._progress import SamplingProgress
+from bayesreg.posterior._stats_data import (
+    StatsLinearData,
+    eigen_spectrum,
+    gram_least_squares,
+    linear_data_of,
+    require_gram_form,
+)
 
 __all__ = ["LassoMCEM", "RidgeEvidence", "empirical_bayes", "lasso_mcem", "ridge_evidence"]
 
@@ -151,8 +158,12 @@ def ridge_evidence(X: Any, y: Any, *, fit_intercept: bool = True) -> RidgeEviden
 
     Parameters
     ----------
-    X : array-like of shape (n, p)
-    y : array-like of shape (n,)
+    X : array-like of shape (n, p), or SufficientStats
+        The design, or its sufficient statistics (then ``y=None``): the SVD of ``Xc``
+        is replaced by the eigendecomposition of ``XcᵀXc`` (``d_j = λ_j``,
+        ``z_j = v_jᵀXcᵀyc/√λ_j``), which resolves singular values down to
+        ``√(max(n, p)·eps)·d_max`` instead of ``max(n, p)·eps·d_max``.
+    y : array-like of shape (n,), or None with SufficientStats
     fit_intercept : bool, default True
         Integrate a flat intercept out (``m = n − 1`` degrees of freedom).
 
@@ -168,8 +179,8 @@ def ridge_evidence(X: Any, y: Any, *, fit_intercept: bool = True) -> RidgeEviden
     ``Q'(k) = Σ_j z_j² d_j/(k + d_j)²``; its root is found by Brent's method inside the
     bracket where a grid over ``t`` changes sign, to machine precision.
     """
-    data = prepare_linear_data(X, y, fit_intercept=fit_intercept)
-    d, z, rest = _spectrum(data)
+    data = linear_data_of(X, y, fit_intercept=fit_intercept)
+    d, z, rest = eigen_spectrum(data) if isinstance(data, StatsLinearData) else _spectrum(data)
     dof = data.dof
 
     def q_of(k: float) -> float:
@@ -235,7 +246,10 @@ def ridge_evidence(X: Any, y: Any, *, fit_intercept: bool = True) -> RidgeEviden
 
 def _least_squares_start(data: LinearData) -> float:
     """Park & Casella's λ⁽⁰⁾ = p σ̂_LS / Σ_j |ŵ_LS,j| (minimum-norm LS when p ≥ n)."""
-    coef, *_ = scipy.linalg.lstsq(data.X, data.y)
+    if isinstance(data, StatsLinearData):
+        coef = gram_least_squares(data)
+    else:
+        coef = scipy.linalg.lstsq(data.X, data.y)[0]
     residual_dof = max(data.dof - data.n_features, 1)
     noise = math.sqrt(float(data.residual_sum_of_squares(coef[None, :])[0]) / residual_dof)
     total = float(np.sum(np.abs(coef)))
@@ -262,8 +276,10 @@ def lasso_mcem(
 
     Parameters
     ----------
-    X : array-like of shape (n, p)
-    y : array-like of shape (n,)
+    X : array-like of shape (n, p), or SufficientStats
+        The design, or its sufficient statistics (then ``y=None``; n ≥ p required, as
+        for :func:`bayesreg.posterior.gibbs.gibbs_sample`).
+    y : array-like of shape (n,), or None with SufficientStats
     fit_intercept : bool, default True
     n_iter : int, default 50
         EM iterations. The EM map contracts slowly (by about 0.85 per iteration on the
@@ -287,7 +303,8 @@ def lasso_mcem(
     -------
     LassoMCEM
     """
-    data = prepare_linear_data(X, y, fit_intercept=fit_intercept)
+    data = linear_data_of(X, y, fit_intercept=fit_intercept)
+    require_gram_form(data, "lasso_mcem")
     iterations = check_positive_int(n_iter, "n_iter")
     per_iter = check_positive_int(draws_per_iter, "draws_per_iter")
     warm = check_positive_int(burn_in, "burn_in")
@@ -360,8 +377,8 @@ def empirical_bayes(
 
     Parameters
     ----------
-    X : array-like of shape (n, p)
-    y : array-like of shape (n,)
+    X : array-like of shape (n, p), or SufficientStats
+    y : array-like of shape (n,), or None with SufficientStats
     prior : {"gaussian", "laplace"}
         ``"gaussian"``: :func:`ridge_evidence` (exact, one SVD) → ``.scale``, ``.noise``,
         ``.alpha``, ``.log_evidence``. ``"laplace"``: :func:`lasso_mcem` (Park & Casella's

@@ -42,10 +42,10 @@ from numpy.typing import NDArray
 from bayesreg.core._validation import check_positive, check_positive_int
 from bayesreg.errors import InputTypeError
 from bayesreg.posterior._checks import check_nonneg_int, check_seed
-from bayesreg.posterior._data import prepare_linear_data
 from bayesreg.posterior._gibbs_kernel import ScaleMixtureChains
 from bayesreg.posterior._gibbs_priors import GibbsPrior, NoisePrior
 from bayesreg.posterior._progress import SamplingProgress
+from bayesreg.posterior._stats_data import linear_data_of, require_gram_form
 
 __all__ = ["GibbsDraws", "GibbsPrior", "NoisePrior", "gibbs_sample"]
 
@@ -96,8 +96,11 @@ def gibbs_sample(
 
     Parameters
     ----------
-    X : array-like of shape (n, p)
-    y : array-like of shape (n,)
+    X : array-like of shape (n, p), or SufficientStats
+        The design, or its sufficient statistics (then ``y=None``; n ≥ p required): with
+        n ≥ p every conditional reads only ``XcᵀXc``, ``Xcᵀyc``, ``ycᵀyc``, ``x̄``, ``ȳ``
+        and n, so the draws are those of the rows up to rounding.
+    y : array-like of shape (n,), or None with SufficientStats
     prior : GibbsPrior
         ``GibbsPrior.gaussian(scale)``, ``.laplace(scale)``, ``.bayesian_lasso(lam)``,
         ``.bayesian_lasso(hyperprior=(r, δ))`` or ``GibbsPrior(l1, l2)`` (elastic net).
@@ -120,7 +123,8 @@ def gibbs_sample(
     """
     if not isinstance(prior, GibbsPrior):
         raise InputTypeError(f"prior must be a GibbsPrior; got {type(prior).__name__}.")
-    data = prepare_linear_data(X, y, fit_intercept=fit_intercept)
+    data = linear_data_of(X, y, fit_intercept=fit_intercept)
+    require_gram_form(data, "gibbs_sample")
     fixed_noise = None if noise is None else check_positive(noise, "noise")
     n_draws = check_positive_int(draws, "draws")
     n_tune = check_nonneg_int(tune, "tune")

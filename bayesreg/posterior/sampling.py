@@ -21,9 +21,10 @@ from bayesreg.core._validation import (
     check_positive,
     check_positive_int,
 )
+from bayesreg.core.stats import SufficientStats, is_sufficient_stats
 from bayesreg.errors import InputTypeError, InputValueError, ModelStructureError
 from bayesreg.posterior._checks import check_nonneg_int, check_seed
-from bayesreg.posterior._data import prepare_linear_data
+from bayesreg.posterior._stats_data import linear_data_of
 from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.posterior.gibbs import GibbsPrior, NoisePrior, gibbs_sample
 from bayesreg.priors import Prior
@@ -62,17 +63,23 @@ def gibbs_prior_of(prior: Prior, noise: float | None) -> GibbsPrior:
     return GibbsPrior(l1=prior.l1_weight(1.0), l2=prior.l2_weight(1.0), scaled_by_noise=scaled)
 
 
-def noise_prior_of(prior: Prior, y: FloatArray, *, fit_intercept: bool) -> NoisePrior:
+def noise_prior_of(
+    prior: Prior, y: FloatArray | SufficientStats, *, fit_intercept: bool
+) -> NoisePrior:
     """The prior of a free noise σ, the same as :func:`bayesreg.models.build_model`'s.
 
     ``p(σ²) ∝ 1/σ²`` for a prior that conditions on σ (Park & Casella), otherwise
     ``σ ~ HalfNormal(s_y)`` with ``s_y`` the root mean square of y about its mean (about
-    0 without intercept), or 1 when that is 0.
+    0 without intercept), or 1 when that is 0. ``y`` is the target or the
+    :class:`~bayesreg.core.stats.SufficientStats` of the data.
     """
     if prior.conditions_on_noise:
         return NoisePrior.reference()
-    centre = float(np.mean(y)) if fit_intercept else 0.0
-    residual_scale = float(np.sqrt(np.mean((y - centre) ** 2)))
+    if isinstance(y, SufficientStats):
+        residual_scale = y.target_scale(fit_intercept=fit_intercept)
+    else:
+        centre = float(np.mean(y)) if fit_intercept else 0.0
+        residual_scale = float(np.sqrt(np.mean((y - centre) ** 2)))
     return NoisePrior.half_normal(residual_scale if residual_scale > 0.0 else 1.0)
 
 
@@ -82,11 +89,11 @@ def _posterior_tree(
     intercept: FloatArray | None,
     noise: FloatArray | None,
     lam: FloatArray | None,
-    y: FloatArray,
+    y: FloatArray | None,
     feature_names: tuple[str, ...],
     attrs: dict[str, Any],
 ) -> xarray.DataTree:
-    """Build the ArviZ 1 DataTree of a NumPy sampler's draws."""
+    """Build the ArviZ 1 DataTree of a NumPy sampler's draws (no observed data if y is None)."""
     from arviz_base import from_dict
 
     posterior: dict[str, FloatArray] = {"coef": coef}
@@ -96,10 +103,15 @@ def _posterior_tree(
         posterior["noise"] = noise
     if lam is not None:
         posterior["coef_lam"] = lam
+    groups: dict[str, dict[str, FloatArray]] = {"posterior": posterior}
+    coords: dict[str, Any] = {"feature": list(feature_names)}
+    if y is not None:
+        groups["observed_data"] = {"y_obs": y}
+        coords["obs"] = np.arange(y.shape[0])
     tree: xarray.DataTree = from_dict(
-        {"posterior": posterior, "observed_data": {"y_obs": y}},
+        groups,
         dims={"coef": ["feature"], "y_obs": ["obs"]},
-        coords={"feature": list(feature_names), "obs": np.arange(y.shape[0])},
+        coords=coords,
         attrs={"posterior": attrs, "/": attrs},
     )
     return tree
@@ -132,9 +144,13 @@ def sample_posterior(
 
     Parameters
     ----------
-    X : array-like or DataFrame of shape (n, p)
-        DataFrame column names become the ``feature`` coordinate.
-    y : array-like of shape (n,)
+    X : array-like or DataFrame of shape (n, p), or SufficientStats
+        DataFrame column names become the ``feature`` coordinate. With sufficient
+        statistics (then ``y=None``, Gaussian likelihood) every method works from
+        ``XcᵀXc``, ``Xcᵀyc``, ``ycᵀyc``, ``x̄``, ``ȳ`` and n: ``"exact"`` and ``"gibbs"``
+        (n ≥ p) as with the rows, ``"nuts"`` on the sufficient-statistics likelihood of
+        :func:`bayesreg.models.build_model`; the tree then has no ``observed_data``.
+    y : array-like of shape (n,), or None with SufficientStats
     prior : bayesreg.priors.Prior
     noise : float or None, default None
         Fixed noise sd σ, or None to sample it.
@@ -183,6 +199,12 @@ def sample_posterior(
             f"method={chosen!r} needs the Gaussian likelihood; got likelihood='bernoulli'. "
             "Use method='nuts' for logistic regression."
         )
+    from_stats = is_sufficient_stats(X, y)
+    if from_stats and family == "bernoulli":
+        raise InputValueError(
+            "sufficient statistics summarize the Gaussian likelihood only; the Bernoulli "
+            "likelihood needs the rows. Pass X and y, or likelihood='gaussian'."
+        )
     attrs: dict[str, Any] = {
         "sampling_method": chosen,
         "prior": repr(prior),
@@ -193,6 +215,8 @@ def sample_posterior(
         if fixed_noise is not None
         else "",
     }
+    if from_stats:
+        attrs["observed_data"] = f"none: the data are sufficient statistics of {X.n_samples} rows"
     if chosen == "nuts":
         return _sample_nuts(
             X,
@@ -209,8 +233,8 @@ def sample_posterior(
             nuts_sampler,
             attrs,
         )
-    data = prepare_linear_data(X, y, fit_intercept=with_intercept)
-    y_observed = as_target(y, as_design(X).shape[0])
+    data = linear_data_of(X, y, fit_intercept=with_intercept)
+    y_observed = None if from_stats else as_target(y, as_design(X).shape[0])
     if chosen == "exact":
         mixture = None if fixed_noise is None else gibbs_prior_of(prior, fixed_noise)
         if fixed_noise is None or mixture is None or mixture.has_mixture:
@@ -233,7 +257,9 @@ def sample_posterior(
             feature_names=data.feature_names,
             attrs=attrs,
         )
-    noise_prior = noise_prior_of(prior, y_observed, fit_intercept=with_intercept)
+    noise_prior = noise_prior_of(
+        prior, X if y_observed is None else y_observed, fit_intercept=with_intercept
+    )
     if fixed_noise is None:
         attrs["noise_prior"] = noise_prior.description
     result = gibbs_sample(
@@ -297,7 +323,7 @@ def _sample_nuts(
         **options,
     )
     if noise is None and likelihood == "gaussian":
-        target = as_target(y, as_design(X).shape[0])
+        target = X if y is None else as_target(y, as_design(X).shape[0])
         attrs["noise_prior"] = noise_prior_of(
             prior, target, fit_intercept=fit_intercept
         ).description

@@ -221,3 +221,16 @@ def test_check_alphas() -> None:
         check_alphas([1.0, np.nan])
     with pytest.raises(InputTypeError, match="alphas must hold numbers"):
         check_alphas(["big", "small"])
+
+
+def test_xarray_and_pandas_nullable_inputs() -> None:
+    import pandas as pd
+    import xarray as xr
+
+    from bayesreg.core._validation import as_target
+
+    # An xarray DataArray is read through NumPy, not through the pandas path.
+    np.testing.assert_array_equal(as_target(xr.DataArray(np.arange(3.0)), 3), [0.0, 1.0, 2.0])
+    # A pandas nullable integer Series with a missing value is reported as NaN.
+    with pytest.raises(DataError, match="1 NaN"):
+        as_target(pd.Series([1, None, 3], dtype="Int64"), 3)

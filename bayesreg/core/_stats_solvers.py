@@ -1,0 +1,245 @@
+"""Ridge and elastic-net certificates computed from sufficient statistics alone.
+
+With ``G = XᵀX``, ``c = Xᵀy``, ``s = yᵀy`` (centred when an intercept is fitted) and n
+rows, the Gaussian part of the objective is ``||y − Xw||²/(2n)`` with
+
+    ||y − X w||² = s − 2 wᵀc + wᵀG w.                                          (1)
+
+**Precision floor.** Every quantity below is a sum of terms of size up to
+``|c_j| + (|G||w|)_j`` (gradients) or ``s + 2|w|ᵀ|c| + |w|ᵀ|G||w|`` (the residual (1)),
+which cancel near the optimum: (1) is tiny against ``s`` when the fit is close
+(``R² → 1``), and the gradient ``c − G w`` vanishes. Computed from the statistics
+they carry absolute errors of about ``eps·√p`` times those sizes (the √p estimate of
+rounding in p-term sums), which no algorithm working on ``(G, c, s)`` can avoid: the
+design form instead rounds ``y − Xw`` once, at the size of the data. Each certificate
+is therefore checked against ``max(tol·F(0), floor)`` with the floor its own rounding
+error at the computed ``w``; the floor exceeds ``1e-12·F(0)`` only when
+``|w|ᵀ(|c| + |G||w|)`` exceeds about ``4000·s`` (large, cancelling coefficients).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+import scipy.linalg
+from numpy.typing import NDArray
+from scipy.linalg import lapack
+
+from bayesreg.core._active_set import ActiveSetSolution
+from bayesreg.core._least_squares import GramData
+from bayesreg.core._ridge_linalg import MIN_CHOLESKY_RCOND, RELATIVE_GAP_TOL
+from bayesreg.core.penalties import penalty_value
+from bayesreg.core.results import RidgePathFit
+from bayesreg.core.stats import SufficientStats
+from bayesreg.errors import DataError
+
+__all__ = [
+    "GramEigen",
+    "certify_from_statistics",
+    "enet_gap_floor",
+    "gram_eigen",
+    "ridge_from_statistics",
+    "ridge_path_from_statistics",
+]
+
+FloatArray = NDArray[np.float64]
+
+_EPS = float(np.finfo(np.float64).eps)
+
+
+def gram_eigen(gram: FloatArray, n_samples: int) -> tuple[FloatArray, FloatArray, int]:
+    """``(λ, V, r)``: eigenvalues (decreasing, clipped at 0), eigenvectors and numerical rank.
+
+    ``G = V diag(λ) Vᵀ``. The eigenvalues of a computed Gram matrix carry absolute errors
+    of about ``eps·λ_max`` per row summed, so ``λ_j ≤ max(n, p)·eps·λ_max`` are treated
+    as 0 (NumPy's rank rule for the matrix G; on the singular values of X it keeps
+    ``d_j > √(max(n, p)·eps)·d_max``, the resolution the statistics afford).
+    """
+    eigenvalues, vectors = scipy.linalg.eigh(gram, check_finite=False)
+    eigenvalues = np.maximum(eigenvalues[::-1], 0.0)
+    cutoff = max(n_samples, gram.shape[0]) * _EPS * eigenvalues[0]
+    rank = int(np.count_nonzero(eigenvalues > cutoff))
+    return eigenvalues, vectors[:, ::-1], rank
+
+
+def _cholesky_coef(gram: FloatArray, xty: FloatArray, shift: float) -> FloatArray | None:
+    """``(G + shift·I)⁻¹ c`` by Cholesky, or None if it fails or is ill-conditioned."""
+    system = gram + shift * np.eye(gram.shape[0])
+    try:
+        factor = scipy.linalg.cho_factor(system, lower=False, check_finite=False)
+    except np.linalg.LinAlgError:
+        return None
+    rcond, info = lapack.dpocon(factor[0], np.linalg.norm(system, 1))
+    if info != 0 or not rcond >= MIN_CHOLESKY_RCOND:
+        return None
+    coef: FloatArray = scipy.linalg.cho_solve(factor, xty, check_finite=False)
+    return coef
+
+
+@dataclass(frozen=True)
+class GramEigen:
+    """``G = V diag(λ) Vᵀ`` with numerical rank r (:func:`gram_eigen`)."""
+
+    eigenvalues: FloatArray
+    vectors: FloatArray
+    rank: int
+
+    def coefs(self, xty: FloatArray, shifts: FloatArray) -> FloatArray:
+        """Rows ``V diag(f(t)) Vᵀc`` with ``f_j(t) = 1/(λ_j + t)`` (t = 0: retained j only)."""
+        return (self.filters(shifts) * (self.vectors.T @ xty)) @ self.vectors.T
+
+    def filters(self, shifts: FloatArray) -> FloatArray:
+        """``f_j(t)``, one row per shift; at t = 0 the pseudo-inverse ``1/λ_j`` for j < r."""
+        retained = np.arange(self.eigenvalues.size) < self.rank
+        with np.errstate(divide="ignore"):
+            values: FloatArray = np.where(
+                (shifts[:, None] > 0.0) | retained,
+                1.0 / (self.eigenvalues[None, :] + shifts[:, None]),
+                0.0,
+            )
+        return values
+
+
+def _eigen_of(gram: FloatArray, n_samples: int) -> GramEigen:
+    eigenvalues, vectors, rank = gram_eigen(gram, n_samples)
+    if rank == 0:
+        raise DataError(
+            "the statistics show no variation in X (XᵀX = 0, after centring when an "
+            "intercept is fitted); there is nothing to fit."
+        )
+    return GramEigen(eigenvalues, vectors, rank)
+
+
+def _certificates(
+    stats: SufficientStats,
+    fit_intercept: bool,
+    coefs: FloatArray,
+    shifts: FloatArray,
+    eigen: GramEigen | None,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """``(gaps, thresholds, rss)`` of ridge solutions ``coefs`` at shifts ``t = nα``.
+
+    ``r = c − Gw``: gap ``||r − t w||²/(2nt)`` for t > 0 and ``rᵀG⁺r/(2n)`` for t = 0
+    (``eigen`` is then required); thresholds ``max(RELATIVE_GAP_TOL·s/(2n), floor)``;
+    ``rss`` from (1), clipped at 0.
+    """
+    gram, xty, yty = stats.cross_products(fit_intercept=fit_intercept)
+    n_samples, n_features = stats.n_samples, stats.n_features
+    positive = shifts > 0.0
+    gradients = xty[None, :] - coefs @ gram - shifts[:, None] * coefs
+    magnitude = (
+        np.abs(xty)[None, :] + np.abs(coefs) @ np.abs(gram) + shifts[:, None] * np.abs(coefs)
+    )
+    rounding_sq = (_EPS**2 * n_features) * np.sum(magnitude**2, axis=1)
+    gaps = np.empty(shifts.size)
+    curvature = shifts.copy()
+    gaps[positive] = np.sum(gradients[positive] ** 2, axis=1) / (2.0 * n_samples * shifts[positive])
+    if not positive.all():
+        assert eigen is not None, "alpha = 0 is solved through the eigendecomposition"
+        projected = gradients[~positive] @ eigen.vectors[:, : eigen.rank]
+        kept = eigen.eigenvalues[: eigen.rank]
+        gaps[~positive] = np.sum(projected**2 / kept, axis=1) / (2.0 * n_samples)
+        curvature[~positive] = kept[-1]
+    thresholds = np.maximum(
+        RELATIVE_GAP_TOL * yty / (2.0 * n_samples), rounding_sq / (2.0 * n_samples * curvature)
+    )
+    quadratic = np.einsum("ki,ij,kj->k", coefs, gram, coefs)
+    rss = np.maximum(yty - 2.0 * (coefs @ xty) + quadratic, 0.0)
+    return gaps, thresholds, rss
+
+
+def ridge_from_statistics(
+    stats: SufficientStats, alpha: float, *, fit_intercept: bool
+) -> tuple[FloatArray, float, float, float]:
+    """``(coef, gap, threshold, objective)`` of ridge at one alpha, from the statistics.
+
+    Solves ``(G + nα I) w = c`` by Cholesky when alpha > 0 and its condition estimate is
+    at most ``1/MIN_CHOLESKY_RCOND``, otherwise through :func:`gram_eigen` (at alpha = 0:
+    the minimum-norm least-squares solution on the numerical range of G). The
+    certificates are those of :func:`ridge_path_from_statistics`.
+    """
+    gram, xty, _ = stats.cross_products(fit_intercept=fit_intercept)
+    shifts = np.array([stats.n_samples * alpha])
+    coef = _cholesky_coef(gram, xty, float(shifts[0])) if alpha > 0.0 else None
+    eigen = None
+    if coef is None:
+        eigen = _eigen_of(gram, stats.n_samples)
+        coef = eigen.coefs(xty, shifts)[0]
+    gaps, thresholds, rss = _certificates(stats, fit_intercept, coef[None, :], shifts, eigen)
+    objective = float(rss[0]) / (2.0 * stats.n_samples) + penalty_value(coef, alpha, 0.0)
+    return coef, float(gaps[0]), float(thresholds[0]), objective
+
+
+def ridge_path_from_statistics(
+    stats: SufficientStats, alphas: FloatArray, *, fit_intercept: bool
+) -> tuple[RidgePathFit, FloatArray]:
+    """The ridge path at ``alphas`` (decreasing) from one eigendecomposition of G.
+
+    ``w(α) = V diag(1/(λ + nα)) Vᵀc``; ``df(α) = Σ_j λ_j/(λ_j + nα)``; ``gcv`` with the
+    mean squared residual from (1). Certificates, with ``r = c − G w`` and ``t = nα``:
+    the duality gap ``||r − t w||²/(2nt) = ||∇F(w)||²/(2α)`` for alpha > 0 (as ``ridge``
+    computes it from the rows), the exact suboptimality ``F(w) − min F = rᵀG⁺r/(2n)``
+    for alpha = 0. Each is checked against ``max(RELATIVE_GAP_TOL·s/(2n), floor)`` with
+    ``floor = ||δ||²/(2n·t)`` (or ``/(2n·λ_min)`` at alpha = 0, the smallest retained
+    eigenvalue) and ``δ = eps·√p·(|c| + |G||w| + t|w|)`` the rounding of the gradient
+    (module docstring). ``loo`` is NaN: the leave-one-out error needs the leverage of
+    each row, which the statistics do not hold. Returns the path and the thresholds.
+    """
+    gram, xty, _ = stats.cross_products(fit_intercept=fit_intercept)
+    n_samples = stats.n_samples
+    shifts = n_samples * alphas
+    eigen = _eigen_of(gram, n_samples)
+    coefs = eigen.coefs(xty, shifts)
+    gaps, thresholds, rss = _certificates(stats, fit_intercept, coefs, shifts, eigen)
+    df = np.sum(eigen.eigenvalues * eigen.filters(shifts), axis=1)
+    denominator = (1.0 - (df + (1.0 if fit_intercept else 0.0)) / n_samples) ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gcv = np.where(denominator > 0.0, rss / n_samples / denominator, np.inf)
+    penalties = np.array(
+        [penalty_value(w, float(a), 0.0) for w, a in zip(coefs, alphas, strict=True)]
+    )
+    centring = stats.centring(fit_intercept=fit_intercept)
+    fit = RidgePathFit(
+        alphas=alphas,
+        coefs=coefs,
+        intercepts=centring.y_mean - coefs @ centring.x_mean,
+        gaps=gaps,
+        l1_ratio=0.0,
+        objectives=rss / (2.0 * n_samples) + penalties,
+        converged=gaps <= thresholds,
+        n_iters=np.ones(alphas.size, dtype=np.int64),
+        alpha_max=math.inf,
+        df=df,
+        gcv=gcv,
+        loo=np.full(alphas.size, np.nan),
+    )
+    return fit, thresholds
+
+
+def enet_gap_floor(data: GramData, coef: FloatArray) -> float:
+    """Rounding error of the elastic-net duality gap evaluated from ``(G/n, c/n, s/n)``.
+
+    The gap (``bayesreg.core._duality``) is ``Σ_j (l1|w_j| − s w_j g_j)`` plus
+    ``(1 − s)²(rr/2 + ...)`` with ``u = c − Gw`` and ``rr`` from (1); their errors are
+    about ``eps·√p·|w|ᵀa`` and ``eps·√p·(yy + |w|ᵀ(|c| + a))/2`` with
+    ``a = |c| + |G||w|``.
+    """
+    magnitude = np.abs(data.xty) + np.abs(data.gram) @ np.abs(coef)
+    abs_coef = np.abs(coef)
+    terms = float(abs_coef @ magnitude) + 0.5 * (
+        data.yty + float(abs_coef @ (np.abs(data.xty) + magnitude))
+    )
+    return _EPS * math.sqrt(coef.size) * terms
+
+
+def certify_from_statistics(
+    data: GramData, solution: ActiveSetSolution, threshold: float
+) -> tuple[ActiveSetSolution, float]:
+    """Judge a solution against ``max(threshold, floor)`` with the floor of :func:`enet_gap_floor`.
+
+    Returns the solution with ``converged = gap ≤ max(threshold, floor)`` and that tolerance.
+    """
+    tolerance = max(threshold, enet_gap_floor(data, solution.coef))
+    return replace(solution, converged=solution.gap <= tolerance), tolerance

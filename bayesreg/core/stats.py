@@ -1,0 +1,412 @@
+"""Sufficient statistics of the Gaussian linear model, gathered block by block.
+
+For data ``(X, y)`` with n rows, write ``x̄ = Xᵀ1/n``, ``ȳ = yᵀ1/n``, ``Xc = X − 1x̄ᵀ``,
+``yc = y − ȳ1``. Because ``Σ_i xc_i = 0`` and ``Σ_i yc_i = 0``, for every ``(w, w0)``
+
+    ||y − w0 − X w||² = ycᵀyc − 2 wᵀXcᵀyc + wᵀXcᵀXc w + n (ȳ − w0 − x̄ᵀw)²,
+
+so the Gaussian likelihood — and with it every penalized least-squares fit, the
+conjugate posterior, the Gibbs samplers and the ridge evidence — depends on the data
+only through ``n, x̄, ȳ, G = XcᵀXc, c = Xcᵀyc, s = ycᵀyc``: O(p²) numbers, whatever n is.
+
+**Numerics.** The statistics are kept as *centred* co-moments and never formed from raw
+sums: ``XᵀX − n x̄x̄ᵀ`` subtracts two numbers of size ``n·x̄²`` to get one of size
+``n·var(x)``, which loses every digit once ``|x̄|/sd(x)`` approaches ``1/√eps ≈ 7e7``.
+A block is centred by its own means (two passes over the block), and two blocks A and B
+are merged by the update of Chan, Golub & LeVeque (1983), with ``δ = x̄_B − x̄_A``,
+``ε = ȳ_B − ȳ_A`` and ``n = n_A + n_B``::
+
+    x̄ = x̄_A + (n_B/n) δ          G = G_A + G_B + (n_A n_B/n) δ δᵀ
+    ȳ = ȳ_A + (n_B/n) ε          c = c_A + c_B + (n_A n_B/n) δ ε
+                                  s = s_A + s_B + (n_A n_B/n) ε²
+
+which adds only non-cancelling terms (the correction is a small outer product).
+:meth:`SufficientStats.from_chunks` and :meth:`SufficientStats.from_dask` merge in a
+balanced binary tree (a stack of O(log k) partial results for k blocks), so rounding
+grows like ``log k``. They also subtract the first row ``(x_1, y_1)`` from every row
+before anything else (the statistics are shift-invariant; only the means move back at
+the end): ``x − x_1`` is exact for values near ``x_1`` (Sterbenz), so the block means and
+the merge corrections carry errors of about ``eps·sd(x)`` instead of ``eps·|x̄|``, and
+the result matches the two-pass computation even when ``|x̄| ≫ sd(x)``.
+
+Without an intercept the uncentred moments follow without loss:
+``XᵀX = G + n x̄x̄ᵀ``, ``Xᵀy = c + n x̄ȳ``, ``yᵀy = s + n ȳ²``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, TypeGuard
+
+import numpy as np
+import scipy.linalg
+from numpy.typing import NDArray
+
+from bayesreg.core._least_squares import GramData
+from bayesreg.core._validation import (
+    as_coef,
+    as_design,
+    as_target,
+    check_bool,
+    check_finite_real,
+    check_positive_int,
+    feature_names_of,
+)
+from bayesreg.errors import DataError, InputTypeError, InputValueError
+
+__all__ = ["Centring", "SufficientStats", "is_sufficient_stats"]
+
+FloatArray = NDArray[np.float64]
+
+#: A supplied Gram matrix may be asymmetric by at most this fraction of its largest entry.
+_SYMMETRY_RTOL = 1e-12
+
+
+def _frozen(array: FloatArray) -> FloatArray:
+    frozen: FloatArray = np.array(array, dtype=np.float64, copy=True)
+    frozen.setflags(write=False)
+    return frozen
+
+
+@dataclass(frozen=True)
+class Centring:
+    """The means that give the intercept of a fit made from centred statistics.
+
+    ``w0 = ȳ − x̄ᵀw`` with an intercept; ``x̄ = 0``, ``ȳ = 0`` (so ``w0 = 0``) without.
+    """
+
+    x_mean: FloatArray
+    y_mean: float
+
+    def intercept(self, coef: FloatArray) -> float:
+        """``w0 = ȳ − x̄ᵀ w``."""
+        return float(self.y_mean - self.x_mean @ coef)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class SufficientStats:
+    """``n, x̄, ȳ, XcᵀXc, Xcᵀyc, ycᵀyc``: all the Gaussian likelihood needs of ``(X, y)``.
+
+    Pass an instance in place of ``X`` (with ``y=None``) to ``ridge``, ``ridge_path``,
+    ``lasso``, ``elastic_net``, ``lasso_path``, ``alpha_max``, ``sample_posterior``
+    (``method="exact"``, ``"gibbs"`` or ``"nuts"``, Gaussian likelihood),
+    ``empirical_bayes`` and ``build_model``. Build it with :meth:`from_arrays`,
+    :meth:`from_chunks` (a stream of blocks, never held whole) or :meth:`from_dask`;
+    combine two with :meth:`merge`. The module docstring states the identity and the
+    numerics.
+
+    Attributes
+    ----------
+    n_samples : int
+        Number of rows n ≥ 1.
+    x_mean : ndarray of shape (p,)
+        Column means ``x̄``.
+    y_mean : float
+        Mean of the target ``ȳ``.
+    gram : ndarray of shape (p, p)
+        Centred Gram matrix ``XcᵀXc`` (symmetric, positive semi-definite).
+    xty : ndarray of shape (p,)
+        Centred cross products ``Xcᵀyc``.
+    yty : float
+        Centred sum of squares ``ycᵀyc``.
+    feature_names : tuple of str
+        Column names (``x0, x1, ...`` unless given).
+    """
+
+    n_samples: int
+    x_mean: FloatArray
+    y_mean: float
+    gram: FloatArray
+    xty: FloatArray
+    yty: float
+    feature_names: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        n_samples = check_positive_int(self.n_samples, "n_samples")
+        gram = as_design(self.gram, "gram")
+        n_features = gram.shape[1]
+        if gram.shape[0] != n_features:
+            raise DataError(f"gram must be square (p, p); got shape {gram.shape}.")
+        asymmetry = float(np.max(np.abs(gram - gram.T)))
+        if asymmetry > _SYMMETRY_RTOL * float(np.max(np.abs(gram))):
+            raise DataError(
+                f"gram must be symmetric (it is XcᵀXc); its largest asymmetry is {asymmetry:.3g}."
+            )
+        yty = check_finite_real(self.yty, "yty")
+        if yty < 0.0 or np.any(np.diag(gram) < 0.0):
+            raise DataError(
+                "yty and the diagonal of gram are sums of squares and must be ≥ 0; got "
+                f"yty={yty!r} and min diag(gram)={float(np.min(np.diag(gram)))!r}."
+            )
+        object.__setattr__(self, "n_samples", n_samples)
+        object.__setattr__(self, "gram", _frozen(0.5 * (gram + gram.T)))
+        object.__setattr__(self, "x_mean", _frozen(as_coef(self.x_mean, n_features, "x_mean")))
+        object.__setattr__(self, "xty", _frozen(as_coef(self.xty, n_features, "xty")))
+        object.__setattr__(self, "y_mean", check_finite_real(self.y_mean, "y_mean"))
+        object.__setattr__(self, "yty", yty)
+        names = self.feature_names or feature_names_of(None, n_features)
+        object.__setattr__(self, "feature_names", _check_names(names, n_features))
+
+    def __repr__(self) -> str:
+        return (
+            f"SufficientStats(n_samples={self.n_samples}, n_features={self.n_features}, "
+            f"feature_names={self.feature_names!r})"
+        )
+
+    @property
+    def n_features(self) -> int:
+        """Number of columns p."""
+        return int(self.x_mean.shape[0])
+
+    @classmethod
+    def from_arrays(
+        cls, X: Any, y: Any, *, feature_names: Sequence[str] | None = None
+    ) -> SufficientStats:
+        """The statistics of in-memory data: shift by the first row, centre, multiply.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n, p)
+            DataFrame column names become ``feature_names``.
+        y : array-like of shape (n,)
+        feature_names : sequence of str, optional
+            Overrides the names taken from ``X``.
+        """
+        design = as_design(X)
+        names = feature_names_of(X, design.shape[1]) if feature_names is None else feature_names
+        stats = _block_stats(design, as_target(y, design.shape[0]))
+        return replace(stats, feature_names=_check_names(names, design.shape[1]))
+
+    @classmethod
+    def from_chunks(
+        cls, blocks: Iterable[Any], *, feature_names: Sequence[str] | None = None
+    ) -> SufficientStats:
+        """The statistics of a stream of row blocks ``(X_k, y_k)``, consumed once.
+
+        Each block (any number of rows ≥ 1, the same columns) is reduced to its centred
+        statistics and merged into the result by the pairwise update (module docstring),
+        in a balanced tree, so memory stays O(p² log k) for k blocks and the whole data
+        set is never held.
+
+        Parameters
+        ----------
+        blocks : iterable of (X_k, y_k)
+            E.g. a generator reading a file chunk by chunk. ``X_k`` is (n_k, p), ``y_k``
+            is (n_k,); DataFrame blocks must share their column names.
+        feature_names : sequence of str, optional
+            Overrides the column names of the first block.
+
+        Raises
+        ------
+        DataError
+            For an empty stream, or a block with non-finite values, a different number or
+            naming of columns, or a target that does not match its rows; the message
+            names the block's index (counted from 0).
+        """
+        if isinstance(blocks, str | bytes) or not isinstance(blocks, Iterable):
+            raise InputTypeError(
+                f"blocks must be an iterable of (X, y) pairs; got {type(blocks).__name__}."
+            )
+        # Binary counter: the partial result of level ℓ summarizes 2^ℓ blocks.
+        pending: list[tuple[int, SufficientStats]] = []
+        first_names: tuple[str, ...] | None = None
+        named_columns = False
+        shift: tuple[FloatArray, float] | None = None
+        for index, block in enumerate(blocks):
+            X_block, y_block = _unpack(block, index)
+            design = as_design(X_block, f"X of block {index}")
+            names = feature_names_of(X_block, design.shape[1])
+            if first_names is None:
+                first_names, named_columns = names, hasattr(X_block, "columns")
+            elif design.shape[1] != len(first_names):
+                raise DataError(
+                    f"X of block {index} has {design.shape[1]} columns but block 0 has "
+                    f"{len(first_names)}; every block must hold the same features."
+                )
+            elif named_columns and hasattr(X_block, "columns") and names != first_names:
+                raise DataError(
+                    f"X of block {index} has columns {names!r} but block 0 has "
+                    f"{first_names!r}; every block must hold the same features in order."
+                )
+            target = as_target(y_block, design.shape[0], f"y of block {index}")
+            if shift is None:
+                shift = (design[0].copy(), float(target[0]))
+            design -= shift[0]
+            target -= shift[1]
+            merged, level = _block_stats(design, target), 0
+            while pending and pending[-1][0] == level:
+                merged = pending.pop()[1].merge(merged)
+                level += 1
+            pending.append((level, merged))
+        if first_names is None or shift is None:
+            raise DataError("blocks is empty; at least one block (X, y) with a row is needed.")
+        result = pending.pop()[1]
+        while pending:
+            result = pending.pop()[1].merge(result)
+        chosen = first_names if feature_names is None else feature_names
+        return replace(
+            result.unshift(*shift), feature_names=_check_names(chosen, result.n_features)
+        )
+
+    @classmethod
+    def from_dask(
+        cls, X: Any, y: Any, *, feature_names: Sequence[str] | None = None
+    ) -> SufficientStats:
+        """The statistics of Dask arrays: one task per row block, merged in a tree.
+
+        Needs the optional dependency ``dask`` (``pip install 'bayesreg[dask]'``). ``X``
+        is rechunked to hold all columns in each block and ``y`` to X's row blocks; each
+        block's centred statistics are computed by its own task and merged pairwise
+        (module docstring) under the scheduler in effect (``dask.config.set``).
+
+        Parameters
+        ----------
+        X : dask.array.Array or dask.dataframe.DataFrame of shape (n, p)
+            DataFrame column names become ``feature_names``.
+        y : dask.array.Array, dask Series or array-like of shape (n,)
+        feature_names : sequence of str, optional
+        """
+        from bayesreg.core._stats_dask import dask_block_stats
+
+        stats, frame_names = dask_block_stats(X, y, _block_stats)
+        names = feature_names if feature_names is not None else frame_names
+        if names is None:
+            return stats
+        return replace(stats, feature_names=_check_names(names, stats.n_features))
+
+    def merge(self, other: SufficientStats) -> SufficientStats:
+        """The statistics of the rows of both (Chan, Golub & LeVeque's pairwise update).
+
+        Associative and commutative up to rounding: any order of merging the same blocks
+        gives the same statistics to working precision.
+        """
+        if not isinstance(other, SufficientStats):
+            raise InputTypeError(f"other must be a SufficientStats; got {type(other).__name__}.")
+        if other.feature_names != self.feature_names:
+            raise DataError(
+                f"cannot merge statistics of different features: {self.feature_names!r} and "
+                f"{other.feature_names!r}."
+            )
+        n_samples = self.n_samples + other.n_samples
+        weight = self.n_samples * other.n_samples / n_samples
+        x_shift = other.x_mean - self.x_mean
+        y_shift = other.y_mean - self.y_mean
+        return SufficientStats(
+            n_samples=n_samples,
+            x_mean=self.x_mean + (other.n_samples / n_samples) * x_shift,
+            y_mean=self.y_mean + (other.n_samples / n_samples) * y_shift,
+            gram=self.gram + other.gram + weight * np.outer(x_shift, x_shift),
+            xty=self.xty + other.xty + weight * y_shift * x_shift,
+            yty=self.yty + other.yty + weight * y_shift**2,
+            feature_names=self.feature_names,
+        )
+
+    def unshift(self, x_shift: FloatArray, y_shift: float) -> SufficientStats:
+        """The statistics of ``(X + 1 x_shiftᵀ, y + y_shift)``: only the means move."""
+        return replace(self, x_mean=self.x_mean + x_shift, y_mean=self.y_mean + y_shift)
+
+    def cross_products(self, *, fit_intercept: bool = True) -> tuple[FloatArray, FloatArray, float]:
+        """``(XᵀX, Xᵀy, yᵀy)`` of the problem with or without an intercept.
+
+        With an intercept: the centred ``(XcᵀXc, Xcᵀyc, ycᵀyc)``. Without: the raw
+        moments ``(G + n x̄x̄ᵀ, c + n x̄ȳ, s + n ȳ²)``. Fresh arrays.
+        """
+        if check_bool(fit_intercept, "fit_intercept"):
+            return self.gram.copy(), self.xty.copy(), self.yty
+        n = self.n_samples
+        return (
+            self.gram + n * np.outer(self.x_mean, self.x_mean),
+            self.xty + n * self.y_mean * self.x_mean,
+            self.yty + n * self.y_mean**2,
+        )
+
+    def centring(self, *, fit_intercept: bool = True) -> Centring:
+        """The means of :meth:`cross_products` (zeros without an intercept)."""
+        if check_bool(fit_intercept, "fit_intercept"):
+            return Centring(self.x_mean.copy(), self.y_mean)
+        return Centring(np.zeros(self.n_features), 0.0)
+
+    def gram_problem(self, *, fit_intercept: bool = True) -> tuple[GramData, Centring]:
+        """The scaled ``(XᵀX/n, Xᵀy/n, yᵀy/n)`` the active-set solver reads, and the means."""
+        gram, xty, yty = self.cross_products(fit_intercept=fit_intercept)
+        n = self.n_samples
+        return GramData(gram / n, xty / n, yty / n), self.centring(fit_intercept=fit_intercept)
+
+    def target_scale(self, *, fit_intercept: bool = True) -> float:
+        """Root mean square of y about ȳ (about 0 without an intercept): ``√(yᵀy/n)``."""
+        return float(np.sqrt(self.cross_products(fit_intercept=fit_intercept)[2] / self.n_samples))
+
+    def residual_sum_of_squares(self, coef: Any, intercept: float = 0.0) -> float:
+        """``||y − w0 − X w||² = s − 2wᵀc + wᵀGw + n (ȳ − w0 − x̄ᵀw)²``, clipped at 0.
+
+        The first three terms cancel when the fit is close (``R² → 1``): their sum has an
+        absolute error of about ``eps·(s + 2|w|ᵀ|c| + |w|ᵀ|G||w|)``, so the result is
+        accurate relative to ``ycᵀyc``, not to itself.
+        """
+        w = as_coef(coef, self.n_features)
+        offset = self.y_mean - check_finite_real(intercept, "intercept") - float(self.x_mean @ w)
+        quadratic = self.yty - 2.0 * float(w @ self.xty) + float(w @ self.gram @ w)
+        return max(quadratic, 0.0) + self.n_samples * offset**2
+
+
+def is_sufficient_stats(X: object, y: object) -> TypeGuard[SufficientStats]:
+    """Whether the data argument is a :class:`SufficientStats` (then ``y`` must be None).
+
+    Raises
+    ------
+    InputValueError
+        If ``X`` is a SufficientStats and ``y`` is not None.
+    """
+    if not isinstance(X, SufficientStats):
+        return False
+    if y is not None:
+        raise InputValueError(
+            "y must be None when X is a SufficientStats: the statistics already hold the "
+            f"target; got y of type {type(y).__name__}. Call f(stats, None, ...)."
+        )
+    return True
+
+
+def _block_stats(design: FloatArray, target: FloatArray) -> SufficientStats:
+    """Centred statistics of one block; overwrites ``design`` and ``target``.
+
+    The block is first shifted by its first row (exact for values near it, see the
+    module docstring), then centred by the means of the shifted values, and the
+    products of the centred block are formed (``XcᵀXc`` by BLAS ``syrk``, the upper
+    triangle mirrored). The means are the first row plus the shifted means.
+    """
+    x_origin, y_origin = design[0].copy(), float(target[0])
+    design -= x_origin
+    target -= y_origin
+    x_offset = design.mean(axis=0)
+    y_offset = float(target.mean())
+    design -= x_offset
+    target -= y_offset
+    upper = scipy.linalg.blas.dsyrk(1.0, design.T, trans=0, lower=0)
+    return SufficientStats(
+        n_samples=design.shape[0],
+        x_mean=x_origin + x_offset,
+        y_mean=y_origin + y_offset,
+        gram=np.triu(upper) + np.triu(upper, 1).T,
+        xty=design.T @ target,
+        yty=float(target @ target),
+    )
+
+
+def _unpack(block: Any, index: int) -> tuple[Any, Any]:
+    if isinstance(block, str | bytes) or not isinstance(block, Sequence) or len(block) != 2:
+        raise InputTypeError(
+            f"block {index} must be a pair (X, y); got {type(block).__name__}. Yield "
+            "(X_block, y_block) tuples."
+        )
+    return block[0], block[1]
+
+
+def _check_names(names: Sequence[str], n_features: int) -> tuple[str, ...]:
+    if isinstance(names, str) or len(names) != n_features:
+        raise InputValueError(
+            f"feature_names must be a sequence of {n_features} names (one per column); "
+            f"got {names!r}."
+        )
+    return tuple(str(name) for name in names)
