@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from bayesreg._demo_report import DemoResults
+from bayesreg._demo_report import DemoResults, fmt_e, fmt_g
 from bayesreg._demo_sections import DIABETES_NOISE, LAPLACE_SCALE, LOGISTIC_SCALE, PUBLISHED_LAM
 from bayesreg._report_html import Section, code_block, figure, paragraph, render_page, table
 
@@ -17,14 +17,6 @@ OBJECTIVE = (
     "L = 1/(2n)·‖y − w0 − Xw‖²  (Gaussian)   or   1/n·Σ[log(1 + e^η) − yη], η = w0 + Xw"
     "  (Bernoulli)"
 )
-
-
-def _g(value: float, digits: int = 4) -> str:
-    return f"{value:.{digits}g}" if math.isfinite(value) else "—"
-
-
-def _e(value: float) -> str:
-    return f"{value:.1e}"
 
 
 def _figures(results: DemoResults, *keys: str) -> list[str]:
@@ -46,12 +38,12 @@ def _equivalence_section(results: DemoResults) -> Section:
             [
                 case.penalty,
                 case.prior,
-                _g(report.alpha),
-                _g(report.l1_ratio, 3),
+                fmt_g(report.alpha),
+                fmt_g(report.l1_ratio, 3),
                 f"{np.count_nonzero(report.coef_penalized)}/{len(report.feature_names)}",
-                _e(report.max_abs_diff),
-                _e(report.gap_map),
-                _e(report.gap_penalized),
+                fmt_e(report.max_abs_diff),
+                fmt_e(report.gap_map),
+                fmt_e(report.gap_penalized),
                 verdict,
             ]
         )
@@ -116,20 +108,20 @@ def _find_map_section(results: DemoResults) -> Section:
     summary_rows = [
         [
             point.method,
-            _e(point.max_abs_error),
+            fmt_e(point.max_abs_error),
             f"{point.n_exact_zeros}/{n_features}",
-            _e(point.kkt_residual),
-            _e(point.objective_excess),
+            fmt_e(point.kkt_residual),
+            fmt_e(point.objective_excess),
         ]
         for point in (comparison.exact, comparison.pymc)
     ]
     coefficient_rows = [
         [
             name,
-            _g(float(comparison.lasso.coef[j]), 9),
-            _g(float(comparison.exact.coef[j]), 9),
-            _g(float(comparison.pymc.coef[j]), 9),
-            _e(abs(float(comparison.pymc.coef[j] - comparison.lasso.coef[j]))),
+            fmt_g(float(comparison.lasso.coef[j]), 9),
+            fmt_g(float(comparison.exact.coef[j]), 9),
+            fmt_g(float(comparison.pymc.coef[j]), 9),
+            fmt_e(abs(float(comparison.pymc.coef[j] - comparison.lasso.coef[j]))),
         ]
         for j, name in enumerate(comparison.feature_names)
     ]
@@ -140,7 +132,7 @@ def _find_map_section(results: DemoResults) -> Section:
         (
             paragraph(
                 f"The same model, diabetes with {comparison.prior} and σ = {comparison.noise:g}, "
-                f"whose MAP is the lasso at alpha = {_g(comparison.alpha)}. `pm.find_MAP` "
+                f"whose MAP is the lasso at alpha = {fmt_g(comparison.alpha)}. `pm.find_MAP` "
                 "minimizes −log p with L-BFGS-B, a method for smooth functions; |w| has a kink "
                 "at 0, so the iterates hop across it and stop near, never at, the zeros. "
                 "`bayesreg.find_map` handles the |w_j| terms exactly (proximal Newton steps "
@@ -205,7 +197,7 @@ def _posterior_section(results: DemoResults) -> Section:
             f"{results.settings.chains} × {run.draws}",
             f"{run.seconds:.1f}",
             str(run.diagnostics.divergences),
-            _g(run.diagnostics.max_rhat, 4),
+            fmt_g(run.diagnostics.max_rhat, 4),
             f"{run.diagnostics.min_ess_bulk:.0f} / {run.diagnostics.min_ess_tail:.0f}",
             "good" if run.diagnostics.ok else "poor",
         ]
@@ -222,9 +214,9 @@ def _posterior_section(results: DemoResults) -> Section:
                 f"lasso of Park & Casella (2008), w_j | σ ~ Laplace(0, σ/λ) with p(σ²) ∝ 1/σ², "
                 f"here with λ = {posterior.lam:g} (at σ = {DIABETES_NOISE:g} the Laplace(0, "
                 f"{LAPLACE_SCALE:g}) prior of sections 1–2) and σ free. Its joint MAP has σ̂ = "
-                f"{_g(joint.noise or math.nan)} and ŵ equal to the lasso at alpha = σ̂λ/n = "
-                f"{_g(posterior.joint_map_alpha)} (largest difference "
-                f"{_e(posterior.map_vs_lasso)}), with {zeros} exact zeros. The posterior "
+                f"{fmt_g(joint.noise or math.nan)} and ŵ equal to the lasso at alpha = σ̂λ/n = "
+                f"{fmt_g(posterior.joint_map_alpha)} (largest difference "
+                f"{fmt_e(posterior.map_vs_lasso)}), with {zeros} exact zeros. The posterior "
                 "mean and median are never exactly 0: sparsity belongs to the mode, not to "
                 "the posterior. Two independent algorithms draw from it, PyMC's NUTS and the "
                 "package's Gibbs sampler; their posterior means differ by at most "
@@ -286,7 +278,7 @@ def _lambda_section(results: DemoResults) -> Section:
                 interval,
                 f"{row.lam * root_n:.3g}",
                 f"{row.noise:.2f}",
-                _g(row.alpha),
+                fmt_g(row.alpha),
                 str(row.n_nonzero),
             ]
         )
@@ -347,7 +339,8 @@ def _run_section(results: DemoResults) -> Section:
             f"iterations; λ hyperprior {settings.lambda_chains} × {settings.lambda_draws} "
             f"Gibbs draws; {settings.n_folds}-fold cross-validation; path bands at "
             f"{settings.path_points} alphas, 2 × {settings.path_draws} Gibbs draws each. "
-            "Random seeds are fixed, so a rerun reproduces the numbers. Key numbers are in "
+            "Random seeds are fixed, so a rerun reproduces the Monte Carlo numbers (up to "
+            "floating-point rounding on other machines). Key numbers are in "
             "summary.json next to this page."
         ),
         table(["step", "seconds"], timing, numeric=[False, True]),

@@ -1,4 +1,4 @@
-"""The outputs of ``bayesreg demo``: the HTML report, ``summary.json`` and the printout."""
+"""The results of ``bayesreg demo`` as numbers: ``summary.json`` and the printout."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from bayesreg._demo_sections import (
     DemoSettings,
     EquivalenceCase,
     MapComparison,
+    PointEstimate,
 )
 from bayesreg.posterior import LambdaChoice
 
-__all__ = ["DemoResults", "summary_numbers", "summary_text"]
+__all__ = ["DemoResults", "fmt_e", "fmt_g", "summary_numbers", "summary_text"]
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,13 @@ class DemoResults:
     warnings: tuple[str, ...]
 
 
-def _g(value: float, digits: int = 4) -> str:
-    return f"{value:.{digits}g}"
+def fmt_g(value: float, digits: int = 4) -> str:
+    """``value`` to ``digits`` significant digits ("—" when not finite)."""
+    return f"{value:.{digits}g}" if math.isfinite(value) else "—"
 
 
-def _e(value: float) -> str:
+def fmt_e(value: float) -> str:
+    """``value`` in scientific notation with two significant digits."""
     return f"{value:.1e}"
 
 
@@ -57,7 +60,7 @@ def summary_numbers(results: DemoResults) -> dict[str, Any]:
     posterior = results.posterior
     n_features = len(comparison.feature_names)
 
-    def estimate(point: Any) -> dict[str, Any]:
+    def estimate(point: PointEstimate) -> dict[str, Any]:
         return {
             "max_abs_error": point.max_abs_error,
             "n_exact_zeros": point.n_exact_zeros,
@@ -159,8 +162,8 @@ def summary_text(results: DemoResults) -> str:
         report = case.report
         nonzero = f"{np.count_nonzero(report.coef_penalized)}/{len(report.feature_names)}"
         lines.append(
-            f"   {case.penalty:<12}{case.prior:<38}{_g(report.alpha):>10}{nonzero:>11}"
-            f"{_e(report.max_abs_diff):>11}  {'EQUIVALENT' if report.ok else 'NOT EQUIVALENT'}"
+            f"   {case.penalty:<12}{case.prior:<38}{fmt_g(report.alpha):>10}{nonzero:>11}"
+            f"{fmt_e(report.max_abs_diff):>11}  {'EQUIVALENT' if report.ok else 'NOT EQUIVALENT'}"
         )
     comparison = results.comparison
     lines += [
@@ -171,8 +174,8 @@ def summary_text(results: DemoResults) -> str:
     n_features = len(comparison.feature_names)
     for point in (comparison.exact, comparison.pymc):
         lines.append(
-            f"   {point.method:<26}{_e(point.max_abs_error):>15}"
-            f"{f'{point.n_exact_zeros}/{n_features}':>13}{_e(point.kkt_residual):>14}"
+            f"   {point.method:<26}{fmt_e(point.max_abs_error):>15}"
+            f"{f'{point.n_exact_zeros}/{n_features}':>13}{fmt_e(point.kkt_residual):>14}"
         )
     posterior = results.posterior
     zeros = n_features - posterior.joint_map.n_nonzero

@@ -25,7 +25,6 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from bayesreg.core.results import PenalizedFit
     from bayesreg.equivalence import EquivalenceReport
-    from bayesreg.priors import Prior
 
 __all__ = [
     "DIABETES_NOISE",
@@ -42,7 +41,6 @@ __all__ = [
     "compare_find_map",
     "equivalence_cases",
     "load_demo_data",
-    "prior_label",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -107,19 +105,6 @@ def load_demo_data() -> DemoData:
     return DemoData(standardized, unit_X, y, cancer_design, cancer_target)
 
 
-def prior_label(prior: Prior) -> str:
-    """A short name of a prior with its parameters to 3 significant digits."""
-    from bayesreg.priors import ElasticNetPrior, GaussianPrior, LaplacePrior
-
-    if isinstance(prior, GaussianPrior):
-        return f"Normal(0, τ = {prior.scale:.3g})"
-    if isinstance(prior, LaplacePrior):
-        return f"Laplace(0, b = {prior.scale:.3g})"
-    if isinstance(prior, ElasticNetPrior):
-        return f"elastic net (a = {prior.l1:.3g}, c = {prior.l2:.3g})"
-    return repr(prior)
-
-
 @dataclass(frozen=True)
 class EquivalenceCase:
     """One row of the equivalence table."""
@@ -144,19 +129,27 @@ def equivalence_cases(data: DemoData) -> tuple[EquivalenceCase, ...]:
     gaussian, laplace, elastic_net = matched_variance_priors(
         variance=PRIOR_VARIANCE, l1_fraction=ELASTIC_NET_L1_FRACTION
     )
+    diabetes_cases = (
+        ("ridge", f"Normal(0, τ = {gaussian.scale:.3g})", gaussian),
+        ("lasso", f"Laplace(0, b = {laplace.scale:.3g})", laplace),
+        (
+            "elastic net",
+            # −log p(w) = a|w| + c w²/2 + const
+            f"elastic net (a = {elastic_net.l1_weight():.3g}, c = {elastic_net.l2_weight():.3g})",
+            elastic_net,
+        ),
+    )
     cases = []
-    for penalty, prior in (("ridge", gaussian), ("lasso", laplace), ("elastic net", elastic_net)):
+    for penalty, label, prior in diabetes_cases:
         report = check_equivalence(
             data.diabetes_design, data.diabetes_target, prior, noise=DIABETES_NOISE
         )
-        cases.append(EquivalenceCase(penalty, "diabetes", prior_label(prior), report))
-    logistic_prior = LaplacePrior(LOGISTIC_SCALE)
+        cases.append(EquivalenceCase(penalty, "diabetes", label, report))
     report = check_equivalence(
-        data.cancer_design, data.cancer_target, logistic_prior, likelihood="bernoulli"
+        data.cancer_design, data.cancer_target, LaplacePrior(LOGISTIC_SCALE), likelihood="bernoulli"
     )
-    cases.append(
-        EquivalenceCase("L1 logistic", "breast cancer", prior_label(logistic_prior), report)
-    )
+    label = f"Laplace(0, b = {LOGISTIC_SCALE:g})"
+    cases.append(EquivalenceCase("L1 logistic", "breast cancer", label, report))
     return tuple(cases)
 
 
@@ -232,7 +225,7 @@ def compare_find_map(data: DemoData) -> MapComparison:
     point = tree["posterior"].to_dataset()
     optimizer = tree["optimizer_result"].to_dataset()
     return MapComparison(
-        prior=prior_label(prior),
+        prior=f"Laplace(0, b = {LAPLACE_SCALE:g})",
         noise=DIABETES_NOISE,
         alpha=alpha,
         feature_names=tuple(str(name) for name in data.diabetes_design.columns),

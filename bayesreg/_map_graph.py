@@ -58,12 +58,11 @@ class NewtonTerms:
 class CompiledMap:
     """Compiled functions of one model's f(θ); see the module docstring.
 
+    θ holds the model's value variables (transformed ones such as ``noise_log__``
+    included) raveled in ``model.value_vars`` order.
+
     Attributes
     ----------
-    value_names : tuple of str
-        Value variables in raveled order (transformed names such as ``noise_log__``).
-    slices, shapes
-        Where each value variable sits in θ, and its shape.
     kink_index : ndarray of int
         Positions in θ of the coordinates with an L1 kink.
     kink_slices : dict
@@ -76,9 +75,6 @@ class CompiledMap:
         ``θ ↦`` every free variable on its original scale, by name.
     """
 
-    value_names: tuple[str, ...]
-    slices: tuple[slice, ...]
-    shapes: tuple[tuple[int, ...], ...]
     kink_index: IntArray
     kink_slices: dict[str, slice]
     initial_theta: FloatArray
@@ -161,8 +157,8 @@ def _compile(model: Any, initial_point: dict[str, Any]) -> CompiledMap:
     grad = pt.grad(smooth_theta, theta)
     hess = pytensor.gradient.jacobian(grad, theta, vectorize=True)
     # FAST_COMPILE (Python implementations of the ops) rather than the default JIT
-    # backend: a MAP takes tens of evaluations, far fewer than the JIT needs to repay its
-    # compile time, which on a cold cache is about a minute.
+    # backend: a MAP takes tens of evaluations, far too few to repay a JIT compile (about a
+    # minute for a ten-feature model on a cold cache, against seconds here).
     newton_fn = pytensor.function(
         [theta, signs],
         [smooth_theta, grad, hess, weight_theta, location_vec],
@@ -213,9 +209,6 @@ def _compile(model: Any, initial_point: dict[str, Any]) -> CompiledMap:
         np.concatenate(kink_positions).astype(np.intp) if kink_positions else np.zeros(0, np.intp)
     )
     return CompiledMap(
-        value_names=tuple(v.name for v in value_vars),
-        slices=slices,
-        shapes=shapes,
         kink_index=kink_index,
         kink_slices=kink_slices,
         initial_theta=initial_theta,

@@ -117,19 +117,18 @@ def minimize_kinked(
     threshold = tol * max(1.0, float(np.max(np.abs(start_grad), initial=0.0)))
     margin = _MIN_MARGIN
     n_iter = 0
-    polishing = False
     while n_iter < max_iter and np.isfinite(gap):
         polishing = gap <= threshold
         step = _newton_step(oracle, theta, terms, kink_index, signs, margin)
         if step is None:
             break
-        n_iter += 1
         next_theta, next_terms, full_step = step
         next_signs = _signs(next_theta, kink_index, locations)
         next_gap = kkt_residual(next_theta, next_terms, kink_index, next_signs)
         if polishing and next_gap >= gap:
             break
         theta, terms, signs, gap = next_theta, next_terms, next_signs, next_gap
+        n_iter += 1
         if polishing:
             break
         margin = max(margin / 100.0, _MIN_MARGIN) if full_step else min(margin * 100, _MAX_MARGIN)
@@ -168,6 +167,7 @@ def _newton_step(
         # a unit step lands exactly on u, so the subproblem's zeros are kept exactly
         candidate = proposal if step == 1.0 else theta + step * direction
         candidate_terms = oracle(candidate, _signs(candidate, kink_index, terms.locations))
+        # f is computed to about eps·|f|: a step that decreases f by less is not rejected
         slack = 8.0 * _EPS * abs(terms.value)
         if candidate_terms.value <= terms.value + _ARMIJO * step * decrease + slack:
             return candidate, candidate_terms, step == 1.0
@@ -201,10 +201,15 @@ def _model_decrease(
 def _shifted_hessian(hess: FloatArray, margin: float) -> FloatArray:
     """``H + μI`` with the smallest μ ≥ 0 giving λ_min ≥ margin · max|diag H|."""
     symmetric = 0.5 * (hess + hess.T)
-    scale = max(float(np.max(np.abs(np.diag(symmetric)), initial=0.0)), _EPS)
-    smallest = float(scipy.linalg.eigvalsh(symmetric, subset_by_index=[0, 0])[0])
-    shift = max(0.0, margin * scale - smallest)
-    shifted: FloatArray = symmetric + shift * np.eye(symmetric.shape[0])
+    identity = np.eye(symmetric.shape[0])
+    floor = margin * max(float(np.max(np.abs(np.diag(symmetric)), initial=0.0)), _EPS)
+    try:
+        # λ_min(H) ≥ floor  ⇔  H − floor·I is positive definite: then μ = 0 (one Cholesky)
+        scipy.linalg.cholesky(symmetric - floor * identity)
+        return symmetric
+    except scipy.linalg.LinAlgError:
+        smallest = float(scipy.linalg.eigvalsh(symmetric, subset_by_index=[0, 0])[0])
+    shifted: FloatArray = symmetric + max(0.0, floor - smallest) * identity
     return shifted
 
 

@@ -148,6 +148,7 @@ def _publish(staging: Path, target: Path, force: bool) -> None:
         staging.rename(target)
     except OSError:
         (retired / target.name).rename(target)
+        retired.rmdir()
         raise
     shutil.rmtree(retired, ignore_errors=True)
 
@@ -158,10 +159,11 @@ def run_demo(out: Path | str, *, force: bool = False, quick: bool = False) -> di
     On the bundled diabetes data (columns with sd 1, noise σ = 54 fixed) the exact MAP
     under Normal(0, 2√2), Laplace(0, 2) and a matching elastic-net prior is compared
     with the ridge, lasso and elastic-net solutions at ``alpha = σ²/(nτ²)``,
-    ``σ²/(nb)`` and ``σ²(a + c)/n``; on the breast-cancer data the MAP under Laplace(0, 0.5)
-    with a Bernoulli likelihood with L1 logistic regression. ``pm.find_MAP`` is set
-    against the exact MAP, the Bayesian lasso posterior is drawn by NUTS and by Gibbs,
-    and λ is chosen three ways. Progress goes to standard error, one line per step.
+    ``σ²/(nb)`` and ``σ²(a + c)/n``, and on the breast-cancer data the MAP of a logistic
+    model under Laplace(0, 0.5) with L1 logistic regression at ``alpha = 1/(nb)``.
+    ``pm.find_MAP`` is set against the exact MAP, the Bayesian lasso posterior is drawn by
+    NUTS and by Gibbs, and λ is chosen three ways. Progress goes to standard error, one
+    line per step; the summary to standard output.
 
     Parameters
     ----------
@@ -183,6 +185,13 @@ def run_demo(out: Path | str, *, force: bool = False, quick: bool = False) -> di
     InputValueError
         If ``out`` exists and ``force`` is False, exists and is not a report folder, or
         cannot be written.
+    InputTypeError
+        If ``out`` is not a path or ``force``/``quick`` is not a bool.
+
+    Warns
+    -----
+    ConvergenceWarning, DiagnosticsWarning
+        Passed on from the package's solvers and samplers (and listed in the report).
     """
     from bayesreg._demo_figures import save_figures
     from bayesreg._demo_html import render_report

@@ -126,7 +126,8 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
     Parameters
     ----------
     model : pymc.Model
-        E.g. from :func:`bayesreg.models.build_model`. Supported: continuous free
+        E.g. from :func:`bayesreg.models.build_model`, or frozen by
+        ``pymc.model.transform.freeze_model``. Supported: continuous free
         variables; Laplace-type priors untransformed with a location that does not depend
         on free variables; no other |·| or sign(·) in the log-density.
     tol : float, default 1e-10
@@ -151,9 +152,10 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
         If the certificate did not reach ``tol``; the estimate is then flagged
         ``converged=False``.
     """
-    import pymc as pm
+    from pymc.model.core import BaseModel
 
-    if not isinstance(model, pm.Model):
+    # BaseModel: a pm.Model or a model frozen by pymc.model.transform.freeze_model
+    if not isinstance(model, BaseModel):
         raise InputTypeError(
             f"model must be a pymc.Model (e.g. from build_model); got {type(model).__name__}."
         )

@@ -8,6 +8,8 @@ roundings in sums over n terms).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pymc as pm
@@ -91,14 +93,15 @@ def test_gaussian_log_density_is_the_scaled_objective(prior: Prior, fit_intercep
     alpha, l1_ratio = prior.penalty(len(y), noise)
     logp = model.compile_logp(jacobian=False)
     rng = np.random.default_rng(1)
-    points = [
-        {"coef": rng.standard_normal(4), "intercept": rng.standard_normal()} for _ in range(2)
+    coefs = [rng.standard_normal(4) for _ in range(2)]
+    intercepts = [float(rng.standard_normal()) if fit_intercept else 0.0 for _ in range(2)]
+    points: list[dict[str, Any]] = [
+        {"coef": coef, "intercept": np.array(intercept)} if fit_intercept else {"coef": coef}
+        for coef, intercept in zip(coefs, intercepts, strict=True)
     ]
-    if not fit_intercept:
-        points = [{"coef": point["coef"]} for point in points]
     objectives = [
-        objective(X, y, point["coef"], float(point.get("intercept", 0.0)), alpha, l1_ratio)
-        for point in points
+        objective(X, y, coef, intercept, alpha, l1_ratio)
+        for coef, intercept in zip(coefs, intercepts, strict=True)
     ]
     scale = len(y) / noise**2
     assert logp(points[0]) - logp(points[1]) == pytest.approx(

@@ -239,7 +239,7 @@ def test_bayesian_lasso_hyperprior_model() -> None:
         (lambda: BayesianLassoPrior(1.0, hyperprior=(1.0, 1.0)), "exactly one"),
         (lambda: BayesianLassoPrior(0.0), "lam"),
         (lambda: BayesianLassoPrior(hyperprior=(1.0, 0.0)), "rate"),
-        (lambda: BayesianLassoPrior(hyperprior=(1.0,)), "pair"),
+        (lambda: BayesianLassoPrior(hyperprior=(1.0,)), "pair"),  # type: ignore[arg-type]
         (lambda: prior_from_penalty(0.0, 1.0, 10), "alpha"),
         (lambda: prior_from_penalty(1.0, 1.5, 10), "l1_ratio"),
         (lambda: LaplacePrior(1.0).penalty(10, noise=0.0), "noise"),

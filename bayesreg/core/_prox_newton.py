@@ -31,7 +31,7 @@ FloatArray = NDArray[np.float64]
 #: Fewest violating coordinates added to the working set in one step.
 MIN_ADDED = 10
 #: Coordinate-descent sweeps allowed for one quadratic subproblem.
-MAX_SWEEPS = 200
+MAX_SWEEPS = 100
 
 
 def prox_newton(
