@@ -3,15 +3,22 @@
     minimize  q(u) = ½ uᵀ A u − cᵀ u + l1 · Σ_{j ≥ k} |u_j|
 
 with A symmetric positive semi-definite and the first k coordinates (the
-intercept) free of the penalty. Cyclic coordinate descent finds the support and
-the signs; once a sweep leaves the sign pattern σ unchanged, the minimizer of q on
-the closed orthant of σ is computed in one linear solve,
+intercept) free of the penalty. On the closed orthant of a sign pattern σ,
+q is the smooth quadratic ½ uᵀAu − (c − l1 σ)ᵀu, minimized in one linear solve
 
-    A_SS u_S = c_S − l1 σ_S      (S = free coordinates and the support),
+    A_SS u_S = c_S − l1 σ_S      (S = free coordinates and the support).
 
-and the iterate moves towards it until the first coordinate reaches zero. When
-the orthant holds the minimizer this lands on it exactly, so the subproblem is
-solved to rounding error instead of to the linear rate of coordinate descent.
+The solver alternates two moves (an active-set method in the manner of Osborne,
+Presnell & Turlach 2000):
+
+* orthant steps: move towards the orthant minimizer until the first coordinate
+  reaches zero, drop it and repeat, until a step lands on its minimizer;
+* a sweep of cyclic coordinate descent, which brings in the coordinates that
+  violate |∂q/∂u_j| ≤ l1 with the right signs.
+
+Once the support and signs are right the orthant step lands on the minimizer,
+so the subproblem is solved to rounding error rather than to the linear rate of
+coordinate descent, however correlated the columns.
 """
 
 from __future__ import annotations
@@ -45,24 +52,17 @@ def minimize_enet_quadratic(
     direction for the proximal Newton method even when the sweeps run out.
     """
     solution = np.array(start, dtype=np.float64, copy=True)
-    product = hessian @ solution
-    signs = np.sign(solution)
-    stable = True  # the warm start's pattern is tried first
     polished: FloatArray | None = None
     for _ in range(max_sweeps):
-        # Polish a pattern that a sweep left unchanged, once: a second attempt on the
-        # same pattern would meet the same blocking coordinate or singular system.
-        if stable and (polished is None or not np.array_equal(signs, polished)):
-            polished = signs
-            solution = _orthant_step(hessian, linear, solution, l1=l1, n_free=n_free)
-            product = hessian @ solution
-            signs = np.sign(solution)
+        signs = np.sign(solution)
+        # The orthant minimizer depends only on the sign pattern: solve each pattern once.
+        if polished is None or not np.array_equal(signs, polished):
+            solution = _active_set_steps(hessian, linear, solution, l1=l1, n_free=n_free)
+            polished = np.sign(solution)
+        product = hessian @ solution
         if _residual(solution, product - linear, l1, n_free) <= tol:
             break
         _coordinate_sweep(hessian, linear, solution, product, l1=l1, n_free=n_free)
-        new_signs = np.sign(solution)
-        stable = bool(np.array_equal(new_signs, signs))
-        signs = new_signs
     return solution
 
 
@@ -109,9 +109,25 @@ def _coordinate_sweep(
             point[j] = new
 
 
-def _orthant_step(
+def _active_set_steps(
     hessian: FloatArray, linear: FloatArray, point: FloatArray, *, l1: float, n_free: int
 ) -> FloatArray:
+    """Orthant steps until one reaches its orthant's minimizer (or makes no progress).
+
+    A blocked step removes one coordinate from the support, so at most |support|
+    steps are taken: the inner loop of the active-set method of Osborne, Presnell
+    & Turlach (2000), with coordinate descent in the role of adding variables.
+    """
+    for _ in range(point.size + 1):
+        point, blocked = _orthant_step(hessian, linear, point, l1=l1, n_free=n_free)
+        if not blocked:
+            break
+    return point
+
+
+def _orthant_step(
+    hessian: FloatArray, linear: FloatArray, point: FloatArray, *, l1: float, n_free: int
+) -> tuple[FloatArray, bool]:
     """Move towards the minimizer of q on the closed orthant of ``point``'s signs.
 
     On that orthant |u_j| = σ_j u_j, so q is the smooth quadratic
@@ -120,6 +136,7 @@ def _orthant_step(
     coordinate that changes sign (set to exactly zero there). The step is kept only
     if q did decrease, which guards against an ill-conditioned A_SS; a singular
     A_SS (more active columns than the data determine) leaves ``point`` unchanged.
+    Returns the new point and whether a sign change blocked the step.
     """
     signs = np.sign(point)
     signs[:n_free] = 0.0
@@ -128,13 +145,14 @@ def _orthant_step(
     try:
         factor = scipy.linalg.cho_factor(hessian[np.ix_(support, support)])
     except np.linalg.LinAlgError:
-        return point
+        return point, False
     target = scipy.linalg.cho_solve(factor, linear[support] - l1 * signs[support])
     current = point[support]
     delta = target - current
     crossing = ~is_free[support] & (target * signs[support] <= 0.0)
     candidate = point.copy()
-    if np.any(crossing):
+    blocked = bool(np.any(crossing))
+    if blocked:
         # u_j + t δ_j = 0 at t = −u_j / δ_j ∈ (0, 1] for each coordinate that changes sign.
         ratios = np.full(support.size, np.inf)
         ratios[crossing] = -current[crossing] / delta[crossing]
@@ -144,5 +162,5 @@ def _orthant_step(
     else:
         candidate[support] = target
     if _value(hessian, linear, candidate, l1, n_free) <= _value(hessian, linear, point, l1, n_free):
-        return candidate
-    return point
+        return candidate, blocked
+    return point, False

@@ -129,8 +129,9 @@ def logistic(
     Armijo line search, solving the Newton system by Cholesky of the (p+1)×(p+1)
     Hessian when p ≤ n and through n×n matrices (Woodbury identity) when p > n.
     For l1_ratio > 0: proximal Newton on working sets; each quadratic subproblem
-    is solved by coordinate descent followed by an exact solve on its sign pattern,
-    so coefficients outside the support are exactly zero.
+    is solved exactly by an active-set method (a linear solve per sign pattern,
+    coordinate-descent sweeps to bring in violating coordinates), so coefficients
+    outside the support are exactly zero.
 
     References
     ----------
