@@ -24,7 +24,6 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from bayesreg.core._validation import check_choice, check_positive, feature_names_of
-from bayesreg.core.solve import penalized_solve
 from bayesreg.errors import InputTypeError, InputValueError
 from bayesreg.priors import Prior
 
@@ -145,8 +144,8 @@ class PriorRegressor(RegressorMixin, BaseEstimator):  # type: ignore[misc]
         else:
             self.noise_ = check_positive(self.noise, "noise")
             self.alpha_, self.l1_ratio_ = prior.penalty(n, self.noise_)
-            fit = penalized_solve(
-                X_arr, y_arr, self.alpha_, self.l1_ratio_, fit_intercept=self.fit_intercept
+            fit = prior.penalized_fit(
+                X_arr, y_arr, noise=self.noise_, fit_intercept=self.fit_intercept
             )
             self.coef_ = np.array(fit.coef)
             self.intercept_ = fit.intercept
@@ -291,13 +290,8 @@ class PriorClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         y01 = codes.astype(np.float64)
         n = X_arr.shape[0]
         self.alpha_, self.l1_ratio_ = prior.penalty(n, 1.0)
-        fit = penalized_solve(
-            X_arr,
-            y01,
-            self.alpha_,
-            self.l1_ratio_,
-            likelihood="bernoulli",
-            fit_intercept=self.fit_intercept,
+        fit = prior.penalized_fit(
+            X_arr, y01, likelihood="bernoulli", fit_intercept=self.fit_intercept
         )
         self.coef_ = np.array(fit.coef)
         self.intercept_ = fit.intercept

@@ -92,15 +92,15 @@ def test_other_families_and_likelihoods(prior: Any, likelihood: str) -> None:
 
 def test_a_wrong_penalized_estimate_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     """Shift one coefficient of the core's solution by 1e-6: the verdict must flip."""
-    original = bayesreg.equivalence._penalized_fit
+    original = bayesreg.equivalence.penalized_solve
 
-    def shifted(*args: Any) -> PenalizedFit:
-        fit = original(*args)
+    def shifted(*args: Any, **kwargs: Any) -> PenalizedFit:
+        fit = original(*args, **kwargs)
         coef = fit.coef.copy()
         coef[0] += 1e-6
         return dataclasses.replace(fit, coef=coef)
 
-    monkeypatch.setattr(bayesreg.equivalence, "_penalized_fit", shifted)
+    monkeypatch.setattr(bayesreg.equivalence, "penalized_solve", shifted)
     rng = np.random.default_rng(2)
     X = rng.standard_normal((30, 3))
     y = X @ np.array([1.0, 2.0, -1.0]) + rng.standard_normal(30)

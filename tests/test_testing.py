@@ -33,14 +33,14 @@ def test_assert_map_matches_penalty_passes_and_returns_the_report() -> None:
 
 
 def test_assert_map_matches_penalty_fails_with_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = bayesreg.equivalence._penalized_fit
+    original = bayesreg.equivalence.penalized_solve
 
-    def without_zeros(*args: Any) -> PenalizedFit:
-        fit = original(*args)
+    def without_zeros(*args: Any, **kwargs: Any) -> PenalizedFit:
+        fit = original(*args, **kwargs)
         # a penalized estimate with no exact zeros: the zero patterns differ
         return dataclasses.replace(fit, coef=np.where(fit.coef == 0.0, 1e-12, fit.coef))
 
-    monkeypatch.setattr(bayesreg.equivalence, "_penalized_fit", without_zeros)
+    monkeypatch.setattr(bayesreg.equivalence, "penalized_solve", without_zeros)
     X, y = make_data()
     with pytest.raises(AssertionError, match="NOT EQUIVALENT") as raised:
         assert_map_matches_penalty(X, y, LaplacePrior(0.05))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bayesreg.core._validation import check_choice, check_finite_nonneg, check_l1_ratio
+from bayesreg.core.coordinate_descent import DEFAULT_TOL as ENET_DEFAULT_TOL
 from bayesreg.core.coordinate_descent import elastic_net
 from bayesreg.core.logistic import logistic
 from bayesreg.core.results import PenalizedFit
@@ -23,6 +24,7 @@ def penalized_solve(
     *,
     likelihood: str = "gaussian",
     fit_intercept: bool = True,
+    tol: float | None = None,
 ) -> PenalizedFit:
     """Minimize the package's objective with the solver that fits the problem.
 
@@ -45,6 +47,9 @@ def penalized_solve(
         Mix of L1 and L2, in [0, 1].
     likelihood : {"gaussian", "bernoulli"}, default "gaussian"
     fit_intercept : bool, default True
+    tol : float, optional
+        The solver's relative tolerance on its certificate; None uses the solver's default
+        (ridge is a direct solve and has none).
 
     Returns
     -------
@@ -55,7 +60,16 @@ def penalized_solve(
     strength = check_finite_nonneg(alpha, "alpha")
     ratio = check_l1_ratio(l1_ratio)
     if likelihood == "bernoulli":
-        return logistic(X, y, strength, l1_ratio=ratio, fit_intercept=fit_intercept)
+        if tol is None:
+            return logistic(X, y, strength, l1_ratio=ratio, fit_intercept=fit_intercept)
+        return logistic(X, y, strength, l1_ratio=ratio, fit_intercept=fit_intercept, tol=tol)
     if ratio == 0.0:
         return ridge(X, y, strength, fit_intercept=fit_intercept)
-    return elastic_net(X, y, strength, ratio, fit_intercept=fit_intercept)
+    return elastic_net(
+        X,
+        y,
+        strength,
+        ratio,
+        fit_intercept=fit_intercept,
+        tol=ENET_DEFAULT_TOL if tol is None else tol,
+    )

@@ -21,7 +21,6 @@ from bayesreg.posterior.summary import (
     Diagnostics,
     bayesian_path,
     check_diagnostics,
-    penalized_map,
     ridge_effective_dof,
     shrinkage_summary,
 )
@@ -45,7 +44,6 @@ __all__ = [
     "gibbs_sample",
     "lasso_mcem",
     "noise_prior_of",
-    "penalized_map",
     "ridge_effective_dof",
     "ridge_evidence",
     "sample_posterior",

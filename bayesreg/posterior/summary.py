@@ -23,7 +23,6 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from bayesreg.core._validation import as_design, check_finite_nonneg, check_positive
-from bayesreg.core.results import PenalizedFit
 from bayesreg.errors import DiagnosticsWarning, InputValueError
 from bayesreg.posterior._checks import check_probability
 from bayesreg.posterior._data import prepare_linear_data
@@ -38,7 +37,6 @@ __all__ = [
     "Diagnostics",
     "bayesian_path",
     "check_diagnostics",
-    "penalized_map",
     "ridge_effective_dof",
     "shrinkage_summary",
 ]
@@ -143,28 +141,10 @@ def check_diagnostics(
     )
 
 
-def penalized_map(
-    X: Any, y: Any, prior: Prior, *, noise: float, fit_intercept: bool = True
-) -> PenalizedFit:
-    """The exact MAP under ``prior`` with the noise σ fixed: the certified penalized fit.
-
-    ``−log p(w | y) = (n/σ²) F(w) + const`` with ``(alpha, l1_ratio) = prior.penalty(n, σ)``,
-    so the MAP is the ridge solution (l1_ratio = 0) or the elastic-net / lasso solution.
-    """
-    from bayesreg.core.coordinate_descent import elastic_net
-    from bayesreg.core.ridge import ridge
-
-    n_samples = int(np.shape(X)[0])
-    alpha, l1_ratio = prior.penalty(n_samples, check_positive(noise, "noise"))
-    if l1_ratio == 0.0:
-        return ridge(X, y, alpha, fit_intercept=fit_intercept)
-    return elastic_net(X, y, alpha, l1_ratio, fit_intercept=fit_intercept)
-
-
 def _map_coef(X: Any, y: Any, prior: Prior, noise: float | None, fit_intercept: bool) -> FloatArray:
     """MAP coefficients: the core solver with σ fixed, the joint MAP of PyMC's model otherwise."""
     if noise is not None:
-        return penalized_map(X, y, prior, noise=noise, fit_intercept=fit_intercept).coef
+        return prior.penalized_fit(X, y, noise=noise, fit_intercept=fit_intercept).coef
     from bayesreg.map import find_map
     from bayesreg.models import build_model
 
@@ -330,7 +310,7 @@ def bayesian_path(
     frames = []
     for prior, generator in zip(priors, generators, strict=True):
         alpha, l1_ratio = prior.penalty(data.n_samples, sigma)
-        penalized = penalized_map(X, y, prior, noise=sigma, fit_intercept=fit_intercept).coef
+        penalized = prior.penalized_fit(X, y, noise=sigma, fit_intercept=fit_intercept).coef
         if prior.l1_weight(sigma) == 0.0:
             # Gaussian prior: the exact marginals N(m_j, Σ_jj); the HDI is m ± z·sd
             exact = gaussian_posterior(

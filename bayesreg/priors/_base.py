@@ -21,8 +21,10 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from bayesreg.core._validation import check_positive, check_positive_int
+from bayesreg.core._validation import as_design, check_positive, check_positive_int
 from bayesreg.core.penalties import enet_prox, penalty_value
+from bayesreg.core.results import PenalizedFit
+from bayesreg.core.solve import penalized_solve
 
 __all__ = ["Prior", "penalty_from_weights", "weights_from_penalty"]
 
@@ -104,6 +106,34 @@ class Prior(ABC):
         n = check_positive_int(n_samples, "n_samples")
         sigma = check_positive(noise, "noise")
         return penalty_from_weights(self.l1_weight(sigma), self.l2_weight(sigma), n, sigma)
+
+    def penalized_fit(
+        self,
+        X: Any,
+        y: Any,
+        *,
+        noise: float = 1.0,
+        likelihood: str = "gaussian",
+        fit_intercept: bool = True,
+    ) -> PenalizedFit:
+        """The MAP under this prior with σ fixed, computed as the certified penalized fit.
+
+        ``−log p(w, w0 | y) = (n/σ²) F(w, w0) + const`` with ``F`` the objective at
+        ``(alpha, l1_ratio) = self.penalty(n, σ)``, so the MAP is the core solver's
+        solution (ridge, elastic net / lasso, or logistic for ``likelihood="bernoulli"``,
+        where σ = 1).
+
+        Returns
+        -------
+        PenalizedFit
+            The solution with its certificate.
+        """
+        design = as_design(X)
+        sigma = 1.0 if likelihood == "bernoulli" else check_positive(noise, "noise")
+        alpha, l1_ratio = self.penalty(design.shape[0], sigma)
+        return penalized_solve(
+            design, y, alpha, l1_ratio, likelihood=likelihood, fit_intercept=fit_intercept
+        )
 
     def penalty_value(self, w: ArrayLike, n_samples: int, noise: float = 1.0) -> float:
         """``alpha · P(w)`` for the penalty of :meth:`penalty`."""

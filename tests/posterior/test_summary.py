@@ -19,7 +19,6 @@ from bayesreg.posterior.sampling import sample_posterior
 from bayesreg.posterior.summary import (
     bayesian_path,
     check_diagnostics,
-    penalized_map,
     ridge_effective_dof,
     shrinkage_summary,
 )
@@ -158,18 +157,18 @@ def test_ridge_effective_dof_is_the_trace_of_the_hat_matrix() -> None:
     )
 
 
-def test_penalized_map_is_the_core_solution() -> None:
+def test_prior_penalized_fit_is_the_core_solution() -> None:
     X, y = _problem(seed=6)
     noise = 1.2
     gaussian = GaussianPrior(0.4)
     alpha, _ = gaussian.penalty(X.shape[0], noise)
     np.testing.assert_allclose(
-        penalized_map(X, y, gaussian, noise=noise).coef, ridge(X, y, alpha).coef, rtol=1e-12
+        gaussian.penalized_fit(X, y, noise=noise).coef, ridge(X, y, alpha).coef, rtol=1e-12
     )
     laplace = LaplacePrior(0.4)
     alpha, _ = laplace.penalty(X.shape[0], noise)
     np.testing.assert_allclose(
-        penalized_map(X, y, laplace, noise=noise).coef, lasso(X, y, alpha).coef, rtol=1e-12
+        laplace.penalized_fit(X, y, noise=noise).coef, lasso(X, y, alpha).coef, rtol=1e-12
     )
 
 

@@ -1,0 +1,195 @@
+"""How the costs grow with n and p: paths, the exact posterior, one Gibbs iteration, statistics.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_scaling.py [--quick] [--repeats 3] [--threads 1]
+
+Two sweeps on synthetic data (correlated columns, sparse truth, unit noise): n over
+``N_GRID`` at p = ``FIXED_P``, and p over ``P_GRID`` at n = ``FIXED_N``. For each point
+the median of ``--repeats`` runs of
+
+* ``SufficientStats.from_arrays`` — the one pass over the rows, O(n p²);
+* ``lasso_path`` on the rows and on the statistics (100 alphas, default grid);
+* ``ridge_path`` on the rows (100 alphas from ``ridge_alphas``);
+* ``gaussian_posterior`` on the rows (the exact posterior: cross products and one
+  Cholesky factor);
+* one Gibbs iteration (Laplace prior, σ fixed, one chain): the time of
+  ``gibbs_sample`` with ``GIBBS_LONG`` draws minus the time with ``GIBBS_SHORT`` draws,
+  over the difference, so the setup (centring, cross products) cancels.
+
+The exponent of each cost is the least-squares slope of log(seconds) on log(n) or
+log(p). Small problems are dominated by fixed overheads (Python calls, LAPACK setup),
+which flatten the slopes; the table shows the times so the reader can see where the
+asymptotic regime starts. Results: ``benchmarks/results/scaling.json`` and
+``benchmarks/results/scaling.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy
+from numpy.typing import NDArray
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+from bayesreg.core.paths import lasso_path
+from bayesreg.core.ridge import ridge_alphas, ridge_path
+from bayesreg.core.stats import SufficientStats
+from bayesreg.posterior.conjugate import gaussian_posterior
+from bayesreg.posterior.gibbs import GibbsPrior, gibbs_sample
+
+FloatArray = NDArray[np.float64]
+
+RESULTS = Path(__file__).resolve().parent / "results"
+FIXED_P, N_GRID = 20, (2_000, 8_000, 32_000, 128_000)
+FIXED_N, P_GRID = 8_000, (10, 20, 40, 80, 160)
+QUICK_N_GRID, QUICK_P_GRID = (1_000, 4_000, 16_000), (10, 20, 40)
+GIBBS_SHORT, GIBBS_LONG = 20, 220
+
+Operation = Callable[[FloatArray, FloatArray, SufficientStats], object]
+
+
+def gibbs_run(X: FloatArray, y: FloatArray, draws: int) -> object:
+    return gibbs_sample(
+        X,
+        y,
+        GibbsPrior.laplace(1.0),
+        noise=1.0,
+        draws=draws,
+        tune=0,
+        chains=1,
+        random_seed=0,
+        progressbar=False,
+    )
+
+
+OPERATIONS: dict[str, Operation] = {
+    "SufficientStats.from_arrays": lambda X, y, s: SufficientStats.from_arrays(X, y),
+    "lasso_path (rows)": lambda X, y, s: lasso_path(X, y),
+    "lasso_path (statistics)": lambda X, y, s: lasso_path(s, None),
+    "ridge_path (rows)": lambda X, y, s: ridge_path(X, y, ridge_alphas(X)),
+    "exact posterior (rows)": lambda X, y, s: gaussian_posterior(X, y, scale=1.0, noise=1.0),
+}
+
+
+def make_problem(n: int, p: int) -> tuple[FloatArray, FloatArray]:
+    rng = np.random.default_rng(n * 7919 + p)
+    X = rng.standard_normal((n, p)) @ np.linalg.cholesky(0.7 * np.eye(p) + 0.3).T + 5.0
+    truth = np.zeros(p)
+    truth[:5] = [2.0, -1.0, 1.5, -0.5, 1.0]
+    return X, X @ truth + rng.standard_normal(n)
+
+
+def median_seconds(run: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - began)
+    return float(np.median(times))
+
+
+def measure(n: int, p: int, repeats: int) -> dict[str, float]:
+    X, y = make_problem(n, p)
+    stats = SufficientStats.from_arrays(X, y)
+    seconds = {
+        name: median_seconds(_bound(operation, X, y, stats), repeats)
+        for name, operation in OPERATIONS.items()
+    }
+    short = median_seconds(lambda: gibbs_run(X, y, GIBBS_SHORT), repeats)
+    long = median_seconds(lambda: gibbs_run(X, y, GIBBS_LONG), repeats)
+    seconds["one Gibbs iteration"] = max(long - short, 0.0) / (GIBBS_LONG - GIBBS_SHORT)
+    return seconds
+
+
+def _bound(
+    operation: Operation, X: FloatArray, y: FloatArray, stats: SufficientStats
+) -> Callable[[], object]:
+    return lambda: operation(X, y, stats)
+
+
+def slope(sizes: tuple[int, ...], seconds: list[float]) -> float:
+    """Least-squares slope of log(seconds) on log(size)."""
+    fitted = np.polyfit(np.log(sizes), np.log(np.maximum(seconds, 1e-9)), 1)
+    return float(fitted[0])
+
+
+def sweep(
+    label: str, sizes: tuple[int, ...], shape: Callable[[int], tuple[int, int]], repeats: int
+) -> dict[str, Any]:
+    rows = [measure(*shape(size), repeats) for size in sizes]
+    names = list(rows[0])
+    return {
+        "varied": label,
+        "sizes": list(sizes),
+        "shapes": [shape(size) for size in sizes],
+        "seconds": {name: [row[name] for row in rows] for name in names},
+        "slopes": {name: slope(sizes, [row[name] for row in rows]) for name in names},
+    }
+
+
+def markdown(sweeps: list[dict[str, Any]]) -> str:
+    blocks = []
+    for result in sweeps:
+        shapes = result["shapes"]
+        header = " | ".join(f"n={n}, p={p}" for n, p in shapes)
+        lines = [
+            f"Cost against {result['varied']} (seconds, median of repeats; slope = fitted "
+            f"exponent of {result['varied']}).",
+            "",
+            f"| operation | {header} | slope |",
+            "|---|" + "---:|" * (len(shapes) + 1),
+        ]
+        for name, times in result["seconds"].items():
+            cells = " | ".join(f"{t:.2e}" for t in times)
+            lines.append(f"| {name} | {cells} | {result['slopes'][name]:.2f} |")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a smaller grid")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1, help="BLAS threads")
+    parser.add_argument("--output-dir", type=Path, default=RESULTS)
+    args = parser.parse_args()
+
+    n_grid = QUICK_N_GRID if args.quick else N_GRID
+    p_grid = QUICK_P_GRID if args.quick else P_GRID
+    with threadpool_limits(limits=args.threads):
+        sweeps = [
+            sweep("n", n_grid, lambda n: (n, FIXED_P), args.repeats),
+            sweep("p", p_grid, lambda p: (FIXED_N, p), args.repeats),
+        ]
+    payload = {
+        "benchmark": "cost growth in n and p: statistics, paths, exact posterior, Gibbs",
+        "repeats": args.repeats,
+        "blas_threads": args.threads,
+        "gibbs_iterations": [GIBBS_SHORT, GIBBS_LONG],
+        "versions": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "scipy": scipy.__version__,
+        },
+        "machine": platform.machine(),
+        "sweeps": sweeps,
+    }
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    (args.output_dir / "scaling.json").write_text(
+        json.dumps(payload, indent=2) + "\n", encoding="utf-8"
+    )
+    table = markdown(sweeps)
+    (args.output_dir / "scaling.md").write_text(table, encoding="utf-8")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
