@@ -29,6 +29,7 @@ nb_execution_timeout = 600
 nb_execution_raise_on_error = True
 
 autosummary_generate = True
+templates_path = ["_templates"]
 autodoc_typehints = "none"
 numpydoc_show_class_members = False
 numpydoc_validation_checks: set[str] = set()

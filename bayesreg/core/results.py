@@ -25,7 +25,7 @@ def _frozen_array(value: Any, dtype: type = np.float64) -> NDArray[Any]:
 class PenalizedFit:
     """A certified solution of one penalized problem.
 
-    The objective is the package's one convention (see :doc:`conventions`)::
+    The objective is the package's one convention (see :doc:`/conventions`)::
 
         F(w, w0) = L(w, w0) + alpha * (l1_ratio * ||w||_1 + (1 - l1_ratio) / 2 * ||w||_2^2)
 
