@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import bayesreg
 
 project = "bayesreg"
@@ -45,10 +47,13 @@ html_theme_options = {"navigation_with_keys": False}
 # Docstrings write absolute values and norms in plain text (|w|, ||w||₁). In
 # reStructuredText a bare "|x|" is a substitution reference, so escape the bars outside
 # inline literals and literal blocks before the docstring is parsed.
+_LITERAL_SPANS = re.compile(r"(``.+?``|`[^`]+`)")
+
+
 def _escape_bars(line: str) -> str:
-    parts = line.split("``")
-    # Even-indexed parts lie outside ``inline literals``.
-    return "``".join(p.replace("|", r"\|") if i % 2 == 0 else p for i, p in enumerate(parts))
+    # Odd-indexed parts are ``inline literals`` and `roles` (e.g. :math:`|w|`): kept as is.
+    parts = _LITERAL_SPANS.split(line)
+    return "".join(p.replace("|", r"\|") if i % 2 == 0 else p for i, p in enumerate(parts))
 
 
 def _indent(line: str) -> int:
@@ -64,12 +69,15 @@ def _escape_docstring_bars(
             if not line.strip() or _indent(line) > literal_indent:
                 continue
             literal_indent = None
-        stripped = line.rstrip()
-        if stripped.startswith(">>>") or stripped.lstrip().startswith(("...", ">>>")):
+        stripped = line.strip()
+        if stripped.endswith("::") or stripped.startswith(".. "):
+            # A literal block or a directive (e.g. ".. math::"): its own line and the
+            # indented block after it are left alone.
+            literal_indent = _indent(line)
+            continue
+        if stripped.startswith((">>>", "...")):
             continue
         lines[index] = _escape_bars(line)
-        if stripped.endswith("::"):
-            literal_indent = _indent(line)
 
 
 def setup(app: object) -> None:
