@@ -22,43 +22,42 @@ no better than bayesreg's is the matched one (when even 1e-14 leaves scikit-lear
 gap above bayesreg's, that is the run compared, and bayesreg is the more precise).
 A scikit-learn run longer than ``--budget`` seconds stops the ladder.
 
-Timings are medians over ``--repeats`` runs, the two libraries interleaved, with
-BLAS limited to ``--blas-threads`` threads (default 1: on a shared machine
-multi-threaded BLAS makes small products erratic for both libraries).
+Timings are medians over ``--repeats`` runs, the two libraries interleaved (a
+scikit-learn run longer than a quarter of the budget is timed once), with BLAS limited
+to ``--threads`` threads (default 1: on a shared machine multi-threaded BLAS makes
+small products erratic for both libraries).
 
 Run::
 
     .venv/bin/python benchmarks/bench_core_cd.py [--repeats 5] [--quick] [--profile]
 
-Results go to ``benchmarks/results/core_cd.json`` and a Markdown table on stdout.
+Results go to ``benchmarks/results/core_cd.json`` and ``benchmarks/results/core_cd.md``.
 """
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import io
-import json
-import os
-import platform
 import pstats
-import time
 import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import partial
-from pathlib import Path
-from typing import Any
 
 import numpy as np
-import sklearn
+from _common import (
+    Session,
+    benchmark_parser,
+    markdown_table,
+    parse_arguments,
+    pinned_threads,
+    timed,
+)
 from numpy.typing import NDArray
 from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
 from sklearn.linear_model import Lasso
 from sklearn.linear_model import lasso_path as sklearn_lasso_path
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-import bayesreg
 from bayesreg.core._duality import enet_duality_gap
 from bayesreg.core.coordinate_descent import lasso
 from bayesreg.core.paths import alpha_max, lasso_path
@@ -68,7 +67,6 @@ FloatArray = NDArray[np.float64]
 SHAPES = [(1000, 500), (200, 5000), (100_000, 100)]
 QUICK_SHAPES = [(300, 150), (60, 600), (10_000, 50)]
 SKLEARN_TOLS = [1e-4, 1e-6, 1e-8, 1e-10, 1e-12, 1e-14]
-RESULTS = Path(__file__).parent / "results" / "core_cd.json"
 
 
 @dataclass
@@ -110,12 +108,6 @@ def relative_gap(Xc: FloatArray, yc: FloatArray, coef: FloatArray, alpha: float)
     residual = yc - Xc @ coef
     gap = enet_duality_gap(coef, Xc.T @ residual / n, float(residual @ residual) / n, alpha, 1.0)
     return float(gap / (float(yc @ yc) / (2 * n)))
-
-
-def timed(run: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    output = run()
-    return time.perf_counter() - start, output
 
 
 def compare(
@@ -224,32 +216,43 @@ def profile_path(X: FloatArray, y: FloatArray) -> str:
 
 
 def markdown(results: list[Comparison]) -> str:
-    lines = [
-        "| task | n × p | bayesreg s | bayesreg gap | sklearn tol | sklearn s | sklearn gap "
-        "| speedup | sklearn tol=1e-4 s (gap) |",
-        "|---|---|---|---|---|---|---|---|---|",
+    headers = [
+        "task",
+        "n × p",
+        "bayesreg s",
+        "bayesreg gap",
+        "sklearn tol",
+        "sklearn s",
+        "sklearn gap",
+        "speedup",
+        "sklearn tol=1e-4 s (gap)",
     ]
-    for r in results:
-        lines.append(
-            f"| {r.task} | {r.n} × {r.p} | {r.bayesreg_seconds:.3f} | {r.bayesreg_gap:.1e} "
-            f"| {r.sklearn_tol:.0e} | {r.sklearn_seconds:.3f} | {r.sklearn_gap:.1e} "
-            f"| {r.speedup:.2f}× | {r.sklearn_default_seconds:.3f} ({r.sklearn_default_gap:.1e}) |"
-        )
-    return "\n".join(lines)
+    cells = [
+        [
+            r.task,
+            f"{r.n} × {r.p}",
+            f"{r.bayesreg_seconds:.3f}",
+            f"{r.bayesreg_gap:.1e}",
+            f"{r.sklearn_tol:.0e}",
+            f"{r.sklearn_seconds:.3f}",
+            f"{r.sklearn_gap:.1e}",
+            f"{r.speedup:.2f}×",
+            f"{r.sklearn_default_seconds:.3f} ({r.sklearn_default_gap:.1e})",
+        ]
+        for r in results
+    ]
+    return markdown_table(headers, cells, text=2)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeats", type=int, default=5)
+    session = Session.begin("core_cd")
+    parser = benchmark_parser(__doc__, repeats=5, quick_repeats=3)
     parser.add_argument("--budget", type=float, default=120.0, help="seconds per sklearn run")
-    parser.add_argument("--blas-threads", type=int, default=1)
-    parser.add_argument("--quick", action="store_true", help="small problems (a smoke run)")
     parser.add_argument("--profile", action="store_true", help="print a profile of each path")
-    parser.add_argument("--output", type=Path, default=RESULTS)
-    args = parser.parse_args()
+    args = parse_arguments(parser)
     warnings.simplefilter("ignore", SklearnConvergenceWarning)
     results: list[Comparison] = []
-    with threadpool_limits(limits=args.blas_threads, user_api="blas"):
+    with pinned_threads(args.threads):
         for n, p in QUICK_SHAPES if args.quick else SHAPES:
             X, y = make_problem(n, p)
             if args.profile:
@@ -258,23 +261,18 @@ def main() -> None:
                 result = comparison(X, y, args.repeats, args.budget)
                 print(markdown([result]).splitlines()[-1], flush=True)
                 results.append(result)
-    table = markdown(results)
-    print("\n" + table)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    environment = {
-        "bayesreg": bayesreg.__version__ if hasattr(bayesreg, "__version__") else "dev",
-        "scikit-learn": sklearn.__version__,
-        "numpy": np.__version__,
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "cpus": os.cpu_count(),
-        "blas_threads": args.blas_threads,
-        "load_average": os.getloadavg(),
-        "repeats": args.repeats,
-    }
-    payload = {"environment": environment, "results": [asdict(r) for r in results]}
-    args.output.write_text(json.dumps(payload, indent=2) + "\n")
-    print(f"\nwrote {args.output}")
+    note = (
+        "\n\nGaps are the worst duality gap over the task's alphas relative to "
+        "F(0) = ||y_c||²/(2n), both libraries scored by the same formula; speedup = "
+        "scikit-learn seconds / bayesreg seconds at the matched tol."
+    )
+    session.write(
+        args.output_dir,
+        {"results": [asdict(r) for r in results]},
+        markdown(results) + note,
+        repeats=args.repeats,
+        threads=args.threads,
+    )
 
 
 if __name__ == "__main__":

@@ -23,32 +23,30 @@ threads are pinned (default 1) because the machine is shared. Targets: ridge_pat
 least 20× faster than the scikit-learn loop and within 1.5× of one SVD. The per-alpha
 outputs (k×n residuals and leverages) cost O(k·n·p), more than the factorization's
 O(n·p²) when p < k = 100, so small-p problems cannot meet the second target. Results go
-to ``benchmarks/results/core_ridge.json`` and a Markdown table is printed.
+to ``benchmarks/results/core_ridge.json`` and ``benchmarks/results/core_ridge.md``.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import platform
-import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import numpy as np
-import scipy
 import scipy.linalg
-import sklearn
+from _common import (
+    Session,
+    benchmark_parser,
+    markdown_table,
+    median_seconds,
+    parse_arguments,
+    pinned_threads,
+)
 from numpy.typing import NDArray
 from sklearn.linear_model import Ridge
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from bayesreg.core.ridge import ridge_alphas, ridge_path
 
 FloatArray = NDArray[np.float64]
 
-RESULTS = Path(__file__).resolve().parent / "results" / "core_ridge.json"
 N_ALPHAS = 100
 PROBLEMS = ((1000, 50), (4000, 100), (2000, 400), (8000, 400), (300, 2000))
 QUICK_PROBLEMS = ((1000, 50), (300, 600))
@@ -67,15 +65,6 @@ class Row:
     max_coef_rel_diff: float  # max over alphas of ||w_sklearn − w_ours|| / ||w_ours||
     max_relative_gap_bayesreg: float  # max over alphas of gap / F(0)
     max_relative_gap_sklearn: float
-
-
-def median_seconds(run: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def relative_gaps(
@@ -125,49 +114,60 @@ def bench(n: int, p: int, repeats: int) -> Row:
 
 
 def markdown(rows: list[Row]) -> str:
-    header = (
-        "| n | p | ridge_path (s) | sklearn loop (s) | scipy SVD (s) | numpy SVD (s) "
-        "| speed-up vs sklearn | path / SVD | max coef rel diff | max gap/F(0) ours "
-        "| max gap/F(0) sklearn |\n"
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    )
-    lines = [
-        f"| {r.n} | {r.p} | {r.path_seconds:.4f} | {r.sklearn_loop_seconds:.3f} "
-        f"| {r.scipy_svd_seconds:.4f} | {r.numpy_svd_seconds:.4f} "
-        f"| {r.speedup_vs_sklearn:.1f}× | {r.ratio_to_svd:.2f}× | {r.max_coef_rel_diff:.1e} "
-        f"| {r.max_relative_gap_bayesreg:.1e} | {r.max_relative_gap_sklearn:.1e} |"
+    headers = [
+        "n",
+        "p",
+        "ridge_path (s)",
+        "sklearn loop (s)",
+        "scipy SVD (s)",
+        "numpy SVD (s)",
+        "speed-up vs sklearn",
+        "path / SVD",
+        "max coef rel diff",
+        "max gap/F(0) ours",
+        "max gap/F(0) sklearn",
+    ]
+    cells = [
+        [
+            f"{r.n}",
+            f"{r.p}",
+            f"{r.path_seconds:.4f}",
+            f"{r.sklearn_loop_seconds:.3f}",
+            f"{r.scipy_svd_seconds:.4f}",
+            f"{r.numpy_svd_seconds:.4f}",
+            f"{r.speedup_vs_sklearn:.1f}×",
+            f"{r.ratio_to_svd:.2f}×",
+            f"{r.max_coef_rel_diff:.1e}",
+            f"{r.max_relative_gap_bayesreg:.1e}",
+            f"{r.max_relative_gap_sklearn:.1e}",
+        ]
         for r in rows
     ]
-    return "\n".join([header, *lines])
+    return markdown_table(headers, cells, text=0)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small problems only")
-    parser.add_argument("--repeats", type=int, default=5, help="timed repeats (sklearn: half)")
-    parser.add_argument("--threads", type=int, default=1, help="BLAS threads for all")
-    parser.add_argument("--output", type=Path, default=RESULTS)
-    args = parser.parse_args()
-
-    with threadpool_limits(limits=args.threads):
+    session = Session.begin("core_ridge")
+    parser = benchmark_parser(__doc__, repeats=5, quick_repeats=3)
+    args = parse_arguments(parser)
+    with pinned_threads(args.threads):
         rows = [bench(n, p, args.repeats) for n, p in (QUICK_PROBLEMS if args.quick else PROBLEMS)]
     payload = {
         "benchmark": "ridge path: bayesreg.ridge_path vs a loop of sklearn Ridge vs one SVD",
         "n_alphas": N_ALPHAS,
-        "repeats": args.repeats,
-        "blas_threads": args.threads,
-        "versions": {
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "scipy": scipy.__version__,
-            "scikit-learn": sklearn.__version__,
-        },
-        "machine": platform.machine(),
         "rows": [asdict(row) for row in rows],
     }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    print(markdown(rows))
+    note = (
+        "\n\nThe scikit-learn loop is timed over half the repeats (at least one); "
+        "gap/F(0) is the duality gap of each solution relative to F(0) = ||y_c||²/(2n)."
+    )
+    session.write(
+        args.output_dir,
+        payload,
+        markdown(rows) + note,
+        repeats=args.repeats,
+        threads=args.threads,
+    )
 
 
 if __name__ == "__main__":

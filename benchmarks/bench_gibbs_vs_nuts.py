@@ -20,7 +20,7 @@ Compilation (PyMC/nutpie) is excluded from that time and reported separately: fo
 PyMC's sampler the time is ``sample_stats.attrs["sampling_time"]`` (the sampling
 loop only), for nutpie ``compile_pymc_model`` and ``nutpie.sample`` are timed apart.
 The Gibbs sampler has nothing to compile. Medians over repeats; results go to
-``benchmarks/results/gibbs_vs_nuts.json`` and a Markdown table is printed.
+``benchmarks/results/gibbs_vs_nuts.json`` and ``benchmarks/results/gibbs_vs_nuts.md``.
 
 Each sampler runs with its defaults for parallelism: PyMC uses ``cpu_count() // 2``
 processes (1 on this 2-core machine, so its chains run in sequence), nutpie runs its
@@ -30,25 +30,19 @@ is compared; the machine may be shared, so compare rows of one run.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
 import statistics
-import time
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 import arviz as az
 import numpy as np
+from _common import Session, benchmark_parser, markdown_table, parse_arguments, timed
 
 from bayesreg.datasets import load_diabetes
 from bayesreg.models import build_model
 from bayesreg.posterior.sampling import sample_posterior
 from bayesreg.priors import BayesianLassoPrior
 
-RESULTS = Path(__file__).resolve().parent / "results" / "gibbs_vs_nuts.json"
 LAM = 0.237
 CHAINS = 4
 LOCKSTEP_CHAINS = 32
@@ -108,19 +102,19 @@ def _run(
 def run_gibbs(
     X: Any, y: Any, prior: BayesianLassoPrior, repeat: int, draws: int, tune: int, chains: int
 ) -> Run:
-    start = time.perf_counter()
-    tree = sample_posterior(
-        X,
-        y,
-        prior,
-        method="gibbs",
-        draws=draws,
-        tune=tune,
-        chains=chains,
-        random_seed=repeat,
-        progressbar=False,
+    seconds, tree = timed(
+        lambda: sample_posterior(
+            X,
+            y,
+            prior,
+            method="gibbs",
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            random_seed=repeat,
+            progressbar=False,
+        )
     )
-    seconds = time.perf_counter() - start
     return _run(f"Gibbs, {chains} chains", repeat, tree, seconds, 0.0, draws, tune)
 
 
@@ -128,18 +122,18 @@ def run_pymc(X: Any, y: Any, prior: BayesianLassoPrior, repeat: int, draws: int,
     import pymc as pm
 
     model = build_model(X, y, prior)
-    start = time.perf_counter()
-    tree = pm.sample(
-        draws=draws,
-        tune=tune,
-        chains=CHAINS,
-        nuts_sampler="pymc",
-        random_seed=repeat,
-        progressbar=False,
-        model=model,
-        compute_convergence_checks=False,
+    total, tree = timed(
+        lambda: pm.sample(
+            draws=draws,
+            tune=tune,
+            chains=CHAINS,
+            nuts_sampler="pymc",
+            random_seed=repeat,
+            progressbar=False,
+            model=model,
+            compute_convergence_checks=False,
+        )
     )
-    total = time.perf_counter() - start
     sampling = float(tree["sample_stats"].attrs["sampling_time"])
     return _run("PyMC NUTS", repeat, tree, sampling, total - sampling, draws, tune)
 
@@ -150,40 +144,56 @@ def run_nutpie(
     import nutpie
 
     model = build_model(X, y, prior)
-    start = time.perf_counter()
-    compiled = nutpie.compile_pymc_model(model)
-    compile_seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    tree = nutpie.sample(
-        compiled,
-        draws=draws,
-        tune=tune,
-        chains=CHAINS,
-        seed=repeat,
-        progress_bar=False,
+    compile_seconds, compiled = timed(lambda: nutpie.compile_pymc_model(model))
+    seconds, tree = timed(
+        lambda: nutpie.sample(
+            compiled, draws=draws, tune=tune, chains=CHAINS, seed=repeat, progress_bar=False
+        )
     )
-    return _run(
-        "nutpie NUTS", repeat, tree, time.perf_counter() - start, compile_seconds, draws, tune
-    )
+    return _run("nutpie NUTS", repeat, tree, seconds, compile_seconds, draws, tune)
 
 
 def _median(runs: list[Run], field: str) -> float:
     return float(statistics.median(getattr(run, field) for run in runs))
 
 
+def markdown(summary: dict[str, dict[str, float]], runs: list[Run], gibbs_rows: list[str]) -> str:
+    headers = [
+        "sampler",
+        "draws/chain",
+        "sampling s",
+        "compile s",
+        "min bulk ESS",
+        "min-ESS/s",
+        *(f"{gibbs} ÷ this" for gibbs in gibbs_rows),
+    ]
+    cells = []
+    for name, row in summary.items():
+        draws = next(run.draws for run in runs if run.sampler == name)
+        cells.append(
+            [
+                name,
+                f"{draws}",
+                f"{row['sampling_seconds']:.2f}",
+                f"{row['compile_seconds']:.2f}",
+                f"{row['min_ess_bulk']:.0f}",
+                f"{row['min_ess_per_second']:.0f}",
+                *(f"{row[f'{gibbs} / this']:.1f}×" for gibbs in gibbs_rows),
+            ]
+        )
+    return markdown_table(headers, cells, text=1)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer draws and one repeat")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--output", type=Path, default=RESULTS)
-    args = parser.parse_args()
-    repeats = 1 if args.quick else args.repeats
+    session = Session.begin("gibbs_vs_nuts")
+    parser = benchmark_parser(__doc__, repeats=3, quick_repeats=1, threads=False)
+    args = parse_arguments(parser)
     gibbs_draws, nuts_draws, tune = (2000, 500, 500) if args.quick else (10_000, 2000, 1000)
 
     X, y = load_diabetes()
     prior = BayesianLassoPrior(LAM)
     runs: list[Run] = []
-    for repeat in range(repeats):
+    for repeat in range(args.repeats):
         runs.append(run_gibbs(X, y, prior, repeat, gibbs_draws, tune, CHAINS))
         lockstep_draws = gibbs_draws * CHAINS // LOCKSTEP_CHAINS
         runs.append(run_gibbs(X, y, prior, repeat, lockstep_draws, tune, LOCKSTEP_CHAINS))
@@ -212,45 +222,28 @@ def main() -> None:
         for gibbs in gibbs_rows:
             summary[name][f"{gibbs} / this"] = summary[gibbs]["min_ess_per_second"] / rate
 
-    import nutpie
-    import pymc
-
     record = {
         "problem": "Bayesian lasso, diabetes (n=442, p=10), λ=0.237, p(σ²) ∝ 1/σ²",
         "chains": {"nuts": CHAINS, "gibbs": [CHAINS, LOCKSTEP_CHAINS]},
         "figure_of_merit": "min bulk ESS over coef, intercept, noise / sampling wall seconds",
-        "repeats": repeats,
-        "environment": {
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "pymc": pymc.__version__,
-            "nutpie": nutpie.__version__,
-            "cpu_count": os.cpu_count(),
-            "machine": platform.machine(),
-        },
         "summary": summary,
         "runs": [asdict(run) for run in runs],
     }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
-
-    print()
-    print(
-        "| sampler | draws/chain | sampling s | compile s | min bulk ESS | min-ESS/s | "
-        + " | ".join(f"{gibbs} ÷ this" for gibbs in gibbs_rows)
-        + " |"
+    note = (
+        f"\n\nmin bulk ESS is the smallest bulk effective sample size over coef (10), "
+        f"intercept and noise; min-ESS/s divides it by the sampling wall time (compilation "
+        f"excluded, reported apart). NUTS runs {CHAINS} chains of {nuts_draws} draws after "
+        f"{tune} tuning steps; the Gibbs rows draw the same total with {CHAINS} and "
+        f"{LOCKSTEP_CHAINS} chains. A ratio column reads: that Gibbs row's min-ESS/s over this "
+        "row's."
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for name in samplers:
-        row = summary[name]
-        draws = next(run.draws for run in runs if run.sampler == name)
-        ratios = " | ".join(f"{row[f'{gibbs} / this']:.1f}×" for gibbs in gibbs_rows)
-        print(
-            f"| {name} | {draws} | {row['sampling_seconds']:.2f} | "
-            f"{row['compile_seconds']:.2f} | {row['min_ess_bulk']:.0f} | "
-            f"{row['min_ess_per_second']:.0f} | {ratios} |"
-        )
-    print(f"\nMedians of {repeats} repeat(s); written to {args.output}.")
+    session.write(
+        args.output_dir,
+        record,
+        markdown(summary, runs, gibbs_rows) + note,
+        repeats=args.repeats,
+        threads=None,
+    )
 
 
 if __name__ == "__main__":

@@ -157,7 +157,7 @@ def run(args: argparse.Namespace) -> tuple[list[Stage], dict[str, Any]]:
             seconds - clock[0],
             peak,
             f"{n_chunks} chunks of {args.chunk_rows} rows; generating them took {clock[0]:.2f} s "
-            "(not included)",
+            "(not in the time; their allocations are in the memory)",
         )
     )
     clock[0] = 0.0

@@ -12,6 +12,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 import xarray as xr
 from hypothesis import given, settings
@@ -32,6 +33,7 @@ from bayesreg.plots import (
     PosteriorBands,
     constraint_geometry,
     matched_variance_priors,
+    plot_bayesian_path,
     plot_constraint_geometry,
     plot_map_vs_posterior,
     plot_path,
@@ -543,3 +545,103 @@ def test_forest_rejects_bad_input() -> None:
         plot_shrinkage_forest(tree, hdi_prob=1.0)
     with pytest.raises(DataError, match="has 3 entries but 2"):
         plot_shrinkage_forest(tree, reference={"MAP": [0.0, 0.0, 0.0]})
+
+
+@pytest.mark.parametrize("n_references", [1, 2, 3, 4, 5])
+def test_forest_reference_markers_stay_inside_their_row(n_references: int) -> None:
+    tree = _normal_posterior(np.array([1.0, 0.0, -0.5]), np.full(3, 0.2), draws=200)
+    reference = {f"estimate {k}": [0.1 * k, 0.0, -0.1 * k] for k in range(n_references)}
+    ax = plot_shrinkage_forest(tree, reference=reference)
+    lines = {line.get_gid(): line for line in ax.get_lines()}
+    offsets = np.array([_y(lines[name]) - np.arange(3) for name in reference])  # (references, rows)
+    # every row gets the same offsets, evenly spaced below the interval line
+    assert np.allclose(offsets, offsets[:, :1])
+    spacing = np.diff(np.r_[0.0, offsets[:, 0]])
+    np.testing.assert_allclose(spacing, spacing[0], rtol=1e-12)
+    # inside the row's band (row ± 0.5) with a margin of 0.05 to the next row, and the
+    # last row's markers inside the axes
+    assert offsets.min() > 0.0
+    assert offsets.max() <= 0.45
+    bottom = ax.get_ylim()[0]  # the y axis points down: rows 0..k−1 from the top
+    assert np.all(_y(lines[f"estimate {n_references - 1}"]) < bottom)
+    # up to two references keep the spacing of 0.18 rows; more share the band
+    assert spacing[0] == pytest.approx(0.18 if n_references <= 2 else 0.42 / n_references)
+
+
+# --------------------------------------------------------------------------- Bayesian path
+
+
+def _bayesian_path_problem() -> tuple[PathFit, pd.DataFrame]:
+    from bayesreg.core.ridge import ridge_path
+    from bayesreg.posterior.summary import bayesian_path
+    from bayesreg.priors import GaussianPrior
+
+    rng = np.random.default_rng(21)
+    X = pd.DataFrame(rng.standard_normal((40, 4)), columns=["a", "b", "c", "d"])
+    y = X.to_numpy() @ np.array([1.0, -0.5, 0.0, 0.3]) + rng.standard_normal(40)
+    bands = bayesian_path(
+        X, y, [GaussianPrior(s) for s in (0.05, 0.2, 1.0, 5.0)], noise=1.0, hdi_prob=0.9
+    )
+    alphas = np.geomspace(bands["alpha"].min(), bands["alpha"].max(), 30)
+    return ridge_path(X, y, alphas), bands
+
+
+def test_plot_bayesian_path_draws_path_band_and_mean_per_feature() -> None:
+    path, bands = _bayesian_path_problem()
+    fig = plot_bayesian_path(path, bands, ncols=3)
+    assert isinstance(fig, Figure)
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b", "c", "d"]
+    order = np.argsort(path.alphas)
+    for j, ax in enumerate(fig.axes):
+        lines = {line.get_gid(): line for line in ax.get_lines()}
+        np.testing.assert_array_equal(_x(lines["penalized path"]), path.alphas[order])
+        np.testing.assert_array_equal(_y(lines["penalized path"]), path.coefs[order, j])
+        rows = bands[bands["feature"] == "abcd"[j]].sort_values("alpha")
+        np.testing.assert_array_equal(_x(lines["posterior mean"]), rows["alpha"])
+        np.testing.assert_array_equal(_y(lines["posterior mean"]), rows["mean"])
+        # the band's polygon runs along the lower bounds and back along the upper ones
+        (band,) = [c for c in ax.collections if c.get_gid() == "posterior band"]
+        vertices = np.asarray(band.get_paths()[0].vertices, dtype=np.float64)
+        for alpha, lower, upper in rows[["alpha", "hdi_lower", "hdi_upper"]].to_numpy():
+            at_alpha = vertices[np.isclose(vertices[:, 0], alpha, rtol=1e-12)][:, 1]
+            assert lower == pytest.approx(at_alpha.min(), rel=1e-12)
+            assert upper == pytest.approx(at_alpha.max(), rel=1e-12)
+        assert ax.get_xscale() == "log"
+    # 4 panels in rows of 3: the x label sits on the lowest panel of each column
+    assert [bool(ax.get_xlabel()) for ax in fig.axes] == [False, True, True, True]
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "penalized path (MAP)",
+        "90% posterior HDI",
+        "posterior mean",
+    ]
+
+
+def test_plot_bayesian_path_features_and_fig() -> None:
+    path, bands = _bayesian_path_problem()
+    fig = plt.figure()
+    assert plot_bayesian_path(path, bands, features=["d", "b"], fig=fig) is fig
+    assert [ax.get_title() for ax in fig.axes] == ["d", "b"]
+    # panel "d" shows column 3 of the path
+    line = next(line for line in fig.axes[0].get_lines() if line.get_gid() == "penalized path")
+    np.testing.assert_array_equal(_y(line), path.coefs[np.argsort(path.alphas), 3])
+
+
+def test_plot_bayesian_path_rejects_bad_input() -> None:
+    path, bands = _bayesian_path_problem()
+    with pytest.raises(InputTypeError, match="path must be a PathFit"):
+        plot_bayesian_path(bands, bands)  # type: ignore[arg-type]
+    with pytest.raises(InputTypeError, match="bands must be the pandas DataFrame"):
+        plot_bayesian_path(path, bands.to_numpy())  # type: ignore[arg-type]
+    with pytest.raises(DataError, match=r"lacks the column\(s\) \['hdi_upper'\]"):
+        plot_bayesian_path(path, bands.drop(columns="hdi_upper"))
+    with pytest.raises(DataError, match="bands holds 3 features but the path has 4"):
+        plot_bayesian_path(path, bands[bands["feature"] != "a"])
+    with pytest.raises(InputValueError, match=r"features contains \['z'\]"):
+        plot_bayesian_path(path, bands, features=["a", "z"])
+    with pytest.raises(DataError, match="l1_ratio"):
+        plot_bayesian_path(path, bands.assign(l1_ratio=1.0))
+    with pytest.raises(InputValueError, match="ncols"):
+        plot_bayesian_path(path, bands, ncols=0)
+    with pytest.raises(InputTypeError, match="fig must be a matplotlib Figure"):
+        plot_bayesian_path(path, bands, fig=plt.gca())  # type: ignore[arg-type]

@@ -5,8 +5,8 @@
 Each outer step (glmnet's scheme, analysed by Lee, Sun & Saunders 2014):
 
 1. the working set W holds the support of w and the zero coordinates whose KKT
-   violation max(|∇_j L| − l1, 0) is largest (at least as many as the support,
-   so the set can double from one step to the next);
+   violation max(|∇_j L| − l1, 0) is largest (up to max(10, |support|) of them,
+   so the set at most doubles from one step to the next);
 2. f is replaced by its second-order model in (w0, w_W) and the L1-penalized
    quadratic is minimized exactly (:func:`minimize_enet_quadratic`);
 3. a backtracking line search on F along u − (w0, w_W) sets the step.

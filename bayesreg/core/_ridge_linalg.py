@@ -142,6 +142,12 @@ def cholesky_coef(Xc: FloatArray, yc: FloatArray, shift: float) -> FloatArray | 
     primal = n_samples >= n_features
     system = Xc.T @ Xc if primal else Xc @ Xc.T
     system[np.diag_indices_from(system)] += shift
+    # Jacobi scaling S = D·system·D with D = diag(system)^(−1/2) (> 0 as shift > 0), and
+    # system⁻¹ = D S⁻¹ D: the accuracy of Cholesky is governed by the condition number
+    # of S (van der Sluis), which ignores column scales that differ by many orders.
+    scale = 1.0 / np.sqrt(np.diag(system))
+    system *= scale[:, None]
+    system *= scale[None, :]
     try:
         factor = scipy.linalg.cho_factor(system, lower=False, check_finite=False)
     except np.linalg.LinAlgError:
@@ -150,9 +156,11 @@ def cholesky_coef(Xc: FloatArray, yc: FloatArray, shift: float) -> FloatArray | 
     if info != 0 or not rcond >= MIN_CHOLESKY_RCOND:
         return None
     if primal:
-        coef: FloatArray = scipy.linalg.cho_solve(factor, Xc.T @ yc, check_finite=False)
+        coef: FloatArray = scale * scipy.linalg.cho_solve(
+            factor, scale * (Xc.T @ yc), check_finite=False
+        )
         return coef
-    dual_coef = scipy.linalg.cho_solve(factor, yc, check_finite=False)
+    dual_coef = scale * scipy.linalg.cho_solve(factor, scale * yc, check_finite=False)
     kernel_coef: FloatArray = Xc.T @ dual_coef
     return kernel_coef
 

@@ -22,13 +22,16 @@ if TYPE_CHECKING:
 __all__ = ["dask_block_stats"]
 
 FloatArray = NDArray[np.float64]
-BlockStats = Callable[[FloatArray, FloatArray], "SufficientStats"]
+BlockStats = Callable[[FloatArray, FloatArray, tuple[FloatArray, float]], "SufficientStats"]
 
 
 def dask_block_stats(
     X: Any, y: Any, block_stats: BlockStats
 ) -> tuple[SufficientStats, tuple[str, ...] | None]:
     """Compute ``block_stats`` on every row block of ``(X, y)`` and merge the results.
+
+    Every block is shifted by the first row ``(x_1, y_1)``; the merged statistics are
+    returned with the shift undone.
 
     ``X`` is a Dask array (n, p) or DataFrame (its column names are returned), ``y`` a
     Dask array or Series of n entries (or anything ``dask.array.asarray`` takes). The
@@ -44,7 +47,8 @@ def dask_block_stats(
             "SufficientStats.from_dask needs dask; install it with pip install 'bayesreg[dask]'."
         ) from None
 
-    names = tuple(str(c) for c in X.columns) if hasattr(X, "to_dask_array") else None
+    columns = getattr(X, "columns", None)
+    names = None if columns is None else tuple(str(column) for column in columns)
     design = _as_dask_array(X, "X", da)
     target = _as_dask_array(y, "y", da)
     if design.ndim != 2:
@@ -78,10 +82,7 @@ def dask_block_stats(
     ) -> SufficientStats:
         # Rows are shifted by the first row (x_1, y_1) of the data (see stats.py).
         block = as_design(x_block, f"X of block {index}")
-        target = as_target(y_block, block.shape[0], f"y of block {index}")
-        block -= shift[0]
-        target -= shift[1]
-        return block_stats(block, target)
+        return block_stats(block, as_target(y_block, block.shape[0], f"y of block {index}"), shift)
 
     def merge(left: SufficientStats, right: SufficientStats) -> SufficientStats:
         return left.merge(right)

@@ -5,16 +5,19 @@ rows, the Gaussian part of the objective is ``||y − Xw||²/(2n)`` with
 
     ||y − X w||² = s − 2 wᵀc + wᵀG w.                                          (1)
 
-**Precision floor.** Every quantity below is a sum of terms of size up to
-``|c_j| + (|G||w|)_j`` (gradients) or ``s + 2|w|ᵀ|c| + |w|ᵀ|G||w|`` (the residual (1)),
-which cancel near the optimum: (1) is tiny against ``s`` when the fit is close
-(``R² → 1``), and the gradient ``c − G w`` vanishes. Computed from the statistics
-they carry absolute errors of about ``eps·√p`` times those sizes (the √p estimate of
-rounding in p-term sums), which no algorithm working on ``(G, c, s)`` can avoid: the
-design form instead rounds ``y − Xw`` once, at the size of the data. Each certificate
-is therefore checked against ``max(tol·F(0), floor)`` with the floor its own rounding
-error at the computed ``w``; the floor exceeds ``1e-12·F(0)`` only when
-``|w|ᵀ(|c| + |G||w|)`` exceeds about ``4000·s`` (large, cancelling coefficients).
+**Precision floor.** The certificates are sums of terms of size up to
+``|c_j| + (|G||w|)_j`` (the gradient ``c − G w``) or ``s + 2|w|ᵀ|c| + |w|ᵀ|G||w|`` (the
+residual (1)), which cancel near the optimum: the gradient vanishes there, and (1) is
+tiny against ``s`` when the fit is close (``R² → 1``), so the residual from the statistics
+is accurate relative to ``s``, not to itself. Computed from the statistics they carry
+absolute errors of about ``eps·√p`` times those sizes (the √p estimate of rounding in
+p-term sums), which nothing working on ``(G, c, s)`` alone can avoid. Each certificate is
+therefore checked against ``max(tol·F(0), floor)`` with the floor its own rounding error
+at the computed ``w`` (the returned ``tol``); the floor exceeds ``1e-12·F(0)`` only when
+``|w|ᵀ(|c| + |G||w|)`` exceeds about ``2000·s/√p`` (large, cancelling coefficients).
+The statistics themselves summarize the rows with a relative backward error of a few
+``eps`` per merge level (``bayesreg.core.stats``); the certificate is that of the problem
+they define.
 """
 
 from __future__ import annotations

@@ -121,9 +121,9 @@ def logistic(
     with ∇_w L = Xᵀ(μ − y)/n, ∂L/∂w0 = mean(μ − y), μ = expit(η). The solver stops
     once ρ ≤ max(tol · ρ₀, ρ_min), where ρ₀ = ||∇_w L(0, w0*)||_∞ is the gradient
     at w = 0 with the best intercept w0* = logit(ȳ) (w0* = 0 without an intercept),
-    and ρ_min = 16 · eps · √n · max(max_j mean_i |x_ij|, 1) (about 3.6e-15 √n for
-    standardized columns) is the rounding level of the gradient, below which no
-    residual can be certified.
+    and ρ_min = 16 · eps · √n · max_j mean_i |z_ij| over the columns z of X (and
+    the intercept's column of ones), about 3.6e-15 √n for standardized columns, is
+    the rounding level of the gradient, below which no residual can be certified.
 
     **Algorithms.** For l1_ratio = 0 (and for alpha = 0): Newton's method with an
     Armijo line search, solving the Newton system by Cholesky of the (p+1)×(p+1)

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bayesreg.core.penalties import penalty_value, subdiff_distance
+from bayesreg.errors import DataError, InputValueError
 
 __all__ = [
     "CenteredData",
@@ -47,6 +48,19 @@ def bernoulli_loss(X: FloatArray, y: FloatArray, coef: FloatArray, intercept: fl
     return float(np.mean(log1pexp(eta) - y * eta))
 
 
+_LOSSES = {"gaussian": gaussian_loss, "bernoulli": bernoulli_loss}
+
+
+def _check_shapes(X: FloatArray, y: FloatArray, coef: FloatArray) -> None:
+    """Require ``X`` of shape (n, p), ``y`` of shape (n,) and ``coef`` of shape (p,)."""
+    X_shape, y_shape, coef_shape = np.shape(X), np.shape(y), np.shape(coef)
+    if len(X_shape) != 2 or y_shape != X_shape[:1] or coef_shape != X_shape[1:]:
+        raise DataError(
+            f"X, y and coef must have shapes (n, p), (n,) and (p,); got {X_shape}, "
+            f"{y_shape} and {coef_shape}."
+        )
+
+
 def objective(
     X: FloatArray,
     y: FloatArray,
@@ -57,7 +71,12 @@ def objective(
     likelihood: str = "gaussian",
 ) -> float:
     """``F(w, w0)`` for the given likelihood (``"gaussian"`` or ``"bernoulli"``)."""
-    loss = gaussian_loss if likelihood == "gaussian" else bernoulli_loss
+    if likelihood not in _LOSSES:
+        raise InputValueError(
+            f"likelihood must be one of 'gaussian', 'bernoulli'; got {likelihood!r}."
+        )
+    _check_shapes(X, y, coef)
+    loss = _LOSSES[likelihood]
     return loss(X, y, coef, intercept) + penalty_value(coef, alpha, l1_ratio)
 
 
@@ -81,6 +100,10 @@ def kkt_residual(
     ``subdiff_distance(w, Xᵀg, alpha, l1_ratio)`` and, when the intercept is fitted,
     ``|Σ_i g_i|``. It is 0 exactly at the minimizer, whatever produced the point.
     """
+    if likelihood not in _LOSSES:
+        raise InputValueError(
+            f"likelihood must be one of 'gaussian', 'bernoulli'; got {likelihood!r}."
+        )
     eta = intercept + X @ coef
     if likelihood == "gaussian":
         sample_grad = (eta - y) / len(y)

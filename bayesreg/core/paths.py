@@ -200,8 +200,9 @@ def lasso_path(
         worst = int(np.argmax(gaps / thresholds))
         warnings.warn(
             f"lasso_path: {int((~converged).sum())} of {grid.size} solutions did not reach "
-            f"the duality-gap threshold tol·F(0) = {thresholds[worst]:.3e} (largest gap "
-            f"{gaps[worst]:.3e} at alpha = {grid[worst]:.6g}); their converged flag is "
+            f"their duality-gap threshold (tol·F(0), or from sufficient statistics the gap's "
+            f"rounding floor if larger; {thresholds[worst]:.3e} for the largest gap "
+            f"{gaps[worst]:.3e}, at alpha = {grid[worst]:.6g}); their converged flag is "
             "False. Increase max_iter, or loosen tol if the gap is at the rounding level.",
             ConvergenceWarning,
             stacklevel=2,

@@ -13,6 +13,8 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from bayesreg.errors import InputValueError
+
 __all__ = [
     "enet_prox",
     "penalty_value",
@@ -27,8 +29,10 @@ FloatArray = NDArray[np.float64]
 def soft_threshold(z: ArrayLike, threshold: float) -> FloatArray:
     """Soft-thresholding, the proximal operator of ``threshold · |·|``.
 
-    S(z, t) = sign(z) · max(|z| − t, 0)
+    S(z, t) = sign(z) · max(|z| − t, 0),  t ≥ 0
     """
+    if not np.all(np.asarray(threshold) >= 0.0):
+        raise InputValueError(f"threshold must be ≥ 0 (the weight t of t·|z|); got {threshold!r}.")
     values = np.asarray(z, dtype=np.float64)
     return np.sign(values) * np.maximum(np.abs(values) - threshold, 0.0)
 

@@ -12,8 +12,12 @@ only through ``n, x̄, ȳ, G = XcᵀXc, c = Xcᵀyc, s = ycᵀyc``: O(p²) numbe
 **Numerics.** The statistics are kept as *centred* co-moments and never formed from raw
 sums: ``XᵀX − n x̄x̄ᵀ`` subtracts two numbers of size ``n·x̄²`` to get one of size
 ``n·var(x)``, which loses every digit once ``|x̄|/sd(x)`` approaches ``1/√eps ≈ 7e7``.
-A block is centred by its own means (two passes over the block), and two blocks A and B
-are merged by the update of Chan, Golub & LeVeque (1983), with ``δ = x̄_B − x̄_A``,
+Each block is first shifted by a reference row ``(x_r, y_r)`` — the statistics do not
+change under a shift, only the means move back at the end — then centred by the means of
+the shifted values and multiplied (two passes over the block). ``x − x_r`` is exact for
+``x`` within a factor 2 of ``x_r`` (Sterbenz's lemma), so the means and the centred values
+carry errors of about ``eps·sd(x)`` instead of ``eps·|x̄|``. Two blocks A and B are merged
+by the update of Chan, Golub & LeVeque (1983), with ``δ = x̄_B − x̄_A``,
 ``ε = ȳ_B − ȳ_A`` and ``n = n_A + n_B``::
 
     x̄ = x̄_A + (n_B/n) δ          G = G_A + G_B + (n_A n_B/n) δ δᵀ
@@ -21,13 +25,12 @@ are merged by the update of Chan, Golub & LeVeque (1983), with ``δ = x̄_B − 
                                   s = s_A + s_B + (n_A n_B/n) ε²
 
 which adds only non-cancelling terms (the correction is a small outer product).
-:meth:`SufficientStats.from_chunks` and :meth:`SufficientStats.from_dask` merge in a
-balanced binary tree (a stack of O(log k) partial results for k blocks), so rounding
-grows like ``log k``. They also subtract the first row ``(x_1, y_1)`` from every row
-before anything else (the statistics are shift-invariant; only the means move back at
-the end): ``x − x_1`` is exact for values near ``x_1`` (Sterbenz), so the block means and
-the merge corrections carry errors of about ``eps·sd(x)`` instead of ``eps·|x̄|``, and
-the result matches the two-pass computation even when ``|x̄| ≫ sd(x)``.
+:meth:`SufficientStats.from_chunks` and :meth:`SufficientStats.from_dask` use the first
+row of the data as the one reference for every block, so the block means, and the ``δ``
+of every merge, are small numbers known to ``eps·sd(x)``; they merge in a balanced binary
+tree (a stack of O(log k) partial results for k blocks), so rounding grows like
+``log k``. The result matches the two-pass computation on the whole data to working
+precision even when ``|x̄| ≫ sd(x)``.
 
 Without an intercept the uncentred moments follow without loss:
 ``XᵀX = G + n x̄x̄ᵀ``, ``Xᵀy = c + n x̄ȳ``, ``yᵀy = s + n ȳ²``.
@@ -174,8 +177,10 @@ class SufficientStats:
             Overrides the names taken from ``X``.
         """
         design = as_design(X)
+        target = as_target(y, design.shape[0])
         names = feature_names_of(X, design.shape[1]) if feature_names is None else feature_names
-        stats = _block_stats(design, as_target(y, design.shape[0]))
+        shift = (design[0].copy(), float(target[0]))
+        stats = _shifted_block_stats(design, target, shift).unshift(*shift)
         return replace(stats, feature_names=_check_names(names, design.shape[1]))
 
     @classmethod
@@ -232,9 +237,7 @@ class SufficientStats:
             target = as_target(y_block, design.shape[0], f"y of block {index}")
             if shift is None:
                 shift = (design[0].copy(), float(target[0]))
-            design -= shift[0]
-            target -= shift[1]
-            merged, level = _block_stats(design, target), 0
+            merged, level = _shifted_block_stats(design, target, shift), 0
             while pending and pending[-1][0] == level:
                 merged = pending.pop()[1].merge(merged)
                 level += 1
@@ -269,7 +272,7 @@ class SufficientStats:
         """
         from bayesreg.core._stats_dask import dask_block_stats
 
-        stats, frame_names = dask_block_stats(X, y, _block_stats)
+        stats, frame_names = dask_block_stats(X, y, _shifted_block_stats)
         names = feature_names if feature_names is not None else frame_names
         if names is None:
             return stats
@@ -369,29 +372,33 @@ def is_sufficient_stats(X: object, y: object) -> TypeGuard[SufficientStats]:
 
 
 def _block_stats(design: FloatArray, target: FloatArray) -> SufficientStats:
-    """Centred statistics of one block; overwrites ``design`` and ``target``.
+    """Centred statistics of one (shifted) block; centres ``design`` and ``target`` in place.
 
-    The block is first shifted by its first row (exact for values near it, see the
-    module docstring), then centred by the means of the shifted values, and the
-    products of the centred block are formed (``XcᵀXc`` by BLAS ``syrk``, the upper
-    triangle mirrored). The means are the first row plus the shifted means.
+    Two passes: the means, then the products of the centred block (``XcᵀXc`` by BLAS
+    ``syrk``, the upper triangle mirrored).
     """
-    x_origin, y_origin = design[0].copy(), float(target[0])
-    design -= x_origin
-    target -= y_origin
-    x_offset = design.mean(axis=0)
-    y_offset = float(target.mean())
-    design -= x_offset
-    target -= y_offset
+    x_mean = design.mean(axis=0)
+    y_mean = float(target.mean())
+    design -= x_mean
+    target -= y_mean
     upper = scipy.linalg.blas.dsyrk(1.0, design.T, trans=0, lower=0)
     return SufficientStats(
         n_samples=design.shape[0],
-        x_mean=x_origin + x_offset,
-        y_mean=y_origin + y_offset,
+        x_mean=x_mean,
+        y_mean=y_mean,
         gram=np.triu(upper) + np.triu(upper, 1).T,
         xty=design.T @ target,
         yty=float(target @ target),
     )
+
+
+def _shifted_block_stats(
+    design: FloatArray, target: FloatArray, shift: tuple[FloatArray, float]
+) -> SufficientStats:
+    """Statistics of a block shifted by the reference row ``shift`` (overwrites the block)."""
+    design -= shift[0]
+    target -= shift[1]
+    return _block_stats(design, target)
 
 
 def _unpack(block: Any, index: int) -> tuple[Any, Any]:

@@ -7,6 +7,7 @@ figure, and returns it.
 
 from __future__ import annotations
 
+from bayesreg.plots._bayesian_path import plot_bayesian_path
 from bayesreg.plots._geometry import (
     ConstraintGeometry,
     constraint_geometry,
@@ -28,6 +29,7 @@ __all__ = [
     "TrainTestError",
     "constraint_geometry",
     "matched_variance_priors",
+    "plot_bayesian_path",
     "plot_constraint_geometry",
     "plot_map_vs_posterior",
     "plot_path",

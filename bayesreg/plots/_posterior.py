@@ -32,6 +32,22 @@ REFERENCE_STYLES = (
     ("P", "tab:pink"),
 )
 SAMPLE_DIMS = ("chain", "draw")
+#: gap between reference markers (in rows) when few, and the farthest one from the line
+REFERENCE_SPACING = 0.18
+REFERENCE_REACH = 0.42
+
+
+def _reference_offsets(n_references: int) -> FloatArray:
+    """Vertical offsets of the reference markers below a row's interval line.
+
+    Row i spans (i − 0.5, i + 0.5) with the interval line at i (the y axis points down).
+    The k references sit at ``i + s, i + 2s, ..., i + ks`` with ``s = min(0.18, 0.42/k)``:
+    evenly spaced, never more than 0.42 below the line, so they stay inside the row for
+    any k (at least 0.08 from the next row's band).
+    """
+    spacing = min(REFERENCE_SPACING, REFERENCE_REACH / max(n_references, 1))
+    offsets: FloatArray = spacing * np.arange(1, n_references + 1, dtype=np.float64)
+    return offsets
 
 
 def _rows_axes(axes: Axes, labels: Sequence[str]) -> None:
@@ -250,7 +266,16 @@ def plot_shrinkage_forest(
     narrow = summary("hdi", 0.5)
     median = summary("median")
 
-    axes = axes_or_new(ax, figsize=(7.0, 1.2 + 0.45 * len(labels)))
+    references = dict(reference or {})
+    if len(references) > len(REFERENCE_STYLES):
+        raise InputValueError(
+            f"reference holds {len(references)} estimates; at most {len(REFERENCE_STYLES)} "
+            "can be told apart."
+        )
+    offsets = _reference_offsets(len(references))
+    # a new figure gives each row room for its reference markers (0.45 in with up to two)
+    row_height = max(0.45, 0.15 * (len(references) + 1))
+    axes = axes_or_new(ax, figsize=(7.0, 1.2 + row_height * len(labels)))
     _rows_axes(axes, labels)
     rows = np.arange(len(labels))
     axes.hlines(rows, wide[:, 0], wide[:, 1], color="0.25", lw=1.2, zorder=2)
@@ -261,20 +286,13 @@ def plot_shrinkage_forest(
         Line2D([], [], color="0.25", lw=4.0, label="50% HDI"),
         Line2D([], [], marker="o", mfc="white", mec="0.1", ls="none", label="posterior median"),
     ]
-    references = dict(reference or {})
-    if len(references) > len(REFERENCE_STYLES):
-        raise InputValueError(
-            f"reference holds {len(references)} estimates; at most {len(REFERENCE_STYLES)} "
-            "can be told apart."
-        )
-    for offset, ((name, values), (marker, color)) in enumerate(
-        zip(references.items(), REFERENCE_STYLES, strict=False), start=1
+    for offset, (name, values), (marker, color) in zip(
+        offsets, references.items(), REFERENCE_STYLES, strict=False
     ):
         points = vector(values, f"reference[{name!r}]", len(labels))
-        # references sit just below the interval line, one above the other
         axes.plot(
             points,
-            rows + 0.18 * offset,
+            rows + offset,
             marker,
             color=color,
             ms=6,

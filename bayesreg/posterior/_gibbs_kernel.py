@@ -129,7 +129,11 @@ class ScaleMixtureChains:
         if curvature == 0.0:
             self.noise_var = proposal
             return
-        accept = uniform < np.exp(-curvature * (proposal - self.noise_var))
+        # accept with probability min(1, exp(−c·(proposal − current))), compared on the
+        # log scale: log u < −c·(proposal − current) cannot overflow
+        with np.errstate(divide="ignore"):
+            log_uniform = np.log(uniform)
+        accept = log_uniform < -curvature * (proposal - self.noise_var)
         self.noise_var = np.where(accept, proposal, self.noise_var)
         self.accepted += accept
 

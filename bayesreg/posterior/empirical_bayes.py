@@ -27,6 +27,7 @@ InverseGaussian(λσ/|w_j|, λ²)).
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ from bayesreg.core._validation import (
     check_positive,
     check_positive_int,
 )
-from bayesreg.errors import ConvergenceWarning, DataError
+from bayesreg.errors import ConvergenceWarning, DataError, InputTypeError
 from bayesreg.posterior._checks import check_seed
 from bayesreg.posterior._data import LinearData
 from bayesreg.posterior._gibbs_kernel import ScaleMixtureChains
@@ -387,6 +388,18 @@ def empirical_bayes(
         Keyword options of the chosen function.
     """
     family = check_choice(prior, "prior", ("gaussian", "laplace"))
+    solver = ridge_evidence if family == "gaussian" else lasso_mcem
+    allowed = [
+        name
+        for name, parameter in inspect.signature(solver).parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    ]
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise InputTypeError(
+            f"empirical_bayes(prior={family!r}) got unknown option(s) "
+            f"{', '.join(unknown)}; its options are {', '.join(allowed)}."
+        )
     if family == "gaussian":
         return ridge_evidence(X, y, **options)
     return lasso_mcem(X, y, **options)

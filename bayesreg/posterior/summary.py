@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +22,8 @@ import scipy.linalg
 from numpy.typing import NDArray
 from scipy import stats
 
-from bayesreg.core._validation import as_design, check_finite_nonneg, check_positive
-from bayesreg.errors import DiagnosticsWarning, InputValueError
+from bayesreg.core._validation import as_coef, as_design, check_finite_nonneg, check_positive
+from bayesreg.errors import DiagnosticsWarning, InputTypeError, InputValueError
 from bayesreg.posterior._checks import check_probability
 from bayesreg.posterior._data import prepare_linear_data
 from bayesreg.posterior.conjugate import gaussian_posterior
@@ -75,6 +75,21 @@ def _group(tree: xarray.DataTree, name: str) -> xarray.Dataset:
     return tree.children[name].to_dataset()
 
 
+def _check_tree(tree: Any) -> None:
+    """Require a DataTree with a ``posterior`` group holding ``coef``."""
+    children = getattr(tree, "children", None)
+    if not isinstance(children, Mapping) or "posterior" not in children:
+        raise InputTypeError(
+            "tree must be an xarray.DataTree with a 'posterior' group, as returned by "
+            f"sample_posterior; got {type(tree).__name__}."
+        )
+    if "coef" not in children["posterior"].data_vars:
+        raise InputValueError(
+            "tree's 'posterior' group has no variable 'coef'; pass the DataTree returned by "
+            "sample_posterior."
+        )
+
+
 def _min_over(tree: Any) -> float:
     return min(float(np.min(tree[name].values)) for name in tree.data_vars)
 
@@ -100,6 +115,7 @@ def check_diagnostics(
     """
     import arviz as az
 
+    _check_tree(tree)
     chains = int(_group(tree, "posterior").sizes["chain"])
     divergences = 0
     if "sample_stats" in tree.children and "diverging" in _group(tree, "sample_stats"):
@@ -112,8 +128,9 @@ def check_diagnostics(
     if divergences:
         problems.append(
             f"{divergences} divergent transitions: the sampler missed part of the posterior; "
-            "raise target_accept (e.g. nuts={'target_accept': 0.95}) or use method='gibbs' "
-            "for the Gaussian likelihood"
+            "sample longer warm-up (tune=2000), raise target_accept with "
+            "pymc.sample(build_model(...), target_accept=0.95), or use method='gibbs' for "
+            "the Gaussian likelihood"
         )
     if max_rhat > rhat_max:
         problems.append(
@@ -200,6 +217,7 @@ def shrinkage_summary(
     fit_intercept: bool = True,
     hdi_prob: float = 0.94,
     negligible: float | Sequence[float] | None = None,
+    map_coef: Any = None,
 ) -> pd.DataFrame:
     """Per-coefficient shrinkage summary of a posterior drawn under ``prior``.
 
@@ -216,14 +234,34 @@ def shrinkage_summary(
     hdi_prob : float, default 0.94
     negligible : float, sequence of float or None
         ε_j of ``P(|w_j| < ε_j)``; default ``0.1 · sd(y) / sd(x_j)``.
+    map_coef : array-like of shape (n_features,), optional
+        The MAP coefficients, when the caller already has them (e.g. the lasso fit at the
+        matching alpha, or ``find_map(...).coef``); they are reported as given. By default
+        they are computed: by the core solver when ``noise`` is fixed, by
+        :func:`bayesreg.map.find_map` on the PyMC model (compiled on every call) when it is
+        sampled.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by feature, columns ``map, mean, median, sd, hdi_lower, hdi_upper,
-        least_squares, shrinkage`` (``1 − mean/least_squares``: 0 no shrinkage, 1 all the
-        way to 0), ``prob_direction, prob_negligible, ess_bulk, r_hat``. A
-        DiagnosticsWarning is issued when divergences, R-hat or ESS are poor.
+        least_squares, shrinkage, sign_flip, prob_direction, prob_negligible, ess_bulk,
+        r_hat``. A DiagnosticsWarning is issued when divergences, R-hat or ESS are poor.
+
+    Notes
+    -----
+    **Shrinkage** is the fraction of the least-squares magnitude that the posterior
+    mean gives up::
+
+        shrinkage_j = 1 − |mean_j| / |least_squares_j|,
+
+    0 for no shrinkage, 1 for a posterior mean at 0; it is at most 1 by construction,
+    and negative when the mean is *farther* from 0 than least squares (possible with
+    correlated features: the prior moves a shared effect between them). ``sign_flip_j``
+    is True when ``mean_j · least_squares_j < 0``: the posterior mean points the other
+    way, so shrinkage alone (a statement about magnitudes) does not describe it. It is
+    NaN where least squares is exactly 0. ``least_squares`` is the minimum-norm solution
+    when X (centred, with an intercept) has rank below its number of columns.
     """
     import arviz as az
 
@@ -244,6 +282,11 @@ def shrinkage_summary(
         if negligible is None
         else _check_negligible(negligible, data.n_features)
     )
+    map_values = (
+        _map_coef(X, y, prior, noise, fit_intercept)
+        if map_coef is None
+        else as_coef(map_coef, data.n_features, "map_coef")
+    )
     least_squares, *_ = scipy.linalg.lstsq(data.X, data.y)
     hdi = az.hdi(tree, prob=probability, var_names=["coef"])["coef"]
     mean = draws.mean(axis=0)
@@ -251,10 +294,13 @@ def shrinkage_summary(
     negative = (draws < 0.0).mean(axis=0)
     chains = int(coef.sizes["chain"])
     with np.errstate(divide="ignore", invalid="ignore"):
-        shrinkage = 1.0 - mean / least_squares
+        # the fraction of |least squares| given up by the posterior mean, ≤ 1
+        shrinkage = np.where(
+            least_squares != 0.0, 1.0 - np.abs(mean) / np.abs(least_squares), np.nan
+        )
     return pd.DataFrame(
         {
-            "map": _map_coef(X, y, prior, noise, fit_intercept),
+            "map": map_values,
             "mean": mean,
             "median": np.median(draws, axis=0),
             "sd": draws.std(axis=0, ddof=1),
@@ -262,6 +308,7 @@ def shrinkage_summary(
             "hdi_upper": hdi.sel(ci_bound="upper").values,
             "least_squares": least_squares,
             "shrinkage": shrinkage,
+            "sign_flip": mean * least_squares < 0.0,
             "prob_direction": np.maximum(positive, negative),
             "prob_negligible": (np.abs(draws) < epsilon).mean(axis=0),
             "ess_bulk": az.ess(tree, var_names=["coef"])["coef"].values,
@@ -297,7 +344,8 @@ def bayesian_path(
     -------
     pandas.DataFrame
         Long format, one row per (prior, feature): ``prior, alpha, l1_ratio, feature,
-        penalized, mean, median, hdi_lower, hdi_upper``.
+        penalized, mean, median, hdi_lower, hdi_upper``; ``attrs["hdi_prob"]`` holds
+        ``hdi_prob`` (read by :func:`bayesreg.plots.plot_bayesian_path`).
     """
     from bayesreg.posterior.sampling import sample_posterior
 
@@ -360,4 +408,6 @@ def bayesian_path(
                 }
             )
         )
-    return pd.concat(frames, ignore_index=True)
+    path = pd.concat(frames, ignore_index=True)
+    path.attrs["hdi_prob"] = probability
+    return path

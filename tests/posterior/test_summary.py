@@ -13,7 +13,7 @@ from sklearn.linear_model import LinearRegression
 
 from bayesreg.core.coordinate_descent import lasso
 from bayesreg.core.ridge import ridge, ridge_path
-from bayesreg.errors import DiagnosticsWarning
+from bayesreg.errors import DataError, DiagnosticsWarning
 from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.posterior.sampling import sample_posterior
 from bayesreg.posterior.summary import (
@@ -69,7 +69,9 @@ def test_summary_of_the_exact_posterior_against_closed_forms() -> None:
     np.testing.assert_allclose(
         table["least_squares"], LinearRegression().fit(X, y).coef_, rtol=1e-9, atol=1e-12
     )
-    np.testing.assert_allclose(table["shrinkage"], 1.0 - table["mean"] / table["least_squares"])
+    np.testing.assert_allclose(
+        table["shrinkage"], 1.0 - np.abs(table["mean"]) / np.abs(table["least_squares"])
+    )
     # P(w > 0) of a normal, and P(|w| < ε) with ε = 0.1 sd(y)/sd(x_j): within 0.02
     direction = stats.norm.cdf(np.abs(exact.mean) / sd)
     np.testing.assert_allclose(table["prob_direction"], direction, atol=0.02)
@@ -195,3 +197,61 @@ def test_bayesian_path_puts_intervals_next_to_the_penalized_path() -> None:
     assert np.all(laplace["hdi_lower"] <= laplace["median"])
     assert np.all(laplace["median"] <= laplace["hdi_upper"])
     assert set(laplace["l1_ratio"]) == {1.0}
+
+
+def _tree_with_means(means: np.ndarray, seed: int = 0):  # type: ignore[no-untyped-def]
+    """2 chains × 1000 i.i.d. normal draws, shifted so that their sample mean is ``means``."""
+    draws = np.random.default_rng(seed).standard_normal((2, 1000, means.size)) * 0.05
+    draws += means - draws.reshape(-1, means.size).mean(axis=0)
+    return _tree({"coef": draws})
+
+
+def test_shrinkage_is_the_fraction_of_least_squares_given_up_with_a_sign_flag() -> None:
+    X, y = _problem(n=80, p=4, seed=11)
+    least_squares = LinearRegression().fit(X, y).coef_
+    # posterior means: half of least squares, a sign flip, an expansion, nearly 0
+    means = least_squares * np.array([0.5, -0.2, 1.5, 0.02])
+    tree = _tree_with_means(means)
+    table = shrinkage_summary(tree, X, y, GaussianPrior(1.0), noise=1.0)
+    np.testing.assert_allclose(table["mean"], means, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(table["shrinkage"], [0.5, 0.8, -0.5, 0.98], rtol=1e-9, atol=1e-12)
+    assert table["sign_flip"].tolist() == [False, True, False, False]
+    # the definition never exceeds 1, whatever the sign of the mean (the old 1 − mean/LS
+    # gave 1.2 for the flipped coefficient)
+    assert np.all(table["shrinkage"] <= 1.0)
+
+
+def test_map_coef_is_reused_and_defaults_to_the_core_solution() -> None:
+    X, y = _problem(n=60, p=4, seed=12)
+    prior = LaplacePrior(0.2)
+    tree = _tree_with_means(np.array([0.8, -0.4, 0.0, 0.1]))
+    alpha = prior.penalty(60, 1.0)[0]
+    computed = shrinkage_summary(tree, X, y, prior, noise=1.0)
+    np.testing.assert_allclose(computed["map"], lasso(X, y, alpha).coef, rtol=1e-12, atol=1e-14)
+    given = [0.1, 0.2, 0.3, 0.4]
+    reused = shrinkage_summary(tree, X, y, prior, noise=1.0, map_coef=given)
+    np.testing.assert_array_equal(reused["map"], given)
+    pd.testing.assert_frame_equal(reused.drop(columns="map"), computed.drop(columns="map"))
+    with pytest.raises(DataError, match="map_coef must have one entry per column"):
+        shrinkage_summary(tree, X, y, prior, noise=1.0, map_coef=[0.1, 0.2])
+
+
+def test_map_coef_with_free_noise_skips_find_map(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bayesreg.map
+
+    def no_find_map(*args: object, **kwargs: object) -> None:
+        raise AssertionError("find_map was called although map_coef was given")
+
+    monkeypatch.setattr(bayesreg.map, "find_map", no_find_map)
+    X, y = _problem(n=40, p=4, seed=13)
+    tree = _tree_with_means(np.array([0.5, -0.5, 0.0, 0.2]))
+    table = shrinkage_summary(tree, X, y, LaplacePrior(0.3), map_coef=np.zeros(4))
+    np.testing.assert_array_equal(table["map"], 0.0)
+    with pytest.raises(AssertionError, match="find_map was called"):
+        shrinkage_summary(tree, X, y, LaplacePrior(0.3))
+
+
+def test_bayesian_path_records_its_hdi_probability() -> None:
+    X, y = _problem(n=30, p=2, seed=14)
+    path = bayesian_path(X, y, [GaussianPrior(0.5)], noise=1.0, hdi_prob=0.8)
+    assert path.attrs["hdi_prob"] == 0.8
