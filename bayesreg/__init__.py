@@ -29,6 +29,8 @@ _EXPORTS: dict[str, str] = {
     "alpha_max": "bayesreg.core.paths",
     "logistic": "bayesreg.core.logistic",
     "logistic_alpha_max": "bayesreg.core.logistic",
+    "logistic_path": "bayesreg.core.logistic_path",
+    "bootstrap_selection": "bayesreg.core.stability",
     "penalized_solve": "bayesreg.core.solve",
     "cross_validate": "bayesreg.core.cv",
     "gradient_descent_ridge": "bayesreg.core.weight_decay",

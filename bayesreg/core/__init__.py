@@ -25,12 +25,14 @@ from bayesreg.core.conventions import (
 from bayesreg.core.coordinate_descent import elastic_net, lasso
 from bayesreg.core.cv import cross_validate
 from bayesreg.core.logistic import logistic, logistic_alpha_max
+from bayesreg.core.logistic_path import logistic_path
 from bayesreg.core.objective import objective
 from bayesreg.core.paths import alpha_max, lasso_path
 from bayesreg.core.penalties import enet_prox, penalty_value, soft_threshold, subdiff_distance
 from bayesreg.core.results import CVResult, PathFit, PenalizedFit, RidgePathFit
 from bayesreg.core.ridge import ridge, ridge_alphas, ridge_path
 from bayesreg.core.solve import penalized_solve
+from bayesreg.core.stability import SelectionFrequencies, bootstrap_selection
 from bayesreg.core.weight_decay import WeightDecayTrace, adam, gradient_descent_ridge
 
 __all__ = [
@@ -38,9 +40,11 @@ __all__ = [
     "PathFit",
     "PenalizedFit",
     "RidgePathFit",
+    "SelectionFrequencies",
     "WeightDecayTrace",
     "adam",
     "alpha_max",
+    "bootstrap_selection",
     "cross_validate",
     "elastic_net",
     "enet_prox",
@@ -54,6 +58,7 @@ __all__ = [
     "lasso_path",
     "logistic",
     "logistic_alpha_max",
+    "logistic_path",
     "objective",
     "penalized_solve",
     "penalty_value",
