@@ -32,6 +32,7 @@ _EXPORTS: dict[str, str] = {
     "logistic_path": "bayesreg.core.logistic_path",
     "bootstrap_selection": "bayesreg.core.stability",
     "penalized_solve": "bayesreg.core.solve",
+    "SufficientStats": "bayesreg.core.stats",
     "cross_validate": "bayesreg.core.cv",
     "gradient_descent_ridge": "bayesreg.core.weight_decay",
     "adam": "bayesreg.core.weight_decay",

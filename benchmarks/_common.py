@@ -82,41 +82,41 @@ def pinned_threads(threads: int | None) -> Iterator[None]:
 
 
 def benchmark_parser(
-    doc: str | None, *, repeats: int, quick_repeats: int, threads: bool = True
+    doc: str | None, *, repeats: int | None, quick_repeats: int = 1, threads: bool = True
 ) -> argparse.ArgumentParser:
     """The options every script takes: ``--quick``, ``--repeats``, ``--threads``, ``--output-dir``.
 
     ``--repeats`` defaults to ``repeats``, or to ``quick_repeats`` with ``--quick``
-    (resolved by :func:`parse_arguments`). ``--threads`` (BLAS threads, default 1) is
-    offered only when the script pins the thread pools.
+    (resolved by :func:`parse_arguments`); a script that times each stage once passes
+    ``repeats=None`` and offers no ``--repeats``. ``--threads`` (BLAS threads, default
+    1) is offered only when the script pins the thread pools.
     """
     parser = argparse.ArgumentParser(
         description=(doc or "").split("\n\n")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--quick", action="store_true", help="smaller problems, fewer repeats")
-    parser.add_argument(
-        "--repeats",
-        type=int,
-        default=None,
-        help=f"timed repeats per median (default {repeats}; {quick_repeats} with --quick)",
-    )
+    if repeats is not None:
+        parser.add_argument(
+            "--repeats",
+            type=int,
+            default=None,
+            help=f"timed repeats per median (default {repeats}; {quick_repeats} with --quick)",
+        )
     if threads:
         parser.add_argument("--threads", type=int, default=1, help="BLAS/OpenMP threads")
     parser.add_argument("--output-dir", type=Path, default=RESULTS_DIR)
-    parser.set_defaults(full_repeats=repeats, quick_repeats=quick_repeats)
+    parser.set_defaults(full_repeats=repeats or 1, quick_repeats=quick_repeats, threads=None)
     return parser
 
 
 def parse_arguments(parser: argparse.ArgumentParser) -> argparse.Namespace:
     """Parse the command line and resolve the default number of repeats."""
     args = parser.parse_args()
-    if args.repeats is None:
+    if getattr(args, "repeats", None) is None:
         args.repeats = args.quick_repeats if args.quick else args.full_repeats
     if args.repeats < 1:
         parser.error(f"--repeats must be a positive integer, got {args.repeats}")
-    if not hasattr(args, "threads"):
-        args.threads = None
     return args
 
 

@@ -31,18 +31,19 @@ O(k n p) for the residuals, leverages and gaps of its k = 100 alphas. Results:
 
 from __future__ import annotations
 
-import argparse
-import json
-import platform
-import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy
+from _common import (
+    Session,
+    benchmark_parser,
+    markdown_table,
+    median_seconds,
+    parse_arguments,
+    pinned_threads,
+)
 from numpy.typing import NDArray
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from bayesreg.core.paths import lasso_path
 from bayesreg.core.ridge import ridge_alphas, ridge_path
@@ -52,7 +53,6 @@ from bayesreg.posterior.gibbs import GibbsPrior, gibbs_sample
 
 FloatArray = NDArray[np.float64]
 
-RESULTS = Path(__file__).resolve().parent / "results"
 FIXED_P, N_GRID = 20, (2_000, 8_000, 32_000, 128_000, 512_000)
 FIXED_N, P_GRID = 10_000, (10, 20, 40, 80, 160, 320)
 QUICK_N_GRID, QUICK_P_GRID = (1_000, 4_000, 16_000), (10, 20, 40)
@@ -90,15 +90,6 @@ def make_problem(n: int, p: int) -> tuple[FloatArray, FloatArray]:
     truth = np.zeros(p)
     truth[:5] = [2.0, -1.0, 1.5, -0.5, 1.0]
     return X, X @ truth + rng.standard_normal(n)
-
-
-def median_seconds(run: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        began = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - began)
-    return float(np.median(times))
 
 
 def measure(n: int, p: int, repeats: int) -> dict[str, float]:
@@ -146,60 +137,48 @@ def sweep(
 def markdown(sweeps: list[dict[str, Any]]) -> str:
     blocks = []
     for result in sweeps:
-        shapes = result["shapes"]
-        header = " | ".join(f"n={n}, p={p}" for n, p in shapes)
-        lines = [
-            f"Cost against {result['varied']} (seconds, median of repeats; slopes = fitted "
-            f"exponent of {result['varied']} over all points and over the last three).",
-            "",
-            f"| operation | {header} | slope | slope, last 3 |",
-            "|---|" + "---:|" * (len(shapes) + 2),
+        headers = [
+            "operation",
+            *(f"n={n}, p={p}" for n, p in result["shapes"]),
+            "slope",
+            "slope, last 3",
         ]
-        for name, times in result["seconds"].items():
-            cells = " | ".join(f"{t:.2e}" for t in times)
-            lines.append(
-                f"| {name} | {cells} | {result['slopes'][name]:.2f} "
-                f"| {result['slopes_last_three'][name]:.2f} |"
-            )
-        blocks.append("\n".join(lines))
+        cells = [
+            [
+                name,
+                *(f"{t:.2e}" for t in times),
+                f"{result['slopes'][name]:.2f}",
+                f"{result['slopes_last_three'][name]:.2f}",
+            ]
+            for name, times in result["seconds"].items()
+        ]
+        caption = (
+            f"Cost against {result['varied']} (seconds, median of repeats; slopes = fitted "
+            f"exponent of {result['varied']} over all points and over the last three)."
+        )
+        blocks.append(f"{caption}\n\n{markdown_table(headers, cells, text=1)}")
     return "\n\n".join(blocks) + "\n"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="a smaller grid")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=1, help="BLAS threads")
-    parser.add_argument("--output-dir", type=Path, default=RESULTS)
-    args = parser.parse_args()
-
+    session = Session.begin("scaling")
+    parser = benchmark_parser(__doc__, repeats=3, quick_repeats=2)
+    args = parse_arguments(parser)
     n_grid = QUICK_N_GRID if args.quick else N_GRID
     p_grid = QUICK_P_GRID if args.quick else P_GRID
-    with threadpool_limits(limits=args.threads):
+    with pinned_threads(args.threads):
         sweeps = [
             sweep("n", n_grid, lambda n: (n, FIXED_P), args.repeats),
             sweep("p", p_grid, lambda p: (FIXED_N, p), args.repeats),
         ]
     payload = {
         "benchmark": "cost growth in n and p: statistics, paths, exact posterior, Gibbs",
-        "repeats": args.repeats,
-        "blas_threads": args.threads,
         "gibbs_iterations": [GIBBS_SHORT, GIBBS_LONG],
-        "versions": {
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "scipy": scipy.__version__,
-        },
-        "machine": platform.machine(),
         "sweeps": sweeps,
     }
-    args.output_dir.mkdir(parents=True, exist_ok=True)
-    (args.output_dir / "scaling.json").write_text(
-        json.dumps(payload, indent=2) + "\n", encoding="utf-8"
+    session.write(
+        args.output_dir, payload, markdown(sweeps), repeats=args.repeats, threads=args.threads
     )
-    table = markdown(sweeps)
-    (args.output_dir / "scaling.md").write_text(table, encoding="utf-8")
-    print(table)
 
 
 if __name__ == "__main__":

@@ -32,21 +32,17 @@ from __future__ import annotations
 import argparse
 import importlib
 import itertools
-import json
-import platform
 import resource
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 import arviz_base  # noqa: F401  (imported here so that no stage times an import)
 import numpy as np
-import scipy
+from _common import Session, benchmark_parser, markdown_table, parse_arguments, pinned_threads
 from numpy.typing import NDArray
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from bayesreg.core.coordinate_descent import lasso
 from bayesreg.core.paths import lasso_path
@@ -57,7 +53,6 @@ from bayesreg.priors import GaussianPrior, LaplacePrior
 
 FloatArray = NDArray[np.float64]
 
-RESULTS = Path(__file__).resolve().parent / "results"
 NOISE = 2.0
 INTERCEPT = 3.0
 MIB = 2.0**20
@@ -286,25 +281,22 @@ def _posterior_note(tree: Any, truth: Truth, args: argparse.Namespace) -> str:
 
 
 def markdown(stages: list[Stage], summary: dict[str, Any]) -> str:
-    lines = [
+    caption = (
         f"Streaming {summary['rows']:,} rows × {summary['features']} features in chunks of "
         f"{summary['chunk_rows']:,} rows (the data would take "
         f"{summary['bytes_if_held'] / 2**30:.2f} GiB; the statistics take "
         f"{summary['statistics_bytes']:,} bytes). Process peak RSS: "
-        f"{summary['ru_maxrss_mib']:.0f} MiB (imports included).",
-        "",
-        "| stage | seconds | peak traced memory above the stage's start (MiB) | notes |",
-        "|---|---:|---:|---|",
-    ]
-    lines += [
-        f"| {s.name} | {s.seconds:.3f} | {s.peak_traced_mib:.1f} | {s.note} |" for s in stages
-    ]
-    return "\n".join(lines) + "\n"
+        f"{summary['ru_maxrss_mib']:.0f} MiB (imports included)."
+    )
+    headers = ["stage", "seconds", "peak traced memory above the stage's start (MiB)", "notes"]
+    cells = [[s.name, f"{s.seconds:.3f}", f"{s.peak_traced_mib:.1f}", s.note] for s in stages]
+    return f"{caption}\n\n{markdown_table(headers, cells, text=1)}\n"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=10_000_000, help="total rows n")
+    session = Session.begin("streaming")
+    parser = benchmark_parser(__doc__, repeats=None)
+    parser.add_argument("--rows", type=int, default=None, help="total rows n (10⁷; 10⁶ quick)")
     parser.add_argument("--chunk-rows", type=int, default=100_000, help="rows per chunk")
     parser.add_argument("--features", type=int, default=20, help="columns p")
     parser.add_argument("--draws", type=int, default=1000, help="posterior draws per chain")
@@ -312,34 +304,27 @@ def main() -> None:
     parser.add_argument("--chains", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--dask", action="store_true", help="also stream through Dask")
-    parser.add_argument("--threads", type=int, default=1, help="BLAS threads")
-    parser.add_argument("--output-dir", type=Path, default=RESULTS)
-    args = parser.parse_args()
+    args = parse_arguments(parser)
+    if args.rows is None:
+        args.rows = 1_000_000 if args.quick else 10_000_000
 
     tracemalloc.start()
-    with threadpool_limits(limits=args.threads):
+    with pinned_threads(args.threads):
         stages, summary = run(args)
     tracemalloc.stop()
     payload = {
         "benchmark": "streaming: SufficientStats over a generated stream, then fits and samplers",
-        "blas_threads": args.threads,
         "seed": args.seed,
-        "versions": {
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "scipy": scipy.__version__,
-        },
-        "machine": platform.machine(),
         "summary": summary,
         "stages": [asdict(stage) for stage in stages],
     }
-    args.output_dir.mkdir(parents=True, exist_ok=True)
-    (args.output_dir / "streaming.json").write_text(
-        json.dumps(payload, indent=2) + "\n", encoding="utf-8"
+    session.write(
+        args.output_dir,
+        payload,
+        markdown(stages, summary),
+        repeats=args.repeats,
+        threads=args.threads,
     )
-    table = markdown(stages, summary)
-    (args.output_dir / "streaming.md").write_text(table, encoding="utf-8")
-    print(table)
 
 
 if __name__ == "__main__":

@@ -7,9 +7,9 @@ Run from the repository root::
 Each script rewrites ``benchmarks/results/NAME.json`` and ``benchmarks/results/NAME.md``.
 A fresh process per script keeps one benchmark's imports, caches and memory from
 affecting the next. ``--quick`` passes ``--quick`` on (smaller problems, fewer repeats:
-a smoke run of the whole suite in a few minutes); ``--repeats`` overrides every script's
-number of repeats. The exit status is non-zero when any script failed; the others still
-run.
+a smoke run of the whole suite); ``--repeats`` overrides the number of repeats of every
+script that repeats its timings. The exit status is non-zero when any script failed;
+the others still run.
 """
 
 from __future__ import annotations
@@ -33,6 +33,10 @@ SCRIPTS = {
     "scaling": "bench_scaling.py",
     "streaming": "bench_streaming.py",
 }
+#: Scripts that time each stage once and take no ``--repeats``.
+SINGLE_RUN = frozenset({"streaming"})
+#: Options always passed to a script.
+EXTRA_OPTIONS = {"streaming": ["--dask"]}
 
 
 def main() -> None:
@@ -43,14 +47,15 @@ def main() -> None:
         "--only", nargs="+", choices=sorted(SCRIPTS), default=None, help="run these only"
     )
     args = parser.parse_args()
-    options = ["--quick"] if args.quick else []
-    if args.repeats is not None:
-        options += ["--repeats", str(args.repeats)]
     failed: list[str] = []
     for name, script in SCRIPTS.items():
         if args.only is not None and name not in args.only:
             continue
-        command = [sys.executable, str(HERE / script), *options]
+        command = [sys.executable, str(HERE / script), *EXTRA_OPTIONS.get(name, [])]
+        if args.quick:
+            command.append("--quick")
+        if args.repeats is not None and name not in SINGLE_RUN:
+            command += ["--repeats", str(args.repeats)]
         print(f"== {name}: {' '.join(command)}", flush=True)
         start = time.perf_counter()
         completed = subprocess.run(command, check=False)

@@ -33,6 +33,7 @@ from bayesreg.core.results import CVResult, PathFit, PenalizedFit, RidgePathFit
 from bayesreg.core.ridge import ridge, ridge_alphas, ridge_path
 from bayesreg.core.solve import penalized_solve
 from bayesreg.core.stability import SelectionFrequencies, bootstrap_selection
+from bayesreg.core.stats import SufficientStats
 from bayesreg.core.weight_decay import WeightDecayTrace, adam, gradient_descent_ridge
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "PenalizedFit",
     "RidgePathFit",
     "SelectionFrequencies",
+    "SufficientStats",
     "WeightDecayTrace",
     "adam",
     "alpha_max",

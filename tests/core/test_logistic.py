@@ -182,6 +182,24 @@ def test_matches_cvxpy(
         assert 0 < fit.n_nonzero < p
 
 
+@pytest.mark.parametrize(("n", "p"), SHAPES)
+@pytest.mark.parametrize("l1_ratio", [0.5, 1.0])
+def test_nearly_collinear_columns_match_cvxpy(n: int, p: int, l1_ratio: float) -> None:
+    # AR(1) columns with correlation 0.999: the quadratic subproblems are badly
+    # conditioned, which coordinate descent alone resolves only at a crawl.
+    rng = np.random.default_rng(n * p)
+    X = rng.standard_normal((n, p))
+    for j in range(1, p):
+        X[:, j] = 0.999 * X[:, j - 1] + np.sqrt(1 - 0.999**2) * X[:, j]
+    y = (rng.random(n) < expit(X[:, 0])).astype(float)
+    y[:2] = [0.0, 1.0]
+    alpha = 0.01 * logistic_alpha_max(X, y)
+    fit = logistic(X, y, alpha, l1_ratio=l1_ratio)
+    assert fit.converged
+    oracle = cvxpy_solution(X, y, alpha, l1_ratio, True)
+    assert_matches_oracle(fit.coef, fit.intercept, oracle, X, y, alpha, l1_ratio)
+
+
 @pytest.mark.parametrize(
     ("l1_ratio", "solver"),
     [(0.0, "lbfgs"), (0.0, "newton-cholesky"), (1.0, "saga"), (0.5, "saga")],

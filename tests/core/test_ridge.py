@@ -8,6 +8,7 @@ explicit leave-one-out refits, and the optimality condition
 
 from __future__ import annotations
 
+import importlib
 import warnings
 
 import numpy as np
@@ -28,6 +29,10 @@ from bayesreg.core._ridge_linalg import (
 from bayesreg.core.ridge import ridge, ridge_path
 from bayesreg.datasets import load_diabetes
 from bayesreg.errors import ConvergenceWarning, DataError, InputTypeError, InputValueError
+
+# The package re-exports the function ridge as bayesreg.core.ridge, which shadows the
+# module of the same name there: patch the module object itself.
+RIDGE_MODULE = importlib.import_module("bayesreg.core.ridge")
 
 FloatArray = NDArray[np.float64]
 
@@ -190,7 +195,7 @@ def test_a_non_optimal_solution_is_flagged(monkeypatch: pytest.MonkeyPatch) -> N
         coef = cholesky_coef(Xc, yc, shift)
         return None if coef is None else coef * (1.0 + 1e-6)
 
-    monkeypatch.setattr("bayesreg.core.ridge.cholesky_coef", perturbed)
+    monkeypatch.setattr(RIDGE_MODULE, "cholesky_coef", perturbed)
     X, y = make_problem(30, 4, seed=0)
     with pytest.warns(ConvergenceWarning, match="duality gap .* is above its threshold"):
         fit = ridge(X, y, 0.1)
@@ -314,8 +319,8 @@ def test_df_gcv_and_loo_against_an_explicit_hat_matrix(
         used.append("svd")
         return svd_spectrum(Xc, yc)
 
-    monkeypatch.setattr("bayesreg.core.ridge.gram_spectrum", gram)
-    monkeypatch.setattr("bayesreg.core.ridge.svd_spectrum", svd)
+    monkeypatch.setattr(RIDGE_MODULE, "gram_spectrum", gram)
+    monkeypatch.setattr(RIDGE_MODULE, "svd_spectrum", svd)
     X, y = make_problem(*shape, seed=4, correlation=0.6)
     n = len(y)
     path = ridge_path(X, y, alphas, fit_intercept=fit_intercept)
