@@ -40,6 +40,11 @@ CALLS: dict[str, Callable[[Any, Any, Any], object]] = {
     "alpha_max": lambda X, y, yb: br.alpha_max(X, y),
     "logistic": lambda X, y, yb: br.logistic(X, yb, 0.05, l1_ratio=0.5),
     "logistic_alpha_max": lambda X, y, yb: br.logistic_alpha_max(X, yb),
+    "logistic_path": lambda X, y, yb: br.logistic_path(X, yb, n_alphas=4),
+    "bootstrap_selection": lambda X, y, yb: br.bootstrap_selection(
+        X, y, 0.05, n_bootstrap=4, random_seed=0
+    ),
+    "SufficientStats": lambda X, y, yb: br.SufficientStats.from_arrays(X, y),
     "penalized_solve": lambda X, y, yb: br.penalized_solve(X, y, 0.05, 0.5),
     "cross_validate": lambda X, y, yb: br.cross_validate(
         X, y, n_alphas=5, n_folds=3, random_seed=0
