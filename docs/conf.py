@@ -8,7 +8,7 @@ import bayesreg
 
 project = "bayesreg"
 author = "The bayesreg developers"
-copyright = "2026, the bayesreg developers"  # noqa: A001
+copyright = "2026, the bayesreg developers"
 release = bayesreg.__version__
 
 extensions = [

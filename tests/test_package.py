@@ -67,3 +67,12 @@ def test_ci_runs_the_readme_setup_and_test_commands() -> None:
     setup, _, tests = _readme_commands()
     assert setup in ci.splitlines()
     assert tests in ci.splitlines()
+
+
+@pytest.mark.parametrize("page", ["README.md", "docs/getting_started.md"])
+def test_python_examples_in_the_readme_and_getting_started_run(page: str) -> None:
+    text = (ROOT / page).read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.+?)\n```", text, re.S)
+    assert blocks, page
+    for block in blocks:
+        exec(compile(block, page, "exec"), {})
