@@ -105,8 +105,10 @@ def benchmark_parser(
         )
     if threads:
         parser.add_argument("--threads", type=int, default=1, help="BLAS/OpenMP threads")
+    else:
+        parser.set_defaults(threads=None)
     parser.add_argument("--output-dir", type=Path, default=RESULTS_DIR)
-    parser.set_defaults(full_repeats=repeats or 1, quick_repeats=quick_repeats, threads=None)
+    parser.set_defaults(full_repeats=repeats or 1, quick_repeats=quick_repeats)
     return parser
 
 
@@ -120,10 +122,12 @@ def parse_arguments(parser: argparse.ArgumentParser) -> argparse.Namespace:
     return args
 
 
-def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, text: int = 1) -> str:
-    """A Markdown table; the first ``text`` columns are left-aligned, the rest right-aligned."""
-    align = ["---"] * text + ["---:"] * (len(headers) - text)
-    lines = [headers, align, *rows]
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, align: str) -> str:
+    """A Markdown table; ``align`` has one letter a column, ``l`` (left) or ``r`` (right)."""
+    if len(align) != len(headers) or set(align) - {"l", "r"}:
+        raise ValueError(f"align must be {len(headers)} letters l or r, got {align!r}")
+    rule = ["---" if letter == "l" else "---:" for letter in align]
+    lines = [headers, rule, *rows]
     return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
 
 

@@ -241,7 +241,7 @@ def markdown(results: list[Comparison]) -> str:
         ]
         for r in results
     ]
-    return markdown_table(headers, cells, text=2)
+    return markdown_table(headers, cells, align="llrrrrrrr")
 
 
 def main() -> None:

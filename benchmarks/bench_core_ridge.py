@@ -143,7 +143,7 @@ def markdown(rows: list[Row]) -> str:
         ]
         for r in rows
     ]
-    return markdown_table(headers, cells, text=0)
+    return markdown_table(headers, cells, align="r" * len(headers))
 
 
 def main() -> None:

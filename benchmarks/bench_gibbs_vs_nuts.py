@@ -181,7 +181,7 @@ def markdown(summary: dict[str, dict[str, float]], runs: list[Run], gibbs_rows: 
                 *(f"{row[f'{gibbs} / this']:.1f}×" for gibbs in gibbs_rows),
             ]
         )
-    return markdown_table(headers, cells, text=1)
+    return markdown_table(headers, cells, align="l" + "r" * (len(headers) - 1))
 
 
 def main() -> None:

@@ -156,7 +156,8 @@ def markdown(sweeps: list[dict[str, Any]]) -> str:
             f"Cost against {result['varied']} (seconds, median of repeats; slopes = fitted "
             f"exponent of {result['varied']} over all points and over the last three)."
         )
-        blocks.append(f"{caption}\n\n{markdown_table(headers, cells, text=1)}")
+        table = markdown_table(headers, cells, align="l" + "r" * (len(headers) - 1))
+        blocks.append(f"{caption}\n\n{table}")
     return "\n\n".join(blocks) + "\n"
 
 

@@ -290,7 +290,7 @@ def markdown(stages: list[Stage], summary: dict[str, Any]) -> str:
     )
     headers = ["stage", "seconds", "peak traced memory above the stage's start (MiB)", "notes"]
     cells = [[s.name, f"{s.seconds:.3f}", f"{s.peak_traced_mib:.1f}", s.note] for s in stages]
-    return f"{caption}\n\n{markdown_table(headers, cells, text=1)}\n"
+    return f"{caption}\n\n{markdown_table(headers, cells, align='lrrl')}\n"
 
 
 def main() -> None:
