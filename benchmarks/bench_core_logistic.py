@@ -43,7 +43,7 @@ from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from bayesreg.core.logistic import logistic, logistic_alpha_max
-from bayesreg.core.penalties import subdiff_distance
+from bayesreg.core.objective import kkt_residual
 
 FloatArray = NDArray[np.float64]
 
@@ -98,22 +98,6 @@ def make_data(n: int, p: int, seed: int) -> tuple[FloatArray, FloatArray]:
     return X, y
 
 
-def kkt_residual(
-    X: FloatArray,
-    y: FloatArray,
-    coef: FloatArray,
-    intercept: float,
-    alpha: float,
-    l1_ratio: float,
-    fit_intercept: bool,
-) -> float:
-    """KKT residual of any (coef, intercept) under bayesreg's objective."""
-    residual = expit(intercept + X @ coef) - y
-    grad = X.T @ residual / len(y)
-    worst = float(np.max(subdiff_distance(coef, grad, alpha, l1_ratio)))
-    return max(worst, abs(float(residual.mean()))) if fit_intercept else worst
-
-
 def sklearn_model(problem: Problem, alpha: float, tol: float) -> LogisticRegression:
     return LogisticRegression(
         C=1.0 / (problem.n * alpha),
@@ -156,7 +140,14 @@ def run_problem(problem: Problem, repeats: int, budget: float) -> Row:
     for tol in SKLEARN_TOLS:
         coef, intercept, seconds = fit_sklearn(problem, X, y, alpha, tol)
         residual = kkt_residual(
-            X, y, coef, intercept, alpha, problem.l1_ratio, problem.fit_intercept
+            X,
+            y,
+            coef,
+            intercept,
+            alpha,
+            problem.l1_ratio,
+            "bernoulli",
+            fit_intercept=problem.fit_intercept,
         )
         if best is None or residual < best[1]:
             best = (tol, residual, coef, seconds)

@@ -28,7 +28,9 @@ __all__ = [
     "check_finite",
     "check_finite_nonneg",
     "check_finite_real",
+    "check_grid_eps",
     "check_l1_ratio",
+    "check_path_alphas",
     "check_positive",
     "check_positive_int",
     "check_tol",
@@ -264,3 +266,29 @@ def check_finite_real(value: Any, name: str) -> float:
     if not math.isfinite(number):
         raise InputValueError(f"{name} must be a finite number; got {number!r}.")
     return number
+
+
+def check_path_alphas(alphas: Any, *, zero_hint: str) -> FloatArray:
+    """Alphas of a path: finite and > 0, returned sorted in decreasing order.
+
+    ``zero_hint`` tells the user what to call for alpha = 0 instead.
+    """
+    grid = check_alphas(alphas, "alphas")
+    if np.any(grid <= 0.0):
+        raise InputValueError(
+            f"alphas must all be > 0; got {int(np.sum(grid <= 0.0))} value(s) equal to 0. "
+            f"{zero_hint}"
+        )
+    sorted_grid: FloatArray = np.sort(grid)[::-1].copy()
+    return sorted_grid
+
+
+def check_grid_eps(eps: Any) -> float:
+    """Ratio of the smallest to the largest alpha of a default path grid, in (0, 1)."""
+    value = check_positive(eps, "eps")
+    if value >= 1.0:
+        raise InputValueError(
+            f"eps must lie in (0, 1) (the ratio of the smallest to the largest alpha); "
+            f"got {value!r}."
+        )
+    return value

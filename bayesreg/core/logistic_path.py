@@ -21,15 +21,15 @@ from numpy.typing import NDArray
 from bayesreg.core._validation import (
     as_design,
     as_target,
-    check_alphas,
     check_binary_target,
     check_bool,
+    check_grid_eps,
     check_l1_ratio,
+    check_path_alphas,
     check_positive_int,
     check_tol,
 )
 from bayesreg.core.logistic import logistic, logistic_alpha_max
-from bayesreg.core.paths import _check_eps
 from bayesreg.core.results import PathFit
 from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
 
@@ -130,7 +130,7 @@ def logistic_path(
         grid = _check_user_alphas(alphas)
     else:
         n_alphas = check_positive_int(n_alphas, "n_alphas")
-        eps = _check_eps(eps)
+        eps = check_grid_eps(eps)
         grid = _default_grid(top, n_alphas, eps)
 
     fits = []
@@ -191,11 +191,7 @@ def _default_grid(top: float, n_alphas: int, eps: float) -> FloatArray:
 
 def _check_user_alphas(alphas: Any) -> FloatArray:
     """User alphas: finite and > 0, returned sorted in decreasing order."""
-    grid = check_alphas(alphas, "alphas")
-    if np.any(grid <= 0.0):
-        raise InputValueError(
-            f"alphas must all be > 0; got {int(np.sum(grid <= 0.0))} value(s) equal to 0. For "
-            "the maximum-likelihood estimate (alpha = 0) call logistic(X, y, 0.0)."
-        )
-    sorted_grid: FloatArray = np.sort(grid)[::-1].copy()
-    return sorted_grid
+    return check_path_alphas(
+        alphas,
+        zero_hint="For the maximum-likelihood estimate (alpha = 0) call logistic(X, y, 0.0).",
+    )

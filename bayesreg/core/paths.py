@@ -27,10 +27,10 @@ from bayesreg.core._duality import gap_threshold
 from bayesreg.core._least_squares import DesignData, GramData, choose_form, prepare_least_squares
 from bayesreg.core._stats_solvers import certify_from_statistics
 from bayesreg.core._validation import (
-    check_alphas,
     check_bool,
+    check_grid_eps,
     check_l1_ratio,
-    check_positive,
+    check_path_alphas,
     check_positive_int,
     check_tol,
 )
@@ -149,7 +149,7 @@ def lasso_path(
     grid = _check_user_alphas(alphas) if alphas is not None else None
     if grid is None:
         n_alphas = check_positive_int(n_alphas, "n_alphas")
-        eps = _check_eps(eps)
+        eps = check_grid_eps(eps)
         if l1_ratio == 0.0:
             raise InputValueError(
                 "l1_ratio = 0 (ridge) has no alpha_max, so the default grid is undefined; "
@@ -223,21 +223,6 @@ def lasso_path(
 
 def _check_user_alphas(alphas: Any) -> FloatArray:
     """User alphas: finite and > 0, returned sorted in decreasing order."""
-    grid = check_alphas(alphas, "alphas")
-    if np.any(grid <= 0.0):
-        raise InputValueError(
-            f"alphas must all be > 0; got {int(np.sum(grid <= 0.0))} value(s) equal to 0. "
-            "For least squares (alpha = 0) use ridge(X, y, 0.0)."
-        )
-    sorted_grid: FloatArray = np.sort(grid)[::-1].copy()
-    return sorted_grid
-
-
-def _check_eps(eps: Any) -> float:
-    value = check_positive(eps, "eps")
-    if value >= 1.0:
-        raise InputValueError(
-            f"eps must lie in (0, 1) (the ratio of the smallest to the largest alpha); "
-            f"got {value!r}."
-        )
-    return value
+    return check_path_alphas(
+        alphas, zero_hint="For least squares (alpha = 0) use ridge(X, y, 0.0)."
+    )
