@@ -266,3 +266,13 @@ def test_priors_are_immutable() -> None:
     prior = LaplacePrior(1.0)
     with pytest.raises(dataclasses.FrozenInstanceError):
         prior.scale = 2.0  # type: ignore[misc]
+
+
+def test_penalized_fit_refuses_a_noise_for_the_bernoulli_likelihood() -> None:
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((20, 3))
+    y = (X[:, 0] > 0).astype(float)
+    with pytest.raises(InputValueError, match=r"noise=5\.0 was given"):
+        GaussianPrior(1.0).penalized_fit(X, y, likelihood="bernoulli", noise=5.0)
+    fit = GaussianPrior(1.0).penalized_fit(X, y, likelihood="bernoulli")
+    assert fit.certificate == "kkt residual"

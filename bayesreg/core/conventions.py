@@ -86,12 +86,29 @@ def to_sklearn_elastic_net(alpha: float, l1_ratio: float) -> dict[str, float]:
 
 
 def from_sklearn_logistic(
-    C: float, n_samples: int, penalty: Literal["l2", "l1"] = "l2"
+    C: float,
+    n_samples: int,
+    l1_ratio: float = 0.0,
+    *,
+    penalty: Literal["l2", "l1"] | None = None,
 ) -> tuple[float, float]:
-    """``LogisticRegression(C=C, penalty=...)`` → ``(1 / (n C), 0 or 1)``."""
+    """``LogisticRegression(C=C, l1_ratio=r)`` → ``(1 / (n C), r)``.
+
+    scikit-learn ≥ 1.8 states the mix by ``l1_ratio`` (0 = L2, 1 = L1); its deprecated
+    ``penalty="l2" | "l1"`` is accepted as a keyword and means ``l1_ratio`` 0 or 1.
+    """
     c = check_positive(C, "C")
     n = check_positive_int(n_samples, "n_samples")
-    return 1.0 / (n * c), _l1_ratio_of(penalty)
+    ratio = check_l1_ratio(l1_ratio)
+    if penalty is not None:
+        from_penalty = _l1_ratio_of(penalty)
+        if l1_ratio not in (0.0, from_penalty):
+            raise InputValueError(
+                f"penalty={penalty!r} means l1_ratio = {from_penalty:g}, but l1_ratio="
+                f"{ratio:g} was also given; pass one of them."
+            )
+        ratio = from_penalty
+    return 1.0 / (n * c), ratio
 
 
 def to_sklearn_logistic(alpha: float, n_samples: int, l1_ratio: float = 0.0) -> dict[str, Any]:
@@ -134,5 +151,5 @@ def _l1_ratio_of(penalty: str) -> float:
         return 1.0
     raise InputValueError(
         f"penalty must be 'l2' or 'l1'; got {penalty!r}. For an elastic-net "
-        "LogisticRegression use from_sklearn_elastic_net-style (alpha = 1/(nC), l1_ratio)."
+        "LogisticRegression pass its l1_ratio instead (alpha = 1/(nC) either way)."
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from bayesreg.core._validation import check_finite_nonneg, check_l1_ratio
 from bayesreg.core.penalties import penalty_value, subdiff_distance
 from bayesreg.errors import DataError, InputValueError
 
@@ -76,6 +77,8 @@ def objective(
             f"likelihood must be one of 'gaussian', 'bernoulli'; got {likelihood!r}."
         )
     _check_shapes(X, y, coef)
+    check_finite_nonneg(alpha, "alpha")
+    check_l1_ratio(l1_ratio)
     loss = _LOSSES[likelihood]
     return loss(X, y, coef, intercept) + penalty_value(coef, alpha, l1_ratio)
 
@@ -104,6 +107,9 @@ def kkt_residual(
         raise InputValueError(
             f"likelihood must be one of 'gaussian', 'bernoulli'; got {likelihood!r}."
         )
+    _check_shapes(X, y, coef)
+    check_finite_nonneg(alpha, "alpha")
+    check_l1_ratio(l1_ratio)
     eta = intercept + X @ coef
     if likelihood == "gaussian":
         sample_grad = (eta - y) / len(y)

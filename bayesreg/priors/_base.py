@@ -21,10 +21,11 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from bayesreg.core._validation import as_design, check_positive, check_positive_int
+from bayesreg.core._validation import as_design, check_choice, check_positive, check_positive_int
 from bayesreg.core.penalties import enet_prox, penalty_value
 from bayesreg.core.results import PenalizedFit
-from bayesreg.core.solve import penalized_solve
+from bayesreg.core.solve import LIKELIHOODS, penalized_solve
+from bayesreg.errors import InputValueError
 
 __all__ = ["Prior", "penalty_from_weights", "weights_from_penalty"]
 
@@ -123,16 +124,33 @@ class Prior(ABC):
         solution (ridge, elastic net / lasso, or logistic for ``likelihood="bernoulli"``,
         where σ = 1).
 
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            0/1 for the Bernoulli likelihood.
+        noise : float, default 1.0
+            The fixed noise standard deviation σ of the Gaussian likelihood; the Bernoulli
+            likelihood has none (leave it at 1.0).
+        likelihood : {"gaussian", "bernoulli"}, default "gaussian"
+        fit_intercept : bool, default True
+
         Returns
         -------
         PenalizedFit
             The solution with its certificate.
         """
+        kind = check_choice(likelihood, "likelihood", LIKELIHOODS)
         design = as_design(X)
-        sigma = 1.0 if likelihood == "bernoulli" else check_positive(noise, "noise")
+        sigma = check_positive(noise, "noise")
+        if kind == "bernoulli" and sigma != 1.0:
+            raise InputValueError(
+                f"noise is the standard deviation of the Gaussian likelihood; the Bernoulli "
+                f"likelihood has none, but noise={noise!r} was given. Leave noise at 1.0."
+            )
         alpha, l1_ratio = self.penalty(design.shape[0], sigma)
         return penalized_solve(
-            design, y, alpha, l1_ratio, likelihood=likelihood, fit_intercept=fit_intercept
+            design, y, alpha, l1_ratio, likelihood=kind, fit_intercept=fit_intercept
         )
 
     def penalty_value(self, w: ArrayLike, n_samples: int, noise: float = 1.0) -> float:

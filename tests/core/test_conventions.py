@@ -78,10 +78,12 @@ def test_logistic_round_trip(alpha: float, n: int, mix: float) -> None:
     assert "penalty" not in kwargs  # deprecated in scikit-learn 1.8
     if mix > 0.0:
         assert kwargs["solver"] == "saga"
+    back, back_mix = from_sklearn_logistic(kwargs["C"], n, kwargs["l1_ratio"])
+    assert back == pytest.approx(alpha, rel=1e-14)
+    assert back_mix == mix
     if mix in (0.0, 1.0):
-        back, back_mix = from_sklearn_logistic(kwargs["C"], n, "l2" if mix == 0.0 else "l1")
-        assert back == pytest.approx(alpha, rel=1e-14)
-        assert back_mix == mix
+        legacy = from_sklearn_logistic(kwargs["C"], n, penalty="l2" if mix == 0.0 else "l1")
+        assert legacy == (back, back_mix)
 
 
 @pytest.mark.parametrize(("n", "p"), [(40, 5), (8, 30)])
@@ -191,7 +193,9 @@ def test_converter_errors_name_the_argument() -> None:
     with pytest.raises(InputValueError, match=r"C must be a finite number > 0; got 0\.0"):
         from_sklearn_logistic(0.0, 10)
     with pytest.raises(InputValueError, match="penalty must be 'l2' or 'l1'; got 'l3'"):
-        from_sklearn_logistic(1.0, 10, "l3")  # type: ignore[arg-type]
+        from_sklearn_logistic(1.0, 10, penalty="l3")  # type: ignore[arg-type]
+    with pytest.raises(InputValueError, match="pass one of them"):
+        from_sklearn_logistic(1.0, 10, 0.5, penalty="l1")
     with pytest.raises(InputValueError, match=r"mixing must lie in \[0, 1\]"):
         from_glmnet(0.1, 1.5)
     with pytest.raises(InputValueError, match=r"l1_ratio must lie in \[0, 1\]"):

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from scipy.special import expit, logit
 from sklearn.linear_model import ElasticNet, LogisticRegression
 
-from bayesreg.core.objective import kkt_residual
+from bayesreg.core.objective import kkt_residual, objective
+from bayesreg.errors import InputValueError
 
 
 def _data(seed: int, n: int = 60, p: int = 4) -> tuple[np.ndarray, np.ndarray]:
@@ -75,3 +76,13 @@ def test_bernoulli_residual_at_zero_and_at_the_sklearn_solution() -> None:
         X, labels, model.coef_[0], float(model.intercept_[0]), alpha, 0.0, "bernoulli"
     )
     assert optimum <= 1e-9
+
+
+@pytest.mark.parametrize("function", [objective, kkt_residual])
+def test_objective_and_kkt_residual_validate_the_penalty(function) -> None:  # type: ignore[no-untyped-def]
+    X = np.ones((3, 2))
+    y = np.zeros(3)
+    with pytest.raises(InputValueError, match="alpha must be a finite number ≥ 0"):
+        function(X, y, np.zeros(2), 0.0, -1.0, 0.5)
+    with pytest.raises(InputValueError, match=r"l1_ratio must lie in \[0, 1\]"):
+        function(X, y, np.zeros(2), 0.0, 1.0, 5.0)
