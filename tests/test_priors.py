@@ -276,3 +276,13 @@ def test_penalized_fit_refuses_a_noise_for_the_bernoulli_likelihood() -> None:
         GaussianPrior(1.0).penalized_fit(X, y, likelihood="bernoulli", noise=5.0)
     fit = GaussianPrior(1.0).penalized_fit(X, y, likelihood="bernoulli")
     assert fit.certificate == "kkt residual"
+
+
+@pytest.mark.parametrize("hyperprior", [3.0, (1.0,), (1.0, 2.0, 3.0), (1.0, -1.0), (math.inf, 1.0)])
+def test_gamma_hyperpriors_must_be_a_positive_pair(hyperprior: object) -> None:
+    from bayesreg.posterior import GibbsPrior
+
+    with pytest.raises(InputValueError, match="hyperprior"):
+        BayesianLassoPrior(hyperprior=hyperprior)  # type: ignore[arg-type]
+    with pytest.raises(InputValueError, match="l1_hyperprior"):
+        GibbsPrior(l1=1.0, l1_hyperprior=hyperprior)  # type: ignore[arg-type]

@@ -28,6 +28,7 @@ __all__ = [
     "check_finite",
     "check_finite_nonneg",
     "check_finite_real",
+    "check_gamma_hyperprior",
     "check_grid_eps",
     "check_l1_ratio",
     "check_path_alphas",
@@ -292,3 +293,15 @@ def check_grid_eps(eps: Any) -> float:
             f"got {value!r}."
         )
     return value
+
+
+def check_gamma_hyperprior(value: Any, name: str = "hyperprior") -> tuple[float, float]:
+    """A Gamma(shape, rate) hyperprior: a pair of finite numbers > 0."""
+    try:
+        shape, rate = value
+    except (TypeError, ValueError):
+        raise InputValueError(
+            f"{name} must be a pair (shape, rate) of a Gamma(shape, rate) distribution; "
+            f"got {_describe(value)}."
+        ) from None
+    return check_positive(shape, f"{name} shape"), check_positive(rate, f"{name} rate")

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bayesreg.core._validation import check_finite_nonneg, check_positive
+from bayesreg.core._validation import (
+    check_finite,
+    check_finite_nonneg,
+    check_gamma_hyperprior,
+    check_positive,
+)
 from bayesreg.errors import InputValueError
 
 __all__ = ["GibbsPrior", "NoisePrior"]
@@ -37,8 +42,7 @@ class GibbsPrior:
         object.__setattr__(self, "l1", check_finite_nonneg(self.l1, "l1"))
         object.__setattr__(self, "l2", check_finite_nonneg(self.l2, "l2"))
         if self.l1_hyperprior is not None:
-            shape, rate = self.l1_hyperprior
-            hyper = (check_positive(shape, "hyperprior shape r"), check_positive(rate, "rate δ"))
+            hyper = check_gamma_hyperprior(self.l1_hyperprior, "l1_hyperprior")
             object.__setattr__(self, "l1_hyperprior", hyper)
             if self.l2 != 0.0:
                 raise InputValueError(
@@ -115,6 +119,7 @@ class NoisePrior:
         return cls(shape=-0.5, curvature=0.5 / s**2)
 
     def __post_init__(self) -> None:
+        check_finite(self.shape, "shape")
         if not (math.isfinite(self.shape) and self.shape >= -0.5):
             raise InputValueError(f"the noise prior shape must be ≥ −1/2; got {self.shape!r}.")
         check_finite_nonneg(self.scale, "scale")

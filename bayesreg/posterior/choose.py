@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import scipy.linalg
 
-from bayesreg.core._validation import check_positive, check_positive_int
+from bayesreg.core._validation import check_gamma_hyperprior, check_positive_int
 from bayesreg.core.results import CVResult
 from bayesreg.posterior._checks import check_probability, check_seed
 from bayesreg.posterior._data import LinearData, prepare_linear_data
@@ -179,7 +179,7 @@ def choose_lambda(
     if hyperprior is None:
         hyper = (1.0, 1.0 / (10.0 * mcem.lam**2))
     else:
-        hyper = (check_positive(hyperprior[0], "hyperprior r"), check_positive(hyperprior[1], "δ"))
+        hyper = check_gamma_hyperprior(hyperprior)
     full = gibbs_sample(
         X,
         y,

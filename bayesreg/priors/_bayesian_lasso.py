@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike
 
-from bayesreg.core._validation import check_positive
+from bayesreg.core._validation import check_gamma_hyperprior, check_positive
 from bayesreg.errors import InputValueError
 from bayesreg.priors._base import FloatArray, Prior
 from bayesreg.priors._families import LaplacePrior
@@ -66,17 +66,7 @@ class BayesianLassoPrior(Prior):
         if self.lam is not None:
             object.__setattr__(self, "lam", check_positive(self.lam, "lam"))
             return
-        try:
-            shape, rate = self.hyperprior  # type: ignore[misc]
-        except (TypeError, ValueError):
-            raise InputValueError(
-                f"hyperprior must be a pair (shape, rate) of λ² ~ Gamma(shape, rate); "
-                f"got {self.hyperprior!r}."
-            ) from None
-        checked = (
-            check_positive(shape, "hyperprior shape"),
-            check_positive(rate, "hyperprior rate"),
-        )
+        checked = check_gamma_hyperprior(self.hyperprior)
         object.__setattr__(self, "hyperprior", checked)
 
     def _fixed_lam(self) -> float:
