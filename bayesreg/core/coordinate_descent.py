@@ -83,7 +83,9 @@ def lasso(
     tol : float, default 1e-12
         Relative duality-gap tolerance: stop when ``gap ≤ tol · ||yc||²/(2n)``.
     max_iter : int, default 1000
-        Maximum number of outer iterations (passes over all features).
+        Maximum number of outer iterations (passes over all features) at each point of
+        the short warm-start path from alpha_max down to ``alpha`` that the solver
+        follows; ``n_iter`` reports the passes summed over that path.
 
     Returns
     -------
@@ -151,7 +153,9 @@ def elastic_net(
     tol : float, default 1e-12
         Relative duality-gap tolerance: stop when ``gap ≤ tol · ||yc||²/(2n)``.
     max_iter : int, default 1000
-        Maximum number of outer iterations (passes over all features).
+        Maximum number of outer iterations (passes over all features) at each point of
+        the short warm-start path from alpha_max down to ``alpha`` that the solver
+        follows; ``n_iter`` reports the passes summed over that path.
 
     Returns
     -------
