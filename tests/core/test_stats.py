@@ -52,8 +52,11 @@ def two_pass(X: FloatArray, y: FloatArray) -> dict[str, FloatArray | float]:
 
 
 def dask_modules() -> tuple[Any, Any]:
-    """``dask`` and ``dask.array`` (an optional dependency: skip without it)."""
-    return pytest.importorskip("dask"), pytest.importorskip("dask.array")
+    """``dask`` and ``dask.array`` (the ``dask`` extra, part of ``dev``)."""
+    import dask
+    import dask.array
+
+    return dask, dask.array
 
 
 def relative_difference(value: object, reference: object) -> float:
@@ -136,7 +139,8 @@ def test_from_dask_matches_from_arrays(row_chunks: int, column_chunks: int, y_ch
 
 def test_from_dask_takes_dataframes_and_in_memory_targets() -> None:
     dask, da = dask_modules()
-    dd = pytest.importorskip("dask.dataframe")
+    import dask.dataframe as dd
+
     X, y = make_data(90, 3)
     frame = dd.from_pandas(pd.DataFrame(X, columns=["a", "b", "c"]), npartitions=4)
     with dask.config.set(scheduler="synchronous"):

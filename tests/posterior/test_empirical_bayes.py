@@ -111,7 +111,9 @@ def test_mcem_reproduces_park_and_casella_lambda_on_diabetes() -> None:
     """Park & Casella (2008) report λ = 0.237 by marginal maximum likelihood."""
     X, y = load_diabetes()
     result = lasso_mcem(X, y - y.mean(), random_seed=2008)
-    assert abs(result.lam - 0.237) <= 0.01
+    # The published value is rounded to 3 decimals (±0.0005); ours carries Monte Carlo
+    # error, so allow four of its standard errors on top.
+    assert abs(result.lam - 0.237) <= 0.0005 + 4.0 * result.lam_se
     assert result.converged
     assert result.trace.shape == (51, 4)  # λ⁽⁰⁾…λ⁽⁵⁰⁾ of 4 independent EM sequences
     # the EM climbs from the least-squares start towards the fixed point
