@@ -20,10 +20,9 @@ from bayesreg.core._validation import (
 )
 from bayesreg.core.objective import objective
 from bayesreg.core.solve import penalized_solve
-from bayesreg.errors import InputTypeError
 from bayesreg.map import find_map
 from bayesreg.models import LIKELIHOODS, build_model
-from bayesreg.priors import Prior
+from bayesreg.priors import Prior, check_prior
 
 __all__ = ["EquivalenceReport", "check_equivalence"]
 
@@ -193,11 +192,7 @@ def check_equivalence(
     target = as_target(y, n_samples)
     intercept = check_bool(fit_intercept, "fit_intercept")
     tolerance = check_positive(rtol, "rtol")
-    if not isinstance(prior, Prior):
-        raise InputTypeError(
-            f"prior must be a bayesreg prior (GaussianPrior, LaplacePrior, ElasticNetPrior, "
-            f"BayesianLassoPrior); got {type(prior).__name__}."
-        )
+    check_prior(prior)
     if kind == "bernoulli":
         check_binary_target(target)
         sigma = 1.0

@@ -24,8 +24,8 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from bayesreg.core._validation import check_choice, check_positive, feature_names_of
-from bayesreg.errors import InputTypeError, InputValueError
-from bayesreg.priors import Prior
+from bayesreg.errors import InputValueError
+from bayesreg.priors import Prior, check_prior
 
 __all__ = ["PriorClassifier", "PriorRegressor"]
 
@@ -33,15 +33,6 @@ FloatArray = NDArray[np.float64]
 
 REGRESSOR_POSTERIORS = (None, "exact", "gibbs", "nuts")
 CLASSIFIER_POSTERIORS = (None, "nuts")
-
-
-def _check_prior(prior: Any) -> Prior:
-    if not isinstance(prior, Prior):
-        raise InputTypeError(
-            f"prior must be a bayesreg prior such as GaussianPrior(1.0) or LaplacePrior(1.0); "
-            f"got {prior!r} of type {type(prior).__name__}."
-        )
-    return prior
 
 
 def _check_posterior(posterior: Any, allowed: tuple[str | None, ...]) -> str | None:
@@ -134,7 +125,7 @@ class PriorRegressor(RegressorMixin, BaseEstimator):  # type: ignore[misc]
 
     def fit(self, X: Any, y: Any) -> PriorRegressor:
         """Fit the exact MAP (and the posterior when ``posterior`` is set)."""
-        prior = _check_prior(self.prior)
+        prior = check_prior(self.prior)
         method = _check_posterior(self.posterior, REGRESSOR_POSTERIORS)
         X_arr, y_arr = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
         names = feature_names_of(X, X_arr.shape[1])
@@ -275,7 +266,7 @@ class PriorClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def fit(self, X: Any, y: Any) -> PriorClassifier:
         """Fit the exact MAP (and the posterior when ``posterior`` is set)."""
-        prior = _check_prior(self.prior)
+        prior = check_prior(self.prior)
         method = _check_posterior(self.posterior, CLASSIFIER_POSTERIORS)
         X_arr, y_raw = validate_data(self, X, y, dtype=np.float64)
         names = feature_names_of(X, X_arr.shape[1])

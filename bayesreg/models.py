@@ -16,8 +16,8 @@ from bayesreg.core._validation import (
     feature_names_of,
 )
 from bayesreg.core.stats import is_sufficient_stats
-from bayesreg.errors import DataError, InputTypeError, InputValueError
-from bayesreg.priors import Prior
+from bayesreg.errors import DataError, InputValueError
+from bayesreg.priors import Prior, check_prior
 
 __all__ = ["build_model"]
 
@@ -99,11 +99,7 @@ def build_model(
     design = as_design(X)
     n_samples, n_features = design.shape
     target = as_target(y, n_samples)
-    if not isinstance(prior, Prior):
-        raise InputTypeError(
-            f"prior must be a bayesreg prior (GaussianPrior, LaplacePrior, ElasticNetPrior, "
-            f"BayesianLassoPrior); got {type(prior).__name__}."
-        )
+    check_prior(prior)
     intercept = check_bool(fit_intercept, "fit_intercept")
     if kind == "bernoulli":
         _check_bernoulli(target, noise, intercept)

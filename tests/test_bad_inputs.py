@@ -376,19 +376,19 @@ ROWS: list[Row] = [
         "prior_float",
         lambda: build_model(X, Y, wrong(1.0)),
         InputTypeError,
-        r"prior must be a bayesreg prior \(GaussianPrior, .*\); got float",
+        r"prior must be a bayesreg prior such as GaussianPrior\(1\.0\).*; got 1\.0 of type float",
     ),
     (
         "prior_string",
         lambda: check_equivalence(X, Y, wrong("gaussian")),
         InputTypeError,
-        r"prior must be a bayesreg prior .*; got str",
+        r"prior must be a bayesreg prior .*; got 'gaussian' of type str",
     ),
     (
         "prior_dict",
         lambda: sample_posterior(X, Y, wrong({"scale": 1.0}), method="exact"),
         InputTypeError,
-        r"prior must be a bayesreg prior .*; got dict",
+        r"prior must be a bayesreg prior .*; got \{'scale': 1\.0\} of type dict",
     ),
     # --- tolerances, counts, folds ---
     (

@@ -22,12 +22,12 @@ from bayesreg.core._validation import (
     check_positive_int,
 )
 from bayesreg.core.stats import SufficientStats, is_sufficient_stats
-from bayesreg.errors import InputTypeError, InputValueError, ModelStructureError
+from bayesreg.errors import InputValueError, ModelStructureError
 from bayesreg.posterior._checks import check_nonneg_int, check_seed
 from bayesreg.posterior._stats_data import linear_data_of
 from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.posterior.gibbs import GibbsPrior, NoisePrior, gibbs_sample
-from bayesreg.priors import Prior
+from bayesreg.priors import Prior, check_prior
 
 if TYPE_CHECKING:
     import xarray
@@ -178,11 +178,7 @@ def sample_posterior(
         (``y_obs``, dim ``obs``), and for NUTS ``sample_stats``. Attributes
         ``sampling_method``, ``prior``, ``noise_prior``, ``likelihood``.
     """
-    if not isinstance(prior, Prior):
-        raise InputTypeError(
-            f"prior must be a bayesreg prior (GaussianPrior, LaplacePrior, ...); got "
-            f"{type(prior).__name__}."
-        )
+    check_prior(prior)
     chosen = check_choice(method, "method", _METHODS)
     family = check_choice(likelihood, "likelihood", _LIKELIHOODS)
     fixed_noise = None if noise is None else check_positive(noise, "noise")

@@ -11,7 +11,7 @@ Nothing here imports PyMC until a prior's ``to_pymc`` is called.
 
 from __future__ import annotations
 
-from bayesreg.priors._base import Prior, penalty_from_weights, weights_from_penalty
+from bayesreg.priors._base import Prior, check_prior, penalty_from_weights, weights_from_penalty
 from bayesreg.priors._bayesian_lasso import BayesianLassoPrior
 from bayesreg.priors._families import (
     ElasticNetPrior,
@@ -26,6 +26,7 @@ __all__ = [
     "GaussianPrior",
     "LaplacePrior",
     "Prior",
+    "check_prior",
     "penalty_from_weights",
     "prior_from_penalty",
     "weights_from_penalty",

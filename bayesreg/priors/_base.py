@@ -25,9 +25,9 @@ from bayesreg.core._validation import as_design, check_choice, check_positive, c
 from bayesreg.core.penalties import enet_prox, penalty_value
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.solve import LIKELIHOODS, penalized_solve
-from bayesreg.errors import InputValueError
+from bayesreg.errors import InputTypeError, InputValueError
 
-__all__ = ["Prior", "penalty_from_weights", "weights_from_penalty"]
+__all__ = ["Prior", "check_prior", "penalty_from_weights", "weights_from_penalty"]
 
 FloatArray = NDArray[np.float64]
 
@@ -162,3 +162,19 @@ class Prior(ABC):
         """Proximal operator of ``step · alpha · P`` at ``z``."""
         alpha, l1_ratio = self.penalty(n_samples, noise)
         return enet_prox(z, check_positive(step, "step"), alpha, l1_ratio)
+
+
+def check_prior(prior: Any) -> Prior:
+    """Return ``prior`` if it is a bayesreg prior, else raise a clear ``InputTypeError``."""
+    if not isinstance(prior, Prior):
+        raise InputTypeError(
+            "prior must be a bayesreg prior such as GaussianPrior(1.0), LaplacePrior(1.0), "
+            "ElasticNetPrior(1.0, 1.0) or BayesianLassoPrior(0.5); got "
+            f"{_describe_value(prior)} of type {type(prior).__name__}."
+        )
+    return prior
+
+
+def _describe_value(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
