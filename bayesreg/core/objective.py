@@ -52,6 +52,24 @@ def bernoulli_loss(X: FloatArray, y: FloatArray, coef: FloatArray, intercept: fl
 _LOSSES = {"gaussian": gaussian_loss, "bernoulli": bernoulli_loss}
 
 
+def _check_point(
+    X: FloatArray,
+    y: FloatArray,
+    coef: FloatArray,
+    alpha: float,
+    l1_ratio: float,
+    likelihood: str,
+) -> None:
+    """The arguments shared by :func:`objective` and :func:`kkt_residual`."""
+    if likelihood not in _LOSSES:
+        raise InputValueError(
+            f"likelihood must be one of 'gaussian', 'bernoulli'; got {likelihood!r}."
+        )
+    _check_shapes(X, y, coef)
+    check_finite_nonneg(alpha, "alpha")
+    check_l1_ratio(l1_ratio)
+
+
 def _check_shapes(X: FloatArray, y: FloatArray, coef: FloatArray) -> None:
     """Require ``X`` of shape (n, p), ``y`` of shape (n,) and ``coef`` of shape (p,)."""
     X_shape, y_shape, coef_shape = np.shape(X), np.shape(y), np.shape(coef)
@@ -72,13 +90,7 @@ def objective(
     likelihood: str = "gaussian",
 ) -> float:
     """``F(w, w0)`` for the given likelihood (``"gaussian"`` or ``"bernoulli"``)."""
-    if likelihood not in _LOSSES:
-        raise InputValueError(
-            f"likelihood must be one of 'gaussian', 'bernoulli'; got {likelihood!r}."
-        )
-    _check_shapes(X, y, coef)
-    check_finite_nonneg(alpha, "alpha")
-    check_l1_ratio(l1_ratio)
+    _check_point(X, y, coef, alpha, l1_ratio, likelihood)
     loss = _LOSSES[likelihood]
     return loss(X, y, coef, intercept) + penalty_value(coef, alpha, l1_ratio)
 
@@ -103,13 +115,7 @@ def kkt_residual(
     ``subdiff_distance(w, Xᵀg, alpha, l1_ratio)`` and, when the intercept is fitted,
     ``|Σ_i g_i|``. It is 0 exactly at the minimizer, whatever produced the point.
     """
-    if likelihood not in _LOSSES:
-        raise InputValueError(
-            f"likelihood must be one of 'gaussian', 'bernoulli'; got {likelihood!r}."
-        )
-    _check_shapes(X, y, coef)
-    check_finite_nonneg(alpha, "alpha")
-    check_l1_ratio(l1_ratio)
+    _check_point(X, y, coef, alpha, l1_ratio, likelihood)
     eta = intercept + X @ coef
     if likelihood == "gaussian":
         sample_grad = (eta - y) / len(y)
