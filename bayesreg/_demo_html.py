@@ -339,8 +339,10 @@ def _run_section(results: DemoResults) -> Section:
             f"iterations; λ hyperprior {settings.lambda_chains} × {settings.lambda_draws} "
             f"Gibbs draws; {settings.n_folds}-fold cross-validation; path bands at "
             f"{settings.path_points} alphas, 2 × {settings.path_draws} Gibbs draws each. "
-            "Random seeds are fixed, so a rerun reproduces the Monte Carlo numbers (up to "
-            "floating-point rounding on other machines). Key numbers are in "
+            f"Seed {settings.seed} (bayesreg demo --seed N): a rerun with the same seed, "
+            "package versions and machine reproduces the Monte Carlo numbers. A posterior "
+            "run whose R-hat or ESS was poor was drawn again with twice the draws; the "
+            "diagnostics table shows the run length used. Key numbers are in "
             "summary.json next to this page."
         ),
         table(["step", "seconds"], timing, numeric=[False, True]),

@@ -13,8 +13,8 @@ from numpy.typing import NDArray
 from bayesreg._demo_sections import (
     DIABETES_NOISE,
     LAPLACE_SCALE,
+    MAX_DOUBLINGS,
     PATH_LINE_POINTS,
-    SEED,
     DemoData,
     DemoSettings,
 )
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from bayesreg.map import MapEstimate
     from bayesreg.plots import PosteriorBands
     from bayesreg.posterior import Diagnostics, LambdaChoice
+    from bayesreg.priors import Prior
 
 __all__ = [
     "PathWithBands",
@@ -39,16 +40,61 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 
 
+# random streams of a run (DemoSettings.seed_for)
+NUTS_STREAM, GIBBS_STREAM, LAMBDA_STREAM, PATH_STREAM = range(4)
+
+
 @dataclass(frozen=True)
 class PosteriorRun:
-    """One posterior sample with its shrinkage summary and diagnostics."""
+    """One posterior sample with its shrinkage summary and diagnostics.
+
+    ``draws`` is the run length used (per chain), ``attempts`` how many runs it took:
+    a run whose diagnostics were poor was drawn again with twice the draws.
+    """
 
     method: str
     draws: int
+    attempts: int
     tree: xarray.DataTree
     summary: pd.DataFrame
     diagnostics: Diagnostics
     seconds: float
+
+
+def _sample_until_sound(
+    data: DemoData,
+    prior: Prior,
+    method: str,
+    draws: int,
+    settings: DemoSettings,
+    stream: int,
+) -> tuple[xarray.DataTree, Diagnostics, int, int]:
+    """Draw the posterior; while its diagnostics are poor, draw it afresh twice as long.
+
+    At most ``MAX_DOUBLINGS`` redraws, each with its own seed; the last run is returned
+    with its diagnostics (poor ones are then reported, not hidden). Returns the tree, its
+    diagnostics, the draws per chain and the number of runs.
+    """
+    from bayesreg.posterior import check_diagnostics, sample_posterior
+
+    for attempt in range(MAX_DOUBLINGS + 1):
+        length = draws * 2**attempt
+        tree = sample_posterior(
+            data.diabetes_design,
+            data.diabetes_target,
+            prior,
+            method=method,
+            draws=length,
+            tune=settings.tune,
+            chains=settings.chains,
+            random_seed=settings.seed_for(stream, attempt),
+            progressbar=False,
+        )
+        # only the last allowed run warns (and so is listed in the report) when poor
+        diagnostics = check_diagnostics(tree, warn=attempt == MAX_DOUBLINGS)
+        if diagnostics.ok:
+            break
+    return tree, diagnostics, length, attempt + 1
 
 
 @dataclass(frozen=True)
@@ -72,7 +118,7 @@ def posterior_shrinkage(data: DemoData, settings: DemoSettings) -> PosteriorShri
     """Sample the Bayesian lasso posterior by NUTS and by Gibbs and summarize both."""
     from bayesreg.map import find_map
     from bayesreg.models import build_model
-    from bayesreg.posterior import check_diagnostics, sample_posterior, shrinkage_summary
+    from bayesreg.posterior import shrinkage_summary
     from bayesreg.priors import BayesianLassoPrior
 
     lam = DIABETES_NOISE / LAPLACE_SCALE
@@ -82,28 +128,19 @@ def posterior_shrinkage(data: DemoData, settings: DemoSettings) -> PosteriorShri
     assert joint_map.noise is not None  # σ is a free variable of this model
     runs = []
     samplers = (
-        ("nuts", "NUTS (PyMC)", settings.nuts_draws, SEED),
-        ("gibbs", "Gibbs (NumPy)", settings.gibbs_draws, SEED + 1),
+        ("nuts", "NUTS (PyMC)", settings.nuts_draws, NUTS_STREAM),
+        ("gibbs", "Gibbs (NumPy)", settings.gibbs_draws, GIBBS_STREAM),
     )
-    for method, label, draws, seed in samplers:
+    for method, label, draws, stream in samplers:
         start = time.perf_counter()
-        tree = sample_posterior(
-            X,
-            y,
-            prior,
-            method=method,
-            draws=draws,
-            tune=settings.tune,
-            chains=settings.chains,
-            random_seed=seed,
-            progressbar=False,
+        tree, diagnostics, length, attempts = _sample_until_sound(
+            data, prior, method, draws, settings, stream
         )
         seconds = time.perf_counter() - start
         # The joint MAP's ŵ is the MAP with σ fixed at σ̂ (the lasso at alpha = σ̂λ/n),
         # so the summary's certified MAP column needs no second PyMC compilation.
         summary = shrinkage_summary(tree, X, y, prior, noise=joint_map.noise)
-        diagnostics = check_diagnostics(tree, warn=False)
-        runs.append(PosteriorRun(label, draws, tree, summary, diagnostics, seconds))
+        runs.append(PosteriorRun(label, length, attempts, tree, summary, diagnostics, seconds))
     first, second = (run.summary for run in runs)
     # Monte Carlo standard error of a posterior mean: sd / √ESS
     standard_error = np.hypot(
@@ -131,7 +168,7 @@ def lambda_three_ways(data: DemoData, settings: DemoSettings) -> LambdaChoice:
         n_folds=settings.n_folds,
         draws=settings.lambda_draws,
         chains=settings.lambda_chains,
-        random_seed=SEED,
+        random_seed=settings.seed_for(LAMBDA_STREAM),
     )
 
 
@@ -175,7 +212,7 @@ def lasso_path_with_bands(data: DemoData, settings: DemoSettings) -> PathWithBan
         noise=DIABETES_NOISE,
         draws=settings.path_draws,
         chains=2,
-        random_seed=SEED,
+        random_seed=settings.seed_for(PATH_STREAM),
     )
     n_features = X.shape[1]
     # long format, one row per (prior, feature), priors in the order of band_alphas

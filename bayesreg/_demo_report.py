@@ -74,6 +74,7 @@ def summary_numbers(results: DemoResults) -> dict[str, Any]:
             "method": run.method,
             "chains": results.settings.chains,
             "draws": run.draws,
+            "attempts": run.attempts,
             "seconds": run.seconds,
             "n_exact_zeros_of_mean": int(np.count_nonzero(run.summary["mean"] == 0.0)),
             "divergences": run.diagnostics.divergences,
@@ -189,7 +190,8 @@ def summary_text(results: DemoResults) -> str:
         lines.append(
             f"   {run.method:<16} posterior mean: {mean_zeros}/{n_features} zeros; "
             f"max R-hat {run.diagnostics.max_rhat:.3f}, min ESS "
-            f"{run.diagnostics.min_ess_bulk:.0f}"
+            f"{min(run.diagnostics.min_ess_bulk, run.diagnostics.min_ess_tail):.0f}"
+            + ("" if run.attempts == 1 else f" ({run.attempts} runs, {run.draws} draws)")
         )
     lines.append(f"   NUTS vs Gibbs means: max |difference| / MC s.e. = {posterior.max_mean_z:.2f}")
     lines += ["", "4. " + str(results.lambdas).replace("\n", "\n   ")]

@@ -27,6 +27,17 @@ class CliError(BayesregError):
     """A mistake in a command-line call."""
 
 
+def _seed(text: str) -> int:
+    """Parse ``--seed``: an integer ≥ 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0; got {text!r}")
+    return value
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bayesreg",
@@ -55,6 +66,13 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--force", action="store_true", help="replace the --out folder if it exists")
     demo.add_argument(
         "--quick", action="store_true", help="fewer posterior draws (for a fast look)"
+    )
+    demo.add_argument(
+        "--seed",
+        type=_seed,
+        default=None,
+        metavar="N",
+        help="seed of the Monte Carlo steps, an integer >= 0 (default: 2008)",
     )
 
     check = commands.add_parser(
@@ -91,9 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "demo":
+            from bayesreg._demo_sections import SEED
             from bayesreg.demo import run_demo
 
-            run_demo(out=args.out, force=args.force, quick=args.quick)
+            seed = SEED if args.seed is None else args.seed
+            run_demo(out=args.out, force=args.force, quick=args.quick, seed=seed)
         else:
             _run_check(args)
     except (BayesregError, OSError) as exc:

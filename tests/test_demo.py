@@ -24,10 +24,14 @@ import pytest
 from sklearn.linear_model import Lasso
 
 import bayesreg._demo_sections
+import bayesreg.posterior
+from bayesreg._demo_posterior import _sample_until_sound
+from bayesreg._demo_sections import MAX_DOUBLINGS, DemoSettings, load_demo_data
 from bayesreg.cli import main
 from bayesreg.datasets import load_diabetes
 from bayesreg.demo import run_demo
 from bayesreg.errors import InputTypeError
+from bayesreg.priors import LaplacePrior
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SIGMA = 54.0  # the demo's fixed noise sd on the diabetes data
@@ -242,4 +246,66 @@ def test_run_demo_checks_its_arguments(tmp_path: Path) -> None:
         run_demo(42)  # type: ignore[arg-type]
     with pytest.raises(InputTypeError, match="force"):
         run_demo(tmp_path / "report", force="yes")  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+
+
+@dataclass(frozen=True)
+class _FakeDiagnostics:
+    ok: bool
+
+
+def test_a_poor_posterior_run_is_redrawn_twice_as_long(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[int, int]] = []
+    warned: list[bool] = []
+    verdicts = iter([False, True])
+
+    def fake_sample(*args: object, draws: int, random_seed: int, **kwargs: object) -> str:
+        calls.append((draws, random_seed))
+        return "tree"
+
+    def fake_check(tree: object, *, warn: bool) -> _FakeDiagnostics:
+        warned.append(warn)
+        return _FakeDiagnostics(ok=next(verdicts))
+
+    monkeypatch.setattr(bayesreg.posterior, "sample_posterior", fake_sample)
+    monkeypatch.setattr(bayesreg.posterior, "check_diagnostics", fake_check)
+    settings = DemoSettings.for_run(quick=True, seed=5)
+    data = load_demo_data()
+    _, diagnostics, length, attempts = _sample_until_sound(
+        data, LaplacePrior(1.0), "gibbs", 100, settings, stream=1
+    )
+    assert diagnostics.ok is True
+    assert (length, attempts) == (200, 2)
+    assert [draws for draws, _ in calls] == [100, 200]
+    assert calls[0][1] != calls[1][1]  # each redraw has its own seed
+    assert warned == [False, False]  # only the last allowed run may warn
+
+    # poor every time: MAX_DOUBLINGS redraws, the last one warns, and its verdict is kept
+    calls.clear()
+    warned.clear()
+    verdicts = iter([False] * (MAX_DOUBLINGS + 1))
+    _, diagnostics, length, attempts = _sample_until_sound(
+        data, LaplacePrior(1.0), "gibbs", 100, settings, stream=1
+    )
+    assert diagnostics.ok is False
+    assert attempts == MAX_DOUBLINGS + 1
+    assert length == 100 * 2**MAX_DOUBLINGS
+    assert warned == [False] * MAX_DOUBLINGS + [True]
+
+
+def test_demo_seeds_are_independent_streams() -> None:
+    settings = DemoSettings.for_run(quick=True, seed=3)
+    seeds = {settings.seed_for(stream, attempt) for stream in range(4) for attempt in range(3)}
+    assert len(seeds) == 12
+    assert settings.seed_for(2, 1) == DemoSettings.for_run(quick=False, seed=3).seed_for(2, 1)
+    assert settings.seed_for(0) != DemoSettings.for_run(quick=True, seed=4).seed_for(0)
+
+
+def test_demo_seed_option_is_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", "--seed", "-1", "--out", str(tmp_path / "report")])
+    assert exit_info.value.code == 2
+    assert "--seed: must be an integer >= 0; got '-1'" in capsys.readouterr().err
+    with pytest.raises(InputTypeError, match=r"seed must be an integer ≥ 0; got 1\.5"):
+        run_demo(tmp_path / "report", seed=1.5)  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []
