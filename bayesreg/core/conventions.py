@@ -6,36 +6,45 @@ bayesreg's objective (glmnet / scikit-learn ``ElasticNet`` scaling)::
 
 with ``L`` averaged over the n samples. Other libraries scale differently:
 
-====================================  ==========================================
-library call                          bayesreg
-====================================  ==========================================
-``sklearn Ridge(alpha=A)``            alpha = A / n, l1_ratio = 0
-``sklearn Lasso(alpha=A)``            alpha = A, l1_ratio = 1
-``sklearn ElasticNet(alpha=A, r)``    alpha = A, l1_ratio = r
-``sklearn LogisticRegression(C=C)``   alpha = 1 / (n C)  (l2: l1_ratio 0, l1: 1)
-``glmnet(lambda=λ, alpha=a)``         alpha = λ, l1_ratio = a
-====================================  ==========================================
+========================================  =============================================
+library call                              bayesreg
+========================================  =============================================
+``sklearn Ridge(alpha=A)``                alpha = A / n, l1_ratio = 0
+``sklearn Lasso(alpha=A)``                alpha = A, l1_ratio = 1
+``sklearn ElasticNet(alpha=A, r)``        alpha = A, l1_ratio = r
+``sklearn LogisticRegression(C=C)``       alpha = 1 / (n C), l1_ratio = its l1_ratio
+``glmnet(lambda=λ, alpha=a)``, gaussian   alpha·l1_ratio = λa, alpha·(1 − l1_ratio) =
+                                          λ(1 − a)/s, s = sd(y) with divisor n
+``glmnet(lambda=λ, alpha=a)``, binomial   alpha = λ, l1_ratio = a
+========================================  =============================================
 
 scikit-learn's ``Ridge`` minimizes ``||y − Xw||² + A||w||²`` (a sum, not a mean, and
 no 1/2), so A = n·alpha. ``LogisticRegression`` minimizes ``C Σ loss_i + ½||w||²``
 (l2) or ``C Σ loss_i + ||w||₁`` (l1); dividing by nC gives our averaged loss plus
-``1/(nC) · P(w)``. glmnet standardizes the columns of X by default
-(``standardize=TRUE``) and reports coefficients on the original scale: its λ
-equals our alpha only for the same (standardized) design, so standardize X
-yourself or call glmnet with ``standardize=FALSE``.
+``1/(nC) · P(w)``. glmnet's gaussian family fits ``y / s`` with ``λ / s`` and scales
+back, which leaves its L1 weight at ``λa`` but divides its L2 weight by ``s``
+(:func:`from_glmnet`). glmnet standardizes the columns of X by default
+(``standardize=TRUE``) and reports coefficients on the original scale: the mapping
+holds only for the same (standardized) design, so standardize X yourself or call
+glmnet with ``standardize=FALSE``.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
+import numpy as np
+
 from bayesreg.core._validation import (
+    as_target,
+    check_choice,
     check_finite_nonneg,
     check_l1_ratio,
     check_positive,
     check_positive_int,
 )
-from bayesreg.errors import InputValueError
+from bayesreg.core.solve import LIKELIHOODS
+from bayesreg.errors import DataError, InputTypeError, InputValueError
 
 __all__ = [
     "from_glmnet",
@@ -130,18 +139,133 @@ def to_sklearn_logistic(alpha: float, n_samples: int, l1_ratio: float = 0.0) -> 
     return {"C": C, "l1_ratio": r, "solver": "saga"}
 
 
-def from_glmnet(lam: float, mixing: float) -> tuple[float, float]:
-    """glmnet ``lambda`` and ``alpha`` (mixing) → ``(lambda, mixing)``.
+def from_glmnet(
+    lam: float,
+    mixing: float,
+    *,
+    y: Any = None,
+    likelihood: Literal["gaussian", "bernoulli"] = "gaussian",
+) -> tuple[float, float]:
+    """glmnet ``lambda`` and ``alpha`` (mixing) → our ``(alpha, l1_ratio)``.
 
-    glmnet standardizes X by default; the identity holds for the same design
-    (call glmnet with ``standardize=FALSE`` or standardize X yourself).
+    glmnet's gaussian family divides y by its standard deviation ``s`` (about the mean,
+    divisor n, with or without an intercept) before fitting, and its user-supplied
+    ``lambda`` by ``s``, then scales the coefficients back. In the original units it
+    therefore minimizes::
+
+        1/(2n) ||y − w0 − X w||² + λ a ||w||₁ + λ (1 − a)/(2 s) ||w||²
+
+    which is ours with ``alpha · l1_ratio = λ a`` and ``alpha · (1 − l1_ratio) = λ (1 − a) / s``::
+
+        alpha = λ (a + (1 − a)/s),     l1_ratio = a s / (a s + 1 − a).
+
+    The lasso (``a = 1``) needs no ``s``. The binomial family does not rescale y:
+    ``alpha = λ``, ``l1_ratio = a``.
+
+    glmnet also standardizes the columns of X by default; the identity holds for the
+    same design (call glmnet with ``standardize=FALSE`` or standardize X yourself).
+
+    Parameters
+    ----------
+    lam : float
+        glmnet's ``lambda``, ≥ 0.
+    mixing : float
+        glmnet's ``alpha`` in [0, 1] (0 = ridge, 1 = lasso).
+    y : array-like of shape (n_samples,), optional
+        The response glmnet was fitted to; required for the gaussian family when
+        ``mixing < 1`` (its standard deviation ``s`` enters the L2 weight).
+    likelihood : {"gaussian", "bernoulli"}, default "gaussian"
+        glmnet's ``family``: ``"gaussian"`` or ``"binomial"`` (our ``"bernoulli"``).
+
+    Returns
+    -------
+    tuple of float
+        ``(alpha, l1_ratio)``.
     """
-    return check_finite_nonneg(lam, "lam"), check_l1_ratio(mixing, "mixing")
+    lam = check_finite_nonneg(lam, "lam")
+    mixing = check_l1_ratio(mixing, "mixing")
+    scale = _glmnet_scale(y, likelihood, "mixing", mixing)
+    # L1 weight λa, L2 weight λ(1 − a)/s: alpha is their sum, l1_ratio the L1 share.
+    return lam * (mixing + (1.0 - mixing) / scale), mixing * scale / (mixing * scale + 1.0 - mixing)
 
 
-def to_glmnet(alpha: float, l1_ratio: float) -> dict[str, float]:
-    """Our ``(alpha, l1_ratio)`` → glmnet's ``lambda`` and ``alpha`` (mixing)."""
-    return {"lambda": check_finite_nonneg(alpha, "alpha"), "alpha": check_l1_ratio(l1_ratio)}
+def to_glmnet(
+    alpha: float,
+    l1_ratio: float,
+    *,
+    y: Any = None,
+    likelihood: Literal["gaussian", "bernoulli"] = "gaussian",
+) -> dict[str, float]:
+    """Our ``(alpha, l1_ratio)`` → glmnet's ``lambda`` and ``alpha`` (mixing).
+
+    The inverse of :func:`from_glmnet`: with ``r = l1_ratio`` and ``s`` the standard
+    deviation of y (divisor n; gaussian family),
+
+        λ a = alpha r,   λ (1 − a) = alpha (1 − r) s
+        ⇒  λ = alpha (r + (1 − r) s),   a = r / (r + (1 − r) s),
+
+    and ``λ = alpha``, ``a = r`` for the binomial family. Call glmnet with
+    ``standardize=FALSE`` (or standardize X yourself) for the identity to hold.
+
+    Parameters
+    ----------
+    alpha : float
+        Our penalty strength, ≥ 0.
+    l1_ratio : float
+        Our mix ``r`` in [0, 1].
+    y : array-like of shape (n_samples,), optional
+        The response to be fitted; required for the gaussian family when ``l1_ratio < 1``.
+    likelihood : {"gaussian", "bernoulli"}, default "gaussian"
+        glmnet's ``family``: ``"gaussian"`` or ``"binomial"`` (our ``"bernoulli"``).
+
+    Returns
+    -------
+    dict
+        ``{"lambda": λ, "alpha": a}``, glmnet's names.
+    """
+    alpha = check_finite_nonneg(alpha, "alpha")
+    l1_ratio = check_l1_ratio(l1_ratio)
+    scale = _glmnet_scale(y, likelihood, "l1_ratio", l1_ratio)
+    weight = l1_ratio + (1.0 - l1_ratio) * scale
+    return {"lambda": alpha * weight, "alpha": l1_ratio / weight}
+
+
+def _glmnet_scale(y: Any, likelihood: str, mix_name: str, mix: float) -> float:
+    """glmnet's response scale ``s``: the standard deviation of y (divisor n), else 1.
+
+    1 for the binomial family (no rescaling) and for a pure L1 penalty (``s`` cancels).
+    Measured against glmnet's Fortran: ``s`` is taken about the mean of y whether or not
+    an intercept is fitted.
+    """
+    family = check_choice(likelihood, "likelihood", LIKELIHOODS)
+    if family == "bernoulli" or mix == 1.0:
+        return 1.0
+    if y is None:
+        raise InputValueError(
+            f"y is required for the gaussian family when {mix_name} < 1; got {mix_name}="
+            f"{mix!r} and y=None. glmnet divides y by its standard deviation, which scales "
+            f"its L2 weight; pass y=the response (not needed for {mix_name}=1 or "
+            "likelihood='bernoulli')."
+        )
+    target = as_target(y, _n_entries(y))
+    scale = float(np.std(target))
+    if not scale > 0.0:
+        raise DataError(
+            f"y must vary (its standard deviation is {scale!r} over {target.size} entries): "
+            "glmnet divides y by its standard deviation, so a constant response has no "
+            f"glmnet scaling for {mix_name} < 1."
+        )
+    return scale
+
+
+def _n_entries(y: Any) -> int:
+    """Number of entries of a 1-D array-like (or rows of an (n, 1) column)."""
+    try:
+        return len(y)
+    except TypeError:
+        raise InputTypeError(
+            f"y must be a 1-D array-like of the response values; got {type(y).__name__} {y!r}."
+        ) from None
 
 
 def _l1_ratio_of(penalty: str) -> float:

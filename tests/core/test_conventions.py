@@ -1,13 +1,20 @@
 """The converters to and from other libraries' penalty scalings.
 
-Round trips are checked as properties; each mapping is checked against the other
-library itself (its fitted solution satisfies our optimality conditions at the converted
-alpha) and, where a library documents its objective, by evaluating both objectives by
-hand at arbitrary points: they must differ by the stated constant factor.
+Round trips are checked as properties; each converter is checked against the library
+it converts to: scikit-learn's Ridge, Lasso, ElasticNet and LogisticRegression, and
+glmnet's own Fortran (through the ``python-glmnet`` wheel, ``glmnet.ElasticNet`` and
+``glmnet.LogitNet`` with ``standardize=False``). The other library's solution at its
+converted parameters must equal our certified solution at tight tolerances stated in
+each test. Where a library documents its objective, both objectives are also evaluated
+by hand at arbitrary points: they must differ by the stated constant factor.
 """
 
 from __future__ import annotations
 
+import warnings
+from typing import Any
+
+import glmnet
 import numpy as np
 import pytest
 from hypothesis import given
@@ -31,7 +38,8 @@ from bayesreg.core.conventions import (
 from bayesreg.core.objective import bernoulli_loss, objective
 from bayesreg.core.penalties import subdiff_distance
 from bayesreg.core.ridge import ridge
-from bayesreg.errors import InputTypeError, InputValueError
+from bayesreg.core.solve import penalized_solve
+from bayesreg.errors import DataError, InputTypeError, InputValueError
 
 FloatArray = NDArray[np.float64]
 
@@ -52,6 +60,13 @@ def make_labels(n: int, p: int, seed: int) -> tuple[FloatArray, FloatArray]:
     return X, (X @ rng.standard_normal(p) + rng.logistic(size=n) > 0).astype(float)
 
 
+def assert_same_solution(coef: FloatArray, intercept: float, fit: Any, agreement: float) -> None:
+    """The other library's ``(coef, intercept)`` equals our fit to ``agreement`` · max|w|."""
+    scale = max(1.0, float(np.max(np.abs(fit.coef))))
+    assert np.max(np.abs(coef - fit.coef)) <= agreement * scale
+    assert abs(intercept - fit.intercept) <= agreement * max(scale, abs(fit.intercept))
+
+
 @given(alpha=positive, n=samples)
 def test_ridge_round_trip(alpha: float, n: int) -> None:
     kwargs = to_sklearn_ridge(alpha, n)
@@ -62,12 +77,25 @@ def test_ridge_round_trip(alpha: float, n: int) -> None:
 
 
 @given(alpha=positive, mix=mixes)
-def test_lasso_elastic_net_glmnet_round_trips(alpha: float, mix: float) -> None:
+def test_lasso_elastic_net_round_trips(alpha: float, mix: float) -> None:
     assert from_sklearn_lasso(to_sklearn_lasso(alpha)["alpha"]) == (alpha, 1.0)
     kwargs = to_sklearn_elastic_net(alpha, mix)
     assert from_sklearn_elastic_net(kwargs["alpha"], kwargs["l1_ratio"]) == (alpha, mix)
-    glmnet = to_glmnet(alpha, mix)
-    assert from_glmnet(glmnet["lambda"], glmnet["alpha"]) == (alpha, mix)
+
+
+@given(
+    alpha=positive,
+    mix=mixes,
+    spread=st.floats(1e-3, 1e3),
+    likelihood=st.sampled_from(["gaussian", "bernoulli"]),
+)
+def test_glmnet_round_trip(alpha: float, mix: float, spread: float, likelihood: Any) -> None:
+    y = spread * np.array([0.3, -1.2, 2.0, 0.7, -0.4])
+    theirs = to_glmnet(alpha, mix, y=y, likelihood=likelihood)
+    back = from_glmnet(theirs["lambda"], theirs["alpha"], y=y, likelihood=likelihood)
+    assert back == pytest.approx((alpha, mix), rel=1e-13, abs=1e-15)
+    # The L1 weight λa = alpha·r carries no scale, whatever the family.
+    assert theirs["lambda"] * theirs["alpha"] == pytest.approx(alpha * mix, rel=1e-13)
 
 
 @given(alpha=positive, n=samples, mix=st.sampled_from([0.0, 0.3, 1.0]))
@@ -96,6 +124,13 @@ def test_sklearn_ridge_gives_our_ridge(n: int, p: int, fit_intercept: bool) -> N
         error = np.linalg.norm(theirs.coef_ - ours.coef) / np.linalg.norm(ours.coef)
         assert error <= 1e-10
         assert theirs.intercept_ == pytest.approx(ours.intercept, rel=1e-10, abs=1e-12)
+        # And from their A to ours: Ridge(alpha=A) solves ridge at from_sklearn_ridge(A, n).
+        A = 50.0 * alpha
+        back, l1_ratio = from_sklearn_ridge(A, n)
+        theirs = Ridge(alpha=A, fit_intercept=fit_intercept).fit(X, y)
+        ours = penalized_solve(X, y, back, l1_ratio, fit_intercept=fit_intercept)
+        error = np.linalg.norm(theirs.coef_ - ours.coef) / np.linalg.norm(ours.coef)
+        assert error <= 1e-10
 
 
 def test_ridge_objectives_differ_by_the_factor_2n() -> None:
@@ -125,6 +160,50 @@ def test_sklearn_lasso_and_elastic_net_solutions_satisfy_our_kkt(mix: float) -> 
     # 0 ∈ ∇L + alpha·∂P(w): per-coordinate distance to the subdifferential.
     assert np.max(subdiff_distance(model.coef_, gradient, alpha, mix)) <= 1e-8
     assert abs(residual.mean()) <= 1e-12  # the intercept's condition ∂L/∂w0 = 0
+
+
+@pytest.mark.parametrize("mix", [1.0, 0.4])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize(("n", "p"), [(50, 6), (15, 30)])
+def test_sklearn_lasso_and_elastic_net_give_our_solution(
+    mix: float, fit_intercept: bool, n: int, p: int
+) -> None:
+    # Both at tight tolerances (sklearn: its duality gap ≤ 1e-15·||y||², ours ≤ 1e-15·F(0));
+    # the solutions agree to 1e-10 relative to max|w|.
+    X, y = make_problem(n, p, seed=n * p)
+    A = 0.2 * float(np.max(np.abs(X.T @ (y - y.mean())))) / n
+    if mix == 1.0:
+        model = Lasso(alpha=A, fit_intercept=fit_intercept, tol=1e-15, max_iter=10**6)
+        alpha, l1_ratio = from_sklearn_lasso(A)
+        assert to_sklearn_lasso(alpha) == {"alpha": A}
+    else:
+        model = ElasticNet(
+            alpha=A, l1_ratio=mix, fit_intercept=fit_intercept, tol=1e-15, max_iter=10**6
+        )
+        alpha, l1_ratio = from_sklearn_elastic_net(A, mix)
+        assert to_sklearn_elastic_net(alpha, l1_ratio) == {"alpha": A, "l1_ratio": mix}
+    model.fit(X, y)
+    ours = penalized_solve(X, y, alpha, l1_ratio, fit_intercept=fit_intercept, tol=1e-15)
+    assert_same_solution(model.coef_, float(model.intercept_), ours, 1e-10)
+
+
+@pytest.mark.parametrize("mix", [0.0, 0.5, 1.0])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_sklearn_logistic_gives_our_solution(mix: float, fit_intercept: bool) -> None:
+    # LogisticRegression with the converted keywords at tol = 1e-15 (newton-cholesky in
+    # place of lbfgs for the pure L2 case: lbfgs stops 1e-8 short); ours at KKT ≤ 1e-14.
+    X, y = make_labels(60, 4, seed=21)
+    alpha, n = 0.02, 60
+    kwargs = {"solver": "newton-cholesky", **to_sklearn_logistic(alpha, n, mix)}
+    model = LogisticRegression(**kwargs, fit_intercept=fit_intercept, tol=1e-15, max_iter=10**5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.fit(X, y)
+    assert from_sklearn_logistic(model.C, n, model.l1_ratio) == pytest.approx((alpha, mix))
+    ours = penalized_solve(
+        X, y, alpha, mix, likelihood="bernoulli", fit_intercept=fit_intercept, tol=1e-14
+    )
+    assert_same_solution(model.coef_[0], float(model.intercept_[0]), ours, 1e-11)
 
 
 def test_logistic_objectives_differ_by_the_factor_nc() -> None:
@@ -164,23 +243,140 @@ def test_sklearn_logistic_solution_satisfies_our_kkt() -> None:
         assert value <= bernoulli_loss(X, y, other, intercept) + alpha / 2 * other @ other
 
 
-def test_glmnet_mapping_is_identity_and_documents_standardization() -> None:
-    # glmnet (gaussian): 1/(2n) RSS + λ[(1 − a)/2 ||β||² + a||β||₁]: our objective term by
-    # term, on the same design.
+def glmnet_solution(
+    model: Any, X: FloatArray, y: FloatArray, lam: float
+) -> tuple[FloatArray, float]:
+    """Fit a glmnet estimator at the single ``lam`` and read its coefficients there."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no silent non-convergence on glmnet's side
+        model.fit(X, y)
+    assert model.lambda_path_[-1] == lam
+    coef_path, intercept_path = model.coef_path_, model.intercept_path_
+    # LogitNet keeps one row per class (a single row for two classes).
+    if coef_path.ndim == 3:
+        coef_path, intercept_path = coef_path[0], intercept_path[0]
+    return coef_path[:, -1], float(intercept_path[-1])
+
+
+# glmnet stops its coordinate descent when max_j (variance_j · change_j²) < tol; at the
+# default tol = 1e-7 it is 3e-5 away from the solution, at tol = 1e-30 it reaches
+# rounding (1e-15 measured on these problems), so 1e-11 relative to max|w| is tight.
+GLMNET_TOL = 1e-30
+GLMNET_AGREEMENT = 1e-11
+
+
+def glmnet_gaussian(lam: float, mixing: float, fit_intercept: bool) -> Any:
+    return glmnet.ElasticNet(
+        alpha=mixing,
+        lambda_path=np.array([lam]),
+        standardize=False,
+        fit_intercept=fit_intercept,
+        tol=GLMNET_TOL,
+        max_iter=10**6,
+        n_splits=0,
+    )
+
+
+@pytest.mark.parametrize("mixing", [0.0, 0.25, 0.5, 0.75, 1.0])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize(("n", "p"), [(60, 5), (20, 40)])
+def test_glmnet_gaussian_gives_our_solution(
+    mixing: float, fit_intercept: bool, n: int, p: int
+) -> None:
+    # y has standard deviation far from 1 (s ≈ 10), so its scaling of the L2 weight shows.
+    X, y = make_problem(n, p, seed=11 * p + n)
+    y = 3.0 * y - 5.0
+    lam = 0.3 * float(np.max(np.abs(X.T @ (y - y.mean())))) / n
+    coef, intercept = glmnet_solution(glmnet_gaussian(lam, mixing, fit_intercept), X, y, lam)
+    alpha, l1_ratio = from_glmnet(lam, mixing, y=y)
+    ours = penalized_solve(X, y, alpha, l1_ratio, fit_intercept=fit_intercept, tol=1e-15)
+    assert_same_solution(coef, intercept, ours, GLMNET_AGREEMENT)
+    # And back: our (alpha, l1_ratio) → glmnet's parameters → glmnet's solution.
+    theirs = to_glmnet(ours.alpha, ours.l1_ratio, y=y)
+    assert theirs["lambda"] == pytest.approx(lam, rel=1e-14)
+    assert theirs["alpha"] == pytest.approx(mixing, rel=1e-14, abs=1e-15)
+
+
+@pytest.mark.parametrize("l1_ratio", [0.0, 0.3, 1.0])
+def test_to_glmnet_gives_glmnet_our_solution(l1_ratio: float) -> None:
+    X, y = make_problem(40, 6, seed=12)
+    y = 0.05 * y  # s ≈ 0.1: the other side of 1
+    alpha = 0.01
+    ours = penalized_solve(X, y, alpha, l1_ratio, tol=1e-15)
+    theirs = to_glmnet(alpha, l1_ratio, y=y)
+    model = glmnet_gaussian(theirs["lambda"], theirs["alpha"], fit_intercept=True)
+    coef, intercept = glmnet_solution(model, X, y, theirs["lambda"])
+    assert_same_solution(coef, intercept, ours, GLMNET_AGREEMENT)
+
+
+@pytest.mark.parametrize("mixing", [0.0, 0.25, 0.5, 0.75, 1.0])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_glmnet_binomial_gives_our_solution(mixing: float, fit_intercept: bool) -> None:
+    # The binomial family does not rescale: alpha = λ, l1_ratio = a.
+    X, y = make_labels(80, 4, seed=13)
+    lam = 0.02
+    model = glmnet.LogitNet(
+        alpha=mixing,
+        lambda_path=np.array([lam]),
+        standardize=False,
+        fit_intercept=fit_intercept,
+        tol=GLMNET_TOL,
+        max_iter=10**6,
+        n_splits=0,
+    )
+    coef, intercept = glmnet_solution(model, X, y, lam)
+    alpha, l1_ratio = from_glmnet(lam, mixing, likelihood="bernoulli")
+    assert (alpha, l1_ratio) == (lam, mixing)
+    assert to_glmnet(lam, mixing, likelihood="bernoulli") == {"lambda": lam, "alpha": mixing}
+    ours = penalized_solve(
+        X, y, alpha, l1_ratio, likelihood="bernoulli", fit_intercept=fit_intercept, tol=1e-14
+    )
+    assert_same_solution(coef, intercept, ours, GLMNET_AGREEMENT)
+
+
+def test_glmnet_gaussian_objective_is_ours_in_original_units() -> None:
+    # glmnet fits ỹ = y/s with λ/s: 1/(2n)||ỹ − b0 − Xb||² + (λ/s)[a||b||₁ + (1 − a)/2 ||b||²],
+    # then reports w = s·b. At w = s·b that objective is F(w)/s², F ours at from_glmnet.
     X, y = make_problem(20, 3, seed=7)
+    y = 4.0 * y
+    scale = float(np.std(y))
     rng = np.random.default_rng(8)
     lam, mix = 0.3, 0.25
-    alpha, l1_ratio = from_glmnet(lam, mix)
+    alpha, l1_ratio = from_glmnet(lam, mix, y=y)
     for _ in range(3):
         w, w0 = rng.standard_normal(3), float(rng.standard_normal())
-        residual = y - w0 - X @ w
-        theirs = residual @ residual / (2 * 20) + lam * (
-            (1 - mix) / 2 * w @ w + mix * np.sum(np.abs(w))
+        b, b0 = w / scale, w0 / scale
+        residual = y / scale - b0 - X @ b
+        theirs = residual @ residual / (2 * 20) + lam / scale * (
+            mix * np.sum(np.abs(b)) + (1 - mix) / 2 * b @ b
         )
-        assert theirs == pytest.approx(objective(X, y, w, w0, alpha, l1_ratio), rel=1e-14)
-    for documented in (conventions.__doc__, from_glmnet.__doc__):
+        ours = objective(X, y, w, w0, alpha, l1_ratio)
+        assert theirs == pytest.approx(ours / scale**2, rel=1e-13)
+    for documented in (conventions.__doc__, from_glmnet.__doc__, to_glmnet.__doc__):
         assert documented is not None
         assert "standardize" in documented
+
+
+def test_glmnet_converters_need_y_below_mixing_one() -> None:
+    with pytest.raises(InputValueError, match=r"y is required .* mixing < 1; got mixing=0\.5"):
+        from_glmnet(0.1, 0.5)
+    with pytest.raises(InputValueError, match=r"l1_ratio < 1; got l1_ratio=0\.0 and y=None"):
+        to_glmnet(0.1, 0.0)
+    # The lasso and the binomial family need no y.
+    assert from_glmnet(0.1, 1.0) == (0.1, 1.0)
+    assert to_glmnet(0.1, 1.0) == {"lambda": 0.1, "alpha": 1.0}
+    assert from_glmnet(0.1, 0.5, likelihood="bernoulli") == (0.1, 0.5)
+    with pytest.raises(DataError, match="y must vary"):
+        from_glmnet(0.1, 0.5, y=np.ones(5))
+    with pytest.raises(InputTypeError, match="y must be a 1-D array-like"):
+        to_glmnet(0.1, 0.5, y=3.0)
+    with pytest.raises(DataError, match="y contains 1 NaN"):
+        to_glmnet(0.1, 0.5, y=[1.0, np.nan, 2.0])
+    with pytest.raises(InputValueError, match="likelihood must be one of 'gaussian', 'bernoulli'"):
+        from_glmnet(0.1, 0.5, y=[1.0, 2.0], likelihood="binomial")  # type: ignore[arg-type]
+    y = np.array([1.0, 2.0, 4.0])
+    from_glmnet(0.1, 0.5, y=y)
+    assert np.array_equal(y, [1.0, 2.0, 4.0])  # not modified
 
 
 def test_converter_errors_name_the_argument() -> None:
