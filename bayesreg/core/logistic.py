@@ -53,8 +53,8 @@ def logistic(
     X: Any,
     y: Any,
     alpha: float,
+    l1_ratio: float = 1.0,
     *,
-    l1_ratio: float = 0.0,
     fit_intercept: bool = True,
     tol: float = 1e-10,
     max_iter: int = 200,
@@ -80,8 +80,11 @@ def logistic(
         Penalty strength, ≥ 0. ``alpha = 0`` gives the maximum-likelihood estimate,
         which exists only when the classes overlap and the columns of X (with the
         intercept column) are linearly independent.
-    l1_ratio : float, default 0.0
-        Mix r ∈ [0, 1] of the L1 and L2 terms (0 = ridge, 1 = lasso).
+    l1_ratio : float, default 1.0
+        Mix r ∈ [0, 1] of the L1 and L2 terms (0 = ridge, 1 = lasso), given by position
+        or keyword as in :func:`~bayesreg.elastic_net`. The default, the L1 penalty of a
+        Laplace prior, is also :func:`~bayesreg.core.logistic_path.logistic_path`'s;
+        pass ``l1_ratio=0.0`` for the L2 penalty of a Gaussian prior.
     fit_intercept : bool, default True
         Fit the unpenalized intercept w0; otherwise w0 = 0.
     tol : float, default 1e-10

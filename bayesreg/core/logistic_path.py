@@ -42,8 +42,8 @@ def logistic_path(
     X: Any,
     y: Any,
     alphas: Any = None,
-    *,
     l1_ratio: float = 1.0,
+    *,
     n_alphas: int = 50,
     eps: float = 1e-3,
     fit_intercept: bool = True,
@@ -71,8 +71,9 @@ def logistic_path(
         geometrically from :func:`~bayesreg.core.logistic.logistic_alpha_max` down to
         ``eps · alpha_max``.
     l1_ratio : float, default 1.0
-        Mix ``r`` in [0, 1]. With ``r = 0`` (Gaussian prior) there is no alpha_max, so
-        pass ``alphas``.
+        Mix ``r`` in [0, 1], by position (after ``alphas``) or keyword, with the default of
+        :func:`~bayesreg.core.logistic.logistic`. With ``r = 0`` (Gaussian prior) there is
+        no alpha_max, so pass ``alphas``.
     n_alphas : int, default 50
         Length of the default grid (ignored when ``alphas`` is given).
     eps : float, default 1e-3

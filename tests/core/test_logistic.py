@@ -9,6 +9,7 @@ definition of the subdifferential (not through bayesreg's own kernels).
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from typing import Any
 
@@ -219,7 +220,7 @@ def test_matches_sklearn(l1_ratio: float, solver: str, fit_intercept: bool) -> N
 
 def test_ridge_with_more_features_than_samples_matches_sklearn() -> None:
     X, y = make_problem(40, 300, seed=3, correlated=True)
-    fit = logistic(X, y, 0.01)
+    fit = logistic(X, y, 0.01, 0.0)
     oracle = sklearn_solution(X, y, 0.01, 0.0, True, "newton-cholesky")
     assert_matches_oracle(fit.coef, fit.intercept, oracle, X, y, 0.01, 0.0)
 
@@ -240,7 +241,7 @@ def test_alpha_zero_on_separable_data_raises() -> None:
     with pytest.raises(DataError, match="does not exist"):
         logistic(X, y, 0.0)
     # Any alpha > 0 gives a finite MAP estimate on the same data.
-    assert logistic(X, y, 1e-3).converged
+    assert logistic(X, y, 1e-3, 0.0).converged
 
 
 def test_alpha_zero_with_dependent_columns_raises() -> None:
@@ -255,7 +256,7 @@ def test_single_class_with_intercept_raises_and_without_intercept_fits() -> None
     ones = np.ones(30)
     with pytest.raises(DataError, match="only the class 1"):
         logistic(X, ones, 0.1)
-    fit = logistic(X, ones, 0.1, fit_intercept=False)
+    fit = logistic(X, ones, 0.1, 0.0, fit_intercept=False)
     assert fit.converged
     assert kkt_residual(X, ones, fit.coef, 0.0, 0.1, 0.0, False) <= fit.tol
 
@@ -448,3 +449,35 @@ def test_alpha_max_rejects_bad_l1_ratio() -> None:
     X, y = make_problem(30, 3, seed=18)
     with pytest.raises(InputValueError, match="l1_ratio"):
         logistic_alpha_max(X, y, l1_ratio=2.0)
+
+
+def test_l1_ratio_is_passed_the_same_way_as_in_elastic_net() -> None:
+    """elastic_net, logistic and logistic_path take l1_ratio after alpha(s), by position
+    or keyword; logistic and logistic_path share its default."""
+    from bayesreg.core.coordinate_descent import elastic_net
+    from bayesreg.core.logistic_path import logistic_path
+
+    positions = {}
+    for function, penalty in (
+        (elastic_net, "alpha"),
+        (logistic, "alpha"),
+        (logistic_path, "alphas"),
+    ):
+        parameters = list(inspect.signature(function).parameters.values())
+        names = [parameter.name for parameter in parameters]
+        assert names[names.index(penalty) + 1] == "l1_ratio"
+        ratio = parameters[names.index("l1_ratio")]
+        assert ratio.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+        positions[function.__name__] = (names.index("l1_ratio"), ratio.default)
+    assert positions["elastic_net"][0] == positions["logistic"][0] == positions["logistic_path"][0]
+    assert positions["logistic"][1] == positions["logistic_path"][1] == 1.0
+
+    X, y = make_problem(60, 4, seed=19)
+    by_position = logistic(X, y, 0.02, 0.5)
+    by_keyword = logistic(X, y, 0.02, l1_ratio=0.5)
+    np.testing.assert_array_equal(by_position.coef, by_keyword.coef)
+    assert by_position.l1_ratio == 0.5
+    assert logistic(X, y, 0.02).l1_ratio == 1.0
+    path = logistic_path(X, y, [0.05, 0.02], 0.5)
+    np.testing.assert_array_equal(path.coefs[1], by_position.coef)
+    assert logistic_path(X, y, [0.05, 0.02]).l1_ratio == 1.0
