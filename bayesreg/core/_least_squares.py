@@ -57,6 +57,13 @@ class LeastSquaresData(Protocol):
         """``(Xᵀρ / n, ||ρ||² / n)`` for ``ρ = y − X[:, index] coef``."""
         ...
 
+    def gradient_magnitude(self, index: IndexArray, coef: FloatArray) -> FloatArray:
+        """Size of the terms that :meth:`correlation` adds to form each ``u_j`` (≥ 0).
+
+        Its rounding error is about ``eps·√p`` times this (``bayesreg.core._duality``).
+        """
+        ...
+
 
 @dataclass(frozen=True)
 class GramData:
@@ -87,6 +94,11 @@ class GramData:
             correlation = self.xty - self.gram[:, index] @ coef
         residual_sq = self.yty - float(coef @ (self.xty[index] + correlation[index]))
         return correlation, max(residual_sq, 0.0)
+
+    def gradient_magnitude(self, index: IndexArray, coef: FloatArray) -> FloatArray:
+        """``|c| + |G[:, A]| |w_A|``: the sizes of the two terms of ``u = c − G w``."""
+        magnitude: FloatArray = np.abs(self.xty) + np.abs(self.gram[:, index]) @ np.abs(coef)
+        return magnitude
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,16 @@ class DesignData:
         else:
             residual = self.y - self.X[:, index] @ coef if index.size else self.y
         return (self.X.T @ residual) / n_samples, float(residual @ residual) / n_samples
+
+    def gradient_magnitude(self, index: IndexArray, coef: FloatArray) -> FloatArray:
+        """``|X|ᵀ(|y| + |X_A| |w_A|) / n``: the sizes behind ``u = Xᵀ(y − X_A w_A)/n``.
+
+        It bounds ``|c| + |G||w|`` from above (one pass over ``|X|``).
+        """
+        abs_design = np.abs(self.X)
+        fitted = abs_design[:, index] @ np.abs(coef) if index.size else 0.0
+        magnitude: FloatArray = abs_design.T @ (np.abs(self.y) + fitted) / self.X.shape[0]
+        return magnitude
 
 
 def prepare_least_squares(

@@ -11,10 +11,14 @@ residual (1)), which cancel near the optimum: the gradient vanishes there, and (
 tiny against ``s`` when the fit is close (``R² → 1``), so the residual from the statistics
 is accurate relative to ``s``, not to itself. Computed from the statistics they carry
 absolute errors of about ``eps·√p`` times those sizes (the √p estimate of rounding in
-p-term sums), which nothing working on ``(G, c, s)`` alone can avoid. Each certificate is
-therefore checked against ``max(tol·F(0), floor)`` with the floor its own rounding error
-at the computed ``w`` (the returned ``tol``); the floor exceeds ``1e-12·F(0)`` only when
-``|w|ᵀ(|c| + |G||w|)`` exceeds about ``2000·s/√p`` (large, cancelling coefficients).
+p-term sums), which nothing working on ``(G, c, s)`` alone can avoid. Each ridge
+certificate here is therefore checked against ``max(tol·F(0), floor)`` with the floor its
+own rounding error at the computed ``w`` (the returned ``tol``); the floor exceeds
+``1e-12·F(0)`` only when ``|w|ᵀ(|c| + |G||w|)`` exceeds about ``2000·s/√p`` (large,
+cancelling coefficients). The elastic-net solvers certify by the one rule of
+:func:`bayesreg.core._duality.certify_enet`, whichever form the data has: the same floor
+(:func:`enet_gap_floor`, re-exported here), and the KKT residual where the gap is within
+its rounding.
 The statistics themselves summarize the rows with a relative backward error of a few
 ``eps`` per merge level (``bayesreg.core.stats``); the certificate is that of the problem
 they define.
@@ -23,15 +27,14 @@ they define.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 from scipy.linalg import lapack
 
-from bayesreg.core._active_set import ActiveSetSolution
-from bayesreg.core._least_squares import GramData
+from bayesreg.core._duality import enet_gap_floor
 from bayesreg.core._ridge_linalg import MIN_CHOLESKY_RCOND, RELATIVE_GAP_TOL
 from bayesreg.core.penalties import penalty_value
 from bayesreg.core.results import RidgePathFit
@@ -40,7 +43,6 @@ from bayesreg.errors import DataError
 
 __all__ = [
     "GramEigen",
-    "certify_from_statistics",
     "enet_gap_floor",
     "gram_eigen",
     "ridge_from_statistics",
@@ -219,30 +221,3 @@ def ridge_path_from_statistics(
         loo=np.full(alphas.size, np.nan),
     )
     return fit, thresholds
-
-
-def enet_gap_floor(data: GramData, coef: FloatArray) -> float:
-    """Rounding error of the elastic-net duality gap evaluated from ``(G/n, c/n, s/n)``.
-
-    The gap (``bayesreg.core._duality``) is ``Σ_j (l1|w_j| − s w_j g_j)`` plus
-    ``(1 − s)²(rr/2 + ...)`` with ``u = c − Gw`` and ``rr`` from (1); their errors are
-    about ``eps·√p·|w|ᵀa`` and ``eps·√p·(yy + |w|ᵀ(|c| + a))/2`` with
-    ``a = |c| + |G||w|``.
-    """
-    magnitude = np.abs(data.xty) + np.abs(data.gram) @ np.abs(coef)
-    abs_coef = np.abs(coef)
-    terms = float(abs_coef @ magnitude) + 0.5 * (
-        data.yty + float(abs_coef @ (np.abs(data.xty) + magnitude))
-    )
-    return _EPS * math.sqrt(coef.size) * terms
-
-
-def certify_from_statistics(
-    data: GramData, solution: ActiveSetSolution, threshold: float
-) -> tuple[ActiveSetSolution, float]:
-    """Judge a solution against ``max(threshold, floor)`` with the floor of :func:`enet_gap_floor`.
-
-    Returns the solution with ``converged = gap ≤ max(threshold, floor)`` and that tolerance.
-    """
-    tolerance = max(threshold, enet_gap_floor(data, solution.coef))
-    return replace(solution, converged=solution.gap <= tolerance), tolerance

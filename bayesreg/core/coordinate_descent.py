@@ -15,7 +15,10 @@ for a fixed sign pattern is one Cholesky solve, so the support is found exactly
 and the solution is accurate to rounding. Convergence is certified by the duality
 gap (``bayesreg.core._duality``), which is both the stopping rule and the returned
 ``gap``: the iteration stops when ``gap ≤ tol · F(0)`` with ``F(0) = ||yc||²/(2n)``
-(and no zero coefficient violates its optimality condition beyond rounding).
+(and no zero coefficient violates its optimality condition beyond rounding), or at the
+rounding level. Where floating point cannot resolve the gap at the solution (tiny
+alpha, whose dual point is scaled by ``1/alpha``), the KKT residual certifies instead,
+and the result says which (``certificate``); see :func:`elastic_net`.
 """
 
 from __future__ import annotations
@@ -28,9 +31,8 @@ from typing import Any
 import numpy as np
 
 from bayesreg.core._active_set import ActiveSet, ActiveSetSolution, solve_enet
-from bayesreg.core._duality import enet_duality_gap, gap_threshold
+from bayesreg.core._duality import certify_enet, gap_threshold
 from bayesreg.core._least_squares import DesignData, GramData, choose_form, prepare_least_squares
-from bayesreg.core._stats_solvers import certify_from_statistics
 from bayesreg.core._validation import (
     check_bool,
     check_finite_nonneg,
@@ -81,7 +83,9 @@ def lasso(
     fit_intercept : bool, default True
         Fit the unpenalized intercept ``w0``; otherwise ``w0 = 0``.
     tol : float, default 1e-12
-        Relative duality-gap tolerance: stop when ``gap ≤ tol · ||yc||²/(2n)``.
+        Relative tolerance: of the duality gap to ``F(0) = ||yc||²/(2n)``, or, where the
+        gap is within its rounding floor, of the KKT residual to ``||Xcᵀyc||∞/n``
+        (see :func:`elastic_net`).
     max_iter : int, default 1000
         Maximum number of outer iterations (passes over all features) at each point of
         the short warm-start path from alpha_max down to ``alpha`` that the solver
@@ -90,14 +94,16 @@ def lasso(
     Returns
     -------
     PenalizedFit
-        ``coef`` with exact zeros, ``intercept``, ``objective``, ``gap`` (the duality
-        gap, ≥ 0), ``converged``, ``n_iter`` and ``tol`` (the absolute threshold the gap
-        was checked against).
+        ``coef`` with exact zeros, ``intercept``, ``objective``, ``gap`` (the
+        certificate, ≥ 0), ``certificate`` (``"duality gap"``, or ``"kkt residual"``
+        where the gap is within its rounding floor), ``converged``, ``n_iter`` and
+        ``tol`` (the absolute threshold ``gap`` was checked against).
 
     Warns
     -----
     ConvergenceWarning
-        When the gap did not reach the threshold (the fit has ``converged=False``).
+        When the certificate did not reach its threshold (the fit has
+        ``converged=False``).
     """
     return elastic_net(X, y, alpha, 1.0, fit_intercept=fit_intercept, tol=tol, max_iter=max_iter)
 
@@ -132,16 +138,28 @@ def elastic_net(
 
     Certificate: the duality gap ``F(w) − D(θ) ≥ F(w) − min F`` at the dual point made
     from the residual (rescaled onto the dual-feasible set of the augmented-design
-    lasso, or the Fenchel dual when ``r < 1``, whichever is tighter).
+    lasso, or the Fenchel dual when ``r < 1``, whichever is tighter), computed from the
+    correlations ``u``, whose rounding ``δ_j ≈ eps·√p·a_j`` (``a_j`` the size of the
+    terms summed into ``u_j``, e.g. ``|c_j| + (|G||w|)_j``) bounds what it resolves
+    (``bayesreg.core._duality.certify_enet``, one rule for every elastic-net solver):
+
+    1. ``gap ≤ max(tol·F(0), e)``, ``e = eps·√p·(|w|ᵀa + (yy + |w|ᵀ(|c| + a))/2)`` the
+       rounding of the gap's own terms: converged, ``certificate = "duality gap"``;
+    2. else, if the gap is at most ``e`` plus the gap an exact minimizer shows with
+       correlations off by ``δ`` — ``t²(rr/2 + l2/2||w||²) + 2 l1 t ||w||₁`` with
+       ``t = δ∞/(l1 + δ∞)`` (the augmented point's scaling ``s = l1/||g||∞``), or
+       ``Σ δ_j²/(2 l2)`` (Fenchel), whichever is smaller, ``l1 = alpha·r``,
+       ``l2 = alpha(1 − r)``, both unbounded as alpha → 0 — the gap is unresolvable and
+       the KKT residual ``max_j dist(u_j, alpha·∂P_j(w_j))`` decides: converged iff it is
+       ``≤ max(tol·||c||∞, 16·δ∞)``, ``certificate = "kkt residual"``;
+    3. otherwise not converged (duality gap).
 
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features), or SufficientStats
         Design matrix (a DataFrame works), or its sufficient statistics (then ``y=None``).
         From statistics the solver reads ``G = XcᵀXc/n``, ``c = Xcᵀyc/n``, ``ycᵀyc/n``
-        directly, and the gap, evaluated from them, is resolved only down to the rounding
-        floor ``eps·√p·(|w|ᵀa + (ycᵀyc/n + |w|ᵀ(|c| + a))/2)``, ``a = |c| + |G||w|``
-        (``bayesreg.core._stats_solvers``): ``tol`` of the result is the larger of the two.
+        directly, with ``a = |c| + |G||w|`` in the floors of the certificate (below).
     y : array-like of shape (n_samples,), or None with SufficientStats
         Target.
     alpha : float
@@ -151,7 +169,9 @@ def elastic_net(
     fit_intercept : bool, default True
         Fit the unpenalized intercept ``w0``; otherwise ``w0 = 0``.
     tol : float, default 1e-12
-        Relative duality-gap tolerance: stop when ``gap ≤ tol · ||yc||²/(2n)``.
+        Relative tolerance: of the duality gap to ``F(0) = ||yc||²/(2n)``, or, where the
+        gap is within its rounding floor, of the KKT residual to ``||Xcᵀyc||∞/n``
+        (see :func:`elastic_net`).
     max_iter : int, default 1000
         Maximum number of outer iterations (passes over all features) at each point of
         the short warm-start path from alpha_max down to ``alpha`` that the solver
@@ -180,19 +200,30 @@ def elastic_net(
         data, centered = prepare_least_squares(X, y, fit_intercept)
     threshold = gap_threshold(data.yty, tol)
     solution = _solve_with_continuation(data, alpha, l1_ratio, threshold, max_iter)
-    if isinstance(data, GramData):
-        # From sufficient statistics the gap is resolved only down to its rounding floor.
-        solution, threshold = certify_from_statistics(data, solution, threshold)
-    if not solution.converged:
+    certificate = certify_enet(
+        data, solution.coef, solution.gap, alpha=alpha, l1_ratio=l1_ratio, tol=tol
+    )
+    if not certificate.converged:
         warnings.warn(
             f"elastic_net(alpha={alpha:.6g}, l1_ratio={l1_ratio:.6g}) stopped after "
-            f"{solution.n_iter} iterations with duality gap {solution.gap:.3e} above the "
-            f"threshold tol·F(0) = {threshold:.3e}; the fit has converged=False. Increase "
-            "max_iter, or loosen tol if the gap is at the rounding level of the data.",
+            f"{solution.n_iter} iterations with {certificate.describe()}; the fit has "
+            "converged=False. Increase max_iter, or loosen tol if the certificate is at the "
+            "rounding level of the data.",
             ConvergenceWarning,
             stacklevel=2,
         )
-    return _penalized_fit(solution, centered, alpha, l1_ratio, threshold)
+    return PenalizedFit(
+        coef=solution.coef,
+        intercept=centered.intercept(solution.coef),
+        alpha=alpha,
+        l1_ratio=l1_ratio,
+        objective=solution.objective,
+        gap=certificate.value,
+        converged=certificate.converged,
+        n_iter=solution.n_iter,
+        certificate=certificate.kind,
+        tol=certificate.tol,
+    )
 
 
 def _solve_with_continuation(
@@ -228,39 +259,7 @@ def _solve_with_continuation(
             max_iter=max_iter,
         )
         n_iter += solution.n_iter
-    if isinstance(data, DesignData) and solver_data is not data and not solution.converged:
-        # In the Gram form u = c − G w carries the rounding of G = XᵀX/n, which holds
-        # the squared column norms: with norms many orders apart it can leave the gap
-        # above the threshold at the exact solution. The design form u = Xᵀ(y − Xw)/n
-        # is as accurate as the data; the certificate is recomputed from it.
-        index = np.flatnonzero(solution.coef)
-        correlation, residual_sq = data.correlation(index, solution.coef[index])
-        gap = enet_duality_gap(solution.coef, correlation, residual_sq, alpha, l1_ratio)
-        if gap < solution.gap:
-            solution = replace(solution, gap=gap, converged=gap <= threshold)
     return replace(solution, n_iter=n_iter)
-
-
-def _penalized_fit(
-    solution: ActiveSetSolution,
-    centered: CenteredData | Centring,
-    alpha: float,
-    l1_ratio: float,
-    threshold: float,
-) -> PenalizedFit:
-    """Package one solution of the centred problem with its intercept and certificate."""
-    return PenalizedFit(
-        coef=solution.coef,
-        intercept=centered.intercept(solution.coef),
-        alpha=alpha,
-        l1_ratio=l1_ratio,
-        objective=solution.objective,
-        gap=solution.gap,
-        converged=solution.converged,
-        n_iter=solution.n_iter,
-        certificate="duality gap",
-        tol=threshold,
-    )
 
 
 def _check_alpha(alpha: Any) -> float:

@@ -23,9 +23,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bayesreg.core._active_set import ActiveSet, solve_enet
-from bayesreg.core._duality import gap_threshold
+from bayesreg.core._duality import EnetCertificate, certify_enet, gap_threshold
 from bayesreg.core._least_squares import DesignData, GramData, choose_form, prepare_least_squares
-from bayesreg.core._stats_solvers import certify_from_statistics
 from bayesreg.core._validation import (
     check_bool,
     check_grid_eps,
@@ -102,14 +101,14 @@ def lasso_path(
 
         F(w, w0) = 1/(2n) ||y − w0 − X w||² + alphas[i] (r ||w||₁ + (1 − r)/2 ||w||²)
 
-    with ``r = l1_ratio``, certified by its duality gap ``gaps[i]``.
+    with ``r = l1_ratio``, certified by ``gaps[i]``: its duality gap, or its KKT residual
+    where the gap is within its rounding floor (tiny alphas; ``certificates[i]`` says
+    which), by the rule of :func:`bayesreg.core.coordinate_descent.elastic_net`.
 
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features), or SufficientStats
-        Design matrix (a DataFrame works), or its sufficient statistics (then ``y=None``;
-        each gap is then checked against the larger of ``tol·F(0)`` and its rounding
-        floor, as in :func:`bayesreg.core.coordinate_descent.elastic_net`).
+        Design matrix (a DataFrame works), or its sufficient statistics (then ``y=None``).
     y : array-like of shape (n_samples,), or None with SufficientStats
         Target.
     alphas : array-like of float > 0, optional
@@ -127,7 +126,8 @@ def lasso_path(
     fit_intercept : bool, default True
         Fit the unpenalized intercept.
     tol : float, default 1e-12
-        Relative duality-gap tolerance of each solution (``gap ≤ tol·||yc||²/(2n)``).
+        Relative tolerance of each solution's certificate: of the duality gap to
+        ``||yc||²/(2n)``, or of the KKT residual to ``||Xcᵀyc||∞/n``.
     max_iter : int, default 1000
         Maximum outer iterations per alpha.
 
@@ -135,12 +135,14 @@ def lasso_path(
     -------
     PathFit
         ``alphas`` (decreasing), ``coefs`` (k, p) with exact zeros, ``intercepts``,
-        ``gaps``, ``objectives``, ``converged``, ``n_iters`` and ``alpha_max``.
+        ``gaps``, ``certificates``, ``objectives``, ``converged``, ``n_iters`` and
+        ``alpha_max``.
 
     Warns
     -----
     ConvergenceWarning
-        When some solution's gap did not reach the threshold (its ``converged`` is False).
+        When some solution's certificate did not reach its threshold (its ``converged``
+        is False).
     """
     l1_ratio = check_l1_ratio(l1_ratio)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
@@ -171,15 +173,14 @@ def lasso_path(
             )
         grid = np.geomspace(top, eps * top, n_alphas)
     threshold = gap_threshold(data.yty, tol)
-    thresholds = np.full(grid.size, threshold)
     n_features = data.xty.shape[0]
     solver_data = (
         data if isinstance(data, GramData) else choose_form(data, expected_passes=2 * grid.size)
     )
     coefs = np.zeros((grid.size, n_features))
-    gaps, objectives = np.zeros(grid.size), np.zeros(grid.size)
-    converged = np.zeros(grid.size, dtype=bool)
+    objectives = np.zeros(grid.size)
     n_iters = np.zeros(grid.size, dtype=np.int64)
+    certificates: list[EnetCertificate] = []
     active = ActiveSet()
     for i, alpha in enumerate(grid):
         solution = solve_enet(
@@ -190,20 +191,21 @@ def lasso_path(
             threshold=threshold,
             max_iter=max_iter,
         )
-        if isinstance(data, GramData):
-            # From sufficient statistics the gap is resolved only down to its rounding floor.
-            solution, thresholds[i] = certify_from_statistics(data, solution, threshold)
-        coefs[i] = solution.coef
-        gaps[i], objectives[i] = solution.gap, solution.objective
-        converged[i], n_iters[i] = solution.converged, solution.n_iter
+        certificates.append(
+            certify_enet(
+                data, solution.coef, solution.gap, alpha=float(alpha), l1_ratio=l1_ratio, tol=tol
+            )
+        )
+        coefs[i], objectives[i], n_iters[i] = solution.coef, solution.objective, solution.n_iter
+    gaps = np.array([certificate.value for certificate in certificates])
+    converged = np.array([certificate.converged for certificate in certificates])
     if not converged.all():
-        worst = int(np.argmax(gaps / thresholds))
+        worst = max(range(grid.size), key=lambda i: gaps[i] / certificates[i].tol)
         warnings.warn(
             f"lasso_path: {int((~converged).sum())} of {grid.size} solutions did not reach "
-            f"their duality-gap threshold (tol·F(0), or from sufficient statistics the gap's "
-            f"rounding floor if larger; {thresholds[worst]:.3e} for the largest gap "
-            f"{gaps[worst]:.3e}, at alpha = {grid[worst]:.6g}); their converged flag is "
-            "False. Increase max_iter, or loosen tol if the gap is at the rounding level.",
+            f"their certificate's threshold; the worst, at alpha = {grid[worst]:.6g}, has "
+            f"{certificates[worst].describe()}. Their converged flag is False. Increase "
+            "max_iter, or loosen tol if the certificate is at the rounding level.",
             ConvergenceWarning,
             stacklevel=2,
         )
@@ -218,6 +220,7 @@ def lasso_path(
         converged=converged,
         n_iters=n_iters,
         alpha_max=top,
+        certificates=tuple(certificate.kind for certificate in certificates),
     )
 
 

@@ -42,9 +42,13 @@ class PenalizedFit:
     objective : float
         ``F(coef, intercept)``.
     gap : float
-        The optimality certificate, ≥ 0: the duality gap ``F(w) - D(theta)`` (an upper
-        bound on ``F(w) - min F``) for the Gaussian loss, the KKT residual (sup-norm
-        distance of ``-∇L`` to ``alpha · ∂P(w)``) for the Bernoulli loss.
+        The optimality certificate, ≥ 0, named by ``certificate``: the duality gap
+        ``F(w) - D(theta)`` (an upper bound on ``F(w) - min F``, in the units of F), or
+        the KKT residual (sup-norm distance of ``-∇L`` to ``alpha · ∂P(w)``, in the units
+        of the gradient). The Gaussian solvers report the duality gap, except where it
+        is within its own rounding floor (tiny alpha: the dual point is scaled by
+        ``1/alpha``), where the KKT residual certifies instead; the Bernoulli solver
+        reports the KKT residual.
     converged : bool
         Whether ``gap`` reached the requested tolerance.
     n_iter : int
@@ -105,13 +109,19 @@ class PathFit:
         ``coefs[i]`` minimizes the objective at ``alphas[i]``.
     intercepts : ndarray of shape (k,)
     gaps : ndarray of shape (k,)
-        Certificate of each solution (duality gap; 0 for closed-form ridge up to rounding).
+        Certificate of each solution (duality gap; 0 for closed-form ridge up to rounding;
+        the KKT residual where ``certificates`` says so).
     l1_ratio : float
     objectives : ndarray of shape (k,)
     converged : ndarray of bool, shape (k,)
     n_iters : ndarray of int, shape (k,)
     alpha_max : float
         Smallest alpha whose solution is all zeros (``inf`` for ridge).
+    certificates : tuple of {"duality gap", "kkt residual"}, or None
+        Which certificate each ``gaps[i]`` is, where the path states it (``lasso_path``
+        does: the duality gap, or the KKT residual where the gap is within its rounding
+        floor); None where one certificate holds for the whole path, as its producer
+        documents.
     """
 
     alphas: FloatArray
@@ -123,6 +133,7 @@ class PathFit:
     converged: NDArray[np.bool_]
     n_iters: NDArray[np.int64]
     alpha_max: float
+    certificates: tuple[Certificate, ...] | None = None
 
     def __post_init__(self) -> None:
         for name in ("alphas", "coefs", "intercepts", "gaps", "objectives"):
@@ -131,6 +142,8 @@ class PathFit:
         object.__setattr__(self, "n_iters", _frozen_array(self.n_iters, np.int64))
         object.__setattr__(self, "l1_ratio", float(self.l1_ratio))
         object.__setattr__(self, "alpha_max", float(self.alpha_max))
+        if self.certificates is not None:
+            object.__setattr__(self, "certificates", tuple(self.certificates))
 
     def __len__(self) -> int:
         return int(self.alphas.shape[0])
