@@ -12,11 +12,11 @@ from bayesreg.core._validation import (
     check_binary_target,
     check_bool,
     check_choice,
-    check_positive,
     feature_names_of,
 )
+from bayesreg.core.solve import check_noise
 from bayesreg.core.stats import is_sufficient_stats
-from bayesreg.errors import DataError, InputValueError
+from bayesreg.errors import DataError
 from bayesreg.priors import Prior, check_prior
 
 __all__ = ["build_model"]
@@ -60,8 +60,9 @@ def build_model(
     prior : Prior
         Prior on each coefficient, e.g. ``LaplacePrior(2.0)``.
     noise : float, optional
-        Fixed noise standard deviation σ > 0 (Gaussian likelihood only). When None, σ is
-        a free variable ``"noise"`` with the prior
+        Fixed noise standard deviation σ > 0 (Gaussian likelihood only: the Bernoulli
+        likelihood has no noise, and a noise given with it is refused). When None, with
+        the Gaussian likelihood, σ is a free variable ``"noise"`` with the prior
 
         - ``HalfNormal(s_y)``, weakly informative, where ``s_y`` is the root mean square of
           y about its mean (about 0 when no intercept is fitted): the residual scale of the
@@ -89,12 +90,13 @@ def build_model(
         ordinary model: extend it, sample it, or swap the data with ``pm.set_data``.
     """
     kind = check_choice(likelihood, "likelihood", LIKELIHOODS)
+    fixed_noise = check_noise(noise, kind)
     if is_sufficient_stats(X, y):
         # The Gaussian likelihood through XcᵀXc, Xcᵀyc, ycᵀyc: O(p²) per gradient.
         from bayesreg._sufficient_likelihood import build_sufficient_model
 
         return build_sufficient_model(
-            X, prior, noise=noise, likelihood=kind, fit_intercept=fit_intercept
+            X, prior, noise=fixed_noise, likelihood=kind, fit_intercept=fit_intercept
         )
     design = as_design(X)
     n_samples, n_features = design.shape
@@ -102,8 +104,7 @@ def build_model(
     check_prior(prior)
     intercept = check_bool(fit_intercept, "fit_intercept")
     if kind == "bernoulli":
-        _check_bernoulli(target, noise, intercept)
-    fixed_noise = None if noise is None else check_positive(noise, "noise")
+        _check_bernoulli(target, intercept)
 
     import pymc as pm
 
@@ -129,13 +130,8 @@ def build_model(
     return model
 
 
-def _check_bernoulli(target: Any, noise: float | None, fit_intercept: bool) -> None:
+def _check_bernoulli(target: Any, fit_intercept: bool) -> None:
     check_binary_target(target)
-    if noise is not None:
-        raise InputValueError(
-            f"noise is the standard deviation of the Gaussian likelihood; the Bernoulli "
-            f"likelihood has none, but noise={noise!r} was given. Leave noise=None."
-        )
     if fit_intercept and np.unique(target).size < 2:
         raise DataError(
             f"y holds only the class {target[0]:g}: with a flat prior on the intercept the "

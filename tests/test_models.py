@@ -173,8 +173,9 @@ def test_bad_options(kwargs: dict[str, object], error: type[Exception], match: s
 def test_bernoulli_rejects_noise_and_a_single_class() -> None:
     X, _ = make_data()
     labels = np.ones(25)
-    with pytest.raises(InputValueError, match="Bernoulli likelihood has none"):
-        build_model(X, labels, LaplacePrior(1.0), noise=1.0, likelihood="bernoulli")
+    for noise in (1.0, 2.0):
+        with pytest.raises(InputValueError, match="Bernoulli likelihood has no noise; omit noise"):
+            build_model(X, labels, LaplacePrior(1.0), noise=noise, likelihood="bernoulli")
     with pytest.raises(DataError, match="only the class 1"):
         build_model(X, labels, LaplacePrior(1.0), likelihood="bernoulli")
     # without an intercept a single class is a proper problem

@@ -4,16 +4,55 @@ from __future__ import annotations
 
 from typing import Any
 
-from bayesreg.core._validation import check_choice, check_finite_nonneg, check_l1_ratio
+from bayesreg.core._validation import (
+    check_choice,
+    check_finite_nonneg,
+    check_l1_ratio,
+    check_positive,
+)
 from bayesreg.core.coordinate_descent import DEFAULT_TOL as ENET_DEFAULT_TOL
 from bayesreg.core.coordinate_descent import elastic_net
 from bayesreg.core.logistic import logistic
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.ridge import ridge
+from bayesreg.errors import InputValueError
 
-__all__ = ["LIKELIHOODS", "penalized_solve"]
+__all__ = ["LIKELIHOODS", "check_noise", "penalized_solve"]
 
 LIKELIHOODS = ("gaussian", "bernoulli")
+
+
+def check_noise(noise: Any, likelihood: str) -> float | None:
+    """The noise argument under the package's one policy, checked.
+
+    ``noise`` is the standard deviation σ of the Gaussian likelihood: a number > 0 (σ
+    fixed) or None (σ free, or not needed). The Bernoulli likelihood has no noise, so it
+    takes none: any value there, 1.0 included, is refused rather than ignored.
+
+    Parameters
+    ----------
+    noise : float or None
+    likelihood : {"gaussian", "bernoulli"}
+        Already checked by the caller.
+
+    Returns
+    -------
+    float or None
+        σ as a float, or None.
+
+    Raises
+    ------
+    InputValueError
+        If a noise is given with the Bernoulli likelihood, or σ is not a number > 0.
+    """
+    if noise is None:
+        return None
+    if likelihood == "bernoulli":
+        raise InputValueError(
+            f"noise={noise!r} was given with likelihood='bernoulli', but the Bernoulli "
+            "likelihood has no noise; omit noise."
+        )
+    return check_positive(noise, "noise")
 
 
 def penalized_solve(

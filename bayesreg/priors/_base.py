@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 from bayesreg.core._validation import as_design, check_choice, check_positive, check_positive_int
 from bayesreg.core.penalties import enet_prox, penalty_value
 from bayesreg.core.results import PenalizedFit
-from bayesreg.core.solve import LIKELIHOODS, penalized_solve
+from bayesreg.core.solve import LIKELIHOODS, check_noise, penalized_solve
 from bayesreg.errors import InputTypeError, InputValueError
 
 __all__ = ["Prior", "check_prior", "penalty_from_weights", "weights_from_penalty"]
@@ -113,7 +113,7 @@ class Prior(ABC):
         X: Any,
         y: Any,
         *,
-        noise: float = 1.0,
+        noise: float | None = None,
         likelihood: str = "gaussian",
         fit_intercept: bool = True,
     ) -> PenalizedFit:
@@ -122,16 +122,18 @@ class Prior(ABC):
         ``−log p(w, w0 | y) = (n/σ²) F(w, w0) + const`` with ``F`` the objective at
         ``(alpha, l1_ratio) = self.penalty(n, σ)``, so the MAP is the core solver's
         solution (ridge, elastic net / lasso, or logistic for ``likelihood="bernoulli"``,
-        where σ = 1).
+        where the conversion takes σ = 1).
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
             0/1 for the Bernoulli likelihood.
-        noise : float, default 1.0
-            The fixed noise standard deviation σ of the Gaussian likelihood; the Bernoulli
-            likelihood has none (leave it at 1.0).
+        noise : float, optional
+            The fixed noise standard deviation σ of the Gaussian likelihood, required
+            there (a free σ has no penalized counterpart without its estimate: see
+            :func:`bayesreg.equivalence.check_equivalence`). The Bernoulli likelihood has
+            no noise: omit it.
         likelihood : {"gaussian", "bernoulli"}, default "gaussian"
         fit_intercept : bool, default True
 
@@ -139,16 +141,22 @@ class Prior(ABC):
         -------
         PenalizedFit
             The solution with its certificate.
+
+        Raises
+        ------
+        InputValueError
+            If ``noise`` is missing with the Gaussian likelihood, or given with the
+            Bernoulli likelihood.
         """
         kind = check_choice(likelihood, "likelihood", LIKELIHOODS)
         design = as_design(X)
-        sigma = check_positive(noise, "noise")
-        if kind == "bernoulli" and sigma != 1.0:
+        sigma = check_noise(noise, kind)
+        if sigma is None and kind == "gaussian":
             raise InputValueError(
-                f"noise is the standard deviation of the Gaussian likelihood; the Bernoulli "
-                f"likelihood has none, but noise={noise!r} was given. Leave noise at 1.0."
+                "noise=None: penalized_fit needs the fixed noise standard deviation σ of the "
+                "Gaussian likelihood, since alpha = σ²(l1 + l2)/n; pass noise=σ > 0."
             )
-        alpha, l1_ratio = self.penalty(design.shape[0], sigma)
+        alpha, l1_ratio = self.penalty(design.shape[0], 1.0 if sigma is None else sigma)
         return penalized_solve(
             design, y, alpha, l1_ratio, likelihood=kind, fit_intercept=fit_intercept
         )
