@@ -95,7 +95,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "--noise",
         type=float,
         default=None,
-        help="noise standard deviation σ (gaussian likelihood; default 1)",
+        help=(
+            "fixed noise standard deviation σ of the gaussian likelihood (required with "
+            "--alpha); default: σ is free and the report compares at its joint MAP σ̂; "
+            "not allowed with --likelihood bernoulli, which has no noise"
+        ),
     )
     check.add_argument("--likelihood", choices=("gaussian", "bernoulli"), default="gaussian")
     check.add_argument("--no-intercept", action="store_true", help="fit without an intercept")

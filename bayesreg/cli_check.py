@@ -60,14 +60,26 @@ def prior_from_options(
     alpha: float | None,
     l1_ratio: float | None,
     n_samples: int,
-    noise: float,
+    noise: float | None,
+    likelihood: str = "gaussian",
 ) -> Prior:
-    """Build the prior named on the command line from its scale or from a penalty."""
+    """Build the prior named on the command line from its scale or from a penalty.
+
+    A penalty ``--alpha`` names a prior only through σ (``alpha = σ²(l1 + l2)/n``), so
+    with the Gaussian likelihood it needs the fixed ``noise``; the Bernoulli likelihood
+    has none and the conversion takes σ = 1.
+    """
     from bayesreg.priors import ElasticNetPrior, GaussianPrior, LaplacePrior, prior_from_penalty
 
     if alpha is not None:
         if scale is not None or l1 is not None or l2 is not None:
             raise InputValueError("--alpha: give either --alpha or the prior's own parameters.")
+        if noise is None and likelihood == "gaussian":
+            raise InputValueError(
+                "--alpha: a penalty is a prior only at a given noise σ (alpha = "
+                "σ²(l1 + l2)/n); give --noise σ, or give the prior's own parameters (--scale, "
+                "--l1/--l2) to let σ be estimated."
+            )
         default_ratio = {"gaussian": 0.0, "laplace": 1.0}.get(prior_name)
         ratio = l1_ratio if l1_ratio is not None else default_ratio
         if ratio is None:
@@ -78,7 +90,7 @@ def prior_from_options(
                 f"--l1-ratio: {prior_name} means l1_ratio = {expected:g}; got {ratio:g}. "
                 "Use --prior elastic-net for a mix."
             )
-        return prior_from_penalty(alpha, ratio, n_samples, noise=noise)
+        return prior_from_penalty(alpha, ratio, n_samples, noise=1.0 if noise is None else noise)
     if l1_ratio is not None:
         raise InputValueError("--l1-ratio: only meaningful together with --alpha.")
     if prior_name == "elastic-net":
@@ -106,15 +118,21 @@ def check_csv(
     likelihood: str = "gaussian",
     fit_intercept: bool = True,
 ) -> EquivalenceReport:
-    """Equivalence report (exact MAP vs penalized solution) for a CSV file."""
+    """Equivalence report (exact MAP vs penalized solution) for a CSV file.
+
+    ``noise`` is the fixed σ of the Gaussian likelihood; None makes σ free (the report
+    compares at the joint MAP σ̂) and is required with the Bernoulli likelihood, which
+    has no noise. ``--alpha`` with the Gaussian likelihood needs a fixed ``noise``.
+    """
     from bayesreg.equivalence import check_equivalence
 
     X, y = read_table(path, target)
     if likelihood == "bernoulli":
         if noise is not None:
-            raise InputValueError("--noise: not used with --likelihood bernoulli (σ = 1).")
+            raise InputValueError(
+                f"--noise: got {noise:g}, but the Bernoulli likelihood has no noise; omit --noise."
+            )
         check_binary_target(y.to_numpy(dtype=float), f"--target: column {target!r}")
-    sigma = 1.0 if noise is None else noise
     prior = prior_from_options(
         prior_name,
         scale=scale,
@@ -123,8 +141,9 @@ def check_csv(
         alpha=alpha,
         l1_ratio=l1_ratio,
         n_samples=int(X.shape[0]),
-        noise=sigma,
+        noise=noise,
+        likelihood=likelihood,
     )
     return check_equivalence(
-        X, y, prior, noise=sigma, likelihood=likelihood, fit_intercept=fit_intercept
+        X, y, prior, noise=noise, likelihood=likelihood, fit_intercept=fit_intercept
     )

@@ -18,8 +18,9 @@ from bayesreg.core._validation import (
     check_positive,
     feature_names_of,
 )
-from bayesreg.core.objective import objective
-from bayesreg.core.solve import penalized_solve
+from bayesreg.core.objective import kkt_residual, objective
+from bayesreg.core.results import PenalizedFit
+from bayesreg.core.solve import check_noise, penalized_solve
 from bayesreg.map import find_map
 from bayesreg.models import LIKELIHOODS, build_model
 from bayesreg.priors import Prior, check_prior
@@ -55,22 +56,56 @@ class EquivalenceReport:
     intercept_map, intercept_penalized : float
     max_abs_diff : float
         ``max_j |coef_map_j − coef_penalized_j|``.
+    intercept_abs_diff : float
+        ``|intercept_map − intercept_penalized|``.
     support_match : bool
         Whether both have exactly the same zero coefficients.
     objective_map, objective_penalized : float
         The penalized objective F at each estimate (``bayesreg.core.objective.objective``).
+    kkt_map : float
+        The KKT residual of the MAP's coefficients for ``min F`` at ``(alpha, l1_ratio)``
+        (``bayesreg.core.objective.kkt_residual`` over the coefficients, at the MAP's
+        intercept), in the units of ∇F: 0 exactly at the penalized solution.
+    gradient_scale, coef_scale, intercept_scale : float
+        The scales the verdict is relative to (see ``ok``).
     gap_map : float
-        KKT residual of −log p at the MAP (log-density units).
+        :func:`~bayesreg.map.find_map`'s certificate: the KKT residual of −log p at the
+        MAP (log-density units, every free variable).
+    map_converged : bool
+        Whether ``gap_map`` met find_map's threshold.
     gap_penalized : float
         The core solver's certificate (``certificate_penalized``), in the units of F.
     certificate_penalized : str
     ok : bool
-        ``max_abs_diff ≤ rtol · max(1, ‖coef_penalized‖∞)``, the intercepts within
-        ``rtol · max(1, |intercept_penalized|)``, and ``support_match``.
+        The verdict, relative to the scales of the data so that it does not change when
+        y (with σ and the prior) or X is measured in other units. With
+        ``Xc``, ``yc`` the centred data (uncentred without intercept), ``x̄`` the column
+        means, ``m = max_j ||Xc[:, j]||₂`` and n samples, all four hold:
+
+        1. ``kkt_map ≤ rtol · gradient_scale``, ``gradient_scale = m ||yc||₂ / n`` (a
+           bound on ``||∇_w L||∞`` at w = 0, by Cauchy-Schwarz): the MAP solves the
+           penalized problem, whatever the core solver says;
+        2. ``max_abs_diff ≤ rtol · coef_scale``, ``coef_scale = max(||coef_penalized||∞,
+           ||yc||₂ / m)``: the two agree relative to the coefficients, or, when these are
+           shrunk far below it, relative to the least-squares scale of the data (the size
+           of a coefficient that moves the fit by ``||yc||₂``);
+        3. ``intercept_abs_diff ≤ rtol · intercept_scale``, ``intercept_scale =
+           max(|intercept_penalized|, ||yc||₂/√n + ||x̄||₁ · coef_scale)``: the root mean
+           square of y about its mean, plus how far the coefficients' error moves the
+           intercept;
+        4. ``support_match``;
+        5. with σ free, ``map_converged``: conditions 1-3 hold at whatever σ̂ the MAP
+           reports, and that σ̂ is the joint mode is find_map's certificate.
+
+        ``||yc||₂`` and m are floored at their rounding level, ``n · eps`` times the
+        uncentred norms.
     rtol : float
     n_samples : int
     noise : float
-        σ used in the conversion (1 for the Bernoulli likelihood).
+        σ used in the conversion: the fixed σ, the joint MAP σ̂ when σ was free
+        (``noise_estimated``), 1 for the Bernoulli likelihood (which has no noise).
+    noise_estimated : bool
+        Whether ``noise`` is the MAP σ̂ of the model with a free σ.
     likelihood : str
     fit_intercept : bool
     """
@@ -84,16 +119,23 @@ class EquivalenceReport:
     intercept_map: float
     intercept_penalized: float
     max_abs_diff: float
+    intercept_abs_diff: float
     support_match: bool
     objective_map: float
     objective_penalized: float
+    kkt_map: float
+    gradient_scale: float
+    coef_scale: float
+    intercept_scale: float
     gap_map: float
+    map_converged: bool
     gap_penalized: float
     certificate_penalized: str
     ok: bool
     rtol: float
     n_samples: int
     noise: float
+    noise_estimated: bool
     likelihood: str
     fit_intercept: bool
 
@@ -120,7 +162,7 @@ class EquivalenceReport:
         zero = {True: "zero", False: "non-zero"}
         rows = [
             f"{self.prior!r}  ⇔  alpha = {self.alpha:.6g}, l1_ratio = {self.l1_ratio:.6g}",
-            f"(n = {self.n_samples}, {self.likelihood} likelihood, σ = {self.noise:.6g}, "
+            f"(n = {self.n_samples}, {self.likelihood} likelihood, {self._noise_text()}, "
             f"intercept {'fitted' if self.fit_intercept else 'not fitted'})",
             "",
             f"{'feature':<14} {'MAP':>16} {'penalized':>16} {'|diff|':>10}  "
@@ -133,22 +175,69 @@ class EquivalenceReport:
                 f"{name[:14]:<14} {left:>16.9g} {right:>16.9g} {abs(left - right):>10.2e}  "
                 f"{zero[bool(left == 0.0)]:<9}{zero[bool(right == 0.0)]:<9}"
             )
-        intercept_diff = abs(self.intercept_map - self.intercept_penalized)
         rows += [
             f"{'intercept':<14} {self.intercept_map:>16.9g} {self.intercept_penalized:>16.9g} "
-            f"{intercept_diff:>10.2e}",
+            f"{self.intercept_abs_diff:>10.2e}",
             "",
             f"{'objective F':<14} {self.objective_map:>16.12g} {self.objective_penalized:>16.12g}",
             f"certificates: MAP KKT residual of −log p {self.gap_map:.2e}; penalized "
             f"{self.certificate_penalized} {self.gap_penalized:.2e}",
-            f"verdict: {'EQUIVALENT' if self.ok else 'NOT EQUIVALENT'} (max |diff| "
-            f"{self.max_abs_diff:.2e}, allowed {self._allowed_diff():.2e} = rtol·max(1, "
-            f"‖coef‖∞); zero patterns {'match' if self.support_match else 'differ'})",
+            f"verdict: {'EQUIVALENT' if self.ok else 'NOT EQUIVALENT'} (rtol = {self.rtol:.0e}, "
+            "relative to the scales of the data; m = max_j ||Xc_j||, yc, Xc centred)",
+            f"  MAP's KKT residual for F  {self.kkt_map:.2e} ≤ {self._allowed(self.gradient_scale)}"
+            " = rtol · m ||yc|| / n",
+            f"  max |coef diff|           {self.max_abs_diff:.2e} ≤ "
+            f"{self._allowed(self.coef_scale)} = rtol · max(||coef||∞, ||yc|| / m)",
+            f"  |intercept diff|          {self.intercept_abs_diff:.2e} ≤ "
+            f"{self._allowed(self.intercept_scale)} = rtol · max(|intercept|, "
+            "rms(yc) + ||x̄||₁ · coef scale)",
+            f"  zero patterns             {'match' if self.support_match else 'differ'}",
         ]
+        if self.noise_estimated:
+            rows.append(
+                f"  σ̂ a certified joint mode  {'yes' if self.map_converged else 'NO'} "
+                "(find_map's KKT residual of −log p)"
+            )
         return "\n".join(row.rstrip() for row in rows)
 
-    def _allowed_diff(self) -> float:
-        return self.rtol * max(1.0, float(np.max(np.abs(self.coef_penalized), initial=0.0)))
+    def _allowed(self, scale: float) -> str:
+        return f"{self.rtol * scale:.2e}"
+
+    def _noise_text(self) -> str:
+        if self.likelihood == "bernoulli":
+            return "no noise (σ = 1 in the conversion)"
+        if self.noise_estimated:
+            return f"σ free, joint MAP σ̂ = {self.noise:.6g}"
+        return f"σ = {self.noise:.6g} fixed"
+
+
+@dataclass(frozen=True)
+class _Scales:
+    """The verdict's scales (see :attr:`EquivalenceReport.ok`)."""
+
+    gradient: float
+    coef: float
+    intercept: float
+
+
+def _scales(X: FloatArray, y: FloatArray, fit: PenalizedFit, fit_intercept: bool) -> _Scales:
+    n_samples = X.shape[0]
+    x_mean = X.mean(axis=0) if fit_intercept else np.zeros(X.shape[1])
+    y_mean = float(y.mean()) if fit_intercept else 0.0
+    rounding = n_samples * float(np.finfo(np.float64).eps)
+    # ||yc||₂ and m = max_j ||Xc_j||₂, floored at the rounding level of the centring
+    spread = max(float(np.linalg.norm(y - y_mean)), rounding * float(np.linalg.norm(y)))
+    column = max(
+        float(np.max(np.linalg.norm(X - x_mean, axis=0), initial=0.0)),
+        rounding * float(np.max(np.linalg.norm(X, axis=0), initial=0.0)),
+    )
+    data_coef = spread / column if column > 0.0 else 0.0
+    coef = max(float(np.max(np.abs(fit.coef), initial=0.0)), data_coef)
+    intercept = max(
+        abs(fit.intercept),
+        spread / np.sqrt(n_samples) + float(np.sum(np.abs(x_mean))) * coef,
+    )
+    return _Scales(gradient=column * spread / n_samples, coef=coef, intercept=float(intercept))
 
 
 def check_equivalence(
@@ -156,7 +245,7 @@ def check_equivalence(
     y: Any,
     prior: Prior,
     *,
-    noise: float = 1.0,
+    noise: float | None = None,
     likelihood: str = "gaussian",
     fit_intercept: bool = True,
     rtol: float = 1e-8,
@@ -165,17 +254,31 @@ def check_equivalence(
 
     With n samples and σ fixed, ``−log p(w, w0 | y) = (n/σ²) F(w, w0) + const`` for the
     penalized objective F at ``(alpha, l1_ratio) = prior.penalty(n, σ)``, so the two
-    estimates must coincide, zeros included. The MAP comes from
+    estimates must coincide, zeros included. With σ free (``noise=None``, Gaussian
+    likelihood) the joint MAP ``(ŵ, ŵ0, σ̂)`` is computed; since it maximizes p over
+    (w, w0) with σ = σ̂ held fixed, ŵ is the penalized estimate at
+    ``prior.penalty(n, σ̂)``, and that is what is compared. The MAP comes from
     :func:`bayesreg.map.find_map` on :func:`bayesreg.models.build_model` (PyMC), the
     penalized estimate from the NumPy core (``ridge``, ``elastic_net`` or ``logistic``).
+
+    The verdict (:attr:`EquivalenceReport.ok`) is relative to the scales of the data:
+    the MAP's KKT residual for F relative to the gradient scale ``m ||yc|| / n``, the
+    coefficients relative to ``max(||coef||∞, ||yc|| / m)`` and the intercepts relative
+    to the scale of y, all at ``rtol``, the same zero pattern, and, with σ free, a
+    certified joint mode. It does not change
+    when y, σ and the prior's scale (or X and the coefficients' scale) are measured in
+    other units.
 
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
     prior : Prior
-    noise : float, default 1.0
-        The fixed noise standard deviation σ (not used for the Bernoulli likelihood).
+    noise : float or None, default None
+        The noise standard deviation σ of the Gaussian likelihood: fixed at this value,
+        or, when None, a free variable of the model (``build_model``'s noise prior),
+        reported as the joint MAP σ̂. The Bernoulli likelihood has no noise: omit it.
+        With σ free and n ≤ p the posterior has no mode, and ``find_map`` says so.
     likelihood : {"gaussian", "bernoulli"}, default "gaussian"
     fit_intercept : bool, default True
     rtol : float, default 1e-8
@@ -184,7 +287,13 @@ def check_equivalence(
     Returns
     -------
     EquivalenceReport
-        ``print(report)`` shows the side-by-side table.
+        ``print(report)`` shows the side-by-side table and each part of the verdict.
+
+    Raises
+    ------
+    InputValueError
+        If ``noise`` is given with the Bernoulli likelihood or is not > 0, or another
+        argument is not allowed.
     """
     kind = check_choice(likelihood, "likelihood", LIKELIHOODS)
     design = as_design(X)
@@ -193,22 +302,21 @@ def check_equivalence(
     intercept = check_bool(fit_intercept, "fit_intercept")
     tolerance = check_positive(rtol, "rtol")
     check_prior(prior)
+    fixed_noise = check_noise(noise, kind)
     if kind == "bernoulli":
         check_binary_target(target)
-        sigma = 1.0
-    else:
-        sigma = check_positive(noise, "noise")
-    alpha, l1_ratio = prior.penalty(n_samples, sigma)
 
     model = build_model(
-        design,
-        target,
-        prior,
-        noise=sigma if kind == "gaussian" else None,
-        likelihood=kind,
-        fit_intercept=intercept,
+        design, target, prior, noise=fixed_noise, likelihood=kind, fit_intercept=intercept
     )
     estimate = find_map(model)
+    if fixed_noise is not None:
+        sigma = fixed_noise
+    elif kind == "gaussian":
+        sigma = float(estimate.values["noise"])
+    else:
+        sigma = 1.0  # the Bernoulli likelihood: the prior is taken at σ = 1
+    alpha, l1_ratio = prior.penalty(n_samples, sigma)
     # The verdict compares coefficients at rtol, so the penalized side is solved well past
     # it: a KKT residual of 1e-10 (logistic's default) can still move correlated
     # coefficients by ~1e-8.
@@ -223,14 +331,21 @@ def check_equivalence(
     )
 
     coef_map = estimate.values["coef"]
-    max_abs_diff = float(np.max(np.abs(coef_map - fit.coef)))
+    intercept_map = 0.0 if estimate.intercept is None else estimate.intercept
+    max_abs_diff = float(np.max(np.abs(coef_map - fit.coef), initial=0.0))
+    intercept_abs_diff = abs(intercept_map - fit.intercept)
     support_match = bool(np.array_equal(coef_map == 0.0, fit.coef == 0.0))
-    coef_scale = max(1.0, float(np.max(np.abs(fit.coef))))
-    intercept_scale = max(1.0, abs(fit.intercept))
+    kkt_map = kkt_residual(
+        design, target, coef_map, intercept_map, alpha, l1_ratio, kind, fit_intercept=False
+    )
+    scales = _scales(design, target, fit, intercept)
+    noise_estimated = fixed_noise is None and kind == "gaussian"
     ok = (
-        max_abs_diff <= tolerance * coef_scale
-        and abs(estimate.intercept - fit.intercept) <= tolerance * intercept_scale
+        kkt_map <= tolerance * scales.gradient
+        and max_abs_diff <= tolerance * scales.coef
+        and intercept_abs_diff <= tolerance * scales.intercept
         and support_match
+        and (estimate.converged or not noise_estimated)
     )
     return EquivalenceReport(
         prior=prior,
@@ -239,23 +354,28 @@ def check_equivalence(
         feature_names=feature_names_of(X, n_features),
         coef_map=coef_map,
         coef_penalized=fit.coef,
-        intercept_map=estimate.intercept,
+        intercept_map=intercept_map,
         intercept_penalized=fit.intercept,
         max_abs_diff=max_abs_diff,
+        intercept_abs_diff=intercept_abs_diff,
         support_match=support_match,
-        objective_map=objective(
-            design, target, coef_map, estimate.intercept, alpha, l1_ratio, kind
-        ),
+        objective_map=objective(design, target, coef_map, intercept_map, alpha, l1_ratio, kind),
         objective_penalized=objective(
             design, target, fit.coef, fit.intercept, alpha, l1_ratio, kind
         ),
+        kkt_map=kkt_map,
+        gradient_scale=scales.gradient,
+        coef_scale=scales.coef,
+        intercept_scale=scales.intercept,
         gap_map=estimate.gap,
+        map_converged=estimate.converged,
         gap_penalized=fit.gap,
         certificate_penalized=fit.certificate,
         ok=bool(ok),
         rtol=tolerance,
         n_samples=n_samples,
         noise=sigma,
+        noise_estimated=noise_estimated,
         likelihood=kind,
         fit_intercept=intercept,
     )

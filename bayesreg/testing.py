@@ -20,14 +20,22 @@ def assert_map_matches_penalty(
     y: Any,
     prior: Prior,
     *,
-    noise: float = 1.0,
+    noise: float | None = None,
     likelihood: str = "gaussian",
     fit_intercept: bool = True,
     rtol: float = 1e-8,
 ) -> EquivalenceReport:
     """Assert that the MAP under ``prior`` equals the penalized estimate, zeros included.
 
-    Runs :func:`bayesreg.equivalence.check_equivalence` with the same arguments.
+    Runs :func:`bayesreg.equivalence.check_equivalence` with the same arguments, so the
+    defaults are the same: ``noise=None`` makes σ a free variable of the Gaussian model
+    and compares the joint MAP's coefficients with the penalized estimate at
+    ``prior.penalty(n, σ̂)``; pass ``noise=σ`` to fix it; omit it for the Bernoulli
+    likelihood, which has no noise. The verdict is relative to the scales of the data
+    (:attr:`~bayesreg.equivalence.EquivalenceReport.ok`): the MAP's KKT residual for the
+    penalized problem relative to the gradient scale, the coefficients relative to
+    ``max(||coef||∞, ||yc|| / max_j ||Xc_j||)``, the intercepts relative to the scale of y,
+    each at ``rtol``, and the same exact zeros. It does not depend on the units of y or X.
 
     Returns
     -------

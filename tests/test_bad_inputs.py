@@ -54,6 +54,10 @@ PRIOR = GaussianPrior(1.0)
 NUMBER_GE_0 = r"must be a finite number ≥ 0"
 NUMBER_GT_0 = r"must be a finite number > 0"
 BINARY = r"y must hold only 0 and 1 for the Bernoulli likelihood; got the values \{.*\}"
+NO_BERNOULLI_NOISE = (
+    r"noise={noise} was given with likelihood='bernoulli', but the Bernoulli likelihood has "
+    r"no noise; omit noise"
+)
 
 
 def wrong(value: object) -> Any:
@@ -459,6 +463,38 @@ ROWS: list[Row] = [
         r"X, y and coef must have shapes \(n, p\), \(n,\) and \(p,\); got \(20, 3\), "
         r"\(20,\) and \(4,\)",
     ),
+    # one policy for the noise with the Bernoulli likelihood: refused wherever it is given
+    (
+        "bernoulli_noise_build_model",
+        lambda: build_model(X, Y_BINARY, PRIOR, noise=1.0, likelihood="bernoulli"),
+        InputValueError,
+        NO_BERNOULLI_NOISE.format(noise=r"1\.0"),
+    ),
+    (
+        "bernoulli_noise_check_equivalence",
+        lambda: check_equivalence(X, Y_BINARY, PRIOR, noise=2.0, likelihood="bernoulli"),
+        InputValueError,
+        NO_BERNOULLI_NOISE.format(noise=r"2\.0"),
+    ),
+    (
+        "bernoulli_noise_sample_posterior",
+        lambda: sample_posterior(X, Y_BINARY, PRIOR, noise=1.0, likelihood="bernoulli"),
+        InputValueError,
+        NO_BERNOULLI_NOISE.format(noise=r"1\.0"),
+    ),
+    (
+        "bernoulli_noise_penalized_fit",
+        lambda: PRIOR.penalized_fit(X, Y_BINARY, noise=1.0, likelihood="bernoulli"),
+        InputValueError,
+        NO_BERNOULLI_NOISE.format(noise=r"1\.0"),
+    ),
+    (
+        "gaussian_penalized_fit_without_noise",
+        lambda: PRIOR.penalized_fit(X, Y),
+        InputValueError,
+        r"noise=None: penalized_fit needs the fixed noise standard deviation σ .*; pass "
+        r"noise=σ > 0",
+    ),
     (
         "soft_threshold_negative",
         lambda: soft_threshold([1.0, -2.0], -0.5),
@@ -543,6 +579,21 @@ CSV_ROWS: list[tuple[str, str | None, list[str], str]] = [
         "a,y\n1,2\n3,5\n4,4\n",
         ["--target", "y", "--prior", "gaussian", "--scale", "1", "--noise", "0"],
         r"noise must be a finite number > 0; got 0\.0",
+    ),
+    (
+        "noise_with_bernoulli",
+        "a,y\n1,0\n3,1\n4,1\n",
+        [
+            *("--target", "y", "--prior", "laplace", "--scale", "1"),
+            *("--likelihood", "bernoulli", "--noise", "1"),
+        ],
+        r"--noise: got 1, but the Bernoulli likelihood has no noise; omit --noise",
+    ),
+    (
+        "alpha_without_noise",
+        "a,y\n1,2\n3,5\n4,4\n",
+        ["--target", "y", "--prior", "laplace", "--alpha", "0.1"],
+        r"--alpha: a penalty is a prior only at a given noise σ .*give --noise σ",
     ),
 ]
 

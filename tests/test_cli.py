@@ -72,6 +72,25 @@ def test_check_prints_the_side_by_side_table(
     assert f"alpha = {0.7**2 / (N_SAMPLES * 0.5):.6g}" in captured.out
 
 
+def test_check_without_noise_compares_at_the_joint_map_sigma(
+    regression_csv: Path, data_frame: pd.DataFrame, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No --noise: σ is free, as in check_equivalence; alpha is σ̂²/(n b) at the MAP σ̂."""
+    options = ["--target", "y", "--prior", "laplace", "--scale", "0.5", "--json"]
+    code = main(["check", str(regression_csv), *options])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    payload = json.loads(captured.out)
+    assert payload["ok"] is True
+    assert payload["noise_estimated"] is True
+    assert payload["alpha"] == pytest.approx(payload["noise"] ** 2 / (N_SAMPLES * 0.5), rel=1e-14)
+    # the penalized side is the lasso at that alpha (scikit-learn's Lasso has our scaling)
+    X = data_frame[list(FEATURES)].to_numpy()
+    oracle = ElasticNet(alpha=payload["alpha"], l1_ratio=1.0, tol=1e-14, max_iter=100_000)
+    oracle.fit(X, data_frame["y"])
+    np.testing.assert_allclose(payload["coef_map"], oracle.coef_, rtol=0, atol=1e-7)
+
+
 def test_check_json_has_every_report_field_and_matches_sklearn_elastic_net(
     regression_csv: Path, data_frame: pd.DataFrame, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -84,6 +103,8 @@ def test_check_json_has_every_report_field_and_matches_sklearn_elastic_net(
         "0.2",
         "--l1-ratio",
         "0.6",
+        "--noise",
+        "1.0",
         "--json",
     ]
     code = main(["check", str(regression_csv), *options])
@@ -185,7 +206,12 @@ def _error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
                 "--noise",
                 "2",
             ],
-            "--noise",
+            "--noise: got 2, but the Bernoulli likelihood has no noise; omit --noise",
+        ),
+        (
+            "a,y\n1,2\n3,5\n",
+            ["--target", "y", "--prior", "laplace", "--alpha", "0.1"],
+            "--alpha: a penalty is a prior only at a given noise σ",
         ),
     ],
 )
