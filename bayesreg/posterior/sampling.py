@@ -8,6 +8,8 @@ prior. The NUTS tree also holds PyMC's ``sample_stats`` (divergences, tree depth
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,9 +20,9 @@ from bayesreg.core._validation import (
     as_target,
     check_bool,
     check_choice,
-    check_positive,
     check_positive_int,
 )
+from bayesreg.core.solve import check_noise
 from bayesreg.core.stats import SufficientStats, is_sufficient_stats
 from bayesreg.errors import InputValueError, ModelStructureError
 from bayesreg.posterior._checks import check_nonneg_int, check_seed
@@ -32,7 +34,7 @@ from bayesreg.priors import Prior, check_prior
 if TYPE_CHECKING:
     import xarray
 
-__all__ = ["gibbs_prior_of", "noise_prior_of", "sample_posterior"]
+__all__ = ["gibbs_prior_of", "noise_prior_of", "prior_attrs", "sample_posterior"]
 
 FloatArray = NDArray[np.float64]
 
@@ -81,6 +83,25 @@ def noise_prior_of(
         centre = float(np.mean(y)) if fit_intercept else 0.0
         residual_scale = float(np.sqrt(np.mean((y - centre) ** 2)))
     return NoisePrior.half_normal(residual_scale if residual_scale > 0.0 else 1.0)
+
+
+def prior_attrs(prior: Prior) -> dict[str, str]:
+    """The tree attributes that name the prior: its repr, family and parameters (JSON).
+
+    ``prior_family`` is the class name and ``prior_parameters`` the JSON object of its
+    dataclass fields, from which :func:`bayesreg.posterior.summary.shrinkage_summary`
+    rebuilds the prior (``"{}"`` for a prior that is not a dataclass).
+    """
+    parameters: dict[str, Any] = (
+        {item.name: getattr(prior, item.name) for item in dataclasses.fields(prior)}
+        if dataclasses.is_dataclass(prior)
+        else {}
+    )
+    return {
+        "prior": repr(prior),
+        "prior_family": type(prior).__name__,
+        "prior_parameters": json.dumps(parameters),
+    }
 
 
 def _posterior_tree(
@@ -153,7 +174,8 @@ def sample_posterior(
     y : array-like of shape (n,), or None with SufficientStats
     prior : bayesreg.priors.Prior
     noise : float or None, default None
-        Fixed noise sd σ, or None to sample it.
+        Fixed noise sd σ, or None to sample it (Gaussian likelihood). The Bernoulli
+        likelihood has no noise: omit it.
     likelihood : {"gaussian", "bernoulli"}
         ``"bernoulli"`` needs ``method="nuts"``.
     method : {"nuts", "gibbs", "exact"}
@@ -176,12 +198,15 @@ def sample_posterior(
         Groups ``posterior`` (``coef`` with dims chain, draw, feature; ``intercept``;
         ``noise`` when free; ``coef_lam`` when λ has a hyperprior), ``observed_data``
         (``y_obs``, dim ``obs``), and for NUTS ``sample_stats``. Attributes
-        ``sampling_method``, ``prior``, ``noise_prior``, ``likelihood``.
+        ``sampling_method``, ``prior`` (its repr), ``prior_family`` and
+        ``prior_parameters`` (:func:`prior_attrs`), ``noise_prior``, ``likelihood``,
+        and ``fixed_noise`` (σ) when the noise was fixed: what
+        :func:`~bayesreg.posterior.summary.shrinkage_summary` reads.
     """
     check_prior(prior)
     chosen = check_choice(method, "method", _METHODS)
     family = check_choice(likelihood, "likelihood", _LIKELIHOODS)
-    fixed_noise = None if noise is None else check_positive(noise, "noise")
+    fixed_noise = check_noise(noise, family)
     n_draws = check_positive_int(draws, "draws")
     n_chains = check_positive_int(chains, "chains")
     n_tune = check_nonneg_int(tune, "tune")
@@ -203,7 +228,7 @@ def sample_posterior(
         )
     attrs: dict[str, Any] = {
         "sampling_method": chosen,
-        "prior": repr(prior),
+        **prior_attrs(prior),
         "likelihood": family,
         "noise_prior": "none (Bernoulli likelihood)"
         if family == "bernoulli"
@@ -211,6 +236,8 @@ def sample_posterior(
         if fixed_noise is not None
         else "",
     }
+    if fixed_noise is not None:
+        attrs["fixed_noise"] = fixed_noise
     if from_stats:
         attrs["observed_data"] = f"none: the data are sufficient statistics of {X.n_samples} rows"
     if chosen == "nuts":

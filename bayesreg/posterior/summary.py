@@ -10,6 +10,8 @@ penalized path. Diagnostics (ESS, R-hat, HDI) are ArviZ 1's, computed on the Dat
 
 from __future__ import annotations
 
+import enum
+import json
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -27,11 +29,17 @@ from bayesreg.errors import DiagnosticsWarning, InputTypeError, InputValueError
 from bayesreg.posterior._checks import check_probability
 from bayesreg.posterior._data import prepare_linear_data
 from bayesreg.posterior.conjugate import gaussian_posterior
+from bayesreg.priors import (
+    BayesianLassoPrior,
+    ElasticNetPrior,
+    GaussianPrior,
+    LaplacePrior,
+    Prior,
+    check_prior,
+)
 
 if TYPE_CHECKING:
     import xarray
-
-    from bayesreg.priors import Prior
 
 __all__ = [
     "Diagnostics",
@@ -42,6 +50,21 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
+
+#: The prior families a posterior tree's ``prior_family`` attribute can name.
+_FAMILIES: dict[str, type[Prior]] = {
+    family.__name__: family
+    for family in (GaussianPrior, LaplacePrior, ElasticNetPrior, BayesianLassoPrior)
+}
+
+
+class DrawnWith(enum.Enum):
+    """The default of ``shrinkage_summary(noise=...)``: the noise the tree was drawn with."""
+
+    TREE = "the tree's"
+
+    def __repr__(self) -> str:
+        return "the tree's"
 
 
 @dataclass(frozen=True)
@@ -88,6 +111,63 @@ def _check_tree(tree: Any) -> None:
             "tree's 'posterior' group has no variable 'coef'; pass the DataTree returned by "
             "sample_posterior."
         )
+
+
+def _tree_prior(tree: xarray.DataTree, prior: Prior | None) -> Prior:
+    """The prior the tree was drawn under (its attributes), or ``prior`` if it agrees."""
+    attrs = tree.attrs
+    if prior is not None:
+        check_prior(prior)
+        if "prior" in attrs and attrs["prior"] != repr(prior):
+            raise InputValueError(
+                f"prior={prior!r} contradicts the tree, which was drawn under "
+                f"{attrs['prior']}; omit prior to summarize under the tree's own, or pass the "
+                f"tree that sample_posterior drew under {prior!r}."
+            )
+        return prior
+    family = _FAMILIES.get(str(attrs.get("prior_family")))
+    if family is None:
+        raise InputValueError(
+            "prior=None, but the tree does not record a bayesreg prior "
+            f"(prior_family={attrs.get('prior_family')!r}): it was not drawn by "
+            "sample_posterior. Pass the prior it was drawn under."
+        )
+    parameters = json.loads(str(attrs["prior_parameters"]))
+    if parameters.get("hyperprior") is not None:
+        parameters["hyperprior"] = tuple(parameters["hyperprior"])
+    return family(**parameters)
+
+
+def _tree_noise(
+    tree: xarray.DataTree, noise: float | DrawnWith | None, *, needed: bool
+) -> float | None:
+    """The noise σ the tree was drawn with (None: free), or ``noise`` if it agrees.
+
+    A tree that does not record its noise needs ``noise`` only when it is ``needed``.
+    """
+    recorded = True
+    drawn: float | None = None
+    if "noise" in _group(tree, "posterior"):
+        described = "σ free (sampled)"
+    elif "fixed_noise" in tree.attrs:
+        drawn = float(tree.attrs["fixed_noise"])
+        described = f"σ = {drawn!r} fixed"
+    else:
+        recorded = False
+    if noise is DrawnWith.TREE:
+        if not recorded and needed:
+            raise InputValueError(
+                "noise: the tree neither samples a 'noise' nor records a fixed_noise, so it "
+                "was not drawn by sample_posterior; pass noise=σ (fixed) or None (sampled)."
+            )
+        return drawn
+    given = None if noise is None else check_positive(noise, "noise")
+    if recorded and given != drawn:
+        raise InputValueError(
+            f"noise={noise!r} contradicts the tree, drawn with {described}; omit noise to "
+            "use the tree's."
+        )
+    return given
 
 
 def _min_over(tree: Any) -> float:
@@ -211,9 +291,9 @@ def shrinkage_summary(
     tree: xarray.DataTree,
     X: Any,
     y: Any,
-    prior: Prior,
+    prior: Prior | None = None,
     *,
-    noise: float | None = None,
+    noise: float | DrawnWith | None = DrawnWith.TREE,
     fit_intercept: bool = True,
     hdi_prob: float = 0.94,
     negligible: float | Sequence[float] | None = None,
@@ -224,12 +304,20 @@ def shrinkage_summary(
     Parameters
     ----------
     tree : xarray.DataTree
-        From :func:`~bayesreg.posterior.sampling.sample_posterior` (same X, y, prior, noise).
+        From :func:`~bayesreg.posterior.sampling.sample_posterior` on the same X and y
+        (Gaussian likelihood).
     X, y : array-like
-    prior : bayesreg.priors.Prior
-    noise : float or None
-        The fixed noise σ of the run, or None when it was sampled (the MAP is then the
-        joint MAP of :func:`bayesreg.map.find_map`).
+    prior : bayesreg.priors.Prior, optional
+        Default: the prior the tree was drawn under, rebuilt from its attributes
+        (``prior_family``, ``prior_parameters``). A prior given must be that one (the
+        same ``repr`` as the tree's ``prior`` attribute); another is refused, since the
+        MAP column would then belong to a different model.
+    noise : float or None, optional
+        Default: the noise the tree was drawn with (None when the posterior samples a
+        ``"noise"``, the tree's ``fixed_noise`` otherwise). A value given must agree
+        with it: σ fixed at that value, or None for a sampled σ (the MAP is then the
+        joint MAP of :func:`bayesreg.map.find_map`). A tree that records neither (not from
+        ``sample_posterior``) needs it to compute the MAP column.
     fit_intercept : bool, default True
     hdi_prob : float, default 0.94
     negligible : float, sequence of float or None
@@ -266,8 +354,15 @@ def shrinkage_summary(
     import arviz as az
 
     probability = check_probability(hdi_prob, "hdi_prob")
-    if noise is not None:
-        check_positive(noise, "noise")
+    _check_tree(tree)
+    if tree.attrs.get("likelihood", "gaussian") != "gaussian":
+        raise InputValueError(
+            f"the tree was drawn with the {tree.attrs['likelihood']} likelihood; "
+            "shrinkage_summary measures shrinkage against least squares under the Gaussian "
+            "likelihood. Pass a tree drawn with likelihood='gaussian'."
+        )
+    drawn_prior = _tree_prior(tree, prior)
+    drawn_noise = _tree_noise(tree, noise, needed=map_coef is None)
     check_diagnostics(tree, stacklevel=3)
     data = prepare_linear_data(X, y, fit_intercept=fit_intercept)
     coef = _group(tree, "posterior")["coef"]
@@ -283,7 +378,7 @@ def shrinkage_summary(
         else _check_negligible(negligible, data.n_features)
     )
     map_values = (
-        _map_coef(X, y, prior, noise, fit_intercept)
+        _map_coef(X, y, drawn_prior, drawn_noise, fit_intercept)
         if map_coef is None
         else as_coef(map_coef, data.n_features, "map_coef")
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import arviz as az
 import numpy as np
 import pandas as pd
@@ -74,6 +76,11 @@ def test_numpy_samplers_return_an_arviz_datatree(
         else noise_prior_of(prior, y, fit_intercept=True).description
     )
     assert tree.attrs["noise_prior"] == expected_noise
+    # what shrinkage_summary reads back: the prior's family and parameters, the fixed σ
+    assert tree.attrs["prior_family"] == type(prior).__name__
+    parameters = json.loads(tree.attrs["prior_parameters"])
+    assert type(prior)(**parameters) == prior
+    assert tree.attrs.get("fixed_noise") == options.get("noise")
     # ArviZ 1 reads it
     assert az.ess(tree, var_names=["coef"])["coef"].shape == (3,)
 

@@ -13,7 +13,7 @@ from sklearn.linear_model import LinearRegression
 
 from bayesreg.core.coordinate_descent import lasso
 from bayesreg.core.ridge import ridge, ridge_path
-from bayesreg.errors import DataError, DiagnosticsWarning
+from bayesreg.errors import DataError, DiagnosticsWarning, InputValueError
 from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.posterior.sampling import sample_posterior
 from bayesreg.posterior.summary import (
@@ -22,7 +22,13 @@ from bayesreg.posterior.summary import (
     ridge_effective_dof,
     shrinkage_summary,
 )
-from bayesreg.priors import GaussianPrior, LaplacePrior
+from bayesreg.priors import (
+    BayesianLassoPrior,
+    ElasticNetPrior,
+    GaussianPrior,
+    LaplacePrior,
+    Prior,
+)
 
 
 def _problem(n: int = 60, p: int = 4, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
@@ -248,10 +254,108 @@ def test_map_coef_with_free_noise_skips_find_map(monkeypatch: pytest.MonkeyPatch
     table = shrinkage_summary(tree, X, y, LaplacePrior(0.3), map_coef=np.zeros(4))
     np.testing.assert_array_equal(table["map"], 0.0)
     with pytest.raises(AssertionError, match="find_map was called"):
+        shrinkage_summary(tree, X, y, LaplacePrior(0.3), noise=None)
+    # a tree that records neither its noise nor its prior needs them for the MAP column
+    with pytest.raises(InputValueError, match="noise: the tree neither samples"):
         shrinkage_summary(tree, X, y, LaplacePrior(0.3))
+    with pytest.raises(InputValueError, match="does not record a bayesreg prior"):
+        shrinkage_summary(tree, X, y, noise=1.0)
 
 
 def test_bayesian_path_records_its_hdi_probability() -> None:
     X, y = _problem(n=30, p=2, seed=14)
     path = bayesian_path(X, y, [GaussianPrior(0.5)], noise=1.0, hdi_prob=0.8)
     assert path.attrs["hdi_prob"] == 0.8
+
+
+# --- the prior and noise the tree was drawn with ------------------------------------------
+
+
+def _gibbs_tree(X: pd.DataFrame, y: np.ndarray, prior: Prior, noise: float | None):  # type: ignore[no-untyped-def]
+    return sample_posterior(
+        X,
+        y,
+        prior,
+        noise=noise,
+        method="gibbs",
+        draws=300,
+        chains=2,
+        random_seed=5,
+        progressbar=False,
+    )
+
+
+def test_summary_reads_the_prior_and_noise_from_the_tree() -> None:
+    """Without prior and noise the MAP column is the lasso at the tree's σ²/(n b)."""
+    X, y = _problem(n=60, p=4, seed=21)
+    prior = LaplacePrior(0.2)
+    tree = _gibbs_tree(X, y, prior, 1.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DiagnosticsWarning)
+        read = shrinkage_summary(tree, X, y)
+        given = shrinkage_summary(tree, X, y, prior, noise=1.5)
+    pd.testing.assert_frame_equal(read, given)
+    alpha = 1.5**2 / (60 * 0.2)
+    np.testing.assert_allclose(read["map"], lasso(X, y, alpha).coef, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize(
+    "prior",
+    [
+        GaussianPrior(0.7),
+        LaplacePrior(0.2),
+        ElasticNetPrior(2.0, 0.5),
+        BayesianLassoPrior(3.0),
+        BayesianLassoPrior(hyperprior=(1.0, 0.5)),
+    ],
+    ids=repr,
+)
+def test_every_prior_is_rebuilt_from_the_tree_attributes(prior: Prior) -> None:
+    from bayesreg.posterior.sampling import prior_attrs
+    from bayesreg.posterior.summary import _tree_prior
+
+    tree = _tree({"coef": np.zeros((1, 5, 2))})
+    tree.attrs.update(prior_attrs(prior))
+    rebuilt = _tree_prior(tree, None)
+    assert rebuilt == prior
+    assert type(rebuilt) is type(prior)
+
+
+@pytest.mark.parametrize(
+    ("prior", "noise", "message"),
+    [
+        (
+            LaplacePrior(0.3),
+            1.5,
+            r"prior=LaplacePrior\(scale=0\.3\) contradicts the tree, "
+            r"which was drawn under LaplacePrior\(scale=0\.2\)",
+        ),
+        (GaussianPrior(0.2), 1.5, r"prior=GaussianPrior\(scale=0\.2\) contradicts the tree"),
+        (None, 2.0, r"noise=2\.0 contradicts the tree, drawn with σ = 1\.5 fixed"),
+        (None, None, r"noise=None contradicts the tree, drawn with σ = 1\.5 fixed"),
+    ],
+)
+def test_a_prior_or_noise_that_contradicts_the_tree_is_refused(
+    prior: Prior | None, noise: float | None, message: str
+) -> None:
+    X, y = _problem(n=40, p=3, seed=22)
+    tree = _gibbs_tree(X, y, LaplacePrior(0.2), 1.5)
+    with pytest.raises(InputValueError, match=message):
+        shrinkage_summary(tree, X, y, prior, noise=noise)
+
+
+def test_a_fixed_noise_contradicts_a_tree_that_sampled_it() -> None:
+    X, y = _problem(n=40, p=3, seed=23)
+    tree = _gibbs_tree(X, y, LaplacePrior(0.2), None)
+    with pytest.raises(
+        InputValueError, match=r"noise=1\.0 contradicts the tree, drawn with σ free"
+    ):
+        shrinkage_summary(tree, X, y, noise=1.0)
+
+
+def test_a_bernoulli_tree_is_refused() -> None:
+    X, y = _problem(n=40, p=2, seed=24)
+    tree = _tree({"coef": np.zeros((1, 5, 2))})
+    tree.attrs["likelihood"] = "bernoulli"
+    with pytest.raises(InputValueError, match="drawn with the bernoulli likelihood"):
+        shrinkage_summary(tree, X, y, GaussianPrior(1.0))
