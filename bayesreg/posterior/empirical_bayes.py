@@ -43,7 +43,7 @@ from bayesreg.core._validation import (
     check_positive,
     check_positive_int,
 )
-from bayesreg.errors import ConvergenceWarning, DataError, InputTypeError
+from bayesreg.errors import ConvergenceWarning, DataError, InputTypeError, InputValueError
 from bayesreg.posterior._checks import check_seed
 from bayesreg.posterior._data import LinearData
 from bayesreg.posterior._gibbs_kernel import ScaleMixtureChains
@@ -56,6 +56,7 @@ from bayesreg.posterior._stats_data import (
     linear_data_of,
     require_gram_form,
 )
+from bayesreg.priors import BayesianLassoPrior, GaussianPrior, LaplacePrior, Prior
 
 __all__ = ["LassoMCEM", "RidgeEvidence", "empirical_bayes", "lasso_mcem", "ridge_evidence"]
 
@@ -124,6 +125,15 @@ class LassoMCEM:
     alpha: float
     n_average: int
     converged: bool
+
+    @property
+    def scale(self) -> float:
+        """``σ̂/λ̂``: the Laplace scale b of ``w_j | σ ~ Laplace(0, σ/λ)`` at σ = ``noise``.
+
+        ``LaplacePrior(scale)`` with the noise fixed at ``noise`` has the penalty
+        ``alpha = noise²/(n · scale) = noise · lam / n``.
+        """
+        return self.noise / self.lam
 
 
 def _spectrum(data: LinearData) -> tuple[FloatArray, FloatArray, float]:
@@ -365,14 +375,50 @@ def lasso_mcem(
     )
 
 
+#: The estimator of each prior family: the scale is what empirical Bayes estimates.
+_ESTIMATORS: dict[type[Prior], str] = {
+    GaussianPrior: "gaussian",
+    LaplacePrior: "laplace",
+    BayesianLassoPrior: "laplace",
+}
+
+
+def _family_of(prior: Any) -> str:
+    """``"gaussian"`` or ``"laplace"`` from a name, a prior object or a prior class."""
+    if isinstance(prior, str):
+        return check_choice(prior, "prior", ("gaussian", "laplace"))
+    family = prior if isinstance(prior, type) else type(prior)
+    for cls in family.__mro__:
+        if cls in _ESTIMATORS:
+            return _ESTIMATORS[cls]
+    error = InputValueError if issubclass(family, Prior) else InputTypeError
+    raise error(
+        "prior must be 'gaussian' or 'laplace', or a GaussianPrior, LaplacePrior or "
+        f"BayesianLassoPrior (an instance or the class); got {prior!r}. Empirical Bayes is "
+        "available for these families only."
+    )
+
+
 @overload
 def empirical_bayes(
-    X: Any, y: Any, prior: Literal["gaussian"] = ..., **options: Any
+    X: Any,
+    y: Any,
+    prior: Literal["gaussian"] | GaussianPrior | type[GaussianPrior] = ...,
+    **options: Any,
 ) -> RidgeEvidence: ...
 @overload
-def empirical_bayes(X: Any, y: Any, prior: Literal["laplace"], **options: Any) -> LassoMCEM: ...
 def empirical_bayes(
-    X: Any, y: Any, prior: str = "gaussian", **options: Any
+    X: Any,
+    y: Any,
+    prior: Literal["laplace"]
+    | LaplacePrior
+    | BayesianLassoPrior
+    | type[LaplacePrior]
+    | type[BayesianLassoPrior],
+    **options: Any,
+) -> LassoMCEM: ...
+def empirical_bayes(
+    X: Any, y: Any, prior: str | Prior | type[Prior] = "gaussian", **options: Any
 ) -> RidgeEvidence | LassoMCEM:
     """Choose a prior's scale by maximizing the marginal likelihood of the data.
 
@@ -380,14 +426,40 @@ def empirical_bayes(
     ----------
     X : array-like of shape (n, p), or SufficientStats
     y : array-like of shape (n,), or None with SufficientStats
-    prior : {"gaussian", "laplace"}
-        ``"gaussian"``: :func:`ridge_evidence` (exact, one SVD) → ``.scale``, ``.noise``,
-        ``.alpha``, ``.log_evidence``. ``"laplace"``: :func:`lasso_mcem` (Park & Casella's
-        Bayesian lasso, Monte Carlo EM) → ``.lam``, ``.trace``, ``.alpha``.
+    prior : {"gaussian", "laplace"}, a prior, or a prior class; default "gaussian"
+        The family whose scale is estimated. A prior object stands for its family: the
+        scale is what is being estimated, so an instance's own scale is not used
+        (``GaussianPrior(2.0)``, ``GaussianPrior`` and ``"gaussian"`` are the same
+        request).
+
+        - ``"gaussian"``, :class:`~bayesreg.priors.GaussianPrior`: :func:`ridge_evidence`
+          (exact, one SVD) → ``.scale``, ``.noise``, ``.alpha``, ``.log_evidence``.
+        - ``"laplace"``, :class:`~bayesreg.priors.BayesianLassoPrior`,
+          :class:`~bayesreg.priors.LaplacePrior`: :func:`lasso_mcem`, Park & Casella's
+          Bayesian lasso by Monte Carlo EM → ``.lam``, ``.trace``, ``.noise``, ``.alpha``,
+          ``.scale``. The Laplace family is estimated in Park & Casella's
+          parametrization, ``w_j | σ ~ Laplace(0, σ/λ)`` with ``p(σ²) ∝ 1/σ²``, whose
+          marginal likelihood in λ is the one maximized; ``.scale = σ̂/λ̂`` is the Laplace
+          scale b it implies at the posterior mean σ̂ (``LaplacePrior(.scale)`` with
+          ``noise=.noise`` has the penalty ``.alpha``). A fixed-scale Laplace prior with
+          σ ~ HalfNormal (``build_model``'s model for ``LaplacePrior``) has a slightly
+          different marginal likelihood, which is not maximized here.
+
+        :class:`~bayesreg.priors.ElasticNetPrior` is refused (no estimator).
     **options
         Keyword options of the chosen function.
+
+    Returns
+    -------
+    RidgeEvidence or LassoMCEM
+
+    Raises
+    ------
+    InputValueError, InputTypeError
+        For another name, prior or object, or an option the chosen function does not
+        take.
     """
-    family = check_choice(prior, "prior", ("gaussian", "laplace"))
+    family = _family_of(prior)
     solver = ridge_evidence if family == "gaussian" else lasso_mcem
     allowed = [
         name

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy import stats
 from sklearn.linear_model import BayesianRidge
 
 from bayesreg.datasets import load_diabetes
-from bayesreg.errors import ConvergenceWarning, InputValueError
+from bayesreg.errors import ConvergenceWarning, InputTypeError, InputValueError
 from bayesreg.posterior.empirical_bayes import (
     LassoMCEM,
     RidgeEvidence,
@@ -16,6 +18,7 @@ from bayesreg.posterior.empirical_bayes import (
     lasso_mcem,
     ridge_evidence,
 )
+from bayesreg.priors import BayesianLassoPrior, ElasticNetPrior, GaussianPrior, LaplacePrior
 
 TINY = 1e-300  # BayesianRidge's Gamma hyperparameters: flat hyperpriors in the limit
 
@@ -133,3 +136,42 @@ def test_empirical_bayes_dispatches_on_the_prior_name() -> None:
     assert laplace.lam > 0.0
     with pytest.raises(InputValueError, match="prior"):
         empirical_bayes(X, y, "horseshoe")  # type: ignore[call-overload]
+
+
+def test_empirical_bayes_takes_a_prior_object_or_class_for_its_family() -> None:
+    """An instance stands for its family (its own scale is what is estimated, so unused)."""
+    X, y = _problem(40, 3, seed=6)
+    by_name = empirical_bayes(X, y, "gaussian")
+    for prior in (GaussianPrior(5.0), GaussianPrior):
+        assert empirical_bayes(X, y, prior) == by_name
+    # a short EM (same seed, so the same draws): whether it has settled does not matter here
+    quick = {"n_iter": 4, "draws_per_iter": 20, "burn_in": 20, "chains": 2, "random_seed": 3}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        laplace = empirical_bayes(X, y, "laplace", **quick)
+        families = (LaplacePrior(0.1), LaplacePrior, BayesianLassoPrior(2.0), BayesianLassoPrior)
+        results = [empirical_bayes(X, y, family, **quick) for family in families]
+    for result in results:
+        assert result.lam == laplace.lam
+        np.testing.assert_array_equal(result.trace, laplace.trace)
+    # the Laplace scale b = σ̂/λ̂ with σ fixed at σ̂ has the reported lasso penalty
+    assert laplace.scale == laplace.noise / laplace.lam
+    alpha, l1_ratio = LaplacePrior(laplace.scale).penalty(40, laplace.noise)
+    assert alpha == pytest.approx(laplace.alpha, rel=1e-12)
+    assert l1_ratio == 1.0
+
+
+@pytest.mark.parametrize(
+    ("prior", "error"),
+    [
+        (ElasticNetPrior(1.0, 1.0), InputValueError),
+        (ElasticNetPrior, InputValueError),
+        (3.0, InputTypeError),
+        (dict, InputTypeError),
+    ],
+    ids=repr,
+)
+def test_empirical_bayes_refuses_other_families(prior: object, error: type[Exception]) -> None:
+    X, y = _problem(20, 2, seed=7)
+    with pytest.raises(error, match="prior must be 'gaussian' or 'laplace', or a GaussianPrior"):
+        empirical_bayes(X, y, prior)  # type: ignore[call-overload]
