@@ -17,21 +17,21 @@ from bayesreg.core._validation import as_design, as_target
 from bayesreg.errors import DataError, InputTypeError
 
 if TYPE_CHECKING:
-    from bayesreg.core.stats import SufficientStats
+    from bayesreg.core.stats import BlockMoments
 
 __all__ = ["dask_block_stats"]
 
 FloatArray = NDArray[np.float64]
-BlockStats = Callable[[FloatArray, FloatArray, tuple[FloatArray, float]], "SufficientStats"]
+BlockStats = Callable[[FloatArray, FloatArray, tuple[FloatArray, float]], "BlockMoments"]
 
 
 def dask_block_stats(
     X: Any, y: Any, block_stats: BlockStats
-) -> tuple[SufficientStats, tuple[str, ...] | None]:
+) -> tuple[BlockMoments, tuple[str, ...] | None]:
     """Compute ``block_stats`` on every row block of ``(X, y)`` and merge the results.
 
-    Every block is shifted by the first row ``(x_1, y_1)``; the merged statistics are
-    returned with the shift undone.
+    Every block is shifted by the first row ``(x_1, y_1)``; the merged moments are
+    returned with the shift undone (unchecked: the caller constructs the statistics).
 
     ``X`` is a Dask array (n, p) or DataFrame (its column names are returned), ``y`` a
     Dask array or Series of n entries (or anything ``dask.array.asarray`` takes). The
@@ -79,12 +79,12 @@ def dask_block_stats(
 
     def one_block(
         x_block: Any, y_block: Any, shift: tuple[FloatArray, float], index: int
-    ) -> SufficientStats:
+    ) -> BlockMoments:
         # Rows are shifted by the first row (x_1, y_1) of the data (see stats.py).
         block = as_design(x_block, f"X of block {index}")
         return block_stats(block, as_target(y_block, block.shape[0], f"y of block {index}"), shift)
 
-    def merge(left: SufficientStats, right: SufficientStats) -> SufficientStats:
+    def merge(left: BlockMoments, right: BlockMoments) -> BlockMoments:
         return left.merge(right)
 
     shift = dask.delayed(first_row)(

@@ -34,6 +34,25 @@ precision even when ``|x̄| ≫ sd(x)``.
 
 Without an intercept the uncentred moments follow without loss:
 ``XᵀX = G + n x̄x̄ᵀ``, ``Xᵀy = c + n x̄ȳ``, ``yᵀy = s + n ȳ²``.
+
+**Possible statistics.** ``G, c, s`` are the Gram matrix of the columns of ``[Xc, yc]``,
+so the joint matrix ``M = [[G, c], [cᵀ, s]]`` is positive semi-definite: G is, every
+``|c_j|² ≤ G_jj·s`` (Cauchy–Schwarz), and the least residual sum of squares
+``min_w ||yc − Xc w||² = s − cᵀG⁺c`` is ≥ 0. Statistics that break this describe no data
+(the solvers would certify wrong answers, the samplers draw σ = 0), so every
+:class:`SufficientStats` is checked once, when it is constructed: with
+``D = diag(M)``, the scaled matrix ``C = D^(-1/2) M D^(-1/2)`` (unit diagonal) must have
+``λ_min(C) ≥ −(p + 1)(n + p + 1)·eps``. Each computed entry of ``M`` is an inner product
+of n terms, in error by at most ``n·eps·||z_j||·||z_k||`` (recursive summation; the
+merges add ``eps`` per level, the centring moves the data, not the product), which is
+``n·eps`` on the scale of C; ``||ΔC||₂ ≤ (p + 1)·n·eps`` then bounds how far rounding
+moves the smallest eigenvalue, and ``(p + 1)²·eps`` covers the factorization that checks
+it. The test is one Cholesky factorization of ``C + 2·tolerance·I`` (an eigenvalue
+decomposition, for the message, only when it fails).
+
+:meth:`SufficientStats.from_arrays`, :meth:`~SufficientStats.from_chunks` and
+:meth:`~SufficientStats.from_dask` accumulate unchecked block moments
+(:class:`BlockMoments`) and construct the statistics, and so check them, once.
 """
 
 from __future__ import annotations
@@ -58,12 +77,13 @@ from bayesreg.core._validation import (
 )
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 
-__all__ = ["Centring", "SufficientStats", "is_sufficient_stats"]
+__all__ = ["BlockMoments", "Centring", "SufficientStats", "is_sufficient_stats"]
 
 FloatArray = NDArray[np.float64]
 
 #: A supplied Gram matrix may be asymmetric by at most this fraction of its largest entry.
 _SYMMETRY_RTOL = 1e-12
+_EPS = float(np.finfo(np.float64).eps)
 
 
 def _frozen(array: FloatArray) -> FloatArray:
@@ -115,6 +135,16 @@ class SufficientStats:
         Centred sum of squares ``ycᵀyc``.
     feature_names : tuple of str
         Column names (``x0, x1, ...`` unless given).
+
+    Raises
+    ------
+    DataError
+        When constructed (by any route) from statistics that no rows can have: ``gram``
+        not positive semi-definite, ``xty`` breaking Cauchy–Schwarz
+        (``|xty_j|² ≤ gram_jj·yty``), or a negative least residual sum of squares
+        ``yty − xtyᵀ gram⁺ xty``; that is, ``[[gram, xty], [xtyᵀ, yty]]`` not positive
+        semi-definite beyond the rounding of honest sums (module docstring). The message
+        names the condition and how far off it is.
     """
 
     n_samples: int
@@ -142,10 +172,13 @@ class SufficientStats:
                 "yty and the diagonal of gram are sums of squares and must be ≥ 0; got "
                 f"yty={yty!r} and min diag(gram)={float(np.min(np.diag(gram)))!r}."
             )
+        gram = 0.5 * (gram + gram.T)
+        xty = as_coef(self.xty, n_features, "xty")
+        _check_possible(n_samples, gram, xty, yty)
         object.__setattr__(self, "n_samples", n_samples)
-        object.__setattr__(self, "gram", _frozen(0.5 * (gram + gram.T)))
+        object.__setattr__(self, "gram", _frozen(gram))
         object.__setattr__(self, "x_mean", _frozen(as_coef(self.x_mean, n_features, "x_mean")))
-        object.__setattr__(self, "xty", _frozen(as_coef(self.xty, n_features, "xty")))
+        object.__setattr__(self, "xty", _frozen(xty))
         object.__setattr__(self, "y_mean", check_finite_real(self.y_mean, "y_mean"))
         object.__setattr__(self, "yty", yty)
         names = self.feature_names or feature_names_of(None, n_features)
@@ -180,8 +213,8 @@ class SufficientStats:
         target = as_target(y, design.shape[0])
         names = feature_names_of(X, design.shape[1]) if feature_names is None else feature_names
         shift = (design[0].copy(), float(target[0]))
-        stats = _shifted_block_stats(design, target, shift).unshift(*shift)
-        return replace(stats, feature_names=_check_names(names, design.shape[1]))
+        moments = shifted_block_moments(design, target, shift).unshift(*shift)
+        return moments.statistics(_check_names(names, design.shape[1]))
 
     @classmethod
     def from_chunks(
@@ -214,7 +247,7 @@ class SufficientStats:
                 f"blocks must be an iterable of (X, y) pairs; got {type(blocks).__name__}."
             )
         # Binary counter: the partial result of level ℓ summarizes 2^ℓ blocks.
-        pending: list[tuple[int, SufficientStats]] = []
+        pending: list[tuple[int, BlockMoments]] = []
         first_names: tuple[str, ...] | None = None
         named_columns = False
         shift: tuple[FloatArray, float] | None = None
@@ -237,7 +270,7 @@ class SufficientStats:
             target = as_target(y_block, design.shape[0], f"y of block {index}")
             if shift is None:
                 shift = (design[0].copy(), float(target[0]))
-            merged, level = _shifted_block_stats(design, target, shift), 0
+            merged, level = shifted_block_moments(design, target, shift), 0
             while pending and pending[-1][0] == level:
                 merged = pending.pop()[1].merge(merged)
                 level += 1
@@ -248,9 +281,7 @@ class SufficientStats:
         while pending:
             result = pending.pop()[1].merge(result)
         chosen = first_names if feature_names is None else feature_names
-        return replace(
-            result.unshift(*shift), feature_names=_check_names(chosen, result.n_features)
-        )
+        return result.unshift(*shift).statistics(_check_names(chosen, len(first_names)))
 
     @classmethod
     def from_dask(
@@ -272,11 +303,10 @@ class SufficientStats:
         """
         from bayesreg.core._stats_dask import dask_block_stats
 
-        stats, frame_names = dask_block_stats(X, y, _shifted_block_stats)
+        moments, frame_names = dask_block_stats(X, y, shifted_block_moments)
         names = feature_names if feature_names is not None else frame_names
-        if names is None:
-            return stats
-        return replace(stats, feature_names=_check_names(names, stats.n_features))
+        n_features = moments.x_mean.shape[0]
+        return moments.statistics(None if names is None else _check_names(names, n_features))
 
     def merge(self, other: SufficientStats) -> SufficientStats:
         """The statistics of the rows of both (Chan, Golub & LeVeque's pairwise update).
@@ -291,23 +321,13 @@ class SufficientStats:
                 f"cannot merge statistics of different features: {self.feature_names!r} and "
                 f"{other.feature_names!r}."
             )
-        n_samples = self.n_samples + other.n_samples
-        weight = self.n_samples * other.n_samples / n_samples
-        x_shift = other.x_mean - self.x_mean
-        y_shift = other.y_mean - self.y_mean
-        return SufficientStats(
-            n_samples=n_samples,
-            x_mean=self.x_mean + (other.n_samples / n_samples) * x_shift,
-            y_mean=self.y_mean + (other.n_samples / n_samples) * y_shift,
-            gram=self.gram + other.gram + weight * np.outer(x_shift, x_shift),
-            xty=self.xty + other.xty + weight * y_shift * x_shift,
-            yty=self.yty + other.yty + weight * y_shift**2,
-            feature_names=self.feature_names,
-        )
+        merged = BlockMoments.of(self).merge(BlockMoments.of(other))
+        return merged.statistics(self.feature_names)
 
     def unshift(self, x_shift: FloatArray, y_shift: float) -> SufficientStats:
         """The statistics of ``(X + 1 x_shiftᵀ, y + y_shift)``: only the means move."""
-        return replace(self, x_mean=self.x_mean + x_shift, y_mean=self.y_mean + y_shift)
+        moments = BlockMoments.of(self).unshift(x_shift, y_shift)
+        return moments.statistics(self.feature_names)
 
     def cross_products(self, *, fit_intercept: bool = True) -> tuple[FloatArray, FloatArray, float]:
         """``(XᵀX, Xᵀy, yᵀy)`` of the problem with or without an intercept.
@@ -371,8 +391,65 @@ def is_sufficient_stats(X: object, y: object) -> TypeGuard[SufficientStats]:
     return True
 
 
-def _block_stats(design: FloatArray, target: FloatArray) -> SufficientStats:
-    """Centred statistics of one (shifted) block; centres ``design`` and ``target`` in place.
+@dataclass(frozen=True)
+class BlockMoments:
+    """The centred moments of some rows while they are accumulated (not checked).
+
+    The same numbers as :class:`SufficientStats` without names or validation, so that a
+    stream of blocks is merged without checking every partial result; the statistics are
+    constructed, and checked, once at the end (:meth:`statistics`).
+    """
+
+    n_samples: int
+    x_mean: FloatArray
+    y_mean: float
+    gram: FloatArray
+    xty: FloatArray
+    yty: float
+
+    @classmethod
+    def of(cls, stats: SufficientStats) -> BlockMoments:
+        """The moments held by ``stats``."""
+        return cls(stats.n_samples, stats.x_mean, stats.y_mean, stats.gram, stats.xty, stats.yty)
+
+    def merge(self, other: BlockMoments) -> BlockMoments:
+        """The moments of the rows of both (Chan, Golub & LeVeque's pairwise update).
+
+        Associative and commutative up to rounding: any order of merging the same blocks
+        gives the same moments to working precision.
+        """
+        n_samples = self.n_samples + other.n_samples
+        weight = self.n_samples * other.n_samples / n_samples
+        x_shift = other.x_mean - self.x_mean
+        y_shift = other.y_mean - self.y_mean
+        return BlockMoments(
+            n_samples=n_samples,
+            x_mean=self.x_mean + (other.n_samples / n_samples) * x_shift,
+            y_mean=self.y_mean + (other.n_samples / n_samples) * y_shift,
+            gram=self.gram + other.gram + weight * np.outer(x_shift, x_shift),
+            xty=self.xty + other.xty + weight * y_shift * x_shift,
+            yty=self.yty + other.yty + weight * y_shift**2,
+        )
+
+    def unshift(self, x_shift: FloatArray, y_shift: float) -> BlockMoments:
+        """The moments of ``(X + 1 x_shiftᵀ, y + y_shift)``: only the means move."""
+        return replace(self, x_mean=self.x_mean + x_shift, y_mean=self.y_mean + y_shift)
+
+    def statistics(self, feature_names: tuple[str, ...] | None = None) -> SufficientStats:
+        """The checked :class:`SufficientStats` (default names ``x0, x1, ...``)."""
+        return SufficientStats(
+            n_samples=self.n_samples,
+            x_mean=self.x_mean,
+            y_mean=self.y_mean,
+            gram=self.gram,
+            xty=self.xty,
+            yty=self.yty,
+            feature_names=feature_names or (),
+        )
+
+
+def _block_moments(design: FloatArray, target: FloatArray) -> BlockMoments:
+    """Centred moments of one (shifted) block; centres ``design`` and ``target`` in place.
 
     Two passes: the means, then the products of the centred block (``XcᵀXc`` by BLAS
     ``syrk``, the upper triangle mirrored).
@@ -382,7 +459,7 @@ def _block_stats(design: FloatArray, target: FloatArray) -> SufficientStats:
     design -= x_mean
     target -= y_mean
     upper = scipy.linalg.blas.dsyrk(1.0, design.T, trans=0, lower=0)
-    return SufficientStats(
+    return BlockMoments(
         n_samples=design.shape[0],
         x_mean=x_mean,
         y_mean=y_mean,
@@ -392,13 +469,82 @@ def _block_stats(design: FloatArray, target: FloatArray) -> SufficientStats:
     )
 
 
-def _shifted_block_stats(
+def shifted_block_moments(
     design: FloatArray, target: FloatArray, shift: tuple[FloatArray, float]
-) -> SufficientStats:
-    """Statistics of a block shifted by the reference row ``shift`` (overwrites the block)."""
+) -> BlockMoments:
+    """Moments of a block shifted by the reference row ``shift`` (overwrites the block)."""
     design -= shift[0]
     target -= shift[1]
-    return _block_stats(design, target)
+    return _block_moments(design, target)
+
+
+def _check_possible(n_samples: int, gram: FloatArray, xty: FloatArray, yty: float) -> None:
+    """Raise DataError unless ``[[G, c], [cᵀ, s]]`` is PSD up to rounding (module docstring)."""
+    n_features = xty.shape[0]
+    joint = np.empty((n_features + 1, n_features + 1))
+    joint[:n_features, :n_features] = gram
+    joint[:n_features, n_features] = joint[n_features, :n_features] = xty
+    joint[n_features, n_features] = yty
+    scale = np.sqrt(np.diag(joint))
+    # A zero diagonal entry (a constant column, or constant y) comes with an exactly zero
+    # row: centring makes such a column exactly 0 (module docstring).
+    empty = scale == 0.0
+    rows_consistent = not np.any(joint[empty])
+    scale[empty] = 1.0
+    scaled = joint / np.outer(scale, scale)
+    tolerance = (n_features + 1) * (n_samples + n_features + 1) * _EPS
+    shifted = scaled + 2.0 * tolerance * np.eye(n_features + 1)
+    if rows_consistent and scipy.linalg.lapack.dpotrf(shifted, lower=1)[1] == 0:
+        return
+    smallest = float(scipy.linalg.eigh(scaled, eigvals_only=True, subset_by_index=[0, 0])[0])
+    if rows_consistent and smallest >= -tolerance:
+        return
+    raise DataError(
+        f"the statistics describe no data: {_violation(scaled, joint, tolerance)}. For any rows, "
+        "[[gram, xty], [xtyᵀ, yty]] = [Xc, yc]ᵀ[Xc, yc] is positive semi-definite; scaled "
+        f"to unit diagonal its smallest eigenvalue here is {smallest:.3g}, where rounding "
+        f"of honest sums over {n_samples} rows reaches at most {-tolerance:.3g}. Recompute "
+        "them with SufficientStats.from_arrays, from_chunks or from_dask."
+    )
+
+
+def _violation(scaled: FloatArray, joint: FloatArray, tolerance: float) -> str:
+    """The condition ``C`` (scaled) breaks beyond ``tolerance``: Cauchy–Schwarz, PSD G, RSS ≥ 0."""
+    n_features = scaled.shape[0] - 1
+    diagonal = np.diag(joint)
+    # |M_jk| / √(M_jj M_kk), infinite for a non-zero entry in a zero row.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.where(joint == 0.0, 0.0, np.abs(joint) / np.sqrt(np.outer(diagonal, diagonal)))
+    np.fill_diagonal(ratios, 0.0)
+    row, col = np.unravel_index(int(np.argmax(ratios)), ratios.shape)
+    j, k = min(row, col), max(row, col)
+    ratio = float(ratios[j, k])
+    if ratio > 1.0 + tolerance and k == n_features:
+        return (
+            f"xty[{j}] breaks Cauchy–Schwarz |xty[j]|² ≤ gram[j, j]·yty: |xty[{j}]| = "
+            f"{abs(joint[j, k]):.6g} is {ratio:.6g} times √(gram[{j}, {j}]·yty) = "
+            f"{np.sqrt(joint[j, j] * joint[k, k]):.6g}"
+        )
+    if ratio > 1.0 + tolerance:
+        return (
+            f"gram[{j}, {k}] breaks Cauchy–Schwarz |gram[j, k]|² ≤ gram[j, j]·gram[k, k]: "
+            f"it is {ratio:.6g} times √(gram[{j}, {j}]·gram[{k}, {k}])"
+        )
+    gram_smallest = float(np.linalg.eigvalsh(scaled[:n_features, :n_features])[0])
+    if gram_smallest < -tolerance:
+        return (
+            "gram is not positive semi-definite (XcᵀXc is): scaled to unit diagonal its "
+            f"smallest eigenvalue is {gram_smallest:.3g}"
+        )
+    # C_G⁺ c_b on the scaled problem: the least RSS is yty·(1 − c_bᵀ C_G⁺ c_b).
+    correlations = scaled[:n_features, n_features]
+    inverse = np.linalg.pinv(scaled[:n_features, :n_features], rcond=tolerance, hermitian=True)
+    explained = float(correlations @ inverse @ correlations)
+    return (
+        "the implied least residual sum of squares yty − xtyᵀ gram⁺ xty is negative: "
+        f"{(1.0 - explained) * joint[n_features, n_features]:.6g}, i.e. xty explains "
+        f"{explained:.6g} times yty"
+    )
 
 
 def _unpack(block: Any, index: int) -> tuple[Any, Any]:
