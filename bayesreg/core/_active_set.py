@@ -50,8 +50,8 @@ IndexArray = NDArray[np.intp]
 # as lying in the span of the active columns (condition number beyond ~1e10).
 _DEPENDENT_PIVOT = 1e-10
 # Outer iterations without a new smallest gap after which the iteration is declared
-# stalled (rounding level reached); the solution is returned as it is, converged only
-# if its gap meets the threshold.
+# stalled (rounding level reached); the solution is returned as it is, for the caller
+# to certify.
 _STALL_LIMIT = 10
 # Violations |u_j| − l1 of zero coefficients up to this fraction of max|Xᵀy|/n are
 # rounding; larger ones are resolved even when the gap already meets the threshold.
@@ -249,13 +249,12 @@ def _without(matrix: FloatArray, position: int) -> FloatArray:
 
 @dataclass(frozen=True)
 class ActiveSetSolution:
-    """The state after solving at one alpha."""
+    """The state after solving at one alpha (certified by the caller, ``certify_enet``)."""
 
     coef: FloatArray
     gap: float
     objective: float
     n_iter: int
-    converged: bool
 
 
 def _add_features(
@@ -290,9 +289,10 @@ def solve_enet(
 ) -> ActiveSetSolution:
     """Minimize F at one ``alpha`` from the warm start ``active`` (updated in place).
 
-    Stops when the duality gap is ≤ ``threshold`` (converged), after ``max_iter``
-    outer iterations, or when the gap stops decreasing with no KKT violator left
-    (rounding level reached); the last two return ``converged=False``.
+    Stops when the duality gap is ≤ ``threshold``, after ``max_iter`` outer
+    iterations, or when the gap stops decreasing with no KKT violator left (rounding
+    level reached). Whether the result is certified is decided by the caller
+    (:func:`bayesreg.core._duality.certify_enet`).
     """
     l1 = alpha * l1_ratio
     l2 = alpha * (1.0 - l1_ratio)
@@ -338,4 +338,4 @@ def solve_enet(
         previous_objective = objective
         if _add_features(data, active, violators[:n_enter], correlation, allow_swap=True) == 0:
             break
-    return ActiveSetSolution(coef, gap, objective, n_iter, gap <= threshold)
+    return ActiveSetSolution(coef, gap, objective, n_iter)
