@@ -11,10 +11,10 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from bayesreg._map_graph import compile_map
+from bayesreg._map_graph import ScaleCollapse, compile_map
 from bayesreg._map_solver import SolverResult, minimize_kinked
 from bayesreg.core._validation import check_positive_int, check_tol
-from bayesreg.errors import ConvergenceWarning, InputTypeError
+from bayesreg.errors import ConvergenceWarning, InputTypeError, ModelStructureError
 
 __all__ = ["MapEstimate", "find_map"]
 
@@ -28,7 +28,7 @@ def _frozen(array: Any, dtype: type = np.float64) -> NDArray[Any]:
     return frozen
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class MapEstimate:
     """The maximum a posteriori point of a PyMC model, certified by its KKT residual.
 
@@ -37,10 +37,14 @@ class MapEstimate:
     coef : ndarray of shape (n_features,) or None
         The MAP of the free variable ``"coef"`` (None if the model has none); exact zeros
         where a Laplace-type prior holds it at 0.
-    intercept : float
-        The MAP of ``"intercept"`` (0.0 if the model has none).
+    intercept : float or None
+        The MAP of ``"intercept"`` (None if the model has none).
     noise : float or None
         The MAP of ``"noise"`` (None if σ is fixed or absent).
+    feature_names : tuple of str or None
+        The names of the entries of ``coef``: the model's coordinates of the dimension of
+        ``"coef"`` (``"feature"`` in :func:`~bayesreg.models.build_model`, DataFrame
+        column names included); None without ``"coef"`` or without such coordinates.
     values : mapping of str to ndarray
         Every free variable's MAP on its original scale, by name.
     zero_pattern : mapping of str to ndarray of bool
@@ -53,6 +57,16 @@ class MapEstimate:
         value variables (log σ for a log-transformed σ).
     converged : bool
         Whether ``gap`` ≤ ``tol``.
+    optimality : {"global", "stationary"}
+        What a converged certificate proves. ``"global"``: −log p is known to be convex in
+        the free variables (Flat, HalfFlat, Normal, HalfNormal, Exponential, Laplace or
+        elastic-net priors with constant parameters; a Normal likelihood with a mean
+        affine in the free variables and a fixed σ, or a Bernoulli likelihood with an
+        affine logit; no potential on free variables), so the point is the global MAP.
+        ``"stationary"``: convexity is not known (a free σ, a StudentT likelihood, a
+        hierarchical scale, ...), so the certificate proves a stationary point of log p
+        only: every step ascends, so in practice a local mode, but another mode may be
+        higher.
     n_iter : int
         Proximal Newton steps taken.
     tol : float
@@ -64,12 +78,14 @@ class MapEstimate:
     """
 
     coef: FloatArray | None
-    intercept: float
+    intercept: float | None
     noise: float | None
+    feature_names: tuple[str, ...] | None
     values: Mapping[str, FloatArray]
     zero_pattern: Mapping[str, BoolArray]
     gap: float
     converged: bool
+    optimality: Literal["global", "stationary"]
     n_iter: int
     tol: float
     log_density: float
@@ -82,10 +98,13 @@ class MapEstimate:
         frozen_zeros = {name: _frozen(mask, np.bool_) for name, mask in self.zero_pattern.items()}
         object.__setattr__(self, "values", MappingProxyType(frozen_values))
         object.__setattr__(self, "zero_pattern", MappingProxyType(frozen_zeros))
-        for name in ("intercept", "gap", "tol", "log_density"):
+        for name in ("gap", "tol", "log_density"):
             object.__setattr__(self, name, float(getattr(self, name)))
-        if self.noise is not None:
-            object.__setattr__(self, "noise", float(self.noise))
+        for name in ("intercept", "noise"):
+            value = getattr(self, name)
+            object.__setattr__(self, name, None if value is None else float(value))
+        if self.feature_names is not None:
+            object.__setattr__(self, "feature_names", tuple(map(str, self.feature_names)))
         object.__setattr__(self, "converged", bool(self.converged))
         object.__setattr__(self, "n_iter", int(self.n_iter))
 
@@ -93,6 +112,16 @@ class MapEstimate:
     def n_nonzero(self) -> int:
         """Number of non-zero coefficients (0 when there is no ``"coef"``)."""
         return 0 if self.coef is None else int(np.count_nonzero(self.coef))
+
+    def __repr__(self) -> str:
+        coef = None if self.coef is None else np.array2string(self.coef, precision=6)
+        return (
+            f"MapEstimate(optimality={self.optimality!r}, converged={self.converged}, "
+            f"gap={self.gap:.3g}, tol={self.tol:.3g}, n_iter={self.n_iter}, coef={coef}, "
+            f"intercept={self.intercept!r}, noise={self.noise!r}, "
+            f"feature_names={self.feature_names!r}, variables={list(self.values)!r}, "
+            f"log_density={self.log_density:.10g})"
+        )
 
 
 def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstimate:
@@ -123,13 +152,24 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
     n/σ̂² times the lasso objective. For the Bayesian lasso (b = σ/λ) the same argument
     gives ``alpha = σ̂λ/n``.
 
+    What the certificate proves is stated by ``optimality``: when −log p is known to be
+    convex in the free variables (e.g. ``build_model`` with σ fixed) a converged estimate
+    is the global MAP; otherwise (σ free, a StudentT likelihood, a hierarchical scale) it
+    is a stationary point. Before solving, the model is checked for a scale that can
+    collapse to 0 while log p grows without bound: a free σ with a fixed-scale prior on
+    coefficients that fit the n observations exactly (n ≤ p), or ``s ~ HalfCauchy`` with
+    ``beta ~ Laplace(0, s)`` at beta = 0. Such a posterior has no mode, and ``find_map``
+    raises instead of returning a point on the way to the boundary.
+
     Parameters
     ----------
     model : pymc.Model
         E.g. from :func:`bayesreg.models.build_model`, or frozen by
         ``pymc.model.transform.freeze_model``. Supported: continuous free
         variables; Laplace-type priors untransformed with a location that does not depend
-        on free variables; no other |·| or sign(·) in the log-density.
+        on free variables; no other |·| or sign(·) of the free variables in the
+        log-density, except where its argument keeps one sign (PyMC's ``sign(σ)`` for a
+        log-transformed σ in the StudentT or SkewNormal densities is smooth).
     tol : float, default 1e-10
         Relative tolerance of the certificate: converged when the KKT residual is at most
         ``tol · max(1, ‖∇s(θ₀)‖∞)``, with θ₀ the model's initial point.
@@ -143,8 +183,9 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
     Raises
     ------
     ModelStructureError
-        If the model has a kink this method does not handle; the message lists the
-        variables.
+        If the model has a kink this method does not handle (the message lists the
+        variables), or if its posterior has no mode (log p unbounded above; the message
+        names the scale, the terms that collapse and how to change the model).
 
     Warns
     -----
@@ -162,6 +203,9 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
     tolerance = check_tol(tol)
     iterations = check_positive_int(max_iter, "max_iter")
     compiled = compile_map(model)
+    collapse = compiled.find_collapse()
+    if collapse is not None:
+        raise ModelStructureError(_no_mode_message(collapse))
     result = minimize_kinked(
         compiled.newton_terms,
         compiled.initial_theta,
@@ -169,6 +213,14 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
         tol=tolerance,
         max_iter=iterations,
     )
+    if result.log_density == np.inf:
+        raise ModelStructureError(
+            f"The posterior of this model has no mode, so it has no MAP: after "
+            f"{result.n_iter} Newton steps log p is +inf (it grows without bound, e.g. a "
+            "scale collapsing to 0 with the terms it scales at their location). Fix that "
+            "scale to a value, or give it a prior whose density vanishes at 0 (e.g. "
+            "pm.InverseGamma)."
+        )
     if not result.converged:
         warnings.warn(_non_convergence_message(result), ConvergenceWarning, stacklevel=2)
     values = compiled.free_values(result.theta)
@@ -176,20 +228,65 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
         name: result.at_kink[part].reshape(values[name].shape)
         for name, part in compiled.kink_slices.items()
     }
-    coef = values.get("coef")
     intercept = values.get("intercept")
     noise = values.get("noise")
     return MapEstimate(
-        coef=coef,
-        intercept=0.0 if intercept is None else float(intercept),
+        coef=values.get("coef"),
+        intercept=None if intercept is None else float(intercept),
         noise=None if noise is None else float(noise),
+        feature_names=_feature_names(model, values),
         values=values,
         zero_pattern=zero_pattern,
         gap=result.gap,
         converged=result.converged,
+        optimality=compiled.optimality,
         n_iter=result.n_iter,
         tol=result.threshold,
         log_density=result.log_density,
+    )
+
+
+def _feature_names(model: Any, values: Mapping[str, FloatArray]) -> tuple[str, ...] | None:
+    """The coordinates of the one dimension of ``"coef"``, when the model names them."""
+    dims = model.named_vars_to_dims.get("coef")
+    if "coef" not in values or dims is None or len(dims) != 1:
+        return None
+    names = model.coords.get(dims[0])
+    if names is None or len(names) != values["coef"].size:
+        return None
+    return tuple(str(name) for name in names)
+
+
+def _no_mode_message(collapse: ScaleCollapse) -> str:
+    name = collapse.scale
+    held = " and ".join(
+        f"the {count} observed values of {term!r} fitted exactly"
+        if observed
+        else f"the {count} values of {term!r} at their prior's location"
+        for term, count, observed in collapse.held
+    )
+    path = ", ".join(f"{density:.4g} at {name} = {scale:.3g}" for scale, density in collapse.path)
+    remedies = [
+        f"fix {name!r} to a value"
+        + (" (build_model(..., noise=σ), PriorRegressor(..., noise=σ))" if name == "noise" else "")
+    ]
+    if any(observed for _, _, observed in collapse.held):
+        remedies.append(
+            "use BayesianLassoPrior, whose Laplace scale σ/λ shrinks with the noise σ, so "
+            "that an exact fit no longer comes free"
+        )
+    per_coordinate = collapse.pull / collapse.scale_size
+    remedies.append(
+        f"give {name!r} a proper prior whose density vanishes at 0 faster than "
+        f"{name}^{per_coordinate:g} (pm.InverseGamma, or pm.Gamma with alpha > "
+        f"{1.0 + per_coordinate:g}) instead of one that is finite at 0 (HalfNormal, "
+        "HalfCauchy, Exponential)"
+    )
+    return (
+        f"The posterior of this model has no mode, so it has no MAP: as {name!r} → 0 with "
+        f"{held}, log p grows without bound, like {collapse.growth:g}·log(1/{name}) "
+        f"(log p = {path}). Any point find_map returned would be a stop on the way to "
+        "infinity. To get a posterior with a mode, " + "; or ".join(remedies) + "."
     )
 
 
@@ -198,13 +295,13 @@ def _non_convergence_message(result: SolverResult) -> str:
         return (
             f"find_map stopped after {result.n_iter} Newton steps where the certificate is "
             f"no longer finite (KKT residual {result.gap:.3g}, log p = "
-            f"{result.log_density:.3g}). This happens when the log-density grows without "
-            "bound, and then the model has no MAP (e.g. a hierarchical scale collapsing to 0 "
-            "with its coefficients at the kink). The estimate is not a MAP."
+            f"{result.log_density:.3g}). The estimate is not certified; check the model's "
+            "parametrization and starting point."
         )
     return (
         f"find_map stopped after {result.n_iter} Newton steps with KKT residual "
         f"{result.gap:.3g} above the threshold {result.threshold:.3g}; the estimate is not "
-        "certified as the MAP. Increase max_iter, or check that the posterior has a mode "
-        "(e.g. no flat direction)."
+        "certified as a stationary point. If a variable runs towards the edge of its "
+        "support (a scale towards 0), the posterior may have no mode: fix that variable or "
+        "give it a prior that vanishes there. Otherwise increase max_iter."
     )
