@@ -10,11 +10,16 @@ computed by the certified core solvers (the PyMC model's exact MAP when the nois
 a free variable). On request they also sample the posterior, which gives predictive
 standard deviations (regressor) and posterior-averaged probabilities (classifier).
 
+The prior's parameters are nested scikit-learn parameters: ``get_params()`` lists
+``prior__scale`` (``prior__l1``, ...) and ``set_params(prior__scale=2.0)`` replaces the
+prior by a new one (priors are immutable), so ``GridSearchCV`` can search them.
+
 This module needs scikit-learn (``pip install "bayesreg[sklearn]"``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -54,7 +59,43 @@ def _coef_draws(tree: Any) -> tuple[FloatArray, FloatArray]:
     return coef, intercept
 
 
-class PriorRegressor(RegressorMixin, BaseEstimator):  # type: ignore[misc]
+class _PriorEstimator(BaseEstimator):  # type: ignore[misc]
+    """An estimator whose ``prior`` parameter is an immutable prior with nested parameters."""
+
+    prior: Prior
+
+    def set_params(self, **params: Any) -> Any:
+        """Set parameters; ``prior__<name>`` replaces the prior by an updated copy.
+
+        scikit-learn would call ``prior.set_params``, changing the prior in place; priors
+        are immutable, so the new prior is ``dataclasses.replace(prior, name=value)``,
+        checked by the prior's own constructor. ``prior=`` and ``prior__<name>=``
+        together update the given prior.
+        """
+        changes = {
+            key.removeprefix("prior__"): params.pop(key)
+            for key in list(params)
+            if key.startswith("prior__")
+        }
+        if changes:
+            params["prior"] = _updated_prior(params.get("prior", self.prior), changes)
+        return super().set_params(**params)
+
+
+def _updated_prior(prior: Any, changes: dict[str, Any]) -> Prior:
+    """``prior`` with the parameters ``changes`` replaced, checked by its constructor."""
+    current = check_prior(prior).get_params()
+    unknown = sorted(set(changes) - set(current))
+    if unknown:
+        raise InputValueError(
+            f"Invalid parameter prior__{unknown[0]} for the prior {prior!r}: its parameters "
+            f"are {', '.join(f'prior__{name}' for name in current)}."
+        )
+    updated: Prior = dataclasses.replace(prior, **changes)
+    return updated
+
+
+class PriorRegressor(RegressorMixin, _PriorEstimator):  # type: ignore[misc]
     """Linear regression fitted as the exact MAP under a prior on the coefficients.
 
     Model: ``y_i ~ Normal(w0 + x_iᵀw, σ)``, ``w_j ~ prior``, flat prior on ``w0``. With σ
@@ -64,10 +105,14 @@ class PriorRegressor(RegressorMixin, BaseEstimator):  # type: ignore[misc]
     Parameters
     ----------
     prior : Prior
-        The prior on each coefficient, e.g. ``LaplacePrior(scale=2.0)``.
+        The prior on each coefficient, e.g. ``LaplacePrior(scale=2.0)``. Its parameters
+        are nested parameters (``prior__scale``), searchable with ``GridSearchCV``.
     noise : float or None, default None
         Fixed noise standard deviation σ; None makes σ a free variable (its prior is the one
-        of :func:`bayesreg.build_model`) and the fit is the joint MAP of ``(w, w0, σ)``.
+        of :func:`bayesreg.build_model`) and the fit is the joint MAP of ``(w, w0, σ)``. With
+        a fixed-scale prior that posterior has no mode when the coefficients can fit the
+        data exactly (n ≤ p): ``fit`` then raises
+        :class:`~bayesreg.errors.ModelStructureError` (see :func:`bayesreg.find_map`).
     fit_intercept : bool, default True
     posterior : {None, "exact", "gibbs", "nuts"}, default None
         Also sample the posterior with this method (see :func:`bayesreg.sample_posterior`);
@@ -88,6 +133,9 @@ class PriorRegressor(RegressorMixin, BaseEstimator):  # type: ignore[misc]
         The penalty the MAP minimizes.
     gap_ : float
         The certificate of the fit (duality gap, or KKT residual of the joint MAP).
+    converged_ : bool
+        Whether ``gap_`` reached the solver's tolerance (a ``ConvergenceWarning`` is
+        issued otherwise).
     posterior_ : xarray.DataTree or None
         Posterior draws when ``posterior`` is set.
     n_features_in_ : int
@@ -141,6 +189,7 @@ class PriorRegressor(RegressorMixin, BaseEstimator):  # type: ignore[misc]
             self.coef_ = np.array(fit.coef)
             self.intercept_ = fit.intercept
             self.gap_ = fit.gap
+            self.converged_ = fit.converged
         self.posterior_ = None
         if method is not None:
             from bayesreg.posterior import sample_posterior
@@ -166,11 +215,12 @@ class PriorRegressor(RegressorMixin, BaseEstimator):  # type: ignore[misc]
 
         estimate = find_map(build_model(X, y, prior, noise=None, fit_intercept=self.fit_intercept))
         self.coef_ = np.array(estimate.coef)
-        self.intercept_ = float(estimate.intercept)
+        self.intercept_ = 0.0 if estimate.intercept is None else estimate.intercept
         # build_model with noise=None always has a free "noise" variable.
         self.noise_ = float(estimate.values["noise"])
         self.alpha_, self.l1_ratio_ = prior.penalty(X.shape[0], self.noise_)
-        self.gap_ = float(estimate.gap)
+        self.gap_ = estimate.gap
+        self.converged_ = estimate.converged
 
     def predict(self, X: Any, return_std: bool = False) -> Any:
         """Predict ``w0 + Xw`` at the MAP, or the posterior predictive mean and sd.
@@ -214,7 +264,7 @@ class PriorRegressor(RegressorMixin, BaseEstimator):  # type: ignore[misc]
         return mean, std
 
 
-class PriorClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+class PriorClassifier(ClassifierMixin, _PriorEstimator):  # type: ignore[misc]
     """Binary logistic regression fitted as the exact MAP under a prior.
 
     Model: ``y_i ~ Bernoulli(sigmoid(w0 + x_iᵀw))``, ``w_j ~ prior``, flat prior on ``w0``.
@@ -224,6 +274,8 @@ class PriorClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     Parameters
     ----------
     prior : Prior
+        The prior on each coefficient; its parameters are nested parameters
+        (``prior__scale``), searchable with ``GridSearchCV``.
     fit_intercept : bool, default True
     posterior : {None, "nuts"}, default None
         Also sample the posterior with PyMC's NUTS; ``predict_proba`` then averages the
@@ -238,6 +290,8 @@ class PriorClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     coef_ : ndarray of shape (n_features,)
     intercept_ : float
     alpha_, l1_ratio_, gap_ : float
+    converged_ : bool
+        Whether ``gap_`` reached the solver's tolerance.
     posterior_ : xarray.DataTree or None
     n_features_in_ : int
     """
@@ -287,6 +341,7 @@ class PriorClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.coef_ = np.array(fit.coef)
         self.intercept_ = fit.intercept
         self.gap_ = fit.gap
+        self.converged_ = fit.converged
         self.posterior_ = None
         if method is not None:
             from bayesreg.posterior import sample_posterior

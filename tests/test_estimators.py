@@ -5,16 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
 from sklearn.linear_model import Lasso, LogisticRegression, Ridge
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import check_estimator
 
 from bayesreg.core.conventions import to_sklearn_lasso, to_sklearn_logistic, to_sklearn_ridge
-from bayesreg.errors import InputTypeError, InputValueError
+from bayesreg.errors import InputTypeError, InputValueError, ModelStructureError
 from bayesreg.estimators import PriorClassifier, PriorRegressor
-from bayesreg.priors import GaussianPrior, LaplacePrior
+from bayesreg.map import find_map
+from bayesreg.models import build_model
+from bayesreg.priors import BayesianLassoPrior, ElasticNetPrior, GaussianPrior, LaplacePrior
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +150,102 @@ def test_classifier_rejects_more_than_two_classes(classification_data) -> None: 
     three = np.arange(X.shape[0]) % 3
     with pytest.raises(InputValueError, match="Only binary classification"):
         PriorClassifier(GaussianPrior(1.0)).fit(X, three)
+
+
+def test_nested_prior_parameters_replace_the_prior() -> None:
+    prior = LaplacePrior(1.0)
+    model = PriorRegressor(prior, noise=1.0)
+    params = model.get_params(deep=True)
+    assert params["prior__scale"] == 1.0
+    assert "prior__scale" not in model.get_params(deep=False)
+    assert model.set_params(prior__scale=2.0) is model
+    assert model.prior == LaplacePrior(2.0)
+    assert prior == LaplacePrior(1.0)  # the prior passed in is not changed
+    # prior= and prior__ together: the given prior, updated
+    model.set_params(prior=LaplacePrior(5.0), prior__scale=3.0, noise=2.0)
+    assert (model.prior, model.noise) == (LaplacePrior(3.0), 2.0)
+    classifier = PriorClassifier(ElasticNetPrior(1.0, 2.0)).set_params(prior__l2=4.0)
+    assert classifier.prior == ElasticNetPrior(1.0, 4.0)
+    assert classifier.get_params()["prior__l1"] == 1.0
+
+
+def test_nested_prior_parameters_are_checked() -> None:
+    with pytest.raises(InputValueError, match=r"prior__width.*prior__scale"):
+        PriorRegressor(LaplacePrior(1.0)).set_params(prior__width=2.0)
+    with pytest.raises(InputValueError, match="scale must be a finite number > 0"):
+        PriorRegressor(LaplacePrior(1.0)).set_params(prior__scale=-1.0)
+    with pytest.raises(InputValueError, match="exactly one of lam"):
+        PriorRegressor(BayesianLassoPrior(hyperprior=(1.0, 1.0))).set_params(prior__lam=0.5)
+    with pytest.raises(InputTypeError, match="prior must be a bayesreg prior"):
+        PriorRegressor("laplace").set_params(prior__scale=1.0)  # type: ignore[arg-type]
+
+
+def test_clone_keeps_the_prior(regression_data) -> None:  # type: ignore[no-untyped-def]
+    X, y = regression_data
+    prior = BayesianLassoPrior(hyperprior=(1.0, 2.0))
+    model = PriorRegressor(prior, noise=1.0)
+    copy = clone(model)
+    assert copy is not model
+    assert copy.get_params(deep=True) == model.get_params(deep=True)
+    fitted = PriorRegressor(LaplacePrior(0.1), noise=1.0).fit(X, y)
+    assert not hasattr(clone(fitted), "coef_")
+
+
+def test_grid_search_over_the_prior_scale(regression_data) -> None:  # type: ignore[no-untyped-def]
+    """The grid's best scale is the one whose MAP fits held-out folds best (checked here)."""
+    X, y = regression_data
+    scales = [0.001, 0.01, 1.0]
+    grid = GridSearchCV(
+        PriorRegressor(LaplacePrior(1.0), noise=1.0), {"prior__scale": scales}, cv=3
+    ).fit(X, y)
+    scores = [
+        np.mean(
+            [
+                PriorRegressor(LaplacePrior(scale), noise=1.0)
+                .fit(X[train], y[train])
+                .score(X[test], y[test])
+                for train, test in KFold(3).split(X)
+            ]
+        )
+        for scale in scales
+    ]
+    assert grid.best_params_ == {"prior__scale": scales[int(np.argmax(scores))]}
+    np.testing.assert_allclose(grid.cv_results_["mean_test_score"], scores, rtol=1e-12)
+    assert grid.best_estimator_.prior == LaplacePrior(grid.best_params_["prior__scale"])
+    classifier_grid = GridSearchCV(
+        PriorClassifier(GaussianPrior(1.0)), {"prior__scale": [0.01, 1.0]}, cv=3
+    ).fit(X, y > np.median(y))
+    assert classifier_grid.best_params_["prior__scale"] in (0.01, 1.0)
+
+
+def test_converged_is_a_fitted_attribute(regression_data, classification_data) -> None:  # type: ignore[no-untyped-def]
+    X, y = regression_data
+    for model in (
+        PriorRegressor(LaplacePrior(0.2), noise=1.0),
+        PriorRegressor(LaplacePrior(0.2)),
+        PriorRegressor(LaplacePrior(0.2), fit_intercept=False),
+    ):
+        fitted = model.fit(X, y)
+        assert fitted.converged_ is True
+        assert fitted.gap_ >= 0.0
+    no_intercept = PriorRegressor(LaplacePrior(0.2), fit_intercept=False).fit(X, y)
+    assert no_intercept.intercept_ == 0.0
+    X_c, labels = classification_data
+    assert PriorClassifier(LaplacePrior(1.0)).fit(X_c, labels).converged_ is True
+
+
+def test_free_noise_without_a_mode_is_refused_in_find_maps_words() -> None:
+    """n ≤ p: the coefficients fit y exactly, log p → ∞ as σ → 0; no noise 1e-6 and R² = 1."""
+    rng = np.random.default_rng(5)
+    X, y = rng.standard_normal((5, 8)), rng.standard_normal(5)
+    with pytest.raises(ModelStructureError) as from_find_map:
+        find_map(build_model(X, y, LaplacePrior(1.0)))
+    with pytest.raises(ModelStructureError) as from_estimator:
+        PriorRegressor(LaplacePrior(1.0)).fit(X, y)
+    assert str(from_estimator.value) == str(from_find_map.value)
+    message = str(from_estimator.value)
+    for fragment in ("no mode", "noise=σ", "BayesianLassoPrior", "InverseGamma"):
+        assert fragment in message
+    # each remedy works: a fixed noise, or the Bayesian lasso prior
+    assert PriorRegressor(LaplacePrior(1.0), noise=0.5).fit(X, y).converged_
+    assert PriorRegressor(BayesianLassoPrior(1.0)).fit(X, y).converged_

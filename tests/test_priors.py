@@ -286,3 +286,21 @@ def test_gamma_hyperpriors_must_be_a_positive_pair(hyperprior: object) -> None:
         BayesianLassoPrior(hyperprior=hyperprior)  # type: ignore[arg-type]
     with pytest.raises(InputValueError, match="l1_hyperprior"):
         GibbsPrior(l1=1.0, l1_hyperprior=hyperprior)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("prior", "params"),
+    [
+        (GaussianPrior(1.7), {"scale": 1.7}),
+        (LaplacePrior(0.6), {"scale": 0.6}),
+        (ElasticNetPrior(1.5, 2.0), {"l1": 1.5, "l2": 2.0}),
+        (BayesianLassoPrior(0.3), {"lam": 0.3, "hyperprior": None}),
+        (BayesianLassoPrior(hyperprior=(1.0, 2.0)), {"lam": None, "hyperprior": (1.0, 2.0)}),
+    ],
+)
+def test_get_params_lists_the_fields(prior: Prior, params: dict[str, object]) -> None:
+    """scikit-learn's nested parameters: every field, and a prior rebuilt from them is equal."""
+    assert prior.get_params() == params
+    assert prior.get_params(deep=False) == params
+    assert type(prior)(**params) == prior
+    assert prior.__sklearn_clone__() is prior  # immutable: a clone is the prior itself

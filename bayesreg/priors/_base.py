@@ -15,8 +15,9 @@ This module holds that conversion, once, in both directions.
 
 from __future__ import annotations
 
+import dataclasses
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -88,6 +89,31 @@ class Prior(ABC):
         noise: Any = 1.0,
     ) -> Any:
         """Create the coefficient random variable in the current PyMC model context."""
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The prior's parameters (its dataclass fields), by name.
+
+        With scikit-learn's estimators they appear as nested parameters
+        (``PriorRegressor(...).get_params()["prior__scale"]``), so that
+        ``GridSearchCV`` can search ``prior__scale``. A prior is immutable: the
+        estimators' ``set_params(prior__scale=...)`` builds a new prior.
+
+        Parameters
+        ----------
+        deep : bool, default True
+            Accepted for scikit-learn; a prior holds no nested objects.
+
+        Returns
+        -------
+        dict
+            E.g. ``{"scale": 2.0}`` for ``LaplacePrior(2.0)``.
+        """
+        fields = dataclasses.fields(cast(Any, self))
+        return {field.name: getattr(self, field.name) for field in fields}
+
+    def __sklearn_clone__(self) -> Prior:
+        """The prior itself: it is immutable, so a clone would be an equal copy."""
+        return self
 
     def penalty(self, n_samples: int, noise: float = 1.0) -> tuple[float, float]:
         """The penalty ``(alpha, l1_ratio)`` whose minimizer is this prior's MAP.
