@@ -143,7 +143,8 @@ def _tree_noise(
 ) -> float | None:
     """The noise σ the tree was drawn with (None: free), or ``noise`` if it agrees.
 
-    A tree that does not record its noise needs ``noise`` only when it is ``needed``.
+    A tree that does not record its noise needs ``noise`` only when it is ``needed``. A
+    tree that sampled σ accepts a fixed ``noise``: the σ at which to compute the MAP.
     """
     recorded = True
     drawn: float | None = None
@@ -162,7 +163,8 @@ def _tree_noise(
             )
         return drawn
     given = None if noise is None else check_positive(noise, "noise")
-    if recorded and given != drawn:
+    sampled = recorded and drawn is None
+    if recorded and given != drawn and not sampled:
         raise InputValueError(
             f"noise={noise!r} contradicts the tree, drawn with {described}; omit noise to "
             "use the tree's."
@@ -313,11 +315,14 @@ def shrinkage_summary(
         same ``repr`` as the tree's ``prior`` attribute); another is refused, since the
         MAP column would then belong to a different model.
     noise : float or None, optional
-        Default: the noise the tree was drawn with (None when the posterior samples a
-        ``"noise"``, the tree's ``fixed_noise`` otherwise). A value given must agree
-        with it: σ fixed at that value, or None for a sampled σ (the MAP is then the
-        joint MAP of :func:`bayesreg.map.find_map`). A tree that records neither (not from
-        ``sample_posterior``) needs it to compute the MAP column.
+        Default: the noise the tree was drawn with: None when the posterior samples a
+        ``"noise"`` (the MAP is then the joint MAP of :func:`bayesreg.map.find_map`), the
+        tree's ``fixed_noise`` otherwise (the MAP is the core solver's). For a tree drawn
+        with σ fixed, a value given must be that σ (another σ, or None, is a different
+        posterior and is refused). For a tree that sampled σ, a fixed value is the σ at
+        which the MAP column is computed by the core solver: at the joint MAP's σ̂ it is
+        the joint MAP's ŵ, without compiling the PyMC model. A tree that records neither
+        (not from ``sample_posterior``) needs ``noise`` to compute the MAP column.
     fit_intercept : bool, default True
     hdi_prob : float, default 0.94
     negligible : float, sequence of float or None

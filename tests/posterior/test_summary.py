@@ -344,13 +344,24 @@ def test_a_prior_or_noise_that_contradicts_the_tree_is_refused(
         shrinkage_summary(tree, X, y, prior, noise=noise)
 
 
-def test_a_fixed_noise_contradicts_a_tree_that_sampled_it() -> None:
+def test_a_tree_that_sampled_the_noise_takes_the_sigma_of_its_map_column() -> None:
+    """At the joint MAP's σ̂ the core solver's MAP is the joint MAP's ŵ (no PyMC needed)."""
+    from bayesreg.map import find_map
+    from bayesreg.models import build_model
+
     X, y = _problem(n=40, p=3, seed=23)
-    tree = _gibbs_tree(X, y, LaplacePrior(0.2), None)
-    with pytest.raises(
-        InputValueError, match=r"noise=1\.0 contradicts the tree, drawn with σ free"
-    ):
-        shrinkage_summary(tree, X, y, noise=1.0)
+    prior = LaplacePrior(0.2)
+    tree = _gibbs_tree(X, y, prior, None)
+    sigma = find_map(build_model(X, y, prior)).noise
+    assert sigma is not None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DiagnosticsWarning)
+        joint = shrinkage_summary(tree, X, y)
+        at_sigma = shrinkage_summary(tree, X, y, noise=sigma)
+    np.testing.assert_allclose(at_sigma["map"], joint["map"], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(
+        at_sigma["map"], lasso(X, y, sigma**2 / (40 * 0.2)).coef, rtol=1e-12, atol=1e-14
+    )
 
 
 def test_a_bernoulli_tree_is_refused() -> None:
