@@ -38,9 +38,11 @@ a structure the rules do not know gives "not known"):
 
       log p = (N − k − Σq) · log(1/s) + O(1).
 
-  When the locations can be met exactly (a linear system, solved by least squares) and
-  ``N − k − Σq > 0``, log p is unbounded above: the model has no MAP. The compiled
-  log-density, evaluated along the path, confirms it.
+  When the locations can be met exactly (a linear system in the movable variables, solved
+  by least squares; "exactly" means a residual within 1e-9 of the system's scale, i.e. the
+  data are fitted to rounding) and ``N − k − Σq > 0``, log p is unbounded above: the model
+  has no MAP. The compiled log-density, evaluated along the path (s times 1, 1e-3, 1e-6,
+  1e-9), must be finite and rising, or nothing is claimed.
 """
 
 from __future__ import annotations
