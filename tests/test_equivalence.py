@@ -24,7 +24,7 @@ from bayesreg.core.results import PenalizedFit
 from bayesreg.core.solve import penalized_solve
 from bayesreg.datasets import load_diabetes
 from bayesreg.equivalence import EquivalenceReport, check_equivalence
-from bayesreg.errors import DataError, InputTypeError, InputValueError
+from bayesreg.errors import DataError, InputTypeError, InputValueError, ModelStructureError
 from bayesreg.map import find_map
 from bayesreg.models import build_model
 from bayesreg.priors import ElasticNetPrior, GaussianPrior, LaplacePrior
@@ -338,3 +338,16 @@ def test_free_noise_is_the_default_of_build_model_and_check_equivalence() -> Non
         for function in (build_model, check_equivalence, assert_map_matches_penalty)
     }
     assert set(defaults.values()) == {None}
+
+
+def test_free_noise_with_no_more_samples_than_features_lets_find_map_say_there_is_no_mode() -> None:
+    """With n ≤ p and σ free the fit can be exact while σ → 0: log p is unbounded.
+
+    check_equivalence does not catch find_map's error (nor fall back to a fixed σ).
+    """
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((10, 20))
+    y = X[:, 0] + rng.standard_normal(10)
+    with pytest.raises(ModelStructureError, match="has no mode"):
+        check_equivalence(X, y, LaplacePrior(1.0))
+    assert check_equivalence(X, y, LaplacePrior(1.0), noise=1.0).ok
