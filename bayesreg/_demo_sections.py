@@ -199,11 +199,18 @@ class MapComparison:
 
 
 def _judge(
-    method: str, X: FloatArray, y: FloatArray, coef: Any, intercept: float, lasso: PenalizedFit
+    method: str,
+    X: FloatArray,
+    y: FloatArray,
+    coef: Any,
+    intercept: float | None,
+    lasso: PenalizedFit,
 ) -> PointEstimate:
     from bayesreg.core.objective import kkt_residual, objective
 
     values = np.asarray(coef, dtype=np.float64).reshape(-1)
+    # A model without an intercept term has w0 = 0.
+    intercept = 0.0 if intercept is None else float(intercept)
     return PointEstimate(
         method=method,
         coef=values,
