@@ -32,9 +32,10 @@ SCRIPTS = {
     "gibbs_vs_nuts": "bench_gibbs_vs_nuts.py",
     "scaling": "bench_scaling.py",
     "streaming": "bench_streaming.py",
+    "demo_diagnostics": "demo_diagnostics.py",
 }
 #: Scripts that time each stage once and take no ``--repeats``.
-SINGLE_RUN = frozenset({"streaming"})
+SINGLE_RUN = frozenset({"streaming", "demo_diagnostics"})
 #: Options always passed to a script.
 EXTRA_OPTIONS = {"streaming": ["--dask"]}
 
