@@ -19,7 +19,8 @@ line search on f along u − θ (Armijo with the model decrease Δ) makes every 
 step (Lee, Sun & Saunders, 2014, proximal Newton). Once the zero pattern is right the
 steps are Newton steps on the smooth function f_ς restricted to the non-zero
 coordinates: convergence is quadratic. μ ≥ 0 is the smallest shift that makes H + μI
-positive definite with a margin (Levenberg-Marquardt); it is 0 near a strict minimum.
+positive definite with a margin, in the units of the Hessian's diagonal D² = |diag H|
+(Levenberg-Marquardt with Marquardt's scaling: H + μD²); it is 0 near a strict minimum.
 
 The certificate is the KKT residual, the sup norm over all coordinates of the distance of
 −∇s to the subdifferential of the L1 terms (|g_j| on the smooth coordinates).
@@ -46,7 +47,7 @@ BoolArray = NDArray[np.bool_]
 _EPS = float(np.finfo(np.float64).eps)
 _ARMIJO = 1e-4
 _MIN_STEP = 1e-12
-# Relative margin λ_min(H + μI) ≥ margin · max|diag H|, raised when a step was cut short.
+# Margin λ_min(D⁻¹(H + μD²)D⁻¹) ≥ margin (D² = |diag H|), raised when a step was cut short.
 _MIN_MARGIN = 1e-10
 _MAX_MARGIN = 1.0
 
@@ -199,17 +200,26 @@ def _model_decrease(
 
 
 def _shifted_hessian(hess: FloatArray, margin: float) -> FloatArray:
-    """``H + μI`` with the smallest μ ≥ 0 giving λ_min ≥ margin · max|diag H|."""
+    """``H + μD²`` with the smallest μ ≥ 0 giving λ_min(D⁻¹(H + μD²)D⁻¹) ≥ margin.
+
+    D = diag(√|H_jj|) (floored at eps · max|H_jj|): Marquardt's scaling. The shift is then
+    the same in every unit system — rescaling a coordinate θ_j → c θ_j rescales row and
+    column j of H and D alike — so a coordinate measured in large units (a coefficient of a
+    column of X in 1e-9) does not set the damping of one measured in small units (log σ).
+    """
     symmetric = 0.5 * (hess + hess.T)
+    diagonal = np.abs(np.diag(symmetric))
+    scale = np.sqrt(np.maximum(diagonal, _EPS * max(float(np.max(diagonal, initial=0.0)), _EPS)))
+    # Ĥ = D⁻¹ H D⁻¹ has |Ĥ_jj| = 1 wherever H_jj is not negligible
+    scaled = symmetric / np.outer(scale, scale)
     identity = np.eye(symmetric.shape[0])
-    floor = margin * max(float(np.max(np.abs(np.diag(symmetric)), initial=0.0)), _EPS)
     try:
-        # λ_min(H) ≥ floor  ⇔  H − floor·I is positive definite: then μ = 0 (one Cholesky)
-        scipy.linalg.cholesky(symmetric - floor * identity)
+        # λ_min(Ĥ) ≥ margin  ⇔  Ĥ − margin·I is positive definite: then μ = 0 (one Cholesky)
+        scipy.linalg.cholesky(scaled - margin * identity)
         return symmetric
     except scipy.linalg.LinAlgError:
-        smallest = float(scipy.linalg.eigvalsh(symmetric, subset_by_index=[0, 0])[0])
-    shifted: FloatArray = symmetric + max(0.0, floor - smallest) * identity
+        smallest = float(scipy.linalg.eigvalsh(scaled, subset_by_index=[0, 0])[0])
+    shifted: FloatArray = symmetric + max(0.0, margin - smallest) * np.diag(scale**2)
     return shifted
 
 
@@ -300,6 +310,15 @@ def _best_point_on_segment(
 
 
 def _solve_positive(matrix: FloatArray, rhs: FloatArray) -> FloatArray:
-    """Solve ``matrix · x = rhs`` for a symmetric positive definite ``matrix`` (Cholesky)."""
-    solution: FloatArray = scipy.linalg.solve(matrix, rhs, assume_a="pos")
+    """Solve ``matrix · x = rhs`` for a symmetric positive definite ``matrix`` (Cholesky).
+
+    The system is solved Jacobi-scaled, S A S (S⁻¹x) = S b with S = diag(A)^(−1/2): a matrix
+    that is ill-conditioned only because its coordinates are in different units is then
+    well-conditioned, and the solution does not depend on those units.
+    """
+    scale = 1.0 / np.sqrt(np.diag(matrix))
+    scaled: FloatArray = scipy.linalg.solve(
+        matrix * np.outer(scale, scale), rhs * scale, assume_a="pos"
+    )
+    solution: FloatArray = scaled * scale
     return solution
