@@ -46,7 +46,8 @@ def test_joint_map_with_free_noise_in_units_of_y(family: str, units: float) -> N
         base = find_map(build_model(X, y, prior(0.5)))
         scaled = find_map(build_model(X, units * y, prior(0.5 * units)))
         report = check_equivalence(X, units * y, prior(0.5 * units))
-    assert base.converged and scaled.converged
+    assert base.converged
+    assert scaled.converged
     assert report.ok, str(report)
     assert scaled.noise == pytest.approx(units * base.noise, rel=RTOL)
     assert scaled.intercept == pytest.approx(units * base.intercept, rel=RTOL)
