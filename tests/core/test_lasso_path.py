@@ -223,3 +223,14 @@ def test_bad_data_raise() -> None:
         alpha_max(X_nan, y)
     with pytest.raises(DataError, match="uncorrelated"):
         lasso_path(X, np.full(20, 2.0))
+
+
+def test_l1_ratio_by_position_or_keyword() -> None:
+    """As in elastic_net, logistic and logistic_path: l1_ratio follows alpha(s)."""
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((30, 4))
+    y = X @ np.array([1.0, 0.0, -2.0, 0.5]) + rng.standard_normal(30)
+    by_position = lasso_path(X, y, [0.5, 0.1], 0.3)
+    by_keyword = lasso_path(X, y, [0.5, 0.1], l1_ratio=0.3)
+    np.testing.assert_array_equal(by_position.coefs, by_keyword.coefs)
+    assert by_position.l1_ratio == 0.3
