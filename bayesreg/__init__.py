@@ -23,10 +23,10 @@ _EXPORTS: dict[str, str] = {
     "ridge": "bayesreg.core.ridge",
     "ridge_path": "bayesreg.core.ridge",
     "ridge_alphas": "bayesreg.core.ridge",
-    "lasso": "bayesreg.core.coordinate_descent",
-    "elastic_net": "bayesreg.core.coordinate_descent",
-    "lasso_path": "bayesreg.core.paths",
-    "alpha_max": "bayesreg.core.paths",
+    "lasso": "bayesreg.core.enet_solver",
+    "elastic_net": "bayesreg.core.enet_solver",
+    "lasso_path": "bayesreg.core.enet_path",
+    "alpha_max": "bayesreg.core.enet_path",
     "logistic": "bayesreg.core.logistic",
     "logistic_alpha_max": "bayesreg.core.logistic",
     "logistic_path": "bayesreg.core.logistic_path",
@@ -50,11 +50,11 @@ _EXPORTS: dict[str, str] = {
     "BayesianLassoPrior": "bayesreg.priors",
     "prior_from_penalty": "bayesreg.priors",
     # the PyMC layer (imports PyMC on first use)
-    "build_model": "bayesreg.models",
-    "find_map": "bayesreg.map",
-    "MapEstimate": "bayesreg.map",
-    "check_equivalence": "bayesreg.equivalence",
-    "EquivalenceReport": "bayesreg.equivalence",
+    "build_model": "bayesreg.pymc.model",
+    "find_map": "bayesreg.pymc.map",
+    "MapEstimate": "bayesreg.pymc.map",
+    "check_equivalence": "bayesreg.pymc.equivalence",
+    "EquivalenceReport": "bayesreg.pymc.equivalence",
     # posterior tools
     "sample_posterior": "bayesreg.posterior",
     "empirical_bayes": "bayesreg.posterior",
@@ -65,7 +65,17 @@ _EXPORTS: dict[str, str] = {
     "PriorClassifier": "bayesreg.estimators",
 }
 
-_SUBMODULES = ("core", "datasets", "errors", "testing", "posterior", "plots", "priors")
+_SUBMODULES = (
+    "core",
+    "datasets",
+    "errors",
+    "validation",
+    "testing",
+    "priors",
+    "pymc",
+    "posterior",
+    "plots",
+)
 
 __all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
 

@@ -28,9 +28,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from bayesreg.core._validation import check_choice, check_positive, feature_names_of
 from bayesreg.errors import InputValueError
 from bayesreg.priors import Prior, check_prior
+from bayesreg.validation import check_choice, check_positive, feature_names_of
 
 __all__ = ["PriorClassifier", "PriorRegressor"]
 
@@ -210,8 +210,8 @@ class PriorRegressor(RegressorMixin, _PriorEstimator):  # type: ignore[misc]
         return self
 
     def _fit_joint_map(self, X: FloatArray, y: FloatArray, prior: Prior) -> None:
-        from bayesreg.map import find_map
-        from bayesreg.models import build_model
+        from bayesreg.pymc.map import find_map
+        from bayesreg.pymc.model import build_model
 
         estimate = find_map(build_model(X, y, prior, noise=None, fit_intercept=self.fit_intercept))
         self.coef_ = np.array(estimate.coef)

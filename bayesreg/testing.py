@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from bayesreg.core._validation import check_positive
 from bayesreg.core.results import PenalizedFit
-from bayesreg.equivalence import EquivalenceReport, check_equivalence
 from bayesreg.errors import InputTypeError
-from bayesreg.map import MapEstimate
 from bayesreg.priors import Prior
+from bayesreg.pymc.equivalence import EquivalenceReport, check_equivalence
+from bayesreg.pymc.map import MapEstimate
+from bayesreg.validation import check_positive
 
 __all__ = ["assert_certified", "assert_map_matches_penalty"]
 
@@ -27,12 +27,12 @@ def assert_map_matches_penalty(
 ) -> EquivalenceReport:
     """Assert that the MAP under ``prior`` equals the penalized estimate, zeros included.
 
-    Runs :func:`bayesreg.equivalence.check_equivalence` with the same arguments, so the
+    Runs :func:`bayesreg.pymc.equivalence.check_equivalence` with the same arguments, so the
     defaults are the same: ``noise=None`` makes σ a free variable of the Gaussian model
     and compares the joint MAP's coefficients with the penalized estimate at
     ``prior.penalty(n, σ̂)``; pass ``noise=σ`` to fix it; omit it for the Bernoulli
     likelihood, which has no noise. The verdict is relative to the scales of the data
-    (:attr:`~bayesreg.equivalence.EquivalenceReport.ok`): the MAP's KKT residual for the
+    (:attr:`~bayesreg.pymc.equivalence.EquivalenceReport.ok`): the MAP's KKT residual for the
     penalized problem relative to the gradient scale, the coefficients relative to
     ``max(||coef||∞, ||yc|| / max_j ||Xc_j||)``, the intercepts relative to the scale of y,
     each at ``rtol``, and the same exact zeros. It does not depend on the units of y or X.

@@ -9,7 +9,7 @@ Tasks:
 
 * ``lasso_path``: 100 alphas from alpha_max down to 1e-3·alpha_max (bayesreg's default
   grid, passed explicitly to ``sklearn.linear_model.lasso_path``). Both get the same
-  centred data without intercept (scikit-learn's ``lasso_path`` fits none), each in its
+  centered data without intercept (scikit-learn's ``lasso_path`` fits none), each in its
   preferred memory layout (C for bayesreg, Fortran for scikit-learn).
 * ``lasso``: one alpha (1e-2·alpha_max) with intercept, ``bayesreg.lasso`` against
   ``sklearn.linear_model.Lasso`` on the raw data.
@@ -59,8 +59,8 @@ from sklearn.linear_model import Lasso
 from sklearn.linear_model import lasso_path as sklearn_lasso_path
 
 from bayesreg.core._duality import enet_duality_gap
-from bayesreg.core.coordinate_descent import lasso
-from bayesreg.core.paths import alpha_max, lasso_path
+from bayesreg.core.enet_path import alpha_max, lasso_path
+from bayesreg.core.enet_solver import lasso
 
 FloatArray = NDArray[np.float64]
 

@@ -7,13 +7,13 @@ Run from the repository root::
 For each problem three things are timed in one process, on the same data, with the
 same 100 alphas (log-spaced over the whole path, :func:`bayesreg.core.ridge.ridge_alphas`):
 
-* ``bayesreg.core.ridge.ridge_path`` — one factorization of the centred X (the
+* ``bayesreg.core.ridge.ridge_path`` — one factorization of the centered X (the
   eigendecomposition of the smaller Gram matrix when the smallest alpha keeps it as
   accurate as Cholesky, else the thin SVD), then every coefficient vector, duality gap,
   df, GCV and exact LOO error by matrix products;
 * a loop of ``sklearn.linear_model.Ridge(alpha=n·alpha).fit(X, y)`` (the same objective
   scaled by 2n; the default solver, Cholesky, for dense X);
-* one bare ``scipy.linalg.svd(Xc, full_matrices=False)`` of the already-centred X — the
+* one bare ``scipy.linalg.svd(Xc, full_matrices=False)`` of the already-centered X — the
   limit for any SVD-based path (``numpy.linalg.svd`` is timed too).
 
 Precision is matched before time is compared: the largest relative difference between

@@ -39,9 +39,9 @@ import numpy as np
 from _common import Session, benchmark_parser, markdown_table, parse_arguments, timed
 
 from bayesreg.datasets import load_diabetes
-from bayesreg.models import build_model
 from bayesreg.posterior.sampling import sample_posterior
 from bayesreg.priors import BayesianLassoPrior
+from bayesreg.pymc.model import build_model
 
 LAM = 0.237
 CHAINS = 4

@@ -1,12 +1,12 @@
 """bayesreg.find_map against pymc.find_MAP on the diabetes Laplace-prior model.
 
 Model (the setting of docs/why_find_map.md): diabetes with columns standardized to unit
-standard deviation (``load_diabetes()`` columns times √n), y centred, σ = 54 fixed, no
+standard deviation (``load_diabetes()`` columns times √n), y centered, σ = 54 fixed, no
 intercept, and ``w_j ~ Laplace(0, b)`` for b = 2 and b = 0.5 (plus ``Normal(0, 5)`` for
 reference). Its MAP is the lasso (ridge) solution at alpha = σ²/(n b) (σ²/(n τ²)).
 
 Accuracy: both estimates are compared with the certified core solution
-(``bayesreg.core.coordinate_descent.lasso``, the ridge closed form) — the largest
+(``bayesreg.core.enet_solver.lasso``, the ridge closed form) — the largest
 absolute coefficient error, the number of exact zeros, and the KKT residual of the
 penalized objective F at each estimate.
 
@@ -46,10 +46,10 @@ from _common import Session, benchmark_parser, parse_arguments, pinned_threads, 
 from numpy.typing import NDArray
 from pymc.model.transform.optimization import freeze_model
 
-from bayesreg.core.coordinate_descent import lasso
+from bayesreg.core.enet_solver import lasso
 from bayesreg.core.penalties import subdiff_distance
 from bayesreg.datasets import load_diabetes
-from bayesreg.map import find_map
+from bayesreg.pymc.map import find_map
 
 FloatArray = NDArray[np.float64]
 
@@ -208,7 +208,7 @@ def main() -> None:
     with pinned_threads(args.threads):
         results = {
             "setting": {
-                "data": "diabetes, columns × √n (unit sd), y centred, no intercept",
+                "data": "diabetes, columns × √n (unit sd), y centered, no intercept",
                 "noise": NOISE,
             },
             "diabetes": [

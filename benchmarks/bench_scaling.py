@@ -15,7 +15,7 @@ the median of ``--repeats`` runs of
   Cholesky factor);
 * one Gibbs iteration (Laplace prior, σ fixed, one chain): the time of
   ``gibbs_sample`` with ``GIBBS_LONG`` draws minus the time with ``GIBBS_SHORT`` draws,
-  over the difference, so the setup (centring, cross products) cancels.
+  over the difference, so the setup (centering, cross products) cancels.
 
 The exponent of each cost is the least-squares slope of log(seconds) on log(n) or
 log(p), over all points and over the three largest. Small problems are dominated by
@@ -45,7 +45,7 @@ from _common import (
 )
 from numpy.typing import NDArray
 
-from bayesreg.core.paths import lasso_path
+from bayesreg.core.enet_path import lasso_path
 from bayesreg.core.ridge import ridge_alphas, ridge_path
 from bayesreg.core.stats import SufficientStats
 from bayesreg.posterior.conjugate import gaussian_posterior

@@ -44,8 +44,8 @@ import numpy as np
 from _common import Session, benchmark_parser, markdown_table, parse_arguments, pinned_threads
 from numpy.typing import NDArray
 
-from bayesreg.core.coordinate_descent import lasso
-from bayesreg.core.paths import lasso_path
+from bayesreg.core.enet_path import lasso_path
+from bayesreg.core.enet_solver import lasso
 from bayesreg.core.ridge import ridge
 from bayesreg.core.stats import SufficientStats
 from bayesreg.posterior.sampling import sample_posterior

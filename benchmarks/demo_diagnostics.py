@@ -25,7 +25,7 @@ from typing import Any
 
 from _common import Session, benchmark_parser, markdown_table, parse_arguments
 
-from bayesreg.demo import run_demo
+from bayesreg.cli.demo import run_demo
 
 NAME = "demo_diagnostics"
 

@@ -3,7 +3,7 @@
 Each row of the table is a call, the bayesreg exception it must raise (a subclass of
 ValueError or TypeError) and a regular expression the message must match: the message
 names the argument, the value or shape received and what is allowed. The command line
-rows run ``bayesreg.cli.main`` and check exit status 2 and one sentence on stderr.
+rows run ``bayesreg.cli.main.main`` and check exit status 2 and one sentence on stderr.
 """
 
 from __future__ import annotations
@@ -16,18 +16,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from bayesreg.cli import main
-from bayesreg.core.coordinate_descent import elastic_net, lasso
+from bayesreg.cli.main import main
 from bayesreg.core.cv import cross_validate
+from bayesreg.core.enet_path import lasso_path
+from bayesreg.core.enet_solver import elastic_net, lasso
 from bayesreg.core.logistic import logistic
 from bayesreg.core.objective import objective
-from bayesreg.core.paths import lasso_path
 from bayesreg.core.penalties import soft_threshold
 from bayesreg.core.ridge import ridge, ridge_path
-from bayesreg.equivalence import check_equivalence
 from bayesreg.errors import DataError, InputTypeError, InputValueError
-from bayesreg.map import find_map
-from bayesreg.models import build_model
 from bayesreg.posterior.empirical_bayes import empirical_bayes
 from bayesreg.posterior.sampling import sample_posterior
 from bayesreg.posterior.summary import check_diagnostics, shrinkage_summary
@@ -38,6 +35,9 @@ from bayesreg.priors import (
     LaplacePrior,
     prior_from_penalty,
 )
+from bayesreg.pymc.equivalence import check_equivalence
+from bayesreg.pymc.map import find_map
+from bayesreg.pymc.model import build_model
 
 _rng = np.random.default_rng(0)
 X = _rng.normal(size=(20, 3))

@@ -1,6 +1,6 @@
 """The ``bayesreg`` command line: help, ``check`` against scikit-learn, clear errors.
 
-Every call runs in-process through ``bayesreg.cli.main`` (no interpreter start-up).
+Every call runs in-process through ``bayesreg.cli.main.main`` (no interpreter start-up).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import ElasticNet, LogisticRegression
 
-from bayesreg.cli import main
-from bayesreg.equivalence import EquivalenceReport
+from bayesreg.cli.main import main
+from bayesreg.pymc.equivalence import EquivalenceReport
 
 N_SAMPLES = 80
 FEATURES = ("x1", "x2", "x3")

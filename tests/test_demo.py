@@ -1,6 +1,6 @@
 """``bayesreg demo --quick``: the report folder, its numbers and its atomic writing.
 
-The full demo runs once per module, in-process through ``bayesreg.cli.main``, replacing
+The full demo runs once per module, in-process through ``bayesreg.cli.main.main``, replacing
 an existing report with ``--force``; the tests then read what it wrote. The numbers in
 ``summary.json`` are checked against the mathematics they claim (alpha = σ²/(n b), the
 lasso's exact zeros from scikit-learn, the theorem that the joint MAP's coefficients are
@@ -23,13 +23,13 @@ import numpy as np
 import pytest
 from sklearn.linear_model import Lasso
 
-import bayesreg._demo_sections
+import bayesreg.cli._sections
 import bayesreg.posterior
-from bayesreg._demo_posterior import _sample_until_sound
-from bayesreg._demo_sections import MAX_DOUBLINGS, DemoSettings, load_demo_data
-from bayesreg.cli import main
+from bayesreg.cli._posterior import _sample_until_sound
+from bayesreg.cli._sections import MAX_DOUBLINGS, DemoSettings, load_demo_data
+from bayesreg.cli.demo import run_demo
+from bayesreg.cli.main import main
 from bayesreg.datasets import load_diabetes
-from bayesreg.demo import run_demo
 from bayesreg.errors import InputTypeError
 from bayesreg.priors import LaplacePrior
 
@@ -220,7 +220,7 @@ def _interrupt(*args: object) -> None:
 def test_interrupted_demo_leaves_no_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(bayesreg._demo_sections, "equivalence_cases", _interrupt)
+    monkeypatch.setattr(bayesreg.cli._sections, "equivalence_cases", _interrupt)
     out = tmp_path / "report"
     assert main(["demo", "--quick", "--out", str(out)]) == 130
     assert "interrupted" in capsys.readouterr().err
@@ -230,7 +230,7 @@ def test_interrupted_demo_leaves_no_report(
 def test_interrupted_forced_demo_keeps_the_previous_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bayesreg._demo_sections, "equivalence_cases", _interrupt)
+    monkeypatch.setattr(bayesreg.cli._sections, "equivalence_cases", _interrupt)
     out = tmp_path / "report"
     out.mkdir()
     for name in ("index.html", "summary.json"):

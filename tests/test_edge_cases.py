@@ -24,10 +24,10 @@ import scipy.linalg
 from numpy.typing import NDArray
 from sklearn.linear_model import ElasticNet
 
-from bayesreg.core.coordinate_descent import elastic_net, lasso
+from bayesreg.core.enet_path import lasso_path
+from bayesreg.core.enet_solver import elastic_net, lasso
 from bayesreg.core.logistic import logistic
 from bayesreg.core.objective import bernoulli_loss, kkt_residual, objective
-from bayesreg.core.paths import lasso_path
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.ridge import ridge
 from bayesreg.errors import DataError
@@ -149,7 +149,7 @@ def test_duplicated_columns_share_the_ridge_and_elastic_net_weight_equally() -> 
 
 
 def test_constant_column_gets_zero_weight() -> None:
-    # With an intercept a constant column is zero after centring: its coefficient only
+    # With an intercept a constant column is zero after centering: its coefficient only
     # adds penalty, so the minimizer sets it to exactly 0.
     X, y = EDGE_DESIGNS["constant_column"]
     for fit in (ridge(X, y, 0.1), lasso(X, y, 0.05), elastic_net(X, y, 0.05, 0.5)):
@@ -164,7 +164,7 @@ def test_constant_y_gives_zero_coefficients_and_y_as_intercept() -> None:
 
 
 def test_one_sample() -> None:
-    # n = 1 with an intercept: the centred data vanish, w = 0 and w0 = y.
+    # n = 1 with an intercept: the centered data vanish, w = 0 and w0 = y.
     X, y = np.array([[1.0, 2.0]]), np.array([3.0])
     for fit in (ridge(X, y, 0.1), lasso(X, y, 0.1), elastic_net(X, y, 0.1, 0.5)):
         assert np.all(fit.coef == 0.0)
@@ -197,7 +197,7 @@ def test_ridge_alpha_zero_on_singular_gram_is_the_minimum_norm_solution(X: Float
     y = Y_BASE if X.shape[0] == N else Y_WIDE
     fit = ridge(X, y, 0.0)
     Xc, yc = X - X.mean(axis=0), y - y.mean()
-    # singular values below max(n, p)·eps·s_max are zero (the centred X has rank ≤ n − 1);
+    # singular values below max(n, p)·eps·s_max are zero (the centered X has rank ≤ n − 1);
     # LAPACK's default cutoff eps·s_max keeps the rounding of a zero one and is not min-norm
     cutoff = max(X.shape) * np.finfo(np.float64).eps
     minimum_norm = scipy.linalg.lstsq(Xc, yc, cond=cutoff, lapack_driver="gelsd")[0]
@@ -313,10 +313,10 @@ def test_layouts_give_the_answer_of_the_float64_array(layout: str) -> None:
 
 
 def test_dataframe_column_names_become_feature_names_in_models_and_posteriors() -> None:
-    from bayesreg.equivalence import check_equivalence
-    from bayesreg.models import build_model
     from bayesreg.posterior.sampling import sample_posterior
     from bayesreg.priors import GaussianPrior, LaplacePrior
+    from bayesreg.pymc.equivalence import check_equivalence
+    from bayesreg.pymc.model import build_model
 
     X, y = _layouts()["pandas"]
     names = ["age", "bmi", "bp", "s1"]
@@ -333,8 +333,8 @@ def test_dataframe_column_names_become_feature_names_in_models_and_posteriors() 
 
 def test_map_equals_the_penalized_fit_with_duplicated_columns() -> None:
     # A Gaussian prior keeps the MAP unique with duplicated columns (strictly convex).
-    from bayesreg.equivalence import check_equivalence
     from bayesreg.priors import GaussianPrior
+    from bayesreg.pymc.equivalence import check_equivalence
 
     X, y = EDGE_DESIGNS["duplicated_column"]
     report = check_equivalence(X, y, GaussianPrior(0.7), noise=1.0)

@@ -18,16 +18,16 @@ import pandas as pd
 import pytest
 import scipy.optimize
 
-import bayesreg.equivalence
+import bayesreg.pymc.equivalence
 from bayesreg.core.objective import objective
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.solve import penalized_solve
 from bayesreg.datasets import load_diabetes
-from bayesreg.equivalence import EquivalenceReport, check_equivalence
 from bayesreg.errors import DataError, InputTypeError, InputValueError, ModelStructureError
-from bayesreg.map import find_map
-from bayesreg.models import build_model
 from bayesreg.priors import ElasticNetPrior, GaussianPrior, LaplacePrior
+from bayesreg.pymc.equivalence import EquivalenceReport, check_equivalence
+from bayesreg.pymc.map import find_map
+from bayesreg.pymc.model import build_model
 
 OBJECTIVE_RTOL = 1e-12
 
@@ -100,7 +100,7 @@ def test_other_families_and_likelihoods(prior: Any, likelihood: str) -> None:
 
 def test_a_wrong_penalized_estimate_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     """Shift one coefficient of the core's solution by 1e-6: the verdict must flip."""
-    original = bayesreg.equivalence.penalized_solve
+    original = bayesreg.pymc.equivalence.penalized_solve
 
     def shifted(*args: Any, **kwargs: Any) -> PenalizedFit:
         fit = original(*args, **kwargs)
@@ -108,7 +108,7 @@ def test_a_wrong_penalized_estimate_is_caught(monkeypatch: pytest.MonkeyPatch) -
         coef[0] += 1e-6
         return dataclasses.replace(fit, coef=coef)
 
-    monkeypatch.setattr(bayesreg.equivalence, "penalized_solve", shifted)
+    monkeypatch.setattr(bayesreg.pymc.equivalence, "penalized_solve", shifted)
     rng = np.random.default_rng(2)
     X = rng.standard_normal((30, 3))
     y = X @ np.array([1.0, 2.0, -1.0]) + rng.standard_normal(30)
@@ -157,12 +157,12 @@ def _sweep_data() -> tuple[np.ndarray, np.ndarray]:
 
 def _inject_map(monkeypatch: pytest.MonkeyPatch, make: Any) -> None:
     """Make check_equivalence's find_map return ``make(true estimate)``."""
-    original = bayesreg.equivalence.find_map
+    original = bayesreg.pymc.equivalence.find_map
 
     def find(model: Any, **kwargs: Any) -> Any:
         return make(original(model, **kwargs))
 
-    monkeypatch.setattr(bayesreg.equivalence, "find_map", find)
+    monkeypatch.setattr(bayesreg.pymc.equivalence, "find_map", find)
 
 
 def _scaled_map(estimate: Any, factor: float) -> Any:
@@ -242,7 +242,7 @@ def test_verdict_does_not_depend_on_the_units_of_x(
     for factor in [1.0, *WRONG_FACTORS]:
         with monkeypatch.context() as patch:
             patch.setattr(
-                bayesreg.equivalence,
+                bayesreg.pymc.equivalence,
                 "find_map",
                 lambda model, factor=factor, **options: exact(template, factor),
             )
@@ -259,13 +259,13 @@ def test_a_wrong_map_fails_even_when_the_core_agrees_with_it(
     """The KKT rule certifies the MAP for F on its own: a shared error does not pass."""
     X, y = _sweep_data()
     _inject_map(monkeypatch, lambda estimate: _scaled_map(estimate, 1.0 + 1e-4))
-    original = bayesreg.equivalence.penalized_solve
+    original = bayesreg.pymc.equivalence.penalized_solve
 
     def same_error(*args: Any, **kwargs: Any) -> PenalizedFit:
         fit = original(*args, **kwargs)
         return dataclasses.replace(fit, coef=fit.coef * (1.0 + 1e-4))
 
-    monkeypatch.setattr(bayesreg.equivalence, "penalized_solve", same_error)
+    monkeypatch.setattr(bayesreg.pymc.equivalence, "penalized_solve", same_error)
     report = check_equivalence(X, 1e-9 * y, LaplacePrior(0.05e-9), noise=1e-9)
     assert report.max_abs_diff <= report.rtol * report.coef_scale
     assert report.support_match

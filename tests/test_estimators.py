@@ -15,9 +15,9 @@ from sklearn.utils.estimator_checks import check_estimator
 from bayesreg.core.conventions import to_sklearn_lasso, to_sklearn_logistic, to_sklearn_ridge
 from bayesreg.errors import InputTypeError, InputValueError, ModelStructureError
 from bayesreg.estimators import PriorClassifier, PriorRegressor
-from bayesreg.map import find_map
-from bayesreg.models import build_model
 from bayesreg.priors import BayesianLassoPrior, ElasticNetPrior, GaussianPrior, LaplacePrior
+from bayesreg.pymc.map import find_map
+from bayesreg.pymc.model import build_model
 
 
 @pytest.fixture(scope="module")

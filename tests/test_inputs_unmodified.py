@@ -3,7 +3,7 @@
 Every public function of the top-level API that takes arrays is called twice: once
 with read-only arrays (``setflags(write=False)``: a write raises), once with writeable
 arrays compared element by element (and dtype, shape, memory layout) with copies taken
-before the call. A function that centred or scaled ``X`` in place would fail both.
+before the call. A function that centered or scaled ``X`` in place would fail both.
 """
 
 from __future__ import annotations

@@ -30,15 +30,12 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 from scipy.special import expit
 
-from bayesreg._map_graph import compile_map
-from bayesreg.core.coordinate_descent import elastic_net, lasso
+from bayesreg.core.enet_solver import elastic_net, lasso
 from bayesreg.core.logistic import logistic
 from bayesreg.core.penalties import subdiff_distance
 from bayesreg.core.results import PenalizedFit
 from bayesreg.datasets import load_diabetes
 from bayesreg.errors import ConvergenceWarning, InputTypeError, InputValueError, ModelStructureError
-from bayesreg.map import MapEstimate, find_map
-from bayesreg.models import build_model
 from bayesreg.priors import (
     BayesianLassoPrior,
     ElasticNetPrior,
@@ -46,6 +43,9 @@ from bayesreg.priors import (
     LaplacePrior,
     Prior,
 )
+from bayesreg.pymc.graph import compile_map
+from bayesreg.pymc.map import MapEstimate, find_map
+from bayesreg.pymc.model import build_model
 
 FloatArray = NDArray[np.float64]
 
@@ -201,7 +201,7 @@ def test_map_is_the_penalized_solution(
 
 
 def diabetes_standardized() -> tuple[FloatArray, FloatArray]:
-    """Diabetes with unit-sd columns and centred y (the setting of the PyMC comparison)."""
+    """Diabetes with unit-sd columns and centered y (the setting of the PyMC comparison)."""
     X, y = load_diabetes()
     return X * np.sqrt(X.shape[0]), y - y.mean()
 

@@ -24,11 +24,11 @@ import pytest
 from numpy.typing import NDArray
 from scipy import stats
 
-from bayesreg._map_graph import compile_map
 from bayesreg.errors import ModelStructureError
-from bayesreg.map import find_map
-from bayesreg.models import build_model
 from bayesreg.priors import BayesianLassoPrior, ElasticNetPrior, GaussianPrior, LaplacePrior
+from bayesreg.pymc.graph import compile_map
+from bayesreg.pymc.map import find_map
+from bayesreg.pymc.model import build_model
 
 FloatArray = NDArray[np.float64]
 

@@ -35,7 +35,7 @@ import scipy.special as sp
 import scipy.stats
 from numpy.typing import NDArray
 
-from bayesreg.map import find_map
+from bayesreg.pymc.map import find_map
 
 FloatArray = NDArray[np.float64]
 # smooth part of −log p: (w, extra) ↦ (value, ∂/∂w, ∂/∂extra)

@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 
 from bayesreg import check_equivalence
-from bayesreg.map import find_map
-from bayesreg.models import build_model
 from bayesreg.priors import GaussianPrior, LaplacePrior
+from bayesreg.pymc.map import find_map
+from bayesreg.pymc.model import build_model
 
 UNITS = [1e-9, 1e-6, 1e-3, 1.0, 1e3, 1e6, 1e9]
 # Relative agreement between units: the MAPs are certified to ~1e-10 of their own scale.

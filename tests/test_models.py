@@ -18,7 +18,6 @@ from numpy.typing import NDArray
 
 from bayesreg.core.objective import objective
 from bayesreg.errors import DataError, InputTypeError, InputValueError
-from bayesreg.models import build_model
 from bayesreg.priors import (
     BayesianLassoPrior,
     ElasticNetPrior,
@@ -26,6 +25,7 @@ from bayesreg.priors import (
     LaplacePrior,
     Prior,
 )
+from bayesreg.pymc.model import build_model
 
 FloatArray = NDArray[np.float64]
 

@@ -77,13 +77,13 @@ def _vertex_example() -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
-def _centred(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _centered(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return X - X.mean(axis=0), y - y.mean()
 
 
 def _cvxpy_constrained(X: np.ndarray, y: np.ndarray, budget: float, norm: int) -> np.ndarray:
     """argmin 1/(2n)||yc − Xc w||² s.t. ||w||_norm ≤ budget, by a generic convex solver."""
-    Xc, yc = _centred(X, y)
+    Xc, yc = _centered(X, y)
     w = cp.Variable(2)
     loss = cp.sum_squares(yc - Xc @ w) / (2 * len(yc))  # type: ignore[attr-defined]
     constraint = (cp.norm1(w) if norm == 1 else cp.norm2(w)) <= budget  # type: ignore[attr-defined]
@@ -151,7 +151,7 @@ def test_constrained_solutions_match_cvxpy(
     mixing = np.linalg.cholesky(np.array([[1.0, correlation], [correlation, 1.0]]))
     X = rng.standard_normal((40, 2)) @ mixing.T
     y = X @ np.array(coef) + rng.standard_normal(40) + 3.0
-    least_squares = np.linalg.lstsq(*_centred(X, y), rcond=None)[0]
+    least_squares = np.linalg.lstsq(*_centered(X, y), rcond=None)[0]
     # a budget below ||ŵ||₂ makes both constraints bind
     budget = fraction * float(np.linalg.norm(least_squares))
     geometry = constraint_geometry(X, y, budget=budget)
@@ -178,7 +178,7 @@ def test_alpha_sets_the_budget_to_the_lasso_norm() -> None:
 
 def test_inactive_constraints_return_least_squares() -> None:
     X, y = _vertex_example()
-    least_squares = np.linalg.lstsq(*_centred(X, y), rcond=None)[0]
+    least_squares = np.linalg.lstsq(*_centered(X, y), rcond=None)[0]
     geometry = constraint_geometry(X, y, budget=10.0 * np.abs(least_squares).sum())
     np.testing.assert_allclose(geometry.l1_solution, least_squares, atol=1e-12)
     np.testing.assert_allclose(geometry.l2_solution, least_squares, atol=1e-12)
@@ -322,7 +322,7 @@ def _lasso_path_fit(n_features: int = 5, seed: int = 0) -> tuple[PathFit, tuple[
     X = rng.standard_normal((80, n_features))
     y = X[:, 0] * 2.0 - X[:, 1] + rng.standard_normal(80)
     X_train, y_train, X_test, y_test = X[:50], y[:50], X[50:], y[50:]
-    Xc, yc = _centred(X_train, y_train)
+    Xc, yc = _centered(X_train, y_train)
     alphas, coefs, _ = sklearn_lasso_path(Xc, yc, alphas=30, eps=1e-3, tol=1e-12)
     coefs = coefs.T
     path = PathFit(

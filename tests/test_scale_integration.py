@@ -28,16 +28,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from bayesreg._sufficient_likelihood import build_sufficient_model
 from bayesreg.core._duality import enet_duality_gap, gap_threshold
 from bayesreg.core._stats_solvers import enet_gap_floor
-from bayesreg.core.coordinate_descent import elastic_net, lasso
-from bayesreg.core.paths import alpha_max, lasso_path
+from bayesreg.core.enet_path import alpha_max, lasso_path
+from bayesreg.core.enet_solver import elastic_net, lasso
 from bayesreg.core.ridge import ridge, ridge_path
 from bayesreg.core.stats import SufficientStats
 from bayesreg.errors import DataError, InputValueError
-from bayesreg.map import find_map
-from bayesreg.models import build_model
 from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.posterior.empirical_bayes import lasso_mcem, ridge_evidence
 from bayesreg.posterior.gibbs import GibbsPrior, NoisePrior, gibbs_sample
@@ -49,6 +46,9 @@ from bayesreg.priors import (
     LaplacePrior,
     Prior,
 )
+from bayesreg.pymc.likelihood import build_sufficient_model
+from bayesreg.pymc.map import find_map
+from bayesreg.pymc.model import build_model
 
 FloatArray = NDArray[np.float64]
 

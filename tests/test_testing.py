@@ -9,13 +9,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-import bayesreg.equivalence
+import bayesreg.pymc.equivalence
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.ridge import ridge
 from bayesreg.errors import InputTypeError
-from bayesreg.map import find_map
-from bayesreg.models import build_model
 from bayesreg.priors import LaplacePrior
+from bayesreg.pymc.map import find_map
+from bayesreg.pymc.model import build_model
 from bayesreg.testing import assert_certified, assert_map_matches_penalty
 
 
@@ -34,14 +34,14 @@ def test_assert_map_matches_penalty_passes_and_returns_the_report() -> None:
 
 
 def test_assert_map_matches_penalty_fails_with_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = bayesreg.equivalence.penalized_solve
+    original = bayesreg.pymc.equivalence.penalized_solve
 
     def without_zeros(*args: Any, **kwargs: Any) -> PenalizedFit:
         fit = original(*args, **kwargs)
         # a penalized estimate with no exact zeros: the zero patterns differ
         return dataclasses.replace(fit, coef=np.where(fit.coef == 0.0, 1e-12, fit.coef))
 
-    monkeypatch.setattr(bayesreg.equivalence, "penalized_solve", without_zeros)
+    monkeypatch.setattr(bayesreg.pymc.equivalence, "penalized_solve", without_zeros)
     X, y = make_data()
     with pytest.raises(AssertionError, match="NOT EQUIVALENT") as raised:
         assert_map_matches_penalty(X, y, LaplacePrior(0.05))
@@ -87,14 +87,14 @@ def test_assert_map_matches_penalty_is_relative_to_the_units_of_y(
     prior = LaplacePrior(0.05 * units)
     report = assert_map_matches_penalty(X, units * y, prior, noise=units)
     assert report.max_abs_diff <= report.rtol * report.coef_scale
-    original = bayesreg.equivalence.find_map
+    original = bayesreg.pymc.equivalence.find_map
 
     def doubled(model: Any, **kwargs: Any) -> Any:
         estimate = original(model, **kwargs)
         coef = 2.0 * estimate.values["coef"]
         return dataclasses.replace(estimate, coef=coef, values={**estimate.values, "coef": coef})
 
-    monkeypatch.setattr(bayesreg.equivalence, "find_map", doubled)
+    monkeypatch.setattr(bayesreg.pymc.equivalence, "find_map", doubled)
     with pytest.raises(AssertionError, match="NOT EQUIVALENT"):
         assert_map_matches_penalty(X, units * y, prior, noise=units)
 

@@ -22,12 +22,12 @@ from bayesreg.core.conventions import (
     to_sklearn_logistic,
     to_sklearn_ridge,
 )
-from bayesreg.core.coordinate_descent import elastic_net, lasso
 from bayesreg.core.cv import cross_validate
+from bayesreg.core.enet_path import alpha_max, lasso_path
+from bayesreg.core.enet_solver import elastic_net, lasso
 from bayesreg.core.logistic import logistic, logistic_alpha_max
 from bayesreg.core.logistic_path import logistic_path
 from bayesreg.core.objective import objective
-from bayesreg.core.paths import alpha_max, lasso_path
 from bayesreg.core.penalties import enet_prox, penalty_value, soft_threshold, subdiff_distance
 from bayesreg.core.results import CVResult, PathFit, PenalizedFit, RidgePathFit
 from bayesreg.core.ridge import ridge, ridge_alphas, ridge_path

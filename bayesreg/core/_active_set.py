@@ -1,6 +1,6 @@
 """An exact active-set method for the elastic net (Osborne, Presnell & Turlach, 2000).
 
-Problem (data centred, ``G = XᵀX/n``, ``c = Xᵀy/n``, ``l1 = alpha·r``, ``l2 = alpha·(1 − r)``)::
+Problem (data centered, ``G = XᵀX/n``, ``c = Xᵀy/n``, ``l1 = alpha·r``, ``l2 = alpha·(1 − r)``)::
 
     minimize  F(w) = 1/(2n)||y − X w||² + l1 ||w||₁ + l2/2 ||w||²
 

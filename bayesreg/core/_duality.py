@@ -1,6 +1,6 @@
 """The duality gap of the elastic net (and lasso) least-squares problem.
 
-Primal (data centred, ``l1 = alpha·r``, ``l2 = alpha·(1 − r)``)::
+Primal (data centered, ``l1 = alpha·r``, ``l2 = alpha·(1 − r)``)::
 
     P(w) = 1/(2n) ||y − X w||² + h(w),     h(w) = l1 ||w||₁ + l2/2 ||w||²
 
@@ -146,7 +146,7 @@ def _fenchel_gap(
 def gap_threshold(yty: float, tol: float) -> float:
     """Absolute stopping threshold ``tol · max(F(0), tiny)`` with ``F(0) = yᵀy / (2n)``.
 
-    ``yty`` is ``yᵀy / n`` of the centred target, so the tolerance is relative to the
+    ``yty`` is ``yᵀy / n`` of the centered target, so the tolerance is relative to the
     objective of the all-zero solution.
     """
     return tol * max(0.5 * yty, float(np.finfo(np.float64).tiny))
@@ -204,7 +204,7 @@ def certify_enet(
     Parameters
     ----------
     data : LeastSquaresData
-        The centred problem as the caller holds it (rows or sufficient statistics).
+        The centered problem as the caller holds it (rows or sufficient statistics).
     coef : ndarray of shape (p,)
         The solution ``w``.
     gap : float

@@ -1,6 +1,6 @@
-"""Centred least-squares data in the two forms the active-set solver reads.
+"""Centered least-squares data in the two forms the active-set solver reads.
 
-The solver needs, for the centred problem ``1/(2n)||y − X w||²``:
+The solver needs, for the centered problem ``1/(2n)||y − X w||²``:
 
 * ``c = Xᵀy / n`` and ``yy = yᵀy / n``,
 * blocks ``G[rows, cols]`` of the scaled Gram matrix ``G = XᵀX / n``,
@@ -21,8 +21,8 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
-from bayesreg.core._validation import as_design, as_target
 from bayesreg.core.objective import CenteredData, center
+from bayesreg.validation import as_design, as_target
 
 __all__ = [
     "DesignData",
@@ -103,7 +103,7 @@ class GramData:
 
 @dataclass(frozen=True)
 class DesignData:
-    """The centred design ``X`` (n × p) and target ``y``."""
+    """The centered design ``X`` (n × p) and target ``y``."""
 
     X: FloatArray
     y: FloatArray
@@ -147,13 +147,13 @@ class DesignData:
 def prepare_least_squares(
     X: object, y: object, fit_intercept: bool
 ) -> tuple[DesignData, CenteredData]:
-    """Validate and centre ``(X, y)``; return the design form and the centring.
+    """Validate and center ``(X, y)``; return the design form and the centering.
 
-    The centring gives the intercept ``w0 = ȳ − x̄ᵀw`` of a solution.
+    The centering gives the intercept ``w0 = ȳ − x̄ᵀw`` of a solution.
     """
     design = as_design(X)
     target = as_target(y, design.shape[0])
-    # as_design and as_target return fresh copies, so centring them in place is safe.
+    # as_design and as_target return fresh copies, so centering them in place is safe.
     centered = center(design, target, fit_intercept, overwrite=True)
     return DesignData.from_arrays(centered.X, centered.y), centered
 

@@ -1,6 +1,6 @@
 """Linear algebra of ridge regression: solves, spectral factors and the duality gap.
 
-Everything here works on centred data ``Xc`` (n×p), ``yc`` and the shift ``s = n·alpha``
+Everything here works on centered data ``Xc`` (n×p), ``yc`` and the shift ``s = n·alpha``
 of the normal equations ``(XcᵀXc + s·I) w = Xcᵀyc``.
 """
 

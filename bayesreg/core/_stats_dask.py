@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from bayesreg.core._validation import as_design, as_target
 from bayesreg.errors import DataError, InputTypeError
+from bayesreg.validation import as_design, as_target
 
 if TYPE_CHECKING:
     from bayesreg.core.stats import BlockMoments

@@ -1,6 +1,6 @@
 """Ridge and elastic-net certificates computed from sufficient statistics alone.
 
-With ``G = XᵀX``, ``c = Xᵀy``, ``s = yᵀy`` (centred when an intercept is fitted) and n
+With ``G = XᵀX``, ``c = Xᵀy``, ``s = yᵀy`` (centered when an intercept is fitted) and n
 rows, the Gaussian part of the objective is ``||y − Xw||²/(2n)`` with
 
     ||y − X w||² = s − 2 wᵀc + wᵀG w.                                          (1)
@@ -111,7 +111,7 @@ def _eigen_of(gram: FloatArray, n_samples: int) -> GramEigen:
     eigenvalues, vectors, rank = gram_eigen(gram, n_samples)
     if rank == 0:
         raise DataError(
-            "the statistics show no variation in X (XᵀX = 0, after centring when an "
+            "the statistics show no variation in X (XᵀX = 0, after centering when an "
             "intercept is fitted); there is nothing to fit."
         )
     return GramEigen(eigenvalues, vectors, rank)
@@ -205,11 +205,11 @@ def ridge_path_from_statistics(
     penalties = np.array(
         [penalty_value(w, float(a), 0.0) for w, a in zip(coefs, alphas, strict=True)]
     )
-    centring = stats.centring(fit_intercept=fit_intercept)
+    centering = stats.centering(fit_intercept=fit_intercept)
     fit = RidgePathFit(
         alphas=alphas,
         coefs=coefs,
-        intercepts=centring.y_mean - coefs @ centring.x_mean,
+        intercepts=centering.y_mean - coefs @ centering.x_mean,
         gaps=gaps,
         l1_ratio=0.0,
         objectives=rss / (2.0 * n_samples) + penalties,

@@ -35,7 +35,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from bayesreg.core._validation import (
+from bayesreg.core.solve import LIKELIHOODS
+from bayesreg.errors import DataError, InputTypeError, InputValueError
+from bayesreg.validation import (
     as_target,
     check_choice,
     check_finite_nonneg,
@@ -43,8 +45,6 @@ from bayesreg.core._validation import (
     check_positive,
     check_positive_int,
 )
-from bayesreg.core.solve import LIKELIHOODS
-from bayesreg.errors import DataError, InputTypeError, InputValueError
 
 __all__ = [
     "from_glmnet",

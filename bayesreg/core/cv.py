@@ -21,7 +21,13 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from bayesreg.core._validation import (
+from bayesreg.core.enet_path import alpha_max, lasso_path
+from bayesreg.core.logistic import logistic, logistic_alpha_max
+from bayesreg.core.objective import bernoulli_loss
+from bayesreg.core.results import CVResult, PathFit
+from bayesreg.core.ridge import ridge_alphas, ridge_path
+from bayesreg.errors import DataError, InputTypeError, InputValueError
+from bayesreg.validation import (
     as_design,
     as_target,
     check_alphas,
@@ -32,12 +38,6 @@ from bayesreg.core._validation import (
     check_positive_int,
     check_tol,
 )
-from bayesreg.core.logistic import logistic, logistic_alpha_max
-from bayesreg.core.objective import bernoulli_loss
-from bayesreg.core.paths import alpha_max, lasso_path
-from bayesreg.core.results import CVResult, PathFit
-from bayesreg.core.ridge import ridge_alphas, ridge_path
-from bayesreg.errors import DataError, InputTypeError, InputValueError
 
 __all__ = ["cross_validate"]
 
@@ -72,7 +72,7 @@ def cross_validate(
 
     with L the averaged Gaussian or Bernoulli loss. Gaussian folds are fitted by
     :func:`~bayesreg.core.ridge.ridge_path` (l1_ratio = 0, one SVD per fold) or
-    :func:`~bayesreg.core.paths.lasso_path`; Bernoulli folds by
+    :func:`~bayesreg.core.enet_path.lasso_path`; Bernoulli folds by
     :func:`~bayesreg.core.logistic.logistic` at each alpha.
 
     Parameters

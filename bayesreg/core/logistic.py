@@ -21,9 +21,11 @@ from numpy.typing import NDArray
 from scipy.special import logit
 
 from bayesreg.core._bernoulli_objective import PenalizedBernoulli, SolverOutcome
-from bayesreg.core._newton_ridge import newton_ridge
+from bayesreg.core._logistic_newton import newton_ridge
 from bayesreg.core._prox_newton import prox_newton
-from bayesreg.core._validation import (
+from bayesreg.core.results import PenalizedFit
+from bayesreg.errors import ConvergenceWarning, DataError
+from bayesreg.validation import (
     as_design,
     as_target,
     check_binary_target,
@@ -33,8 +35,6 @@ from bayesreg.core._validation import (
     check_positive_int,
     check_tol,
 )
-from bayesreg.core.results import PenalizedFit
-from bayesreg.errors import ConvergenceWarning, DataError
 
 __all__ = ["logistic", "logistic_alpha_max"]
 

@@ -18,7 +18,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from bayesreg.core._validation import (
+from bayesreg.core.logistic import logistic, logistic_alpha_max
+from bayesreg.core.results import PathFit
+from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
+from bayesreg.validation import (
     as_design,
     as_target,
     check_binary_target,
@@ -29,9 +32,6 @@ from bayesreg.core._validation import (
     check_positive_int,
     check_tol,
 )
-from bayesreg.core.logistic import logistic, logistic_alpha_max
-from bayesreg.core.results import PathFit
-from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
 
 __all__ = ["logistic_path"]
 

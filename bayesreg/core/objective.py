@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from bayesreg.core._validation import check_finite_nonneg, check_l1_ratio
 from bayesreg.core.penalties import penalty_value, subdiff_distance
 from bayesreg.errors import DataError, InputValueError
+from bayesreg.validation import check_finite_nonneg, check_l1_ratio
 
 __all__ = [
     "CenteredData",
@@ -151,9 +151,9 @@ class CenteredData:
 def center(
     X: FloatArray, y: FloatArray, fit_intercept: bool, *, overwrite: bool = False
 ) -> CenteredData:
-    """Centre ``X`` and ``y`` when an intercept is fitted.
+    """Center ``X`` and ``y`` when an intercept is fitted.
 
-    Returns fresh arrays, or with ``overwrite=True`` centres ``X`` and ``y`` in place
+    Returns fresh arrays, or with ``overwrite=True`` centers ``X`` and ``y`` in place
     (for callers that own them, e.g. the validated copies of the user's data).
     """
     if not fit_intercept:

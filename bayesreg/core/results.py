@@ -84,7 +84,7 @@ class PenalizedFit:
 
     def decision_function(self, X: Any) -> FloatArray:
         """Linear predictor ``w0 + X w`` for new rows ``X``."""
-        from bayesreg.core._validation import as_design
+        from bayesreg.validation import as_design
 
         design = as_design(X)
         if design.shape[1] != self.coef.shape[0]:

@@ -12,7 +12,7 @@ the minimizer solves the normal equations
 and with the thin SVD ``Xc = U diag(d) Vᵀ`` it is ``w = V diag(d / (d² + n·alpha)) Uᵀ yc``.
 
 Every solution carries a duality gap. Writing ``r = yc − Xc w`` and ``θ`` for a dual
-point, the Fenchel dual of the centred problem is
+point, the Fenchel dual of the centered problem is
 
     D(θ) = θᵀ yc − (n/2) ||θ||² − ||Xcᵀ θ||² / (2 alpha)        (alpha > 0)
     D(θ) = θᵀ yc − (n/2) ||θ||²,   subject to Xcᵀ θ = 0         (alpha = 0)
@@ -41,7 +41,12 @@ from bayesreg.core._ridge_linalg import (
     svd_spectrum,
 )
 from bayesreg.core._stats_solvers import ridge_from_statistics, ridge_path_from_statistics
-from bayesreg.core._validation import (
+from bayesreg.core.objective import center, objective
+from bayesreg.core.penalties import penalty_value
+from bayesreg.core.results import PenalizedFit, RidgePathFit
+from bayesreg.core.stats import SufficientStats, is_sufficient_stats
+from bayesreg.errors import ConvergenceWarning, DataError
+from bayesreg.validation import (
     as_design,
     as_target,
     check_alphas,
@@ -49,11 +54,6 @@ from bayesreg.core._validation import (
     check_finite_nonneg,
     check_positive_int,
 )
-from bayesreg.core.objective import center, objective
-from bayesreg.core.penalties import penalty_value
-from bayesreg.core.results import PenalizedFit, RidgePathFit
-from bayesreg.core.stats import SufficientStats, is_sufficient_stats
-from bayesreg.errors import ConvergenceWarning, DataError
 
 __all__ = ["ridge", "ridge_alphas", "ridge_path"]
 
@@ -95,7 +95,7 @@ def ridge(X: Any, y: Any, alpha: float, *, fit_intercept: bool = True) -> Penali
     alpha : float
         Penalty strength, ≥ 0.
     fit_intercept : bool, default True
-        Fit an unpenalized intercept ``w0`` (by centring X and y).
+        Fit an unpenalized intercept ``w0`` (by centering X and y).
 
     Returns
     -------
@@ -286,7 +286,7 @@ def ridge_alphas(X: Any, *, n_alphas: int = 100, fit_intercept: bool = True) -> 
     X : array-like of shape (n_samples, n_features)
     n_alphas : int, default 100
     fit_intercept : bool, default True
-        Use the centred ``Xc`` (as the fit does).
+        Use the centered ``Xc`` (as the fit does).
 
     Returns
     -------
@@ -329,7 +329,7 @@ def _ridge_from_stats(stats: SufficientStats, alpha: Any, fit_intercept: Any) ->
         _warn_gap(gap, tol, penalty)
     return PenalizedFit(
         coef=coef,
-        intercept=stats.centring(fit_intercept=with_intercept).intercept(coef),
+        intercept=stats.centering(fit_intercept=with_intercept).intercept(coef),
         alpha=penalty,
         l1_ratio=0.0,
         objective=value,

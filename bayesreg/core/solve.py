@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from bayesreg.core._validation import (
+from bayesreg.core.enet_solver import DEFAULT_TOL as ENET_DEFAULT_TOL
+from bayesreg.core.enet_solver import elastic_net
+from bayesreg.core.logistic import logistic
+from bayesreg.core.results import PenalizedFit
+from bayesreg.core.ridge import ridge
+from bayesreg.errors import InputValueError
+from bayesreg.validation import (
     check_choice,
     check_finite_nonneg,
     check_l1_ratio,
     check_positive,
 )
-from bayesreg.core.coordinate_descent import DEFAULT_TOL as ENET_DEFAULT_TOL
-from bayesreg.core.coordinate_descent import elastic_net
-from bayesreg.core.logistic import logistic
-from bayesreg.core.results import PenalizedFit
-from bayesreg.core.ridge import ridge
-from bayesreg.errors import InputValueError
 
 __all__ = ["LIKELIHOODS", "check_noise", "penalized_solve"]
 

@@ -18,7 +18,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from bayesreg.core._validation import (
+from bayesreg.core.cv import _rng
+from bayesreg.core.results import _frozen_array
+from bayesreg.core.solve import LIKELIHOODS, penalized_solve
+from bayesreg.errors import ConvergenceWarning, InputValueError
+from bayesreg.validation import (
     as_design,
     as_target,
     check_binary_target,
@@ -29,10 +33,6 @@ from bayesreg.core._validation import (
     check_positive_int,
     feature_names_of,
 )
-from bayesreg.core.cv import _rng
-from bayesreg.core.results import _frozen_array
-from bayesreg.core.solve import LIKELIHOODS, penalized_solve
-from bayesreg.errors import ConvergenceWarning, InputValueError
 
 __all__ = ["SelectionFrequencies", "bootstrap_selection"]
 

@@ -9,13 +9,13 @@ so the Gaussian likelihood — and with it every penalized least-squares fit, th
 conjugate posterior, the Gibbs samplers and the ridge evidence — depends on the data
 only through ``n, x̄, ȳ, G = XcᵀXc, c = Xcᵀyc, s = ycᵀyc``: O(p²) numbers, whatever n is.
 
-**Numerics.** The statistics are kept as *centred* co-moments and never formed from raw
+**Numerics.** The statistics are kept as *centered* co-moments and never formed from raw
 sums: ``XᵀX − n x̄x̄ᵀ`` subtracts two numbers of size ``n·x̄²`` to get one of size
 ``n·var(x)``, which loses every digit once ``|x̄|/sd(x)`` approaches ``1/√eps ≈ 7e7``.
 Each block is first shifted by a reference row ``(x_r, y_r)`` — the statistics do not
-change under a shift, only the means move back at the end — then centred by the means of
+change under a shift, only the means move back at the end — then centered by the means of
 the shifted values and multiplied (two passes over the block). ``x − x_r`` is exact for
-``x`` within a factor 2 of ``x_r`` (Sterbenz's lemma), so the means and the centred values
+``x`` within a factor 2 of ``x_r`` (Sterbenz's lemma), so the means and the centered values
 carry errors of about ``eps·sd(x)`` instead of ``eps·|x̄|``. Two blocks A and B are merged
 by the update of Chan, Golub & LeVeque (1983), with ``δ = x̄_B − x̄_A``,
 ``ε = ȳ_B − ȳ_A`` and ``n = n_A + n_B``::
@@ -32,7 +32,7 @@ tree (a stack of O(log k) partial results for k blocks), so rounding grows like
 ``log k``. The result matches the two-pass computation on the whole data to working
 precision even when ``|x̄| ≫ sd(x)``.
 
-Without an intercept the uncentred moments follow without loss:
+Without an intercept the uncentered moments follow without loss:
 ``XᵀX = G + n x̄x̄ᵀ``, ``Xᵀy = c + n x̄ȳ``, ``yᵀy = s + n ȳ²``.
 
 **Possible statistics.** ``G, c, s`` are the Gram matrix of the columns of ``[Xc, yc]``,
@@ -44,7 +44,7 @@ so the joint matrix ``M = [[G, c], [cᵀ, s]]`` is positive semi-definite: G is,
 ``D = diag(M)``, the scaled matrix ``C = D^(-1/2) M D^(-1/2)`` (unit diagonal) must have
 ``λ_min(C) ≥ −(p + 1)(n + p + 1)·eps``. Each computed entry of ``M`` is an inner product
 of n terms, in error by at most ``n·eps·||z_j||·||z_k||`` (recursive summation; the
-merges add ``eps`` per level, the centring moves the data, not the product), which is
+merges add ``eps`` per level, the centering moves the data, not the product), which is
 ``n·eps`` on the scale of C; ``||ΔC||₂ ≤ (p + 1)·n·eps`` then bounds how far rounding
 moves the smallest eigenvalue, and ``(p + 1)²·eps`` covers the factorization that checks
 it. The test is one Cholesky factorization of ``C + 2·tolerance·I`` (an eigenvalue
@@ -66,7 +66,8 @@ import scipy.linalg
 from numpy.typing import NDArray
 
 from bayesreg.core._least_squares import GramData
-from bayesreg.core._validation import (
+from bayesreg.errors import DataError, InputTypeError, InputValueError
+from bayesreg.validation import (
     as_coef,
     as_design,
     as_target,
@@ -75,9 +76,8 @@ from bayesreg.core._validation import (
     check_positive_int,
     feature_names_of,
 )
-from bayesreg.errors import DataError, InputTypeError, InputValueError
 
-__all__ = ["BlockMoments", "Centring", "SufficientStats", "is_sufficient_stats"]
+__all__ = ["BlockMoments", "Centering", "SufficientStats", "is_sufficient_stats"]
 
 FloatArray = NDArray[np.float64]
 
@@ -93,8 +93,8 @@ def _frozen(array: FloatArray) -> FloatArray:
 
 
 @dataclass(frozen=True)
-class Centring:
-    """The means that give the intercept of a fit made from centred statistics.
+class Centering:
+    """The means that give the intercept of a fit made from centered statistics.
 
     ``w0 = ȳ − x̄ᵀw`` with an intercept; ``x̄ = 0``, ``ȳ = 0`` (so ``w0 = 0``) without.
     """
@@ -128,11 +128,11 @@ class SufficientStats:
     y_mean : float
         Mean of the target ``ȳ``.
     gram : ndarray of shape (p, p)
-        Centred Gram matrix ``XcᵀXc`` (symmetric, positive semi-definite).
+        Centered Gram matrix ``XcᵀXc`` (symmetric, positive semi-definite).
     xty : ndarray of shape (p,)
-        Centred cross products ``Xcᵀyc``.
+        Centered cross products ``Xcᵀyc``.
     yty : float
-        Centred sum of squares ``ycᵀyc``.
+        Centered sum of squares ``ycᵀyc``.
     feature_names : tuple of str
         Column names (``x0, x1, ...`` unless given).
 
@@ -199,7 +199,7 @@ class SufficientStats:
     def from_arrays(
         cls, X: Any, y: Any, *, feature_names: Sequence[str] | None = None
     ) -> SufficientStats:
-        """The statistics of in-memory data: shift by the first row, centre, multiply.
+        """The statistics of in-memory data: shift by the first row, center, multiply.
 
         Parameters
         ----------
@@ -222,7 +222,7 @@ class SufficientStats:
     ) -> SufficientStats:
         """The statistics of a stream of row blocks ``(X_k, y_k)``, consumed once.
 
-        Each block (any number of rows ≥ 1, the same columns) is reduced to its centred
+        Each block (any number of rows ≥ 1, the same columns) is reduced to its centered
         statistics and merged into the result by the pairwise update (module docstring),
         in a balanced tree, so memory stays O(p² log k) for k blocks and the whole data
         set is never held.
@@ -291,7 +291,7 @@ class SufficientStats:
 
         Needs the optional dependency ``dask`` (``pip install 'bayesreg[dask]'``). ``X``
         is rechunked to hold all columns in each block and ``y`` to X's row blocks; each
-        block's centred statistics are computed by its own task and merged pairwise
+        block's centered statistics are computed by its own task and merged pairwise
         (module docstring) under the scheduler in effect (``dask.config.set``).
 
         Parameters
@@ -332,7 +332,7 @@ class SufficientStats:
     def cross_products(self, *, fit_intercept: bool = True) -> tuple[FloatArray, FloatArray, float]:
         """``(XᵀX, Xᵀy, yᵀy)`` of the problem with or without an intercept.
 
-        With an intercept: the centred ``(XcᵀXc, Xcᵀyc, ycᵀyc)``. Without: the raw
+        With an intercept: the centered ``(XcᵀXc, Xcᵀyc, ycᵀyc)``. Without: the raw
         moments ``(G + n x̄x̄ᵀ, c + n x̄ȳ, s + n ȳ²)``. Fresh arrays.
         """
         if check_bool(fit_intercept, "fit_intercept"):
@@ -344,17 +344,17 @@ class SufficientStats:
             self.yty + n * self.y_mean**2,
         )
 
-    def centring(self, *, fit_intercept: bool = True) -> Centring:
+    def centering(self, *, fit_intercept: bool = True) -> Centering:
         """The means of :meth:`cross_products` (zeros without an intercept)."""
         if check_bool(fit_intercept, "fit_intercept"):
-            return Centring(self.x_mean.copy(), self.y_mean)
-        return Centring(np.zeros(self.n_features), 0.0)
+            return Centering(self.x_mean.copy(), self.y_mean)
+        return Centering(np.zeros(self.n_features), 0.0)
 
-    def gram_problem(self, *, fit_intercept: bool = True) -> tuple[GramData, Centring]:
+    def gram_problem(self, *, fit_intercept: bool = True) -> tuple[GramData, Centering]:
         """The scaled ``(XᵀX/n, Xᵀy/n, yᵀy/n)`` the active-set solver reads, and the means."""
         gram, xty, yty = self.cross_products(fit_intercept=fit_intercept)
         n = self.n_samples
-        return GramData(gram / n, xty / n, yty / n), self.centring(fit_intercept=fit_intercept)
+        return GramData(gram / n, xty / n, yty / n), self.centering(fit_intercept=fit_intercept)
 
     def target_scale(self, *, fit_intercept: bool = True) -> float:
         """Root mean square of y about ȳ (about 0 without an intercept): ``√(yᵀy/n)``."""
@@ -393,7 +393,7 @@ def is_sufficient_stats(X: object, y: object) -> TypeGuard[SufficientStats]:
 
 @dataclass(frozen=True)
 class BlockMoments:
-    """The centred moments of some rows while they are accumulated (not checked).
+    """The centered moments of some rows while they are accumulated (not checked).
 
     The same numbers as :class:`SufficientStats` without names or validation, so that a
     stream of blocks is merged without checking every partial result; the statistics are
@@ -449,9 +449,9 @@ class BlockMoments:
 
 
 def _block_moments(design: FloatArray, target: FloatArray) -> BlockMoments:
-    """Centred moments of one (shifted) block; centres ``design`` and ``target`` in place.
+    """Centered moments of one (shifted) block; centers ``design`` and ``target`` in place.
 
-    Two passes: the means, then the products of the centred block (``XcᵀXc`` by BLAS
+    Two passes: the means, then the products of the centered block (``XcᵀXc`` by BLAS
     ``syrk``, the upper triangle mirrored).
     """
     x_mean = design.mean(axis=0)
@@ -487,7 +487,7 @@ def _check_possible(n_samples: int, gram: FloatArray, xty: FloatArray, yty: floa
     joint[n_features, n_features] = yty
     scale = np.sqrt(np.diag(joint))
     # A zero diagonal entry (a constant column, or constant y) comes with an exactly zero
-    # row: centring makes such a column exactly 0 (module docstring).
+    # row: centering makes such a column exactly 0 (module docstring).
     empty = scale == 0.0
     rows_consistent = not np.any(joint[empty])
     scale[empty] = 1.0

@@ -37,7 +37,9 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
-from bayesreg.core._validation import (
+from bayesreg.core.objective import objective
+from bayesreg.errors import InputTypeError, InputValueError
+from bayesreg.validation import (
     as_coef,
     as_design,
     as_target,
@@ -48,8 +50,6 @@ from bayesreg.core._validation import (
     check_positive,
     check_positive_int,
 )
-from bayesreg.core.objective import objective
-from bayesreg.errors import InputTypeError, InputValueError
 
 __all__ = ["WeightDecayTrace", "adam", "gradient_descent_ridge"]
 

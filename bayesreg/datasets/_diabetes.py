@@ -33,7 +33,7 @@ def load_diabetes(
     Parameters
     ----------
     scaled : bool, default True
-        Centre each column and scale it to unit Euclidean norm, as in Efron et al.
+        Center each column and scale it to unit Euclidean norm, as in Efron et al.
         (2004), the R package ``lars`` and Park & Casella (2008). With ``False`` the
         raw measurements are returned (age in years, sex coded 1/2, BMI, mean blood
         pressure and six blood serum measurements).
@@ -46,7 +46,7 @@ def load_diabetes(
     X : ndarray of shape (442, 10) or DataFrame
     y : ndarray of shape (442,) or Series
         A quantitative measure of disease progression one year after baseline, raw
-        (not centred).
+        (not centered).
 
     Notes
     -----

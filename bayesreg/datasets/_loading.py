@@ -22,9 +22,9 @@ def read_csv(filename: str) -> tuple[list[str], FloatArray]:
 
 
 def unit_norm_columns(X: FloatArray) -> FloatArray:
-    """Centre each column and scale it to unit Euclidean norm (the LARS convention)."""
-    centred = X - X.mean(axis=0)
-    return centred / np.linalg.norm(centred, axis=0)
+    """Center each column and scale it to unit Euclidean norm (the LARS convention)."""
+    centered = X - X.mean(axis=0)
+    return centered / np.linalg.norm(centered, axis=0)
 
 
 def standardize_columns(X: FloatArray) -> FloatArray:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Literal, overload
 import numpy as np
 from numpy.typing import NDArray
 
-from bayesreg.core._validation import check_bool, check_choice
 from bayesreg.datasets._loading import read_csv, standardize_columns
+from bayesreg.validation import check_bool, check_choice
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -10,13 +10,13 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import linalg, special
 
-from bayesreg.core._validation import (
+from bayesreg.errors import InputTypeError, InputValueError
+from bayesreg.validation import (
     check_choice,
     check_finite_real,
     check_positive,
     check_positive_int,
 )
-from bayesreg.errors import InputTypeError, InputValueError
 
 __all__ = ["SyntheticData", "make_synthetic", "toeplitz_correlation"]
 

@@ -13,9 +13,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from bayesreg.core._validation import check_positive_int
 from bayesreg.core.results import PathFit
 from bayesreg.errors import DataError, InputTypeError, InputValueError
+from bayesreg.validation import check_positive_int
 
 __all__ = ["plot_bayesian_path"]
 

@@ -11,8 +11,8 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
 from numpy.typing import NDArray
 
-from bayesreg.core._validation import as_target, feature_names_of
 from bayesreg.errors import DataError, InputTypeError
+from bayesreg.validation import as_target, feature_names_of
 
 __all__ = ["axes_or_new", "feature_labels", "feature_styles", "vector"]
 

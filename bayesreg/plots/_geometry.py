@@ -6,7 +6,7 @@ the least-squares loss is the quadratic
     L(w) = 1/(2n) ||yc − Xc w||² = ½ wᵀ G w − cᵀ w + ||yc||²/(2n),
     G = Xcᵀ Xc / n,  c = Xcᵀ yc / n,
 
-whose level sets are ellipses centred at the least-squares point ŵ = G⁻¹ c. The
+whose level sets are ellipses centered at the least-squares point ŵ = G⁻¹ c. The
 constrained problems
 
     min L(w)  subject to ||w||₁ ≤ t        (the diamond)
@@ -31,17 +31,17 @@ from matplotlib.patches import Circle, Polygon
 from numpy.typing import NDArray
 from scipy import linalg, optimize
 
-from bayesreg.core._validation import (
+from bayesreg.core.objective import center
+from bayesreg.core.penalties import soft_threshold
+from bayesreg.errors import DataError, InputValueError
+from bayesreg.plots._common import axes_or_new
+from bayesreg.validation import (
     as_design,
     as_target,
     check_finite_nonneg,
     check_positive,
     feature_names_of,
 )
-from bayesreg.core.objective import center
-from bayesreg.core.penalties import soft_threshold
-from bayesreg.errors import DataError, InputValueError
-from bayesreg.plots._common import axes_or_new
 
 __all__ = ["ConstraintGeometry", "constraint_geometry", "plot_constraint_geometry"]
 
@@ -64,7 +64,7 @@ class ConstraintGeometry:
     loss_at_zero : float
         ``L(0) = ||yc||²/(2n)``.
     least_squares : ndarray of shape (2,)
-        ``ŵ = G⁻¹ c``, the centre of the loss's elliptical contours.
+        ``ŵ = G⁻¹ c``, the center of the loss's elliptical contours.
     budget : float
         The radius t of both regions, ``||w||₁ ≤ t`` and ``||w||₂ ≤ t``.
     l1_solution : ndarray of shape (2,)
@@ -208,7 +208,7 @@ def constraint_geometry(
     Raises
     ------
     DataError
-        If X does not have exactly two columns, or its centred columns are collinear
+        If X does not have exactly two columns, or its centered columns are collinear
         (the least-squares point is then not unique).
     InputValueError
         If both ``alpha`` and ``budget`` are given, ``budget ≤ 0``, or
@@ -243,7 +243,7 @@ def constraint_geometry(
     eigenvalues = linalg.eigvalsh(gram)
     if eigenvalues[0] <= 1e-12 * max(float(eigenvalues[1]), np.finfo(float).tiny):
         raise DataError(
-            "the two centred columns of X are collinear (or constant), so the "
+            "the two centered columns of X are collinear (or constant), so the "
             "least-squares point is not unique; pass two linearly independent features."
         )
     least_squares = linalg.solve(gram, moment, assume_a="pos")

@@ -10,17 +10,17 @@ import numpy as np
 from matplotlib.axes import Axes
 from numpy.typing import NDArray
 
-from bayesreg.core._validation import (
+from bayesreg.core.objective import bernoulli_loss, gaussian_loss
+from bayesreg.core.results import PathFit
+from bayesreg.errors import DataError, InputTypeError, InputValueError
+from bayesreg.plots._common import axes_or_new, feature_labels, feature_styles, vector
+from bayesreg.validation import (
     as_design,
     as_target,
     check_alphas,
     check_bool,
     check_choice,
 )
-from bayesreg.core.objective import bernoulli_loss, gaussian_loss
-from bayesreg.core.results import PathFit
-from bayesreg.errors import DataError, InputTypeError, InputValueError
-from bayesreg.plots._common import axes_or_new, feature_labels, feature_styles, vector
 
 __all__ = [
     "PosteriorBands",

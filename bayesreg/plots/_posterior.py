@@ -10,9 +10,9 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from numpy.typing import NDArray
 
-from bayesreg.core._validation import check_positive
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.plots._common import axes_or_new, feature_labels, vector
+from bayesreg.validation import check_positive
 
 if TYPE_CHECKING:
     import xarray

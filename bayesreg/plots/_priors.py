@@ -9,9 +9,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from scipy import optimize
 
-from bayesreg.core._validation import check_l1_ratio, check_positive
 from bayesreg.errors import InputTypeError
 from bayesreg.priors import ElasticNetPrior, GaussianPrior, LaplacePrior, Prior
+from bayesreg.validation import check_l1_ratio, check_positive
 
 __all__ = ["matched_variance_priors", "plot_prior_densities"]
 

@@ -1,7 +1,7 @@
-"""Centred data and the sufficient statistics the posterior samplers use.
+"""Centered data and the sufficient statistics the posterior samplers use.
 
 With a flat prior on the intercept ``w0``, integrating it out of the Gaussian
-likelihood leaves the likelihood of the centred data::
+likelihood leaves the likelihood of the centered data::
 
     ∫ N(y | w0 + X w, σ² I) dw0  ∝  σ^{-(n-1)} · exp(−||yc − Xc w||² / (2σ²))
 
@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from bayesreg.core._validation import as_design, as_target, feature_names_of
 from bayesreg.core.objective import center
+from bayesreg.validation import as_design, as_target, feature_names_of
 
 __all__ = ["LinearData", "prepare_linear_data"]
 
@@ -28,12 +28,12 @@ FloatArray = NDArray[np.float64]
 
 @dataclass(frozen=True)
 class LinearData:
-    """Centred design, target and their cross products.
+    """Centered design, target and their cross products.
 
     Attributes
     ----------
     X, y : ndarray
-        Centred design ``Xc`` (n, p) and target ``yc`` (n,) (as given without intercept).
+        Centered design ``Xc`` (n, p) and target ``yc`` (n,) (as given without intercept).
     gram : ndarray of shape (p, p)
         ``Xcᵀ Xc``.
     xty : ndarray of shape (p,)
@@ -82,19 +82,19 @@ class LinearData:
 
 
 def prepare_linear_data(X: Any, y: Any, *, fit_intercept: bool) -> LinearData:
-    """Validate ``X`` and ``y``, centre them when an intercept is fitted, form cross products."""
+    """Validate ``X`` and ``y``, center them when an intercept is fitted, form cross products."""
     design = as_design(X)
     target = as_target(y, design.shape[0])
-    centred = center(design, target, fit_intercept)
+    centered = center(design, target, fit_intercept)
     n_samples = design.shape[0]
     return LinearData(
-        X=centred.X,
-        y=centred.y,
-        gram=centred.X.T @ centred.X,
-        xty=centred.X.T @ centred.y,
-        yty=float(centred.y @ centred.y),
-        x_mean=centred.x_mean,
-        y_mean=centred.y_mean,
+        X=centered.X,
+        y=centered.y,
+        gram=centered.X.T @ centered.X,
+        xty=centered.X.T @ centered.y,
+        yty=float(centered.y @ centered.y),
+        x_mean=centered.x_mean,
+        y_mean=centered.y_mean,
         dof=n_samples - 1 if fit_intercept else n_samples,
         fit_intercept=fit_intercept,
         feature_names=feature_names_of(X, design.shape[1]),

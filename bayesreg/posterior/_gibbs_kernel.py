@@ -166,6 +166,6 @@ class ScaleMixtureChains:
     def intercept_draws(self, coef: FloatArray, noise_var: FloatArray) -> FloatArray:
         """``w0 | w, σ ~ N(ȳ − x̄ᵀw, σ²/n)`` for recorded draws (chains, draws)."""
         z = self.streams.normal(noise_var.shape[1])
-        centre = self.data.y_mean - coef @ self.data.x_mean
-        intercept: FloatArray = centre + np.sqrt(noise_var / self.data.n_samples) * z
+        center = self.data.y_mean - coef @ self.data.x_mean
+        intercept: FloatArray = center + np.sqrt(noise_var / self.data.n_samples) * z
         return intercept

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bayesreg.core._validation import (
+from bayesreg.errors import InputValueError
+from bayesreg.validation import (
     check_finite,
     check_finite_nonneg,
     check_gamma_hyperprior,
     check_positive,
 )
-from bayesreg.errors import InputValueError
 
 __all__ = ["GibbsPrior", "NoisePrior"]
 

@@ -54,15 +54,15 @@ def linear_data_of(X: Any, y: Any, *, fit_intercept: bool) -> LinearData:
     if not is_sufficient_stats(X, y):
         return prepare_linear_data(X, y, fit_intercept=fit_intercept)
     gram, xty, yty = X.cross_products(fit_intercept=fit_intercept)
-    centring = X.centring(fit_intercept=fit_intercept)
+    centering = X.centering(fit_intercept=fit_intercept)
     return StatsLinearData(
         X=np.empty((0, X.n_features)),
         y=np.empty(0),
         gram=gram,
         xty=xty,
         yty=yty,
-        x_mean=centring.x_mean,
-        y_mean=centring.y_mean,
+        x_mean=centering.x_mean,
+        y_mean=centering.y_mean,
         dof=X.n_samples - 1 if fit_intercept else X.n_samples,
         fit_intercept=fit_intercept,
         feature_names=X.feature_names,
@@ -89,7 +89,7 @@ def eigen_spectrum(data: LinearData) -> tuple[FloatArray, FloatArray, float]:
     eigenvalues, vectors, rank = gram_eigen(data.gram, data.n_samples)
     if rank == 0:
         raise DataError(
-            "X has no variation (every column is constant after centring); the evidence "
+            "X has no variation (every column is constant after centering); the evidence "
             "does not depend on the prior scale. Pass a design with non-constant columns."
         )
     kept = eigenvalues[:rank]

@@ -21,12 +21,12 @@ import numpy as np
 import pandas as pd
 import scipy.linalg
 
-from bayesreg.core._validation import check_gamma_hyperprior, check_positive_int
 from bayesreg.core.results import CVResult
 from bayesreg.posterior._checks import check_probability, check_seed
 from bayesreg.posterior._data import LinearData, prepare_linear_data
 from bayesreg.posterior.empirical_bayes import LassoMCEM, lasso_mcem
 from bayesreg.posterior.gibbs import GibbsPrior, gibbs_sample
+from bayesreg.validation import check_gamma_hyperprior, check_positive_int
 
 __all__ = ["LambdaChoice", "LambdaRow", "choose_lambda"]
 
@@ -118,7 +118,7 @@ def _least_squares_noise(data: LinearData) -> float:
 
 
 def _lasso_nonzero(X: Any, y: Any, alpha: float, fit_intercept: bool) -> int:
-    from bayesreg.core.coordinate_descent import lasso
+    from bayesreg.core.enet_solver import lasso
 
     return lasso(X, y, alpha, fit_intercept=fit_intercept).n_nonzero
 

@@ -4,7 +4,7 @@ Model::
 
     y | w0, w ~ N(w0 + X w, σ² I),   w_j ~ N(0, τ²),   p(w0) ∝ 1
 
-With the flat intercept integrated out (centred data ``Xc``, ``yc``)::
+With the flat intercept integrated out (centered data ``Xc``, ``yc``)::
 
     w | y      ~ N(m, Σ),   Σ = σ² (XcᵀXc + k I)⁻¹,   k = σ²/τ²
     m          = (XcᵀXc + k I)⁻¹ Xcᵀ yc  = the ridge solution at alpha = k/n = σ²/(n τ²)
@@ -24,9 +24,9 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
-from bayesreg.core._validation import check_positive, check_positive_int
 from bayesreg.posterior._checks import check_seed
 from bayesreg.posterior._stats_data import linear_data_of
+from bayesreg.validation import check_positive, check_positive_int
 
 __all__ = ["GaussianPosterior", "gaussian_posterior"]
 
@@ -112,9 +112,9 @@ class GaussianPosterior:
             spread = scipy.linalg.solve_triangular(self.factor, z, lower=True, trans="T")
             coef[chain] = self.mean + self.noise * spread.T
             if intercept is not None:
-                centre = self.y_mean - coef[chain] @ self.x_mean
+                center = self.y_mean - coef[chain] @ self.x_mean
                 noise_draws = generator.standard_normal(n_draws)
-                intercept[chain] = centre + self.noise / np.sqrt(self.n_samples) * noise_draws
+                intercept[chain] = center + self.noise / np.sqrt(self.n_samples) * noise_draws
         return coef, intercept
 
 

@@ -1,7 +1,7 @@
 """Empirical Bayes: choose the prior scale by maximizing the marginal likelihood.
 
 Gaussian prior (ridge), ``w_j ~ N(0, τ²)``, noise σ: the evidence is Gaussian,
-``yc ~ N(0, σ² I + τ² Xc Xcᵀ)`` in the ``m``-dimensional space of the centred data
+``yc ~ N(0, σ² I + τ² Xc Xcᵀ)`` in the ``m``-dimensional space of the centered data
 (``m = n − 1`` with the flat intercept integrated out, ``n`` without it). With the SVD
 ``Xc = U S Vᵀ``, ``d_j = s_j²`` and ``z = Uᵀ yc``::
 
@@ -12,7 +12,7 @@ Gaussian prior (ridge), ``w_j ~ N(0, τ²)``, noise σ: the evidence is Gaussian
 is ``Q(k)/m`` with ``Q(k) = Σ_j z_j² k/(k + d_j) + ||yc||² − ||z||²``, so one SVD and a
 one-dimensional search in ``log k`` give the maximum. This is the quantity scikit-learn's
 ``BayesianRidge`` maximizes (``alpha_ = 1/σ²``, ``lambda_ = 1/τ²``) with flat Gamma
-hyperpriors; it counts ``m = n`` degrees of freedom even when it centres the data.
+hyperpriors; it counts ``m = n`` degrees of freedom even when it centers the data.
 
 Laplace prior (Bayesian lasso, Park & Casella 2008), ``w_j | σ ~ Laplace(0, σ/λ)``,
 ``p(σ²) ∝ 1/σ²``: Monte Carlo EM. With the latent ``τ_j²`` of the normal scale mixture,
@@ -38,11 +38,6 @@ import scipy.linalg
 import scipy.optimize
 from numpy.typing import NDArray
 
-from bayesreg.core._validation import (
-    check_choice,
-    check_positive,
-    check_positive_int,
-)
 from bayesreg.errors import ConvergenceWarning, DataError, InputTypeError, InputValueError
 from bayesreg.posterior._checks import check_seed
 from bayesreg.posterior._data import LinearData
@@ -57,6 +52,11 @@ from bayesreg.posterior._stats_data import (
     require_gram_form,
 )
 from bayesreg.priors import BayesianLassoPrior, GaussianPrior, LaplacePrior, Prior
+from bayesreg.validation import (
+    check_choice,
+    check_positive,
+    check_positive_int,
+)
 
 __all__ = ["LassoMCEM", "RidgeEvidence", "empirical_bayes", "lasso_mcem", "ridge_evidence"]
 
@@ -80,7 +80,7 @@ class RidgeEvidence:
     log_evidence : float
         ``log p(y | τ, σ)`` at the maximum.
     dof : int
-        Dimension ``m`` of the (centred) data.
+        Dimension ``m`` of the (centered) data.
     converged : bool
         False when the evidence has no interior maximum (it grows toward τ → 0).
     """
@@ -142,7 +142,7 @@ def _spectrum(data: LinearData) -> tuple[FloatArray, FloatArray, float]:
     keep = singular > singular.max(initial=0.0) * max(data.X.shape) * np.finfo(float).eps
     if not np.any(keep):
         raise DataError(
-            "X has no variation (every column is constant after centring); the evidence "
+            "X has no variation (every column is constant after centering); the evidence "
             "does not depend on the prior scale. Pass a design with non-constant columns."
         )
     projection = left[:, keep].T @ data.y
@@ -236,7 +236,7 @@ def ridge_evidence(X: Any, y: Any, *, fit_intercept: bool = True) -> RidgeEviden
         log_ratio = float(grid[0])
         warnings.warn(
             "the ridge evidence has no interior maximum: it keeps growing as the noise σ → 0 "
-            f"(checked down to σ²/τ² = e^{log_ratio:.0f}), as happens when the centred data "
+            f"(checked down to σ²/τ² = e^{log_ratio:.0f}), as happens when the centered data "
             f"have no residual dimension ({dof} degrees of freedom, rank {d.shape[0]}). "
             "Fix the noise or use more samples than features.",
             ConvergenceWarning,

@@ -15,13 +15,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from bayesreg.core._validation import (
-    as_design,
-    as_target,
-    check_bool,
-    check_choice,
-    check_positive_int,
-)
 from bayesreg.core.solve import check_noise
 from bayesreg.core.stats import SufficientStats, is_sufficient_stats
 from bayesreg.errors import InputValueError, ModelStructureError
@@ -30,6 +23,13 @@ from bayesreg.posterior._stats_data import linear_data_of
 from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.posterior.gibbs import GibbsPrior, NoisePrior, gibbs_sample
 from bayesreg.priors import Prior, check_prior
+from bayesreg.validation import (
+    as_design,
+    as_target,
+    check_bool,
+    check_choice,
+    check_positive_int,
+)
 
 if TYPE_CHECKING:
     import xarray
@@ -68,7 +68,7 @@ def gibbs_prior_of(prior: Prior, noise: float | None) -> GibbsPrior:
 def noise_prior_of(
     prior: Prior, y: FloatArray | SufficientStats, *, fit_intercept: bool
 ) -> NoisePrior:
-    """The prior of a free noise σ, the same as :func:`bayesreg.models.build_model`'s.
+    """The prior of a free noise σ, the same as :func:`bayesreg.pymc.model.build_model`'s.
 
     ``p(σ²) ∝ 1/σ²`` for a prior that conditions on σ (Park & Casella), otherwise
     ``σ ~ HalfNormal(s_y)`` with ``s_y`` the root mean square of y about its mean (about
@@ -80,8 +80,8 @@ def noise_prior_of(
     if isinstance(y, SufficientStats):
         residual_scale = y.target_scale(fit_intercept=fit_intercept)
     else:
-        centre = float(np.mean(y)) if fit_intercept else 0.0
-        residual_scale = float(np.sqrt(np.mean((y - centre) ** 2)))
+        center = float(np.mean(y)) if fit_intercept else 0.0
+        residual_scale = float(np.sqrt(np.mean((y - center) ** 2)))
     return NoisePrior.half_normal(residual_scale if residual_scale > 0.0 else 1.0)
 
 
@@ -158,7 +158,7 @@ def sample_posterior(
 
     The model is ``y ~ N(w0 + Xw, σ²)`` (or Bernoulli with logit ``w0 + Xw``), ``w_j``
     i.i.d. from ``prior``, a flat prior on ``w0``, and, when ``noise`` is None, the noise
-    prior of :func:`bayesreg.models.build_model` for every method
+    prior of :func:`bayesreg.pymc.model.build_model` for every method
     (:func:`noise_prior_of`: ``p(σ²) ∝ 1/σ²`` for Park & Casella's Bayesian lasso,
     ``σ ~ HalfNormal(s_y)`` otherwise), so the three methods target the same posterior.
     Its MAP with σ fixed is the penalized estimate at ``prior.penalty(n, σ)``.
@@ -170,7 +170,7 @@ def sample_posterior(
         statistics (then ``y=None``, Gaussian likelihood) every method works from
         ``XcᵀXc``, ``Xcᵀyc``, ``ycᵀyc``, ``x̄``, ``ȳ`` and n: ``"exact"`` and ``"gibbs"``
         (n ≥ p) as with the rows, ``"nuts"`` on the sufficient-statistics likelihood of
-        :func:`bayesreg.models.build_model`; the tree then has no ``observed_data``.
+        :func:`bayesreg.pymc.model.build_model`; the tree then has no ``observed_data``.
     y : array-like of shape (n,), or None with SufficientStats
     prior : bayesreg.priors.Prior
     noise : float or None, default None
@@ -179,7 +179,7 @@ def sample_posterior(
     likelihood : {"gaussian", "bernoulli"}
         ``"bernoulli"`` needs ``method="nuts"``.
     method : {"nuts", "gibbs", "exact"}
-        ``"nuts"``: PyMC's ``pymc.sample`` on :func:`bayesreg.models.build_model`
+        ``"nuts"``: PyMC's ``pymc.sample`` on :func:`bayesreg.pymc.model.build_model`
         (nutpie when it is installed and the model allows it, PyMC's default choice).
         ``"exact"``: i.i.d. draws from the closed-form posterior (Gaussian prior,
         ``noise`` fixed). ``"gibbs"``: the NumPy Gibbs samplers of
@@ -327,10 +327,10 @@ def _sample_nuts(
     nuts_sampler: str | None,
     attrs: dict[str, Any],
 ) -> xarray.DataTree:
-    """NUTS through ``pymc.sample`` on :func:`bayesreg.models.build_model`."""
+    """NUTS through ``pymc.sample`` on :func:`bayesreg.pymc.model.build_model`."""
     import pymc as pm
 
-    from bayesreg.models import build_model
+    from bayesreg.pymc.model import build_model
 
     model = build_model(
         X, y, prior, noise=noise, likelihood=likelihood, fit_intercept=fit_intercept

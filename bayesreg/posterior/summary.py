@@ -24,7 +24,6 @@ import scipy.linalg
 from numpy.typing import NDArray
 from scipy import stats
 
-from bayesreg.core._validation import as_coef, as_design, check_finite_nonneg, check_positive
 from bayesreg.errors import DiagnosticsWarning, InputTypeError, InputValueError
 from bayesreg.posterior._checks import check_probability
 from bayesreg.posterior._data import prepare_linear_data
@@ -37,6 +36,7 @@ from bayesreg.priors import (
     Prior,
     check_prior,
 )
+from bayesreg.validation import as_coef, as_design, check_finite_nonneg, check_positive
 
 if TYPE_CHECKING:
     import xarray
@@ -244,8 +244,8 @@ def _map_coef(X: Any, y: Any, prior: Prior, noise: float | None, fit_intercept: 
     """MAP coefficients: the core solver with σ fixed, the joint MAP of PyMC's model otherwise."""
     if noise is not None:
         return prior.penalized_fit(X, y, noise=noise, fit_intercept=fit_intercept).coef
-    from bayesreg.map import find_map
-    from bayesreg.models import build_model
+    from bayesreg.pymc.map import find_map
+    from bayesreg.pymc.model import build_model
 
     estimate = find_map(build_model(X, y, prior, noise=None, fit_intercept=fit_intercept))
     coef: FloatArray = np.asarray(estimate.coef, dtype=np.float64)
@@ -261,9 +261,9 @@ def ridge_effective_dof(X: Any, alpha: float, *, fit_intercept: bool = True) -> 
     """
     penalty = check_finite_nonneg(alpha, "alpha")
     design = as_design(X)
-    centred = design - design.mean(axis=0) if fit_intercept else design
-    singular = scipy.linalg.svdvals(centred)
-    cutoff = singular.max(initial=0.0) * max(centred.shape) * np.finfo(float).eps
+    centered = design - design.mean(axis=0) if fit_intercept else design
+    singular = scipy.linalg.svdvals(centered)
+    cutoff = singular.max(initial=0.0) * max(centered.shape) * np.finfo(float).eps
     d = singular[singular > cutoff] ** 2
     return float(np.sum(d / (d + design.shape[0] * penalty)))
 
@@ -316,7 +316,7 @@ def shrinkage_summary(
         MAP column would then belong to a different model.
     noise : float or None, optional
         Default: the noise the tree was drawn with: None when the posterior samples a
-        ``"noise"`` (the MAP is then the joint MAP of :func:`bayesreg.map.find_map`), the
+        ``"noise"`` (the MAP is then the joint MAP of :func:`bayesreg.pymc.map.find_map`), the
         tree's ``fixed_noise`` otherwise (the MAP is the core solver's). For a tree drawn
         with σ fixed, a value given must be that σ (another σ, or None, is a different
         posterior and is refused). For a tree that sampled σ, a fixed value is the σ at
@@ -331,7 +331,7 @@ def shrinkage_summary(
         The MAP coefficients, when the caller already has them (e.g. the lasso fit at the
         matching alpha, or ``find_map(...).coef``); they are reported as given. By default
         they are computed: by the core solver when ``noise`` is fixed, by
-        :func:`bayesreg.map.find_map` on the PyMC model (compiled on every call) when it is
+        :func:`bayesreg.pymc.map.find_map` on the PyMC model (compiled on every call) when it is
         sampled.
 
     Returns
@@ -354,7 +354,7 @@ def shrinkage_summary(
     is True when ``mean_j · least_squares_j < 0``: the posterior mean points the other
     way, so shrinkage alone (a statement about magnitudes) does not describe it. It is
     NaN where least squares is exactly 0. ``least_squares`` is the minimum-norm solution
-    when X (centred, with an intercept) has rank below its number of columns.
+    when X (centered, with an intercept) has rank below its number of columns.
     """
     import arviz as az
 

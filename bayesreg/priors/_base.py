@@ -22,11 +22,11 @@ from typing import Any, ClassVar, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from bayesreg.core._validation import as_design, check_choice, check_positive, check_positive_int
 from bayesreg.core.penalties import enet_prox, penalty_value
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.solve import LIKELIHOODS, check_noise, penalized_solve
 from bayesreg.errors import InputTypeError, InputValueError
+from bayesreg.validation import as_design, check_choice, check_positive, check_positive_int
 
 __all__ = ["Prior", "check_prior", "penalty_from_weights", "weights_from_penalty"]
 
@@ -158,7 +158,7 @@ class Prior(ABC):
         noise : float, optional
             The fixed noise standard deviation σ of the Gaussian likelihood, required
             there (a free σ has no penalized counterpart without its estimate: see
-            :func:`bayesreg.equivalence.check_equivalence`). The Bernoulli likelihood has
+            :func:`bayesreg.pymc.equivalence.check_equivalence`). The Bernoulli likelihood has
             no noise: omit it.
         likelihood : {"gaussian", "bernoulli"}, default "gaussian"
         fit_intercept : bool, default True

@@ -8,10 +8,10 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike
 
-from bayesreg.core._validation import check_gamma_hyperprior, check_positive
 from bayesreg.errors import InputValueError
 from bayesreg.priors._base import FloatArray, Prior
 from bayesreg.priors._families import LaplacePrior
+from bayesreg.validation import check_gamma_hyperprior, check_positive
 
 __all__ = ["BayesianLassoPrior"]
 

@@ -23,15 +23,15 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-from bayesreg.core._validation import (
+from bayesreg.errors import InputValueError
+from bayesreg.priors import _elastic_net
+from bayesreg.priors._base import FloatArray, Prior, weights_from_penalty
+from bayesreg.validation import (
     check_finite_nonneg,
     check_l1_ratio,
     check_positive,
     check_positive_int,
 )
-from bayesreg.errors import InputValueError
-from bayesreg.priors import _elastic_net
-from bayesreg.priors._base import FloatArray, Prior, weights_from_penalty
 
 __all__ = ["ElasticNetPrior", "GaussianPrior", "LaplacePrior", "prior_from_penalty"]
 

@@ -25,9 +25,9 @@ from sklearn.linear_model import LinearRegression
 
 from bayesreg.core._duality import certify_enet
 from bayesreg.core._least_squares import prepare_least_squares
-from bayesreg.core.coordinate_descent import elastic_net, lasso
+from bayesreg.core.enet_path import alpha_max, lasso_path
+from bayesreg.core.enet_solver import elastic_net, lasso
 from bayesreg.core.objective import kkt_residual
-from bayesreg.core.paths import alpha_max, lasso_path
 from bayesreg.core.stats import SufficientStats
 from bayesreg.errors import ConvergenceWarning
 
@@ -37,7 +37,7 @@ TINY_ALPHAS = [1e-12, 1e-15]
 
 
 def make_problem(seed: int, n: int = 200, p: int = 20) -> tuple[FloatArray, FloatArray]:
-    """n > p, every least-squares coefficient clearly non-zero, columns off-centre."""
+    """n > p, every least-squares coefficient clearly non-zero, columns off-center."""
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, p)) + 2.0
     coef = rng.choice([-1.0, 1.0], p) * rng.uniform(0.5, 2.0, p)

@@ -27,9 +27,9 @@ from sklearn.linear_model import ElasticNet, Lasso
 from bayesreg.core._active_set import ActiveSet, solve_enet
 from bayesreg.core._duality import enet_duality_gap, gap_threshold
 from bayesreg.core._least_squares import GramData, prepare_least_squares
-from bayesreg.core.coordinate_descent import elastic_net, lasso
+from bayesreg.core.enet_path import alpha_max
+from bayesreg.core.enet_solver import elastic_net, lasso
 from bayesreg.core.objective import objective
-from bayesreg.core.paths import alpha_max
 from bayesreg.core.penalties import subdiff_distance
 from bayesreg.errors import ConvergenceWarning, DataError, InputTypeError, InputValueError
 
@@ -58,7 +58,7 @@ def make_problem(
     return X, y
 
 
-def centred(X: FloatArray, y: FloatArray, fit_intercept: bool) -> tuple[FloatArray, FloatArray]:
+def centered(X: FloatArray, y: FloatArray, fit_intercept: bool) -> tuple[FloatArray, FloatArray]:
     if not fit_intercept:
         return X, y
     return X - X.mean(axis=0), y - y.mean()
@@ -68,7 +68,7 @@ def kkt_residual(
     X: FloatArray, y: FloatArray, coef: FloatArray, alpha: float, l1_ratio: float, fit: bool
 ) -> float:
     """Largest distance of −∇L to alpha·∂P at coef, relative to max|Xcᵀyc|/n."""
-    Xc, yc = centred(X, y, fit)
+    Xc, yc = centered(X, y, fit)
     grad = -Xc.T @ (yc - Xc @ coef) / len(y)
     scale = max(float(np.max(np.abs(Xc.T @ yc))) / len(y), TINY)
     return float(np.max(subdiff_distance(coef, grad, alpha, l1_ratio))) / scale
@@ -86,7 +86,7 @@ def resolved_zero_pattern_matches(
     Resolved: a non-zero above 1e-6·max|w|, or a zero whose correlation is strictly
     inside the subdifferential, |u_j| ≤ (1 − 1e-6)·alpha·r.
     """
-    Xc, yc = centred(X, y, fit)
+    Xc, yc = centered(X, y, fit)
     correlation = np.abs(Xc.T @ (yc - Xc @ reference)) / len(y)
     big = np.abs(reference) > 1e-6 * max(float(np.max(np.abs(reference))), TINY)
     inside = (reference == 0.0) & (correlation <= (1.0 - 1e-6) * l1)
@@ -197,7 +197,7 @@ def test_small_l1_ratio_approaches_ridge() -> None:
     ||w_e − w_r|| ≤ alpha r sqrt(p) / μ. At r = 0 the two problems coincide.
     """
     X, y = make_problem(50, 10, rho=0.5, seed=2)
-    Xc, yc = centred(X, y, True)
+    Xc, yc = centered(X, y, True)
     n, p = X.shape
     gram, xty = Xc.T @ Xc / n, Xc.T @ yc / n
     smallest = float(scipy.linalg.eigvalsh(gram)[0])
@@ -239,7 +239,7 @@ def test_certificate_and_kkt_properties(
     fit = elastic_net(X, y, alpha, l1_ratio, fit_intercept=fit_intercept)
     assert fit.converged
     assert 0.0 <= fit.gap <= fit.tol
-    Xc, yc = centred(X, y, fit_intercept)
+    Xc, yc = centered(X, y, fit_intercept)
     assert fit.tol == pytest.approx(1e-12 * float(yc @ yc) / (2 * n), rel=1e-12)
     assert kkt_residual(X, y, fit.coef, alpha, l1_ratio, fit_intercept) <= KKT_RTOL
     # The gap bounds the suboptimality of any point: F(v) − F(w*) ≤ gap(v) (+ rounding).

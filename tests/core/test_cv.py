@@ -13,8 +13,8 @@ from numpy.typing import NDArray
 from sklearn.linear_model import ElasticNet, Lasso, LogisticRegression, Ridge
 
 from bayesreg.core.cv import _assign_folds, cross_validate
+from bayesreg.core.enet_path import alpha_max
 from bayesreg.core.logistic import logistic_alpha_max
-from bayesreg.core.paths import alpha_max
 from bayesreg.core.ridge import ridge_alphas, ridge_path
 from bayesreg.datasets import load_diabetes
 from bayesreg.errors import DataError, InputTypeError, InputValueError

@@ -47,7 +47,7 @@ def test_residual_vanishes_at_the_sklearn_elastic_net_solution(l1_ratio: float) 
 
 
 def test_residual_sees_a_shifted_intercept() -> None:
-    """With centred columns ∂L/∂w0 = ȳ − w0 − x̄ᵀw is the only term a shift of w0 moves."""
+    """With centered columns ∂L/∂w0 = ȳ − w0 − x̄ᵀw is the only term a shift of w0 moves."""
     X, y = _data(5)
     X = X - X.mean(axis=0)
     model = ElasticNet(alpha=0.2, l1_ratio=1.0, tol=1e-15, max_iter=100_000).fit(X, y)

@@ -1,6 +1,6 @@
 """The lasso / elastic-net path and alpha_max against oracles and properties.
 
-Oracles: scikit-learn ``lasso_path`` / ``enet_path`` on the centred data (tol=1e-14)
+Oracles: scikit-learn ``lasso_path`` / ``enet_path`` on the centered data (tol=1e-14)
 and the single-alpha solver ``lasso`` (an independent cold start).
 
 Tolerances: coefficients ||Δ|| / max(||w_oracle||, tiny) ≤ 1e-7 per alpha; objective
@@ -20,9 +20,9 @@ from numpy.typing import NDArray
 from sklearn.linear_model import enet_path
 from sklearn.linear_model import lasso_path as sklearn_lasso_path
 
-from bayesreg.core.coordinate_descent import lasso
+from bayesreg.core.enet_path import alpha_max, lasso_path
+from bayesreg.core.enet_solver import lasso
 from bayesreg.core.objective import objective
-from bayesreg.core.paths import alpha_max, lasso_path
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 
 FloatArray = NDArray[np.float64]

@@ -454,7 +454,7 @@ def test_alpha_max_rejects_bad_l1_ratio() -> None:
 def test_l1_ratio_is_passed_the_same_way_as_in_elastic_net() -> None:
     """elastic_net, logistic and logistic_path take l1_ratio after alpha(s), by position
     or keyword; logistic and logistic_path share its default."""
-    from bayesreg.core.coordinate_descent import elastic_net
+    from bayesreg.core.enet_solver import elastic_net
     from bayesreg.core.logistic_path import logistic_path
 
     positions = {}

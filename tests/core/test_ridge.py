@@ -47,7 +47,7 @@ def make_problem(
     rng = np.random.default_rng(seed)
     shared = rng.standard_normal((n, 1))
     X = np.sqrt(1.0 - correlation) * rng.standard_normal((n, p)) + np.sqrt(correlation) * shared
-    X = X + rng.normal(size=p)  # columns not centred
+    X = X + rng.normal(size=p)  # columns not centered
     y = 3.0 + X @ rng.standard_normal(p) + rng.standard_normal(n)
     return X, y
 

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 from scipy.special import expit
 
-from bayesreg.core.coordinate_descent import lasso
+from bayesreg.core.enet_path import alpha_max
+from bayesreg.core.enet_solver import lasso
 from bayesreg.core.logistic import logistic, logistic_alpha_max
-from bayesreg.core.paths import alpha_max
 from bayesreg.core.ridge import ridge
 from bayesreg.core.stability import bootstrap_selection
 from bayesreg.errors import DataError, InputTypeError, InputValueError

@@ -1,6 +1,6 @@
 """SufficientStats: the statistics themselves, their merge, their numerics and errors.
 
-Oracle: the two-pass centred computation on the whole data in memory
+Oracle: the two-pass centered computation on the whole data in memory
 (``Xc = X − mean(X)``, then ``XcᵀXc``, ``Xcᵀyc``, ``ycᵀyc``), written out in the test.
 Tolerances: ``STATS_RTOL = 1e-10`` relative (in max norm against the largest entry of
 the reference) between any two ways of computing the same statistics; 1e-12 for
@@ -39,7 +39,7 @@ def make_data(
 
 
 def two_pass(X: FloatArray, y: FloatArray) -> dict[str, FloatArray | float]:
-    """The reference: means, then the products of the centred data."""
+    """The reference: means, then the products of the centered data."""
     x_mean, y_mean = X.mean(axis=0), float(y.mean())
     Xc, yc = X - x_mean, y - y_mean
     return {
@@ -161,7 +161,7 @@ def test_dataframe_chunks_give_feature_names() -> None:
 
 
 def test_huge_mean_offset_keeps_every_digit() -> None:
-    """Columns 1e8 + N(0, 1): raw sums lose all digits, centred merges keep them."""
+    """Columns 1e8 + N(0, 1): raw sums lose all digits, centered merges keep them."""
     dask, da = dask_modules()
     rng = np.random.default_rng(3)
     n, p = 20_000, 3
@@ -188,9 +188,9 @@ def test_raw_moments_without_intercept() -> None:
     assert relative_difference(gram, X.T @ X) <= 1e-12
     assert relative_difference(xty, X.T @ y) <= 1e-12
     assert relative_difference(yty, y @ y) <= 1e-12
-    centred = stats.cross_products(fit_intercept=True)
-    np.testing.assert_array_equal(centred[0], stats.gram)
-    assert stats.centring(fit_intercept=False).intercept(np.ones(4)) == 0.0
+    centered = stats.cross_products(fit_intercept=True)
+    np.testing.assert_array_equal(centered[0], stats.gram)
+    assert stats.centering(fit_intercept=False).intercept(np.ones(4)) == 0.0
     assert stats.target_scale(fit_intercept=False) == pytest.approx(np.sqrt(np.mean(y**2)), 1e-12)
     assert stats.target_scale() == pytest.approx(np.std(y), rel=1e-12)
 

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from bayesreg.core.coordinate_descent import lasso
+from bayesreg.core.enet_solver import lasso
 from bayesreg.core.stats import SufficientStats
 from bayesreg.errors import DataError
 

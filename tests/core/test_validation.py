@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from numpy.typing import NDArray
 
-from bayesreg.core._validation import (
+from bayesreg.errors import BayesregError, DataError, InputTypeError, InputValueError
+from bayesreg.validation import (
     as_coef,
     as_design,
     as_target,
@@ -31,7 +32,6 @@ from bayesreg.core._validation import (
     check_tol,
     feature_names_of,
 )
-from bayesreg.errors import BayesregError, DataError, InputTypeError, InputValueError
 
 FloatArray = NDArray[np.float64]
 
@@ -227,7 +227,7 @@ def test_xarray_and_pandas_nullable_inputs() -> None:
     import pandas as pd
     import xarray as xr
 
-    from bayesreg.core._validation import as_target
+    from bayesreg.validation import as_target
 
     # An xarray DataArray is read through NumPy, not through the pandas path.
     np.testing.assert_array_equal(as_target(xr.DataArray(np.arange(3.0)), 3), [0.0, 1.0, 2.0])

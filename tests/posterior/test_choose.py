@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from bayesreg.core.coordinate_descent import lasso
+from bayesreg.core.enet_solver import lasso
 from bayesreg.datasets import load_diabetes
 from bayesreg.errors import InputValueError
 from bayesreg.posterior.choose import LambdaChoice, choose_lambda
@@ -48,7 +48,7 @@ def test_empirical_bayes_and_hyperprior_agree_with_park_and_casella(choice: Lamb
     # the default rate δ = 1/(10 λ̂²) is Park & Casella's 1.78 on these data
     assert choice.hyperprior[0] == 1.0
     assert choice.hyperprior[1] == pytest.approx(1.78, abs=0.03)
-    # the posterior of λ covers the marginal-likelihood estimate and is centred near it
+    # the posterior of λ covers the marginal-likelihood estimate and is centered near it
     assert hyper.lam_lower < empirical.lam < hyper.lam_upper
     assert hyper.lam_lower < hyper.lam < hyper.lam_upper
     assert hyper.lam == pytest.approx(empirical.lam, rel=0.25)

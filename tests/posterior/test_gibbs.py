@@ -115,9 +115,9 @@ def _grid_moments(
     log p(w | y) = −||yc − Xc w||²/(2σ²) − l1 ||w||₁ − (l2/2) ||w||² + const.
     """
     Xc, yc = X - X.mean(axis=0), y - y.mean()
-    centre = np.linalg.solve(Xc.T @ Xc, Xc.T @ yc)
+    center = np.linalg.solve(Xc.T @ Xc, Xc.T @ yc)
     spread = noise * np.sqrt(np.diag(np.linalg.inv(Xc.T @ Xc)))
-    axes = [np.linspace(c - 9 * s, c + 9 * s, 801) for c, s in zip(centre, spread, strict=True)]
+    axes = [np.linspace(c - 9 * s, c + 9 * s, 801) for c, s in zip(center, spread, strict=True)]
     w1, w2 = np.meshgrid(*axes, indexing="ij")
     points = np.stack([w1.ravel(), w2.ravel()], axis=1)
     # ||yc − Xc w||² up to a constant: wᵀXcᵀXc w − 2 wᵀXcᵀyc

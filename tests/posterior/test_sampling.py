@@ -11,7 +11,6 @@ import pytest
 import xarray
 
 from bayesreg.errors import InputTypeError, InputValueError, ModelStructureError
-from bayesreg.models import build_model
 from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.posterior.sampling import gibbs_prior_of, noise_prior_of, sample_posterior
 from bayesreg.priors import (
@@ -21,6 +20,7 @@ from bayesreg.priors import (
     LaplacePrior,
     Prior,
 )
+from bayesreg.pymc.model import build_model
 
 
 def _problem(n: int = 40, p: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 from sklearn.linear_model import LinearRegression
 
-from bayesreg.core.coordinate_descent import lasso
+from bayesreg.core.enet_solver import lasso
 from bayesreg.core.ridge import ridge, ridge_path
 from bayesreg.errors import DataError, DiagnosticsWarning, InputValueError
 from bayesreg.posterior.conjugate import gaussian_posterior
@@ -106,15 +106,15 @@ def test_summary_map_with_free_noise_is_the_joint_map() -> None:
     )
     coef = shrinkage_summary(tree, X, y, prior)["map"].to_numpy()
     n = len(y)
-    centred, target = X.to_numpy() - X.to_numpy().mean(axis=0), y - y.mean()
-    gradient = centred.T @ (target - centred @ coef) / n
+    centered, target = X.to_numpy() - X.to_numpy().mean(axis=0), y - y.mean()
+    gradient = centered.T @ (target - centered @ coef) / n
     active = coef != 0.0
     assert active.any()
     alpha = float(np.mean(gradient[active] * np.sign(coef[active])))
     np.testing.assert_allclose(gradient[active], alpha * np.sign(coef[active]), rtol=1e-6)
     assert np.all(np.abs(gradient[~active]) <= alpha * (1 + 1e-9))
     noise = np.sqrt(alpha * n * scale)
-    rss = float(np.sum((target - centred @ coef) ** 2))
+    rss = float(np.sum((target - centered @ coef) ** 2))
     s_y = float(np.sqrt(np.mean(target**2)))
     stationarity = -n / noise + rss / noise**3 - noise / s_y**2
     assert abs(stationarity) <= 1e-6 * n / noise
@@ -151,11 +151,11 @@ def test_diagnostics_warn_about_divergences_rhat_and_ess() -> None:
 def test_ridge_effective_dof_is_the_trace_of_the_hat_matrix() -> None:
     X, y = _problem(n=30, p=4, seed=5)
     design = X.to_numpy()
-    centred = design - design.mean(axis=0)
+    centered = design - design.mean(axis=0)
     n = design.shape[0]
     alphas = np.array([0.0, 0.01, 0.3, 10.0])
     for alpha in alphas:
-        hat = centred @ np.linalg.solve(centred.T @ centred + n * alpha * np.eye(4), centred.T)
+        hat = centered @ np.linalg.solve(centered.T @ centered + n * alpha * np.eye(4), centered.T)
         assert ridge_effective_dof(X, alpha) == pytest.approx(np.trace(hat), rel=1e-10)
     assert ridge_effective_dof(X, 0.0) == pytest.approx(4.0, rel=1e-12)
     assert ridge_effective_dof(X, 1e12) < 1e-9
@@ -243,12 +243,12 @@ def test_map_coef_is_reused_and_defaults_to_the_core_solution() -> None:
 
 
 def test_map_coef_with_free_noise_skips_find_map(monkeypatch: pytest.MonkeyPatch) -> None:
-    import bayesreg.map
+    import bayesreg.pymc.map
 
     def no_find_map(*args: object, **kwargs: object) -> None:
         raise AssertionError("find_map was called although map_coef was given")
 
-    monkeypatch.setattr(bayesreg.map, "find_map", no_find_map)
+    monkeypatch.setattr(bayesreg.pymc.map, "find_map", no_find_map)
     X, y = _problem(n=40, p=4, seed=13)
     tree = _tree_with_means(np.array([0.5, -0.5, 0.0, 0.2]))
     table = shrinkage_summary(tree, X, y, LaplacePrior(0.3), map_coef=np.zeros(4))
@@ -346,8 +346,8 @@ def test_a_prior_or_noise_that_contradicts_the_tree_is_refused(
 
 def test_a_tree_that_sampled_the_noise_takes_the_sigma_of_its_map_column() -> None:
     """At the joint MAP's σ̂ the core solver's MAP is the joint MAP's ŵ (no PyMC needed)."""
-    from bayesreg.map import find_map
-    from bayesreg.models import build_model
+    from bayesreg.pymc.map import find_map
+    from bayesreg.pymc.model import build_model
 
     X, y = _problem(n=40, p=3, seed=23)
     prior = LaplacePrior(0.2)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from bayesreg._demo_sections import (
+from bayesreg.cli._sections import (
     DIABETES_NOISE,
     LAPLACE_SCALE,
     MAX_DOUBLINGS,
@@ -23,10 +23,10 @@ if TYPE_CHECKING:
     import xarray
 
     from bayesreg.core.results import PathFit
-    from bayesreg.map import MapEstimate
     from bayesreg.plots import PosteriorBands
     from bayesreg.posterior import Diagnostics, LambdaChoice
     from bayesreg.priors import Prior
+    from bayesreg.pymc.map import MapEstimate
 
 __all__ = [
     "PathWithBands",
@@ -116,10 +116,10 @@ class PosteriorShrinkage:
 
 def posterior_shrinkage(data: DemoData, settings: DemoSettings) -> PosteriorShrinkage:
     """Sample the Bayesian lasso posterior by NUTS and by Gibbs and summarize both."""
-    from bayesreg.map import find_map
-    from bayesreg.models import build_model
     from bayesreg.posterior import shrinkage_summary
     from bayesreg.priors import BayesianLassoPrior
+    from bayesreg.pymc.map import find_map
+    from bayesreg.pymc.model import build_model
 
     lam = DIABETES_NOISE / LAPLACE_SCALE
     prior = BayesianLassoPrior(lam=lam)
@@ -194,7 +194,7 @@ def lasso_path_with_bands(data: DemoData, settings: DemoSettings) -> PathWithBan
     its MAP is the path's point, and its posterior (Gibbs) gives the band. Beyond
     alpha_max the MAP is exactly 0 while the posterior still spreads around it.
     """
-    from bayesreg.core.paths import alpha_max, lasso_path
+    from bayesreg.core.enet_path import alpha_max, lasso_path
     from bayesreg.plots import PosteriorBands
     from bayesreg.posterior import bayesian_path
     from bayesreg.priors import LaplacePrior

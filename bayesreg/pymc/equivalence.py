@@ -9,7 +9,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from bayesreg.core._validation import (
+from bayesreg.core.objective import kkt_residual, objective
+from bayesreg.core.results import PenalizedFit
+from bayesreg.core.solve import check_noise, penalized_solve
+from bayesreg.priors import Prior, check_prior
+from bayesreg.pymc.map import find_map
+from bayesreg.pymc.model import LIKELIHOODS, build_model
+from bayesreg.validation import (
     as_design,
     as_target,
     check_binary_target,
@@ -18,12 +24,6 @@ from bayesreg.core._validation import (
     check_positive,
     feature_names_of,
 )
-from bayesreg.core.objective import kkt_residual, objective
-from bayesreg.core.results import PenalizedFit
-from bayesreg.core.solve import check_noise, penalized_solve
-from bayesreg.map import find_map
-from bayesreg.models import LIKELIHOODS, build_model
-from bayesreg.priors import Prior, check_prior
 
 __all__ = ["EquivalenceReport", "check_equivalence"]
 
@@ -50,7 +50,7 @@ class EquivalenceReport:
         ``prior.penalty(n_samples, noise)``.
     feature_names : tuple of str
     coef_map, coef_penalized : ndarray of shape (n_features,)
-        From :func:`bayesreg.map.find_map` on :func:`bayesreg.models.build_model`, and
+        From :func:`bayesreg.pymc.map.find_map` on :func:`bayesreg.pymc.model.build_model`, and
         from the core solver (``ridge`` for l1_ratio = 0, ``elastic_net`` otherwise,
         ``logistic`` for the Bernoulli likelihood).
     intercept_map, intercept_penalized : float
@@ -69,7 +69,7 @@ class EquivalenceReport:
     gradient_scale, coef_scale, intercept_scale : float
         The scales the verdict is relative to (see ``ok``).
     gap_map : float
-        :func:`~bayesreg.map.find_map`'s certificate: the KKT residual of −log p at the
+        :func:`~bayesreg.pymc.map.find_map`'s certificate: the KKT residual of −log p at the
         MAP (log-density units, every free variable).
     map_converged : bool
         Whether ``gap_map`` met find_map's threshold.
@@ -79,7 +79,7 @@ class EquivalenceReport:
     ok : bool
         The verdict, relative to the scales of the data so that it does not change when
         y (with σ and the prior) or X is measured in other units. With
-        ``Xc``, ``yc`` the centred data (uncentred without intercept), ``x̄`` the column
+        ``Xc``, ``yc`` the centered data (uncentered without intercept), ``x̄`` the column
         means, ``m = max_j ||Xc[:, j]||₂`` and n samples, all four hold:
 
         1. ``kkt_map ≤ rtol · gradient_scale``, ``gradient_scale = m ||yc||₂ / n`` (a
@@ -98,7 +98,7 @@ class EquivalenceReport:
            reports, and that σ̂ is the joint mode is find_map's certificate.
 
         ``||yc||₂`` and m are floored at their rounding level, ``n · eps`` times the
-        uncentred norms.
+        uncentered norms.
     rtol : float
     n_samples : int
     noise : float
@@ -183,7 +183,7 @@ class EquivalenceReport:
             f"certificates: MAP KKT residual of −log p {self.gap_map:.2e}; penalized "
             f"{self.certificate_penalized} {self.gap_penalized:.2e}",
             f"verdict: {'EQUIVALENT' if self.ok else 'NOT EQUIVALENT'} (rtol = {self.rtol:.0e}, "
-            "relative to the scales of the data; m = max_j ||Xc_j||, yc, Xc centred)",
+            "relative to the scales of the data; m = max_j ||Xc_j||, yc, Xc centered)",
             f"  MAP's KKT residual for F  {self.kkt_map:.2e} ≤ {self._allowed(self.gradient_scale)}"
             " = rtol · m ||yc|| / n",
             f"  max |coef diff|           {self.max_abs_diff:.2e} ≤ "
@@ -225,7 +225,7 @@ def _scales(X: FloatArray, y: FloatArray, fit: PenalizedFit, fit_intercept: bool
     x_mean = X.mean(axis=0) if fit_intercept else np.zeros(X.shape[1])
     y_mean = float(y.mean()) if fit_intercept else 0.0
     rounding = n_samples * float(np.finfo(np.float64).eps)
-    # ||yc||₂ and m = max_j ||Xc_j||₂, floored at the rounding level of the centring
+    # ||yc||₂ and m = max_j ||Xc_j||₂, floored at the rounding level of the centering
     spread = max(float(np.linalg.norm(y - y_mean)), rounding * float(np.linalg.norm(y)))
     column = max(
         float(np.max(np.linalg.norm(X - x_mean, axis=0), initial=0.0)),
@@ -258,7 +258,7 @@ def check_equivalence(
     likelihood) the joint MAP ``(ŵ, ŵ0, σ̂)`` is computed; since it maximizes p over
     (w, w0) with σ = σ̂ held fixed, ŵ is the penalized estimate at
     ``prior.penalty(n, σ̂)``, and that is what is compared. The MAP comes from
-    :func:`bayesreg.map.find_map` on :func:`bayesreg.models.build_model` (PyMC), the
+    :func:`bayesreg.pymc.map.find_map` on :func:`bayesreg.pymc.model.build_model` (PyMC), the
     penalized estimate from the NumPy core (``ridge``, ``elastic_net`` or ``logistic``).
 
     The verdict (:attr:`EquivalenceReport.ok`) is relative to the scales of the data:

@@ -4,7 +4,7 @@ The objective (the package's one convention)::
 
     F(w, w0) = 1/(2n) ||y − w0 − X w||² + alpha · (r ||w||₁ + (1 − r)/2 ||w||²)
 
-with ``r = l1_ratio``. The intercept is profiled out by centring (``w0 = ȳ − x̄ᵀw``).
+with ``r = l1_ratio``. The intercept is profiled out by centering (``w0 = ȳ − x̄ᵀw``).
 
 The module keeps the name the problem is known by in scikit-learn and glmnet, but
 the solver is not cyclic coordinate descent, which converges linearly and costs
@@ -33,17 +33,17 @@ import numpy as np
 from bayesreg.core._active_set import ActiveSet, ActiveSetSolution, solve_enet
 from bayesreg.core._duality import certify_enet, gap_threshold
 from bayesreg.core._least_squares import DesignData, GramData, choose_form, prepare_least_squares
-from bayesreg.core._validation import (
+from bayesreg.core.objective import CenteredData
+from bayesreg.core.results import PenalizedFit
+from bayesreg.core.stats import Centering, is_sufficient_stats
+from bayesreg.errors import ConvergenceWarning, InputValueError
+from bayesreg.validation import (
     check_bool,
     check_finite_nonneg,
     check_l1_ratio,
     check_positive_int,
     check_tol,
 )
-from bayesreg.core.objective import CenteredData
-from bayesreg.core.results import PenalizedFit
-from bayesreg.core.stats import Centring, is_sufficient_stats
-from bayesreg.errors import ConvergenceWarning, InputValueError
 
 __all__ = ["elastic_net", "lasso"]
 
@@ -125,7 +125,7 @@ def elastic_net(
         F(w, w0) = 1/(2n) ||y − w0 − X w||² + alpha (r ||w||₁ + (1 − r)/2 ||w||²)
 
     with ``r = l1_ratio`` (1 = lasso, 0 = ridge). The intercept ``w0 = ȳ − x̄ᵀw`` is
-    profiled out by centring.
+    profiled out by centering.
 
     Method: an exact active-set method. Each outer iteration computes the correlations
     ``u = Xcᵀ(yc − Xc w)/n`` of all features (from the Gram matrix ``XcᵀXc/n`` when
@@ -193,7 +193,7 @@ def elastic_net(
     tol = check_tol(tol)
     max_iter = check_positive_int(max_iter, "max_iter")
     data: DesignData | GramData
-    centered: CenteredData | Centring
+    centered: CenteredData | Centering
     if is_sufficient_stats(X, y):
         data, centered = X.gram_problem(fit_intercept=fit_intercept)
     else:

@@ -113,8 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "demo":
-            from bayesreg._demo_sections import SEED
-            from bayesreg.demo import run_demo
+            from bayesreg.cli._sections import SEED
+            from bayesreg.cli.demo import run_demo
 
             seed = SEED if args.seed is None else args.seed
             run_demo(out=args.out, force=args.force, quick=args.quick, seed=seed)
@@ -130,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_check(args: argparse.Namespace) -> None:
-    from bayesreg.cli_check import check_csv
+    from bayesreg.cli.check import check_csv
 
     report = check_csv(
         args.data,

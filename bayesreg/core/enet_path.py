@@ -4,8 +4,8 @@ Along a decreasing grid of ``alpha`` the minimizers of::
 
     F(w) = 1/(2n) ||yc − Xc w||² + alpha · (r ||w||₁ + (1 − r)/2 ||w||²)
 
-(``r = l1_ratio``, intercept profiled out by centring) are computed by the exact
-active-set method of :mod:`bayesreg.core.coordinate_descent`, each warm-started at
+(``r = l1_ratio``, intercept profiled out by centering) are computed by the exact
+active-set method of :mod:`bayesreg.core.enet_solver`, each warm-started at
 the previous solution: the support changes little between neighbouring alphas, so
 a solve on the previous support followed by one pass over all features (which
 checks the optimality condition ``|u_j| ≤ alpha·r`` of every feature, with
@@ -25,7 +25,12 @@ from numpy.typing import NDArray
 from bayesreg.core._active_set import ActiveSet, solve_enet
 from bayesreg.core._duality import EnetCertificate, certify_enet, gap_threshold
 from bayesreg.core._least_squares import DesignData, GramData, choose_form, prepare_least_squares
-from bayesreg.core._validation import (
+from bayesreg.core.enet_solver import DEFAULT_MAX_ITER, DEFAULT_TOL
+from bayesreg.core.objective import CenteredData
+from bayesreg.core.results import PathFit
+from bayesreg.core.stats import Centering, is_sufficient_stats
+from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
+from bayesreg.validation import (
     check_bool,
     check_grid_eps,
     check_l1_ratio,
@@ -33,11 +38,6 @@ from bayesreg.core._validation import (
     check_positive_int,
     check_tol,
 )
-from bayesreg.core.coordinate_descent import DEFAULT_MAX_ITER, DEFAULT_TOL
-from bayesreg.core.objective import CenteredData
-from bayesreg.core.results import PathFit
-from bayesreg.core.stats import Centring, is_sufficient_stats
-from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
 
 __all__ = ["alpha_max", "lasso_path"]
 
@@ -62,7 +62,7 @@ def alpha_max(X: Any, y: Any, *, l1_ratio: float = 1.0, fit_intercept: bool = Tr
     l1_ratio : float, default 1.0
         Mix ``r`` in [0, 1].
     fit_intercept : bool, default True
-        Centre ``X`` and ``y`` first (the intercept is unpenalized).
+        Center ``X`` and ``y`` first (the intercept is unpenalized).
 
     Returns
     -------
@@ -103,7 +103,7 @@ def lasso_path(
 
     with ``r = l1_ratio``, certified by ``gaps[i]``: its duality gap, or its KKT residual
     where the gap is within its rounding floor (tiny alphas; ``certificates[i]`` says
-    which), by the rule of :func:`bayesreg.core.coordinate_descent.elastic_net`.
+    which), by the rule of :func:`bayesreg.core.enet_solver.elastic_net`.
 
     Parameters
     ----------
@@ -158,7 +158,7 @@ def lasso_path(
                 "pass alphas explicitly, or use ridge_path(X, y, alphas)."
             )
     data: DesignData | GramData
-    centered: CenteredData | Centring
+    centered: CenteredData | Centering
     if is_sufficient_stats(X, y):
         data, centered = X.gram_problem(fit_intercept=fit_intercept)
     else:
@@ -167,7 +167,7 @@ def lasso_path(
     if grid is None:
         if top == 0.0:
             raise DataError(
-                "Xcᵀyc = 0: y (centred) is uncorrelated with every column of X, so every "
+                "Xcᵀyc = 0: y (centered) is uncorrelated with every column of X, so every "
                 "alpha > 0 gives w = 0 and the default grid from alpha_max = 0 is empty. "
                 "Pass alphas explicitly."
             )

@@ -27,10 +27,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from bayesreg._demo_sections import SEED
-from bayesreg.core._validation import check_bool
+from bayesreg.cli._sections import SEED
 from bayesreg.errors import BayesregWarning, InputTypeError, InputValueError
 from bayesreg.posterior._checks import check_nonneg_int
+from bayesreg.validation import check_bool
 
 __all__ = ["run_demo"]
 
@@ -203,20 +203,20 @@ def run_demo(
     ConvergenceWarning, DiagnosticsWarning
         Passed on from the package's solvers and samplers (and listed in the report).
     """
-    from bayesreg._demo_figures import save_figures
-    from bayesreg._demo_html import render_report
-    from bayesreg._demo_posterior import (
+    from bayesreg.cli._figures import save_figures
+    from bayesreg.cli._posterior import (
         lambda_three_ways,
         lasso_path_with_bands,
         posterior_shrinkage,
     )
-    from bayesreg._demo_report import DemoResults, summary_numbers, summary_text
-    from bayesreg._demo_sections import (
+    from bayesreg.cli._report_html import render_report
+    from bayesreg.cli._sections import (
         DemoSettings,
         compare_find_map,
         equivalence_cases,
         load_demo_data,
     )
+    from bayesreg.cli._summary import DemoResults, summary_numbers, summary_text
 
     if not isinstance(out, str | Path):
         raise InputTypeError(f"out must be a path (str or pathlib.Path); got {type(out).__name__}.")

@@ -1,7 +1,7 @@
 """The computations behind ``bayesreg demo``: one function per section of the report.
 
 The numbers come from the package's own functions; this module and
-:mod:`bayesreg._demo_posterior` choose the data, the priors and the run lengths, and
+:mod:`bayesreg.cli._posterior` choose the data, the priors and the run lengths, and
 collect the results.
 
 Data: the diabetes data (Efron et al. 2004) with columns standardized to sd 1 (divisor
@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 if TYPE_CHECKING:
     from bayesreg.core.results import PenalizedFit
-    from bayesreg.equivalence import EquivalenceReport
+    from bayesreg.pymc.equivalence import EquivalenceReport
 
 __all__ = [
     "DIABETES_NOISE",
@@ -116,7 +116,7 @@ def load_demo_data() -> DemoData:
     from bayesreg.datasets import load_breast_cancer, load_diabetes
 
     unit_X, y = load_diabetes(as_frame=True)
-    # unit-norm centred columns times √n have sd 1 (divisor n)
+    # unit-norm centered columns times √n have sd 1 (divisor n)
     standardized = unit_X * math.sqrt(unit_X.shape[0])
     cancer_design, cancer_target = load_breast_cancer(standardize=True, as_frame=True)
     return DemoData(standardized, unit_X, y, cancer_design, cancer_target)
@@ -139,9 +139,9 @@ def equivalence_cases(data: DemoData) -> tuple[EquivalenceCase, ...]:
     of the density alone: Normal(0, 2√2), Laplace(0, 2) and the elastic net with
     ``a = c`` matched to variance 8.
     """
-    from bayesreg.equivalence import check_equivalence
     from bayesreg.plots import matched_variance_priors
     from bayesreg.priors import LaplacePrior
+    from bayesreg.pymc.equivalence import check_equivalence
 
     gaussian, laplace, elastic_net = matched_variance_priors(
         variance=PRIOR_VARIANCE, l1_fraction=ELASTIC_NET_L1_FRACTION
@@ -233,10 +233,10 @@ def compare_find_map(data: DemoData) -> MapComparison:
     """
     import pymc as pm
 
-    from bayesreg.core.coordinate_descent import lasso
-    from bayesreg.map import find_map
-    from bayesreg.models import build_model
+    from bayesreg.core.enet_solver import lasso
     from bayesreg.priors import LaplacePrior
+    from bayesreg.pymc.map import find_map
+    from bayesreg.pymc.model import build_model
 
     prior = LaplacePrior(LAPLACE_SCALE)
     X = data.diabetes_design.to_numpy(dtype=np.float64)

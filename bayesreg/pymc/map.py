@@ -11,10 +11,10 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from bayesreg._map_graph import ScaleCollapse, compile_map
-from bayesreg._map_solver import SolverResult, minimize_kinked
-from bayesreg.core._validation import check_positive_int, check_tol
 from bayesreg.errors import ConvergenceWarning, InputTypeError, ModelStructureError
+from bayesreg.pymc._solver import SolverResult, minimize_kinked
+from bayesreg.pymc.graph import ScaleCollapse, compile_map
+from bayesreg.validation import check_positive_int, check_tol
 
 __all__ = ["MapEstimate", "find_map"]
 
@@ -43,7 +43,7 @@ class MapEstimate:
         The MAP of ``"noise"`` (None if σ is fixed or absent).
     feature_names : tuple of str or None
         The names of the entries of ``coef``: the model's coordinates of the dimension of
-        ``"coef"`` (``"feature"`` in :func:`~bayesreg.models.build_model`, DataFrame
+        ``"coef"`` (``"feature"`` in :func:`~bayesreg.pymc.model.build_model`, DataFrame
         column names included); None without ``"coef"`` or without such coordinates.
     values : mapping of str to ndarray
         Every free variable's MAP on its original scale, by name.
@@ -164,7 +164,7 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
     Parameters
     ----------
     model : pymc.Model
-        E.g. from :func:`bayesreg.models.build_model`, or frozen by
+        E.g. from :func:`bayesreg.pymc.model.build_model`, or frozen by
         ``pymc.model.transform.freeze_model``. Supported: continuous free
         variables; Laplace-type priors untransformed with a location that does not depend
         on free variables; no other |·| or sign(·) of the free variables in the

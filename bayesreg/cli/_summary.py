@@ -9,9 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from bayesreg._demo_figures import SavedFigure
-from bayesreg._demo_posterior import PosteriorShrinkage
-from bayesreg._demo_sections import (
+from bayesreg.cli._figures import SavedFigure
+from bayesreg.cli._posterior import PosteriorShrinkage
+from bayesreg.cli._sections import (
     PUBLISHED_LAM,
     DemoSettings,
     EquivalenceCase,

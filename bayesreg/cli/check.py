@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bayesreg.core._validation import check_binary_target
 from bayesreg.errors import DataError, InputValueError
+from bayesreg.validation import check_binary_target
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from bayesreg.equivalence import EquivalenceReport
     from bayesreg.priors import Prior
+    from bayesreg.pymc.equivalence import EquivalenceReport
 
 __all__ = ["check_csv", "prior_from_options", "read_table"]
 
@@ -124,7 +124,7 @@ def check_csv(
     compares at the joint MAP σ̂) and is required with the Bernoulli likelihood, which
     has no noise. ``--alpha`` with the Gaussian likelihood needs a fixed ``noise``.
     """
-    from bayesreg.equivalence import check_equivalence
+    from bayesreg.pymc.equivalence import check_equivalence
 
     X, y = read_table(path, target)
     if likelihood == "bernoulli":

@@ -35,8 +35,8 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
-from bayesreg._map_graph import NewtonTerms
 from bayesreg.core.penalties import subdiff_distance
+from bayesreg.pymc.graph import NewtonTerms
 
 __all__ = ["SolverResult", "kkt_residual", "minimize_kinked"]
 

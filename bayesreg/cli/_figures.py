@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
 
-from bayesreg._demo_posterior import PathWithBands, PosteriorShrinkage
-from bayesreg._demo_sections import DIABETES_NOISE, LAPLACE_SCALE, DemoData
+from bayesreg.cli._posterior import PathWithBands, PosteriorShrinkage
+from bayesreg.cli._sections import DIABETES_NOISE, LAPLACE_SCALE, DemoData
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from bayesreg.core._validation import check_bool, check_positive
 from bayesreg.core.stats import SufficientStats
 from bayesreg.errors import InputTypeError, InputValueError
 from bayesreg.priors import Prior
+from bayesreg.validation import check_bool, check_positive
 
 __all__ = ["build_sufficient_model", "sufficient_gaussian_loglik"]
 
@@ -40,7 +40,7 @@ def sufficient_gaussian_loglik(
 ) -> Any:
     """``log L`` of the module docstring as a PyTensor expression.
 
-    ``offset`` is ``ȳ − w0 − x̄ᵀw``; ``gram``, ``xty``, ``yty`` are the centred
+    ``offset`` is ``ȳ − w0 − x̄ᵀw``; ``gram``, ``xty``, ``yty`` are the centered
     ``XcᵀXc``, ``Xcᵀyc``, ``ycᵀyc``.
     """
     import pymc as pm
@@ -62,7 +62,7 @@ def build_sufficient_model(
     likelihood: str,
     fit_intercept: bool,
 ) -> Any:
-    """:func:`bayesreg.models.build_model` with the likelihood through ``stats``.
+    """:func:`bayesreg.pymc.model.build_model` with the likelihood through ``stats``.
 
     The same free variables (``"coef"`` with dim ``"feature"``, ``"intercept"``,
     ``"noise"`` when σ is free, with the same priors and starting points) and the
@@ -72,7 +72,7 @@ def build_sufficient_model(
     """
     import pymc as pm
 
-    from bayesreg.models import noise_variable
+    from bayesreg.pymc.model import noise_variable
 
     if likelihood != "gaussian":
         raise InputValueError(

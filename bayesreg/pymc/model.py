@@ -6,7 +6,11 @@ from typing import Any
 
 import numpy as np
 
-from bayesreg.core._validation import (
+from bayesreg.core.solve import check_noise
+from bayesreg.core.stats import is_sufficient_stats
+from bayesreg.errors import DataError
+from bayesreg.priors import Prior, check_prior
+from bayesreg.validation import (
     as_design,
     as_target,
     check_binary_target,
@@ -14,10 +18,6 @@ from bayesreg.core._validation import (
     check_choice,
     feature_names_of,
 )
-from bayesreg.core.solve import check_noise
-from bayesreg.core.stats import is_sufficient_stats
-from bayesreg.errors import DataError
-from bayesreg.priors import Prior, check_prior
 
 __all__ = ["build_model"]
 
@@ -52,7 +52,7 @@ def build_model(
         Design matrix; DataFrame column names become the ``"feature"`` coordinate. With
         :class:`~bayesreg.core.stats.SufficientStats` (then ``y=None``, Gaussian
         likelihood only) the likelihood is written through the statistics
-        (``bayesreg._sufficient_likelihood``): the same posterior at O(p²) per gradient,
+        (``bayesreg.pymc.likelihood``): the same posterior at O(p²) per gradient,
         with the statistics in ``pm.Data`` and the potential ``"y_obs"`` instead of the
         data ``"X"``, ``"y"`` and the observed ``"y_obs"``.
     y : array-like of shape (n_samples,), or None with SufficientStats
@@ -93,7 +93,7 @@ def build_model(
     fixed_noise = check_noise(noise, kind)
     if is_sufficient_stats(X, y):
         # The Gaussian likelihood through XcᵀXc, Xcᵀyc, ycᵀyc: O(p²) per gradient.
-        from bayesreg._sufficient_likelihood import build_sufficient_model
+        from bayesreg.pymc.likelihood import build_sufficient_model
 
         return build_sufficient_model(
             X, prior, noise=fixed_noise, likelihood=kind, fit_intercept=fit_intercept

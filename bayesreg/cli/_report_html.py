@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 
-from bayesreg._demo_report import DemoResults, fmt_e, fmt_g
-from bayesreg._demo_sections import DIABETES_NOISE, LAPLACE_SCALE, LOGISTIC_SCALE, PUBLISHED_LAM
-from bayesreg._report_html import Section, code_block, figure, paragraph, render_page, table
+from bayesreg.cli._html import Section, code_block, figure, paragraph, render_page, table
+from bayesreg.cli._sections import DIABETES_NOISE, LAPLACE_SCALE, LOGISTIC_SCALE, PUBLISHED_LAM
+from bayesreg.cli._summary import DemoResults, fmt_e, fmt_g
 
 __all__ = ["render_report"]
 
