@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-import cvxpy as cp
 import matplotlib
 
 matplotlib.use("Agg")
@@ -15,23 +14,19 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Polygon
 from scipy import integrate, stats
-from sklearn.linear_model import Lasso, Ridge
 from sklearn.linear_model import lasso_path as sklearn_lasso_path
-from sklearn.metrics import log_loss
 
+from bayesreg.core.geometry import constraint_geometry
+from bayesreg.core.model_selection import TrainTestError
 from bayesreg.core.results import PathFit
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.plots import (
-    PosteriorBands,
-    constraint_geometry,
     matched_variance_priors,
     plot_bayesian_path,
     plot_constraint_geometry,
@@ -40,13 +35,9 @@ from bayesreg.plots import (
     plot_prior_densities,
     plot_shrinkage_forest,
     plot_train_test_error,
-    train_test_error,
 )
+from bayesreg.posterior.bands import PosteriorBands
 from bayesreg.priors import Prior
-
-# cvxpy with SCS at eps 1e-11 solves these 2-D problems to about 1e-9 (Clarabel's
-# interior point stops near 1e-6 on the disc constraint).
-CVXPY_TOL = 1e-6
 
 
 def _x(line: Line2D) -> np.ndarray:
@@ -81,141 +72,7 @@ def _centered(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return X - X.mean(axis=0), y - y.mean()
 
 
-def _cvxpy_constrained(X: np.ndarray, y: np.ndarray, budget: float, norm: int) -> np.ndarray:
-    """argmin 1/(2n)||yc − Xc w||² s.t. ||w||_norm ≤ budget, by a generic convex solver."""
-    Xc, yc = _centered(X, y)
-    w = cp.Variable(2)
-    loss = cp.sum_squares(yc - Xc @ w) / (2 * len(yc))  # type: ignore[attr-defined]
-    constraint = (cp.norm1(w) if norm == 1 else cp.norm2(w)) <= budget  # type: ignore[attr-defined]
-    problem = cp.Problem(cp.Minimize(loss), [constraint])
-    problem.solve(  # type: ignore[no-untyped-call]
-        solver=cp.SCS, eps_abs=1e-11, eps_rel=1e-11, max_iters=200_000
-    )
-    return np.asarray(w.value, dtype=np.float64)
-
-
 # --------------------------------------------------------------------------- geometry
-
-
-def test_l1_solution_is_a_vertex_with_a_zero_coefficient() -> None:
-    X, y = _vertex_example()
-    geometry = constraint_geometry(X, y, budget=1.0)
-    w = geometry.l1_solution
-    # on the diamond's corner (1, 0): exactly one exact zero, ||w||₁ = t
-    assert w[1] == 0.0
-    assert w[0] == pytest.approx(1.0, abs=1e-15)
-    # KKT: −∇L(w) = λ g with g ∈ ∂||w||₁: |∇₁L| = λ, |∇₂L| ≤ λ, sign(−∇₁L) = sign(w₁)
-    gradient = geometry.gram @ w - geometry.moment
-    assert abs(gradient[0]) == pytest.approx(geometry.l1_alpha, rel=1e-14)
-    assert -gradient[0] > 0.0
-    assert abs(gradient[1]) < geometry.l1_alpha
-    np.testing.assert_allclose(w, _cvxpy_constrained(X, y, 1.0, 1), atol=CVXPY_TOL)
-    # the L2 solution of the same budget has no zero
-    assert np.all(geometry.l2_solution != 0.0)
-
-
-def test_l1_solution_is_the_lasso_at_its_multiplier() -> None:
-    X, y = _vertex_example()
-    geometry = constraint_geometry(X, y, budget=1.0)
-    lasso = Lasso(alpha=geometry.l1_alpha, tol=1e-14, max_iter=100_000).fit(X, y)
-    # scikit-learn's Lasso has our scaling (alpha = A); coordinate descent to 1e-14
-    np.testing.assert_allclose(lasso.coef_, geometry.l1_solution, atol=1e-9)
-
-
-def test_l2_solution_has_norm_budget_and_is_a_ridge_solution() -> None:
-    X, y = _vertex_example()
-    budget = 1.0
-    geometry = constraint_geometry(X, y, budget=budget)
-    w = geometry.l2_solution
-    assert np.linalg.norm(w) == pytest.approx(budget, rel=1e-12)
-    # KKT of the ridge problem at alpha = μ: (G + μI) w = c
-    residual = (geometry.gram + geometry.l2_alpha * np.eye(2)) @ w - geometry.moment
-    assert np.max(np.abs(residual)) < 1e-13
-    # scikit-learn Ridge(A) minimizes ||y − Xw||² + A||w||², our alpha = A/n
-    ridge = Ridge(alpha=len(y) * geometry.l2_alpha, solver="cholesky").fit(X, y)
-    np.testing.assert_allclose(ridge.coef_, w, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(w, _cvxpy_constrained(X, y, budget, 2), atol=CVXPY_TOL)
-
-
-@settings(max_examples=20, deadline=None)
-@given(
-    correlation=st.floats(-0.9, 0.9),
-    coef=st.tuples(st.floats(-3.0, 3.0), st.floats(-3.0, 3.0)),
-    fraction=st.floats(0.05, 0.95),
-    seed=st.integers(0, 10_000),
-)
-def test_constrained_solutions_match_cvxpy(
-    correlation: float, coef: tuple[float, float], fraction: float, seed: int
-) -> None:
-    rng = np.random.default_rng(seed)
-    mixing = np.linalg.cholesky(np.array([[1.0, correlation], [correlation, 1.0]]))
-    X = rng.standard_normal((40, 2)) @ mixing.T
-    y = X @ np.array(coef) + rng.standard_normal(40) + 3.0
-    least_squares = np.linalg.lstsq(*_centered(X, y), rcond=None)[0]
-    # a budget below ||ŵ||₂ makes both constraints bind
-    budget = fraction * float(np.linalg.norm(least_squares))
-    geometry = constraint_geometry(X, y, budget=budget)
-    np.testing.assert_allclose(geometry.least_squares, least_squares, atol=1e-10)
-    np.testing.assert_allclose(
-        geometry.l1_solution, _cvxpy_constrained(X, y, budget, 1), atol=CVXPY_TOL
-    )
-    np.testing.assert_allclose(
-        geometry.l2_solution, _cvxpy_constrained(X, y, budget, 2), atol=CVXPY_TOL
-    )
-    assert np.abs(geometry.l1_solution).sum() == pytest.approx(budget, rel=1e-12)
-    assert np.linalg.norm(geometry.l2_solution) == pytest.approx(budget, rel=1e-12)
-
-
-def test_alpha_sets_the_budget_to_the_lasso_norm() -> None:
-    X, y = _vertex_example()
-    alpha = 0.3
-    geometry = constraint_geometry(X, y, alpha=alpha)
-    lasso = Lasso(alpha=alpha, tol=1e-14, max_iter=100_000).fit(X, y)
-    assert geometry.budget == pytest.approx(np.abs(lasso.coef_).sum(), rel=1e-9)
-    np.testing.assert_allclose(geometry.l1_solution, lasso.coef_, atol=1e-9)
-    assert geometry.l1_alpha == pytest.approx(alpha, rel=1e-9)
-
-
-def test_inactive_constraints_return_least_squares() -> None:
-    X, y = _vertex_example()
-    least_squares = np.linalg.lstsq(*_centered(X, y), rcond=None)[0]
-    geometry = constraint_geometry(X, y, budget=10.0 * np.abs(least_squares).sum())
-    np.testing.assert_allclose(geometry.l1_solution, least_squares, atol=1e-12)
-    np.testing.assert_allclose(geometry.l2_solution, least_squares, atol=1e-12)
-    assert geometry.l1_alpha == 0.0
-    assert geometry.l2_alpha == 0.0
-
-
-def test_default_budget_is_half_the_least_squares_norm() -> None:
-    X, y = _vertex_example()
-    geometry = constraint_geometry(X, y)
-    assert geometry.budget == pytest.approx(0.5 * np.linalg.norm(geometry.least_squares))
-    assert geometry.loss(geometry.least_squares) <= geometry.loss(geometry.l2_solution)
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "error", "message"),
-    [
-        ({"budget": 1.0, "alpha": 0.1}, InputValueError, "alpha or budget, not both"),
-        ({"budget": 0.0}, InputValueError, "budget must be a finite number > 0"),
-        ({"alpha": 100.0}, InputValueError, "alpha must be below alpha_max"),
-        ({"alpha": -1.0}, InputValueError, "alpha must be a finite number ≥ 0"),
-    ],
-)
-def test_geometry_rejects_bad_options(
-    kwargs: dict[str, float], error: type[Exception], message: str
-) -> None:
-    X, y = _vertex_example()
-    with pytest.raises(error, match=message):
-        constraint_geometry(X, y, **kwargs)
-
-
-def test_geometry_rejects_bad_designs() -> None:
-    X, y = _vertex_example()
-    with pytest.raises(DataError, match="exactly 2 columns"):
-        constraint_geometry(np.column_stack([X, X[:, 0]]), y)
-    with pytest.raises(DataError, match="collinear"):
-        constraint_geometry(np.column_stack([X[:, 0], 2.0 * X[:, 0] + 1.0]), y)
 
 
 def test_plot_constraint_geometry_draws_regions_and_solutions() -> None:
@@ -400,68 +257,39 @@ def test_plot_path_rejects_bad_input() -> None:
     assert isinstance(plot_path(zero_alpha, log_alpha=False), Axes)
 
 
-def test_train_test_error_matches_direct_computation() -> None:
-    path, (X_train, y_train, X_test, y_test) = _lasso_path_fit(5)
-    errors = train_test_error(path, X_train, y_train, X_test, y_test)
-    for i in range(len(path)):
-        fitted_test = path.intercepts[i] + X_test @ path.coefs[i]
-        fitted_train = path.intercepts[i] + X_train @ path.coefs[i]
-        assert errors.test_error[i] == pytest.approx(
-            np.mean((y_test - fitted_test) ** 2), rel=1e-12
-        )
-        assert errors.train_error[i] == pytest.approx(
-            np.mean((y_train - fitted_train) ** 2), rel=1e-12
-        )
-    # the penalized least-squares fit's training error never decreases as alpha grows
-    by_alpha = errors.train_error[np.argsort(errors.alphas)]
-    assert np.all(np.diff(by_alpha) >= -1e-10)
-    assert errors.metric == "mean squared error"
-
-
-def test_train_test_error_bernoulli_is_log_loss() -> None:
-    rng = np.random.default_rng(3)
-    X = rng.standard_normal((60, 2))
-    y = (rng.random(60) < 1.0 / (1.0 + np.exp(-X[:, 0]))).astype(float)
-    path = PathFit(
-        alphas=np.array([0.5, 0.1]),
-        coefs=np.array([[0.2, 0.0], [0.8, -0.1]]),
-        intercepts=np.array([0.1, -0.2]),
-        gaps=np.zeros(2),
-        l1_ratio=1.0,
-        objectives=np.zeros(2),
-        converged=np.ones(2, dtype=bool),
-        n_iters=np.ones(2, dtype=np.int64),
-        alpha_max=1.0,
-    )
-    errors = train_test_error(path, X[:40], y[:40], X[40:], y[40:], likelihood="bernoulli")
-    for i in range(2):
-        probability = 1.0 / (1.0 + np.exp(-(path.intercepts[i] + X[40:] @ path.coefs[i])))
-        assert errors.test_error[i] == pytest.approx(log_loss(y[40:], probability), rel=1e-12)
-    assert errors.metric == "mean log loss"
-    with pytest.raises(DataError, match="X_test has 3 columns"):
-        train_test_error(path, X[:40], y[:40], np.ones((5, 3)), np.ones(5))
-
-
-def test_plot_train_test_error_marks_the_best_alpha() -> None:
+def test_plot_train_test_error_marks_the_cv_choice_not_the_test_minimum() -> None:
     alphas = np.geomspace(1e-3, 1e2, 25)
     train = 1.0 - 0.9 / (1.0 + alphas)
     test = train + 0.3 / (1.0 + 10.0 * alphas)
+    cv = train + 0.4 / (1.0 + alphas)
+    errors = TrainTestError(
+        alphas=alphas[::-1],
+        train_error=train[::-1],
+        cv_error=cv[::-1],
+        cv_std_error=np.full(25, 0.01),
+        test_error=test[::-1],
+        alpha_cv=float(alphas[5]),
+        metric="mean squared error",
+    )
     _, ax = plt.subplots()
-    assert plot_train_test_error(alphas[::-1], train[::-1], test[::-1], ax=ax) is ax
-    train_line, test_line, _, best_marker = ax.get_lines()
+    assert plot_train_test_error(errors, ax=ax) is ax
+    train_line, cv_line, test_line, chosen_line, chosen_marker = ax.get_lines()
     np.testing.assert_array_equal(_x(train_line), alphas)
+    np.testing.assert_array_equal(_y(train_line), train)
+    np.testing.assert_array_equal(_y(cv_line), cv)
     np.testing.assert_array_equal(_y(test_line), test)
-    best = int(np.argmin(test))
-    assert _x(best_marker)[0] == alphas[best]
-    assert _y(best_marker)[0] == test[best]
+    # the marked alpha is the CV choice, and the marker is the test error there
+    assert _x(chosen_line)[0] == alphas[5]
+    assert _x(chosen_marker)[0] == alphas[5]
+    assert _y(chosen_marker)[0] == test[5]
+    assert int(np.argmin(test)) != 5
     texts = " ".join(t.get_text() for t in ax.texts)
     assert "overfitting" in texts
     assert "underfitting" in texts
     assert ax.get_xscale() == "log"
-    with pytest.raises(DataError, match="test_error has 3 entries but 25"):
-        plot_train_test_error(alphas, train, test[:3])
-    with pytest.raises(InputValueError, match="alphas must be > 0"):
-        plot_train_test_error(np.r_[0.0, alphas[1:]], train, test)
+    assert any("CV choice" in text for text in _legend_texts(ax))
+    with pytest.raises(InputTypeError, match="errors must be a TrainTestError"):
+        plot_train_test_error(alphas)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- posterior

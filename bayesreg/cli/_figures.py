@@ -39,56 +39,68 @@ def _new_axes(size: tuple[float, float]) -> tuple[Figure, Axes]:
     return figure, figure.add_subplot()
 
 
-def _save(figure: Figure, folder: Path, filename: str) -> None:
+def _save(figure: Figure, folder: Path, key: str, title: str, caption: str) -> SavedFigure:
+    """Write ``figure`` to ``folder/<key>.png`` and describe it."""
+    filename = f"{key}.png"
     figure.savefig(folder / filename, dpi=DPI)
+    return SavedFigure(key, filename, title, caption)
 
 
 def save_figures(
     folder: Path, data: DemoData, posterior: PosteriorShrinkage, path_bands: PathWithBands
 ) -> tuple[SavedFigure, ...]:
     """Draw the five figures into ``folder`` and describe them."""
-    from bayesreg.plots import (
-        plot_constraint_geometry,
-        plot_map_vs_posterior,
-        plot_path,
-        plot_prior_densities,
-        plot_shrinkage_forest,
-    )
-
-    saved = []
     features = [str(name) for name in data.diabetes_design.columns]
-
-    priors = Figure(figsize=(10.0, 4.2), layout="constrained")
-    plot_prior_densities(variance=2.0 * LAPLACE_SCALE**2, l1_fraction=0.5, fig=priors)
-    _save(priors, folder, "prior_densities.png")
-    saved.append(
-        SavedFigure(
-            "prior_densities",
-            "prior_densities.png",
-            "The three priors of the table, all with variance 8",
-            "Left: the densities. Right: −log p(w) + log p(0), the penalty up to the factor "
-            "σ²/n. Only the Laplace and elastic-net penalties have a kink at 0, and only "
-            "their MAP estimates have exact zeros.",
-        )
+    return (
+        _prior_densities(folder),
+        _constraint_geometry(folder, data),
+        _lasso_path_bands(folder, path_bands, features),
+        _map_vs_posterior(folder, posterior, features),
+        _shrinkage_forest(folder, posterior),
     )
 
-    geometry, axes = _new_axes((9.0, 5.6))
+
+def _prior_densities(folder: Path) -> SavedFigure:
+    """Gaussian, Laplace and elastic-net priors of one variance, density and penalty."""
+    from bayesreg.plots import plot_prior_densities
+
+    figure = Figure(figsize=(10.0, 4.2), layout="constrained")
+    plot_prior_densities(variance=2.0 * LAPLACE_SCALE**2, l1_fraction=0.5, fig=figure)
+    return _save(
+        figure,
+        folder,
+        "prior_densities",
+        "The three priors of the table, all with variance 8",
+        "Left: the densities. Right: −log p(w) + log p(0), the penalty up to the factor "
+        "σ²/n. Only the Laplace and elastic-net penalties have a kink at 0, and only "
+        "their MAP estimates have exact zeros.",
+    )
+
+
+def _constraint_geometry(folder: Path, data: DemoData) -> SavedFigure:
+    """The L1 diamond and the L2 disc on two correlated diabetes features."""
+    from bayesreg.plots import plot_constraint_geometry
+
+    figure, axes = _new_axes((9.0, 5.6))
     plot_constraint_geometry(
         data.diabetes_design[list(GEOMETRY_FEATURES)], data.diabetes_target, ax=axes
     )
-    _save(geometry, folder, "constraint_geometry.png")
-    saved.append(
-        SavedFigure(
-            "constraint_geometry",
-            "constraint_geometry.png",
-            "Why L1 gives zeros: the diamond and the disc",
-            f"Least squares on {GEOMETRY_FEATURES[0]} and {GEOMETRY_FEATURES[1]} alone, "
-            "constrained to an L1 ball and an L2 ball of the same radius. The smallest loss "
-            "contour touches the diamond at a corner, where one coefficient is exactly 0.",
-        )
+    return _save(
+        figure,
+        folder,
+        "constraint_geometry",
+        "Why L1 gives zeros: the diamond and the disc",
+        f"Least squares on {GEOMETRY_FEATURES[0]} and {GEOMETRY_FEATURES[1]} alone, "
+        "constrained to an L1 ball and an L2 ball of the same radius. The smallest loss "
+        "contour touches the diamond at a corner, where one coefficient is exactly 0.",
     )
 
-    path_figure, axes = _new_axes((9.0, 5.0))
+
+def _lasso_path_bands(folder: Path, path_bands: PathWithBands, features: list[str]) -> SavedFigure:
+    """The lasso path inside the posterior's bands, with the prior of the report marked."""
+    from bayesreg.plots import plot_path
+
+    figure, axes = _new_axes((9.0, 5.0))
     plot_path(path_bands.path, posterior_bands=path_bands.bands, ax=axes, feature_names=features)
     axes.axvline(path_bands.marked_alpha, color="black", ls="--", lw=1.0)
     axes.annotate(
@@ -99,41 +111,46 @@ def save_figures(
         textcoords="offset points",
         fontsize=9,
     )
-    _save(path_figure, folder, "lasso_path_bands.png")
-    saved.append(
-        SavedFigure(
-            "lasso_path_bands",
-            "lasso_path_bands.png",
-            "The lasso path is a path of MAP estimates; the posterior has bands",
-            "Lines: the lasso solution at each alpha, the MAP under Laplace(0, b) with "
-            f"b = σ²/(n·alpha) and σ = {DIABETES_NOISE:g}. Bands: 94% highest-density "
-            f"intervals of the same posterior (Gibbs sampler at {path_bands.band_alphas.size} "
-            "alphas, joined linearly in log alpha). Right of alpha_max every MAP coefficient "
-            "is exactly 0; the posterior is not a point there.",
-        )
+    return _save(
+        figure,
+        folder,
+        "lasso_path_bands",
+        "The lasso path is a path of MAP estimates; the posterior has bands",
+        "Lines: the lasso solution at each alpha, the MAP under Laplace(0, b) with "
+        f"b = σ²/(n·alpha) and σ = {DIABETES_NOISE:g}. Bands: 94% highest-density "
+        f"intervals of the same posterior (Gibbs sampler at {path_bands.band_alphas.size} "
+        "alphas, joined linearly in log alpha). Right of alpha_max every MAP coefficient "
+        "is exactly 0; the posterior is not a point there.",
     )
+
+
+def _map_vs_posterior(
+    folder: Path, posterior: PosteriorShrinkage, features: list[str]
+) -> SavedFigure:
+    """The joint MAP's exact zeros next to the NUTS posterior mean and median."""
+    from bayesreg.plots import plot_map_vs_posterior
+
+    summary = posterior.runs[0].summary
+    figure, axes = _new_axes((7.5, 5.4))
+    plot_map_vs_posterior(
+        summary["map"], summary["mean"], summary["median"], feature_names=features, ax=axes
+    )
+    return _save(
+        figure,
+        folder,
+        "map_vs_posterior",
+        "The MAP is sparse; the posterior mean and median are not",
+        f"Bayesian lasso, λ = {posterior.lam:g}, σ free: the joint MAP (diamonds; hollow "
+        "where exactly 0) next to the posterior mean and median from NUTS.",
+    )
+
+
+def _shrinkage_forest(folder: Path, posterior: PosteriorShrinkage) -> SavedFigure:
+    """NUTS intervals per coefficient with least squares and the MAP."""
+    from bayesreg.plots import plot_shrinkage_forest
 
     nuts = posterior.runs[0]
-    versus, axes = _new_axes((7.5, 5.4))
-    plot_map_vs_posterior(
-        nuts.summary["map"],
-        nuts.summary["mean"],
-        nuts.summary["median"],
-        feature_names=features,
-        ax=axes,
-    )
-    _save(versus, folder, "map_vs_posterior.png")
-    saved.append(
-        SavedFigure(
-            "map_vs_posterior",
-            "map_vs_posterior.png",
-            "The MAP is sparse; the posterior mean and median are not",
-            f"Bayesian lasso, λ = {posterior.lam:g}, σ free: the joint MAP (diamonds; hollow "
-            "where exactly 0) next to the posterior mean and median from NUTS.",
-        )
-    )
-
-    forest, axes = _new_axes((8.0, 5.6))
+    figure, axes = _new_axes((8.0, 5.6))
     plot_shrinkage_forest(
         nuts.tree,
         ax=axes,
@@ -142,16 +159,13 @@ def save_figures(
             "MAP (lasso)": nuts.summary["map"],
         },
     )
-    _save(forest, folder, "shrinkage_forest.png")
-    saved.append(
-        SavedFigure(
-            "shrinkage_forest",
-            "shrinkage_forest.png",
-            "Posterior intervals, least squares and the MAP",
-            "94% and 50% highest-density intervals of each coefficient under the Bayesian "
-            "lasso (NUTS), with the least-squares estimate and the joint MAP: the prior pulls "
-            "the posterior from least squares towards 0, and the MAP's exact zeros sit inside "
-            "intervals that are not degenerate.",
-        )
+    return _save(
+        figure,
+        folder,
+        "shrinkage_forest",
+        "Posterior intervals, least squares and the MAP",
+        "94% and 50% highest-density intervals of each coefficient under the Bayesian "
+        "lasso (NUTS), with the least-squares estimate and the joint MAP: the prior pulls "
+        "the posterior from least squares towards 0, and the MAP's exact zeros sit inside "
+        "intervals that are not degenerate.",
     )
-    return tuple(saved)

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     import xarray
 
     from bayesreg.core.results import PathFit
-    from bayesreg.plots import PosteriorBands
     from bayesreg.posterior import Diagnostics, LambdaChoice
+    from bayesreg.posterior.bands import PosteriorBands
     from bayesreg.priors import Prior
     from bayesreg.pymc.map import MapEstimate
 
@@ -195,8 +195,8 @@ def lasso_path_with_bands(data: DemoData, settings: DemoSettings) -> PathWithBan
     alpha_max the MAP is exactly 0 while the posterior still spreads around it.
     """
     from bayesreg.core.enet_path import alpha_max, lasso_path
-    from bayesreg.plots import PosteriorBands
     from bayesreg.posterior import bayesian_path
+    from bayesreg.posterior.bands import bands_along_path
     from bayesreg.priors import LaplacePrior
 
     X, y = data.diabetes_design, data.diabetes_target
@@ -205,7 +205,7 @@ def lasso_path_with_bands(data: DemoData, settings: DemoSettings) -> PathWithBan
     path = lasso_path(X, y, np.geomspace(1.5 * largest, largest / 100.0, PATH_LINE_POINTS))
     band_alphas = np.geomspace(1.5 * largest, largest / 100.0, settings.path_points)
     priors = [LaplacePrior(DIABETES_NOISE**2 / (n_samples * alpha)) for alpha in band_alphas]
-    long = bayesian_path(
+    table = bayesian_path(
         X,
         y,
         priors,
@@ -214,18 +214,5 @@ def lasso_path_with_bands(data: DemoData, settings: DemoSettings) -> PathWithBan
         chains=2,
         random_seed=settings.seed_for(PATH_STREAM),
     )
-    n_features = X.shape[1]
-    # long format, one row per (prior, feature), priors in the order of band_alphas
-    # (decreasing); np.interp needs increasing abscissae, hence the reversals
-    sampled = {
-        bound: long[bound].to_numpy().reshape(len(priors), n_features)[::-1]
-        for bound in ("hdi_lower", "hdi_upper")
-    }
-    log_band = np.log(band_alphas[::-1])
-    log_path = np.log(path.alphas)
-    lower, upper = (
-        np.column_stack([np.interp(log_path, log_band, values[:, j]) for j in range(n_features)])
-        for values in sampled.values()
-    )
     marked, _ = LaplacePrior(LAPLACE_SCALE).penalty(n_samples, DIABETES_NOISE)
-    return PathWithBands(path, PosteriorBands(lower, upper, prob=0.94), band_alphas, marked)
+    return PathWithBands(path, bands_along_path(path, table), band_alphas, marked)

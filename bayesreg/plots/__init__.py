@@ -2,32 +2,21 @@
 
 ``import bayesreg`` does not import matplotlib; importing ``bayesreg.plots`` does.
 Every function draws on a given ``ax`` (or ``fig`` for multi-panel figures) or on a new
-figure, and returns it.
+figure, and returns it. What the figures show is computed in the layers below:
+:mod:`bayesreg.core.geometry` (the constraint regions),
+:mod:`bayesreg.core.model_selection` (training, cross-validation and test error) and
+:mod:`bayesreg.posterior.bands` (credible bands along a path).
 """
 
 from __future__ import annotations
 
 from bayesreg.plots._bayesian_path import plot_bayesian_path
-from bayesreg.plots._geometry import (
-    ConstraintGeometry,
-    constraint_geometry,
-    plot_constraint_geometry,
-)
-from bayesreg.plots._paths import (
-    PosteriorBands,
-    TrainTestError,
-    plot_path,
-    plot_train_test_error,
-    train_test_error,
-)
+from bayesreg.plots._geometry import plot_constraint_geometry
+from bayesreg.plots._paths import plot_path, plot_train_test_error
 from bayesreg.plots._posterior import plot_map_vs_posterior, plot_shrinkage_forest
 from bayesreg.plots._priors import matched_variance_priors, plot_prior_densities
 
 __all__ = [
-    "ConstraintGeometry",
-    "PosteriorBands",
-    "TrainTestError",
-    "constraint_geometry",
     "matched_variance_priors",
     "plot_bayesian_path",
     "plot_constraint_geometry",
@@ -36,5 +25,4 @@ __all__ = [
     "plot_prior_densities",
     "plot_shrinkage_forest",
     "plot_train_test_error",
-    "train_test_error",
 ]

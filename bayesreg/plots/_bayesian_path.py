@@ -4,26 +4,25 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from bayesreg.core.results import PathFit
-from bayesreg.errors import DataError, InputTypeError, InputValueError
+from bayesreg.errors import InputTypeError, InputValueError
+from bayesreg.plots._common import checked_path
+from bayesreg.posterior.bands import band_features, check_band_table
 from bayesreg.validation import check_positive_int
 
 __all__ = ["plot_bayesian_path"]
 
 PATH_COLOR = "tab:blue"
 POSTERIOR_COLOR = "tab:red"
-BAND_COLUMNS = ("alpha", "feature", "mean", "hdi_lower", "hdi_upper")
-#: two l1_ratios closer than this are the same penalty family (prior.penalty rounds)
-L1_RATIO_ATOL = 1e-9
 
 
 def plot_bayesian_path(
@@ -87,74 +86,26 @@ def plot_bayesian_path(
     >>> len(fig.axes)
     3
     """
-    if not isinstance(path, PathFit):
-        raise InputTypeError(
-            f"path must be a PathFit (from lasso_path, ridge_path or logistic_path); got "
-            f"{type(path).__name__}."
-        )
-    table = _check_bands(bands, path)
-    all_features = [str(name) for name in pd.unique(table["feature"])]
-    if len(all_features) != path.coefs.shape[1]:
-        raise DataError(
-            f"bands holds {len(all_features)} features but the path has "
-            f"{path.coefs.shape[1]} coefficients; pass the path and bands of the same X."
-        )
+    checked_path(path)
+    table = check_band_table(bands, path)
+    all_features = band_features(table, path)
     chosen = _check_features(features, all_features)
-    columns = check_positive_int(ncols, "ncols")
-    if np.any(path.alphas <= 0.0):
-        raise InputValueError("the path contains alpha ≤ 0, which a log axis cannot show.")
-    if fig is None:
-        nrows = math.ceil(len(chosen) / columns)
-        fig = plt.figure(
-            figsize=(2.9 * min(columns, len(chosen)), 2.3 * nrows + 0.7), layout="constrained"
-        )
-    elif not isinstance(fig, Figure):
-        raise InputTypeError(
-            f"fig must be a matplotlib Figure or None; got {type(fig).__name__}. Pass e.g. "
-            "matplotlib.pyplot.figure()."
-        )
+    columns = min(check_positive_int(ncols, "ncols"), len(chosen))
     n_rows = math.ceil(len(chosen) / columns)
-    grid = fig.add_gridspec(n_rows, min(columns, len(chosen)))
-    order = np.argsort(path.alphas)
-    probability = table.attrs.get("hdi_prob")
-    band_label = "posterior HDI" if probability is None else f"{probability:.0%} posterior HDI"
+    figure = _figure_or_new(fig, (2.9 * columns, 2.3 * n_rows + 0.7))
+    grid = figure.add_gridspec(n_rows, columns)
     first_axes = None
     for panel, name in enumerate(chosen):
-        axes = fig.add_subplot(grid[divmod(panel, columns)], sharex=first_axes)
+        axes = figure.add_subplot(grid[divmod(panel, columns)], sharex=first_axes)
         first_axes = first_axes or axes
-        rows = table[table["feature"] == name].sort_values("alpha")
-        axes.fill_between(
-            rows["alpha"],
-            rows["hdi_lower"],
-            rows["hdi_upper"],
-            color=POSTERIOR_COLOR,
-            alpha=0.2,
-            lw=0,
-            gid="posterior band",
-        )
-        axes.plot(
-            rows["alpha"],
-            rows["mean"],
-            color=POSTERIOR_COLOR,
-            marker=".",
-            lw=1.0,
-            gid="posterior mean",
-        )
-        column = all_features.index(name)
-        axes.plot(
-            path.alphas[order],
-            path.coefs[order, column],
-            color=PATH_COLOR,
-            lw=2.0,
-            gid="penalized path",
-        )
-        axes.axhline(0.0, color="black", lw=0.6)
-        axes.set_xscale("log")
+        _draw_panel(axes, path, all_features.index(name), table[table["feature"] == name])
         axes.set_title(name, fontsize=10)
         # the x label goes on the lowest panel of each column
         if panel + columns >= len(chosen):
             axes.set_xlabel("alpha (log scale)")
-    fig.legend(
+    probability = table.attrs.get("hdi_prob")
+    band_label = "posterior HDI" if probability is None else f"{probability:.0%} posterior HDI"
+    figure.legend(
         handles=[
             Line2D([], [], color=PATH_COLOR, lw=2.0, label="penalized path (MAP)"),
             Patch(color=POSTERIOR_COLOR, alpha=0.2, lw=0, label=band_label),
@@ -164,35 +115,46 @@ def plot_bayesian_path(
         ncols=3,
         fontsize=9,
     )
+    return figure
+
+
+def _figure_or_new(fig: Figure | None, size: tuple[float, float]) -> Figure:
+    """``fig`` itself, or a new figure of ``size`` inches."""
+    if fig is None:
+        return plt.figure(figsize=size, layout="constrained")
+    if not isinstance(fig, Figure):
+        raise InputTypeError(
+            f"fig must be a matplotlib Figure or None; got {type(fig).__name__}. Pass e.g. "
+            "matplotlib.pyplot.figure()."
+        )
     return fig
 
 
-def _check_bands(bands: Any, path: PathFit) -> pd.DataFrame:
-    """``bands`` as the long table of bayesian_path, with the path's penalty family."""
-    if not isinstance(bands, pd.DataFrame):
-        raise InputTypeError(
-            f"bands must be the pandas DataFrame returned by bayesian_path; got "
-            f"{type(bands).__name__}."
-        )
-    missing = [name for name in BAND_COLUMNS if name not in bands.columns]
-    if missing:
-        raise DataError(
-            f"bands lacks the column(s) {missing}; pass the DataFrame returned by "
-            "bayesreg.posterior.bayesian_path."
-        )
-    if len(bands) == 0:
-        raise DataError("bands is empty; pass the DataFrame returned by bayesian_path.")
-    if np.any(bands["alpha"].to_numpy(dtype=np.float64) <= 0.0):
-        raise InputValueError("bands contains alpha ≤ 0, which a log axis cannot show.")
-    if "l1_ratio" in bands.columns:
-        ratios = bands["l1_ratio"].to_numpy(dtype=np.float64)
-        if not np.allclose(ratios, path.l1_ratio, rtol=0.0, atol=L1_RATIO_ATOL):
-            raise DataError(
-                f"bands was computed with l1_ratio {sorted(set(ratios.tolist()))} but the "
-                f"path with l1_ratio {path.l1_ratio:g}; draw the posterior under priors of "
-                "the path's family (LaplacePrior for a lasso path, GaussianPrior for ridge)."
-            )
-    return bands
+def _draw_panel(axes: Axes, path: PathFit, column: int, rows: pd.DataFrame) -> None:
+    """One coefficient: its HDI band and posterior mean over alpha, and its penalized path."""
+    rows = rows.sort_values("alpha")
+    axes.fill_between(
+        rows["alpha"],
+        rows["hdi_lower"],
+        rows["hdi_upper"],
+        color=POSTERIOR_COLOR,
+        alpha=0.2,
+        lw=0,
+        gid="posterior band",
+    )
+    axes.plot(
+        rows["alpha"], rows["mean"], color=POSTERIOR_COLOR, marker=".", lw=1.0, gid="posterior mean"
+    )
+    order = np.argsort(path.alphas)
+    axes.plot(
+        path.alphas[order],
+        path.coefs[order, column],
+        color=PATH_COLOR,
+        lw=2.0,
+        gid="penalized path",
+    )
+    axes.axhline(0.0, color="black", lw=0.6)
+    axes.set_xscale("log")
 
 
 def _check_features(features: Sequence[str] | None, available: list[str]) -> list[str]:

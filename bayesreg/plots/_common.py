@@ -11,10 +11,11 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
 from numpy.typing import NDArray
 
-from bayesreg.errors import DataError, InputTypeError
+from bayesreg.core.results import PathFit
+from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.validation import as_target, feature_names_of
 
-__all__ = ["axes_or_new", "feature_labels", "feature_styles", "vector"]
+__all__ = ["axes_or_new", "checked_path", "feature_labels", "feature_styles", "vector"]
 
 FloatArray = NDArray[np.float64]
 
@@ -64,3 +65,18 @@ def vector(value: Any, name: str, length: int | None = None) -> FloatArray:
             "coefficient); pass arrays of the same length."
         )
     return array
+
+
+def checked_path(path: Any, *, log_axis: bool = True) -> PathFit:
+    """``path`` if it is a PathFit whose alphas a (log) alpha axis can show."""
+    if not isinstance(path, PathFit):
+        raise InputTypeError(
+            f"path must be a PathFit (from lasso_path, ridge_path or logistic_path); got "
+            f"{type(path).__name__}."
+        )
+    if log_axis and np.any(path.alphas <= 0.0):
+        raise InputValueError(
+            "the path contains alpha ≤ 0, which a log axis cannot show; drop those alphas "
+            "(plot_path also takes log_alpha=False)."
+        )
+    return path

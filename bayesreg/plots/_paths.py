@@ -1,74 +1,25 @@
-"""Coefficient paths over the penalty strength, and training versus test error."""
+"""Coefficient paths over the penalty strength, and training, cross-validation and test error.
+
+The curves are computed elsewhere (:mod:`bayesreg.core.model_selection`,
+:mod:`bayesreg.posterior.bands`); this module only draws them.
+"""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
-from numpy.typing import NDArray
 
-from bayesreg.core.objective import bernoulli_loss, gaussian_loss
+from bayesreg.core.model_selection import TrainTestError
 from bayesreg.core.results import PathFit
-from bayesreg.errors import DataError, InputTypeError, InputValueError
-from bayesreg.plots._common import axes_or_new, feature_labels, feature_styles, vector
-from bayesreg.validation import (
-    as_design,
-    as_target,
-    check_alphas,
-    check_bool,
-    check_choice,
-)
+from bayesreg.errors import DataError, InputTypeError
+from bayesreg.plots._common import axes_or_new, checked_path, feature_labels, feature_styles
+from bayesreg.posterior.bands import PosteriorBands
+from bayesreg.validation import check_bool
 
-__all__ = [
-    "PosteriorBands",
-    "TrainTestError",
-    "plot_path",
-    "plot_train_test_error",
-    "train_test_error",
-]
-
-FloatArray = NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class PosteriorBands:
-    """Posterior credible bands of every coefficient along a penalty path.
-
-    Attributes
-    ----------
-    lower, upper : ndarray of shape (k, n_features)
-        ``lower[i, j] ≤ upper[i, j]`` bound the credible interval of coefficient j under
-        the prior that matches ``alphas[i]`` of the path (same order as ``path.alphas``).
-    prob : float, default 0.94
-        The credible probability, shown in the legend.
-    """
-
-    lower: FloatArray
-    upper: FloatArray
-    prob: float = 0.94
-
-    def __post_init__(self) -> None:
-        lower = np.array(self.lower, dtype=np.float64, copy=True)
-        upper = np.array(self.upper, dtype=np.float64, copy=True)
-        if lower.ndim != 2 or lower.shape != upper.shape:
-            raise DataError(
-                f"lower and upper must be 2-D arrays of one shape (k, n_features); got "
-                f"shapes {lower.shape} and {upper.shape}."
-            )
-        if not (np.all(np.isfinite(lower)) and np.all(np.isfinite(upper))):
-            raise DataError("lower and upper must hold finite numbers only.")
-        if np.any(lower > upper):
-            raise DataError("every lower bound must be ≤ its upper bound; swap the arrays.")
-        prob = float(self.prob)
-        if not 0.0 < prob < 1.0:
-            raise InputValueError(f"prob must lie in (0, 1); got {self.prob!r}.")
-        for name, array in (("lower", lower), ("upper", upper)):
-            array.setflags(write=False)
-            object.__setattr__(self, name, array)
-        object.__setattr__(self, "prob", prob)
+__all__ = ["plot_path", "plot_train_test_error"]
 
 
 def _path_title(l1_ratio: float) -> str:
@@ -126,11 +77,8 @@ def plot_path(
     >>> len(ax.get_lines()) >= 8
     True
     """
-    if not isinstance(path, PathFit):
-        raise InputTypeError(
-            f"path must be a PathFit (from ridge_path or lasso_path); got {type(path).__name__}."
-        )
     log_scale = check_bool(log_alpha, "log_alpha")
+    checked_path(path, log_axis=log_scale)
     n_features = path.coefs.shape[1]
     names = feature_labels(feature_names, n_features)
     if posterior_bands is not None:
@@ -145,11 +93,6 @@ def plot_path(
                 f"coefficients have shape {path.coefs.shape}; give one band per alpha and "
                 "coefficient."
             )
-    if log_scale and np.any(path.alphas <= 0.0):
-        raise InputValueError(
-            "the path contains alpha ≤ 0, which a log axis cannot show; pass "
-            "log_alpha=False or drop those alphas."
-        )
     axes = axes_or_new(ax, figsize=(8.0, 4.8))
     order = np.argsort(path.alphas)
     alphas = path.alphas[order]
@@ -187,169 +130,87 @@ def plot_path(
     return axes
 
 
-@dataclass(frozen=True)
-class TrainTestError:
-    """Training and test error of every solution along a penalty path.
+def plot_train_test_error(errors: TrainTestError, *, ax: Axes | None = None) -> Axes:
+    """Training, cross-validation and test error against alpha, with alpha chosen by CV.
 
-    Attributes
-    ----------
-    alphas : ndarray of shape (k,)
-    train_error, test_error : ndarray of shape (k,)
-    metric : str
-        ``"mean squared error"`` (Gaussian) or ``"mean log loss"`` (Bernoulli).
-    """
-
-    alphas: FloatArray
-    train_error: FloatArray
-    test_error: FloatArray
-    metric: str
-
-
-def train_test_error(
-    path: PathFit,
-    X_train: Any,
-    y_train: Any,
-    X_test: Any,
-    y_test: Any,
-    *,
-    likelihood: str = "gaussian",
-) -> TrainTestError:
-    """Error on the training and on the test rows of each solution of a path.
-
-    For the solution ``(w0, w)`` at each alpha the error on rows ``(X, y)`` is
-
-    * Gaussian: the mean squared error ``1/n ||y − w0 − X w||²``;
-    * Bernoulli: the mean log loss ``1/n Σ [log(1 + exp(η_i)) − y_i η_i]``, η = w0 + X w.
-
-    Small alpha fits the training rows closely but generalizes poorly (overfitting: low
-    training, high test error); large alpha shrinks too much (underfitting: both high).
+    The training error of the penalized fit grows with alpha (a stronger prior pulls the
+    fit away from the data). The K-fold cross-validation error on the training rows
+    (shaded ± one standard error) is typically U-shaped; its minimizer ``alpha_cv`` is
+    marked, and left of it the model overfits (small penalty), right of it it
+    underfits (large penalty). The test error is drawn for judging that choice only: the
+    circle is the test error at ``alpha_cv``, not the lowest test error.
 
     Parameters
     ----------
-    path : PathFit
-        Fitted on ``(X_train, y_train)``, e.g. by ``ridge_path`` or ``lasso_path``.
-    X_train, y_train, X_test, y_test : array-like
-    likelihood : {"gaussian", "bernoulli"}, default "gaussian"
-
-    Returns
-    -------
-    TrainTestError
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from bayesreg.core.ridge import ridge_path
-    >>> from bayesreg.datasets import load_prostate
-    >>> from bayesreg.plots import train_test_error
-    >>> X_train, y_train = load_prostate(split="train", standardize=True)
-    >>> X_test, y_test = load_prostate(split="test", standardize=True)
-    >>> path = ridge_path(X_train, y_train, np.geomspace(1e-3, 1e2, 40))
-    >>> errors = train_test_error(path, X_train, y_train, X_test, y_test)
-    >>> bool(np.all(np.diff(errors.train_error[::-1]) >= -1e-12))  # grows with alpha
-    True
-    """
-    if not isinstance(path, PathFit):
-        raise InputTypeError(f"path must be a PathFit; got {type(path).__name__}.")
-    gaussian = check_choice(likelihood, "likelihood", ("gaussian", "bernoulli")) == "gaussian"
-    errors = []
-    for X, y, role in ((X_train, y_train, "train"), (X_test, y_test, "test")):
-        design = as_design(X, f"X_{role}")
-        target = as_target(y, design.shape[0], f"y_{role}")
-        if design.shape[1] != path.coefs.shape[1]:
-            raise DataError(
-                f"X_{role} has {design.shape[1]} columns but the path has "
-                f"{path.coefs.shape[1]} coefficients; pass the features the path was fitted on."
-            )
-        # gaussian_loss is 1/(2n)||r||², so the mean squared error is twice it.
-        errors.append(
-            np.array(
-                [
-                    2.0 * gaussian_loss(design, target, coef, intercept)
-                    if gaussian
-                    else bernoulli_loss(design, target, coef, intercept)
-                    for coef, intercept in zip(path.coefs, path.intercepts, strict=True)
-                ]
-            )
-        )
-    return TrainTestError(
-        alphas=path.alphas.copy(),
-        train_error=errors[0],
-        test_error=errors[1],
-        metric="mean squared error" if gaussian else "mean log loss",
-    )
-
-
-def plot_train_test_error(
-    alphas: Any,
-    train_error: Any,
-    test_error: Any,
-    *,
-    ax: Axes | None = None,
-    metric: str = "mean squared error",
-) -> Axes:
-    """Training and test error against alpha: overfitting on the left, underfitting on the right.
-
-    The training error of the penalized fit grows with alpha (a stronger prior pulls
-    the fit away from the data); the test error is typically U-shaped. Left of its
-    minimum the model overfits (small penalty, training error well below test error);
-    right of it it underfits (large penalty, both errors high). The alpha with the
-    lowest test error is marked.
-
-    Parameters
-    ----------
-    alphas : array-like of shape (k,)
-        Penalty strengths, > 0 (log axis), in any order.
-    train_error, test_error : array-like of shape (k,)
-        The errors at each alpha, e.g. from :func:`train_test_error`.
+    errors : TrainTestError
+        From :func:`bayesreg.core.model_selection.train_test_error`; its alphas must be
+        > 0 (log axis).
     ax : matplotlib Axes, optional
         Where to draw; a new figure when None.
-    metric : str, default "mean squared error"
-        Name of the error, for the y-axis label.
 
     Returns
     -------
     matplotlib.axes.Axes
+        ``ax`` (or the new Axes) with three curves, the CV choice and the region names.
 
     Examples
     --------
     >>> import numpy as np
+    >>> from bayesreg.core.enet_path import lasso_path
+    >>> from bayesreg.core.model_selection import train_test_error
+    >>> from bayesreg.datasets import load_prostate
     >>> from bayesreg.plots import plot_train_test_error
-    >>> alphas = np.geomspace(1e-3, 1e2, 30)
-    >>> train = 1.0 - 0.9 / (1.0 + alphas)
-    >>> test = train + 0.3 / (1.0 + 10 * alphas)
-    >>> ax = plot_train_test_error(alphas, train, test)
+    >>> X_fit, y_fit = load_prostate(split="train", standardize=True)
+    >>> X_held, y_held = load_prostate(split="test", standardize=True)
+    >>> path = lasso_path(X_fit, y_fit, np.geomspace(1e-3, 1.0, 30))
+    >>> ax = plot_train_test_error(
+    ...     train_test_error(path, X_fit, y_fit, X_held, y_held, n_folds=5, random_seed=0)
+    ... )
     """
-    grid = check_alphas(alphas)
-    if np.any(grid <= 0.0):
-        raise InputValueError("alphas must be > 0 for the log axis; drop alpha = 0.")
-    train = vector(train_error, "train_error", grid.size)
-    test = vector(test_error, "test_error", grid.size)
+    if not isinstance(errors, TrainTestError):
+        raise InputTypeError(
+            "errors must be a TrainTestError (from bayesreg.core.model_selection."
+            f"train_test_error); got {type(errors).__name__}."
+        )
+    if np.any(errors.alphas <= 0.0):
+        raise DataError("errors.alphas contains alpha ≤ 0, which a log axis cannot show.")
     axes = axes_or_new(ax, figsize=(7.0, 4.5))
-    order = np.argsort(grid)
-    grid, train, test = grid[order], train[order], test[order]
-    best = int(np.argmin(test))
-
-    axes.axvspan(grid[0], grid[best], color="tab:red", alpha=0.06, lw=0)
-    axes.axvspan(grid[best], grid[-1], color="tab:blue", alpha=0.06, lw=0)
-    axes.plot(grid, train, color="tab:blue", lw=2, marker=".", label="training error")
-    axes.plot(grid, test, color="tab:red", lw=2, marker=".", label="test error")
-    axes.axvline(grid[best], color="black", ls="--", lw=1)
+    order = np.argsort(errors.alphas)
+    grid = errors.alphas[order]
+    chosen = errors.alpha_cv
+    cv, cv_se = errors.cv_error[order], errors.cv_std_error[order]
+    axes.axvspan(grid[0], chosen, color="tab:red", alpha=0.06, lw=0)
+    axes.axvspan(chosen, grid[-1], color="tab:blue", alpha=0.06, lw=0)
+    axes.plot(grid, errors.train_error[order], color="tab:blue", lw=2, label="training error")
+    axes.fill_between(grid, cv - cv_se, cv + cv_se, color="tab:green", alpha=0.2, lw=0)
+    axes.plot(grid, cv, color="tab:green", lw=2, marker=".", label="cross-validation error ± SE")
+    axes.plot(grid, errors.test_error[order], color="tab:red", lw=2, ls="--", label="test error")
+    axes.axvline(chosen, color="black", ls="--", lw=1)
     axes.plot(
-        grid[best],
-        test[best],
+        chosen,
+        errors.test_error_at_cv,
         marker="o",
         ms=9,
         mfc="none",
         mec="black",
         ls="none",
-        label=f"lowest test error, alpha = {grid[best]:.3g}",
+        label=f"test error at the CV choice alpha = {chosen:.3g}",
     )
     axes.set_xscale("log")
     axes.set_xlim(grid[0], grid[-1])
-    # region names at the top of each side of the best alpha (log-midpoints)
+    _name_regions(axes, float(grid[0]), chosen, float(grid[-1]))
+    axes.set_xlabel("penalty strength alpha (log scale)")
+    axes.set_ylabel(errors.metric)
+    axes.set_title("Training, cross-validation and test error along the path")
+    axes.legend(loc="best", fontsize=9)
+    return axes
+
+
+def _name_regions(axes: Axes, smallest: float, chosen: float, largest: float) -> None:
+    """ "overfitting" and "underfitting" at the top of each side of ``chosen`` (log-midpoints)."""
     for left, right, text in (
-        (grid[0], grid[best], "overfitting\n(small penalty)"),
-        (grid[best], grid[-1], "underfitting\n(large penalty)"),
+        (smallest, chosen, "overfitting\n(small penalty)"),
+        (chosen, largest, "underfitting\n(large penalty)"),
     ):
         if right > left:
             axes.text(
@@ -362,8 +223,3 @@ def plot_train_test_error(
                 fontsize=9,
                 color="0.3",
             )
-    axes.set_xlabel("penalty strength alpha (log scale)")
-    axes.set_ylabel(metric)
-    axes.set_title("Training and test error along the path")
-    axes.legend(loc="best", fontsize=9)
-    return axes
