@@ -25,8 +25,10 @@ from bayesreg.core.conventions import (
 from bayesreg.core.cv import cross_validate
 from bayesreg.core.enet_path import alpha_max, lasso_path
 from bayesreg.core.enet_solver import elastic_net, lasso
+from bayesreg.core.geometry import ConstraintGeometry, constraint_geometry
 from bayesreg.core.logistic import logistic, logistic_alpha_max
 from bayesreg.core.logistic_path import logistic_path
+from bayesreg.core.model_selection import TrainTestError, train_test_error
 from bayesreg.core.objective import objective
 from bayesreg.core.penalties import enet_prox, penalty_value, soft_threshold, subdiff_distance
 from bayesreg.core.results import CVResult, PathFit, PenalizedFit, RidgePathFit
@@ -38,15 +40,18 @@ from bayesreg.core.weight_decay import WeightDecayTrace, adam, gradient_descent_
 
 __all__ = [
     "CVResult",
+    "ConstraintGeometry",
     "PathFit",
     "PenalizedFit",
     "RidgePathFit",
     "SelectionFrequencies",
     "SufficientStats",
+    "TrainTestError",
     "WeightDecayTrace",
     "adam",
     "alpha_max",
     "bootstrap_selection",
+    "constraint_geometry",
     "cross_validate",
     "elastic_net",
     "enet_prox",
@@ -74,4 +79,5 @@ __all__ = [
     "to_sklearn_lasso",
     "to_sklearn_logistic",
     "to_sklearn_ridge",
+    "train_test_error",
 ]

@@ -6,6 +6,7 @@ of it. Nothing here imports PyMC until NUTS (or a joint MAP) is asked for.
 
 from __future__ import annotations
 
+from bayesreg.posterior.bands import PosteriorBands, bands_along_path
 from bayesreg.posterior.choose import LambdaChoice, LambdaRow, choose_lambda
 from bayesreg.posterior.conjugate import GaussianPosterior, gaussian_posterior
 from bayesreg.posterior.empirical_bayes import (
@@ -34,7 +35,9 @@ __all__ = [
     "LambdaRow",
     "LassoMCEM",
     "NoisePrior",
+    "PosteriorBands",
     "RidgeEvidence",
+    "bands_along_path",
     "bayesian_path",
     "check_diagnostics",
     "choose_lambda",
