@@ -43,9 +43,9 @@ from bayesreg.priors import (
     LaplacePrior,
     Prior,
 )
-from bayesreg.pymc.graph import compile_map
 from bayesreg.pymc.map import MapEstimate, find_map
 from bayesreg.pymc.model import build_model
+from bayesreg.pymc.oracle import compile_map
 
 FloatArray = NDArray[np.float64]
 

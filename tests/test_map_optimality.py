@@ -26,9 +26,9 @@ from scipy import stats
 
 from bayesreg.errors import ModelStructureError
 from bayesreg.priors import BayesianLassoPrior, ElasticNetPrior, GaussianPrior, LaplacePrior
-from bayesreg.pymc.graph import compile_map
 from bayesreg.pymc.map import find_map
 from bayesreg.pymc.model import build_model
+from bayesreg.pymc.oracle import compile_map
 
 FloatArray = NDArray[np.float64]
 

@@ -2,8 +2,9 @@
 
 - :mod:`bayesreg.pymc.model` — :func:`build_model`, a PyMC model of a prior and a likelihood;
 - :mod:`bayesreg.pymc.likelihood` — the Gaussian likelihood written on sufficient statistics;
-- :mod:`bayesreg.pymc.graph` — analysis of a model's graph: free variables, |·| kinks, scale
-  collapses, and the value/gradient/Hessian oracle of −log p;
+- :mod:`bayesreg.pymc.structure` — what a model's graph says: its |·| kinks and convexity;
+- :mod:`bayesreg.pymc.collapse` — a scale sent to 0 along which log p is unbounded (no MAP);
+- :mod:`bayesreg.pymc.oracle` — :func:`compile_map`, the value/gradient/Hessian of −log p;
 - :mod:`bayesreg.pymc.map` — :func:`find_map`, the certified MAP estimate;
 - :mod:`bayesreg.pymc.equivalence` — :func:`check_equivalence`, MAP against penalized estimate.
 

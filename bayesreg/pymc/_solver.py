@@ -36,7 +36,7 @@ import scipy.linalg
 from numpy.typing import NDArray
 
 from bayesreg.core.penalties import subdiff_distance
-from bayesreg.pymc.graph import NewtonTerms
+from bayesreg.pymc.oracle import NewtonTerms
 
 __all__ = ["SolverResult", "kkt_residual", "minimize_kinked"]
 

@@ -13,7 +13,8 @@ from numpy.typing import NDArray
 
 from bayesreg.errors import ConvergenceWarning, InputTypeError, ModelStructureError
 from bayesreg.pymc._solver import SolverResult, minimize_kinked
-from bayesreg.pymc.graph import ScaleCollapse, compile_map
+from bayesreg.pymc.collapse import ScaleCollapse
+from bayesreg.pymc.oracle import compile_map
 from bayesreg.validation import check_positive_int, check_tol
 
 __all__ = ["MapEstimate", "find_map"]

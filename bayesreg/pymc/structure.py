@@ -1,0 +1,127 @@
+"""What a PyMC model's structure says about its negative log-density f: kinks and convexity.
+
+For the free value variables θ of a model the negative log-density without the Jacobian
+of transforms is
+
+    f(θ) = s(θ) + Σ_i w_i(θ) · |θ_{K_i} − m_i|,
+
+where the sum runs over the coordinates K of the Laplace-type priors (PyMC's Laplace, the
+elastic-net prior of bayesreg), each with its location m_i and L1 weight w_i (1/b for
+Laplace(μ, b), which may depend on other variables, e.g. b = σ/λ; a for the elastic net).
+:func:`find_kinks` lists those terms.
+
+Any other |·| or sign(·) in the log-density is a kink the solver cannot handle, unless it
+is smooth everywhere: its argument does not depend on the free variables (``sign(0.8)``),
+or has a sign fixed by its form (``sign(σ)`` with ``σ = exp(log σ)``, as PyMC writes the
+StudentT and SkewNormal densities); :func:`find_kinks` refuses a model with one.
+
+**Convexity** (:func:`is_convex`, a sound rule: "yes" is a proof) — f is convex in the
+free variables when every prior is Flat, HalfFlat, Normal, HalfNormal, Exponential,
+Laplace or the elastic-net prior with constant parameters, every likelihood is Normal with
+a mean affine in the free variables and a constant σ, or Bernoulli with an affine logit,
+and no potential depends on a free variable. A point with zero KKT residual is then the
+global MAP.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bayesreg.errors import ModelStructureError
+from bayesreg.priors import ElasticNetPrior, LaplacePrior
+from bayesreg.pymc._graph_rules import (
+    depends_on,
+    dist_params,
+    family,
+    has_unresolved_kink,
+    is_affine,
+    is_op,
+    scalar_op,
+)
+
+__all__ = ["find_kinks", "is_convex"]
+
+# Families whose log-density has an L1 kink; each recognizes its random variables.
+_KINKED_FAMILIES = (LaplacePrior, ElasticNetPrior)
+
+# Families whose negative log-density is convex in the variable (with constant parameters).
+_CONVEX_PRIORS = frozenset(
+    {"flat", "half-flat", "normal", "half-normal", "exponential", "laplace", "elastic net"}
+)
+
+
+def find_kinks(model: Any) -> list[tuple[Any, Any, Any]]:
+    """``(rv, location, weight)`` of each free L1 prior; raise for what cannot be handled."""
+    value_vars = frozenset(model.value_vars)
+    kinks: list[tuple[Any, Any, Any]] = []
+    problems: dict[str, str] = {}
+    for rv in model.free_RVs:
+        if rv.dtype.startswith(("int", "uint", "bool")):
+            problems[rv.name] = "discrete (the MAP here is over continuous variables)"
+            continue
+        term = next(
+            (t for t in (f.pymc_l1_term(rv) for f in _KINKED_FAMILIES) if t is not None), None
+        )
+        if term is None:
+            continue
+        location, weight = term
+        if model.rvs_to_transforms.get(rv) is not None:
+            problems[rv.name] = (
+                "a Laplace-type prior with a transform (create it with default_transform=None)"
+            )
+            continue
+        (location_in_values,) = model.replace_rvs_by_values([location])
+        if depends_on(location_in_values, value_vars):
+            problems[rv.name] = (
+                "a Laplace-type prior whose location depends on other free variables (the "
+                "kink must sit at a fixed point)"
+            )
+            continue
+        kinks.append((rv, location, weight))
+
+    kinked = {rv for rv, _, _ in kinks}
+    other_terms = [rv for rv in model.free_RVs if rv not in kinked and rv.name not in problems]
+    for term_var in [*other_terms, *model.observed_RVs, *model.potentials]:
+        if has_unresolved_kink(model.logp(vars=[term_var], jacobian=False), value_vars):
+            problems[term_var.name] = (
+                "its log-density contains |·| or sign(·) of an expression of the free "
+                "variables outside a Laplace-type prior on a free variable (e.g. a Laplace "
+                "likelihood)"
+            )
+    if problems:
+        listing = "; ".join(f"{name!r}: {reason}" for name, reason in problems.items())
+        raise ModelStructureError(
+            "find_map handles models whose only non-smooth log-density terms are Laplace or "
+            f"ElasticNetPrior priors on untransformed free variables; unsupported: {listing}."
+        )
+    return kinks
+
+
+def is_convex(model: Any) -> bool:
+    """The convexity rule of the module docstring."""
+    free = frozenset(model.free_RVs)
+
+    def constant(graph: Any) -> bool:
+        return not depends_on(graph, free, free)
+
+    def convex_likelihood(rv: Any) -> bool:
+        kind, params = family(rv), dist_params(rv)
+        if kind == "normal":  # ‖y − μ‖²/(2σ²) with μ affine, σ constant
+            return is_affine(params[0], free, free) and constant(params[1])
+        if kind == "bernoulli":  # log(1 + e^η) − yη with p = sigmoid(η), η affine
+            owner = params[0].owner
+            return (
+                owner is not None
+                and is_op(scalar_op(owner), "sigmoid")
+                and is_affine(owner.inputs[0], free, free)
+            )
+        return False
+
+    return (
+        all(constant(potential) for potential in model.potentials)
+        and all(
+            family(rv) in _CONVEX_PRIORS and all(map(constant, dist_params(rv)))
+            for rv in model.free_RVs
+        )
+        and all(convex_likelihood(rv) for rv in model.observed_RVs)
+    )
