@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from bayesreg.cli._html import Section, code_block, figure, paragraph, render_page, table
+from bayesreg.cli._posterior import PosteriorShrinkage
 from bayesreg.cli._sections import DIABETES_NOISE, LAPLACE_SCALE, LOGISTIC_SCALE, PUBLISHED_LAM
 from bayesreg.cli._summary import DemoResults, fmt_e, fmt_g
 
@@ -17,6 +18,11 @@ OBJECTIVE = (
     "L = 1/(2n)·‖y − w0 − Xw‖²  (Gaussian)   or   1/n·Σ[log(1 + e^η) − yη], η = w0 + Xw"
     "  (Bernoulli)"
 )
+
+
+def _numbers_table(header: list[str], rows: list[list[str]], caption: str | None = None) -> str:
+    """A table whose first column names the row and whose other columns are numbers."""
+    return table(header, rows, numeric=[False, *[True] * (len(header) - 1)], caption=caption)
 
 
 def _figures(results: DemoResults, *keys: str) -> list[str]:
@@ -141,20 +147,18 @@ def _find_map_section(results: DemoResults) -> Section:
                 "zeros, the KKT residual of F (distance of −∇L to alpha·∂‖w‖₁, 0 only at the "
                 "minimizer) and the excess objective F − F(lasso)."
             ),
-            table(
+            _numbers_table(
                 ["method", "max |w − lasso|", "exact zeros", "KKT residual", "F − F(lasso)"],
                 summary_rows,
-                numeric=[False, True, True, True, True],
             ),
             paragraph(
                 f"L-BFGS-B reported {status} (“{comparison.optimizer_message}”): its stopping "
                 "rule looks at the decrease of −log p, which says nothing about the distance "
                 "to the optimum of a non-smooth function."
             ),
-            table(
+            _numbers_table(
                 ["feature", "lasso", "bayesreg.find_map", "pm.find_MAP", "|pm.find_MAP − lasso|"],
                 coefficient_rows,
-                numeric=[False, True, True, True, True],
                 caption="Coefficient by coefficient",
             ),
             code_block(
@@ -170,59 +174,12 @@ def _find_map_section(results: DemoResults) -> Section:
 
 def _posterior_section(results: DemoResults) -> Section:
     posterior = results.posterior
-    nuts, gibbs = posterior.runs
-    summary = nuts.summary
-    names = ("least_squares", "map", "mean", "median", "hdi_lower", "hdi_upper")
-    values = {name: [float(v) for v in summary[name].to_numpy()] for name in names}
-    gibbs_mean = [float(v) for v in gibbs.summary["mean"].to_numpy()]
-    direction = [float(v) for v in summary["prob_direction"].to_numpy()]
-    negligible = [float(v) for v in summary["prob_negligible"].to_numpy()]
-    rows = [
-        [
-            str(feature),
-            f"{values['least_squares'][j]:.2f}",
-            f"{values['map'][j]:.2f}",
-            f"{values['mean'][j]:.2f}",
-            f"{gibbs_mean[j]:.2f}",
-            f"{values['median'][j]:.2f}",
-            f"[{values['hdi_lower'][j]:.2f}, {values['hdi_upper'][j]:.2f}]",
-            f"{direction[j]:.2f}",
-            f"{negligible[j]:.2f}",
-        ]
-        for j, feature in enumerate(summary.index)
-    ]
-    diagnostics_rows = [
-        [
-            run.method,
-            f"{results.settings.chains} × {run.draws}",
-            f"{run.seconds:.1f}",
-            str(run.diagnostics.divergences),
-            fmt_g(run.diagnostics.max_rhat, 4),
-            f"{run.diagnostics.min_ess_bulk:.0f} / {run.diagnostics.min_ess_tail:.0f}",
-            "good" if run.diagnostics.ok else "poor",
-        ]
-        for run in posterior.runs
-    ]
-    joint = posterior.joint_map
-    zeros = len(summary.index) - joint.n_nonzero
     return Section(
         "posterior",
         "3. Beyond the MAP: posterior shrinkage under the Bayesian lasso",
         (
-            paragraph(
-                "The penalized estimate is one point of a posterior, its mode. The Bayesian "
-                f"lasso of Park & Casella (2008), w_j | σ ~ Laplace(0, σ/λ) with p(σ²) ∝ 1/σ², "
-                f"here with λ = {posterior.lam:g} (at σ = {DIABETES_NOISE:g} the Laplace(0, "
-                f"{LAPLACE_SCALE:g}) prior of sections 1–2) and σ free. Its joint MAP has σ̂ = "
-                f"{fmt_g(joint.noise or math.nan)} and ŵ equal to the lasso at alpha = σ̂λ/n = "
-                f"{fmt_g(posterior.joint_map_alpha)} (largest difference "
-                f"{fmt_e(posterior.map_vs_lasso)}), with {zeros} exact zeros. The posterior "
-                "mean and median are never exactly 0: sparsity belongs to the mode, not to "
-                "the posterior. Two independent algorithms draw from it, PyMC's NUTS and the "
-                "package's Gibbs sampler; their posterior means differ by at most "
-                f"{posterior.max_mean_z:.2f} Monte Carlo standard errors."
-            ),
-            table(
+            paragraph(_posterior_intro(posterior, len(posterior.runs[0].summary.index))),
+            _numbers_table(
                 [
                     "feature",
                     "least squares",
@@ -234,25 +191,10 @@ def _posterior_section(results: DemoResults) -> Section:
                     "P(direction)",
                     f"P(|w| < {posterior.negligible:.2g})",
                 ],
-                rows,
-                numeric=[False, *[True] * 8],
+                _posterior_rows(posterior),
                 caption="Posterior summaries (NUTS unless marked; HDI = highest-density interval)",
             ),
-            table(
-                [
-                    "sampler",
-                    "chains × draws",
-                    "seconds",
-                    "divergences",
-                    "max R-hat",
-                    "min ESS bulk / tail",
-                    "diagnostics",
-                ],
-                diagnostics_rows,
-                numeric=[False, True, True, True, True, True, False],
-                verdicts=[run.diagnostics.ok for run in posterior.runs],
-                caption="Sampler diagnostics (ArviZ: rank-normalized R-hat, bulk and tail ESS)",
-            ),
+            _diagnostics_table(results),
             code_block(
                 f"prior = br.BayesianLassoPrior(lam={posterior.lam:g})\n"
                 'tree = br.sample_posterior(X, y, prior, method="nuts")   # or "gibbs"\n'
@@ -260,6 +202,75 @@ def _posterior_section(results: DemoResults) -> Section:
             ),
             *_figures(results, "map_vs_posterior", "shrinkage_forest", "lasso_path_bands"),
         ),
+    )
+
+
+def _posterior_intro(posterior: PosteriorShrinkage, n_features: int) -> str:
+    """The Bayesian lasso, its joint MAP (the lasso at σ̂λ/n) and the two samplers."""
+    joint = posterior.joint_map
+    return (
+        "The penalized estimate is one point of a posterior, its mode. The Bayesian "
+        f"lasso of Park & Casella (2008), w_j | σ ~ Laplace(0, σ/λ) with p(σ²) ∝ 1/σ², "
+        f"here with λ = {posterior.lam:g} (at σ = {DIABETES_NOISE:g} the Laplace(0, "
+        f"{LAPLACE_SCALE:g}) prior of sections 1–2) and σ free. Its joint MAP has σ̂ = "
+        f"{fmt_g(joint.noise or math.nan)} and ŵ equal to the lasso at alpha = σ̂λ/n = "
+        f"{fmt_g(posterior.joint_map_alpha)} (largest difference "
+        f"{fmt_e(posterior.map_vs_lasso)}), with {n_features - joint.n_nonzero} exact zeros. "
+        "The posterior mean and median are never exactly 0: sparsity belongs to the mode, "
+        "not to the posterior. Two independent algorithms draw from it, PyMC's NUTS and the "
+        "package's Gibbs sampler; their posterior means differ by at most "
+        f"{posterior.max_mean_z:.2f} Monte Carlo standard errors."
+    )
+
+
+def _posterior_rows(posterior: PosteriorShrinkage) -> list[list[str]]:
+    """Per feature: least squares, MAP, NUTS and Gibbs means, median, HDI, probabilities."""
+    nuts, gibbs = posterior.runs
+    summary = nuts.summary.assign(gibbs_mean=gibbs.summary["mean"])
+    return [
+        [
+            str(feature),
+            *(
+                f"{float(row[name]):.2f}"
+                for name in ("least_squares", "map", "mean", "gibbs_mean", "median")
+            ),
+            f"[{float(row['hdi_lower']):.2f}, {float(row['hdi_upper']):.2f}]",
+            f"{float(row['prob_direction']):.2f}",
+            f"{float(row['prob_negligible']):.2f}",
+        ]
+        for feature, row in summary.iterrows()
+    ]
+
+
+def _diagnostics_table(results: DemoResults) -> str:
+    """One row per sampler: run length, time, divergences, R-hat, ESS and the verdict."""
+    runs = results.posterior.runs
+    rows = [
+        [
+            run.method,
+            f"{results.settings.chains} × {run.draws}",
+            f"{run.seconds:.1f}",
+            str(run.diagnostics.divergences),
+            fmt_g(run.diagnostics.max_rhat, 4),
+            f"{run.diagnostics.min_ess_bulk:.0f} / {run.diagnostics.min_ess_tail:.0f}",
+            "good" if run.diagnostics.ok else "poor",
+        ]
+        for run in runs
+    ]
+    return table(
+        [
+            "sampler",
+            "chains × draws",
+            "seconds",
+            "divergences",
+            "max R-hat",
+            "min ESS bulk / tail",
+            "diagnostics",
+        ],
+        rows,
+        numeric=[False, True, True, True, True, True, False],
+        verdicts=[run.diagnostics.ok for run in runs],
+        caption="Sampler diagnostics (ArviZ: rank-normalized R-hat, bulk and tail ESS)",
     )
 
 
@@ -303,7 +314,7 @@ def _lambda_section(results: DemoResults) -> Section:
                 "to the lasso penalty by alpha = σλ/n; the column λ·√n is the same prior on "
                 "the sd-1 columns of sections 1–3."
             ),
-            table(
+            _numbers_table(
                 [
                     "method",
                     "λ",
@@ -314,7 +325,6 @@ def _lambda_section(results: DemoResults) -> Section:
                     "non-zeros of the lasso",
                 ],
                 rows,
-                numeric=[False, *[True] * 6],
             ),
             paragraph(
                 f"The Monte Carlo EM estimate λ = {mcem.lam:.4f} (Monte Carlo s.e. "
@@ -345,7 +355,7 @@ def _run_section(results: DemoResults) -> Section:
             "diagnostics table shows the run length used. Key numbers are in "
             "summary.json next to this page."
         ),
-        table(["step", "seconds"], timing, numeric=[False, True]),
+        _numbers_table(["step", "seconds"], timing),
     ]
     if results.warnings:
         notes.append(paragraph("Warnings issued during the run:"))

@@ -56,88 +56,15 @@ def summary_numbers(results: DemoResults) -> dict[str, Any]:
     """The key numbers of the report as JSON-ready values (no NaN: null instead)."""
     from bayesreg import __version__
 
-    comparison = results.comparison
-    posterior = results.posterior
-    n_features = len(comparison.feature_names)
-
-    def estimate(point: PointEstimate) -> dict[str, Any]:
-        return {
-            "max_abs_error": point.max_abs_error,
-            "n_exact_zeros": point.n_exact_zeros,
-            "kkt_residual": point.kkt_residual,
-            "objective_excess": point.objective_excess,
-        }
-
-    runs = {}
-    for key, run in zip(("nuts", "gibbs"), posterior.runs, strict=True):
-        runs[key] = {
-            "method": run.method,
-            "chains": results.settings.chains,
-            "draws": run.draws,
-            "attempts": run.attempts,
-            "seconds": run.seconds,
-            "n_exact_zeros_of_mean": int(np.count_nonzero(run.summary["mean"] == 0.0)),
-            "divergences": run.diagnostics.divergences,
-            "max_rhat": _finite_or_none(run.diagnostics.max_rhat),
-            "min_ess_bulk": run.diagnostics.min_ess_bulk,
-            "min_ess_tail": run.diagnostics.min_ess_tail,
-            "diagnostics_ok": run.diagnostics.ok,
-            "mean": {str(k): float(v) for k, v in run.summary["mean"].items()},
-        }
     return {
         "bayesreg_version": __version__,
         "quick": results.quick,
         "settings": asdict(results.settings),
-        "equivalence": [
-            {
-                "penalty": case.penalty,
-                "data": case.data_name,
-                "prior": case.prior,
-                "likelihood": case.report.likelihood,
-                "noise": case.report.noise,
-                "n_samples": case.report.n_samples,
-                "n_features": len(case.report.feature_names),
-                "alpha": case.report.alpha,
-                "l1_ratio": case.report.l1_ratio,
-                "n_nonzero": int(np.count_nonzero(case.report.coef_penalized)),
-                "max_abs_diff": case.report.max_abs_diff,
-                "support_match": case.report.support_match,
-                "gap_map": case.report.gap_map,
-                "gap_penalized": case.report.gap_penalized,
-                "certificate_penalized": case.report.certificate_penalized,
-                "ok": case.report.ok,
-            }
-            for case in results.equivalence
-        ],
-        "find_map": {
-            "prior": comparison.prior,
-            "noise": comparison.noise,
-            "alpha": comparison.alpha,
-            "n_features": n_features,
-            "lasso": {
-                "n_exact_zeros": n_features - comparison.lasso.n_nonzero,
-                "duality_gap": comparison.lasso.gap,
-            },
-            "exact_map": estimate(comparison.exact),
-            "pymc_find_map": {
-                **estimate(comparison.pymc),
-                "optimizer_success": comparison.optimizer_success,
-                "optimizer_message": comparison.optimizer_message,
-            },
-        },
-        "posterior": {
-            "prior": f"BayesianLassoPrior(lam={posterior.lam:g})",
-            "lam": posterior.lam,
-            "joint_map": {
-                "noise": posterior.joint_map.noise,
-                "alpha": posterior.joint_map_alpha,
-                "n_exact_zeros": n_features - posterior.joint_map.n_nonzero,
-                "kkt_residual": posterior.joint_map.gap,
-                "max_abs_diff_to_lasso": posterior.map_vs_lasso,
-            },
-            "runs": runs,
-            "max_mean_z": posterior.max_mean_z,
-        },
+        "equivalence": [_equivalence_numbers(case) for case in results.equivalence],
+        "find_map": _find_map_numbers(results.comparison),
+        "posterior": _posterior_numbers(
+            results.posterior, results.settings, len(results.comparison.feature_names)
+        ),
         "lambda": {
             "published_lam": PUBLISHED_LAM,
             "mcem_lam_se": results.lambdas.mcem.lam_se,
@@ -152,6 +79,96 @@ def summary_numbers(results: DemoResults) -> dict[str, Any]:
         "figures": [item.filename for item in results.figures],
         "seconds": dict(results.seconds),
         "warnings": list(results.warnings),
+    }
+
+
+def _equivalence_numbers(case: EquivalenceCase) -> dict[str, Any]:
+    """Section 1: one prior, its penalty and how closely MAP and penalized fit agree."""
+    report = case.report
+    return {
+        "penalty": case.penalty,
+        "data": case.data_name,
+        "prior": case.prior,
+        "likelihood": report.likelihood,
+        "noise": report.noise,
+        "n_samples": report.n_samples,
+        "n_features": len(report.feature_names),
+        "alpha": report.alpha,
+        "l1_ratio": report.l1_ratio,
+        "n_nonzero": int(np.count_nonzero(report.coef_penalized)),
+        "max_abs_diff": report.max_abs_diff,
+        "support_match": report.support_match,
+        "gap_map": report.gap_map,
+        "gap_penalized": report.gap_penalized,
+        "certificate_penalized": report.certificate_penalized,
+        "ok": report.ok,
+    }
+
+
+def _point_numbers(point: PointEstimate) -> dict[str, Any]:
+    """How far one MAP estimate is from the certified lasso solution."""
+    return {
+        "max_abs_error": point.max_abs_error,
+        "n_exact_zeros": point.n_exact_zeros,
+        "kkt_residual": point.kkt_residual,
+        "objective_excess": point.objective_excess,
+    }
+
+
+def _find_map_numbers(comparison: MapComparison) -> dict[str, Any]:
+    """Section 2: the lasso, the exact MAP and ``pm.find_MAP`` on one problem."""
+    n_features = len(comparison.feature_names)
+    return {
+        "prior": comparison.prior,
+        "noise": comparison.noise,
+        "alpha": comparison.alpha,
+        "n_features": n_features,
+        "lasso": {
+            "n_exact_zeros": n_features - comparison.lasso.n_nonzero,
+            "duality_gap": comparison.lasso.gap,
+        },
+        "exact_map": _point_numbers(comparison.exact),
+        "pymc_find_map": {
+            **_point_numbers(comparison.pymc),
+            "optimizer_success": comparison.optimizer_success,
+            "optimizer_message": comparison.optimizer_message,
+        },
+    }
+
+
+def _posterior_numbers(
+    posterior: PosteriorShrinkage, settings: DemoSettings, n_features: int
+) -> dict[str, Any]:
+    """Section 3: the joint MAP and each sampler's run, diagnostics and posterior mean."""
+    runs = {
+        key: {
+            "method": run.method,
+            "chains": settings.chains,
+            "draws": run.draws,
+            "attempts": run.attempts,
+            "seconds": run.seconds,
+            "n_exact_zeros_of_mean": int(np.count_nonzero(run.summary["mean"] == 0.0)),
+            "divergences": run.diagnostics.divergences,
+            "max_rhat": _finite_or_none(run.diagnostics.max_rhat),
+            "min_ess_bulk": run.diagnostics.min_ess_bulk,
+            "min_ess_tail": run.diagnostics.min_ess_tail,
+            "diagnostics_ok": run.diagnostics.ok,
+            "mean": {str(k): float(v) for k, v in run.summary["mean"].items()},
+        }
+        for key, run in zip(("nuts", "gibbs"), posterior.runs, strict=True)
+    }
+    return {
+        "prior": f"BayesianLassoPrior(lam={posterior.lam:g})",
+        "lam": posterior.lam,
+        "joint_map": {
+            "noise": posterior.joint_map.noise,
+            "alpha": posterior.joint_map_alpha,
+            "n_exact_zeros": n_features - posterior.joint_map.n_nonzero,
+            "kkt_residual": posterior.joint_map.gap,
+            "max_abs_diff_to_lasso": posterior.map_vs_lasso,
+        },
+        "runs": runs,
+        "max_mean_z": posterior.max_mean_z,
     }
 
 

@@ -42,6 +42,11 @@ __all__ = ["ConstraintGeometry", "constraint_geometry"]
 FloatArray = NDArray[np.float64]
 
 
+def _quadratic_loss(gram: FloatArray, moment: FloatArray, w: FloatArray) -> float:
+    """``½ wᵀ G w − cᵀ w`` (the loss up to its constant)."""
+    return float(0.5 * w @ gram @ w - moment @ w)
+
+
 @dataclass(frozen=True)
 class ConstraintGeometry:
     """Exact solutions of the two constrained least-squares problems in two dimensions.
@@ -86,11 +91,6 @@ class ConstraintGeometry:
         quadratic = 0.5 * np.einsum("...i,ij,...j->...", points, self.gram, points)
         result: FloatArray = quadratic - points @ self.moment + self.loss_at_zero
         return result
-
-
-def _quadratic_loss(gram: FloatArray, moment: FloatArray, w: FloatArray) -> float:
-    """``½ wᵀ G w − cᵀ w`` (the loss up to its constant)."""
-    return float(0.5 * w @ gram @ w - moment @ w)
 
 
 def _l2_constrained(

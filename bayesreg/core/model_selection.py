@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from bayesreg.core.cv import cross_validate
 from bayesreg.core.objective import bernoulli_loss, gaussian_loss
-from bayesreg.core.results import PathFit
+from bayesreg.core.results import PathFit, _frozen_array
 from bayesreg.errors import DataError, InputTypeError
 from bayesreg.validation import as_design, as_target, check_choice
 
@@ -31,10 +31,24 @@ __all__ = ["TrainTestError", "train_test_error"]
 FloatArray = NDArray[np.float64]
 
 
-def _read_only(values: Any) -> FloatArray:
-    array: FloatArray = np.array(values, dtype=np.float64, copy=True)
-    array.setflags(write=False)
-    return array
+def _errors_on(path: PathFit, X: Any, y: Any, role: str, gaussian: bool) -> FloatArray:
+    """Error of each solution of ``path`` on rows ``(X, y)`` (argument names end in ``role``)."""
+    design = as_design(X, f"X_{role}")
+    target = as_target(y, design.shape[0], f"y_{role}")
+    if design.shape[1] != path.coefs.shape[1]:
+        raise DataError(
+            f"X_{role} has {design.shape[1]} columns but the path has "
+            f"{path.coefs.shape[1]} coefficients; pass the features the path was fitted on."
+        )
+    # gaussian_loss is 1/(2n)||r||², so the mean squared error is twice it.
+    return np.array(
+        [
+            2.0 * gaussian_loss(design, target, coef, intercept)
+            if gaussian
+            else bernoulli_loss(design, target, coef, intercept)
+            for coef, intercept in zip(path.coefs, path.intercepts, strict=True)
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -69,33 +83,13 @@ class TrainTestError:
 
     def __post_init__(self) -> None:
         for name in ("alphas", "train_error", "cv_error", "cv_std_error", "test_error"):
-            object.__setattr__(self, name, _read_only(getattr(self, name)))
+            object.__setattr__(self, name, _frozen_array(getattr(self, name)))
         object.__setattr__(self, "alpha_cv", float(self.alpha_cv))
 
     @property
     def test_error_at_cv(self) -> float:
         """The test error at ``alpha_cv``: an honest estimate of the chosen model's error."""
         return float(self.test_error[int(np.argmax(self.alphas == self.alpha_cv))])
-
-
-def _errors_on(path: PathFit, X: Any, y: Any, role: str, gaussian: bool) -> FloatArray:
-    """Error of each solution of ``path`` on rows ``(X, y)`` (argument names end in ``role``)."""
-    design = as_design(X, f"X_{role}")
-    target = as_target(y, design.shape[0], f"y_{role}")
-    if design.shape[1] != path.coefs.shape[1]:
-        raise DataError(
-            f"X_{role} has {design.shape[1]} columns but the path has "
-            f"{path.coefs.shape[1]} coefficients; pass the features the path was fitted on."
-        )
-    # gaussian_loss is 1/(2n)||r||², so the mean squared error is twice it.
-    return np.array(
-        [
-            2.0 * gaussian_loss(design, target, coef, intercept)
-            if gaussian
-            else bernoulli_loss(design, target, coef, intercept)
-            for coef, intercept in zip(path.coefs, path.intercepts, strict=True)
-        ]
-    )
 
 
 def train_test_error(
@@ -142,16 +136,19 @@ def train_test_error(
     Returns
     -------
     TrainTestError
+        Every curve in the order of ``path.alphas``.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from bayesreg.core.model_selection import train_test_error
-    >>> from bayesreg.core.ridge import ridge_path
+    The ridge path of the prostate data's ESL split:
+
     >>> from bayesreg.datasets import load_prostate
     >>> X_train, y_train = load_prostate(split="train", standardize=True)
     >>> X_test, y_test = load_prostate(split="test", standardize=True)
+    >>> import numpy as np
+    >>> from bayesreg.core.ridge import ridge_path
     >>> path = ridge_path(X_train, y_train, np.geomspace(1e-3, 1e2, 40))
+    >>> from bayesreg.core.model_selection import train_test_error
     >>> errors = train_test_error(path, X_train, y_train, X_test, y_test, random_seed=0)
     >>> bool(np.all(np.diff(errors.train_error[::-1]) >= -1e-12))  # grows with alpha
     True

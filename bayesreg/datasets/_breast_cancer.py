@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, overload
+from typing import Literal, overload
 
-import numpy as np
-from numpy.typing import NDArray
-
-from bayesreg.datasets._loading import read_csv, standardize_columns
-from bayesreg.validation import check_bool
-
-if TYPE_CHECKING:
-    import pandas as pd
+from bayesreg.datasets._loading import (
+    ArrayPair,
+    FramePair,
+    TableSpec,
+    load_table,
+    standardize_columns,
+)
 
 __all__ = ["load_breast_cancer"]
 
-FloatArray = NDArray[np.float64]
+BREAST_CANCER = TableSpec("breast_cancer.csv", 30, standardize_columns, "standardize")
 
 
 @overload
-def load_breast_cancer(
-    *, standardize: bool = ..., as_frame: Literal[False] = ...
-) -> tuple[FloatArray, FloatArray]: ...
+def load_breast_cancer(*, standardize: bool = ..., as_frame: Literal[False] = ...) -> ArrayPair: ...
 @overload
-def load_breast_cancer(
-    *, standardize: bool = ..., as_frame: Literal[True]
-) -> tuple[pd.DataFrame, pd.Series]: ...
+def load_breast_cancer(*, standardize: bool = ..., as_frame: Literal[True]) -> FramePair: ...
 def load_breast_cancer(
     *, standardize: bool = False, as_frame: bool = False
-) -> tuple[FloatArray, FloatArray] | tuple[pd.DataFrame, pd.Series]:
+) -> ArrayPair | FramePair:
     """Load the Wisconsin diagnostic breast cancer data: 569 tumours, 30 features, 0/1 label.
 
     Each row describes the cell nuclei in a digitized image of a fine-needle aspirate
@@ -80,16 +75,4 @@ def load_breast_cancer(
     >>> X.shape, int(y.sum())
     ((569, 30), 212)
     """
-    standardize = check_bool(standardize, "standardize")
-    as_frame = check_bool(as_frame, "as_frame")
-
-    header, body = read_csv("breast_cancer.csv")
-    X = body[:, :-1]
-    y = body[:, -1].copy()
-    if standardize:
-        X = standardize_columns(X)
-    if as_frame:
-        import pandas as pd
-
-        return pd.DataFrame(X, columns=header[:-1]), pd.Series(y, name=header[-1])
-    return np.ascontiguousarray(X), y
+    return load_table(BREAST_CANCER, scale=standardize, as_frame=as_frame)

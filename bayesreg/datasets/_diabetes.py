@@ -2,32 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, overload
+from typing import Literal, overload
 
-import numpy as np
-from numpy.typing import NDArray
-
-from bayesreg.datasets._loading import read_csv, unit_norm_columns
-
-if TYPE_CHECKING:
-    import pandas as pd
+from bayesreg.datasets._loading import (
+    ArrayPair,
+    FramePair,
+    TableSpec,
+    load_table,
+    unit_norm_columns,
+)
 
 __all__ = ["load_diabetes"]
 
-FloatArray = NDArray[np.float64]
+DIABETES = TableSpec("diabetes.csv", 10, unit_norm_columns, "scaled")
 
 
 @overload
-def load_diabetes(
-    *, scaled: bool = ..., as_frame: Literal[False] = ...
-) -> tuple[FloatArray, FloatArray]: ...
+def load_diabetes(*, scaled: bool = ..., as_frame: Literal[False] = ...) -> ArrayPair: ...
 @overload
-def load_diabetes(
-    *, scaled: bool = ..., as_frame: Literal[True]
-) -> tuple[pd.DataFrame, pd.Series]: ...
-def load_diabetes(
-    *, scaled: bool = True, as_frame: bool = False
-) -> tuple[FloatArray, FloatArray] | tuple[pd.DataFrame, pd.Series]:
+def load_diabetes(*, scaled: bool = ..., as_frame: Literal[True]) -> FramePair: ...
+def load_diabetes(*, scaled: bool = True, as_frame: bool = False) -> ArrayPair | FramePair:
     """Load the diabetes data: 442 patients, 10 baseline variables, disease progression.
 
     Parameters
@@ -56,14 +50,4 @@ def load_diabetes(
     scikit-learn (BSD-3-Clause), whose raw copy is the one bundled here
     (``bayesreg/datasets/data/diabetes.csv``).
     """
-    header, body = read_csv("diabetes.csv")
-    X = body[:, :-1]
-    y = body[:, -1].copy()
-    if scaled:
-        X = unit_norm_columns(X)
-    if as_frame:
-        import pandas as pd
-
-        frame = pd.DataFrame(X, columns=header[:-1])
-        return frame, pd.Series(y, name=header[-1])
-    return np.ascontiguousarray(X), y
+    return load_table(DIABETES, scale=scaled, as_frame=as_frame)

@@ -2,35 +2,35 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, overload
+from typing import Literal, overload
 
-import numpy as np
-from numpy.typing import NDArray
-
-from bayesreg.datasets._loading import read_csv, standardize_columns
-from bayesreg.validation import check_bool, check_choice
-
-if TYPE_CHECKING:
-    import pandas as pd
+from bayesreg.datasets._loading import (
+    ArrayPair,
+    FramePair,
+    TableSpec,
+    load_table,
+    standardize_columns,
+)
 
 __all__ = ["load_prostate"]
 
-FloatArray = NDArray[np.float64]
-
 Split = Literal["train", "test"]
+
+# columns: 8 predictors, the target lpsa, the 0/1 training indicator
+PROSTATE = TableSpec("prostate.csv", 8, standardize_columns, "standardize", split_column=9)
 
 
 @overload
 def load_prostate(
     *, split: Split | None = ..., standardize: bool = ..., as_frame: Literal[False] = ...
-) -> tuple[FloatArray, FloatArray]: ...
+) -> ArrayPair: ...
 @overload
 def load_prostate(
     *, split: Split | None = ..., standardize: bool = ..., as_frame: Literal[True]
-) -> tuple[pd.DataFrame, pd.Series]: ...
+) -> FramePair: ...
 def load_prostate(
     *, split: Split | None = None, standardize: bool = False, as_frame: bool = False
-) -> tuple[FloatArray, FloatArray] | tuple[pd.DataFrame, pd.Series]:
+) -> ArrayPair | FramePair:
     """Load the prostate cancer data: 97 men, 8 clinical measures, log PSA.
 
     The data of Stamey et al. (1989) as analysed throughout Hastie, Tibshirani &
@@ -97,31 +97,4 @@ def load_prostate(
     >>> X_train.shape
     (67, 8)
     """
-    if split is not None:
-        check_choice(split, "split", ("train", "test"))
-    standardize = check_bool(standardize, "standardize")
-    as_frame = check_bool(as_frame, "as_frame")
-
-    header, body = read_csv("prostate.csv")
-    # columns: 8 predictors, the target lpsa, the 0/1 training indicator.
-    X_all = body[:, :8]
-    y_all = body[:, 8]
-    in_train = body[:, 9] == 1.0
-    if standardize:
-        X_all = standardize_columns(X_all)
-    rows = np.arange(body.shape[0])
-    if split == "train":
-        rows = rows[in_train]
-    elif split == "test":
-        rows = rows[~in_train]
-    X = np.ascontiguousarray(X_all[rows])
-    y = y_all[rows].copy()
-    if as_frame:
-        import pandas as pd
-
-        index = pd.RangeIndex(1, body.shape[0] + 1, name="row")[rows]
-        return (
-            pd.DataFrame(X, columns=header[:8], index=index),
-            pd.Series(y, name=header[8], index=index),
-        )
-    return X, y
+    return load_table(PROSTATE, scale=standardize, as_frame=as_frame, split=split)

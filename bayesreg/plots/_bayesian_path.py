@@ -69,19 +69,22 @@ def plot_bayesian_path(
     Returns
     -------
     matplotlib.figure.Figure
+        ``fig`` (or the new figure) with one Axes per chosen feature.
 
     Examples
     --------
+    Gaussian priors on the diabetes data (exact posterior, no sampling), σ = 54:
+
     >>> import numpy as np
-    >>> from bayesreg.core.ridge import ridge_path
-    >>> from bayesreg.datasets import load_diabetes
-    >>> from bayesreg.plots import plot_bayesian_path
-    >>> from bayesreg.posterior import bayesian_path
-    >>> from bayesreg.priors import GaussianPrior
-    >>> X, y = load_diabetes(as_frame=True)
     >>> scales = np.geomspace(20.0, 2000.0, 8)
+    >>> from bayesreg.priors import GaussianPrior
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes(as_frame=True)
+    >>> from bayesreg.posterior import bayesian_path
     >>> bands = bayesian_path(X, y, [GaussianPrior(s) for s in scales], noise=54.0)
+    >>> from bayesreg.core.ridge import ridge_path
     >>> path = ridge_path(X, y, np.geomspace(bands["alpha"].min(), bands["alpha"].max(), 50))
+    >>> from bayesreg.plots import plot_bayesian_path
     >>> fig = plot_bayesian_path(path, bands, features=["bmi", "bp", "s5"], ncols=3)
     >>> len(fig.axes)
     3

@@ -63,17 +63,17 @@ def plot_path(
     Returns
     -------
     matplotlib.axes.Axes
+        ``ax`` (or the new Axes) with one line per coefficient.
 
     Examples
     --------
+    >>> from bayesreg.datasets import load_prostate
+    >>> X, y = load_prostate(split="train", standardize=True, as_frame=True)
     >>> import numpy as np
     >>> from bayesreg.core.ridge import ridge_path
-    >>> from bayesreg.datasets import load_prostate
-    >>> from bayesreg.plots import plot_path
-    >>> X, y = load_prostate(split="train", standardize=True)
     >>> path = ridge_path(X, y, np.geomspace(1e-3, 1e3, 60))
-    >>> ax = plot_path(path, feature_names=["lcavol", "lweight", "age", "lbph",
-    ...                                     "svi", "lcp", "gleason", "pgg45"])
+    >>> from bayesreg.plots import plot_path
+    >>> ax = plot_path(path, feature_names=list(X.columns))
     >>> len(ax.get_lines()) >= 8
     True
     """
@@ -155,17 +155,18 @@ def plot_train_test_error(errors: TrainTestError, *, ax: Axes | None = None) -> 
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from bayesreg.core.enet_path import lasso_path
-    >>> from bayesreg.core.model_selection import train_test_error
+    A lasso path on the prostate training rows, judged on the 30 test rows:
+
     >>> from bayesreg.datasets import load_prostate
-    >>> from bayesreg.plots import plot_train_test_error
     >>> X_fit, y_fit = load_prostate(split="train", standardize=True)
     >>> X_held, y_held = load_prostate(split="test", standardize=True)
+    >>> import numpy as np
+    >>> from bayesreg.core.enet_path import lasso_path
     >>> path = lasso_path(X_fit, y_fit, np.geomspace(1e-3, 1.0, 30))
-    >>> ax = plot_train_test_error(
-    ...     train_test_error(path, X_fit, y_fit, X_held, y_held, n_folds=5, random_seed=0)
-    ... )
+    >>> from bayesreg.core.model_selection import train_test_error
+    >>> errors = train_test_error(path, X_fit, y_fit, X_held, y_held, n_folds=5, random_seed=0)
+    >>> from bayesreg.plots import plot_train_test_error
+    >>> ax = plot_train_test_error(errors)
     """
     if not isinstance(errors, TrainTestError):
         raise InputTypeError(

@@ -91,6 +91,7 @@ def plot_map_vs_posterior(
     Returns
     -------
     matplotlib.axes.Axes
+        ``ax`` (or the new Axes) with one row per coefficient, the first at the top.
 
     Examples
     --------
@@ -227,9 +228,12 @@ def plot_shrinkage_forest(
     Returns
     -------
     matplotlib.axes.Axes
+        ``ax`` (or the new Axes) with one row per element of the chosen variables.
 
     Examples
     --------
+    Normal draws standing in for a posterior, two chains of 500:
+
     >>> import numpy as np
     >>> import xarray as xr
     >>> from bayesreg.plots import plot_shrinkage_forest

@@ -152,16 +152,19 @@ def bands_along_path(path: PathFit, bands: pd.DataFrame) -> PosteriorBands:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from bayesreg.core.ridge import ridge_path
+    Two Gaussian priors sampled, a ridge path of nine alphas between them:
+
     >>> from bayesreg.datasets import load_diabetes
-    >>> from bayesreg.posterior import bayesian_path
-    >>> from bayesreg.posterior.bands import bands_along_path
-    >>> from bayesreg.priors import GaussianPrior
     >>> X, y = load_diabetes()
-    >>> table = bayesian_path(X, y, [GaussianPrior(s) for s in (20.0, 200.0)], noise=54.0)
-    >>> path = ridge_path(X, y, np.geomspace(table["alpha"].min(), table["alpha"].max(), 9))
-    >>> bands_along_path(path, table).lower.shape
+    >>> from bayesreg.priors import GaussianPrior
+    >>> priors = [GaussianPrior(20.0), GaussianPrior(200.0)]
+    >>> from bayesreg.posterior import bayesian_path
+    >>> table = bayesian_path(X, y, priors, noise=54.0)
+    >>> import numpy as np
+    >>> alphas = np.geomspace(table["alpha"].min(), table["alpha"].max(), 9)
+    >>> from bayesreg.core.ridge import ridge_path
+    >>> from bayesreg.posterior.bands import bands_along_path
+    >>> bands_along_path(ridge_path(X, y, alphas), table).lower.shape
     (9, 10)
     """
     if not isinstance(path, PathFit):
