@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import scipy.sparse
 from numpy.typing import NDArray
 
 from bayesreg.errors import DataError, InputTypeError, InputValueError
@@ -20,6 +21,7 @@ from bayesreg.errors import DataError, InputTypeError, InputValueError
 __all__ = [
     "as_coef",
     "as_design",
+    "as_design_or_sparse",
     "as_target",
     "check_alphas",
     "check_binary_target",
@@ -36,7 +38,11 @@ __all__ = [
     "check_positive_int",
     "check_tol",
     "feature_names_of",
+    "is_sparse",
 ]
+
+#: The scipy.sparse formats the least-squares solvers read without conversion.
+SPARSE_FORMATS = ("csr", "csc")
 
 FloatArray = NDArray[np.float64]
 
@@ -51,8 +57,20 @@ def _is_pandas(value: Any) -> bool:
     return type(value).__module__.split(".")[0] == "pandas" and hasattr(value, "to_numpy")
 
 
+def is_sparse(value: Any) -> bool:
+    """Whether ``value`` is a scipy.sparse matrix or array (any format)."""
+    return bool(scipy.sparse.issparse(value))
+
+
 def _to_float_array(value: Any, name: str) -> FloatArray:
     """Convert array-like input to a fresh float64 array with clear errors."""
+    if is_sparse(value):
+        raise InputTypeError(
+            f"{name} is a scipy.sparse {value.format.upper()} matrix, which this function "
+            f"does not take (the least-squares solvers ridge, lasso, elastic_net, "
+            f"lasso_path, alpha_max, cross_validate and penalized_solve do). Pass a dense "
+            f"array, e.g. {name}.toarray(), if it fits in memory."
+        )
     if value is None:
         raise InputTypeError(f"{name} is None; pass an array-like of numbers.")
     if _is_pandas(value):
@@ -118,6 +136,35 @@ def as_design(X: Any, name: str = "X") -> FloatArray:
         )
     _check_finite(array, name)
     return array
+
+
+def as_design_or_sparse(X: Any, name: str = "X") -> FloatArray | Any:
+    """Return ``X`` as :func:`as_design` does, or a checked scipy.sparse CSR/CSC matrix.
+
+    A sparse ``X`` is never densified: it is returned as it is when its values are
+    already float64 (no copy), else converted to float64 (one copy of the stored
+    values). It must be CSR or CSC, 2-D with n, p ≥ 1, real and finite.
+    """
+    if not is_sparse(X):
+        return as_design(X, name)
+    if X.format not in SPARSE_FORMATS:
+        raise InputTypeError(
+            f"{name} is a scipy.sparse matrix in {X.format.upper()} format; the solvers "
+            f"read CSR or CSC. Convert it first with {name}.tocsr() or {name}.tocsc()."
+        )
+    if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
+        raise DataError(
+            f"{name} must be a non-empty 2-D sparse matrix (n_samples, n_features); got "
+            f"shape {X.shape}."
+        )
+    if np.iscomplexobj(X.data) or X.dtype.kind not in "biuf":
+        raise InputTypeError(
+            f"{name} must hold real numbers; got a sparse matrix of dtype {X.dtype}. "
+            "Convert its values to float64 first."
+        )
+    matrix = X if X.dtype == np.float64 else X.astype(np.float64)
+    _check_finite(matrix.data, name)
+    return matrix
 
 
 def as_target(y: Any, n_samples: int, name: str = "y") -> FloatArray:

@@ -9,27 +9,27 @@ The solver needs, for the centered problem ``1/(2n)||y − X w||²``:
 :class:`GramData` precomputes ``G`` once (worth it when n ≥ p and many passes are
 expected: every later pass costs O(p·k) instead of O(n·p)); :class:`DesignData`
 keeps ``X`` and forms Gram blocks of the active columns on demand (n < p, where ``G``
-would be p × p, or few passes). :func:`choose_form` picks one.
+would be p × p, or few passes); :class:`SparseDesignData` does the same for a
+scipy.sparse ``X`` that is centered implicitly (``Xc v = X v − 1 x̄ᵀv``,
+``Xcᵀ r = Xᵀ r − x̄ 1ᵀr``), so it is never densified. :func:`choose_form` picks between
+the dense forms; :mod:`bayesreg.core.data` builds all of them from validated data.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
-from bayesreg.core.objective import CenteredData, center
-from bayesreg.validation import as_design, as_target
-
 __all__ = [
     "DesignData",
     "GramData",
     "LeastSquaresData",
+    "SparseDesignData",
     "choose_form",
-    "prepare_least_squares",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -144,18 +144,53 @@ class DesignData:
         return magnitude
 
 
-def prepare_least_squares(
-    X: object, y: object, fit_intercept: bool
-) -> tuple[DesignData, CenteredData]:
-    """Validate and center ``(X, y)``; return the design form and the centering.
+@dataclass(frozen=True)
+class SparseDesignData:
+    """A scipy.sparse ``X`` (n × p, not centered), centered ``yc`` and the means ``x̄``.
 
-    The centering gives the intercept ``w0 = ȳ − x̄ᵀw`` of a solution.
+    Every product goes through ``X`` and the rank-one correction of the centering, so the
+    cost of a pass is O(nnz(X) + n + p) and ``X`` is never densified.
     """
-    design = as_design(X)
-    target = as_target(y, design.shape[0])
-    # as_design and as_target return fresh copies, so centering them in place is safe.
-    centered = center(design, target, fit_intercept, overwrite=True)
-    return DesignData.from_arrays(centered.X, centered.y), centered
+
+    X: Any
+    y: FloatArray
+    x_mean: FloatArray
+    xty: FloatArray
+    yty: float
+
+    def gram_block(self, rows: IndexArray, cols: IndexArray) -> FloatArray:
+        """``(X_rowsᵀ X_cols − n x̄_rows x̄_colsᵀ) / n``."""
+        n_samples = self.X.shape[0]
+        product = np.asarray((self.X[:, rows].T @ self.X[:, cols]).toarray())
+        product -= n_samples * np.outer(self.x_mean[rows], self.x_mean[cols])
+        block: FloatArray = product / n_samples
+        return block
+
+    def correlation(self, index: IndexArray, coef: FloatArray) -> tuple[FloatArray, float]:
+        """``u = (Xᵀρ − x̄ 1ᵀρ)/n`` and ``ρᵀρ/n`` with ``ρ = yc − X_A w_A + 1 x̄_Aᵀw_A``."""
+        n_samples, n_features = self.X.shape
+        residual = self.y
+        if index.size:
+            dense = np.zeros(n_features)
+            dense[index] = coef
+            residual = self.y - np.asarray(self.X @ dense) + float(self.x_mean[index] @ coef)
+        correlation = np.asarray(self.X.T @ residual) - self.x_mean * float(residual.sum())
+        return correlation / n_samples, float(residual @ residual) / n_samples
+
+    def gradient_magnitude(self, index: IndexArray, coef: FloatArray) -> FloatArray:
+        """An upper bound on ``|Xc|ᵀ(|yc| + |Xc_A||w_A|)/n`` from ``|Xc_ij| ≤ |X_ij| + |x̄_j|``.
+
+        ``|Xc|ᵀv ≤ |X|ᵀv + |x̄| 1ᵀv`` and ``|Xc_A||w_A| ≤ |X_A||w_A| + 1 |x̄_A|ᵀ|w_A|``.
+        """
+        abs_design = abs(self.X)
+        weights = np.abs(self.y)
+        if index.size:
+            dense = np.zeros(self.X.shape[1])
+            dense[index] = np.abs(coef)
+            weights = weights + np.asarray(abs_design @ dense) + float(dense @ np.abs(self.x_mean))
+        magnitude = np.asarray(abs_design.T @ weights) + np.abs(self.x_mean) * float(weights.sum())
+        scaled: FloatArray = magnitude / self.X.shape[0]
+        return scaled
 
 
 def choose_form(data: DesignData, expected_passes: int) -> GramData | DesignData:

@@ -24,11 +24,9 @@ from numpy.typing import NDArray
 
 from bayesreg.core._active_set import ActiveSet, solve_enet
 from bayesreg.core._duality import EnetCertificate, certify_enet, gap_threshold
-from bayesreg.core._least_squares import DesignData, GramData, choose_form, prepare_least_squares
+from bayesreg.core.data import CenteredProblem, least_squares_data
 from bayesreg.core.enet_solver import DEFAULT_MAX_ITER, DEFAULT_TOL
-from bayesreg.core.objective import CenteredData
 from bayesreg.core.results import PathFit
-from bayesreg.core.stats import Centering, is_sufficient_stats
 from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
 from bayesreg.validation import (
     check_bool,
@@ -39,7 +37,7 @@ from bayesreg.validation import (
     check_tol,
 )
 
-__all__ = ["alpha_max", "lasso_path"]
+__all__ = ["alpha_max", "alpha_max_of", "lasso_path", "solve_lasso_path"]
 
 FloatArray = NDArray[np.float64]
 
@@ -70,17 +68,15 @@ def alpha_max(X: Any, y: Any, *, l1_ratio: float = 1.0, fit_intercept: bool = Tr
     """
     l1_ratio = check_l1_ratio(l1_ratio)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
-    if is_sufficient_stats(X, y):
-        xty = X.gram_problem(fit_intercept=fit_intercept)[0].xty
-    else:
-        xty = prepare_least_squares(X, y, fit_intercept)[0].xty
-    return _alpha_max_from(float(np.max(np.abs(xty))), l1_ratio)
+    problem = least_squares_data(X, y, fit_intercept=fit_intercept)
+    return alpha_max_of(problem, l1_ratio)
 
 
-def _alpha_max_from(max_corr: float, l1_ratio: float) -> float:
+def alpha_max_of(problem: CenteredProblem, l1_ratio: float) -> float:
+    """:func:`alpha_max` of validated data: ``||Xcᵀyc||∞ / (n·l1_ratio)``."""
     if l1_ratio == 0.0:
         return math.inf
-    return max_corr / l1_ratio
+    return float(np.max(np.abs(problem.xty))) / (problem.n_samples * l1_ratio)
 
 
 def lasso_path(
@@ -157,13 +153,22 @@ def lasso_path(
                 "l1_ratio = 0 (ridge) has no alpha_max, so the default grid is undefined; "
                 "pass alphas explicitly, or use ridge_path(X, y, alphas)."
             )
-    data: DesignData | GramData
-    centered: CenteredData | Centering
-    if is_sufficient_stats(X, y):
-        data, centered = X.gram_problem(fit_intercept=fit_intercept)
-    else:
-        data, centered = prepare_least_squares(X, y, fit_intercept)
-    top = _alpha_max_from(float(np.max(np.abs(data.xty))), l1_ratio)
+    problem = least_squares_data(X, y, fit_intercept=fit_intercept)
+    return solve_lasso_path(problem, grid, l1_ratio, n_alphas, eps, tol=tol, max_iter=max_iter)
+
+
+def solve_lasso_path(
+    problem: CenteredProblem,
+    grid: FloatArray | None,
+    l1_ratio: float,
+    n_alphas: int,
+    eps: float,
+    *,
+    tol: float,
+    max_iter: int,
+) -> PathFit:
+    """:func:`lasso_path` on validated data (``grid`` decreasing, or None for the default)."""
+    top = alpha_max_of(problem, l1_ratio)
     if grid is None:
         if top == 0.0:
             raise DataError(
@@ -172,11 +177,10 @@ def lasso_path(
                 "Pass alphas explicitly."
             )
         grid = np.geomspace(top, eps * top, n_alphas)
+    data = problem.certificate_form()
     threshold = gap_threshold(data.yty, tol)
     n_features = data.xty.shape[0]
-    solver_data = (
-        data if isinstance(data, GramData) else choose_form(data, expected_passes=2 * grid.size)
-    )
+    solver_data = problem.solver_form(expected_passes=2 * grid.size)
     coefs = np.zeros((grid.size, n_features))
     objectives = np.zeros(grid.size)
     n_iters = np.zeros(grid.size, dtype=np.int64)
@@ -207,9 +211,9 @@ def lasso_path(
             f"{certificates[worst].describe()}. Their converged flag is False. Increase "
             "max_iter, or loosen tol if the certificate is at the rounding level.",
             ConvergenceWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
-    intercepts = centered.y_mean - coefs @ centered.x_mean
+    intercepts = problem.intercepts(coefs)
     return PathFit(
         alphas=grid,
         coefs=coefs,

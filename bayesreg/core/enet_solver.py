@@ -32,10 +32,8 @@ import numpy as np
 
 from bayesreg.core._active_set import ActiveSet, ActiveSetSolution, solve_enet
 from bayesreg.core._duality import certify_enet, gap_threshold
-from bayesreg.core._least_squares import DesignData, GramData, choose_form, prepare_least_squares
-from bayesreg.core.objective import CenteredData
+from bayesreg.core.data import CenteredProblem, least_squares_data
 from bayesreg.core.results import PenalizedFit
-from bayesreg.core.stats import Centering, is_sufficient_stats
 from bayesreg.errors import ConvergenceWarning, InputValueError
 from bayesreg.validation import (
     check_bool,
@@ -45,7 +43,7 @@ from bayesreg.validation import (
     check_tol,
 )
 
-__all__ = ["elastic_net", "lasso"]
+__all__ = ["elastic_net", "lasso", "solve_elastic_net"]
 
 DEFAULT_TOL = 1e-12
 DEFAULT_MAX_ITER = 1000
@@ -192,16 +190,23 @@ def elastic_net(
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
     tol = check_tol(tol)
     max_iter = check_positive_int(max_iter, "max_iter")
-    data: DesignData | GramData
-    centered: CenteredData | Centering
-    if is_sufficient_stats(X, y):
-        data, centered = X.gram_problem(fit_intercept=fit_intercept)
-    else:
-        data, centered = prepare_least_squares(X, y, fit_intercept)
-    threshold = gap_threshold(data.yty, tol)
-    solution = _solve_with_continuation(data, alpha, l1_ratio, threshold, max_iter)
+    problem = least_squares_data(X, y, fit_intercept=fit_intercept)
+    return solve_elastic_net(problem, alpha, l1_ratio, tol=tol, max_iter=max_iter)
+
+
+def solve_elastic_net(
+    problem: CenteredProblem, alpha: float, l1_ratio: float, *, tol: float, max_iter: int
+) -> PenalizedFit:
+    """:func:`elastic_net` on validated data (arguments already checked)."""
+    threshold = gap_threshold(problem.yty / problem.n_samples, tol)
+    solution = _solve_with_continuation(problem, alpha, l1_ratio, threshold, max_iter)
     certificate = certify_enet(
-        data, solution.coef, solution.gap, alpha=alpha, l1_ratio=l1_ratio, tol=tol
+        problem.certificate_form(),
+        solution.coef,
+        solution.gap,
+        alpha=alpha,
+        l1_ratio=l1_ratio,
+        tol=tol,
     )
     if not certificate.converged:
         warnings.warn(
@@ -210,11 +215,11 @@ def elastic_net(
             "converged=False. Increase max_iter, or loosen tol if the certificate is at the "
             "rounding level of the data.",
             ConvergenceWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     return PenalizedFit(
         coef=solution.coef,
-        intercept=centered.intercept(solution.coef),
+        intercept=problem.intercept(solution.coef),
         alpha=alpha,
         l1_ratio=l1_ratio,
         objective=solution.objective,
@@ -227,7 +232,7 @@ def elastic_net(
 
 
 def _solve_with_continuation(
-    data: DesignData | GramData, alpha: float, l1_ratio: float, threshold: float, max_iter: int
+    problem: CenteredProblem, alpha: float, l1_ratio: float, threshold: float, max_iter: int
 ) -> ActiveSetSolution:
     """Solve at ``alpha`` through warm starts along a geometric grid from alpha_max.
 
@@ -239,14 +244,12 @@ def _solve_with_continuation(
     """
     grid = [alpha]
     if l1_ratio > 0.0:
-        top = float(np.max(np.abs(data.xty))) / l1_ratio
+        top = float(np.max(np.abs(problem.xty))) / (problem.n_samples * l1_ratio)
         if alpha < top:
             n_points = math.ceil(CONTINUATION_PER_DECADE * math.log10(top / alpha))
             grid = list(np.geomspace(top, alpha, n_points + 1)[1:])
             grid[-1] = alpha
-    solver_data = (
-        data if isinstance(data, GramData) else choose_form(data, expected_passes=2 * len(grid) + 2)
-    )
+    solver_data = problem.solver_form(expected_passes=2 * len(grid) + 2)
     active = ActiveSet()
     n_iter = 0
     for point in grid:

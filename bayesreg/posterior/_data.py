@@ -8,6 +8,8 @@ likelihood leaves the likelihood of the centered data::
 so every sampler works with ``Xc = X − x̄``, ``yc = y − ȳ`` and ``n − 1`` degrees of
 freedom, and draws the intercept afterwards from ``w0 | w, σ ~ N(ȳ − x̄ᵀw, σ²/n)``.
 Without an intercept the data are used as they are, with ``n`` degrees of freedom.
+Validation, centering and the choice between rows and sufficient statistics are those
+of :mod:`bayesreg.core.data`; this module only collects what the samplers read.
 """
 
 from __future__ import annotations
@@ -18,10 +20,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from bayesreg.core.objective import center
-from bayesreg.validation import as_design, as_target, feature_names_of
+from bayesreg.core.data import CenteredProblem, least_squares_data
 
-__all__ = ["LinearData", "prepare_linear_data"]
+__all__ = ["LinearData", "linear_data_from", "prepare_linear_data"]
 
 FloatArray = NDArray[np.float64]
 
@@ -33,7 +34,8 @@ class LinearData:
     Attributes
     ----------
     X, y : ndarray
-        Centered design ``Xc`` (n, p) and target ``yc`` (n,) (as given without intercept).
+        Centered design ``Xc`` (n, p) and target ``yc`` (n,) (as given without
+        intercept); shapes (0, p) and (0,) when the data are sufficient statistics.
     gram : ndarray of shape (p, p)
         ``Xcᵀ Xc``.
     xty : ndarray of shape (p,)
@@ -47,6 +49,10 @@ class LinearData:
         integrated out, ``n`` without intercept.
     fit_intercept : bool
     feature_names : tuple of str
+    n_samples : int
+        Number of rows n (summarized by the statistics when there are no rows).
+    has_rows : bool
+        Whether ``X`` and ``y`` hold the rows (False for sufficient statistics).
     """
 
     X: FloatArray
@@ -59,16 +65,13 @@ class LinearData:
     dof: int
     fit_intercept: bool
     feature_names: tuple[str, ...]
-
-    @property
-    def n_samples(self) -> int:
-        """Number of rows ``n``."""
-        return int(self.X.shape[0])
+    n_samples: int
+    has_rows: bool
 
     @property
     def n_features(self) -> int:
         """Number of coefficients ``p``."""
-        return int(self.X.shape[1])
+        return int(self.gram.shape[0])
 
     def residual_sum_of_squares(self, coef: FloatArray) -> FloatArray:
         """``||yc − Xc w||²`` for each row of ``coef`` (shape (..., p)).
@@ -81,21 +84,42 @@ class LinearData:
         return rss
 
 
-def prepare_linear_data(X: Any, y: Any, *, fit_intercept: bool) -> LinearData:
-    """Validate ``X`` and ``y``, center them when an intercept is fitted, form cross products."""
-    design = as_design(X)
-    target = as_target(y, design.shape[0])
-    centered = center(design, target, fit_intercept)
-    n_samples = design.shape[0]
+def linear_data_from(problem: CenteredProblem) -> LinearData:
+    """The samplers' view of validated data: dense rows, or statistics without rows.
+
+    Raises
+    ------
+    DataError
+        For a sparse design (the samplers work on dense rows).
+    """
+    if problem.has_rows:
+        X, y = problem.dense_rows()
+    else:
+        X, y = np.empty((0, problem.n_features)), np.empty(0)
     return LinearData(
-        X=centered.X,
-        y=centered.y,
-        gram=centered.X.T @ centered.X,
-        xty=centered.X.T @ centered.y,
-        yty=float(centered.y @ centered.y),
-        x_mean=centered.x_mean,
-        y_mean=centered.y_mean,
-        dof=n_samples - 1 if fit_intercept else n_samples,
-        fit_intercept=fit_intercept,
-        feature_names=feature_names_of(X, design.shape[1]),
+        X=X,
+        y=y,
+        gram=problem.gram(),
+        xty=problem.xty,
+        yty=problem.yty,
+        x_mean=problem.x_mean,
+        y_mean=problem.y_mean,
+        dof=problem.dof,
+        fit_intercept=problem.fit_intercept,
+        feature_names=problem.feature_names,
+        n_samples=problem.n_samples,
+        has_rows=problem.has_rows,
     )
+
+
+def prepare_linear_data(X: Any, y: Any, *, fit_intercept: bool) -> LinearData:
+    """Validate dense rows ``X``, ``y``, center them when an intercept is fitted.
+
+    Raises
+    ------
+    InputTypeError, DataError
+        For a sparse ``X`` or sufficient statistics: the callers need the rows.
+    """
+    problem = least_squares_data(X, y, fit_intercept=fit_intercept, allow_sparse=False)
+    problem.dense_rows()  # statistics have none: the message says to pass the rows
+    return linear_data_from(problem)

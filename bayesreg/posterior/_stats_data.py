@@ -11,19 +11,17 @@ the rows), and the ridge evidence, whose SVD of ``Xc`` becomes the eigendecompos
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from bayesreg.core._stats_solvers import gram_eigen
-from bayesreg.core.stats import is_sufficient_stats
+from bayesreg.core.data import least_squares_data
 from bayesreg.errors import DataError
-from bayesreg.posterior._data import LinearData, prepare_linear_data
+from bayesreg.posterior._data import LinearData, linear_data_from
 
 __all__ = [
-    "StatsLinearData",
     "eigen_spectrum",
     "gram_least_squares",
     "linear_data_of",
@@ -33,46 +31,19 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 
 
-@dataclass(frozen=True)
-class StatsLinearData(LinearData):
-    """:class:`LinearData` from sufficient statistics: the cross products without rows.
-
-    ``X`` and ``y`` hold no rows (shapes (0, p) and (0,)); ``n_samples`` is the number of
-    rows the statistics summarize.
-    """
-
-    rows: int
-
-    @property
-    def n_samples(self) -> int:
-        """Number of rows n summarized by the statistics."""
-        return self.rows
-
-
 def linear_data_of(X: Any, y: Any, *, fit_intercept: bool) -> LinearData:
-    """``prepare_linear_data(X, y)``, or the same cross products read from statistics."""
-    if not is_sufficient_stats(X, y):
-        return prepare_linear_data(X, y, fit_intercept=fit_intercept)
-    gram, xty, yty = X.cross_products(fit_intercept=fit_intercept)
-    centering = X.centering(fit_intercept=fit_intercept)
-    return StatsLinearData(
-        X=np.empty((0, X.n_features)),
-        y=np.empty(0),
-        gram=gram,
-        xty=xty,
-        yty=yty,
-        x_mean=centering.x_mean,
-        y_mean=centering.y_mean,
-        dof=X.n_samples - 1 if fit_intercept else X.n_samples,
-        fit_intercept=fit_intercept,
-        feature_names=X.feature_names,
-        rows=X.n_samples,
-    )
+    """Validate dense rows ``(X, y)`` or sufficient statistics ``(stats, None)`` once.
+
+    The rows-or-statistics choice is :func:`bayesreg.core.data.least_squares_data`'s; a
+    sparse ``X`` is refused with a message naming ``X`` (the samplers need dense rows).
+    """
+    problem = least_squares_data(X, y, fit_intercept=fit_intercept, allow_sparse=False)
+    return linear_data_from(problem)
 
 
 def require_gram_form(data: LinearData, method: str) -> None:
     """Raise if ``data`` came from statistics with n < p (the samplers then need the rows)."""
-    if isinstance(data, StatsLinearData) and data.n_samples < data.n_features:
+    if not data.has_rows and data.n_samples < data.n_features:
         raise DataError(
             f"{method} from sufficient statistics needs n ≥ p (its p > n algorithm works on "
             f"the rows); the statistics have n = {data.n_samples} < p = {data.n_features}. "

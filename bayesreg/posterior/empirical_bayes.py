@@ -45,7 +45,6 @@ from bayesreg.posterior._gibbs_kernel import ScaleMixtureChains
 from bayesreg.posterior._gibbs_priors import GibbsPrior
 from bayesreg.posterior._progress import SamplingProgress
 from bayesreg.posterior._stats_data import (
-    StatsLinearData,
     eigen_spectrum,
     gram_least_squares,
     linear_data_of,
@@ -191,7 +190,7 @@ def ridge_evidence(X: Any, y: Any, *, fit_intercept: bool = True) -> RidgeEviden
     bracket where a grid over ``t`` changes sign, to machine precision.
     """
     data = linear_data_of(X, y, fit_intercept=fit_intercept)
-    d, z, rest = eigen_spectrum(data) if isinstance(data, StatsLinearData) else _spectrum(data)
+    d, z, rest = _spectrum(data) if data.has_rows else eigen_spectrum(data)
     dof = data.dof
 
     def q_of(k: float) -> float:
@@ -257,10 +256,7 @@ def ridge_evidence(X: Any, y: Any, *, fit_intercept: bool = True) -> RidgeEviden
 
 def _least_squares_start(data: LinearData) -> float:
     """Park & Casella's λ⁽⁰⁾ = p σ̂_LS / Σ_j |ŵ_LS,j| (minimum-norm LS when p ≥ n)."""
-    if isinstance(data, StatsLinearData):
-        coef = gram_least_squares(data)
-    else:
-        coef = scipy.linalg.lstsq(data.X, data.y)[0]
+    coef = scipy.linalg.lstsq(data.X, data.y)[0] if data.has_rows else gram_least_squares(data)
     residual_dof = max(data.dof - data.n_features, 1)
     noise = math.sqrt(float(data.residual_sum_of_squares(coef[None, :])[0]) / residual_dof)
     total = float(np.sum(np.abs(coef)))

@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from sklearn.linear_model import LinearRegression
 
 from bayesreg.core._duality import certify_enet
-from bayesreg.core._least_squares import prepare_least_squares
+from bayesreg.core.data import least_squares_data
 from bayesreg.core.enet_path import alpha_max, lasso_path
 from bayesreg.core.enet_solver import elastic_net, lasso
 from bayesreg.core.objective import kkt_residual
@@ -154,7 +154,7 @@ def test_certify_enet_recomputes_a_gram_form_gap_from_the_rows() -> None:
     X, y = make_problem(8)
     alpha = 0.05 * alpha_max(X, y)
     fit = lasso(X, y, alpha)
-    data, _ = prepare_least_squares(X, y, True)
+    data = least_squares_data(X, y, fit_intercept=True).certificate_form()
     certificate = certify_enet(data, fit.coef, 1.0, alpha=alpha, l1_ratio=1.0, tol=1e-12)
     assert certificate.kind == "duality gap"
     assert certificate.converged

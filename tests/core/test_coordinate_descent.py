@@ -26,7 +26,8 @@ from sklearn.linear_model import ElasticNet, Lasso
 
 from bayesreg.core._active_set import ActiveSet, solve_enet
 from bayesreg.core._duality import enet_duality_gap, gap_threshold
-from bayesreg.core._least_squares import GramData, prepare_least_squares
+from bayesreg.core._least_squares import GramData
+from bayesreg.core.data import least_squares_data
 from bayesreg.core.enet_path import alpha_max
 from bayesreg.core.enet_solver import elastic_net, lasso
 from bayesreg.core.objective import objective
@@ -350,7 +351,7 @@ def test_bad_data_raise() -> None:
 def test_gram_and_design_forms_agree(n: int, p: int) -> None:
     """The solver reads XᵀX/n precomputed or forms its blocks from X: same minimizer."""
     X, y = make_problem(n, p, rho=0.5, seed=n)
-    design, _ = prepare_least_squares(X, y, True)
+    design = least_squares_data(X, y, fit_intercept=True).certificate_form()
     gram = GramData(design.X.T @ design.X / n, design.xty, design.yty)
     alpha = 0.05 * float(np.max(np.abs(design.xty)))
     threshold = gap_threshold(design.yty, 1e-12)
