@@ -26,8 +26,9 @@ from bayesreg.posterior._conditionals import (
     scaled_block,
 )
 from bayesreg.posterior._data import LinearData
-from bayesreg.posterior._gibbs_priors import GibbsPrior, NoisePrior
+from bayesreg.posterior._gibbs_priors import GibbsPrior
 from bayesreg.posterior._progress import SamplingProgress
+from bayesreg.priors import NoisePrior
 
 __all__ = ["ScaleMixtureChains"]
 

@@ -1,27 +1,23 @@
-"""The prior specifications the Gibbs sampler works with: coefficients and noise.
+"""The coefficient prior the Gibbs sampler works with, in scale-mixture form.
 
 Coefficients: ``p(w_j | σ) ∝ exp(−l1 |w_j| / s − l2 w_j² / (2 s²))``, ``s = σ`` or 1.
-Noise: ``p(σ²) ∝ (σ²)^(−a0−1) · exp(−b0/σ² − c σ²)``, which covers the reference prior
-``1/σ²`` (a0 = b0 = c = 0), ``InvGamma(a0, b0)`` (c = 0) and ``HalfNormal(s)`` on σ
-(a0 = −1/2, b0 = 0, c = 1/(2s²): ``p(σ²) = p(σ)/(2σ) ∝ (σ²)^(−1/2) e^(−σ²/(2s²))``).
+The noise prior is :class:`bayesreg.priors.NoisePrior`.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from bayesreg.errors import InputValueError
 from bayesreg.validation import (
-    check_finite,
     check_finite_nonneg,
     check_gamma_hyperprior,
     check_positive,
 )
 
-__all__ = ["GibbsPrior", "NoisePrior"]
+__all__ = ["GibbsPrior"]
 
 
 @dataclass(frozen=True)
@@ -84,57 +80,3 @@ class GibbsPrior:
     def has_mixture(self) -> bool:
         """Whether the prior has a Laplace factor (latent τ² are sampled)."""
         return self.l1 > 0.0 or self.l1_hyperprior is not None
-
-
-@dataclass(frozen=True)
-class NoisePrior:
-    """``p(σ²) ∝ (σ²)^(−shape−1) · exp(−scale/σ² − curvature·σ²)`` for a free noise.
-
-    Use :meth:`reference`, :meth:`inverse_gamma` or :meth:`half_normal`. With
-    ``curvature = 0`` the σ² conditional is an inverse gamma; otherwise the sampler
-    proposes from the inverse gamma part and corrects by Metropolis-Hastings with
-    acceptance ``exp(−curvature · (σ²_new − σ²_old))``.
-    """
-
-    shape: float = 0.0
-    scale: float = 0.0
-    curvature: float = 0.0
-
-    @classmethod
-    def reference(cls) -> NoisePrior:
-        """``p(σ²) ∝ 1/σ²`` (Park & Casella's choice; improper)."""
-        return cls()
-
-    @classmethod
-    def inverse_gamma(cls, shape: float, scale: float) -> NoisePrior:
-        """``σ² ~ InvGamma(shape a0, scale b0)``, density ∝ (σ²)^(−a0−1) e^(−b0/σ²)."""
-        a0 = check_positive(shape, "shape")
-        b0 = check_positive(scale, "scale")
-        return cls(shape=a0, scale=b0)
-
-    @classmethod
-    def half_normal(cls, scale: float) -> NoisePrior:
-        """``σ ~ HalfNormal(scale)``: shape −1/2, curvature 1/(2 scale²)."""
-        s = check_positive(scale, "scale")
-        return cls(shape=-0.5, curvature=0.5 / s**2)
-
-    def __post_init__(self) -> None:
-        check_finite(self.shape, "shape")
-        if not (math.isfinite(self.shape) and self.shape >= -0.5):
-            raise InputValueError(f"the noise prior shape must be ≥ −1/2; got {self.shape!r}.")
-        check_finite_nonneg(self.scale, "scale")
-        check_finite_nonneg(self.curvature, "curvature")
-
-    @property
-    def description(self) -> str:
-        """The prior in words, e.g. ``"σ ~ HalfNormal(54.3)"``."""
-        if self.curvature == 0.0 and self.shape == 0.0 and self.scale == 0.0:
-            return "p(σ²) ∝ 1/σ²"
-        if self.curvature == 0.0:
-            return f"σ² ~ InvGamma({self.shape:g}, {self.scale:g})"
-        if self.shape == -0.5 and self.scale == 0.0:
-            return f"σ ~ HalfNormal({math.sqrt(0.5 / self.curvature):.6g})"
-        return (
-            f"p(σ²) ∝ (σ²)^({-self.shape - 1.0:g}) · exp(−{self.scale:g}/σ² − "
-            f"{self.curvature:g}·σ²)"
-        )

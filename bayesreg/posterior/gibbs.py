@@ -42,9 +42,10 @@ from numpy.typing import NDArray
 from bayesreg.errors import InputTypeError
 from bayesreg.posterior._checks import check_nonneg_int, check_seed
 from bayesreg.posterior._gibbs_kernel import ScaleMixtureChains
-from bayesreg.posterior._gibbs_priors import GibbsPrior, NoisePrior
+from bayesreg.posterior._gibbs_priors import GibbsPrior
 from bayesreg.posterior._progress import SamplingProgress
 from bayesreg.posterior._stats_data import linear_data_of, require_gram_form
+from bayesreg.priors import NoisePrior
 from bayesreg.validation import check_positive, check_positive_int
 
 __all__ = ["GibbsDraws", "GibbsPrior", "NoisePrior", "gibbs_sample"]

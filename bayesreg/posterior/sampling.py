@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,10 +22,10 @@ from bayesreg.errors import InputValueError, ModelStructureError
 from bayesreg.posterior._checks import check_nonneg_int, check_seed
 from bayesreg.posterior._stats_data import linear_data_of
 from bayesreg.posterior.conjugate import gaussian_posterior
-from bayesreg.posterior.gibbs import GibbsPrior, NoisePrior, gibbs_sample
-from bayesreg.priors import Prior, check_prior
+from bayesreg.posterior.gibbs import GibbsPrior, gibbs_sample
+from bayesreg.priors import NoisePrior, Prior, check_prior
+from bayesreg.priors._noise import residual_scale
 from bayesreg.validation import (
-    as_design,
     as_target,
     check_bool,
     check_choice,
@@ -75,14 +76,11 @@ def noise_prior_of(
     0 without intercept), or 1 when that is 0. ``y`` is the target or the
     :class:`~bayesreg.core.stats.SufficientStats` of the data.
     """
-    if prior.conditions_on_noise:
-        return NoisePrior.reference()
     if isinstance(y, SufficientStats):
-        residual_scale = y.target_scale(fit_intercept=fit_intercept)
+        scale = y.target_scale(fit_intercept=fit_intercept)
     else:
-        center = float(np.mean(y)) if fit_intercept else 0.0
-        residual_scale = float(np.sqrt(np.mean((y - center) ** 2)))
-    return NoisePrior.half_normal(residual_scale if residual_scale > 0.0 else 1.0)
+        scale = residual_scale(y, fit_intercept=fit_intercept)
+    return NoisePrior.default_for(prior, scale)
 
 
 def prior_attrs(prior: Prior) -> dict[str, str]:
@@ -204,128 +202,159 @@ def sample_posterior(
         :func:`~bayesreg.posterior.summary.shrinkage_summary` reads.
     """
     check_prior(prior)
-    chosen = check_choice(method, "method", _METHODS)
-    family = check_choice(likelihood, "likelihood", _LIKELIHOODS)
-    fixed_noise = check_noise(noise, family)
-    n_draws = check_positive_int(draws, "draws")
-    n_chains = check_positive_int(chains, "chains")
-    n_tune = check_nonneg_int(tune, "tune")
-    seed = check_seed(random_seed)
-    show_progress = check_bool(progressbar, "progressbar")
-    with_intercept = check_bool(fit_intercept, "fit_intercept")
-    if nuts_sampler is not None:
-        check_choice(nuts_sampler, "nuts_sampler", _NUTS_SAMPLERS)
-    if family == "bernoulli" and chosen != "nuts":
+    options = _SamplingOptions(
+        method=check_choice(method, "method", _METHODS),
+        likelihood=check_choice(likelihood, "likelihood", _LIKELIHOODS),
+        noise=check_noise(noise, likelihood),
+        draws=check_positive_int(draws, "draws"),
+        chains=check_positive_int(chains, "chains"),
+        tune=check_nonneg_int(tune, "tune"),
+        random_seed=check_seed(random_seed),
+        progressbar=check_bool(progressbar, "progressbar"),
+        fit_intercept=check_bool(fit_intercept, "fit_intercept"),
+        nuts_sampler=None
+        if nuts_sampler is None
+        else check_choice(nuts_sampler, "nuts_sampler", _NUTS_SAMPLERS),
+    )
+    if options.likelihood == "bernoulli" and options.method != "nuts":
         raise InputValueError(
-            f"method={chosen!r} needs the Gaussian likelihood; got likelihood='bernoulli'. "
-            "Use method='nuts' for logistic regression."
+            f"method={options.method!r} needs the Gaussian likelihood; got "
+            "likelihood='bernoulli'. Use method='nuts' for logistic regression."
         )
     from_stats = is_sufficient_stats(X, y)
-    if from_stats and family == "bernoulli":
+    if from_stats and options.likelihood == "bernoulli":
         raise InputValueError(
             "sufficient statistics summarize the Gaussian likelihood only; the Bernoulli "
             "likelihood needs the rows. Pass X and y, or likelihood='gaussian'."
         )
-    attrs: dict[str, Any] = {
-        "sampling_method": chosen,
-        **prior_attrs(prior),
-        "likelihood": family,
-        "noise_prior": "none (Bernoulli likelihood)"
-        if family == "bernoulli"
-        else f"fixed σ = {fixed_noise!r}"
-        if fixed_noise is not None
-        else "",
-    }
-    if fixed_noise is not None:
-        attrs["fixed_noise"] = fixed_noise
+    attrs = _tree_attrs(prior, options)
     if from_stats:
         attrs["observed_data"] = f"none: the data are sufficient statistics of {X.n_samples} rows"
-    if chosen == "nuts":
-        return _sample_nuts(
-            X,
-            y,
-            prior,
-            fixed_noise,
-            family,
-            n_draws,
-            n_chains,
-            n_tune,
-            seed,
-            show_progress,
-            with_intercept,
-            nuts_sampler,
-            attrs,
+    if options.method == "nuts":
+        return _sample_nuts(X, y, prior, options, attrs)
+    data = linear_data_of(X, y, fit_intercept=options.fit_intercept)
+    y_observed = None if from_stats else as_target(y, data.n_samples)
+    if options.method == "exact":
+        return _sample_exact(X, y, prior, options, attrs, data.feature_names, y_observed)
+    return _sample_gibbs(X, y, prior, options, attrs, data.feature_names, y_observed)
+
+
+@dataclass(frozen=True)
+class _SamplingOptions:
+    """The validated options of :func:`sample_posterior`."""
+
+    method: str
+    likelihood: str
+    noise: float | None
+    draws: int
+    chains: int
+    tune: int
+    random_seed: int | np.random.Generator | None
+    progressbar: bool
+    fit_intercept: bool
+    nuts_sampler: str | None
+
+
+def _tree_attrs(prior: Prior, options: _SamplingOptions) -> dict[str, Any]:
+    """The attributes every method's tree carries (the noise prior is filled in later)."""
+    if options.likelihood == "bernoulli":
+        noise_prior = "none (Bernoulli likelihood)"
+    elif options.noise is not None:
+        noise_prior = f"fixed σ = {options.noise!r}"
+    else:
+        noise_prior = ""
+    attrs: dict[str, Any] = {
+        "sampling_method": options.method,
+        **prior_attrs(prior),
+        "likelihood": options.likelihood,
+        "noise_prior": noise_prior,
+    }
+    if options.noise is not None:
+        attrs["fixed_noise"] = options.noise
+    return attrs
+
+
+def _sample_exact(
+    X: Any,
+    y: Any,
+    prior: Prior,
+    options: _SamplingOptions,
+    attrs: dict[str, Any],
+    feature_names: tuple[str, ...],
+    y_observed: FloatArray | None,
+) -> xarray.DataTree:
+    """I.i.d. draws from the closed-form posterior (Gaussian prior, σ fixed)."""
+    noise = options.noise
+    mixture = None if noise is None else gibbs_prior_of(prior, noise)
+    if noise is None or mixture is None or mixture.has_mixture:
+        raise ModelStructureError(
+            f"method='exact' needs a Gaussian prior and a fixed noise; got {prior!r} with "
+            f"noise={noise!r}. Pass noise=σ with a GaussianPrior, or use method='gibbs' "
+            "or 'nuts'."
         )
-    data = linear_data_of(X, y, fit_intercept=with_intercept)
-    y_observed = None if from_stats else as_target(y, as_design(X).shape[0])
-    if chosen == "exact":
-        mixture = None if fixed_noise is None else gibbs_prior_of(prior, fixed_noise)
-        if fixed_noise is None or mixture is None or mixture.has_mixture:
-            raise ModelStructureError(
-                f"method='exact' needs a Gaussian prior and a fixed noise; got {prior!r} with "
-                f"noise={noise!r}. Pass noise=σ with a GaussianPrior, or use method='gibbs' "
-                "or 'nuts'."
-            )
-        # a Gaussian prior: −log p(w) = (l2/2) w², so τ² = 1/l2
-        exact = gaussian_posterior(
-            X, y, scale=1.0 / np.sqrt(mixture.l2), noise=fixed_noise, fit_intercept=with_intercept
-        )
-        coef, intercept = exact.sample(n_draws, chains=n_chains, random_seed=seed)
-        return _posterior_tree(
-            coef=coef,
-            intercept=intercept,
-            noise=None,
-            lam=None,
-            y=y_observed,
-            feature_names=data.feature_names,
-            attrs=attrs,
-        )
-    noise_prior = noise_prior_of(
-        prior, X if y_observed is None else y_observed, fit_intercept=with_intercept
+    # a Gaussian prior: −log p(w) = (l2/2) w², so τ² = 1/l2
+    exact = gaussian_posterior(
+        X, y, scale=1.0 / np.sqrt(mixture.l2), noise=noise, fit_intercept=options.fit_intercept
     )
-    if fixed_noise is None:
+    coef, intercept = exact.sample(
+        options.draws, chains=options.chains, random_seed=options.random_seed
+    )
+    return _posterior_tree(
+        coef=coef,
+        intercept=intercept,
+        noise=None,
+        lam=None,
+        y=y_observed,
+        feature_names=feature_names,
+        attrs=attrs,
+    )
+
+
+def _sample_gibbs(
+    X: Any,
+    y: Any,
+    prior: Prior,
+    options: _SamplingOptions,
+    attrs: dict[str, Any],
+    feature_names: tuple[str, ...],
+    y_observed: FloatArray | None,
+) -> xarray.DataTree:
+    """The NumPy Gibbs samplers of :mod:`bayesreg.posterior.gibbs`."""
+    noise = options.noise
+    noise_prior = noise_prior_of(
+        prior, X if y_observed is None else y_observed, fit_intercept=options.fit_intercept
+    )
+    if noise is None:
         attrs["noise_prior"] = noise_prior.description
     result = gibbs_sample(
         X,
         y,
-        gibbs_prior_of(prior, fixed_noise),
-        noise=fixed_noise,
+        gibbs_prior_of(prior, noise),
+        noise=noise,
         noise_prior=noise_prior,
-        fit_intercept=with_intercept,
-        draws=n_draws,
-        tune=n_tune,
-        chains=n_chains,
-        random_seed=seed,
-        progressbar=show_progress,
+        fit_intercept=options.fit_intercept,
+        draws=options.draws,
+        tune=options.tune,
+        chains=options.chains,
+        random_seed=options.random_seed,
+        progressbar=options.progressbar,
     )
     lam = result.lam
-    if lam is not None and fixed_noise is not None and prior.conditions_on_noise:
-        lam = lam * fixed_noise  # the sampler's l1 is λ/σ
+    if lam is not None and noise is not None and prior.conditions_on_noise:
+        lam = lam * noise  # the sampler's l1 is λ/σ
     return _posterior_tree(
         coef=result.coef,
         intercept=result.intercept,
         noise=result.noise,
         lam=lam,
         y=y_observed,
-        feature_names=data.feature_names,
+        feature_names=feature_names,
         attrs=attrs,
     )
 
 
 def _sample_nuts(
-    X: Any,
-    y: Any,
-    prior: Prior,
-    noise: float | None,
-    likelihood: str,
-    draws: int,
-    chains: int,
-    tune: int,
-    random_seed: int | np.random.Generator | None,
-    progressbar: bool,
-    fit_intercept: bool,
-    nuts_sampler: str | None,
-    attrs: dict[str, Any],
+    X: Any, y: Any, prior: Prior, options: _SamplingOptions, attrs: dict[str, Any]
 ) -> xarray.DataTree:
     """NUTS through ``pymc.sample`` on :func:`bayesreg.pymc.model.build_model`."""
     import pymc as pm
@@ -333,22 +362,28 @@ def _sample_nuts(
     from bayesreg.pymc.model import build_model
 
     model = build_model(
-        X, y, prior, noise=noise, likelihood=likelihood, fit_intercept=fit_intercept
+        X,
+        y,
+        prior,
+        noise=options.noise,
+        likelihood=options.likelihood,
+        fit_intercept=options.fit_intercept,
     )
-    options: dict[str, Any] = {} if nuts_sampler is None else {"nuts_sampler": nuts_sampler}
+    sampler = {} if options.nuts_sampler is None else {"nuts_sampler": options.nuts_sampler}
     tree: xarray.DataTree = pm.sample(
-        draws=draws,
-        tune=tune,
-        chains=chains,
-        random_seed=random_seed,
-        progressbar=progressbar,
+        draws=options.draws,
+        tune=options.tune,
+        chains=options.chains,
+        random_seed=options.random_seed,
+        progressbar=options.progressbar,
         model=model,
-        **options,
+        **sampler,
     )
-    if noise is None and likelihood == "gaussian":
-        target = X if y is None else as_target(y, as_design(X).shape[0])
+    if options.noise is None and options.likelihood == "gaussian":
+        # the model holds the validated target; statistics stand for it without rows
+        target = X if y is None else model["y"].get_value()
         attrs["noise_prior"] = noise_prior_of(
-            prior, target, fit_intercept=fit_intercept
+            prior, target, fit_intercept=options.fit_intercept
         ).description
     tree.attrs.update(attrs)
     tree["posterior"].attrs.update(attrs)

@@ -19,12 +19,14 @@ from bayesreg.priors._families import (
     LaplacePrior,
     prior_from_penalty,
 )
+from bayesreg.priors._noise import NoisePrior
 
 __all__ = [
     "BayesianLassoPrior",
     "ElasticNetPrior",
     "GaussianPrior",
     "LaplacePrior",
+    "NoisePrior",
     "Prior",
     "check_prior",
     "penalty_from_weights",

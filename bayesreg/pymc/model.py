@@ -9,7 +9,8 @@ import numpy as np
 from bayesreg.core.solve import check_noise
 from bayesreg.core.stats import is_sufficient_stats
 from bayesreg.errors import DataError
-from bayesreg.priors import Prior, check_prior
+from bayesreg.priors import NoisePrior, Prior, check_prior
+from bayesreg.priors._noise import residual_scale
 from bayesreg.validation import (
     as_design,
     as_target,
@@ -118,7 +119,7 @@ def build_model(
         elif fixed_noise is not None:
             noise_value = np.float64(fixed_noise)
         else:
-            noise_value = _free_noise(prior, target, intercept)
+            noise_value = noise_variable(prior, residual_scale(target, fit_intercept=intercept))
         coef = prior.to_pymc("coef", dims="feature", noise=noise_value)
         linear = pm.math.dot(X_data, coef)
         if intercept:
@@ -140,22 +141,14 @@ def _check_bernoulli(target: Any, fit_intercept: bool) -> None:
         )
 
 
-def _free_noise(prior: Prior, target: Any, fit_intercept: bool) -> Any:
-    center = float(np.mean(target)) if fit_intercept else 0.0
-    return noise_variable(prior, float(np.sqrt(np.mean((target - center) ** 2))))
+def noise_variable(prior: Prior, scale: float) -> Any:
+    """The free ``"noise"`` of the docstring above, given the residual scale ``s_y``.
 
-
-def noise_variable(prior: Prior, residual_scale: float) -> Any:
-    """The free ``"noise"`` of the docstring above, given the residual scale ``s_y``."""
-    import pymc as pm
-
-    start = np.float64(residual_scale if residual_scale > 0.0 else 1.0)
-    if prior.conditions_on_noise:
-        noise = pm.HalfFlat("noise", initval=start)
-        # p(σ²) ∝ 1/σ²  ⇔  p(σ) ∝ 1/σ: log-density −log σ.
-        pm.Potential("noise_reference_prior", -pm.math.log(noise))
-        return noise
-    return pm.HalfNormal("noise", sigma=start, initval=start)
+    Its prior is :meth:`bayesreg.priors.NoisePrior.default_for` (the one the Gibbs
+    samplers use too); it starts at ``s_y`` (1 when that is 0).
+    """
+    start = scale if scale > 0.0 else 1.0
+    return NoisePrior.default_for(prior, scale).to_pymc("noise", initval=start)
 
 
 def _intercept_start(target: Any, kind: str) -> np.float64:
