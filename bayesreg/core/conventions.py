@@ -59,6 +59,9 @@ __all__ = [
     "to_sklearn_ridge",
 ]
 
+#: the likelihood families glmnet's conversions know ("binomial" in glmnet is "bernoulli")
+Family = Literal["gaussian", "bernoulli"]
+
 
 def from_sklearn_ridge(alpha: float, n_samples: int) -> tuple[float, float]:
     """``Ridge(alpha=A)`` → ``(A / n, 0.0)``."""
@@ -140,11 +143,7 @@ def to_sklearn_logistic(alpha: float, n_samples: int, l1_ratio: float = 0.0) -> 
 
 
 def from_glmnet(
-    lam: float,
-    mixing: float,
-    *,
-    y: Any = None,
-    likelihood: Literal["gaussian", "bernoulli"] = "gaussian",
+    lam: float, mixing: float, *, y: Any = None, likelihood: Family = "gaussian"
 ) -> tuple[float, float]:
     """glmnet ``lambda`` and ``alpha`` (mixing) → our ``(alpha, l1_ratio)``.
 
@@ -190,11 +189,7 @@ def from_glmnet(
 
 
 def to_glmnet(
-    alpha: float,
-    l1_ratio: float,
-    *,
-    y: Any = None,
-    likelihood: Literal["gaussian", "bernoulli"] = "gaussian",
+    alpha: float, l1_ratio: float, *, y: Any = None, likelihood: Family = "gaussian"
 ) -> dict[str, float]:
     """Our ``(alpha, l1_ratio)`` → glmnet's ``lambda`` and ``alpha`` (mixing).
 

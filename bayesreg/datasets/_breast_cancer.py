@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from typing import Literal, overload
 
-from bayesreg.datasets._loading import (
-    ArrayPair,
-    FramePair,
-    TableSpec,
-    load_table,
-    standardize_columns,
-)
+from bayesreg.datasets._loading import BREAST_CANCER, ArrayPair, FramePair, load_table
 
 __all__ = ["load_breast_cancer"]
-
-BREAST_CANCER = TableSpec("breast_cancer.csv", 30, standardize_columns, "standardize")
 
 
 @overload

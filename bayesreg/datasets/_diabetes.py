@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from typing import Literal, overload
 
-from bayesreg.datasets._loading import (
-    ArrayPair,
-    FramePair,
-    TableSpec,
-    load_table,
-    unit_norm_columns,
-)
+from bayesreg.datasets._loading import DIABETES, ArrayPair, FramePair, load_table
 
 __all__ = ["load_diabetes"]
-
-DIABETES = TableSpec("diabetes.csv", 10, unit_norm_columns, "scaled")
 
 
 @overload

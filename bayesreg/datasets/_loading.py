@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "BREAST_CANCER",
+    "DIABETES",
+    "PROSTATE",
     "ArrayPair",
     "FramePair",
     "TableSpec",
@@ -79,6 +82,12 @@ class TableSpec:
     scale: Callable[[FloatArray], FloatArray]
     scale_option: str
     split_column: int | None = None
+
+
+DIABETES = TableSpec("diabetes.csv", 10, unit_norm_columns, "scaled")
+BREAST_CANCER = TableSpec("breast_cancer.csv", 30, standardize_columns, "standardize")
+# columns: 8 predictors, the target lpsa, the 0/1 training indicator
+PROSTATE = TableSpec("prostate.csv", 8, standardize_columns, "standardize", split_column=9)
 
 
 def load_table(

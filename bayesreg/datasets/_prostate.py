@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from typing import Literal, overload
 
-from bayesreg.datasets._loading import (
-    ArrayPair,
-    FramePair,
-    TableSpec,
-    load_table,
-    standardize_columns,
-)
+from bayesreg.datasets._loading import PROSTATE, ArrayPair, FramePair, load_table
 
 __all__ = ["load_prostate"]
 
 Split = Literal["train", "test"]
-
-# columns: 8 predictors, the target lpsa, the 0/1 training indicator
-PROSTATE = TableSpec("prostate.csv", 8, standardize_columns, "standardize", split_column=9)
 
 
 @overload

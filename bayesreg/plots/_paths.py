@@ -155,16 +155,18 @@ def plot_train_test_error(errors: TrainTestError, *, ax: Axes | None = None) -> 
 
     Examples
     --------
-    A lasso path on the prostate training rows, judged on the 30 test rows:
+    A lasso path on 60 rows of a synthetic problem, judged on the other 140:
 
-    >>> from bayesreg.datasets import load_prostate
-    >>> X_fit, y_fit = load_prostate(split="train", standardize=True)
-    >>> X_held, y_held = load_prostate(split="test", standardize=True)
     >>> import numpy as np
+    >>> from bayesreg.datasets import make_synthetic
+    >>> data = make_synthetic(200, 20, n_informative=3, correlation=0.5, random_seed=1)
+    >>> fit, held = slice(0, 60), slice(60, None)
     >>> from bayesreg.core.enet_path import lasso_path
-    >>> path = lasso_path(X_fit, y_fit, np.geomspace(1e-3, 1.0, 30))
+    >>> path = lasso_path(data.X[fit], data.y[fit], np.geomspace(1e-3, 1.0, 30))
     >>> from bayesreg.core.model_selection import train_test_error
-    >>> errors = train_test_error(path, X_fit, y_fit, X_held, y_held, n_folds=5, random_seed=0)
+    >>> errors = train_test_error(
+    ...     path, data.X[fit], data.y[fit], data.X[held], data.y[held], n_folds=5, random_seed=0
+    ... )
     >>> from bayesreg.plots import plot_train_test_error
     >>> ax = plot_train_test_error(errors)
     """
