@@ -16,11 +16,13 @@ from scipy.linalg import lapack
 __all__ = [
     "MIN_CHOLESKY_RCOND",
     "RELATIVE_GAP_TOL",
+    "JacobiCholesky",
     "Spectrum",
     "cholesky_coef",
     "duality_gaps",
     "gap_thresholds",
     "gram_spectrum",
+    "jacobi_cholesky",
     "numerical_rank",
     "svd_spectrum",
 ]
@@ -31,9 +33,10 @@ FloatArray = NDArray[np.float64]
 #: or below the rounding floor of its own evaluation (see ``gap_thresholds``).
 RELATIVE_GAP_TOL = 1e-12
 
-#: The normal (or kernel) equations are used only when their condition number is at most
-#: 1/MIN_CHOLESKY_RCOND: the forward error is then about eps/rcond ≈ 1e-10. Otherwise the
-#: SVD, which never squares the condition number of Xc, is used.
+#: The normal (or kernel) equations are used only when the condition number of their
+#: Jacobi-scaled matrix is at most 1/MIN_CHOLESKY_RCOND: the forward error is then about
+#: eps/rcond ≈ 1e-10. Otherwise the SVD (or the eigendecomposition of the Gram matrix,
+#: from statistics), which does not lose the small directions to the shift, is used.
 MIN_CHOLESKY_RCOND = 1e-6
 
 
@@ -131,37 +134,68 @@ def numerical_rank(d: FloatArray, shape: tuple[int, ...]) -> int:
     return int(np.count_nonzero(d > cutoff))
 
 
+@dataclass(frozen=True)
+class JacobiCholesky:
+    """``A = D⁻¹ S D⁻¹`` with ``S = D A D = Rᵀ R`` (R upper), ``D = diag(A)^(−1/2)``.
+
+    ``A⁻¹ b = D S⁻¹ D b``; the lower factor of ``A`` itself is ``L = D⁻¹ Rᵀ``.
+    """
+
+    factor: FloatArray
+    scale: FloatArray
+
+    def solve(self, rhs: FloatArray) -> FloatArray:
+        """``A⁻¹ rhs`` (rhs of shape (k,) or (k, m))."""
+        scale = self.scale if rhs.ndim == 1 else self.scale[:, None]
+        solution = lapack.dpotrs(self.factor, scale * rhs)[0]
+        result: FloatArray = scale * solution
+        return result
+
+    def lower(self) -> FloatArray:
+        """The lower Cholesky factor ``L = D⁻¹ Rᵀ`` of ``A`` (``A = L Lᵀ``)."""
+        lower: FloatArray = self.factor.T / self.scale[:, None]
+        return lower
+
+
+def jacobi_cholesky(system: FloatArray, shift: float = 0.0) -> JacobiCholesky | None:
+    """Cholesky of ``A = system + shift·I`` after Jacobi scaling, or None.
+
+    Returns None when the factorization fails or the reciprocal condition estimate of
+    the scaled ``S = D A D`` is below :data:`MIN_CHOLESKY_RCOND`. The accuracy of
+    Cholesky is governed by the condition number of S (van der Sluis), which ignores
+    column scales that differ by many orders. ``system`` is not modified.
+    """
+    diagonal = np.diag(system) + shift
+    if not np.all(diagonal > 0.0):
+        return None
+    scale = 1.0 / np.sqrt(diagonal)
+    scaled = system * scale[:, None]
+    scaled *= scale[None, :]
+    np.fill_diagonal(scaled, 1.0)  # (system_jj + shift)·scale_j² = 1
+    factor, info = lapack.dpotrf(scaled, clean=1)
+    if info != 0:
+        return None
+    rcond, info = lapack.dpocon(factor, np.linalg.norm(scaled, 1))
+    if info != 0 or not rcond >= MIN_CHOLESKY_RCOND:
+        return None
+    return JacobiCholesky(factor, scale)
+
+
 def cholesky_coef(Xc: FloatArray, yc: FloatArray, shift: float) -> FloatArray | None:
     """Solve the ridge equations by Cholesky, or return None if it fails or is ill-conditioned.
 
     n ≥ p: (Xcᵀ Xc + shift·I) w = Xcᵀ yc.
     p > n: (Xc Xcᵀ + shift·I) a = yc and w = Xcᵀ a (the same w, by the push-through
-    identity (XᵀX + sI)⁻¹ Xᵀ = Xᵀ (XXᵀ + sI)⁻¹).
+    identity (XᵀX + sI)⁻¹ Xᵀ = Xᵀ (XXᵀ + sI)⁻¹). Both by :func:`jacobi_cholesky`.
     """
     n_samples, n_features = Xc.shape
     primal = n_samples >= n_features
-    system = Xc.T @ Xc if primal else Xc @ Xc.T
-    system[np.diag_indices_from(system)] += shift
-    # Jacobi scaling S = D·system·D with D = diag(system)^(−1/2) (> 0 as shift > 0), and
-    # system⁻¹ = D S⁻¹ D: the accuracy of Cholesky is governed by the condition number
-    # of S (van der Sluis), which ignores column scales that differ by many orders.
-    scale = 1.0 / np.sqrt(np.diag(system))
-    system *= scale[:, None]
-    system *= scale[None, :]
-    try:
-        factor = scipy.linalg.cho_factor(system, lower=False, check_finite=False)
-    except np.linalg.LinAlgError:
-        return None
-    rcond, info = lapack.dpocon(factor[0], np.linalg.norm(system, 1))
-    if info != 0 or not rcond >= MIN_CHOLESKY_RCOND:
+    factor = jacobi_cholesky(Xc.T @ Xc if primal else Xc @ Xc.T, shift)
+    if factor is None:
         return None
     if primal:
-        coef: FloatArray = scale * scipy.linalg.cho_solve(
-            factor, scale * (Xc.T @ yc), check_finite=False
-        )
-        return coef
-    dual_coef = scale * scipy.linalg.cho_solve(factor, scale * yc, check_finite=False)
-    kernel_coef: FloatArray = Xc.T @ dual_coef
+        return factor.solve(Xc.T @ yc)
+    kernel_coef: FloatArray = Xc.T @ factor.solve(yc)
     return kernel_coef
 
 

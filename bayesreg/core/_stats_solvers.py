@@ -1,4 +1,8 @@
-"""Ridge and elastic-net certificates computed from sufficient statistics alone.
+"""Ridge solutions and certificates computed from the Gram matrix alone.
+
+These serve every :class:`~bayesreg.core.data.CenteredProblem` whose ridge solve goes
+through ``XcᵀXc``: sufficient statistics, and a sparse design with few enough columns
+for the dense p × p Gram matrix.
 
 With ``G = XᵀX``, ``c = Xᵀy``, ``s = yᵀy`` (centered when an intercept is fitted) and n
 rows, the Gaussian part of the objective is ``||y − Xw||²/(2n)`` with
@@ -32,13 +36,12 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
-from scipy.linalg import lapack
 
 from bayesreg.core._duality import enet_gap_floor
-from bayesreg.core._ridge_linalg import MIN_CHOLESKY_RCOND, RELATIVE_GAP_TOL
+from bayesreg.core._ridge_linalg import RELATIVE_GAP_TOL, jacobi_cholesky
+from bayesreg.core.data import CenteredProblem
 from bayesreg.core.penalties import penalty_value
 from bayesreg.core.results import RidgePathFit
-from bayesreg.core.stats import SufficientStats
 from bayesreg.errors import DataError
 
 __all__ = [
@@ -67,20 +70,6 @@ def gram_eigen(gram: FloatArray, n_samples: int) -> tuple[FloatArray, FloatArray
     cutoff = max(n_samples, gram.shape[0]) * _EPS * eigenvalues[0]
     rank = int(np.count_nonzero(eigenvalues > cutoff))
     return eigenvalues, vectors[:, ::-1], rank
-
-
-def _cholesky_coef(gram: FloatArray, xty: FloatArray, shift: float) -> FloatArray | None:
-    """``(G + shift·I)⁻¹ c`` by Cholesky, or None if it fails or is ill-conditioned."""
-    system = gram + shift * np.eye(gram.shape[0])
-    try:
-        factor = scipy.linalg.cho_factor(system, lower=False, check_finite=False)
-    except np.linalg.LinAlgError:
-        return None
-    rcond, info = lapack.dpocon(factor[0], np.linalg.norm(system, 1))
-    if info != 0 or not rcond >= MIN_CHOLESKY_RCOND:
-        return None
-    coef: FloatArray = scipy.linalg.cho_solve(factor, xty, check_finite=False)
-    return coef
 
 
 @dataclass(frozen=True)
@@ -118,8 +107,8 @@ def _eigen_of(gram: FloatArray, n_samples: int) -> GramEigen:
 
 
 def _certificates(
-    stats: SufficientStats,
-    fit_intercept: bool,
+    problem: CenteredProblem,
+    gram: FloatArray,
     coefs: FloatArray,
     shifts: FloatArray,
     eigen: GramEigen | None,
@@ -130,8 +119,8 @@ def _certificates(
     (``eigen`` is then required); thresholds ``max(RELATIVE_GAP_TOL·s/(2n), floor)``;
     ``rss`` from (1), clipped at 0.
     """
-    gram, xty, yty = stats.cross_products(fit_intercept=fit_intercept)
-    n_samples, n_features = stats.n_samples, stats.n_features
+    xty, yty = problem.xty, problem.yty
+    n_samples, n_features = problem.n_samples, problem.n_features
     positive = shifts > 0.0
     gradients = xty[None, :] - coefs @ gram - shifts[:, None] * coefs
     magnitude = (
@@ -156,29 +145,32 @@ def _certificates(
 
 
 def ridge_from_statistics(
-    stats: SufficientStats, alpha: float, *, fit_intercept: bool
+    problem: CenteredProblem, alpha: float
 ) -> tuple[FloatArray, float, float, float]:
-    """``(coef, gap, threshold, objective)`` of ridge at one alpha, from the statistics.
+    """``(coef, gap, threshold, objective)`` of ridge at one alpha, from the Gram matrix.
 
-    Solves ``(G + nα I) w = c`` by Cholesky when alpha > 0 and its condition estimate is
-    at most ``1/MIN_CHOLESKY_RCOND``, otherwise through :func:`gram_eigen` (at alpha = 0:
+    Solves ``(G + nα I) w = c`` by Cholesky (:func:`~bayesreg.core._ridge_linalg.jacobi_cholesky`)
+    when alpha > 0 and the condition estimate of its Jacobi-scaled matrix is at most
+    ``1/MIN_CHOLESKY_RCOND``, otherwise through :func:`gram_eigen` (at alpha = 0:
     the minimum-norm least-squares solution on the numerical range of G). The
     certificates are those of :func:`ridge_path_from_statistics`.
     """
-    gram, xty, _ = stats.cross_products(fit_intercept=fit_intercept)
-    shifts = np.array([stats.n_samples * alpha])
-    coef = _cholesky_coef(gram, xty, float(shifts[0])) if alpha > 0.0 else None
+    gram, xty, n_samples = problem.gram(), problem.xty, problem.n_samples
+    shifts = np.array([n_samples * alpha])
+    factor = jacobi_cholesky(gram, float(shifts[0])) if alpha > 0.0 else None
     eigen = None
-    if coef is None:
-        eigen = _eigen_of(gram, stats.n_samples)
+    if factor is not None:
+        coef = factor.solve(xty)
+    else:
+        eigen = _eigen_of(gram, n_samples)
         coef = eigen.coefs(xty, shifts)[0]
-    gaps, thresholds, rss = _certificates(stats, fit_intercept, coef[None, :], shifts, eigen)
-    objective = float(rss[0]) / (2.0 * stats.n_samples) + penalty_value(coef, alpha, 0.0)
+    gaps, thresholds, rss = _certificates(problem, gram, coef[None, :], shifts, eigen)
+    objective = float(rss[0]) / (2.0 * n_samples) + penalty_value(coef, alpha, 0.0)
     return coef, float(gaps[0]), float(thresholds[0]), objective
 
 
 def ridge_path_from_statistics(
-    stats: SufficientStats, alphas: FloatArray, *, fit_intercept: bool
+    problem: CenteredProblem, alphas: FloatArray
 ) -> tuple[RidgePathFit, FloatArray]:
     """The ridge path at ``alphas`` (decreasing) from one eigendecomposition of G.
 
@@ -192,24 +184,22 @@ def ridge_path_from_statistics(
     (module docstring). ``loo`` is NaN: the leave-one-out error needs the leverage of
     each row, which the statistics do not hold. Returns the path and the thresholds.
     """
-    gram, xty, _ = stats.cross_products(fit_intercept=fit_intercept)
-    n_samples = stats.n_samples
+    gram, xty, n_samples = problem.gram(), problem.xty, problem.n_samples
     shifts = n_samples * alphas
     eigen = _eigen_of(gram, n_samples)
     coefs = eigen.coefs(xty, shifts)
-    gaps, thresholds, rss = _certificates(stats, fit_intercept, coefs, shifts, eigen)
+    gaps, thresholds, rss = _certificates(problem, gram, coefs, shifts, eigen)
     df = np.sum(eigen.eigenvalues * eigen.filters(shifts), axis=1)
-    denominator = (1.0 - (df + (1.0 if fit_intercept else 0.0)) / n_samples) ** 2
+    denominator = (1.0 - (df + (1.0 if problem.fit_intercept else 0.0)) / n_samples) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
         gcv = np.where(denominator > 0.0, rss / n_samples / denominator, np.inf)
     penalties = np.array(
         [penalty_value(w, float(a), 0.0) for w, a in zip(coefs, alphas, strict=True)]
     )
-    centering = stats.centering(fit_intercept=fit_intercept)
     fit = RidgePathFit(
         alphas=alphas,
         coefs=coefs,
-        intercepts=centering.y_mean - coefs @ centering.x_mean,
+        intercepts=problem.intercepts(coefs),
         gaps=gaps,
         l1_ratio=0.0,
         objectives=rss / (2.0 * n_samples) + penalties,

@@ -28,7 +28,7 @@ from bayesreg.core.results import CVResult, PathFit
 from bayesreg.core.ridge import ridge_alphas, ridge_path
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.validation import (
-    as_design,
+    as_design_or_sparse,
     as_target,
     check_alphas,
     check_binary_target,
@@ -37,6 +37,7 @@ from bayesreg.validation import (
     check_l1_ratio,
     check_positive_int,
     check_tol,
+    is_sparse,
 )
 
 __all__ = ["cross_validate"]
@@ -77,7 +78,8 @@ def cross_validate(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : array-like of shape (n_samples, n_features), or scipy.sparse CSR/CSC matrix
+        A sparse design is split by rows and never densified (Gaussian likelihood only).
     y : array-like of shape (n_samples,)
         Real targets (Gaussian) or outcomes coded 0/1 (Bernoulli).
     l1_ratio : float, default 1.0
@@ -116,7 +118,7 @@ def cross_validate(
         If y is constant (no default grid exists; pass ``alphas``), or for the
         Bernoulli likelihood y is not 0/1 or a class has fewer than 2 samples.
     """
-    design = as_design(X)
+    design = as_design_or_sparse(X)
     n_samples = design.shape[0]
     target = as_target(y, n_samples)
     mix = check_l1_ratio(l1_ratio)
@@ -129,6 +131,11 @@ def cross_validate(
             f"n_folds must lie between 2 and n_samples = {n_samples}; got {folds}."
         )
     bernoulli = family == "bernoulli"
+    if bernoulli and is_sparse(design):
+        raise InputTypeError(
+            "X is a scipy.sparse matrix, which the Bernoulli likelihood (logistic) does not "
+            "take; pass X.toarray(), or likelihood='gaussian'."
+        )
     if bernoulli:
         _check_classes(check_binary_target(target), folds)
     grid = (
@@ -156,8 +163,8 @@ def cross_validate(
             coefs, intercepts = _gaussian_path(
                 train_X, train_y, grid, mix, with_intercept, tolerance
             )
-            predictions = intercepts[:, None] + coefs @ test_X.T
-            fold_errors[fold] = np.mean((test_y[None, :] - predictions) ** 2, axis=1)
+            predictions = intercepts[None, :] + np.asarray(test_X @ coefs.T)
+            fold_errors[fold] = np.mean((test_y[:, None] - predictions) ** 2, axis=0)
 
     mean_error = fold_errors.mean(axis=0)
     std_error = fold_errors.std(axis=0, ddof=1) / np.sqrt(folds)
@@ -178,7 +185,7 @@ def cross_validate(
 
 
 def _default_grid(
-    X: FloatArray,
+    X: Any,
     y: FloatArray,
     l1_ratio: float,
     n_alphas: int,
@@ -209,7 +216,7 @@ def _default_grid(
 
 
 def _gaussian_path(
-    X: FloatArray,
+    X: Any,
     y: FloatArray,
     alphas: FloatArray,
     l1_ratio: float,

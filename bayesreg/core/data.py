@@ -23,21 +23,20 @@ once, at the public boundary, into one of three forms that provide them:
   ``XcᵀXc``, ``Xcᵀyc``, ``ycᵀyc`` without rows.
 
 Whether the data are rows or statistics is decided here and nowhere else: callers ask
-the object (``has_rows``, :meth:`solver_form`), never its type. The Cholesky factor of
-a shifted Gram (or kernel) matrix, with the Jacobi scaling that makes it insensitive to
-column scales, is written once, in :func:`jacobi_cholesky`.
+the object (``kind``, ``has_rows``, :meth:`~CenteredProblem.solver_form`), never its
+type. The ridge factorizations of the Gram (or kernel) matrix, with the Jacobi scaling,
+are in :mod:`bayesreg.core._ridge_linalg` (:func:`~bayesreg.core._ridge_linalg.jacobi_cholesky`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 
 import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
-from scipy.linalg import lapack
 
 from bayesreg.core._least_squares import (
     DesignData,
@@ -58,23 +57,18 @@ from bayesreg.validation import (
 )
 
 __all__ = [
-    "MIN_CHOLESKY_RCOND",
     "CenteredProblem",
+    "DataKind",
     "DenseRows",
-    "JacobiCholesky",
     "SparseRows",
     "Statistics",
-    "jacobi_cholesky",
     "least_squares_data",
     "target_scale",
 ]
 
 FloatArray = NDArray[np.float64]
 IndexArray = NDArray[np.intp]
-
-#: A Cholesky solve is used only when the condition number of the Jacobi-scaled system is
-#: at most 1/MIN_CHOLESKY_RCOND: the forward error is then about eps/rcond ≈ 1e-10.
-MIN_CHOLESKY_RCOND = 1e-6
+DataKind = Literal["dense", "sparse", "statistics"]
 
 
 class CenteredProblem(Protocol):
@@ -122,6 +116,11 @@ class CenteredProblem(Protocol):
     @property
     def has_rows(self) -> bool:
         """Whether ``Xc v`` and ``Xcᵀ r`` can be formed (False for statistics)."""
+        ...
+
+    @property
+    def kind(self) -> DataKind:
+        """``"dense"``, ``"sparse"`` or ``"statistics"``: the form the data came in."""
         ...
 
     @property
@@ -224,7 +223,8 @@ class DenseRows(_Means):
     X: FloatArray = field(default_factory=lambda: np.empty((0, 0)), repr=False)
     y: FloatArray = field(default_factory=lambda: np.empty(0), repr=False)
 
-    has_rows = True
+    has_rows: ClassVar[bool] = True
+    kind: ClassVar[DataKind] = "dense"
 
     def gram(self, columns: IndexArray | None = None) -> FloatArray:
         """``XcᵀXc`` by BLAS ``syrk`` (upper triangle mirrored), or of ``columns``."""
@@ -264,7 +264,8 @@ class SparseRows(_Means):
     X: Any = field(default=None, repr=False)
     y: FloatArray = field(default_factory=lambda: np.empty(0), repr=False)
 
-    has_rows = True
+    has_rows: ClassVar[bool] = True
+    kind: ClassVar[DataKind] = "sparse"
 
     def gram(self, columns: IndexArray | None = None) -> FloatArray:
         """``X_Aᵀ X_A − n x̄_A x̄_Aᵀ`` for ``A = columns`` (all columns when None)."""
@@ -313,7 +314,8 @@ class Statistics(_Means):
 
     gram_matrix: FloatArray = field(default_factory=lambda: np.empty((0, 0)), repr=False)
 
-    has_rows = False
+    has_rows: ClassVar[bool] = False
+    kind: ClassVar[DataKind] = "statistics"
 
     def gram(self, columns: IndexArray | None = None) -> FloatArray:
         """``XcᵀXc`` (a copy), or its block ``[columns, columns]``."""
@@ -442,50 +444,3 @@ def _syrk(design: FloatArray) -> FloatArray:
     upper = scipy.linalg.blas.dsyrk(1.0, design.T, trans=0, lower=0)
     gram: FloatArray = np.triu(upper) + np.triu(upper, 1).T
     return gram
-
-
-@dataclass(frozen=True)
-class JacobiCholesky:
-    """``A = D⁻¹ S D⁻¹`` with ``S = D A D = Rᵀ R`` (R upper), ``D = diag(A)^(−1/2)``.
-
-    ``A⁻¹ b = D S⁻¹ D b``; the lower factor of ``A`` itself is ``L = D⁻¹ Rᵀ``.
-    """
-
-    factor: FloatArray
-    scale: FloatArray
-
-    def solve(self, rhs: FloatArray) -> FloatArray:
-        """``A⁻¹ rhs`` (rhs of shape (k,) or (k, m))."""
-        scale = self.scale if rhs.ndim == 1 else self.scale[:, None]
-        solution = lapack.dpotrs(self.factor, scale * rhs)[0]
-        result: FloatArray = scale * solution
-        return result
-
-    def lower(self) -> FloatArray:
-        """The lower Cholesky factor ``L = D⁻¹ Rᵀ`` of ``A`` (``A = L Lᵀ``)."""
-        lower: FloatArray = self.factor.T / self.scale[:, None]
-        return lower
-
-
-def jacobi_cholesky(system: FloatArray, shift: float = 0.0) -> JacobiCholesky | None:
-    """Cholesky of ``A = system + shift·I`` after Jacobi scaling, or None.
-
-    Returns None when the factorization fails or the reciprocal condition estimate of
-    the scaled ``S = D A D`` is below :data:`MIN_CHOLESKY_RCOND`. The accuracy of
-    Cholesky is governed by the condition number of S (van der Sluis), which ignores
-    column scales that differ by many orders. ``system`` is not modified.
-    """
-    diagonal = np.diag(system) + shift
-    if not np.all(diagonal > 0.0):
-        return None
-    scale = 1.0 / np.sqrt(diagonal)
-    scaled = system * scale[:, None]
-    scaled *= scale[None, :]
-    np.fill_diagonal(scaled, 1.0)  # (system_jj + shift)·scale_j² = 1
-    factor, info = lapack.dpotrf(scaled, clean=1)
-    if info != 0:
-        return None
-    rcond, info = lapack.dpocon(factor, np.linalg.norm(scaled, 1))
-    if info != 0 or not rcond >= MIN_CHOLESKY_RCOND:
-        return None
-    return JacobiCholesky(factor, scale)

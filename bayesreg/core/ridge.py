@@ -41,27 +41,28 @@ from bayesreg.core._ridge_linalg import (
     svd_spectrum,
 )
 from bayesreg.core._stats_solvers import ridge_from_statistics, ridge_path_from_statistics
-from bayesreg.core.objective import center, objective
+from bayesreg.core.data import CenteredProblem, least_squares_data
 from bayesreg.core.penalties import penalty_value
 from bayesreg.core.results import PenalizedFit, RidgePathFit
-from bayesreg.core.stats import SufficientStats, is_sufficient_stats
 from bayesreg.errors import ConvergenceWarning, DataError
 from bayesreg.validation import (
-    as_design,
-    as_target,
+    as_design_or_sparse,
     check_alphas,
     check_bool,
     check_finite_nonneg,
     check_positive_int,
 )
 
-__all__ = ["ridge", "ridge_alphas", "ridge_path"]
+__all__ = ["MAX_GRAM_FEATURES", "ridge", "ridge_alphas", "ridge_path", "solve_ridge"]
 
 FloatArray = NDArray[np.float64]
 
 #: ridge_alphas runs from n·alpha = RIDGE_GRID_TOP·d_max² to RIDGE_GRID_BOTTOM·d_min².
 RIDGE_GRID_TOP = 1e3
 RIDGE_GRID_BOTTOM = 1e-2
+#: A sparse design is solved through its dense p × p Gram matrix only up to this many
+#: columns (8·p² bytes: 800 MB at the limit).
+MAX_GRAM_FEATURES = 10_000
 
 
 def ridge(X: Any, y: Any, alpha: float, *, fit_intercept: bool = True) -> PenalizedFit:
@@ -126,42 +127,51 @@ def ridge(X: Any, y: Any, alpha: float, *, fit_intercept: bool = True) -> Penali
     >>> fit.converged
     True
     """
-    if is_sufficient_stats(X, y):
-        return _ridge_from_stats(X, alpha, fit_intercept)
-    design = as_design(X)
-    target = as_target(y, design.shape[0])
     penalty = check_finite_nonneg(alpha, "alpha")
-    with_intercept = check_bool(fit_intercept, "fit_intercept")
+    problem = least_squares_data(X, y, fit_intercept=fit_intercept)
+    return solve_ridge(problem, penalty)
 
-    data = center(design, target, with_intercept)
-    n_samples = design.shape[0]
-    shift = n_samples * penalty
-    coef = cholesky_coef(data.X, data.y, shift) if shift > 0.0 else None
-    basis = None
-    if coef is None:
-        spectrum = svd_spectrum(data.X, data.y)
-        coef, basis = spectrum.coefs(np.array([shift]))[0], spectrum.basis
 
-    coefs, residuals = coef[None, :], (data.y - data.X @ coef)[None, :]
-    penalties = np.array([penalty])
-    gap = float(duality_gaps(data.X, coefs, residuals, penalties, basis)[0])
-    tol = float(gap_thresholds(data.X, data.y, coefs, residuals, penalties)[0])
-    converged = gap <= tol
-    if not converged:
-        _warn_gap(gap, tol, penalty)
-    intercept = data.intercept(coef)
+def solve_ridge(problem: CenteredProblem, alpha: float) -> PenalizedFit:
+    """:func:`ridge` on validated data: from the dense rows, else from the Gram matrix."""
+    if problem.kind == "dense":
+        coef, gap, tol, value = _ridge_from_rows(problem, alpha)
+    else:
+        _require_gram_size(problem, "ridge")
+        coef, gap, tol, value = ridge_from_statistics(problem, alpha)
+    if not gap <= tol:
+        _warn_gap(gap, tol, alpha)
     return PenalizedFit(
         coef=coef,
-        intercept=intercept,
-        alpha=penalty,
+        intercept=problem.intercept(coef),
+        alpha=alpha,
         l1_ratio=0.0,
-        objective=objective(design, target, coef, intercept, penalty, 0.0),
+        objective=value,
         gap=gap,
-        converged=converged,
+        converged=gap <= tol,
         n_iter=1,
         certificate="duality gap",
         tol=tol,
     )
+
+
+def _ridge_from_rows(
+    problem: CenteredProblem, alpha: float
+) -> tuple[FloatArray, float, float, float]:
+    """``(coef, gap, threshold, objective)`` from the dense centered rows (module docstring)."""
+    Xc, yc = problem.dense_rows()
+    shift = problem.n_samples * alpha
+    coef = cholesky_coef(Xc, yc, shift) if shift > 0.0 else None
+    basis = None
+    if coef is None:
+        spectrum = svd_spectrum(Xc, yc)
+        coef, basis = spectrum.coefs(np.array([shift]))[0], spectrum.basis
+    residual = yc - Xc @ coef
+    coefs, residuals, penalties = coef[None, :], residual[None, :], np.array([alpha])
+    gap = float(duality_gaps(Xc, coefs, residuals, penalties, basis)[0])
+    tol = float(gap_thresholds(Xc, yc, coefs, residuals, penalties)[0])
+    value = float(residual @ residual) / (2.0 * problem.n_samples) + penalty_value(coef, alpha, 0.0)
+    return coef, gap, tol, value
 
 
 def ridge_path(X: Any, y: Any, alphas: Any, *, fit_intercept: bool = True) -> RidgePathFit:
@@ -216,25 +226,32 @@ def ridge_path(X: Any, y: Any, alphas: Any, *, fit_intercept: bool = True) -> Ri
     ConvergenceWarning
         If any gap exceeds its threshold (as in :func:`ridge`).
     """
-    if is_sufficient_stats(X, y):
-        return _ridge_path_from_stats(X, alphas, fit_intercept)
-    design = as_design(X)
-    target = as_target(y, design.shape[0])
     grid = np.sort(check_alphas(alphas))[::-1].copy()
-    with_intercept = check_bool(fit_intercept, "fit_intercept")
+    problem = least_squares_data(X, y, fit_intercept=fit_intercept)
+    if problem.kind == "dense":
+        return _ridge_path_from_rows(problem, grid)
+    _require_gram_size(problem, "ridge_path")
+    path, thresholds = ridge_path_from_statistics(problem, grid)
+    if not np.all(path.converged):
+        worst = int(np.argmax(path.gaps / thresholds))
+        _warn_gap(float(path.gaps[worst]), float(thresholds[worst]), float(grid[worst]))
+    return path
 
-    data = center(design, target, with_intercept)
-    n_samples = design.shape[0]
+
+def _ridge_path_from_rows(problem: CenteredProblem, grid: FloatArray) -> RidgePathFit:
+    """:func:`ridge_path` from the dense centered rows (one factorization)."""
+    Xc, yc = problem.dense_rows()
+    n_samples = problem.n_samples
     shifts = n_samples * grid
     # The Gram factors when the smallest shift keeps them as accurate as Cholesky in
     # ridge(), else the SVD (always at alpha = 0).
-    spectrum = gram_spectrum(data.X, data.y, float(shifts[-1])) if shifts[-1] > 0.0 else None
+    spectrum = gram_spectrum(Xc, yc, float(shifts[-1])) if shifts[-1] > 0.0 else None
     if spectrum is None:
-        spectrum = svd_spectrum(data.X, data.y)
+        spectrum = svd_spectrum(Xc, yc)
     coefs = spectrum.coefs(shifts)
-    residuals = data.y[None, :] - coefs @ data.X.T
-    gaps = duality_gaps(data.X, coefs, residuals, grid, spectrum.basis)
-    thresholds = gap_thresholds(data.X, data.y, coefs, residuals, grid)
+    residuals = yc[None, :] - coefs @ Xc.T
+    gaps = duality_gaps(Xc, coefs, residuals, grid, spectrum.basis)
+    thresholds = gap_thresholds(Xc, yc, coefs, residuals, grid)
     converged = gaps <= thresholds
     if not np.all(converged):
         worst = int(np.argmax(gaps / thresholds))
@@ -244,8 +261,8 @@ def ridge_path(X: Any, y: Any, alphas: Any, *, fit_intercept: bool = True) -> Ri
     filters = spectrum.filters(shifts)
     df = np.sum(spectrum.eigenvalues * filters, axis=1)
     leverage = filters @ spectrum.leverage_weights.T
-    leverage += 1.0 / n_samples if with_intercept else 0.0
-    trace_hat = df + (1.0 if with_intercept else 0.0)
+    leverage += 1.0 / n_samples if problem.fit_intercept else 0.0
+    trace_hat = df + (1.0 if problem.fit_intercept else 0.0)
     mean_squared_residual = np.mean(residuals**2, axis=1)
     gcv = _ratio_or_inf(mean_squared_residual, (1.0 - trace_hat / n_samples) ** 2)
     loo = np.mean(_ratio_or_inf(residuals, 1.0 - leverage) ** 2, axis=1)
@@ -259,7 +276,7 @@ def ridge_path(X: Any, y: Any, alphas: Any, *, fit_intercept: bool = True) -> Ri
     return RidgePathFit(
         alphas=grid,
         coefs=coefs,
-        intercepts=data.y_mean - coefs @ data.x_mean,
+        intercepts=problem.intercepts(coefs),
         gaps=gaps,
         l1_ratio=0.0,
         objectives=objectives,
@@ -297,18 +314,16 @@ def ridge_alphas(X: Any, *, n_alphas: int = 100, fit_intercept: bool = True) -> 
     DataError
         If ``Xc`` is zero (every column constant when an intercept is fitted).
     """
-    design = as_design(X)
     count = check_positive_int(n_alphas, "n_alphas")
-    if check_bool(fit_intercept, "fit_intercept"):
-        design = design - design.mean(axis=0)
-    d = scipy.linalg.svdvals(design, check_finite=False)
+    with_intercept = check_bool(fit_intercept, "fit_intercept")
+    d = _singular_values(as_design_or_sparse(X), with_intercept)
     if not d[0] > 0.0:
         raise DataError(
             "X has no variation (every column is constant, or zero), so no alpha grid can "
             "be derived from it; drop constant columns or pass alphas explicitly."
         )
-    kept = d[: numerical_rank(d, design.shape)]
-    n_samples = design.shape[0]
+    n_samples = X.shape[0]
+    kept = d[: numerical_rank(d, (n_samples, d.size))]
     grid: FloatArray = np.geomspace(
         RIDGE_GRID_TOP * kept[0] ** 2 / n_samples,
         RIDGE_GRID_BOTTOM * kept[-1] ** 2 / n_samples,
@@ -317,39 +332,30 @@ def ridge_alphas(X: Any, *, n_alphas: int = 100, fit_intercept: bool = True) -> 
     return grid
 
 
-# --- Sufficient statistics: the same problems from XcᵀXc, Xcᵀyc, ycᵀyc (core/stats.py) ---
+def _singular_values(design: Any, fit_intercept: bool) -> FloatArray:
+    """Singular values of ``Xc``, decreasing: by SVD, or from the Gram matrix of a sparse X.
+
+    The grid depends on X only, so a zero target stands in for y.
+    """
+    problem = least_squares_data(design, np.zeros(design.shape[0]), fit_intercept=fit_intercept)
+    if problem.kind == "dense":
+        return scipy.linalg.svdvals(problem.dense_rows()[0], check_finite=False)
+    _require_gram_size(problem, "ridge_alphas")
+    eigenvalues = scipy.linalg.eigvalsh(problem.gram(), check_finite=False)[::-1]
+    values: FloatArray = np.sqrt(np.maximum(eigenvalues, 0.0))
+    return values
 
 
-def _ridge_from_stats(stats: SufficientStats, alpha: Any, fit_intercept: Any) -> PenalizedFit:
-    """:func:`ridge` from sufficient statistics (``_stats_solvers.ridge_from_statistics``)."""
-    penalty = check_finite_nonneg(alpha, "alpha")
-    with_intercept = check_bool(fit_intercept, "fit_intercept")
-    coef, gap, tol, value = ridge_from_statistics(stats, penalty, fit_intercept=with_intercept)
-    if not gap <= tol:
-        _warn_gap(gap, tol, penalty)
-    return PenalizedFit(
-        coef=coef,
-        intercept=stats.centering(fit_intercept=with_intercept).intercept(coef),
-        alpha=penalty,
-        l1_ratio=0.0,
-        objective=value,
-        gap=gap,
-        converged=gap <= tol,
-        n_iter=1,
-        certificate="duality gap",
-        tol=tol,
-    )
-
-
-def _ridge_path_from_stats(stats: SufficientStats, alphas: Any, fit_intercept: Any) -> RidgePathFit:
-    """:func:`ridge_path` from sufficient statistics (``loo`` is NaN: it needs the rows)."""
-    grid = np.sort(check_alphas(alphas))[::-1].copy()
-    with_intercept = check_bool(fit_intercept, "fit_intercept")
-    path, thresholds = ridge_path_from_statistics(stats, grid, fit_intercept=with_intercept)
-    if not np.all(path.converged):
-        worst = int(np.argmax(path.gaps / thresholds))
-        _warn_gap(float(path.gaps[worst]), float(thresholds[worst]), float(grid[worst]))
-    return path
+def _require_gram_size(problem: CenteredProblem, name: str) -> None:
+    """Refuse a sparse design whose dense p × p Gram matrix would not fit in memory."""
+    if problem.n_features > MAX_GRAM_FEATURES:
+        raise DataError(
+            f"{name} with a sparse X of {problem.n_features} columns would form the dense "
+            f"{problem.n_features} × {problem.n_features} Gram matrix XcᵀXc "
+            f"({8 * problem.n_features**2 / 1e9:.1f} GB); it does so only up to "
+            f"p = {MAX_GRAM_FEATURES}. For large sparse designs use lasso or elastic_net "
+            "(they form Gram blocks of the active columns only), or select columns first."
+        )
 
 
 def _ratio_or_inf(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
