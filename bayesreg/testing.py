@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Unpack
 
 from bayesreg.core.results import PenalizedFit
 from bayesreg.errors import InputTypeError
 from bayesreg.priors import Prior
 from bayesreg.pymc.equivalence import EquivalenceReport, check_equivalence
 from bayesreg.pymc.map import MapEstimate
+from bayesreg.pymc.model import ModelKeywords
 from bayesreg.validation import check_positive
 
 __all__ = ["assert_certified", "assert_map_matches_penalty"]
 
 
 def assert_map_matches_penalty(
-    X: Any,
-    y: Any,
-    prior: Prior,
-    *,
-    noise: float | None = None,
-    likelihood: str = "gaussian",
-    fit_intercept: bool = True,
-    rtol: float = 1e-8,
+    X: Any, y: Any, prior: Prior, *, rtol: float = 1e-8, **options: Unpack[ModelKeywords]
 ) -> EquivalenceReport:
     """Assert that the MAP under ``prior`` equals the penalized estimate, zeros included.
 
@@ -47,15 +41,7 @@ def assert_map_matches_penalty(
     AssertionError
         If the report is not ``ok``; the message holds the side-by-side table.
     """
-    report = check_equivalence(
-        X,
-        y,
-        prior,
-        noise=noise,
-        likelihood=likelihood,
-        fit_intercept=fit_intercept,
-        rtol=rtol,
-    )
+    report = check_equivalence(X, y, prior, rtol=rtol, **options)
     if not report.ok:
         raise AssertionError(
             f"the MAP under {prior!r} is not the penalized estimate at alpha = "

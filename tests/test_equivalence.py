@@ -331,13 +331,23 @@ def test_free_noise_compares_at_the_joint_map_sigma(prior: Any) -> None:
 
 
 def test_free_noise_is_the_default_of_build_model_and_check_equivalence() -> None:
+    """build_model states the default noise=None; the others pass their options through."""
+    from bayesreg.pymc.model import model_options
     from bayesreg.testing import assert_map_matches_penalty
 
-    defaults = {
-        function.__name__: inspect.signature(function).parameters["noise"].default
-        for function in (build_model, check_equivalence, assert_map_matches_penalty)
-    }
-    assert set(defaults.values()) == {None}
+    assert inspect.signature(build_model).parameters["noise"].default is None
+    assert model_options().noise is None
+    for function in (check_equivalence, assert_map_matches_penalty):
+        assert inspect.signature(function).parameters["options"].kind is (
+            inspect.Parameter.VAR_KEYWORD
+        )
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 3))
+    y = X @ np.array([1.0, -0.5, 0.0]) + rng.standard_normal(40)
+    report = assert_map_matches_penalty(X, y, LaplacePrior(0.5))
+    assert report.noise_estimated
+    with pytest.raises(TypeError, match="nois"):
+        check_equivalence(X, y, LaplacePrior(0.5), nois=1.0)  # type: ignore[call-arg]
 
 
 def test_free_noise_with_no_more_samples_than_features_lets_find_map_say_there_is_no_mode() -> None:

@@ -190,3 +190,35 @@ def test_bad_data_and_prior() -> None:
         build_model(np.where(X > 1.5, np.nan, X), y, LaplacePrior(1.0))
     with pytest.raises(InputTypeError, match="prior"):
         build_model(X, y, "laplace")  # type: ignore[arg-type]
+
+
+def test_sparse_design_gives_the_dense_model() -> None:
+    """A small scipy.sparse X gives the model of X.toarray(): same log-density and MAP."""
+    import scipy.sparse
+
+    from bayesreg.pymc.map import find_map
+
+    rng = np.random.default_rng(3)
+    dense = rng.standard_normal((30, 4)) * (rng.random((30, 4)) < 0.4)
+    y = dense @ np.array([1.0, 0.0, -2.0, 0.5]) + 0.3 * rng.standard_normal(30)
+    prior = LaplacePrior(0.5)
+    for sparse in (scipy.sparse.csr_matrix(dense), scipy.sparse.csc_matrix(dense)):
+        from_sparse = build_model(sparse, y, prior, noise=0.7)
+        from_dense = build_model(dense, y, prior, noise=0.7)
+        np.testing.assert_array_equal(from_sparse["X"].get_value(), dense)
+        point = from_dense.initial_point()
+        assert from_sparse.compile_logp()(point) == from_dense.compile_logp()(point)
+        np.testing.assert_allclose(
+            find_map(from_sparse).coef, find_map(from_dense).coef, rtol=0, atol=1e-12
+        )
+
+
+def test_large_sparse_design_is_refused_with_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import scipy.sparse
+
+    import bayesreg.pymc.model
+
+    monkeypatch.setattr(bayesreg.pymc.model, "DENSE_COPY_LIMIT", 50)
+    X = scipy.sparse.random(20, 5, density=0.2, format="csr", random_state=0)
+    with pytest.raises(InputTypeError, match=r"scipy.sparse matrix of shape \(20, 5\).*50"):
+        build_model(X, np.arange(20.0), GaussianPrior(1.0), noise=1.0)

@@ -25,7 +25,7 @@ from bayesreg.core.results import CVResult
 from bayesreg.posterior._checks import check_probability, check_seed
 from bayesreg.posterior._data import LinearData, prepare_linear_data
 from bayesreg.posterior.empirical_bayes import LassoMCEM, lasso_mcem
-from bayesreg.posterior.gibbs import GibbsPrior, gibbs_sample
+from bayesreg.posterior.gibbs import GibbsPrior, run_gibbs
 from bayesreg.validation import check_gamma_hyperprior, check_positive_int
 
 __all__ = ["LambdaChoice", "LambdaRow", "choose_lambda"]
@@ -117,10 +117,16 @@ def _least_squares_noise(data: LinearData) -> float:
     return math.sqrt(rss / max(data.dof - data.n_features, 1))
 
 
-def _lasso_nonzero(X: Any, y: Any, alpha: float, fit_intercept: bool) -> int:
-    from bayesreg.core.enet_solver import lasso
+def _lasso_nonzero(X: Any, y: Any, alphas: list[float], fit_intercept: bool) -> list[int]:
+    """Non-zero coefficients of the lasso at each of ``alphas``, from one path."""
+    from bayesreg.core.enet_path import lasso_path
 
-    return lasso(X, y, alpha, fit_intercept=fit_intercept).n_nonzero
+    grid = sorted(set(alphas), reverse=True)
+    path = lasso_path(X, y, grid, fit_intercept=fit_intercept)
+    counts = {
+        alpha: int(np.count_nonzero(coef)) for alpha, coef in zip(grid, path.coefs, strict=True)
+    }
+    return [counts[alpha] for alpha in alphas]
 
 
 def choose_lambda(
@@ -163,6 +169,8 @@ def choose_lambda(
     from bayesreg.core.cv import cross_validate
 
     probability = check_probability(interval_prob, "interval_prob")
+    n_draws = check_positive_int(draws, "draws")
+    n_chains = check_positive_int(chains, "chains")
     data = prepare_linear_data(X, y, fit_intercept=fit_intercept)
     n = data.n_samples
     cv_seed, em_seed, gibbs_seed = np.random.default_rng(check_seed(random_seed)).spawn(3)
@@ -180,14 +188,14 @@ def choose_lambda(
         hyper = (1.0, 1.0 / (10.0 * mcem.lam**2))
     else:
         hyper = check_gamma_hyperprior(hyperprior)
-    full = gibbs_sample(
-        X,
-        y,
+    full = run_gibbs(
+        data,
         GibbsPrior.bayesian_lasso(hyperprior=hyper),
-        fit_intercept=fit_intercept,
-        draws=draws,
+        noise=None,
+        noise_prior=None,
+        draws=n_draws,
         tune=500,
-        chains=chains,
+        chains=n_chains,
         random_seed=gibbs_seed,
         progressbar=False,
     )
@@ -198,45 +206,24 @@ def choose_lambda(
     lam_median = float(np.median(full.lam))
     lam_lower, lam_upper = (float(q) for q in np.quantile(full.lam, [tail, 1.0 - tail]))
     noise_median = float(np.median(full.noise))
-    rows = []
-    for label, alpha in (
-        ("cross-validation (min)", cv.alpha_min),
-        ("cross-validation (1-SE)", cv.alpha_1se),
-    ):
-        rows.append(
-            LambdaRow(
-                label,
-                n * alpha / ls_noise,
-                math.nan,
-                math.nan,
-                ls_noise,
-                alpha,
-                _lasso_nonzero(X, y, alpha, fit_intercept),
-            )
-        )
-    rows.append(
-        LambdaRow(
-            "empirical Bayes (MCEM)",
-            mcem.lam,
-            math.nan,
-            math.nan,
-            mcem.noise,
-            mcem.alpha,
-            _lasso_nonzero(X, y, mcem.alpha, fit_intercept),
-        )
-    )
-    hyper_alpha = noise_median * lam_median / n
-    rows.append(
-        LambdaRow(
+    # (method, λ, interval, σ, alpha); alpha = σλ/n
+    estimates = [
+        ("cross-validation (min)", n * cv.alpha_min / ls_noise, None, ls_noise, cv.alpha_min),
+        ("cross-validation (1-SE)", n * cv.alpha_1se / ls_noise, None, ls_noise, cv.alpha_1se),
+        ("empirical Bayes (MCEM)", mcem.lam, None, mcem.noise, mcem.alpha),
+        (
             "hyperprior (median)",
             lam_median,
-            lam_lower,
-            lam_upper,
+            (lam_lower, lam_upper),
             noise_median,
-            hyper_alpha,
-            _lasso_nonzero(X, y, hyper_alpha, fit_intercept),
-        )
-    )
+            noise_median * lam_median / n,
+        ),
+    ]
+    nonzero = _lasso_nonzero(X, y, [row[4] for row in estimates], fit_intercept)
+    rows = [
+        LambdaRow(label, lam, *(interval or (math.nan, math.nan)), noise, alpha, count)
+        for (label, lam, interval, noise, alpha), count in zip(estimates, nonzero, strict=True)
+    ]
     return LambdaChoice(
         rows=tuple(rows),
         cv=cv,

@@ -41,6 +41,7 @@ from numpy.typing import NDArray
 
 from bayesreg.errors import InputTypeError
 from bayesreg.posterior._checks import check_nonneg_int, check_seed
+from bayesreg.posterior._data import LinearData
 from bayesreg.posterior._gibbs_kernel import ScaleMixtureChains
 from bayesreg.posterior._gibbs_priors import GibbsPrior
 from bayesreg.posterior._progress import SamplingProgress
@@ -48,7 +49,7 @@ from bayesreg.posterior._stats_data import linear_data_of, require_gram_form
 from bayesreg.priors import NoisePrior
 from bayesreg.validation import check_positive, check_positive_int
 
-__all__ = ["GibbsDraws", "GibbsPrior", "NoisePrior", "gibbs_sample"]
+__all__ = ["GibbsDraws", "GibbsPrior", "NoisePrior", "gibbs_sample", "run_gibbs"]
 
 FloatArray = NDArray[np.float64]
 
@@ -126,35 +127,50 @@ def gibbs_sample(
         raise InputTypeError(f"prior must be a GibbsPrior; got {type(prior).__name__}.")
     data = linear_data_of(X, y, fit_intercept=fit_intercept)
     require_gram_form(data, "gibbs_sample")
-    fixed_noise = None if noise is None else check_positive(noise, "noise")
-    n_draws = check_positive_int(draws, "draws")
-    n_tune = check_nonneg_int(tune, "tune")
-    n_chains = check_positive_int(chains, "chains")
     if noise_prior is not None and not isinstance(noise_prior, NoisePrior):
         raise InputTypeError(
             f"noise_prior must be a NoisePrior or None; got {type(noise_prior).__name__}."
         )
-    sampler = ScaleMixtureChains(
+    return run_gibbs(
         data,
         prior,
-        noise=fixed_noise,
-        chains=n_chains,
-        random_seed=check_seed(random_seed),
+        noise=None if noise is None else check_positive(noise, "noise"),
         noise_prior=noise_prior,
+        draws=check_positive_int(draws, "draws"),
+        tune=check_nonneg_int(tune, "tune"),
+        chains=check_positive_int(chains, "chains"),
+        random_seed=check_seed(random_seed),
+        progressbar=bool(progressbar),
     )
-    with SamplingProgress(
-        n_tune + n_draws, f"Gibbs, {n_chains} chains", enabled=progressbar
-    ) as progress:
-        if n_tune:
-            sampler.run(n_tune, record=False, progress=progress)
-        trace = sampler.run(n_draws, record=True, progress=progress)
+
+
+def run_gibbs(
+    data: LinearData,
+    prior: GibbsPrior,
+    *,
+    noise: float | None,
+    noise_prior: NoisePrior | None,
+    draws: int,
+    tune: int,
+    chains: int,
+    random_seed: int | np.random.Generator | None,
+    progressbar: bool,
+) -> GibbsDraws:
+    """:func:`gibbs_sample` on data and options that are already validated."""
+    sampler = ScaleMixtureChains(
+        data, prior, noise=noise, chains=chains, random_seed=random_seed, noise_prior=noise_prior
+    )
+    with SamplingProgress(tune + draws, f"Gibbs, {chains} chains", enabled=progressbar) as bar:
+        if tune:
+            sampler.run(tune, record=False, progress=bar)
+        trace = sampler.run(draws, record=True, progress=bar)
     intercept = (
-        sampler.intercept_draws(trace["coef"], trace["noise_var"]) if fit_intercept else None
+        sampler.intercept_draws(trace["coef"], trace["noise_var"]) if data.fit_intercept else None
     )
     return GibbsDraws(
         coef=trace["coef"],
         intercept=intercept,
-        noise=np.sqrt(trace["noise_var"]) if fixed_noise is None else None,
+        noise=np.sqrt(trace["noise_var"]) if noise is None else None,
         lam=trace["l1"] if prior.l1_hyperprior is not None else None,
         prior=prior,
         feature_names=data.feature_names,

@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 from numpy.typing import NDArray
 
 from bayesreg.core.objective import kkt_residual, objective
 from bayesreg.core.results import PenalizedFit
-from bayesreg.core.solve import check_noise, penalized_solve
+from bayesreg.core.solve import penalized_solve
 from bayesreg.priors import Prior, check_prior
 from bayesreg.pymc.map import find_map
-from bayesreg.pymc.model import LIKELIHOODS, build_model
+from bayesreg.pymc.model import ModelKeywords, model_of_rows, model_options
 from bayesreg.validation import (
     as_design,
     as_target,
     check_binary_target,
-    check_bool,
-    check_choice,
     check_positive,
     feature_names_of,
 )
@@ -241,14 +239,7 @@ def _scales(X: FloatArray, y: FloatArray, fit: PenalizedFit, fit_intercept: bool
 
 
 def check_equivalence(
-    X: Any,
-    y: Any,
-    prior: Prior,
-    *,
-    noise: float | None = None,
-    likelihood: str = "gaussian",
-    fit_intercept: bool = True,
-    rtol: float = 1e-8,
+    X: Any, y: Any, prior: Prior, *, rtol: float = 1e-8, **options: Unpack[ModelKeywords]
 ) -> EquivalenceReport:
     """Compute the MAP under ``prior`` and the penalized estimate, and compare them.
 
@@ -274,15 +265,14 @@ def check_equivalence(
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
     prior : Prior
-    noise : float or None, default None
-        The noise standard deviation σ of the Gaussian likelihood: fixed at this value,
-        or, when None, a free variable of the model (``build_model``'s noise prior),
-        reported as the joint MAP σ̂. The Bernoulli likelihood has no noise: omit it.
-        With σ free and n ≤ p the posterior has no mode, and ``find_map`` says so.
-    likelihood : {"gaussian", "bernoulli"}, default "gaussian"
-    fit_intercept : bool, default True
     rtol : float, default 1e-8
         Relative tolerance of the verdict (see :attr:`EquivalenceReport.ok`).
+    **options
+        ``noise`` (default None), ``likelihood`` (default "gaussian") and
+        ``fit_intercept`` (default True), as in :func:`bayesreg.pymc.model.build_model`.
+        ``noise`` is the σ of the Gaussian likelihood: fixed at this value, or, when None,
+        a free variable reported as the joint MAP σ̂ (with n ≤ p the posterior then has
+        no mode, and ``find_map`` says so). The Bernoulli likelihood has no noise: omit it.
 
     Returns
     -------
@@ -295,20 +285,18 @@ def check_equivalence(
         If ``noise`` is given with the Bernoulli likelihood or is not > 0, or another
         argument is not allowed.
     """
-    kind = check_choice(likelihood, "likelihood", LIKELIHOODS)
+    spec = model_options(**options)
+    kind, fixed_noise, intercept = spec.likelihood, spec.noise, spec.fit_intercept
+    tolerance = check_positive(rtol, "rtol")
     design = as_design(X)
     n_samples, n_features = design.shape
     target = as_target(y, n_samples)
-    intercept = check_bool(fit_intercept, "fit_intercept")
-    tolerance = check_positive(rtol, "rtol")
     check_prior(prior)
-    fixed_noise = check_noise(noise, kind)
     if kind == "bernoulli":
         check_binary_target(target)
+    feature_names = feature_names_of(X, n_features)
 
-    model = build_model(
-        design, target, prior, noise=fixed_noise, likelihood=kind, fit_intercept=intercept
-    )
+    model = model_of_rows(design, target, prior, spec, feature_names)
     estimate = find_map(model)
     if fixed_noise is not None:
         sigma = fixed_noise
@@ -351,7 +339,7 @@ def check_equivalence(
         prior=prior,
         alpha=alpha,
         l1_ratio=l1_ratio,
-        feature_names=feature_names_of(X, n_features),
+        feature_names=feature_names,
         coef_map=coef_map,
         coef_penalized=fit.coef,
         intercept_map=intercept_map,

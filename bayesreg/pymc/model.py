@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypedDict
 
 import numpy as np
+from numpy.typing import NDArray
 
 from bayesreg.core.solve import check_noise
 from bayesreg.core.stats import is_sufficient_stats
-from bayesreg.errors import DataError
+from bayesreg.errors import DataError, InputTypeError
 from bayesreg.priors import NoisePrior, Prior, check_prior
 from bayesreg.priors._noise import residual_scale
 from bayesreg.validation import (
-    as_design,
+    as_design_or_sparse,
     as_target,
     check_binary_target,
     check_bool,
     check_choice,
     feature_names_of,
+    is_sparse,
 )
 
-__all__ = ["build_model"]
+__all__ = [
+    "DENSE_COPY_LIMIT",
+    "ModelKeywords",
+    "ModelOptions",
+    "build_model",
+    "model_of_rows",
+    "model_options",
+    "noise_variable",
+]
+
+FloatArray = NDArray[np.float64]
 
 LIKELIHOODS = ("gaussian", "bernoulli")
+#: The most entries n·p of a sparse X that build_model copies into a dense ``pm.Data``.
+DENSE_COPY_LIMIT = 10_000_000
 
 
 def build_model(
@@ -90,45 +105,112 @@ def build_model(
         ``fit_intercept``, ``"noise"`` when σ is free; observed ``"y_obs"``. It is an
         ordinary model: extend it, sample it, or swap the data with ``pm.set_data``.
     """
-    kind = check_choice(likelihood, "likelihood", LIKELIHOODS)
-    fixed_noise = check_noise(noise, kind)
+    options = model_options(noise=noise, likelihood=likelihood, fit_intercept=fit_intercept)
     if is_sufficient_stats(X, y):
         # The Gaussian likelihood through XcᵀXc, Xcᵀyc, ycᵀyc: O(p²) per gradient.
         from bayesreg.pymc.likelihood import build_sufficient_model
 
         return build_sufficient_model(
-            X, prior, noise=fixed_noise, likelihood=kind, fit_intercept=fit_intercept
+            X,
+            prior,
+            noise=options.noise,
+            likelihood=options.likelihood,
+            fit_intercept=options.fit_intercept,
         )
-    design = as_design(X)
+    design = as_design_or_sparse(X)
     n_samples, n_features = design.shape
     target = as_target(y, n_samples)
     check_prior(prior)
-    intercept = check_bool(fit_intercept, "fit_intercept")
-    if kind == "bernoulli":
-        _check_bernoulli(target, intercept)
+    if options.likelihood == "bernoulli":
+        _check_bernoulli(target, options.fit_intercept)
+    return model_of_rows(design, target, prior, options, feature_names_of(X, n_features))
 
+
+class ModelKeywords(TypedDict, total=False):
+    """The model options :func:`build_model` takes, for functions that pass them on."""
+
+    noise: float | None
+    likelihood: str
+    fit_intercept: bool
+
+
+@dataclass(frozen=True)
+class ModelOptions:
+    """:func:`build_model`'s options, validated (see its docstring)."""
+
+    noise: float | None
+    likelihood: str
+    fit_intercept: bool
+
+
+def model_options(
+    *, noise: float | None = None, likelihood: str = "gaussian", fit_intercept: bool = True
+) -> ModelOptions:
+    """Validate :func:`build_model`'s options once, with its defaults."""
+    kind = check_choice(likelihood, "likelihood", LIKELIHOODS)
+    return ModelOptions(
+        noise=check_noise(noise, kind),
+        likelihood=kind,
+        fit_intercept=check_bool(fit_intercept, "fit_intercept"),
+    )
+
+
+def model_of_rows(
+    design: Any,
+    target: FloatArray,
+    prior: Prior,
+    options: ModelOptions,
+    feature_names: tuple[str, ...],
+) -> Any:
+    """:func:`build_model` on validated rows: ``design`` dense or scipy.sparse, ``target``.
+
+    A sparse ``design`` enters the model as ``pm.Data`` of its dense copy when
+    ``n·p ≤`` :data:`DENSE_COPY_LIMIT` entries; a larger one is refused (the PyMC samplers
+    and :func:`~bayesreg.pymc.map.find_map` need dense gradients of ``X w``).
+    """
     import pymc as pm
 
-    coords = {"feature": feature_names_of(X, n_features), "obs": np.arange(n_samples)}
+    kind = options.likelihood
+    n_samples = target.shape[0]
+    coords = {"feature": feature_names, "obs": np.arange(n_samples)}
     with pm.Model(coords=coords) as model:
-        X_data = pm.Data("X", design, dims=("obs", "feature"))
+        X_data = pm.Data("X", _dense_for_model(design), dims=("obs", "feature"))
         y_data = pm.Data("y", target if kind == "gaussian" else target.astype(np.int64), dims="obs")
         if kind == "bernoulli":
             # The Bernoulli likelihood has no noise: the prior is taken at σ = 1.
             noise_value: Any = np.float64(1.0)
-        elif fixed_noise is not None:
-            noise_value = np.float64(fixed_noise)
+        elif options.noise is not None:
+            noise_value = np.float64(options.noise)
         else:
-            noise_value = noise_variable(prior, residual_scale(target, fit_intercept=intercept))
+            noise_value = noise_variable(
+                prior, residual_scale(target, fit_intercept=options.fit_intercept)
+            )
         coef = prior.to_pymc("coef", dims="feature", noise=noise_value)
         linear = pm.math.dot(X_data, coef)
-        if intercept:
+        if options.fit_intercept:
             linear = pm.Flat("intercept", initval=_intercept_start(target, kind)) + linear
         if kind == "gaussian":
             pm.Normal("y_obs", mu=linear, sigma=noise_value, observed=y_data, dims="obs")
         else:
             pm.Bernoulli("y_obs", logit_p=linear, observed=y_data, dims="obs")
     return model
+
+
+def _dense_for_model(design: Any) -> FloatArray:
+    """``design`` as a dense array for ``pm.Data``; a sparse one only when it is small."""
+    if not is_sparse(design):
+        dense: FloatArray = design
+        return dense
+    n_samples, n_features = design.shape
+    if n_samples * n_features > DENSE_COPY_LIMIT:
+        raise InputTypeError(
+            f"X is a scipy.sparse matrix of shape {design.shape} ({n_samples * n_features} "
+            f"entries); PyMC models hold X densely, up to {DENSE_COPY_LIMIT} entries. "
+            "Pass fewer rows or columns, or, for the Gaussian likelihood, use "
+            "sample_posterior(..., method='gibbs'), which reads XᵀX and Xᵀy of the sparse X."
+        )
+    dense = np.asarray(design.toarray(), dtype=np.float64)
+    return dense
 
 
 def _check_bernoulli(target: Any, fit_intercept: bool) -> None:
