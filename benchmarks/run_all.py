@@ -31,6 +31,7 @@ SCRIPTS = {
     "core_logistic": "bench_core_logistic.py",
     "gibbs_vs_nuts": "bench_gibbs_vs_nuts.py",
     "scaling": "bench_scaling.py",
+    "sparse": "bench_sparse.py",
     "streaming": "bench_streaming.py",
     "demo_diagnostics": "demo_diagnostics.py",
 }
