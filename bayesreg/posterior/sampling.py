@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from bayesreg.core.data import target_scale
 from bayesreg.core.solve import check_noise
 from bayesreg.core.stats import SufficientStats, is_sufficient_stats
 from bayesreg.errors import InputValueError, ModelStructureError
@@ -24,7 +25,6 @@ from bayesreg.posterior._stats_data import linear_data_of
 from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.posterior.gibbs import GibbsPrior, gibbs_sample
 from bayesreg.priors import NoisePrior, Prior, check_prior
-from bayesreg.priors._noise import residual_scale
 from bayesreg.validation import (
     as_target,
     check_bool,
@@ -76,11 +76,7 @@ def noise_prior_of(
     0 without intercept), or 1 when that is 0. ``y`` is the target or the
     :class:`~bayesreg.core.stats.SufficientStats` of the data.
     """
-    if isinstance(y, SufficientStats):
-        scale = y.target_scale(fit_intercept=fit_intercept)
-    else:
-        scale = residual_scale(y, fit_intercept=fit_intercept)
-    return NoisePrior.default_for(prior, scale)
+    return NoisePrior.default_for(prior, target_scale(y, fit_intercept=fit_intercept))
 
 
 def prior_attrs(prior: Prior) -> dict[str, str]:
