@@ -231,8 +231,28 @@ def sample_posterior(
     data = linear_data_of(X, y, fit_intercept=options.fit_intercept)
     y_observed = None if from_stats else as_target(y, data.n_samples)
     if options.method == "exact":
-        return _sample_exact(X, y, prior, options, attrs, data.feature_names, y_observed)
-    return _sample_gibbs(X, y, prior, options, attrs, data.feature_names, y_observed)
+        sampled = _sample_exact(X, y, prior, options)
+    else:
+        sampled = _sample_gibbs(X, y, prior, options, attrs, y_observed)
+    return _posterior_tree(
+        coef=sampled.coef,
+        intercept=sampled.intercept,
+        noise=sampled.noise,
+        lam=sampled.lam,
+        y=y_observed,
+        feature_names=data.feature_names,
+        attrs=attrs,
+    )
+
+
+@dataclass(frozen=True)
+class _Draws:
+    """Draws of a NumPy sampler, arrays of shape (chains, draws, ...)."""
+
+    coef: FloatArray
+    intercept: FloatArray | None
+    noise: FloatArray | None = None
+    lam: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -270,15 +290,7 @@ def _tree_attrs(prior: Prior, options: _SamplingOptions) -> dict[str, Any]:
     return attrs
 
 
-def _sample_exact(
-    X: Any,
-    y: Any,
-    prior: Prior,
-    options: _SamplingOptions,
-    attrs: dict[str, Any],
-    feature_names: tuple[str, ...],
-    y_observed: FloatArray | None,
-) -> xarray.DataTree:
+def _sample_exact(X: Any, y: Any, prior: Prior, options: _SamplingOptions) -> _Draws:
     """I.i.d. draws from the closed-form posterior (Gaussian prior, σ fixed)."""
     noise = options.noise
     mixture = None if noise is None else gibbs_prior_of(prior, noise)
@@ -295,15 +307,7 @@ def _sample_exact(
     coef, intercept = exact.sample(
         options.draws, chains=options.chains, random_seed=options.random_seed
     )
-    return _posterior_tree(
-        coef=coef,
-        intercept=intercept,
-        noise=None,
-        lam=None,
-        y=y_observed,
-        feature_names=feature_names,
-        attrs=attrs,
-    )
+    return _Draws(coef, intercept)
 
 
 def _sample_gibbs(
@@ -312,9 +316,8 @@ def _sample_gibbs(
     prior: Prior,
     options: _SamplingOptions,
     attrs: dict[str, Any],
-    feature_names: tuple[str, ...],
     y_observed: FloatArray | None,
-) -> xarray.DataTree:
+) -> _Draws:
     """The NumPy Gibbs samplers of :mod:`bayesreg.posterior.gibbs`."""
     noise = options.noise
     noise_prior = noise_prior_of(
@@ -338,15 +341,7 @@ def _sample_gibbs(
     lam = result.lam
     if lam is not None and noise is not None and prior.conditions_on_noise:
         lam = lam * noise  # the sampler's l1 is λ/σ
-    return _posterior_tree(
-        coef=result.coef,
-        intercept=result.intercept,
-        noise=result.noise,
-        lam=lam,
-        y=y_observed,
-        feature_names=feature_names,
-        attrs=attrs,
-    )
+    return _Draws(result.coef, result.intercept, result.noise, lam)
 
 
 def _sample_nuts(
