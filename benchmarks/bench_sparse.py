@@ -139,7 +139,7 @@ def run_worker(library: str, quick: bool, repeats: int, threads: int | None) -> 
 
 def markdown(rows: list[Row], meta: dict[str, Any]) -> str:
     headers = ["library", "seconds", "peak RSS (MB)", "growth in fit (MB)"]
-    headers += ["max |Δw| vs bayesreg", "same zeros", "non-zeros"]
+    headers += ["max abs Δw vs bayesreg", "same zeros", "non-zeros"]
     cells = [
         [
             r.library,
@@ -156,7 +156,7 @@ def markdown(rows: list[Row], meta: dict[str, Any]) -> str:
         f"Lasso at alpha = alpha_max/10 on a {meta['n']} × {meta['p']} CSR design with "
         f"{meta['nnz']} non-zeros (X holds {meta['x_mb']:.1f} MB).\n\n"
     )
-    return intro + markdown_table(headers, cells, align="lrrrrcr")
+    return intro + markdown_table(headers, cells, align="lrrrrlr")
 
 
 def main() -> None:
@@ -194,7 +194,7 @@ def main() -> None:
     note = (
         "\n\nPeak RSS is each library's own process (resource.getrusage, includes the "
         "interpreter and imports); growth is the rise of the peak during the fits. "
-        "max |Δw| includes the intercept."
+        "max abs Δw includes the intercept."
     )
     table = markdown(rows, meta) + note
     session.write(args.output_dir, payload, table, repeats=args.repeats, threads=args.threads)
