@@ -1,66 +1,124 @@
-"""An exact active-set method for the elastic net (Osborne, Presnell & Turlach, 2000).
+"""The one exact solver of an L1-penalized quadratic: an active-set method (Osborne,
+Presnell & Turlach, 2000).
 
-Problem (data centered, ``G = XᵀX/n``, ``c = Xᵀy/n``, ``l1 = alpha·r``, ``l2 = alpha·(1 − r)``)::
+Problem (``A`` symmetric positive semi-definite, read by blocks; ``λ_j ≥ 0``; ``l2 ≥ 0``)::
 
-    minimize  F(w) = 1/(2n)||y − X w||² + l1 ||w||₁ + l2/2 ||w||²
+    minimize  q(v) = ½ vᵀ(A + l2 I)v − bᵀv + Σ_j λ_j |v_j|
 
-On the closed orthant of a sign pattern ``σ`` with support ``A``, F is the quadratic
-``½ w_Aᵀ(G_AA + l2 I)w_A − w_Aᵀ(c_A − l1 σ_A) + const``, minimized by the linear solve
+A coordinate with ``λ_j = 0`` is smooth (an intercept, a noise scale). Two clients:
 
-    (G_AA + l2 I) z = c_A − l1 σ_A                                           (1)
+* the least-squares elastic net (:func:`solve_enet`): ``A = XᵀX/n``, ``b = Xᵀy/n`` of the
+  centered data, ``λ_j = alpha·r``, ``l2 = alpha·(1 − r)``, stopped by the duality gap;
+* the proximal Newton engine (:mod:`bayesreg.core.newton`), whose subproblem is q with
+  ``A`` the Hessian on a working set (:func:`solve_dense`), solved to rounding level.
 
-with a Cholesky factor of ``G_AA + l2 I`` that is kept across iterations (and across
+On the closed orthant of a sign pattern ``σ`` (``σ_j = 0`` for a smooth coordinate) with
+support ``S``, q is the quadratic ``½ v_Sᵀ(A_SS + l2 I)v_S − v_Sᵀ(b_S − λ_S σ_S)``,
+minimized by the linear solve
+
+    (A_SS + l2 I) z = b_S − λ_S σ_S                                          (1)
+
+with a Cholesky factor of ``A_SS + l2 I`` that is kept across iterations (and across
 alphas of a path), extended by blocks and downdated by Givens rotations. The method
 alternates
 
-* **inner steps**: solve (1); if ``sign(z) = σ`` accept ``w_A = z``; otherwise move
-  from ``w_A`` towards ``z`` up to the first coordinate that reaches zero (F decreases
-  along the segment, a convex quadratic on the orthant) and drop it;
-* **outer steps**: one pass over all p features for ``u = Xᵀ(y − Xw)/n``, the duality
-  gap (the stopping rule), and the KKT violators ``|u_j| > l1`` (j ∉ A), the largest
-  of which enter with ``σ_j = sign(u_j)``.
+* **inner steps**: solve (1); if ``sign(z) = σ`` on the penalized coordinates accept
+  ``v_S = z``; otherwise move from ``v_S`` towards ``z`` up to the first penalized
+  coordinate that reaches zero (q decreases along the segment, a convex quadratic on the
+  orthant) and drop it;
+* **outer steps**: ``u = b − A v`` over all coordinates, the certificate (the stopping
+  rule), and the violators ``|u_j| > λ_j`` (j ∉ S), the largest of which enter with
+  ``σ_j = sign(u_j)``.
 
 A single entering violator always gets the right sign: by the Schur complement,
-``z_j = (u_j − l1 σ_j) / S`` with ``S > 0``. When the entering column is (numerically)
-in the span of the active ones, ``S ≈ 0``; then ``w`` moves along the null direction
-``Δ = σ_j (e_j − β)``, ``β = (G_AA + l2 I)⁻¹ G_Aj``, on which F decreases at rate
-``l1 − |u_j| < 0`` until an active coordinate reaches zero and leaves (a swap).
-The support found is exact and the solution is the solve (1) on it, so the duality
-gap reaches rounding level rather than a linear rate's tail.
+``z_j = (u_j − λ_j σ_j) / S`` with ``S > 0``. When the entering column is (numerically)
+in the span of the active ones, ``S ≈ 0``; then ``v`` moves along the null direction
+``Δ = σ_j (e_j − β)``, ``β = (A_SS + l2 I)⁻¹ A_Sj``, on which q decreases at rate
+``λ_j − |u_j| < 0`` until an active coordinate reaches zero and leaves (a swap).
+The support found is exact and the solution is the solve (1) on it, so the certificate
+reaches rounding level rather than a linear rate's tail, in finitely many steps (q
+decreases strictly, so no orthant repeats).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
 from bayesreg.core._duality import enet_duality_gap
-from bayesreg.core._least_squares import LeastSquaresData
 from bayesreg.core.penalties import penalty_value
 
-__all__ = ["ActiveSet", "ActiveSetSolution", "solve_enet"]
+__all__ = [
+    "ActiveSet",
+    "ActiveSetSolution",
+    "DenseQuadratic",
+    "QuadraticBlocks",
+    "minimize_l1_quadratic",
+    "solve_dense",
+    "solve_enet",
+]
 
 FloatArray = NDArray[np.float64]
 IndexArray = NDArray[np.intp]
 
+_EPS = float(np.finfo(np.float64).eps)
 # A column whose Cholesky pivot² is below this fraction of its diagonal is treated
 # as lying in the span of the active columns (condition number beyond ~1e10).
 _DEPENDENT_PIVOT = 1e-10
-# Outer iterations without a new smallest gap after which the iteration is declared
-# stalled (rounding level reached); the solution is returned as it is, for the caller
-# to certify.
+# Outer iterations without a new smallest certificate after which the iteration is
+# declared stalled (rounding level reached); the solution is returned as it is, for the
+# caller to certify.
 _STALL_LIMIT = 10
 # Violations |u_j| − l1 of zero coefficients up to this fraction of max|Xᵀy|/n are
 # rounding; larger ones are resolved even when the gap already meets the threshold.
 _KKT_SLACK = 1e-11
+# u = b − A v is computed to about this many ulps of |b| + |A||v| (per coordinate).
+_ROUNDING_ULPS = 64.0
+
+
+class QuadraticBlocks(Protocol):
+    """What the solver reads of ``½ vᵀAv − bᵀv`` (the least-squares data forms have it)."""
+
+    @property
+    def xty(self) -> FloatArray:
+        """The linear term ``b``."""
+        ...
+
+    def gram_block(self, rows: IndexArray, cols: IndexArray) -> FloatArray:
+        """``A[rows, cols]``."""
+        ...
+
+    def correlation(self, index: IndexArray, coef: FloatArray) -> tuple[FloatArray, float]:
+        """``u = b − A[:, index] v`` and ``2·(½vᵀAv − bᵀv) + const`` for v on ``index``."""
+        ...
+
+
+@dataclass(frozen=True)
+class DenseQuadratic:
+    """``½ vᵀAv − bᵀv`` with ``A`` held as a dense matrix (the constant is 0)."""
+
+    matrix: FloatArray
+    xty: FloatArray
+
+    def gram_block(self, rows: IndexArray, cols: IndexArray) -> FloatArray:
+        """``A[rows, cols]``."""
+        block: FloatArray = self.matrix.take(rows, axis=0).take(cols, axis=1)
+        return block
+
+    def correlation(self, index: IndexArray, coef: FloatArray) -> tuple[FloatArray, float]:
+        """``u = b − A v`` and ``vᵀAv − 2bᵀv = −vᵀ(b + u)``."""
+        correlation: FloatArray = self.xty - self.matrix[:, index] @ coef
+        return correlation, -float(coef @ (self.xty[index] + correlation[index]))
 
 
 @dataclass
 class ActiveSet:
-    """Support A, signs σ_A, values w_A, the block G_AA and the lower factor of G_AA + l2 I."""
+    """Support S, signs σ_S (0: smooth), values v_S, the block A_SS and the lower factor
+    of A_SS + l2 I."""
 
     index: IndexArray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
     sign: FloatArray = field(default_factory=lambda: np.empty(0))
@@ -68,6 +126,7 @@ class ActiveSet:
     gram: FloatArray = field(default_factory=lambda: np.empty((0, 0)))
     chol: FloatArray = field(default_factory=lambda: np.empty((0, 0)))
     l2: float = 0.0
+    dependent_pivot: float = _DEPENDENT_PIVOT
 
     @property
     def size(self) -> int:
@@ -75,15 +134,15 @@ class ActiveSet:
         return int(self.index.size)
 
     def full_coef(self, n_features: int) -> FloatArray:
-        """``w`` as a dense vector with exact zeros off the support."""
+        """``v`` as a dense vector with exact zeros off the support."""
         coef = np.zeros(n_features)
         coef[self.index] = self.coef
         return coef
 
     def set_l2(self, l2: float) -> None:
-        """Refactor ``G_AA + l2 I`` when the ridge part of the penalty changes.
+        """Refactor ``A_SS + l2 I`` when the ridge part of the penalty changes.
 
-        A smaller l2 can leave ``G_AA + l2 I`` numerically singular (more active
+        A smaller l2 can leave ``A_SS + l2 I`` numerically singular (more active
         columns than the rank of X); the feature at which the factorization fails
         then leaves the support (its coefficient becomes 0), and the outer iteration
         brings it back through the optimality check if it belongs there.
@@ -133,67 +192,71 @@ class ActiveSet:
             keep = np.arange(self.size) != position
             self.index, self.sign, self.coef = self.index[keep], self.sign[keep], self.coef[keep]
 
-    def append(self, data: LeastSquaresData, candidates: IndexArray, signs: FloatArray) -> int:
+    def append(self, data: QuadraticBlocks, candidates: IndexArray, signs: FloatArray) -> int:
         """Append features (in order, at value 0) while their columns are independent.
 
-        Block Cholesky: with ``W = L⁻¹ G_AC`` the new diagonal block is the factor of the
-        Schur complement ``S = G_CC + l2 I − WᵀW``. A candidate whose pivot² in S is at
-        most ``_DEPENDENT_PIVOT`` times its diagonal is skipped. Returns how many entered.
+        Block Cholesky: with ``W = L⁻¹ A_SC`` the new diagonal block is the factor of the
+        Schur complement ``S = A_CC + l2 I − WᵀW``. A candidate whose pivot² in S is at
+        most ``dependent_pivot`` times its diagonal is skipped. Returns how many entered.
         """
-        gram_cross = data.gram_block(self.index, candidates)
         gram_new = data.gram_block(candidates, candidates)
-        diagonal = gram_new + self.l2 * np.eye(candidates.size)
-        cross = gram_cross
+        diagonal = np.diag(gram_new) + self.l2
+        schur = gram_new + self.l2 * np.eye(candidates.size)
         if self.size:
-            cross = scipy.linalg.lapack.dtrtrs(self.chol, cross, lower=1)[0]
-        schur = diagonal - cross.T @ cross
+            gram_cross = data.gram_block(self.index, candidates)
+            cross = scipy.linalg.lapack.dtrtrs(self.chol, gram_cross, lower=1)[0]
+            schur -= cross.T @ cross
         keep = np.ones(candidates.size, dtype=bool)
+        block = schur
         while True:
-            block = schur[np.ix_(keep, keep)]
             factor, info = scipy.linalg.lapack.dpotrf(block, lower=1, clean=1)
-            pivots_sq = np.diag(factor) ** 2 if info == 0 else np.zeros(block.shape[0])
-            weak = pivots_sq <= _DEPENDENT_PIVOT * np.diag(diagonal)[keep]
-            if info == 0 and not weak.any():
-                break
+            if info == 0:
+                weak = np.diag(factor) ** 2 <= self.dependent_pivot * diagonal[keep]
+                if not weak.any():
+                    break
             # Drop the first failing column (dpotrf's info, else the first weak pivot).
             failing = info - 1 if info > 0 else int(np.argmax(weak))
             keep[np.flatnonzero(keep)[failing]] = False
             if not keep.any():
                 return 0
+            block = schur[np.ix_(keep, keep)]
         size, added = self.size, int(keep.sum())
-        chol = np.zeros((size + added, size + added), order="F")
-        chol[:size, :size] = self.chol
-        chol[size:, :size] = cross[:, keep].T
-        chol[size:, size:] = factor
-        gram = np.empty((size + added, size + added))
-        gram[:size, :size] = self.gram
-        gram[:size, size:] = gram_cross[:, keep]
-        gram[size:, :size] = gram_cross[:, keep].T
-        gram[size:, size:] = gram_new[np.ix_(keep, keep)]
-        self.chol, self.gram = chol, gram
-        self.index = np.concatenate([self.index, candidates[keep]])
+        entering = candidates if added == candidates.size else candidates[keep]
+        if added < candidates.size:
+            gram_new = gram_new[np.ix_(keep, keep)]
+        if size:
+            chol = np.zeros((size + added, size + added), order="F")
+            chol[:size, :size] = self.chol
+            chol[size:, :size] = cross[:, keep].T
+            chol[size:, size:] = factor
+            gram = np.empty((size + added, size + added))
+            gram[:size, :size] = self.gram
+            gram[:size, size:] = gram_cross[:, keep]
+            gram[size:, :size] = gram_cross[:, keep].T
+            gram[size:, size:] = gram_new
+            self.chol, self.gram = chol, gram
+        else:
+            self.chol, self.gram = np.asfortranarray(factor), gram_new
+        self.index = np.concatenate([self.index, entering])
         self.sign = np.concatenate([self.sign, signs[keep]])
         self.coef = np.concatenate([self.coef, np.zeros(added)])
         return added
 
-    def solve_sign_pattern(self, xty: FloatArray, l1: float) -> None:
-        """Inner steps: reach the minimizer of F on the orthant of a consistent σ.
+    def solve_sign_pattern(self, xty: FloatArray, weights: FloatArray) -> None:
+        """Inner steps: reach the minimizer of q on the orthant of a consistent σ.
 
         Each step solves (1), moves towards its solution ``z`` until the first
-        coordinate with ``σ_j z_j ≤ 0`` reaches zero, and drops it. With ``l1 = 0``
-        F is smooth and ``z`` is the minimizer whatever its signs.
+        penalized coordinate with ``σ_j z_j ≤ 0`` reaches zero, and drops it. Smooth
+        coordinates (``σ_j = 0``) take ``z_j`` whatever its sign.
         """
         while self.size:
-            target = self._solve(xty[self.index] - l1 * self.sign)
-            if l1 == 0.0:
-                self.coef, self.sign = target, np.sign(target)
-                return
-            wrong = self.sign * target <= 0.0
+            target = self._solve(xty[self.index] - weights[self.index] * self.sign)
+            wrong = (self.sign != 0.0) & (self.sign * target <= 0.0)
             if not wrong.any():
                 self.coef = target
                 return
-            # Segment w + t(z − w): coordinate j reaches zero at t_j = w_j / (w_j − z_j)
-            # (t_j = 0 for a coordinate that has just entered at w_j = 0).
+            # Segment v + t(z − v): coordinate j reaches zero at t_j = v_j / (v_j − z_j)
+            # (t_j = 0 for a coordinate that has just entered at v_j = 0).
             current = self.coef[wrong]
             moving = current != 0.0
             steps = np.zeros(current.size)
@@ -204,19 +267,25 @@ class ActiveSet:
             drop[np.flatnonzero(wrong)[steps <= step]] = True
             self.remove(drop)
 
-    def refine(self, correlation: FloatArray, l1: float) -> None:
-        """One step of iterative refinement of (1): ``w_A += M⁻¹(b − M w_A)``.
+    def refine(self, correlation: FloatArray, weights: FloatArray) -> None:
+        """One step of iterative refinement of (1): ``v_S += M⁻¹(r − M v_S)``.
 
-        The residual of (1) is ``c_A − l1 σ_A − (G_AA + l2 I) w_A = u_A − l2 w_A − l1 σ_A``.
+        The residual of (1) is ``b_S − λ_S σ_S − (A_SS + l2 I) v_S = u_S − l2 v_S − λ_S σ_S``.
         """
-        residual = correlation[self.index] - self.l2 * self.coef - l1 * self.sign
+        residual = correlation[self.index] - self.l2 * self.coef - weights[self.index] * self.sign
         self.coef = self.coef + self._solve(residual)
 
-    def swap_in(self, data: LeastSquaresData, feature: int, correlation: float) -> bool:
+    def off_orthant(self) -> bool:
+        """Whether a penalized coordinate lies outside its orthant (σ_j v_j ≤ 0)."""
+        return bool(np.any((self.sign != 0.0) & (self.sign * self.coef <= 0.0)))
+
+    def swap_in(
+        self, data: QuadraticBlocks, feature: int, correlation: float, penalized: bool
+    ) -> bool:
         """Bring in a dependent feature along the null direction (module docstring).
 
-        ``Δ = σ_j (e_j − β)``; move ``t = min_i |w_i| / |Δ_i|`` over the active i that
-        move towards zero, then the first of them leaves and j enters with ``t σ_j``.
+        ``Δ = σ_j (e_j − β)``; move ``t = min_i |v_i| / |Δ_i|`` over the active penalized
+        i that move towards zero, then the first of them leaves and j enters with ``t σ_j``.
         """
         sign = float(np.sign(correlation))
         column = data.gram_block(self.index, np.array([feature]))[:, 0]
@@ -230,7 +299,7 @@ class ActiveSet:
         drop = np.zeros(self.size, dtype=bool)
         drop[np.flatnonzero(shrinking)[np.argmin(steps)]] = True
         self.remove(drop)
-        if not self.append(data, np.array([feature]), np.array([sign])):
+        if not self.append(data, np.array([feature]), np.array([sign if penalized else 0.0])):
             return False
         self.coef[-1] = step * sign
         return True
@@ -257,29 +326,122 @@ class ActiveSetSolution:
     n_iter: int
 
 
+class StoppingRule(Protocol):
+    """The certificate that ends :func:`minimize_l1_quadratic`, and rounding's size."""
+
+    @property
+    def threshold(self) -> float:
+        """The certificate's target."""
+        ...
+
+    def measure(
+        self, coef: FloatArray, correlation: FloatArray, residual_sq: float
+    ) -> tuple[float, float, FloatArray | float]:
+        """``(certificate, q(v), slack)``: violations ``|u_j| − λ_j`` up to ``slack`` are
+        rounding."""
+        ...
+
+
 def _add_features(
-    data: LeastSquaresData,
+    data: QuadraticBlocks,
     active: ActiveSet,
     candidates: IndexArray,
     correlation: FloatArray,
-    *,
-    allow_swap: bool,
+    weights: FloatArray,
 ) -> int:
-    """Append ``candidates`` (best first) with signs ``sign(u_j)``; return how many entered.
+    """Append ``candidates`` (best first) with signs ``sign(u_j)`` (0 if smooth); return how
+    many entered.
 
-    Dependent columns are skipped; if none entered and ``allow_swap``, the first
-    candidate is swapped in along the null direction.
+    Dependent columns are skipped; if none entered, the first candidate is swapped in
+    along the null direction.
     """
     if candidates.size == 0:
         return 0
-    entered = active.append(data, candidates, np.sign(correlation[candidates]))
-    if entered == 0 and allow_swap:
-        return int(active.swap_in(data, int(candidates[0]), float(correlation[candidates[0]])))
+    penalized = weights[candidates] > 0.0
+    entered = active.append(data, candidates, np.sign(correlation[candidates]) * penalized)
+    if entered == 0:
+        first = int(candidates[0])
+        return int(active.swap_in(data, first, float(correlation[first]), bool(penalized[0])))
     return entered
 
 
+def minimize_l1_quadratic(
+    data: QuadraticBlocks,
+    active: ActiveSet,
+    weights: FloatArray,
+    rule: StoppingRule,
+    *,
+    max_iter: int,
+) -> ActiveSetSolution:
+    """Minimize q from the warm start ``active`` (updated in place).
+
+    Stops when the rule's certificate is ≤ its threshold with no violator beyond
+    rounding, after ``max_iter`` outer iterations, or when the certificate stops
+    decreasing with no violator left (rounding level reached).
+    """
+    n_features = data.xty.shape[0]
+    best_gap = refined_gap = previous_objective = np.inf
+    stalled = 0
+    needs_solve = True
+    for n_iter in range(1, max_iter + 1):
+        if needs_solve:
+            active.solve_sign_pattern(data.xty, weights)
+        correlation, residual_sq = data.correlation(active.index, active.coef)
+        coef = active.full_coef(n_features)
+        gap, objective, slack = rule.measure(coef, correlation, residual_sq)
+        stalled = 0 if gap < best_gap else stalled + 1
+        best_gap = min(best_gap, gap)
+        violation = np.abs(correlation) - weights
+        violation[active.index] = -np.inf
+        violators = np.flatnonzero(violation > 0.0)
+        # A certificate below the threshold certifies the objective; a zero coefficient
+        # that still violates |u_j| ≤ λ_j beyond rounding is brought in all the same, so
+        # the support is exact too (one more solve, which only lowers the certificate).
+        kkt_met = violators.size == 0 or bool(
+            np.all(violation[violators] <= np.broadcast_to(slack, violation.shape)[violators])
+        )
+        if (gap <= rule.threshold and kkt_met) or n_iter == max_iter or stalled >= _STALL_LIMIT:
+            break
+        if violators.size == 0:
+            # The support and signs are optimal up to rounding: refine the solve (1)
+            # while that still lowers the certificate, else stop at the rounding floor.
+            if gap >= refined_gap:
+                break
+            refined_gap = gap
+            active.refine(correlation, weights)
+            needs_solve = active.off_orthant()
+            continue
+        needs_solve = True
+        violators = violators[np.argsort(-violation[violators], kind="stable")]
+        # Working set grows at most geometrically; a step that did not lower q
+        # (a failed multiple entry) is followed by the single best violator, which
+        # always enters with the right sign.
+        n_enter = max(10, active.size) if objective < previous_objective else 1
+        previous_objective = objective
+        if _add_features(data, active, violators[:n_enter], correlation, weights) == 0:
+            break
+    return ActiveSetSolution(coef, gap, objective, n_iter)
+
+
+@dataclass(frozen=True)
+class _DualityGap:
+    """The least-squares elastic net's rule: the duality gap, slack relative to max|Xᵀy|/n."""
+
+    alpha: float
+    l1_ratio: float
+    threshold: float
+    slack: float
+
+    def measure(
+        self, coef: FloatArray, correlation: FloatArray, residual_sq: float
+    ) -> tuple[float, float, float]:
+        gap = enet_duality_gap(coef, correlation, residual_sq, self.alpha, self.l1_ratio)
+        objective = 0.5 * residual_sq + penalty_value(coef, self.alpha, self.l1_ratio)
+        return gap, objective, self.slack
+
+
 def solve_enet(
-    data: LeastSquaresData,
+    data: QuadraticBlocks,
     active: ActiveSet,
     *,
     alpha: float,
@@ -287,55 +449,75 @@ def solve_enet(
     threshold: float,
     max_iter: int,
 ) -> ActiveSetSolution:
-    """Minimize F at one ``alpha`` from the warm start ``active`` (updated in place).
+    """Minimize ``1/(2n)||y − Xw||² + alpha·P(w)`` at one ``alpha`` from the warm start
+    ``active`` (updated in place).
 
     Stops when the duality gap is ≤ ``threshold``, after ``max_iter`` outer
     iterations, or when the gap stops decreasing with no KKT violator left (rounding
     level reached). Whether the result is certified is decided by the caller
     (:func:`bayesreg.core._duality.certify_enet`).
     """
-    l1 = alpha * l1_ratio
-    l2 = alpha * (1.0 - l1_ratio)
-    n_features = data.xty.shape[0]
-    active.set_l2(l2)
-    kkt_scale = float(np.max(np.abs(data.xty)))
-    best_gap = refined_gap = previous_objective = np.inf
-    stalled = 0
-    needs_solve = True
-    for n_iter in range(1, max_iter + 1):
-        if needs_solve:
-            active.solve_sign_pattern(data.xty, l1)
-        correlation, residual_sq = data.correlation(active.index, active.coef)
-        coef = active.full_coef(n_features)
-        gap = enet_duality_gap(coef, correlation, residual_sq, alpha, l1_ratio)
-        objective = 0.5 * residual_sq + penalty_value(coef, alpha, l1_ratio)
-        stalled = 0 if gap < best_gap else stalled + 1
-        best_gap = min(best_gap, gap)
-        violation = np.abs(correlation) - l1
-        violation[active.index] = -np.inf
-        violators = np.flatnonzero(violation > 0.0)
-        # A gap below the threshold certifies the objective; a zero coefficient that
-        # still violates |u_j| ≤ l1 beyond rounding is brought in all the same, so the
-        # support is exact too (one more solve, which only lowers the gap).
-        kkt_met = violators.size == 0 or violation.max() <= _KKT_SLACK * kkt_scale
-        if (gap <= threshold and kkt_met) or n_iter == max_iter or stalled >= _STALL_LIMIT:
-            break
-        if violators.size == 0:
-            # The support and signs are optimal up to rounding: refine the solve (1)
-            # while that still lowers the gap, else stop at the rounding floor.
-            if gap >= refined_gap:
-                break
-            refined_gap = gap
-            active.refine(correlation, l1)
-            needs_solve = bool(np.any(active.sign * active.coef <= 0.0)) and l1 > 0.0
-            continue
-        needs_solve = True
-        violators = violators[np.argsort(-violation[violators], kind="stable")]
-        # Working set grows at most geometrically; a step that did not lower F
-        # (a failed multiple entry) is followed by the single best violator, which
-        # always enters with the right sign.
-        n_enter = max(10, active.size) if objective < previous_objective else 1
-        previous_objective = objective
-        if _add_features(data, active, violators[:n_enter], correlation, allow_swap=True) == 0:
-            break
-    return ActiveSetSolution(coef, gap, objective, n_iter)
+    active.set_l2(alpha * (1.0 - l1_ratio))
+    weights = np.broadcast_to(alpha * l1_ratio, data.xty.shape)
+    slack = _KKT_SLACK * float(np.max(np.abs(data.xty)))
+    rule = _DualityGap(alpha, l1_ratio, threshold, slack)
+    return minimize_l1_quadratic(data, active, weights, rule, max_iter=max_iter)
+
+
+@dataclass(frozen=True)
+class _SupportFound:
+    """The rule of an exact solve: (1) is solved on the support, so what is left is a zero
+    coordinate that violates ``|u_j| ≤ λ_j`` beyond the rounding of ``u``.
+
+    On a Jacobi-scaled problem (unit diagonal, so ``|A_jk| ≤ 1``) ``u_j`` is a sum of
+    terms of total size at most ``|b_j| + ||v||₁``; its rounding, and that of λ_j, is at
+    most a few ulps of ``|b_j| + ||v||₁ + λ_j``.
+    """
+
+    data: DenseQuadratic
+    weights: FloatArray
+    threshold: float = 0.0
+
+    def measure(
+        self, coef: FloatArray, correlation: FloatArray, residual_sq: float
+    ) -> tuple[float, float, FloatArray]:
+        abs_coef = np.abs(coef)
+        total = float(abs_coef.sum())
+        noise = _ROUNDING_ULPS * _EPS * (np.abs(self.data.xty) + total + self.weights)
+        return 0.0, 0.5 * residual_sq + float(self.weights @ abs_coef), noise
+
+
+def solve_dense(
+    matrix: FloatArray,
+    linear: FloatArray,
+    weights: FloatArray,
+    start: FloatArray,
+    *,
+    positive_definite: bool = False,
+) -> FloatArray:
+    """``argmin_v ½vᵀAv − bᵀv + Σ_j λ_j |v_j|`` from ``start``, exactly (zeros are 0.0).
+
+    The problem is solved Jacobi-scaled, in ``v̂ = D⁻¹v`` with ``D = diag(A)^(−1/2)``
+    (``Â = DAD`` has a unit diagonal, ``b̂ = Db``, ``λ̂ = Dλ``): the solve, its rounding
+    thresholds and its test for dependent columns then do not depend on the units of the
+    coordinates. The smooth coordinates (``λ_j = 0``) and the support of ``start`` enter
+    first, at the values of ``start``. A column whose pivot² is below 1e-10 of its
+    diagonal counts as dependent (and is swapped in, if ever, along its null direction),
+    unless ``positive_definite`` (a damped Hessian), where only a failed factorization does.
+    """
+    diagonal = np.abs(np.diag(matrix))
+    floor = _EPS * max(float(np.max(diagonal, initial=0.0)), _EPS)
+    scale = 1.0 / np.sqrt(np.maximum(diagonal, floor))
+    scaled = DenseQuadratic(matrix * np.outer(scale, scale), linear * scale)
+    scaled_weights = weights * scale
+    active = ActiveSet(dependent_pivot=0.0 if positive_definite else _DEPENDENT_PIVOT)
+    first = np.flatnonzero((weights == 0.0) | (start != 0.0))
+    if first.size:
+        active.append(scaled, first, np.sign(start[first]) * (weights[first] > 0.0))
+        active.coef = (start / scale)[active.index]
+    rule = _SupportFound(scaled, scaled_weights)
+    solution = minimize_l1_quadratic(
+        scaled, active, scaled_weights, rule, max_iter=10 * start.size + 100
+    )
+    result: FloatArray = solution.coef * scale
+    return result

@@ -3,11 +3,12 @@
     F(w, w0) = 1/n Σ_i [log(1 + exp(η_i)) − y_i η_i] + alpha · P(w),   η = w0 + X w,
     P(w) = r ||w||₁ + (1 − r)/2 ||w||²,   y_i ∈ {0, 1},   r = l1_ratio.
 
-With a Gaussian prior on w (r = 0) F is smooth and strictly convex and is
-minimized by Newton's method; with a Laplace or elastic-net prior (r > 0) by
-proximal Newton on working sets. The intercept w0 is never penalized (a flat
+F is minimized by the proximal Newton engine of :mod:`bayesreg.core.newton` with the
+Bernoulli datafit: with a Gaussian prior on w (r = 0) F is smooth and strictly convex
+and the steps are Newton's; with a Laplace or elastic-net prior (r > 0) they are
+proximal Newton steps on working sets. The intercept w0 is never penalized (a flat
 prior). Every solution carries its KKT residual, which is zero exactly at the
-minimizer.
+minimizer. X may be a scipy.sparse CSR/CSC matrix, never densified.
 """
 
 from __future__ import annotations
@@ -17,16 +18,17 @@ from typing import Any
 
 import numpy as np
 import scipy.optimize
+import scipy.sparse
 from numpy.typing import NDArray
 from scipy.special import logit
 
-from bayesreg.core._bernoulli_objective import PenalizedBernoulli, SolverOutcome
-from bayesreg.core._logistic_newton import newton_ridge
-from bayesreg.core._prox_newton import prox_newton
+from bayesreg.core.datafits import Bernoulli
+from bayesreg.core.newton import NewtonResult, minimize
+from bayesreg.core.newton_glm import PenalizedGLM
 from bayesreg.core.results import PenalizedFit
 from bayesreg.errors import ConvergenceWarning, DataError
 from bayesreg.validation import (
-    as_design,
+    as_design_or_sparse,
     as_target,
     check_binary_target,
     check_bool,
@@ -34,11 +36,14 @@ from bayesreg.validation import (
     check_l1_ratio,
     check_positive_int,
     check_tol,
+    is_sparse,
 )
 
-__all__ = ["logistic", "logistic_alpha_max"]
+__all__ = ["as_logistic_design", "logistic", "logistic_alpha_max"]
 
 FloatArray = NDArray[np.float64]
+#: A dense design, or a scipy.sparse one (CSC after validation).
+Design = Any
 
 #: The KKT residual cannot be certified below the rounding error of the gradient
 #: Xᵀ(μ − y)/n, which grows like eps · √n · max_j mean_i |x_ij|; the stopping
@@ -72,7 +77,7 @@ def logistic(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : array-like or scipy.sparse CSR/CSC matrix of shape (n_samples, n_features)
         Design matrix (finite numbers).
     y : array-like of shape (n_samples,)
         Binary outcomes, coded 0 and 1.
@@ -128,13 +133,19 @@ def logistic(
     the intercept's column of ones), about 3.6e-15 √n for standardized columns, is
     the rounding level of the gradient, below which no residual can be certified.
 
-    **Algorithms.** For l1_ratio = 0 (and for alpha = 0): Newton's method with an
-    Armijo line search, solving the Newton system by Cholesky of the (p+1)×(p+1)
-    Hessian when p ≤ n and through n×n matrices (Woodbury identity) when p > n.
-    For l1_ratio > 0: proximal Newton on working sets; each quadratic subproblem
-    is solved exactly by an active-set method (a linear solve per sign pattern,
-    coordinate-descent sweeps to bring in violating coordinates), so coefficients
-    outside the support are exactly zero.
+    **Algorithm.** The proximal Newton engine of :mod:`bayesreg.core.newton` with the
+    Bernoulli datafit, with an Armijo line search. For l1_ratio = 0 (and for alpha = 0)
+    its steps are Newton steps, the system solved by Cholesky of the (p+1)×(p+1)
+    Hessian when p ≤ n and through n×n matrices (Woodbury identity) when p > n. For
+    l1_ratio > 0 it works on working sets, and each quadratic subproblem is solved
+    exactly by an active-set method (a linear solve per sign pattern, violating
+    coordinates brought in with their signs), so coefficients outside the support are
+    exactly zero.
+
+    **Sparse X.** A scipy.sparse CSR or CSC ``X`` is never densified: the solver uses
+    only ``X v``, ``Xᵀ r`` and the Hessian's block on the working columns (X is read
+    in CSC form, converted once from CSR). With ``alpha = 0`` the rank check behind the
+    maximum-likelihood estimate uses the (p+1)×(p+1) Gram matrix of ``[1, X]``.
 
     References
     ----------
@@ -155,7 +166,7 @@ def logistic(
     >>> fit.converged, fit.certificate, fit.gap <= fit.tol
     (True, 'kkt residual', True)
     """
-    design = as_design(X)
+    design = as_logistic_design(X)
     target = check_binary_target(as_target(y, design.shape[0]))
     alpha = check_finite_nonneg(alpha, "alpha")
     l1_ratio = check_l1_ratio(l1_ratio)
@@ -164,43 +175,31 @@ def logistic(
     max_iter = check_positive_int(max_iter, "max_iter")
     _check_minimizer_exists(design, target, alpha, fit_intercept)
 
-    problem = PenalizedBernoulli(design, target, alpha, l1_ratio, fit_intercept)
-    null_gradient = _null_gradient_norm(design, target, fit_intercept)
+    problem = PenalizedGLM(design, Bernoulli(target), alpha, l1_ratio, fit_intercept)
     floor = (
         ROUNDING_FLOOR_ULPS
         * np.finfo(np.float64).eps
         * np.sqrt(design.shape[0])
         * _gradient_unit(design, fit_intercept)
     )
-    threshold = max(tol * null_gradient, floor)
-    coef = np.zeros(design.shape[1])
+    threshold = max(tol * _null_gradient_norm(design, target, fit_intercept), floor)
     # w = 0 with the best intercept: mean(expit(w0)) = ȳ  ⇔  w0 = logit(ȳ).
     intercept = float(logit(target.mean())) if fit_intercept else 0.0
-    outcome: SolverOutcome
-    if l1_ratio == 0.0 or alpha == 0.0:
-        outcome = newton_ridge(problem, coef, intercept, threshold=threshold, max_iter=max_iter)
-    else:
-        outcome = prox_newton(
-            problem,
-            coef,
-            intercept,
-            threshold=threshold,
-            gradient_scale=max(null_gradient, floor),
-            max_iter=max_iter,
-        )
-    converged = outcome.kkt <= threshold
+    start = problem.theta(np.zeros(design.shape[1]), intercept)
+    result = minimize(problem, start, threshold=threshold, max_iter=max_iter)
+    converged = result.kkt <= threshold
     if not converged:
-        _warn_not_converged(outcome, threshold, max_iter)
-    eta = problem.linear_predictor(outcome.coef, outcome.intercept)
+        _warn_not_converged(result, threshold, max_iter)
+    coef, intercept = problem.split(result.point.theta)
     return PenalizedFit(
-        coef=outcome.coef,
-        intercept=outcome.intercept,
+        coef=coef,
+        intercept=intercept,
         alpha=alpha,
         l1_ratio=l1_ratio,
-        objective=problem.value(eta, outcome.coef),
-        gap=outcome.kkt,
+        objective=result.point.value,
+        gap=result.kkt,
         converged=converged,
-        n_iter=outcome.n_iter,
+        n_iter=result.n_iter,
         certificate="kkt residual",
         tol=threshold,
     )
@@ -221,7 +220,7 @@ def logistic_alpha_max(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : array-like or scipy.sparse CSR/CSC matrix of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
         Binary outcomes, coded 0 and 1.
     l1_ratio : float, default 1.0
@@ -232,7 +231,7 @@ def logistic_alpha_max(
     -------
     float
     """
-    design = as_design(X)
+    design = as_logistic_design(X)
     target = check_binary_target(as_target(y, design.shape[0]))
     l1_ratio = check_l1_ratio(l1_ratio)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
@@ -241,21 +240,28 @@ def logistic_alpha_max(
     return _null_gradient_norm(design, target, fit_intercept) / l1_ratio
 
 
-def _null_gradient_norm(X: FloatArray, y: FloatArray, fit_intercept: bool) -> float:
+def as_logistic_design(X: Any) -> Design:
+    """A validated dense design, or a sparse one in CSC form (the solver slices columns).
+
+    A CSC float64 matrix is returned as it is, so a path validates and converts once.
+    """
+    design: Design = as_design_or_sparse(X)
+    return design.tocsc() if is_sparse(design) else design
+
+
+def _null_gradient_norm(X: Design, y: FloatArray, fit_intercept: bool) -> float:
     """``||∇_w L(0, w0*)||_∞ = ||Xᵀ(μ0 − y)||_∞ / n`` with μ0 = ȳ (intercept) or 1/2."""
     null_prob = float(y.mean()) if fit_intercept else 0.5
     return float(np.max(np.abs(X.T @ (null_prob - y)))) / len(y)
 
 
-def _gradient_unit(X: FloatArray, fit_intercept: bool) -> float:
+def _gradient_unit(X: Design, fit_intercept: bool) -> float:
     """``max_j mean_i |z_ij|`` over the columns z of [1, X]: the size of a unit gradient."""
-    column_scale = float(np.max(np.mean(np.abs(X), axis=0)))
+    column_scale = float(np.max(abs(X).mean(axis=0)))
     return max(column_scale, 1.0) if fit_intercept else column_scale
 
 
-def _check_minimizer_exists(
-    X: FloatArray, y: FloatArray, alpha: float, fit_intercept: bool
-) -> None:
+def _check_minimizer_exists(X: Design, y: FloatArray, alpha: float, fit_intercept: bool) -> None:
     """Raise DataError where F has no minimizer (or, for alpha = 0, no unique one)."""
     if fit_intercept and y.min() == y.max():
         raise DataError(
@@ -267,9 +273,9 @@ def _check_minimizer_exists(
         # alpha·P(w) is coercive in w and, with both classes present, L is coercive
         # in w0 for bounded w: F has a minimizer.
         return
-    design = np.column_stack((np.ones(X.shape[0]), X)) if fit_intercept else X
+    design = _with_intercept_column(X) if fit_intercept else X
     with_intercept = " together with the intercept column" if fit_intercept else ""
-    rank = int(np.linalg.matrix_rank(design))
+    rank = _column_rank(design)
     if rank < design.shape[1]:
         raise DataError(
             f"alpha=0 asks for the maximum-likelihood estimate, which is not unique: the "
@@ -286,7 +292,25 @@ def _check_minimizer_exists(
         )
 
 
-def _classes_separable(design: FloatArray, y: FloatArray) -> bool:
+def _with_intercept_column(X: Design) -> Design:
+    """``Z = [1, X]`` (sparse when X is)."""
+    ones = np.ones((X.shape[0], 1))
+    if is_sparse(X):
+        return scipy.sparse.hstack((scipy.sparse.csc_matrix(ones), X), format="csc")
+    return np.column_stack((ones, X))
+
+
+def _column_rank(design: Design) -> int:
+    """The column rank: by SVD of a dense design; of a sparse one, from its (p × p) Gram
+    matrix ZᵀZ, so the rows are never densified (its rounding, eps·||Z||², resolves
+    columns dependent to about √eps)."""
+    if is_sparse(design):
+        gram = np.asarray((design.T @ design).toarray())
+        return int(np.linalg.matrix_rank(gram, hermitian=True))
+    return int(np.linalg.matrix_rank(design))
+
+
+def _classes_separable(design: Design, y: FloatArray) -> bool:
     """Whether a direction v ≠ 0 has (2y_i − 1) z_iᵀ v ≥ 0 for every row z_i.
 
     Such a (quasi-)separating direction exists iff the likelihood has no maximizer
@@ -296,9 +320,10 @@ def _classes_separable(design: FloatArray, y: FloatArray) -> bool:
 
     whose optimum is 0 (at v = 0) exactly when the classes overlap (Konis 2007).
     """
-    signed = (2.0 * y - 1.0)[:, None] * design
+    labels = 2.0 * y - 1.0
+    signed = scipy.sparse.diags(labels) @ design if is_sparse(design) else labels[:, None] * design
     program = scipy.optimize.linprog(
-        -signed.sum(axis=0),
+        -np.asarray(signed.sum(axis=0)).ravel(),
         A_ub=-signed,
         b_ub=np.zeros(signed.shape[0]),
         bounds=(-1.0, 1.0),
@@ -307,21 +332,21 @@ def _classes_separable(design: FloatArray, y: FloatArray) -> bool:
     if program.x is None:
         return False
     margins = signed @ program.x
-    largest_margin = float(np.max(np.abs(design).sum(axis=1)))
+    largest_margin = float(np.max(abs(design).sum(axis=1)))
     return bool(np.max(margins) > SEPARATION_MARGIN * largest_margin)
 
 
-def _warn_not_converged(outcome: SolverOutcome, threshold: float, max_iter: int) -> None:
-    if outcome.stalled:
+def _warn_not_converged(result: NewtonResult, threshold: float, max_iter: int) -> None:
+    if result.stalled:
         reason = (
             f"the line search found no decrease of the objective beyond rounding error "
-            f"after {outcome.n_iter} steps; the tolerance is below what double "
+            f"after {result.n_iter} steps; the tolerance is below what double "
             "precision resolves for this problem. Loosen tol."
         )
     else:
         reason = f"max_iter={max_iter} steps were used up. Raise max_iter or loosen tol."
     warnings.warn(
-        f"logistic did not converge: KKT residual {outcome.kkt:.3e} > tolerance "
+        f"logistic did not converge: KKT residual {result.kkt:.3e} > tolerance "
         f"{threshold:.3e}; {reason} The returned coefficients are not certified optimal.",
         ConvergenceWarning,
         stacklevel=3,

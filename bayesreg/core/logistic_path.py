@@ -18,11 +18,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from bayesreg.core.logistic import logistic, logistic_alpha_max
+from bayesreg.core.logistic import as_logistic_design, logistic, logistic_alpha_max
 from bayesreg.core.results import PathFit
 from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
 from bayesreg.validation import (
-    as_design,
     as_target,
     check_binary_target,
     check_bool,
@@ -61,8 +60,8 @@ def logistic_path(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Design matrix (a DataFrame works).
+    X : array-like or scipy.sparse CSR/CSC matrix of shape (n_samples, n_features)
+        Design matrix (a DataFrame works; a sparse matrix is never densified).
     y : array-like of shape (n_samples,)
         Binary outcomes, coded 0 and 1.
     alphas : array-like of float > 0, optional
@@ -121,7 +120,7 @@ def logistic_path(
     >>> bool(path.converged.all()), int(np.count_nonzero(path.coefs[0]))
     (True, 0)
     """
-    design = as_design(X)
+    design = as_logistic_design(X)
     target = check_binary_target(as_target(y, design.shape[0]))
     l1_ratio = check_l1_ratio(l1_ratio)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")

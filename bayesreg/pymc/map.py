@@ -140,8 +140,9 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
     may depend on other variables, e.g. b = σ/λ in the Bayesian lasso) or of an
     :class:`~bayesreg.priors.ElasticNetPrior` (weight a). PyTensor compiles the value,
     gradient and Hessian of s once per model (reused after ``pm.set_data``); the kinks are
-    handled exactly by a proximal Newton method whose subproblem, a quadratic plus weighted
-    L1, is solved in finitely many steps by feature-sign search, so zeros are exact zeros.
+    handled exactly by the core's proximal Newton engine (:mod:`bayesreg.core.newton`),
+    whose subproblem, a quadratic plus weighted L1, is solved in finitely many steps by an
+    active-set method, so zeros are exact zeros.
     Near the solution the steps are Newton steps on the support: quadratic convergence.
     L-BFGS, as in ``pm.find_MAP``, cannot land on the kink of |w| at 0 and returns small
     non-zero values instead (see the documentation page "Why pm.find_MAP is not enough").

@@ -25,7 +25,6 @@ from sklearn.linear_model import LogisticRegression
 from bayesreg.core.conventions import to_sklearn_logistic
 from bayesreg.core.logistic import logistic, logistic_alpha_max
 from bayesreg.core.objective import objective
-from bayesreg.core.penalties import soft_threshold, soft_threshold_scalar
 from bayesreg.errors import ConvergenceWarning, DataError, InputTypeError, InputValueError
 
 FloatArray = NDArray[np.float64]
@@ -365,12 +364,6 @@ def test_alpha_max_is_the_smallest_alpha_with_zero_coefficients(
     assert at_or_above.intercept == pytest.approx(expected_intercept, abs=1e-12)
     below = logistic(X, y, 0.99 * alpha_max, l1_ratio=l1_ratio, fit_intercept=fit_intercept)
     assert below.n_nonzero > 0
-
-
-@given(z=st.floats(-1e6, 1e6), threshold=st.floats(0.0, 1e3))
-def test_scalar_soft_threshold_equals_the_array_kernel(z: float, threshold: float) -> None:
-    # The coordinate-descent sweeps use the scalar form; it must agree exactly.
-    assert soft_threshold_scalar(z, threshold) == float(soft_threshold(z, threshold))
 
 
 def test_alpha_max_closed_form() -> None:
