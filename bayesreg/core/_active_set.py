@@ -8,9 +8,13 @@ Problem (``A`` symmetric positive semi-definite, read by blocks; ``λ_j ≥ 0``;
 A coordinate with ``λ_j = 0`` is smooth (an intercept, a noise scale). Two clients:
 
 * the least-squares elastic net (:func:`solve_enet`): ``A = XᵀX/n``, ``b = Xᵀy/n`` of the
-  centered data, ``λ_j = alpha·r``, ``l2 = alpha·(1 − r)``, stopped by the duality gap;
+  centered data, ``λ_j = alpha·r``, ``l2 = alpha·(1 − r)``, stopped by the duality gap. Its
+  objective is its own second-order model, so the proximal Newton step with the exact
+  Hessian is the whole solve: the engine's subproblem on all features, read by Gram blocks
+  (dense, Gram or sparse data forms of :mod:`bayesreg.core._least_squares`);
 * the proximal Newton engine (:mod:`bayesreg.core.newton`), whose subproblem is q with
-  ``A`` the Hessian on a working set (:func:`solve_dense`), solved to rounding level.
+  ``A`` the Hessian on a working set, Jacobi-scaled and solved to rounding level
+  (:func:`bayesreg.core.newton_subproblem.solve_dense`).
 
 On the closed orthant of a sign pattern ``σ`` (``σ_j = 0`` for a smooth coordinate) with
 support ``S``, q is the quadratic ``½ v_Sᵀ(A_SS + l2 I)v_S − v_Sᵀ(b_S − λ_S σ_S)``,
@@ -53,22 +57,21 @@ from bayesreg.core._duality import enet_duality_gap
 from bayesreg.core.penalties import penalty_value
 
 __all__ = [
+    "DEPENDENT_PIVOT",
     "ActiveSet",
     "ActiveSetSolution",
-    "DenseQuadratic",
     "QuadraticBlocks",
+    "StoppingRule",
     "minimize_l1_quadratic",
-    "solve_dense",
     "solve_enet",
 ]
 
 FloatArray = NDArray[np.float64]
 IndexArray = NDArray[np.intp]
 
-_EPS = float(np.finfo(np.float64).eps)
-# A column whose Cholesky pivot² is below this fraction of its diagonal is treated
-# as lying in the span of the active columns (condition number beyond ~1e10).
-_DEPENDENT_PIVOT = 1e-10
+#: A column whose Cholesky pivot² is below this fraction of its diagonal is treated
+#: as lying in the span of the active columns (condition number beyond ~1e10).
+DEPENDENT_PIVOT = 1e-10
 # Outer iterations without a new smallest certificate after which the iteration is
 # declared stalled (rounding level reached); the solution is returned as it is, for the
 # caller to certify.
@@ -76,8 +79,6 @@ _STALL_LIMIT = 10
 # Violations |u_j| − l1 of zero coefficients up to this fraction of max|Xᵀy|/n are
 # rounding; larger ones are resolved even when the gap already meets the threshold.
 _KKT_SLACK = 1e-11
-# u = b − A v is computed to about this many ulps of |b| + |A||v| (per coordinate).
-_ROUNDING_ULPS = 64.0
 
 
 class QuadraticBlocks(Protocol):
@@ -97,24 +98,6 @@ class QuadraticBlocks(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class DenseQuadratic:
-    """``½ vᵀAv − bᵀv`` with ``A`` held as a dense matrix (the constant is 0)."""
-
-    matrix: FloatArray
-    xty: FloatArray
-
-    def gram_block(self, rows: IndexArray, cols: IndexArray) -> FloatArray:
-        """``A[rows, cols]``."""
-        block: FloatArray = self.matrix.take(rows, axis=0).take(cols, axis=1)
-        return block
-
-    def correlation(self, index: IndexArray, coef: FloatArray) -> tuple[FloatArray, float]:
-        """``u = b − A v`` and ``vᵀAv − 2bᵀv = −vᵀ(b + u)``."""
-        correlation: FloatArray = self.xty - self.matrix[:, index] @ coef
-        return correlation, -float(coef @ (self.xty[index] + correlation[index]))
-
-
 @dataclass
 class ActiveSet:
     """Support S, signs σ_S (0: smooth), values v_S, the block A_SS and the lower factor
@@ -126,7 +109,7 @@ class ActiveSet:
     gram: FloatArray = field(default_factory=lambda: np.empty((0, 0)))
     chol: FloatArray = field(default_factory=lambda: np.empty((0, 0)))
     l2: float = 0.0
-    dependent_pivot: float = _DEPENDENT_PIVOT
+    dependent_pivot: float = DEPENDENT_PIVOT
 
     @property
     def size(self) -> int:
@@ -462,62 +445,3 @@ def solve_enet(
     slack = _KKT_SLACK * float(np.max(np.abs(data.xty)))
     rule = _DualityGap(alpha, l1_ratio, threshold, slack)
     return minimize_l1_quadratic(data, active, weights, rule, max_iter=max_iter)
-
-
-@dataclass(frozen=True)
-class _SupportFound:
-    """The rule of an exact solve: (1) is solved on the support, so what is left is a zero
-    coordinate that violates ``|u_j| ≤ λ_j`` beyond the rounding of ``u``.
-
-    On a Jacobi-scaled problem (unit diagonal, so ``|A_jk| ≤ 1``) ``u_j`` is a sum of
-    terms of total size at most ``|b_j| + ||v||₁``; its rounding, and that of λ_j, is at
-    most a few ulps of ``|b_j| + ||v||₁ + λ_j``.
-    """
-
-    data: DenseQuadratic
-    weights: FloatArray
-    threshold: float = 0.0
-
-    def measure(
-        self, coef: FloatArray, correlation: FloatArray, residual_sq: float
-    ) -> tuple[float, float, FloatArray]:
-        abs_coef = np.abs(coef)
-        total = float(abs_coef.sum())
-        noise = _ROUNDING_ULPS * _EPS * (np.abs(self.data.xty) + total + self.weights)
-        return 0.0, 0.5 * residual_sq + float(self.weights @ abs_coef), noise
-
-
-def solve_dense(
-    matrix: FloatArray,
-    linear: FloatArray,
-    weights: FloatArray,
-    start: FloatArray,
-    *,
-    positive_definite: bool = False,
-) -> FloatArray:
-    """``argmin_v ½vᵀAv − bᵀv + Σ_j λ_j |v_j|`` from ``start``, exactly (zeros are 0.0).
-
-    The problem is solved Jacobi-scaled, in ``v̂ = D⁻¹v`` with ``D = diag(A)^(−1/2)``
-    (``Â = DAD`` has a unit diagonal, ``b̂ = Db``, ``λ̂ = Dλ``): the solve, its rounding
-    thresholds and its test for dependent columns then do not depend on the units of the
-    coordinates. The smooth coordinates (``λ_j = 0``) and the support of ``start`` enter
-    first, at the values of ``start``. A column whose pivot² is below 1e-10 of its
-    diagonal counts as dependent (and is swapped in, if ever, along its null direction),
-    unless ``positive_definite`` (a damped Hessian), where only a failed factorization does.
-    """
-    diagonal = np.abs(np.diag(matrix))
-    floor = _EPS * max(float(np.max(diagonal, initial=0.0)), _EPS)
-    scale = 1.0 / np.sqrt(np.maximum(diagonal, floor))
-    scaled = DenseQuadratic(matrix * np.outer(scale, scale), linear * scale)
-    scaled_weights = weights * scale
-    active = ActiveSet(dependent_pivot=0.0 if positive_definite else _DEPENDENT_PIVOT)
-    first = np.flatnonzero((weights == 0.0) | (start != 0.0))
-    if first.size:
-        active.append(scaled, first, np.sign(start[first]) * (weights[first] > 0.0))
-        active.coef = (start / scale)[active.index]
-    rule = _SupportFound(scaled, scaled_weights)
-    solution = minimize_l1_quadratic(
-        scaled, active, scaled_weights, rule, max_iter=10 * start.size + 100
-    )
-    result: FloatArray = solution.coef * scale
-    return result

@@ -24,8 +24,9 @@ Tibshirani 2010):
        ĝ_Wᵀ(u − θ_W) + ½ (u − θ_W)ᵀ H (u − θ_W) + Σ_{j∈W} λ_j |u_j − m_j|,
 
    is minimized exactly: by the active-set method of :mod:`bayesreg.core._active_set`
-   (Jacobi-scaled, finitely many steps, exact zeros), or, with no kink in W, by the
-   curvature's own linear solve (Cholesky, or the n×n Woodbury form of a wide design).
+   (:mod:`bayesreg.core.newton_subproblem`; Jacobi-scaled, finitely many steps, exact
+   zeros), or, with no kink in W, by the curvature's own linear solve (Cholesky, or the
+   n×n Woodbury form of a wide design).
    When s is not known to be convex, H is first damped to H + μD² (Marquardt's scaling,
    D² = |diag H|) with the smallest μ ≥ 0 that makes D⁻¹(H + μD²)D⁻¹ positive definite
    with a margin, so every step is unit-free;
@@ -49,7 +50,7 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
-from bayesreg.core._active_set import solve_dense
+from bayesreg.core.newton_subproblem import solve_dense
 from bayesreg.core.penalties import subdiff_distance
 
 __all__ = [

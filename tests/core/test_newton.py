@@ -25,11 +25,11 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 from scipy.special import expit
 
-from bayesreg.core._active_set import solve_dense
 from bayesreg.core.datafits import Bernoulli, Quadratic
 from bayesreg.core.enet_solver import elastic_net
 from bayesreg.core.newton import DenseCurvature, Point, kkt_violations, minimize
 from bayesreg.core.newton_glm import PenalizedGLM
+from bayesreg.core.newton_subproblem import solve_dense
 
 FloatArray = NDArray[np.float64]
 
