@@ -323,18 +323,14 @@ def _model_decrease(
     """Δ = ĝᵀd + Σ λ (|v| − |v₀|), an upper bound on f'(θ; d), < 0 unless d = 0 (Lee,
     Sun & Saunders 2014, Lemma 2.3).
 
-    Where the sign does not change, |v| − |v₀| = ς d and the term is (ĝ + λ ς) d, the
-    gradient on the orthant times d: summed that way, Δ keeps its digits near the
-    solution, where ĝ d and λ ς d cancel to many places.
+    With ς = sign(v₀), |v₀| = ς v₀ and d = v − v₀, so Δ = (ĝ + λ ς)ᵀd + Σ λ (|v| − ς v):
+    the gradient on the orthant times d, plus a term that is exactly 0 wherever the sign
+    does not change. Summed that way, Δ keeps its digits near the solution, where ĝᵀd
+    and Σ λ ς d cancel to many places.
     """
-    same_sign = np.sign(target) == np.sign(start)
-    orthant_gradient = gradient + weights * np.sign(start)
-    terms = np.where(
-        same_sign,
-        orthant_gradient * direction,
-        gradient * direction + weights * (np.abs(target) - np.abs(start)),
-    )
-    return float(np.sum(terms))
+    signs = np.sign(start)
+    orthant = float((gradient + weights * signs) @ direction)
+    return orthant + float(weights @ (np.abs(target) - signs * target))
 
 
 def _marquardt(hessian: FloatArray, margin: float) -> FloatArray:
