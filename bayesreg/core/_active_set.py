@@ -152,28 +152,59 @@ class ActiveSet:
     def remove(self, drop: NDArray[np.bool_]) -> None:
         """Remove the features flagged in ``drop`` (their coefficients become 0).
 
-        With ``M = L Lᵀ = Rᵀ R`` (``R = Lᵀ``), deleting row and column i of M deletes
-        column i of R; Givens rotations (``scipy.linalg.qr_delete``) restore the
-        triangle of the trailing block in O(k²), so no refactorization is needed.
+        With ``M = L Lᵀ = Rᵀ R`` (``R = Lᵀ``), deleting rows and columns of M deletes
+        columns of R. From the first deleted position f on, the trailing triangle
+        ``R_f = L[f:, f:]ᵀ`` loses its columns one by one to Givens rotations
+        (``scipy.linalg.qr_delete``, O(k²) each), the rows ``L[f:, :f]`` of the kept
+        features are unchanged, and the factor and the block ``A_SS`` are compacted once:
+        no refactorization, and one copy of each however many features leave.
         """
-        for position in np.flatnonzero(drop)[::-1]:
-            size = self.size - position
-            if size > 1:
-                upper = np.array(self.chol[position:, position:].T, order="F")
-                _, trailing = scipy.linalg.qr_delete(
-                    np.eye(size, order="F"),
+        positions = np.flatnonzero(drop)
+        if positions.size == 1:
+            self._remove_one(int(positions[0]))
+            return
+        if positions.size == 0:
+            return
+        first = int(positions[0])
+        keep = ~drop
+        size = self.size - first
+        kept = size - positions.size
+        chol = np.zeros((self.size - positions.size,) * 2, order="F")
+        chol[:first, :first] = self.chol[:first, :first]
+        chol[first:, :first] = self.chol[first:, :first][keep[first:]]
+        if kept:
+            upper = np.array(self.chol[first:, first:].T, order="F")
+            orthogonal = np.eye(size, order="F")
+            # columns deleted last to first, so the positions still to go stay valid
+            for position in positions[::-1] - first:
+                orthogonal, upper = scipy.linalg.qr_delete(
+                    orthogonal,
                     upper,
-                    0,
+                    int(position),
                     1,
                     which="col",
                     overwrite_qr=True,
                     check_finite=False,
                 )
-                self.chol[position + 1 :, position + 1 :] = trailing[: size - 1].T
-            self.chol = _without(self.chol, position)
-            self.gram = _without(self.gram, position)
-            keep = np.arange(self.size) != position
-            self.index, self.sign, self.coef = self.index[keep], self.sign[keep], self.coef[keep]
+            chol[first:, first:] = upper[:kept].T
+        self.chol = chol
+        self.gram = self.gram[np.ix_(keep, keep)]
+        self.index, self.sign, self.coef = self.index[keep], self.sign[keep], self.coef[keep]
+
+    def _remove_one(self, position: int) -> None:
+        """:meth:`remove` of one feature, by block copies (the common case of a path)."""
+        size = self.size - position
+        if size > 1:
+            upper = np.array(self.chol[position:, position:].T, order="F")
+            _, trailing = scipy.linalg.qr_delete(
+                np.eye(size, order="F"), upper, 0, 1, which="col", overwrite_qr=True,
+                check_finite=False,
+            )  # fmt: skip
+            self.chol[position + 1 :, position + 1 :] = trailing[: size - 1].T
+        self.chol = _without(self.chol, position)
+        self.gram = _without(self.gram, position)
+        keep = np.arange(self.size) != position
+        self.index, self.sign, self.coef = self.index[keep], self.sign[keep], self.coef[keep]
 
     def append(self, data: QuadraticBlocks, candidates: IndexArray, signs: FloatArray) -> int:
         """Append features (in order, at value 0) while their columns are independent.
@@ -381,7 +412,10 @@ def minimize_l1_quadratic(
         # that still violates |u_j| ≤ λ_j beyond rounding is brought in all the same, so
         # the support is exact too (one more solve, which only lowers the certificate).
         kkt_met = violators.size == 0 or bool(
-            np.all(violation[violators] <= np.broadcast_to(slack, violation.shape)[violators])
+            np.all(
+                violation[violators]
+                <= (slack[violators] if isinstance(slack, np.ndarray) else slack)
+            )
         )
         if (gap <= rule.threshold and kkt_met) or n_iter == max_iter or stalled >= _STALL_LIMIT:
             break
