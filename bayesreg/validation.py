@@ -29,7 +29,6 @@ __all__ = [
     "check_choice",
     "check_finite",
     "check_finite_nonneg",
-    "check_finite_real",
     "check_gamma_hyperprior",
     "check_grid_eps",
     "check_l1_ratio",
@@ -306,14 +305,6 @@ def check_bool(value: Any, name: str) -> bool:
             f"{name} must be True or False; got {_describe(value)} of type {type(value).__name__}."
         )
     return bool(value)
-
-
-def check_finite_real(value: Any, name: str) -> float:
-    """Return ``value`` as a float, requiring a finite real number (of either sign)."""
-    number = _as_real(value, name)
-    if not math.isfinite(number):
-        raise InputValueError(f"{name} must be a finite number; got {number!r}.")
-    return number
 
 
 def check_path_alphas(alphas: Any, *, zero_hint: str) -> FloatArray:

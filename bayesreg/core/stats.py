@@ -72,7 +72,7 @@ from bayesreg.validation import (
     as_design,
     as_target,
     check_bool,
-    check_finite_real,
+    check_finite,
     check_positive_int,
     feature_names_of,
 )
@@ -166,7 +166,7 @@ class SufficientStats:
             raise DataError(
                 f"gram must be symmetric (it is XcᵀXc); its largest asymmetry is {asymmetry:.3g}."
             )
-        yty = check_finite_real(self.yty, "yty")
+        yty = check_finite(self.yty, "yty")
         if yty < 0.0 or np.any(np.diag(gram) < 0.0):
             raise DataError(
                 "yty and the diagonal of gram are sums of squares and must be ≥ 0; got "
@@ -179,7 +179,7 @@ class SufficientStats:
         object.__setattr__(self, "gram", _frozen(gram))
         object.__setattr__(self, "x_mean", _frozen(as_coef(self.x_mean, n_features, "x_mean")))
         object.__setattr__(self, "xty", _frozen(xty))
-        object.__setattr__(self, "y_mean", check_finite_real(self.y_mean, "y_mean"))
+        object.__setattr__(self, "y_mean", check_finite(self.y_mean, "y_mean"))
         object.__setattr__(self, "yty", yty)
         names = self.feature_names or feature_names_of(None, n_features)
         object.__setattr__(self, "feature_names", _check_names(names, n_features))
@@ -368,7 +368,7 @@ class SufficientStats:
         accurate relative to ``ycᵀyc``, not to itself.
         """
         w = as_coef(coef, self.n_features)
-        offset = self.y_mean - check_finite_real(intercept, "intercept") - float(self.x_mean @ w)
+        offset = self.y_mean - check_finite(intercept, "intercept") - float(self.x_mean @ w)
         quadratic = self.yty - 2.0 * float(w @ self.xty) + float(w @ self.gram @ w)
         return max(quadratic, 0.0) + self.n_samples * offset**2
 

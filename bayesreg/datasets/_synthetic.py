@@ -13,7 +13,7 @@ from scipy import linalg, special
 from bayesreg.errors import InputTypeError, InputValueError
 from bayesreg.validation import (
     check_choice,
-    check_finite_real,
+    check_finite,
     check_positive,
     check_positive_int,
 )
@@ -167,7 +167,7 @@ def make_synthetic(
         raise InputValueError(
             f"n_informative must be at most n_features = {n_features}; got {n_informative}."
         )
-    correlation = check_finite_real(correlation, "correlation")
+    correlation = check_finite(correlation, "correlation")
     if not -1.0 < correlation < 1.0:
         raise InputValueError(
             f"correlation must lie strictly between -1 and 1 (so that Σ = ρ^|i−j| is "
@@ -180,7 +180,7 @@ def make_synthetic(
             f"noise must be 1.0 with the Bernoulli likelihood, which has no noise scale; "
             f"got {noise!r}. Leave noise at its default."
         )
-    intercept = check_finite_real(intercept, "intercept")
+    intercept = check_finite(intercept, "intercept")
     rng = np.random.default_rng(_check_seed(random_seed))
 
     coef = np.zeros(n_features)
