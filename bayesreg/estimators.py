@@ -64,6 +64,57 @@ class _PriorEstimator(BaseEstimator):  # type: ignore[misc]
 
     prior: Prior
 
+    def __init__(
+        self,
+        prior: Prior,
+        *,
+        fit_intercept: bool = True,
+        posterior: str | None = None,
+        draws: int = 1000,
+        chains: int = 2,
+        random_seed: int | None = None,
+    ) -> None:
+        self.prior = prior
+        self.fit_intercept = fit_intercept
+        self.posterior = posterior
+        self.draws = draws
+        self.chains = chains
+        self.random_seed = random_seed
+
+    def _store_fit(self, fit: Any) -> None:
+        """Copy a certified fit's ``coef``, ``intercept``, ``gap`` and ``converged``."""
+        self.coef_ = np.array(fit.coef)
+        self.intercept_ = 0.0 if fit.intercept is None else fit.intercept
+        self.gap_ = fit.gap
+        self.converged_ = fit.converged
+
+    def _draw_posterior(
+        self,
+        method: str | None,
+        X: FloatArray,
+        y: FloatArray,
+        names: tuple[str, ...],
+        **options: Any,
+    ) -> None:
+        """Set ``posterior_``: draws by ``method`` (None: no draws), features named."""
+        self.posterior_ = None
+        if method is None:
+            return
+        from bayesreg.posterior import sample_posterior
+
+        self.posterior_ = sample_posterior(
+            _named_frame(X, names),
+            y,
+            self.prior,
+            method=method,
+            draws=self.draws,
+            chains=self.chains,
+            random_seed=self.random_seed,
+            fit_intercept=self.fit_intercept,
+            progressbar=False,
+            **options,
+        )
+
     def set_params(self, **params: Any) -> Any:
         """Set parameters; ``prior__<name>`` replaces the prior by an updated copy.
 
@@ -163,13 +214,15 @@ class PriorRegressor(RegressorMixin, _PriorEstimator):  # type: ignore[misc]
         chains: int = 2,
         random_seed: int | None = None,
     ) -> None:
-        self.prior = prior
+        super().__init__(
+            prior,
+            fit_intercept=fit_intercept,
+            posterior=posterior,
+            draws=draws,
+            chains=chains,
+            random_seed=random_seed,
+        )
         self.noise = noise
-        self.fit_intercept = fit_intercept
-        self.posterior = posterior
-        self.draws = draws
-        self.chains = chains
-        self.random_seed = random_seed
 
     def fit(self, X: Any, y: Any) -> PriorRegressor:
         """Fit the exact MAP (and the posterior when ``posterior`` is set)."""
@@ -186,27 +239,8 @@ class PriorRegressor(RegressorMixin, _PriorEstimator):  # type: ignore[misc]
             fit = prior.penalized_fit(
                 X_arr, y_arr, noise=self.noise_, fit_intercept=self.fit_intercept
             )
-            self.coef_ = np.array(fit.coef)
-            self.intercept_ = fit.intercept
-            self.gap_ = fit.gap
-            self.converged_ = fit.converged
-        self.posterior_ = None
-        if method is not None:
-            from bayesreg.posterior import sample_posterior
-
-            frame = _named_frame(X_arr, names)
-            self.posterior_ = sample_posterior(
-                frame,
-                y_arr,
-                prior,
-                noise=self.noise,
-                method=method,
-                draws=self.draws,
-                chains=self.chains,
-                random_seed=self.random_seed,
-                fit_intercept=self.fit_intercept,
-                progressbar=False,
-            )
+            self._store_fit(fit)
+        self._draw_posterior(method, X_arr, y_arr, names, noise=self.noise)
         return self
 
     def _fit_joint_map(self, X: FloatArray, y: FloatArray, prior: Prior) -> None:
@@ -214,13 +248,10 @@ class PriorRegressor(RegressorMixin, _PriorEstimator):  # type: ignore[misc]
         from bayesreg.pymc.model import build_model
 
         estimate = find_map(build_model(X, y, prior, noise=None, fit_intercept=self.fit_intercept))
-        self.coef_ = np.array(estimate.coef)
-        self.intercept_ = 0.0 if estimate.intercept is None else estimate.intercept
+        self._store_fit(estimate)
         # build_model with noise=None always has a free "noise" variable.
         self.noise_ = float(estimate.values["noise"])
         self.alpha_, self.l1_ratio_ = prior.penalty(X.shape[0], self.noise_)
-        self.gap_ = estimate.gap
-        self.converged_ = estimate.converged
 
     def predict(self, X: Any, return_std: bool = False) -> Any:
         """Predict ``w0 + Xw`` at the MAP, or the posterior predictive mean and sd.
@@ -296,23 +327,6 @@ class PriorClassifier(ClassifierMixin, _PriorEstimator):  # type: ignore[misc]
     n_features_in_ : int
     """
 
-    def __init__(
-        self,
-        prior: Prior,
-        *,
-        fit_intercept: bool = True,
-        posterior: str | None = None,
-        draws: int = 1000,
-        chains: int = 2,
-        random_seed: int | None = None,
-    ) -> None:
-        self.prior = prior
-        self.fit_intercept = fit_intercept
-        self.posterior = posterior
-        self.draws = draws
-        self.chains = chains
-        self.random_seed = random_seed
-
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = False
@@ -338,26 +352,8 @@ class PriorClassifier(ClassifierMixin, _PriorEstimator):  # type: ignore[misc]
         fit = prior.penalized_fit(
             X_arr, y01, likelihood="bernoulli", fit_intercept=self.fit_intercept
         )
-        self.coef_ = np.array(fit.coef)
-        self.intercept_ = fit.intercept
-        self.gap_ = fit.gap
-        self.converged_ = fit.converged
-        self.posterior_ = None
-        if method is not None:
-            from bayesreg.posterior import sample_posterior
-
-            self.posterior_ = sample_posterior(
-                _named_frame(X_arr, names),
-                y01,
-                prior,
-                likelihood="bernoulli",
-                method=method,
-                draws=self.draws,
-                chains=self.chains,
-                random_seed=self.random_seed,
-                fit_intercept=self.fit_intercept,
-                progressbar=False,
-            )
+        self._store_fit(fit)
+        self._draw_posterior(method, X_arr, y01, names, likelihood="bernoulli")
         return self
 
     def decision_function(self, X: Any) -> FloatArray:

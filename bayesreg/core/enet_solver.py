@@ -78,16 +78,8 @@ def lasso(
         Target.
     alpha : float
         Penalty strength, > 0 (for least squares, alpha = 0, use ``ridge(X, y, 0.0)``).
-    fit_intercept : bool, default True
-        Fit the unpenalized intercept ``w0``; otherwise ``w0 = 0``.
-    tol : float, default 1e-12
-        Relative tolerance: of the duality gap to ``F(0) = ||yc||²/(2n)``, or, where the
-        gap is within its rounding floor, of the KKT residual to ``||Xcᵀyc||∞/n``
-        (see :func:`elastic_net`).
-    max_iter : int, default 1000
-        Maximum number of outer iterations (passes over all features) at each point of
-        the short warm-start path from alpha_max down to ``alpha`` that the solver
-        follows; ``n_iter`` reports the passes summed over that path.
+    fit_intercept, tol, max_iter
+        As in :func:`elastic_net`.
 
     Returns
     -------
