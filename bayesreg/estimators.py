@@ -28,13 +28,13 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputValueError
 from bayesreg.priors import Prior, check_prior
 from bayesreg.validation import check_choice, check_positive, feature_names_of
 
 __all__ = ["PriorClassifier", "PriorRegressor"]
 
-FloatArray = NDArray[np.float64]
 
 REGRESSOR_POSTERIORS = (None, "exact", "gibbs", "nuts")
 CLASSIFIER_POSTERIORS = (None, "nuts")

@@ -66,9 +66,10 @@ def _to_float_array(value: Any, name: str) -> FloatArray:
     if is_sparse(value):
         raise InputTypeError(
             f"{name} is a scipy.sparse {value.format.upper()} matrix, which this function "
-            f"does not take (the least-squares solvers ridge, lasso, elastic_net, "
-            f"lasso_path, alpha_max, cross_validate and penalized_solve do). Pass a dense "
-            f"array, e.g. {name}.toarray(), if it fits in memory."
+            f"does not take (the solvers ridge, lasso, elastic_net, lasso_path, alpha_max, "
+            f"logistic, logistic_path, cross_validate and penalized_solve do, as do "
+            f"build_model and the exact and Gibbs posteriors). Pass a dense array, e.g. "
+            f"{name}.toarray(), if it fits in memory."
         )
     if value is None:
         raise InputTypeError(f"{name} is None; pass an array-like of numbers.")

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 
 from bayesreg.cli._sections import (
     DIABETES_NOISE,
@@ -18,6 +17,7 @@ from bayesreg.cli._sections import (
     DemoData,
     DemoSettings,
 )
+from bayesreg.core.types import FloatArray
 
 if TYPE_CHECKING:
     import xarray
@@ -36,8 +36,6 @@ __all__ = [
     "lasso_path_with_bands",
     "posterior_shrinkage",
 ]
-
-FloatArray = NDArray[np.float64]
 
 
 # random streams of a run (DemoSettings.seed_for)

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
+
+from bayesreg.core.types import FloatArray
 
 if TYPE_CHECKING:
     from bayesreg.core.results import PenalizedFit
@@ -44,7 +45,6 @@ __all__ = [
     "load_demo_data",
 ]
 
-FloatArray = NDArray[np.float64]
 
 DIABETES_NOISE = 54.0  # σ, fixed: about the least-squares residual sd (54.15)
 LAPLACE_SCALE = 2.0  # Laplace(0, b = 2): variance 2b² = 8

@@ -55,6 +55,7 @@ from numpy.typing import NDArray
 
 from bayesreg.core._duality import enet_duality_gap
 from bayesreg.core.penalties import penalty_value
+from bayesreg.core.types import FloatArray, IndexArray
 
 __all__ = [
     "DEPENDENT_PIVOT",
@@ -66,8 +67,6 @@ __all__ = [
     "solve_enet",
 ]
 
-FloatArray = NDArray[np.float64]
-IndexArray = NDArray[np.intp]
 
 #: A column whose Cholesky pivot² is below this fraction of its diagonal is treated
 #: as lying in the span of the active columns (condition number beyond ~1e10).

@@ -56,11 +56,11 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
 from bayesreg.core._least_squares import LeastSquaresData
 from bayesreg.core.penalties import subdiff_distance
 from bayesreg.core.results import Certificate
+from bayesreg.core.types import EPS, FloatArray
 
 __all__ = [
     "KKT_ROUNDING_FACTOR",
@@ -71,9 +71,6 @@ __all__ = [
     "gap_threshold",
 ]
 
-FloatArray = NDArray[np.float64]
-
-_EPS = float(np.finfo(np.float64).eps)
 
 #: The KKT residual is certified down to this many times the rounding ``δ∞`` of the
 #: correlations it is computed from, and no further.
@@ -230,7 +227,7 @@ def certify_enet(
     gap_tol = max(threshold, evaluation)
     if gap <= gap_tol:
         return EnetCertificate("duality gap", gap, gap_tol, True)
-    rounding = _EPS * math.sqrt(coef.size) * magnitude
+    rounding = EPS * math.sqrt(coef.size) * magnitude
     resolution = _resolution_floor(coef, rounding, residual_sq, alpha, l1_ratio)
     if gap > evaluation + resolution:
         return EnetCertificate("duality gap", gap, gap_tol, False)
@@ -257,7 +254,7 @@ def _evaluation_floor(
 ) -> float:
     abs_coef = np.abs(coef)
     terms = float(abs_coef @ magnitude) + 0.5 * (yty + float(abs_coef @ (np.abs(xty) + magnitude)))
-    return _EPS * math.sqrt(coef.size) * terms
+    return EPS * math.sqrt(coef.size) * terms
 
 
 def _resolution_floor(

@@ -22,7 +22,8 @@ from typing import Any, Protocol
 
 import numpy as np
 import scipy.linalg
-from numpy.typing import NDArray
+
+from bayesreg.core.types import FloatArray, IndexArray
 
 __all__ = [
     "DesignData",
@@ -31,9 +32,6 @@ __all__ = [
     "SparseDesignData",
     "choose_form",
 ]
-
-FloatArray = NDArray[np.float64]
-IndexArray = NDArray[np.intp]
 
 
 class LeastSquaresData(Protocol):

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.linalg
-from numpy.typing import NDArray
 from scipy.linalg import lapack
+
+from bayesreg.core.types import FloatArray
 
 __all__ = [
     "MIN_CHOLESKY_RCOND",
@@ -27,7 +28,6 @@ __all__ = [
     "svd_spectrum",
 ]
 
-FloatArray = NDArray[np.float64]
 
 #: A duality gap is accepted when it is at most this fraction of F(0) = ||yc||²/(2n),
 #: or below the rounding floor of its own evaluation (see ``gap_thresholds``).

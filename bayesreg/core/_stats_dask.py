@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputTypeError
 from bayesreg.validation import as_design, as_target
 
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 __all__ = ["dask_block_stats"]
 
-FloatArray = NDArray[np.float64]
 BlockStats = Callable[[FloatArray, FloatArray, tuple[FloatArray, float]], "BlockMoments"]
 
 

@@ -35,13 +35,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.linalg
-from numpy.typing import NDArray
 
 from bayesreg.core._duality import enet_gap_floor
 from bayesreg.core._ridge_linalg import RELATIVE_GAP_TOL, jacobi_cholesky
 from bayesreg.core.data import CenteredProblem
 from bayesreg.core.penalties import penalty_value
 from bayesreg.core.results import RidgePathFit
+from bayesreg.core.types import EPS, FloatArray
 from bayesreg.errors import DataError
 
 __all__ = [
@@ -51,10 +51,6 @@ __all__ = [
     "ridge_from_statistics",
     "ridge_path_from_statistics",
 ]
-
-FloatArray = NDArray[np.float64]
-
-_EPS = float(np.finfo(np.float64).eps)
 
 
 def gram_eigen(gram: FloatArray, n_samples: int) -> tuple[FloatArray, FloatArray, int]:
@@ -67,7 +63,7 @@ def gram_eigen(gram: FloatArray, n_samples: int) -> tuple[FloatArray, FloatArray
     """
     eigenvalues, vectors = scipy.linalg.eigh(gram, check_finite=False)
     eigenvalues = np.maximum(eigenvalues[::-1], 0.0)
-    cutoff = max(n_samples, gram.shape[0]) * _EPS * eigenvalues[0]
+    cutoff = max(n_samples, gram.shape[0]) * EPS * eigenvalues[0]
     rank = int(np.count_nonzero(eigenvalues > cutoff))
     return eigenvalues, vectors[:, ::-1], rank
 
@@ -126,7 +122,7 @@ def _certificates(
     magnitude = (
         np.abs(xty)[None, :] + np.abs(coefs) @ np.abs(gram) + shifts[:, None] * np.abs(coefs)
     )
-    rounding_sq = (_EPS**2 * n_features) * np.sum(magnitude**2, axis=1)
+    rounding_sq = (EPS**2 * n_features) * np.sum(magnitude**2, axis=1)
     gaps = np.empty(shifts.size)
     curvature = shifts.copy()
     gaps[positive] = np.sum(gradients[positive] ** 2, axis=1) / (2.0 * n_samples * shifts[positive])

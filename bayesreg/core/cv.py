@@ -26,6 +26,7 @@ from bayesreg.core.logistic import logistic, logistic_alpha_max
 from bayesreg.core.objective import bernoulli_loss
 from bayesreg.core.results import CVResult, PathFit
 from bayesreg.core.ridge import ridge_alphas, ridge_path
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.validation import (
     as_design_or_sparse,
@@ -42,7 +43,6 @@ from bayesreg.validation import (
 
 __all__ = ["cross_validate"]
 
-FloatArray = NDArray[np.float64]
 
 #: The default grid runs from alpha_top down to GRID_EPS · alpha_top (glmnet's
 #: ``lambda.min.ratio`` for n > p, and ``lasso_path``'s ``eps``).

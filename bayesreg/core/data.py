@@ -36,7 +36,6 @@ from typing import Any, ClassVar, Literal, Protocol
 
 import numpy as np
 import scipy.linalg
-from numpy.typing import NDArray
 
 from bayesreg.core._least_squares import (
     DesignData,
@@ -46,6 +45,7 @@ from bayesreg.core._least_squares import (
     choose_form,
 )
 from bayesreg.core.stats import SufficientStats
+from bayesreg.core.types import FloatArray, IndexArray
 from bayesreg.errors import DataError, InputValueError
 from bayesreg.validation import (
     as_design,
@@ -66,8 +66,6 @@ __all__ = [
     "target_scale",
 ]
 
-FloatArray = NDArray[np.float64]
-IndexArray = NDArray[np.intp]
 DataKind = Literal["dense", "sparse", "statistics"]
 
 

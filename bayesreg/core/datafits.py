@@ -29,14 +29,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-from numpy.typing import NDArray
 from scipy.special import expit
 
 from bayesreg.core.objective import log1pexp
+from bayesreg.core.types import FloatArray
 
 __all__ = ["Bernoulli", "Datafit", "Quadratic"]
-
-FloatArray = NDArray[np.float64]
 
 
 class Datafit(Protocol):

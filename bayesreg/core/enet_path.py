@@ -20,13 +20,13 @@ import warnings
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from bayesreg.core._active_set import ActiveSet, solve_enet
 from bayesreg.core._duality import EnetCertificate, certify_enet, gap_threshold
 from bayesreg.core.data import CenteredProblem, least_squares_data
 from bayesreg.core.enet_solver import DEFAULT_MAX_ITER, DEFAULT_TOL
 from bayesreg.core.results import PathFit
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
 from bayesreg.validation import (
     check_bool,
@@ -38,8 +38,6 @@ from bayesreg.validation import (
 )
 
 __all__ = ["alpha_max", "alpha_max_of", "lasso_path", "solve_lasso_path"]
-
-FloatArray = NDArray[np.float64]
 
 
 def alpha_max(X: Any, y: Any, *, l1_ratio: float = 1.0, fit_intercept: bool = True) -> float:

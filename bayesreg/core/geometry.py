@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 from scipy import linalg, optimize
 
-from bayesreg.core.objective import center
+from bayesreg.core.data import least_squares_data
 from bayesreg.core.penalties import soft_threshold
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputValueError
 from bayesreg.validation import (
     as_design,
@@ -38,8 +38,6 @@ from bayesreg.validation import (
 )
 
 __all__ = ["ConstraintGeometry", "constraint_geometry"]
-
-FloatArray = NDArray[np.float64]
 
 
 def _quadratic_loss(gram: FloatArray, moment: FloatArray, w: FloatArray) -> float:
@@ -228,9 +226,9 @@ def constraint_geometry(
             f"give alpha or budget, not both; got alpha={alpha!r} and budget={budget!r}."
         )
     n_samples = design.shape[0]
-    data = center(design, target, True)
-    gram = data.X.T @ data.X / n_samples
-    moment = data.X.T @ data.y / n_samples
+    data = least_squares_data(design, target, fit_intercept=True)
+    gram = data.gram() / n_samples
+    moment = data.xty / n_samples
     eigenvalues = linalg.eigvalsh(gram)
     if eigenvalues[0] <= 1e-12 * max(float(eigenvalues[1]), np.finfo(float).tiny):
         raise DataError(
@@ -264,7 +262,7 @@ def constraint_geometry(
     return ConstraintGeometry(
         gram=gram,
         moment=moment,
-        loss_at_zero=float(data.y @ data.y) / (2.0 * n_samples),
+        loss_at_zero=data.yty / (2.0 * n_samples),
         least_squares=least_squares,
         budget=radius,
         l1_solution=l1_solution,

@@ -19,13 +19,13 @@ from typing import Any
 import numpy as np
 import scipy.optimize
 import scipy.sparse
-from numpy.typing import NDArray
 from scipy.special import logit
 
 from bayesreg.core.datafits import Bernoulli
 from bayesreg.core.newton import NewtonResult, minimize
 from bayesreg.core.newton_glm import PenalizedGLM
 from bayesreg.core.results import PenalizedFit
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import ConvergenceWarning, DataError
 from bayesreg.validation import (
     as_design_or_sparse,
@@ -41,7 +41,6 @@ from bayesreg.validation import (
 
 __all__ = ["as_logistic_design", "logistic", "logistic_alpha_max"]
 
-FloatArray = NDArray[np.float64]
 #: A dense design, or a scipy.sparse one (CSC after validation).
 Design = Any
 

@@ -16,10 +16,10 @@ import warnings
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from bayesreg.core.logistic import as_logistic_design, logistic, logistic_alpha_max
 from bayesreg.core.results import PathFit
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
 from bayesreg.validation import (
     as_target,
@@ -33,8 +33,6 @@ from bayesreg.validation import (
 )
 
 __all__ = ["logistic_path"]
-
-FloatArray = NDArray[np.float64]
 
 
 def logistic_path(

@@ -18,17 +18,15 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from numpy.typing import NDArray
 
 from bayesreg.core.cv import cross_validate
 from bayesreg.core.objective import bernoulli_loss, gaussian_loss
-from bayesreg.core.results import PathFit, _frozen_array
+from bayesreg.core.results import PathFit
+from bayesreg.core.types import FloatArray, freeze_fields
 from bayesreg.errors import DataError, InputTypeError
 from bayesreg.validation import as_design, as_target, check_choice
 
 __all__ = ["TrainTestError", "train_test_error"]
-
-FloatArray = NDArray[np.float64]
 
 
 def _errors_on(path: PathFit, X: Any, y: Any, role: str, gaussian: bool) -> FloatArray:
@@ -82,8 +80,7 @@ class TrainTestError:
     metric: str
 
     def __post_init__(self) -> None:
-        for name in ("alphas", "train_error", "cv_error", "cv_std_error", "test_error"):
-            object.__setattr__(self, name, _frozen_array(getattr(self, name)))
+        freeze_fields(self, "alphas", "train_error", "cv_error", "cv_std_error", "test_error")
         object.__setattr__(self, "alpha_cv", float(self.alpha_cv))
 
     @property

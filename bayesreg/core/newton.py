@@ -52,6 +52,7 @@ from numpy.typing import NDArray
 
 from bayesreg.core.newton_subproblem import solve_dense
 from bayesreg.core.penalties import subdiff_distance
+from bayesreg.core.types import EPS, FloatArray, IndexArray
 
 __all__ = [
     "Curvature",
@@ -63,10 +64,7 @@ __all__ = [
     "minimize",
 ]
 
-FloatArray = NDArray[np.float64]
-IndexArray = NDArray[np.intp]
 
-_EPS = float(np.finfo(np.float64).eps)
 #: Sufficient-decrease constant of the Armijo rule f(θ + t d) ≤ f(θ) + c t Δ.
 ARMIJO = 1e-4
 #: Step halvings tried before the line search gives up (t ≥ 2^-40).
@@ -286,7 +284,7 @@ def _step(
         np.where(kinked[columns], point.locations[columns], point.theta[columns]) + target
     )
     trial = problem.line(point, columns, direction)
-    slack = ROUNDING_ULPS * _EPS * abs(point.value)
+    slack = ROUNDING_ULPS * EPS * abs(point.value)
     step = 1.0
     for _ in range(MAX_HALVINGS):
         # the unit step lands exactly on the subproblem's minimizer, zeros included
@@ -343,7 +341,7 @@ def _marquardt(hessian: FloatArray, margin: float) -> FloatArray:
     """
     symmetric = 0.5 * (hessian + hessian.T)
     diagonal = np.diag(symmetric)
-    floor = _EPS * max(float(np.max(np.abs(diagonal), initial=0.0)), _EPS)
+    floor = EPS * max(float(np.max(np.abs(diagonal), initial=0.0)), EPS)
     magnitude = np.maximum(np.abs(diagonal), floor)
     scale = np.sqrt(magnitude)
     # Ĥ = D⁻¹ H D⁻¹ has Ĥ_jj = ±1 (exactly) wherever H_jj is not negligible

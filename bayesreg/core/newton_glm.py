@@ -25,17 +25,14 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 import scipy.sparse
-from numpy.typing import NDArray
 
 from bayesreg.core.datafits import Datafit
 from bayesreg.core.newton import Curvature, DenseCurvature, Point
 from bayesreg.core.penalties import penalty_value
+from bayesreg.core.types import FloatArray, IndexArray
 from bayesreg.validation import is_sparse
 
 __all__ = ["PenalizedGLM"]
-
-FloatArray = NDArray[np.float64]
-IndexArray = NDArray[np.intp]
 
 
 @dataclass(frozen=True)

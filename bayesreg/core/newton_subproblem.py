@@ -13,16 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
 from bayesreg.core._active_set import DEPENDENT_PIVOT, ActiveSet, minimize_l1_quadratic
+from bayesreg.core.types import EPS, FloatArray, IndexArray
 
 __all__ = ["DenseQuadratic", "solve_dense"]
 
-FloatArray = NDArray[np.float64]
-IndexArray = NDArray[np.intp]
 
-_EPS = float(np.finfo(np.float64).eps)
 # u = b − A v is computed to about this many ulps of |b| + |A||v| (per coordinate).
 _ROUNDING_ULPS = 64.0
 
@@ -65,7 +62,7 @@ class _SupportFound:
     ) -> tuple[float, float, FloatArray]:
         abs_coef = np.abs(coef)
         total = float(abs_coef.sum())
-        noise = _ROUNDING_ULPS * _EPS * (np.abs(self.data.xty) + total + self.weights)
+        noise = _ROUNDING_ULPS * EPS * (np.abs(self.data.xty) + total + self.weights)
         return 0.0, 0.5 * residual_sq + float(self.weights @ abs_coef), noise
 
 
@@ -88,7 +85,7 @@ def solve_dense(
     unless ``positive_definite`` (a damped Hessian), where only a failed factorization does.
     """
     diagonal = np.abs(np.diag(matrix))
-    floor = _EPS * max(float(np.max(diagonal, initial=0.0)), _EPS)
+    floor = EPS * max(float(np.max(diagonal, initial=0.0)), EPS)
     magnitude = np.maximum(diagonal, floor)
     scale = 1.0 / np.sqrt(magnitude)
     unit_diagonal = matrix * np.outer(scale, scale)

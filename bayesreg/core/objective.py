@@ -9,26 +9,20 @@ The intercept ``w0`` is never penalized.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-from numpy.typing import NDArray
 
 from bayesreg.core.penalties import penalty_value, subdiff_distance
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputValueError
 from bayesreg.validation import check_finite_nonneg, check_l1_ratio
 
 __all__ = [
-    "CenteredData",
     "bernoulli_loss",
-    "center",
     "gaussian_loss",
     "kkt_residual",
     "log1pexp",
     "objective",
 ]
-
-FloatArray = NDArray[np.float64]
 
 
 def log1pexp(eta: FloatArray) -> FloatArray:
@@ -127,41 +121,3 @@ def kkt_residual(
     if fit_intercept:
         residual = max(residual, abs(float(np.sum(sample_grad))))
     return residual
-
-
-@dataclass(frozen=True)
-class CenteredData:
-    """Data with the unpenalized intercept profiled out (Gaussian loss).
-
-    For fixed w the intercept minimizing 1/(2n)||y − w0 − Xw||² is
-    w0 = ȳ − x̄ᵀw, so with Xc = X − x̄ and yc = y − ȳ the problem in w alone is
-    1/(2n)||yc − Xc w||² + alpha·P(w), and the intercept follows from w.
-    """
-
-    X: FloatArray
-    y: FloatArray
-    x_mean: FloatArray
-    y_mean: float
-
-    def intercept(self, coef: FloatArray) -> float:
-        """``w0 = ȳ − x̄ᵀ w`` (0 when no intercept was fitted)."""
-        return float(self.y_mean - self.x_mean @ coef)
-
-
-def center(
-    X: FloatArray, y: FloatArray, fit_intercept: bool, *, overwrite: bool = False
-) -> CenteredData:
-    """Center ``X`` and ``y`` when an intercept is fitted.
-
-    Returns fresh arrays, or with ``overwrite=True`` centers ``X`` and ``y`` in place
-    (for callers that own them, e.g. the validated copies of the user's data).
-    """
-    if not fit_intercept:
-        return CenteredData(X, y, np.zeros(X.shape[1]), 0.0)
-    x_mean = X.mean(axis=0)
-    y_mean = float(y.mean())
-    if overwrite:
-        X -= x_mean
-        y -= y_mean
-        return CenteredData(X, y, x_mean, y_mean)
-    return CenteredData(X - x_mean, y - y_mean, x_mean, y_mean)

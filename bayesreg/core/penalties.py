@@ -8,22 +8,18 @@ re-derives them.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputValueError
 
 __all__ = [
     "enet_prox",
     "penalty_value",
     "soft_threshold",
-    "soft_threshold_scalar",
     "subdiff_distance",
 ]
-
-FloatArray = NDArray[np.float64]
 
 
 def soft_threshold(z: ArrayLike, threshold: float) -> FloatArray:
@@ -35,14 +31,6 @@ def soft_threshold(z: ArrayLike, threshold: float) -> FloatArray:
         raise InputValueError(f"threshold must be ≥ 0 (the weight t of t·|z|); got {threshold!r}.")
     values = np.asarray(z, dtype=np.float64)
     return np.sign(values) * np.maximum(np.abs(values) - threshold, 0.0)
-
-
-def soft_threshold_scalar(z: float, threshold: float) -> float:
-    """:func:`soft_threshold` of one Python float, for per-coordinate loops.
-
-    Avoids the array round trip, which costs several microseconds per call.
-    """
-    return math.copysign(max(abs(z) - threshold, 0.0), z)
 
 
 def enet_prox(z: ArrayLike, step: float, alpha: float, l1_ratio: float) -> FloatArray:

@@ -8,17 +8,12 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from bayesreg.core.types import FloatArray, freeze_fields
+
 __all__ = ["CVResult", "PathFit", "PenalizedFit", "RidgePathFit"]
 
-FloatArray = NDArray[np.float64]
 
 Certificate = Literal["duality gap", "kkt residual"]
-
-
-def _frozen_array(value: Any, dtype: type = np.float64) -> NDArray[Any]:
-    array: NDArray[Any] = np.array(value, dtype=dtype, copy=True)
-    array.setflags(write=False)
-    return array
 
 
 @dataclass(frozen=True)
@@ -71,7 +66,7 @@ class PenalizedFit:
     tol: float = float("nan")
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "coef", _frozen_array(self.coef))
+        freeze_fields(self, "coef")
         for name in ("intercept", "alpha", "l1_ratio", "objective", "gap", "tol"):
             object.__setattr__(self, name, float(getattr(self, name)))
         object.__setattr__(self, "converged", bool(self.converged))
@@ -136,10 +131,9 @@ class PathFit:
     certificates: tuple[Certificate, ...] | None = None
 
     def __post_init__(self) -> None:
-        for name in ("alphas", "coefs", "intercepts", "gaps", "objectives"):
-            object.__setattr__(self, name, _frozen_array(getattr(self, name)))
-        object.__setattr__(self, "converged", _frozen_array(self.converged, np.bool_))
-        object.__setattr__(self, "n_iters", _frozen_array(self.n_iters, np.int64))
+        freeze_fields(self, "alphas", "coefs", "intercepts", "gaps", "objectives")
+        freeze_fields(self, "converged", dtype=np.bool_)
+        freeze_fields(self, "n_iters", dtype=np.int64)
         object.__setattr__(self, "l1_ratio", float(self.l1_ratio))
         object.__setattr__(self, "alpha_max", float(self.alpha_max))
         if self.certificates is not None:
@@ -169,8 +163,7 @@ class RidgePathFit(PathFit):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        for name in ("df", "gcv", "loo"):
-            object.__setattr__(self, name, _frozen_array(getattr(self, name)))
+        freeze_fields(self, "df", "gcv", "loo")
 
 
 @dataclass(frozen=True)
@@ -203,7 +196,6 @@ class CVResult:
     scoring: str
 
     def __post_init__(self) -> None:
-        for name in ("alphas", "mean_error", "std_error", "fold_errors"):
-            object.__setattr__(self, name, _frozen_array(getattr(self, name)))
+        freeze_fields(self, "alphas", "mean_error", "std_error", "fold_errors")
         for name in ("alpha_min", "alpha_1se", "l1_ratio"):
             object.__setattr__(self, name, float(getattr(self, name)))

@@ -19,8 +19,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from bayesreg.core.cv import _rng
-from bayesreg.core.results import _frozen_array
 from bayesreg.core.solve import LIKELIHOODS, penalized_solve
+from bayesreg.core.types import FloatArray, freeze_fields
 from bayesreg.errors import ConvergenceWarning, InputValueError
 from bayesreg.validation import (
     as_design,
@@ -35,8 +35,6 @@ from bayesreg.validation import (
 )
 
 __all__ = ["SelectionFrequencies", "bootstrap_selection"]
-
-FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -70,9 +68,8 @@ class SelectionFrequencies:
     feature_names: tuple[str, ...]
 
     def __post_init__(self) -> None:
-        for name in ("frequency", "coefs", "sd"):
-            object.__setattr__(self, name, _frozen_array(getattr(self, name)))
-        object.__setattr__(self, "converged", _frozen_array(self.converged, np.bool_))
+        freeze_fields(self, "frequency", "coefs", "sd")
+        freeze_fields(self, "converged", dtype=np.bool_)
         object.__setattr__(self, "feature_names", tuple(self.feature_names))
 
     @property

@@ -63,9 +63,9 @@ from typing import Any, TypeGuard
 
 import numpy as np
 import scipy.linalg
-from numpy.typing import NDArray
 
 from bayesreg.core._least_squares import GramData
+from bayesreg.core.types import EPS, FloatArray, frozen_array
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.validation import (
     as_coef,
@@ -79,17 +79,9 @@ from bayesreg.validation import (
 
 __all__ = ["BlockMoments", "Centering", "SufficientStats", "is_sufficient_stats"]
 
-FloatArray = NDArray[np.float64]
 
 #: A supplied Gram matrix may be asymmetric by at most this fraction of its largest entry.
 _SYMMETRY_RTOL = 1e-12
-_EPS = float(np.finfo(np.float64).eps)
-
-
-def _frozen(array: FloatArray) -> FloatArray:
-    frozen: FloatArray = np.array(array, dtype=np.float64, copy=True)
-    frozen.setflags(write=False)
-    return frozen
 
 
 @dataclass(frozen=True)
@@ -176,9 +168,9 @@ class SufficientStats:
         xty = as_coef(self.xty, n_features, "xty")
         _check_possible(n_samples, gram, xty, yty)
         object.__setattr__(self, "n_samples", n_samples)
-        object.__setattr__(self, "gram", _frozen(gram))
-        object.__setattr__(self, "x_mean", _frozen(as_coef(self.x_mean, n_features, "x_mean")))
-        object.__setattr__(self, "xty", _frozen(xty))
+        object.__setattr__(self, "gram", frozen_array(gram))
+        object.__setattr__(self, "x_mean", frozen_array(as_coef(self.x_mean, n_features, "x_mean")))
+        object.__setattr__(self, "xty", frozen_array(xty))
         object.__setattr__(self, "y_mean", check_finite(self.y_mean, "y_mean"))
         object.__setattr__(self, "yty", yty)
         names = self.feature_names or feature_names_of(None, n_features)
@@ -492,7 +484,7 @@ def _check_possible(n_samples: int, gram: FloatArray, xty: FloatArray, yty: floa
     rows_consistent = not np.any(joint[empty])
     scale[empty] = 1.0
     scaled = joint / np.outer(scale, scale)
-    tolerance = (n_features + 1) * (n_samples + n_features + 1) * _EPS
+    tolerance = (n_features + 1) * (n_samples + n_features + 1) * EPS
     shifted = scaled + 2.0 * tolerance * np.eye(n_features + 1)
     if rows_consistent and scipy.linalg.lapack.dpotrf(shifted, lower=1)[1] == 0:
         return

@@ -38,6 +38,7 @@ import scipy.linalg
 from numpy.typing import NDArray
 
 from bayesreg.core.objective import objective
+from bayesreg.core.types import FloatArray, freeze_fields
 from bayesreg.errors import InputTypeError, InputValueError
 from bayesreg.validation import (
     as_coef,
@@ -53,7 +54,6 @@ from bayesreg.validation import (
 
 __all__ = ["WeightDecayTrace", "adam", "gradient_descent_ridge"]
 
-FloatArray = NDArray[np.float64]
 
 Method = Literal["gradient descent", "adam + l2", "adamw"]
 
@@ -92,13 +92,8 @@ class WeightDecayTrace:
     gradient_norms: FloatArray
 
     def __post_init__(self) -> None:
-        for name in ("coefs", "intercepts", "objectives", "gradient_norms"):
-            array = np.array(getattr(self, name), dtype=np.float64, copy=True)
-            array.setflags(write=False)
-            object.__setattr__(self, name, array)
-        steps = np.array(self.steps, dtype=np.int64, copy=True)
-        steps.setflags(write=False)
-        object.__setattr__(self, "steps", steps)
+        freeze_fields(self, "coefs", "intercepts", "objectives", "gradient_norms")
+        freeze_fields(self, "steps", dtype=np.int64)
         object.__setattr__(self, "alpha", float(self.alpha))
         object.__setattr__(self, "learning_rate", float(self.learning_rate))
 

@@ -13,8 +13,8 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import NDArray
 
+from bayesreg.core.types import FloatArray
 from bayesreg.validation import check_bool, check_choice
 
 if TYPE_CHECKING:
@@ -33,7 +33,6 @@ __all__ = [
     "unit_norm_columns",
 ]
 
-FloatArray = NDArray[np.float64]
 type ArrayPair = tuple[FloatArray, FloatArray]
 type FramePair = tuple[pd.DataFrame, pd.Series]
 

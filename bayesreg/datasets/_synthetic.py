@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import linalg, special
 
+from bayesreg.core.types import FloatArray, frozen_array
 from bayesreg.errors import InputTypeError, InputValueError
 from bayesreg.validation import (
     check_choice,
@@ -20,14 +21,8 @@ from bayesreg.validation import (
 
 __all__ = ["SyntheticData", "make_synthetic", "toeplitz_correlation"]
 
-FloatArray = NDArray[np.float64]
 
 Likelihood = Literal["gaussian", "bernoulli"]
-
-
-def _read_only(array: FloatArray) -> FloatArray:
-    array.setflags(write=False)
-    return array
 
 
 @dataclass(frozen=True)
@@ -198,9 +193,9 @@ def make_synthetic(
         # y_i = 1 with probability sigmoid(η_i): compare a uniform draw with it.
         y = (rng.random(n_samples) < special.expit(linear_predictor)).astype(np.float64)
     return SyntheticData(
-        X=_read_only(np.ascontiguousarray(X)),
-        y=_read_only(y),
-        coef=_read_only(coef),
+        X=frozen_array(X),
+        y=frozen_array(y),
+        coef=frozen_array(coef),
         intercept=intercept,
         noise=noise,
         correlation=correlation,

@@ -9,15 +9,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
-from numpy.typing import NDArray
 
 from bayesreg.core.results import PathFit
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.validation import as_target, feature_names_of
 
 __all__ = ["axes_or_new", "checked_path", "feature_labels", "feature_styles", "vector"]
-
-FloatArray = NDArray[np.float64]
 
 
 def axes_or_new(ax: Axes | None, *, figsize: tuple[float, float] = (6.4, 4.8)) -> Axes:

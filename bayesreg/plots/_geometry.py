@@ -13,15 +13,14 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Polygon
-from numpy.typing import NDArray
 
 from bayesreg.core.geometry import ConstraintGeometry, constraint_geometry
+from bayesreg.core.types import FloatArray
 from bayesreg.plots._common import axes_or_new
 from bayesreg.validation import feature_names_of
 
 __all__ = ["plot_constraint_geometry"]
 
-FloatArray = NDArray[np.float64]
 
 L1_COLOR = "tab:blue"
 L2_COLOR = "tab:orange"

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
-from numpy.typing import NDArray
 
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.plots._common import axes_or_new, feature_labels, vector
 from bayesreg.validation import check_positive
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
 __all__ = ["plot_map_vs_posterior", "plot_shrinkage_forest"]
 
-FloatArray = NDArray[np.float64]
 
 MAP_COLOR = "tab:blue"
 MEAN_COLOR = "tab:red"

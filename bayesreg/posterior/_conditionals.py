@@ -13,8 +13,8 @@ cost is O(n² p), when p > n.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
+from bayesreg.core.types import FloatArray
 from bayesreg.posterior._data import LinearData
 
 __all__ = [
@@ -23,8 +23,6 @@ __all__ = [
     "inverse_gaussian",
     "scaled_block",
 ]
-
-FloatArray = NDArray[np.float64]
 
 
 class ChainStreams:

@@ -16,8 +16,8 @@ a noise prior with curvature ``c > 0`` (HalfNormal on σ) multiplies the target 
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import NDArray
 
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError
 from bayesreg.posterior._conditionals import (
     ChainStreams,
@@ -32,7 +32,6 @@ from bayesreg.priors import NoisePrior
 
 __all__ = ["ScaleMixtureChains"]
 
-FloatArray = NDArray[np.float64]
 
 _BLOCK = 256  # iterations whose random variates are drawn at once, per chain
 

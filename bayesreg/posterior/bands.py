@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 
 from bayesreg.core.results import PathFit
+from bayesreg.core.types import FloatArray, freeze_fields
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.posterior._checks import check_probability
 
@@ -29,7 +29,6 @@ __all__ = [
     "check_band_table",
 ]
 
-FloatArray = NDArray[np.float64]
 
 #: the columns of bayesian_path's long table that a band needs
 BAND_COLUMNS = ("alpha", "feature", "mean", "hdi_lower", "hdi_upper")
@@ -69,9 +68,7 @@ class PosteriorBands:
         if np.any(lower > upper):
             raise DataError("every lower bound must be ≤ its upper bound; swap the arrays.")
         prob = check_probability(self.prob, "prob")
-        for name, array in (("lower", lower), ("upper", upper)):
-            array.setflags(write=False)
-            object.__setattr__(self, name, array)
+        freeze_fields(self, "lower", "upper")
         object.__setattr__(self, "prob", prob)
 
 

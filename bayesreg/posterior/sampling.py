@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from bayesreg.core.data import target_scale
 from bayesreg.core.solve import check_noise
 from bayesreg.core.stats import SufficientStats, is_sufficient_stats
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputValueError, ModelStructureError
 from bayesreg.posterior._checks import check_nonneg_int, check_seed
 from bayesreg.posterior._stats_data import linear_data_of
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 __all__ = ["gibbs_prior_of", "noise_prior_of", "prior_attrs", "sample_posterior"]
 
-FloatArray = NDArray[np.float64]
 
 _METHODS = ("nuts", "gibbs", "exact")
 _LIKELIHOODS = ("gaussian", "bernoulli")

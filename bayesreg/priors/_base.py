@@ -19,18 +19,16 @@ import dataclasses
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar, cast
 
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from bayesreg.core.penalties import enet_prox, penalty_value
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.solve import LIKELIHOODS, check_noise, penalized_solve
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputTypeError, InputValueError
 from bayesreg.validation import as_design, check_choice, check_positive, check_positive_int
 
 __all__ = ["Prior", "check_prior", "penalty_from_weights", "weights_from_penalty"]
-
-FloatArray = NDArray[np.float64]
 
 
 def penalty_from_weights(l1: float, l2: float, n_samples: int, noise: float) -> tuple[float, float]:

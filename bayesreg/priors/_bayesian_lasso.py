@@ -8,8 +8,9 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike
 
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputValueError
-from bayesreg.priors._base import FloatArray, Prior
+from bayesreg.priors._base import Prior
 from bayesreg.priors._families import LaplacePrior
 from bayesreg.validation import check_gamma_hyperprior, check_positive
 

@@ -21,8 +21,10 @@ import math
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from scipy import integrate, special, stats
+
+from bayesreg.core.types import FloatArray
 
 __all__ = [
     "ELASTIC_NET_OP_NAME",
@@ -35,7 +37,6 @@ __all__ = [
     "second_moment",
 ]
 
-FloatArray = NDArray[np.float64]
 
 # Name of the PyMC CustomDist random-variable op that carries this density; the exact
 # MAP recognizes the prior in a model graph by it.

@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputValueError
 from bayesreg.priors import _elastic_net
-from bayesreg.priors._base import FloatArray, Prior, weights_from_penalty
+from bayesreg.priors._base import Prior, weights_from_penalty
 from bayesreg.validation import (
     check_finite_nonneg,
     check_l1_ratio,
@@ -37,7 +38,32 @@ __all__ = ["ElasticNetPrior", "GaussianPrior", "LaplacePrior", "prior_from_penal
 
 
 @dataclass(frozen=True)
-class GaussianPrior(Prior):
+class _ScaleFamily(Prior):
+    """A family centered at 0 with one scale: its SciPy density and NumPy generator."""
+
+    scale: float
+    #: The SciPy distribution (``stats.norm``, ``stats.laplace``) and the name of the
+    #: ``numpy.random.Generator`` method that draw the family at ``loc=0, scale``.
+    _density: ClassVar[Any]
+    _generator: ClassVar[str]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scale", check_positive(self.scale, "scale"))
+
+    def logpdf(self, w: ArrayLike) -> FloatArray:
+        """The log-density at ``w`` (written out in the class docstring)."""
+        result: FloatArray = self._density.logpdf(np.asarray(w, dtype=np.float64), scale=self.scale)
+        return result
+
+    def rvs(self, size: Any = None, random_seed: Any = None) -> FloatArray:
+        """Independent draws of shape ``size``, seeded by ``random_seed``."""
+        draw = getattr(np.random.default_rng(random_seed), self._generator)
+        draws: FloatArray = draw(0.0, self.scale, size)
+        return draws
+
+
+@dataclass(frozen=True)
+class GaussianPrior(_ScaleFamily):
     r"""Normal(0, τ) on each coefficient: the prior behind ridge regression.
 
     .. math::
@@ -52,9 +78,8 @@ class GaussianPrior(Prior):
     """
 
     scale: float
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "scale", check_positive(self.scale, "scale"))
+    _density: ClassVar[Any] = stats.norm
+    _generator: ClassVar[str] = "normal"
 
     def l1_weight(self, noise: float = 1.0) -> float:
         """0: the Gaussian log-density has no ``|w|`` term."""
@@ -63,16 +88,6 @@ class GaussianPrior(Prior):
     def l2_weight(self, noise: float = 1.0) -> float:
         """``1/τ²``."""
         return 1.0 / self.scale**2
-
-    def logpdf(self, w: ArrayLike) -> FloatArray:
-        """``−w²/(2τ²) − ½ log(2πτ²)``."""
-        result: FloatArray = stats.norm.logpdf(np.asarray(w, dtype=np.float64), scale=self.scale)
-        return result
-
-    def rvs(self, size: Any = None, random_seed: Any = None) -> FloatArray:
-        """Draws from Normal(0, τ)."""
-        draws: FloatArray = np.random.default_rng(random_seed).normal(0.0, self.scale, size)
-        return draws
 
     def variance(self) -> float:
         """``τ²``."""
@@ -88,7 +103,7 @@ class GaussianPrior(Prior):
 
 
 @dataclass(frozen=True)
-class LaplacePrior(Prior):
+class LaplacePrior(_ScaleFamily):
     r"""Laplace(0, b) on each coefficient: the prior behind the lasso.
 
     .. math::
@@ -103,9 +118,8 @@ class LaplacePrior(Prior):
     """
 
     scale: float
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "scale", check_positive(self.scale, "scale"))
+    _density: ClassVar[Any] = stats.laplace
+    _generator: ClassVar[str] = "laplace"
 
     def l1_weight(self, noise: float = 1.0) -> float:
         """``1/b``."""
@@ -114,16 +128,6 @@ class LaplacePrior(Prior):
     def l2_weight(self, noise: float = 1.0) -> float:
         """0: the Laplace log-density has no ``w²`` term."""
         return 0.0
-
-    def logpdf(self, w: ArrayLike) -> FloatArray:
-        """``−|w|/b − log(2b)``."""
-        result: FloatArray = stats.laplace.logpdf(np.asarray(w, dtype=np.float64), scale=self.scale)
-        return result
-
-    def rvs(self, size: Any = None, random_seed: Any = None) -> FloatArray:
-        """Draws from Laplace(0, b)."""
-        draws: FloatArray = np.random.default_rng(random_seed).laplace(0.0, self.scale, size)
-        return draws
 
     def variance(self) -> float:
         """``2b²``."""

@@ -26,17 +26,7 @@ from bayesreg.errors import InputValueError
 from bayesreg.priors._base import Prior
 from bayesreg.validation import check_finite, check_finite_nonneg, check_positive
 
-__all__ = ["NoisePrior", "residual_scale"]
-
-
-def residual_scale(y: Any, *, fit_intercept: bool) -> float:
-    """``s_y``: the root mean square of y about its mean (about 0 without intercept).
-
-    It is the residual scale of the model with w = 0, the scale of the default noise prior.
-    """
-    target = np.asarray(y, dtype=np.float64)
-    center = float(np.mean(target)) if fit_intercept else 0.0
-    return float(np.sqrt(np.mean((target - center) ** 2)))
+__all__ = ["NoisePrior"]
 
 
 @dataclass(frozen=True)
@@ -60,8 +50,8 @@ class NoisePrior:
         - ``p(σ²) ∝ 1/σ²`` for a prior with ``conditions_on_noise`` (the Bayesian lasso of
           Park & Casella, whose coefficient scale is σ/λ);
         - otherwise ``σ ~ HalfNormal(s)``, weakly informative, with ``s`` the residual
-          scale :func:`residual_scale` of the data (1 when that is 0): its median sits at
-          0.67 s and 5% of its mass beyond 1.96 s.
+          scale of the model with w = 0 (:func:`~bayesreg.core.data.target_scale`; 1 when
+          that is 0): its median sits at 0.67 s and 5% of its mass beyond 1.96 s.
         """
         if prior.conditions_on_noise:
             return cls.reference()

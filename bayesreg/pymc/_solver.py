@@ -25,16 +25,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
 from bayesreg.core.newton import DenseCurvature, Point, minimize
+from bayesreg.core.types import BoolArray, FloatArray, IndexArray
 from bayesreg.pymc.oracle import NewtonTerms
 
 __all__ = ["SolverResult", "minimize_kinked"]
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.intp]
-BoolArray = NDArray[np.bool_]
 
 Oracle = Callable[[FloatArray, FloatArray], NewtonTerms]
 
@@ -66,7 +63,7 @@ class _KinkedProblem:
     convex = False
     working_sets = False
 
-    def __init__(self, oracle: Oracle, kink_index: IntArray, theta0: FloatArray) -> None:
+    def __init__(self, oracle: Oracle, kink_index: IndexArray, theta0: FloatArray) -> None:
         self._oracle = oracle
         self._kink_index = kink_index
         self.locations = oracle(theta0, np.zeros(kink_index.size)).locations
@@ -92,14 +89,14 @@ class _KinkedProblem:
         gradient[self._kink_index] -= terms.weights * signs
         return Point(theta, terms.value, gradient, weights, locations, terms)
 
-    def curvature(self, point: Point, columns: IntArray) -> DenseCurvature:
+    def curvature(self, point: Point, columns: IndexArray) -> DenseCurvature:
         terms: NewtonTerms = point.state
         if columns.size == point.theta.size:
             return DenseCurvature(terms.hess)
         return DenseCurvature(terms.hess[np.ix_(columns, columns)])
 
     def line(
-        self, point: Point, columns: IntArray, direction: FloatArray
+        self, point: Point, columns: IndexArray, direction: FloatArray
     ) -> Callable[[float, FloatArray], float]:
         return lambda step, theta: self.terms(theta).value
 
@@ -107,7 +104,7 @@ class _KinkedProblem:
 def minimize_kinked(
     oracle: Oracle,
     theta0: FloatArray,
-    kink_index: IntArray,
+    kink_index: IndexArray,
     *,
     tol: float,
     max_iter: int,

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
+from bayesreg.core.types import FloatArray, IndexArray
 from bayesreg.pymc._graph_rules import (
     depends_on,
     dist_params,
@@ -42,8 +42,6 @@ from bayesreg.pymc._graph_rules import (
 
 __all__ = ["CollapsePath", "ScaleCollapse", "collapse_candidates", "compile_collapse"]
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.intp]
 
 # Families supported on the whole real line (an untransformed variable can take any value).
 _REAL_LINE = frozenset({"flat", "normal", "laplace", "student-t", "cauchy", "elastic net"})
@@ -164,8 +162,8 @@ class CollapsePath:
 
     candidate: _Candidate
     function: Callable[[FloatArray], list[Any]]
-    unknown_columns: IntArray
-    scale_columns: IntArray
+    unknown_columns: IndexArray
+    scale_columns: IndexArray
     log_scale: bool
 
     def follow(
@@ -214,7 +212,7 @@ def compile_collapse(
     candidate: _Candidate,
     as_theta: dict[Any, Any],
     theta: Any,
-    columns: dict[Any, IntArray],
+    columns: dict[Any, IndexArray],
 ) -> CollapsePath:
     pytensor, pt = pytensor_modules()
     scale_value = model.rvs_to_values[candidate.scale]

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any, Unpack
 
 import numpy as np
-from numpy.typing import NDArray
 
 from bayesreg.core.objective import kkt_residual, objective
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.solve import penalized_solve
+from bayesreg.core.types import FloatArray, frozen_array
 from bayesreg.priors import Prior, check_prior
 from bayesreg.pymc.map import find_map
 from bayesreg.pymc.model import ModelKeywords, model_of_rows, model_options
@@ -27,14 +27,6 @@ __all__ = ["EquivalenceReport", "check_equivalence"]
 
 #: Relative KKT tolerance of the logistic fit that the MAP is compared with.
 PENALIZED_LOGISTIC_TOL = 1e-13
-
-FloatArray = NDArray[np.float64]
-
-
-def _frozen(array: Any) -> FloatArray:
-    frozen: FloatArray = np.array(array, dtype=np.float64, copy=True)
-    frozen.setflags(write=False)
-    return frozen
 
 
 @dataclass(frozen=True)
@@ -138,8 +130,8 @@ class EquivalenceReport:
     fit_intercept: bool
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "coef_map", _frozen(self.coef_map))
-        object.__setattr__(self, "coef_penalized", _frozen(self.coef_penalized))
+        object.__setattr__(self, "coef_map", frozen_array(self.coef_map))
+        object.__setattr__(self, "coef_penalized", frozen_array(self.coef_penalized))
         object.__setattr__(self, "feature_names", tuple(self.feature_names))
 
     def to_dict(self) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
-from numpy.typing import NDArray
 
+from bayesreg.core.types import BoolArray, FloatArray, frozen_array
 from bayesreg.errors import ConvergenceWarning, InputTypeError, ModelStructureError
 from bayesreg.pymc._solver import SolverResult, minimize_kinked
 from bayesreg.pymc.collapse import ScaleCollapse
@@ -18,15 +18,6 @@ from bayesreg.pymc.oracle import compile_map
 from bayesreg.validation import check_positive_int, check_tol
 
 __all__ = ["MapEstimate", "find_map"]
-
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
-
-
-def _frozen(array: Any, dtype: type = np.float64) -> NDArray[Any]:
-    frozen: NDArray[Any] = np.array(array, dtype=dtype, copy=True)
-    frozen.setflags(write=False)
-    return frozen
 
 
 @dataclass(frozen=True, repr=False)
@@ -94,9 +85,11 @@ class MapEstimate:
 
     def __post_init__(self) -> None:
         if self.coef is not None:
-            object.__setattr__(self, "coef", _frozen(self.coef))
-        frozen_values = {name: _frozen(value) for name, value in self.values.items()}
-        frozen_zeros = {name: _frozen(mask, np.bool_) for name, mask in self.zero_pattern.items()}
+            object.__setattr__(self, "coef", frozen_array(self.coef))
+        frozen_values = {name: frozen_array(value) for name, value in self.values.items()}
+        frozen_zeros = {
+            name: frozen_array(mask, np.bool_) for name, mask in self.zero_pattern.items()
+        }
         object.__setattr__(self, "values", MappingProxyType(frozen_values))
         object.__setattr__(self, "zero_pattern", MappingProxyType(frozen_zeros))
         for name in ("gap", "tol", "log_density"):

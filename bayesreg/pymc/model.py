@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from typing import Any, TypedDict
 
 import numpy as np
-from numpy.typing import NDArray
 
+from bayesreg.core.data import target_scale
 from bayesreg.core.solve import check_noise
 from bayesreg.core.stats import is_sufficient_stats
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputTypeError
 from bayesreg.priors import NoisePrior, Prior, check_prior
-from bayesreg.priors._noise import residual_scale
 from bayesreg.validation import (
     as_design_or_sparse,
     as_target,
@@ -33,7 +33,6 @@ __all__ = [
     "noise_variable",
 ]
 
-FloatArray = NDArray[np.float64]
 
 LIKELIHOODS = ("gaussian", "bernoulli")
 #: The most entries n·p of a sparse X that build_model copies into a dense ``pm.Data``.
@@ -183,7 +182,7 @@ def model_of_rows(
             noise_value = np.float64(options.noise)
         else:
             noise_value = noise_variable(
-                prior, residual_scale(target, fit_intercept=options.fit_intercept)
+                prior, target_scale(target, fit_intercept=options.fit_intercept)
             )
         coef = prior.to_pymc("coef", dims="feature", noise=noise_value)
         linear = pm.math.dot(X_data, coef)

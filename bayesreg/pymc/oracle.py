@@ -26,16 +26,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from numpy.typing import NDArray
 
+from bayesreg.core.types import FloatArray, IndexArray
 from bayesreg.pymc._graph_rules import pytensor_modules
 from bayesreg.pymc.collapse import ScaleCollapse, collapse_candidates, compile_collapse
 from bayesreg.pymc.structure import find_kinks, is_convex
 
 __all__ = ["CompiledMap", "NewtonTerms", "compile_map"]
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.intp]
 
 _CACHE: weakref.WeakKeyDictionary[Any, tuple[tuple[Any, ...], CompiledMap]] = (
     weakref.WeakKeyDictionary()
@@ -79,7 +77,7 @@ class CompiledMap:
         data, or None when none is found.
     """
 
-    kink_index: IntArray
+    kink_index: IndexArray
     kink_slices: dict[str, slice]
     initial_theta: FloatArray
     newton_terms: Callable[[FloatArray, FloatArray], NewtonTerms]
@@ -119,7 +117,7 @@ class _Layout:
     theta: Any
     as_theta: dict[Any, Any]
 
-    def columns(self) -> dict[Any, IntArray]:
+    def columns(self) -> dict[Any, IndexArray]:
         """The positions in θ of each value variable."""
         return {
             value: np.arange(part.start, part.stop, dtype=np.intp)
@@ -131,7 +129,7 @@ class _Layout:
 class _KinkGraphs:
     """The kinks' positions in θ and their symbolic offsets θ_K − m, locations and weights."""
 
-    index: IntArray
+    index: IndexArray
     slices: dict[str, slice]
     offsets: Any
     locations: Any
@@ -173,7 +171,7 @@ def _layout(model: Any, initial_point: dict[str, Any]) -> _Layout:
 
 def _kink_graphs(model: Any, layout: _Layout) -> _KinkGraphs:
     _, pt = pytensor_modules()
-    positions: list[IntArray] = []
+    positions: list[IndexArray] = []
     slices: dict[str, slice] = {}
     offsets, locations, weights = [], [], []
     start = 0
@@ -281,7 +279,7 @@ def _collapse_finder(
     layout: _Layout,
     initial_theta: FloatArray,
     newton_terms: Callable[[FloatArray, FloatArray], NewtonTerms],
-    kink_index: IntArray,
+    kink_index: IndexArray,
 ) -> Callable[[], ScaleCollapse | None]:
     """``() ↦`` the first collapsing scale found from the initial point, else None."""
 
