@@ -20,6 +20,13 @@ point, the Fenchel dual of the centered problem is
 with the optimal ``θ* = r*/n``. Weak duality gives ``F(w) − min F ≤ F(w) − D(θ)``
 for every feasible θ, so the gap certifies the solution. At ``θ = r/n`` it equals
 ``||∇F(w)||² / (2 alpha)``, the form used here (no cancellation between F and D).
+
+A scipy.sparse X of more than :data:`MAX_GRAM_FEATURES` columns (whose dense Gram
+matrix would not fit) is solved without forming ``XcᵀXc``: by conjugate gradients on
+the normal equations, the operator ``v ↦ Xcᵀ(Xc v) + n·alpha·v`` applied through the
+implicitly centered sparse products, Jacobi-preconditioned, until the same gap
+certificate, recomputed from the rows (``n·∇F(w) = n·alpha·w − Xcᵀ(yc − Xc w)``, the
+negated CG residual), meets the same tolerance.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from typing import Any
 
 import numpy as np
 import scipy.linalg
+import scipy.sparse.linalg
 from numpy.typing import NDArray
 
 from bayesreg.core._ridge_linalg import (
@@ -41,9 +49,10 @@ from bayesreg.core._ridge_linalg import (
     svd_spectrum,
 )
 from bayesreg.core._stats_solvers import ridge_from_statistics, ridge_path_from_statistics
-from bayesreg.core.data import CenteredProblem, least_squares_data
+from bayesreg.core.data import CenteredProblem, SparseRows, least_squares_data
 from bayesreg.core.penalties import penalty_value
 from bayesreg.core.results import PenalizedFit, RidgePathFit
+from bayesreg.core.types import EPS
 from bayesreg.errors import ConvergenceWarning, DataError
 from bayesreg.validation import (
     as_design_or_sparse,
@@ -61,8 +70,16 @@ FloatArray = NDArray[np.float64]
 RIDGE_GRID_TOP = 1e3
 RIDGE_GRID_BOTTOM = 1e-2
 #: A sparse design is solved through its dense p × p Gram matrix only up to this many
-#: columns (8·p² bytes: 800 MB at the limit).
+#: columns (8·p² bytes: 800 MB at the limit); ridge solves a wider one by conjugate
+#: gradients, the other ridge functions refuse it.
 MAX_GRAM_FEATURES = 10_000
+#: Conjugate-gradient iterations allowed to ridge on a wide sparse X, per unit of
+#: min(n, p) + 1 (in exact arithmetic CG ends within rank(Xc) + 1 ≤ min(n, p) + 1).
+CG_ITERATIONS_PER_RANK = 5
+#: Beyond the gap tolerance, conjugate gradients aim at ||∇F(w)|| ≤ alpha·CG_COEF_RTOL·||w||,
+#: which bounds the forward error ||w − w*|| ≤ ||∇F(w)||/alpha ≤ CG_COEF_RTOL·||w|| since F
+#: is alpha-strongly convex: the coefficients of a direct solve, not only a certified value.
+CG_COEF_RTOL = 1e-11
 
 
 def ridge(X: Any, y: Any, alpha: float, *, fit_intercept: bool = True) -> PenalizedFit:
@@ -80,18 +97,25 @@ def ridge(X: Any, y: Any, alpha: float, *, fit_intercept: bool = True) -> Penali
       when p > n,
     * the thin SVD of ``Xc`` when alpha = 0 (minimum-norm least squares, singular
       values below ``max(n, p)·eps·d_max`` treated as zero), when Cholesky fails, or
-      when its condition estimate is above ``1/MIN_CHOLESKY_RCOND``.
+      when its condition estimate is above ``1/MIN_CHOLESKY_RCOND``;
+    * for a scipy.sparse X of more than ``MAX_GRAM_FEATURES`` (10000) columns, conjugate
+      gradients on the normal equations (module docstring), Jacobi-preconditioned,
+      without forming ``XcᵀXc`` or densifying X, run until the duality gap below is at
+      most ``tol``.
 
     No matrix is ever inverted explicitly.
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features), or SufficientStats
+    X : array-like of shape (n_samples, n_features), scipy.sparse CSR/CSC matrix, or SufficientStats
         The design, or its sufficient statistics (then ``y=None``): the same problem is
         solved from ``XcᵀXc``, ``Xcᵀyc``, ``ycᵀyc`` (Cholesky, or the eigendecomposition
         of ``XcᵀXc`` where the SVD would be used), and certified from them against
         ``max(tol, rounding floor of the gap from the statistics)``, see
-        ``bayesreg.core._stats_solvers``.
+        ``bayesreg.core._stats_solvers``. A sparse X is never densified (the centering
+        is implicit) and is accepted at any p: up to ``MAX_GRAM_FEATURES`` columns it
+        is solved like statistics from ``XcᵀXc`` formed by sparse products, beyond by
+        conjugate gradients, which need alpha > 0.
     y : array-like of shape (n_samples,), or None with SufficientStats
     alpha : float
         Penalty strength, ≥ 0.
@@ -111,13 +135,22 @@ def ridge(X: Any, y: Any, alpha: float, *, fit_intercept: bool = True) -> Penali
         small singular directions and no computed w can be certified more finely; when
         ``n·alpha`` is below about ``eps·d_max²``, ``tol`` exceeds ``F(0)`` and the gap
         certifies nothing: the SVD solution is then least squares to working precision).
-        ``n_iter`` is 1.
+        ``n_iter`` is 1 for the direct solves, the number of conjugate-gradient
+        iterations for a sparse X of more than 10000 columns (at most
+        ``CG_ITERATIONS_PER_RANK·(min(n, p) + 1)``).
+
+    Raises
+    ------
+    DataError
+        For alpha = 0 with a sparse X of more than 10000 columns: least squares is then
+        not unique when p ≥ n, and conjugate gradients are certified for alpha > 0 only.
 
     Warns
     -----
     ConvergenceWarning
         If the gap exceeds ``tol``: the computed solution is not optimal to working
-        precision.
+        precision (for conjugate gradients: the iteration budget ran out, or the
+        iterates stopped improving, before the gap reached ``tol``).
 
     Examples
     --------
@@ -133,9 +166,16 @@ def ridge(X: Any, y: Any, alpha: float, *, fit_intercept: bool = True) -> Penali
 
 
 def solve_ridge(problem: CenteredProblem, alpha: float) -> PenalizedFit:
-    """:func:`ridge` on validated data: from the dense rows, else from the Gram matrix."""
+    """:func:`ridge` on validated data: from the dense rows, else from the Gram matrix.
+
+    A sparse X of more than :data:`MAX_GRAM_FEATURES` columns is solved by conjugate
+    gradients (:func:`_ridge_by_conjugate_gradients`).
+    """
+    n_iter = 1
     if problem.kind == "dense":
         coef, gap, tol, value = _ridge_from_rows(problem, alpha)
+    elif isinstance(problem, SparseRows) and problem.n_features > MAX_GRAM_FEATURES:
+        coef, gap, tol, value, n_iter = _ridge_by_conjugate_gradients(problem, alpha)
     else:
         _require_gram_size(problem, "ridge")
         coef, gap, tol, value = ridge_from_statistics(problem, alpha)
@@ -149,7 +189,7 @@ def solve_ridge(problem: CenteredProblem, alpha: float) -> PenalizedFit:
         objective=value,
         gap=gap,
         converged=gap <= tol,
-        n_iter=1,
+        n_iter=n_iter,
         certificate="duality gap",
         tol=tol,
     )
@@ -172,6 +212,100 @@ def _ridge_from_rows(
     tol = float(gap_thresholds(Xc, yc, coefs, residuals, penalties)[0])
     value = float(residual @ residual) / (2.0 * problem.n_samples) + penalty_value(coef, alpha, 0.0)
     return coef, gap, tol, value
+
+
+def _ridge_by_conjugate_gradients(
+    problem: SparseRows, alpha: float
+) -> tuple[FloatArray, float, float, float, int]:
+    """``(coef, gap, threshold, objective, iterations)`` for a wide sparse X, by CG.
+
+    Solves ``A w = Xcᵀyc``, ``A = XcᵀXc + n·alpha·I``, with ``A v = Xcᵀ(Xc v) + n·alpha·v``
+    from the implicitly centered sparse products and the Jacobi preconditioner
+    ``diag(A)⁻¹`` (``diag(XcᵀXc)_j = ||x_j||² − n x̄_j²``). The CG residual
+    ``Xcᵀyc − A w`` is ``−n ∇F(w)``, so CG is asked for ``||∇F|| ≤ min(√(2 alpha tol),
+    alpha·CG_COEF_RTOL·||w||)``: the gap ``||∇F||²/(2 alpha)`` at most ``tol``, and the
+    forward error ``||w − w*|| ≤ ||∇F||/alpha`` (F is alpha-strongly convex) at most
+    ``CG_COEF_RTOL·||w||``. Both are then checked on the gradient recomputed from the
+    rows (``r = yc − Xc w``, ``∇F = alpha·w − Xcᵀr/n``), and CG is restarted from ``w``
+    (with its true residual) while one is unmet and the gap still decreases (it stops
+    decreasing at the rounding level), within ``CG_ITERATIONS_PER_RANK·(min(n, p) + 1)``
+    iterations in all. The caller reports ``converged = gap ≤ tol``.
+    """
+    n_samples, n_features = problem.n_samples, problem.n_features
+    if not alpha > 0.0:
+        raise DataError(
+            f"ridge with alpha = 0 and a sparse X of shape ({n_samples}, {n_features}): "
+            f"beyond {MAX_GRAM_FEATURES} columns ridge solves by conjugate gradients, "
+            "which it certifies for alpha > 0 only (least squares is not unique when "
+            "p ≥ n). Pass alpha > 0, or select columns first."
+        )
+    shift = n_samples * alpha
+    design, target = problem.X, problem.y
+    column_norms = np.asarray(design.multiply(design).sum(axis=0), dtype=np.float64).ravel()
+    column_norms = np.maximum(column_norms - n_samples * problem.x_mean**2, 0.0)
+    design_norm = float(np.sqrt(column_norms.sum()))  # ||Xc||_F
+    inverse_diagonal = 1.0 / (column_norms + shift)
+
+    def normal_operator(v: FloatArray) -> FloatArray:
+        values: FloatArray = problem.rmatvec(problem.matvec(v)) + shift * v
+        return values
+
+    def jacobi(v: FloatArray) -> FloatArray:
+        values: FloatArray = inverse_diagonal * v
+        return values
+
+    shape = (n_features, n_features)
+    operator = scipy.sparse.linalg.LinearOperator(shape, matvec=normal_operator, dtype=np.float64)
+    preconditioner = scipy.sparse.linalg.LinearOperator(shape, matvec=jacobi, dtype=np.float64)
+    budget = int(CG_ITERATIONS_PER_RANK * (min(n_samples, n_features) + 1))
+    iterations = 0
+
+    def count(_: FloatArray) -> None:
+        nonlocal iterations
+        iterations += 1
+
+    coef, gap = np.zeros(n_features), np.inf
+    tol = RELATIVE_GAP_TOL * problem.yty / (2.0 * n_samples)
+    wanted = np.sqrt(2.0 * alpha * tol)  # the ||∇F|| of gap = tol
+    while True:
+        # the CG residual is −n∇F; ask its recurrence for half the wanted norm
+        coef, _ = scipy.sparse.linalg.cg(
+            operator, problem.xty, x0=coef, rtol=0.0, atol=0.5 * n_samples * wanted,
+            maxiter=budget - iterations, M=preconditioner, callback=count,
+        )  # fmt: skip
+        residual = target - problem.matvec(coef)
+        gradient = alpha * coef - problem.rmatvec(residual) / n_samples
+        previous, gap = gap, float(gradient @ gradient) / (2.0 * alpha)
+        tol = _sparse_gap_threshold(problem, design_norm, coef, residual, alpha)
+        gradient_norm = np.sqrt(2.0 * alpha * gap)
+        wanted = np.sqrt(2.0 * alpha * tol)
+        forward = alpha * CG_COEF_RTOL * float(np.linalg.norm(coef))
+        if forward > 0.0:
+            wanted = min(wanted, forward)
+        if gradient_norm <= wanted or iterations >= budget or not gap < 0.5 * previous:
+            break
+    value = float(residual @ residual) / (2.0 * n_samples) + penalty_value(coef, alpha, 0.0)
+    return coef, gap, tol, value, iterations
+
+
+def _sparse_gap_threshold(
+    problem: SparseRows, design_norm: float, coef: FloatArray, residual: FloatArray, alpha: float
+) -> float:
+    """``max(RELATIVE_GAP_TOL·||yc||²/(2n), rounding floor)`` as in ``gap_thresholds``.
+
+    The floor of :func:`~bayesreg.core._ridge_linalg.gap_thresholds` (alpha > 0) with
+    ``||Xc||_F`` from the sparse column norms: ``δ²/(2 alpha)``,
+    ``δ = ||Xc||_F (eps√p(||yc|| + ||Xc||_F||w||) + eps√n||r||)/n``.
+    """
+    n_samples, n_features = problem.n_samples, problem.n_features
+    fitted_bound = design_norm * float(np.linalg.norm(coef))
+    residual_error = EPS * np.sqrt(n_features) * (np.sqrt(problem.yty) + fitted_bound)
+    gradient_error = design_norm * (
+        residual_error + EPS * np.sqrt(n_samples) * float(np.linalg.norm(residual))
+    )
+    gradient_error /= n_samples
+    floor = gradient_error**2 / (2.0 * alpha)
+    return float(max(RELATIVE_GAP_TOL * problem.yty / (2.0 * n_samples), floor))
 
 
 def ridge_path(X: Any, y: Any, alphas: Any, *, fit_intercept: bool = True) -> RidgePathFit:

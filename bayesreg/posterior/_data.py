@@ -8,19 +8,34 @@ likelihood leaves the likelihood of the centered data::
 so every sampler works with ``Xc = X − x̄``, ``yc = y − ȳ`` and ``n − 1`` degrees of
 freedom, and draws the intercept afterwards from ``w0 | w, σ ~ N(ȳ − x̄ᵀw, σ²/n)``.
 Without an intercept the data are used as they are, with ``n`` degrees of freedom.
-Validation, centering and the choice between rows and sufficient statistics are those
-of :mod:`bayesreg.core.data`; this module only collects what the samplers read.
+Validation and centering are those of :mod:`bayesreg.core.data`; this module collects
+what the samplers read and decides, in :func:`linear_data_from` alone, in which form:
+
+* dense rows: ``Xc``, ``yc`` and (formed when first read) ``XcᵀXc``;
+* sufficient statistics: ``XcᵀXc``, ``Xcᵀyc``, ``ycᵀyc`` without rows;
+* a scipy.sparse ``X``: read like statistics, through ``XcᵀXc`` formed from sparse
+  products (never densified), when its p ≤ :data:`~bayesreg.core.ridge.MAX_GRAM_FEATURES`
+  columns allow the dense p × p matrix. Only a caller whose p > n algorithm works on
+  the rows (the Gibbs coefficient block of Bhattacharya et al. 2016) gets, when n < p,
+  a dense centered copy, and only of at most
+  :data:`~bayesreg.pymc.model.DENSE_COPY_LIMIT` entries n·p; beyond that the sparse X
+  is refused with a :class:`~bayesreg.errors.DataError` naming its shape.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from bayesreg.core.data import CenteredProblem, least_squares_data
+import bayesreg.pymc.model as _pymc_model  # DENSE_COPY_LIMIT, read at call time
+from bayesreg.core.data import CenteredProblem, DenseRows, SparseRows, least_squares_data
+from bayesreg.core.ridge import MAX_GRAM_FEATURES
+from bayesreg.errors import DataError
 
 __all__ = ["LinearData", "linear_data_from", "prepare_linear_data"]
 
@@ -35,9 +50,10 @@ class LinearData:
     ----------
     X, y : ndarray
         Centered design ``Xc`` (n, p) and target ``yc`` (n,) (as given without
-        intercept); shapes (0, p) and (0,) when the data are sufficient statistics.
+        intercept); shapes (0, p) and (0,) when the data are read without rows
+        (sufficient statistics, or a sparse X read through ``XcᵀXc``).
     gram : ndarray of shape (p, p)
-        ``Xcᵀ Xc``.
+        ``Xcᵀ Xc``, formed when first read (and kept).
     xty : ndarray of shape (p,)
         ``Xcᵀ yc``.
     yty : float
@@ -52,12 +68,12 @@ class LinearData:
     n_samples : int
         Number of rows n (summarized by the statistics when there are no rows).
     has_rows : bool
-        Whether ``X`` and ``y`` hold the rows (False for sufficient statistics).
+        Whether ``X`` and ``y`` hold the rows (False for sufficient statistics and for a
+        sparse X read through its Gram matrix).
     """
 
     X: FloatArray
     y: FloatArray
-    gram: FloatArray
     xty: FloatArray
     yty: float
     x_mean: FloatArray
@@ -67,11 +83,20 @@ class LinearData:
     feature_names: tuple[str, ...]
     n_samples: int
     has_rows: bool
+    gram_of: Callable[[], FloatArray] = field(repr=False, compare=False)
+
+    @cached_property
+    def gram(self) -> FloatArray:
+        """``XcᵀXc`` (p, p), formed on first use and kept.
+
+        A caller that reads only n, p or the feature names does not pay for it.
+        """
+        return self.gram_of()
 
     @property
     def n_features(self) -> int:
         """Number of coefficients ``p``."""
-        return int(self.gram.shape[0])
+        return int(self.x_mean.shape[0])
 
     def residual_sum_of_squares(self, coef: FloatArray) -> FloatArray:
         """``||yc − Xc w||²`` for each row of ``coef`` (shape (..., p)).
@@ -84,22 +109,35 @@ class LinearData:
         return rss
 
 
-def linear_data_from(problem: CenteredProblem) -> LinearData:
-    """The samplers' view of validated data: dense rows, or statistics without rows.
+def linear_data_from(problem: CenteredProblem, *, rows_when_wide: str | None = None) -> LinearData:
+    """The samplers' view of validated data: the one place that picks rows or ``XcᵀXc``.
+
+    Dense rows are kept as rows; statistics are read without rows. A sparse X is read
+    through ``XcᵀXc`` (formed from sparse products, X never densified), except when
+    ``rows_when_wide`` names the calling function (its p > n algorithm works on the
+    rows) and n < p: then a dense centered copy of X is made if it has at most
+    :data:`~bayesreg.pymc.model.DENSE_COPY_LIMIT` entries. Statistics with n < p are
+    not refused here (:func:`~bayesreg.posterior._stats_data.require_gram_form` does).
 
     Raises
     ------
     DataError
-        For a sparse design (the samplers work on dense rows).
+        For a sparse X of more than :data:`~bayesreg.core.ridge.MAX_GRAM_FEATURES`
+        columns (the samplers hold the dense p × p ``XcᵀXc``), or one whose rows are
+        needed (n < p with ``rows_when_wide``) and whose n·p exceeds the dense copy limit.
     """
-    if problem.has_rows:
+    if isinstance(problem, SparseRows):
+        _check_sparse_gram(problem)
+        if rows_when_wide is not None and problem.n_samples < problem.n_features:
+            problem = _dense_copy(problem, rows_when_wide)
+    with_rows = problem.kind == "dense"
+    if with_rows:
         X, y = problem.dense_rows()
-    else:
+    else:  # statistics, or a sparse X read through XcᵀXc
         X, y = np.empty((0, problem.n_features)), np.empty(0)
     return LinearData(
         X=X,
         y=y,
-        gram=problem.gram(),
         xty=problem.xty,
         yty=problem.yty,
         x_mean=problem.x_mean,
@@ -108,18 +146,59 @@ def linear_data_from(problem: CenteredProblem) -> LinearData:
         fit_intercept=problem.fit_intercept,
         feature_names=problem.feature_names,
         n_samples=problem.n_samples,
-        has_rows=problem.has_rows,
+        has_rows=with_rows,
+        gram_of=problem.gram,
     )
 
 
-def prepare_linear_data(X: Any, y: Any, *, fit_intercept: bool) -> LinearData:
-    """Validate dense rows ``X``, ``y``, center them when an intercept is fitted.
+def prepare_linear_data(
+    X: Any, y: Any, *, fit_intercept: bool, rows_when_wide: str | None = None
+) -> LinearData:
+    """Validate the rows ``X`` (dense or scipy.sparse), ``y``; centered when an intercept is fitted.
+
+    A sparse X is read as :func:`linear_data_from` describes (``rows_when_wide`` names a
+    caller that needs the rows when n < p).
 
     Raises
     ------
-    InputTypeError, DataError
-        For a sparse ``X`` or sufficient statistics: the callers need the rows.
+    DataError
+        For sufficient statistics (the callers need the rows), and for a sparse X that
+        :func:`linear_data_from` refuses.
     """
-    problem = least_squares_data(X, y, fit_intercept=fit_intercept, allow_sparse=False)
-    problem.dense_rows()  # statistics have none: the message says to pass the rows
-    return linear_data_from(problem)
+    problem = least_squares_data(X, y, fit_intercept=fit_intercept)
+    if not problem.has_rows:
+        problem.dense_rows()  # statistics have none: its message says to pass the rows
+    return linear_data_from(problem, rows_when_wide=rows_when_wide)
+
+
+def _check_sparse_gram(problem: SparseRows) -> None:
+    n_samples, n_features = problem.n_samples, problem.n_features
+    if n_features > MAX_GRAM_FEATURES:
+        raise DataError(
+            f"X is a scipy.sparse matrix of shape ({n_samples}, {n_features}); the posterior "
+            f"tools hold the dense {n_features} × {n_features} matrix XcᵀXc "
+            f"({8 * n_features**2 / 1e9:.1f} GB), formed for a sparse X only up to "
+            f"p = {MAX_GRAM_FEATURES} columns. Select columns first (e.g. those the lasso "
+            "keeps), or use the penalized estimate (ridge, lasso) alone."
+        )
+
+
+def _dense_copy(problem: SparseRows, caller: str) -> DenseRows:
+    """The centered rows of a sparse X as a dense copy, if ``n·p`` is within the limit."""
+    n_samples, n_features = problem.n_samples, problem.n_features
+    limit = _pymc_model.DENSE_COPY_LIMIT
+    if n_samples * n_features > limit:
+        raise DataError(
+            f"{caller} with p > n works on the rows of X, but X is a scipy.sparse matrix of "
+            f"shape ({n_samples}, {n_features}) ({n_samples * n_features} entries), copied "
+            f"densely only up to {limit} entries. Select columns first (e.g. those the "
+            "lasso keeps) so that n ≥ p, where only XᵀX and Xᵀy of the sparse X are read, "
+            "or pass fewer rows or columns."
+        )
+    dense: FloatArray = np.asarray(problem.X.toarray(), dtype=np.float64)
+    if problem.fit_intercept:
+        dense -= problem.x_mean
+    return DenseRows(
+        problem.n_samples, problem.fit_intercept, problem.x_mean, problem.y_mean,
+        problem.xty, problem.yty, problem.feature_names, X=dense, y=problem.y,
+    )  # fmt: skip

@@ -7,6 +7,8 @@ statistics stand in for the rows wherever the rows themselves are not needed: th
 exact posterior, the Gibbs samplers with n ≥ p (with p > n their algorithm works on
 the rows), and the ridge evidence, whose SVD of ``Xc`` becomes the eigendecomposition
 ``XcᵀXc = V diag(λ) Vᵀ`` with ``d_j = λ_j`` and ``z_j = v_jᵀ Xcᵀyc / √λ_j`` (``= u_jᵀyc``).
+A scipy.sparse ``X`` is read the same way, through ``XcᵀXc`` formed from sparse
+products (:func:`~bayesreg.posterior._data.linear_data_from` decides).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import scipy.linalg
 from numpy.typing import NDArray
 
 from bayesreg.core._stats_solvers import gram_eigen
@@ -24,6 +27,7 @@ from bayesreg.posterior._data import LinearData, linear_data_from
 __all__ = [
     "eigen_spectrum",
     "gram_least_squares",
+    "least_squares_coef",
     "linear_data_of",
     "require_gram_form",
 ]
@@ -31,14 +35,29 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 
 
-def linear_data_of(X: Any, y: Any, *, fit_intercept: bool) -> LinearData:
-    """Validate dense rows ``(X, y)`` or sufficient statistics ``(stats, None)`` once.
+def linear_data_of(
+    X: Any, y: Any, *, fit_intercept: bool, rows_when_wide: str | None = None
+) -> LinearData:
+    """Validate rows ``(X, y)`` (dense or scipy.sparse) or statistics ``(stats, None)`` once.
 
-    The rows-or-statistics choice is :func:`bayesreg.core.data.least_squares_data`'s; a
-    sparse ``X`` is refused with a message naming ``X`` (the samplers need dense rows).
+    Validation is :func:`bayesreg.core.data.least_squares_data`'s; the form the samplers
+    read is :func:`~bayesreg.posterior._data.linear_data_from`'s: a sparse ``X`` through
+    ``XcᵀXc`` (never densified), or, when ``rows_when_wide`` names the caller and n < p
+    (its algorithm then works on the rows), a dense copy of at most
+    ``DENSE_COPY_LIMIT`` entries. With ``rows_when_wide``, statistics with n < p are
+    refused (:func:`require_gram_form`).
+
+    Raises
+    ------
+    DataError
+        For a sparse ``X`` that cannot be read in the form needed (the message names X
+        and its shape), and for statistics with n < p when ``rows_when_wide`` is given.
     """
-    problem = least_squares_data(X, y, fit_intercept=fit_intercept, allow_sparse=False)
-    return linear_data_from(problem)
+    problem = least_squares_data(X, y, fit_intercept=fit_intercept)
+    data = linear_data_from(problem, rows_when_wide=rows_when_wide)
+    if rows_when_wide is not None:
+        require_gram_form(data, rows_when_wide)
+    return data
 
 
 def require_gram_form(data: LinearData, method: str) -> None:
@@ -67,6 +86,18 @@ def eigen_spectrum(data: LinearData) -> tuple[FloatArray, FloatArray, float]:
     projection = (vectors[:, :rank].T @ data.xty) / np.sqrt(kept)
     rest = max(data.yty - float(projection @ projection), 0.0)
     return kept, projection, rest
+
+
+def least_squares_coef(data: LinearData) -> FloatArray:
+    """Minimum-norm least squares ``Xc⁺yc``.
+
+    By ``lstsq`` on the rows where ``data`` has them, else from ``XcᵀXc``
+    (:func:`gram_least_squares`: statistics, or a sparse X read through its Gram matrix).
+    """
+    if data.has_rows:
+        coef: FloatArray = scipy.linalg.lstsq(data.X, data.y)[0]
+        return coef
+    return gram_least_squares(data)
 
 
 def gram_least_squares(data: LinearData) -> FloatArray:

@@ -19,11 +19,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
 
 from bayesreg.core.results import CVResult
 from bayesreg.posterior._checks import check_probability, check_seed
 from bayesreg.posterior._data import LinearData, prepare_linear_data
+from bayesreg.posterior._stats_data import least_squares_coef
 from bayesreg.posterior.empirical_bayes import LassoMCEM, lasso_mcem
 from bayesreg.posterior.gibbs import GibbsPrior, run_gibbs
 from bayesreg.validation import check_gamma_hyperprior, check_positive_int
@@ -112,7 +112,7 @@ class LambdaChoice:
 
 def _least_squares_noise(data: LinearData) -> float:
     """``σ̂ = sqrt(||yc − Xc ŵ_LS||² / (dof − p))`` (dof − p clipped at 1)."""
-    coef, *_ = scipy.linalg.lstsq(data.X, data.y)
+    coef = least_squares_coef(data)
     rss = float(data.residual_sum_of_squares(coef[None, :])[0])
     return math.sqrt(rss / max(data.dof - data.n_features, 1))
 
@@ -145,7 +145,11 @@ def choose_lambda(
 
     Parameters
     ----------
-    X : array-like of shape (n, p)
+    X : array-like of shape (n, p), or scipy.sparse CSR/CSC matrix
+        A sparse X is read through ``XcᵀXc`` when n ≥ p (up to 10000 columns, never
+        densified; the Gibbs samplers read nothing else) and copied densely when p > n
+        if it has at most ``DENSE_COPY_LIMIT`` (10⁷) entries; otherwise it is refused
+        with a :class:`~bayesreg.errors.DataError` naming its shape.
     y : array-like of shape (n,)
     n_folds : int, default 10
         Folds of :func:`bayesreg.core.cv.cross_validate` (l1_ratio = 1).
@@ -171,7 +175,7 @@ def choose_lambda(
     probability = check_probability(interval_prob, "interval_prob")
     n_draws = check_positive_int(draws, "draws")
     n_chains = check_positive_int(chains, "chains")
-    data = prepare_linear_data(X, y, fit_intercept=fit_intercept)
+    data = prepare_linear_data(X, y, fit_intercept=fit_intercept, rows_when_wide="choose_lambda")
     n = data.n_samples
     cv_seed, em_seed, gibbs_seed = np.random.default_rng(check_seed(random_seed)).spawn(3)
     cv = cross_validate(

@@ -125,9 +125,11 @@ def gaussian_posterior(
 
     Parameters
     ----------
-    X : array-like of shape (n, p), or SufficientStats
+    X : array-like of shape (n, p), scipy.sparse CSR/CSC matrix, or SufficientStats
         The design, or its sufficient statistics (then ``y=None``): the posterior depends
-        on the data only through ``XcᵀXc``, ``Xcᵀyc``, ``x̄``, ``ȳ`` and n.
+        on the data only through ``XcᵀXc``, ``Xcᵀyc``, ``x̄``, ``ȳ`` and n. A sparse X
+        is read through ``XcᵀXc`` formed from sparse products (never densified), for
+        any n, up to p = 10000 columns (``bayesreg.core.ridge.MAX_GRAM_FEATURES``).
     y : array-like of shape (n,), or None with SufficientStats
     scale : float
         Prior sd τ of each coefficient.
@@ -141,6 +143,12 @@ def gaussian_posterior(
     GaussianPosterior
         Mean ``m = (XcᵀXc + kI)⁻¹Xcᵀyc``, ``k = σ²/τ²`` (the ridge solution at
         ``alpha = σ²/(nτ²)``), covariance ``σ²(XcᵀXc + kI)⁻¹``, and i.i.d. draws.
+
+    Raises
+    ------
+    DataError
+        For a sparse X of more than 10000 columns (the p × p posterior covariance and
+        ``XcᵀXc`` are held densely).
     """
     tau = check_positive(scale, "scale")
     sigma = check_positive(noise, "noise")

@@ -46,9 +46,8 @@ from bayesreg.posterior._gibbs_priors import GibbsPrior
 from bayesreg.posterior._progress import SamplingProgress
 from bayesreg.posterior._stats_data import (
     eigen_spectrum,
-    gram_least_squares,
+    least_squares_coef,
     linear_data_of,
-    require_gram_form,
 )
 from bayesreg.priors import BayesianLassoPrior, GaussianPrior, LaplacePrior, Prior
 from bayesreg.validation import (
@@ -168,11 +167,13 @@ def ridge_evidence(X: Any, y: Any, *, fit_intercept: bool = True) -> RidgeEviden
 
     Parameters
     ----------
-    X : array-like of shape (n, p), or SufficientStats
+    X : array-like of shape (n, p), scipy.sparse CSR/CSC matrix, or SufficientStats
         The design, or its sufficient statistics (then ``y=None``): the SVD of ``Xc``
         is replaced by the eigendecomposition of ``XcᵀXc`` (``d_j = λ_j``,
         ``z_j = v_jᵀXcᵀyc/√λ_j``), which resolves singular values down to
-        ``√(max(n, p)·eps)·d_max`` instead of ``max(n, p)·eps·d_max``.
+        ``√(max(n, p)·eps)·d_max`` instead of ``max(n, p)·eps·d_max``. A sparse X is
+        read the same way, through ``XcᵀXc`` formed from sparse products (any n, up to
+        p = 10000 columns; X never densified).
     y : array-like of shape (n,), or None with SufficientStats
     fit_intercept : bool, default True
         Integrate a flat intercept out (``m = n − 1`` degrees of freedom).
@@ -256,7 +257,7 @@ def ridge_evidence(X: Any, y: Any, *, fit_intercept: bool = True) -> RidgeEviden
 
 def _least_squares_start(data: LinearData) -> float:
     """Park & Casella's λ⁽⁰⁾ = p σ̂_LS / Σ_j |ŵ_LS,j| (minimum-norm LS when p ≥ n)."""
-    coef = scipy.linalg.lstsq(data.X, data.y)[0] if data.has_rows else gram_least_squares(data)
+    coef = least_squares_coef(data)
     residual_dof = max(data.dof - data.n_features, 1)
     noise = math.sqrt(float(data.residual_sum_of_squares(coef[None, :])[0]) / residual_dof)
     total = float(np.sum(np.abs(coef)))
@@ -283,9 +284,11 @@ def lasso_mcem(
 
     Parameters
     ----------
-    X : array-like of shape (n, p), or SufficientStats
+    X : array-like of shape (n, p), scipy.sparse CSR/CSC matrix, or SufficientStats
         The design, or its sufficient statistics (then ``y=None``; n ≥ p required, as
-        for :func:`bayesreg.posterior.gibbs.gibbs_sample`).
+        for :func:`bayesreg.posterior.gibbs.gibbs_sample`, which also says how a sparse
+        X is read: through ``XcᵀXc`` when n ≥ p, densely copied within a limit when
+        p > n).
     y : array-like of shape (n,), or None with SufficientStats
     fit_intercept : bool, default True
     n_iter : int, default 50
@@ -310,8 +313,7 @@ def lasso_mcem(
     -------
     LassoMCEM
     """
-    data = linear_data_of(X, y, fit_intercept=fit_intercept)
-    require_gram_form(data, "lasso_mcem")
+    data = linear_data_of(X, y, fit_intercept=fit_intercept, rows_when_wide="lasso_mcem")
     iterations = check_positive_int(n_iter, "n_iter")
     per_iter = check_positive_int(draws_per_iter, "draws_per_iter")
     warm = check_positive_int(burn_in, "burn_in")

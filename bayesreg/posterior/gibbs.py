@@ -45,7 +45,7 @@ from bayesreg.posterior._data import LinearData
 from bayesreg.posterior._gibbs_kernel import ScaleMixtureChains
 from bayesreg.posterior._gibbs_priors import GibbsPrior
 from bayesreg.posterior._progress import SamplingProgress
-from bayesreg.posterior._stats_data import linear_data_of, require_gram_form
+from bayesreg.posterior._stats_data import linear_data_of
 from bayesreg.priors import NoisePrior
 from bayesreg.validation import check_positive, check_positive_int
 
@@ -98,10 +98,13 @@ def gibbs_sample(
 
     Parameters
     ----------
-    X : array-like of shape (n, p), or SufficientStats
+    X : array-like of shape (n, p), scipy.sparse CSR/CSC matrix, or SufficientStats
         The design, or its sufficient statistics (then ``y=None``; n ≥ p required): with
         n ≥ p every conditional reads only ``XcᵀXc``, ``Xcᵀyc``, ``ycᵀyc``, ``x̄``, ``ȳ``
-        and n, so the draws are those of the rows up to rounding.
+        and n, so the draws are those of the rows up to rounding. A sparse X is read
+        the same way when n ≥ p (``XcᵀXc`` from sparse products, p ≤ 10000 columns,
+        X never densified); with p > n the algorithm works on the rows, so a sparse X
+        is copied densely if it has at most ``DENSE_COPY_LIMIT`` (10⁷) entries n·p.
     y : array-like of shape (n,), or None with SufficientStats
     prior : GibbsPrior
         ``GibbsPrior.gaussian(scale)``, ``.laplace(scale)``, ``.bayesian_lasso(lam)``,
@@ -122,11 +125,16 @@ def gibbs_sample(
     Returns
     -------
     GibbsDraws
+
+    Raises
+    ------
+    DataError
+        For statistics with n < p; for a sparse X of more than 10000 columns, or with
+        n < p and more than ``DENSE_COPY_LIMIT`` entries (the message names X's shape).
     """
     if not isinstance(prior, GibbsPrior):
         raise InputTypeError(f"prior must be a GibbsPrior; got {type(prior).__name__}.")
-    data = linear_data_of(X, y, fit_intercept=fit_intercept)
-    require_gram_form(data, "gibbs_sample")
+    data = linear_data_of(X, y, fit_intercept=fit_intercept, rows_when_wide="gibbs_sample")
     if noise_prior is not None and not isinstance(noise_prior, NoisePrior):
         raise InputTypeError(
             f"noise_prior must be a NoisePrior or None; got {type(noise_prior).__name__}."

@@ -27,6 +27,7 @@ from scipy import stats
 from bayesreg.errors import DiagnosticsWarning, InputTypeError, InputValueError
 from bayesreg.posterior._checks import check_probability
 from bayesreg.posterior._data import prepare_linear_data
+from bayesreg.posterior._stats_data import least_squares_coef
 from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.priors import (
     BayesianLassoPrior,
@@ -309,6 +310,12 @@ def shrinkage_summary(
         From :func:`~bayesreg.posterior.sampling.sample_posterior` on the same X and y
         (Gaussian likelihood).
     X, y : array-like
+        The data the tree was drawn from. X may be a scipy.sparse CSR/CSC matrix (up to
+        10000 columns): it is read through ``XcᵀXc`` formed from sparse products, never
+        densified, and the ``least_squares`` column is then computed from ``XcᵀXc``.
+        (The MAP column computed here with σ fixed goes through
+        :meth:`~bayesreg.priors.Prior.penalized_fit`, which takes a dense X: pass
+        ``map_coef`` with a sparse X.)
     prior : bayesreg.priors.Prior, optional
         Default: the prior the tree was drawn under, rebuilt from its attributes
         (``prior_family``, ``prior_parameters``). A prior given must be that one (the
@@ -387,7 +394,7 @@ def shrinkage_summary(
         if map_coef is None
         else as_coef(map_coef, data.n_features, "map_coef")
     )
-    least_squares, *_ = scipy.linalg.lstsq(data.X, data.y)
+    least_squares = least_squares_coef(data)
     hdi = az.hdi(tree, prob=probability, var_names=["coef"])["coef"]
     mean = draws.mean(axis=0)
     positive = (draws > 0.0).mean(axis=0)
