@@ -32,9 +32,12 @@ __all__ = [
     "check_gamma_hyperprior",
     "check_grid_eps",
     "check_l1_ratio",
+    "check_nonneg_int",
     "check_path_alphas",
     "check_positive",
     "check_positive_int",
+    "check_probability",
+    "check_seed",
     "check_tol",
     "feature_names_of",
     "is_sparse",
@@ -256,14 +259,48 @@ def check_tol(value: Any, name: str = "tol") -> float:
     return check_positive(value, name)
 
 
-def check_positive_int(value: Any, name: str) -> int:
-    """Return ``value`` as an int, requiring an integer ≥ 1."""
+def _check_int(value: Any, name: str, minimum: int) -> int:
+    """Return ``value`` as an int, requiring an integer ≥ ``minimum`` (bool refused)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise InputTypeError(
-            f"{name} must be an integer ≥ 1; got {_describe(value)} of type {type(value).__name__}."
+            f"{name} must be an integer ≥ {minimum}; got {_describe(value)} of type "
+            f"{type(value).__name__}."
         )
-    if int(value) < 1:
-        raise InputValueError(f"{name} must be an integer ≥ 1; got {int(value)}.")
+    if int(value) < minimum:
+        raise InputValueError(f"{name} must be an integer ≥ {minimum}; got {int(value)}.")
+    return int(value)
+
+
+def check_positive_int(value: Any, name: str) -> int:
+    """Return ``value`` as an int, requiring an integer ≥ 1."""
+    return _check_int(value, name, 1)
+
+
+def check_nonneg_int(value: Any, name: str) -> int:
+    """Return ``value`` as an int, requiring an integer ≥ 0."""
+    return _check_int(value, name, 0)
+
+
+def check_probability(value: Any, name: str) -> float:
+    """Return ``value`` as a float strictly between 0 and 1."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputTypeError(
+            f"{name} must be a number in (0, 1); got {value!r} of type {type(value).__name__}."
+        )
+    number = float(value)
+    if not 0.0 < number < 1.0:
+        raise InputValueError(f"{name} must lie strictly between 0 and 1; got {number!r}.")
+    return number
+
+
+def check_seed(value: Any) -> int | np.random.Generator | None:
+    """Accept ``None``, a non-negative int or a ``numpy.random.Generator`` as a seed."""
+    if value is None or isinstance(value, np.random.Generator):
+        return value
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 0:
+        raise InputTypeError(
+            f"random_seed must be None, an integer ≥ 0 or a numpy.random.Generator; got {value!r}."
+        )
     return int(value)
 
 

@@ -216,9 +216,9 @@ def test_sparse_design_gives_the_dense_model() -> None:
 def test_large_sparse_design_is_refused_with_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     import scipy.sparse
 
-    import bayesreg.pymc.model
+    import bayesreg.core.data
 
-    monkeypatch.setattr(bayesreg.pymc.model, "DENSE_COPY_LIMIT", 50)
+    monkeypatch.setattr(bayesreg.core.data, "DENSE_COPY_LIMIT", 50)
     X = scipy.sparse.random(20, 5, density=0.2, format="csr", random_state=0)
     with pytest.raises(InputTypeError, match=r"scipy.sparse matrix of shape \(20, 5\).*50"):
         build_model(X, np.arange(20.0), GaussianPrior(1.0), noise=1.0)

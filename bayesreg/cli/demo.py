@@ -29,8 +29,7 @@ from typing import Any, TextIO
 
 from bayesreg.cli._sections import SEED
 from bayesreg.errors import BayesregWarning, InputTypeError, InputValueError
-from bayesreg.posterior._checks import check_nonneg_int
-from bayesreg.validation import check_bool
+from bayesreg.validation import check_bool, check_nonneg_int
 
 __all__ = ["run_demo"]
 

@@ -12,7 +12,7 @@ import numpy as np
 import scipy.linalg
 from scipy.linalg import lapack
 
-from bayesreg.core.types import FloatArray
+from bayesreg.core.types import EPS, FloatArray
 
 __all__ = [
     "MIN_CHOLESKY_RCOND",
@@ -22,6 +22,7 @@ __all__ = [
     "cholesky_coef",
     "duality_gaps",
     "gap_thresholds",
+    "gap_thresholds_from_norms",
     "gram_spectrum",
     "jacobi_cholesky",
     "numerical_rank",
@@ -243,30 +244,44 @@ def gap_thresholds(
     residuals: FloatArray,
     alphas: FloatArray,
 ) -> FloatArray:
-    """``max(RELATIVE_GAP_TOL · F(0), rounding floor)`` for each row.
+    """:func:`gap_thresholds_from_norms` of a dense centered design and target."""
+    return gap_thresholds_from_norms(
+        Xc.shape, float(np.linalg.norm(Xc)), float(yc @ yc), coefs, residuals, alphas
+    )
 
-    With the √k estimate of rounding in k-term sums and ``||(|Xc| v)|| ≤ ||Xc||_F ||v||``,
-    the residual ``r = yc − Xc w`` is computed with an error of norm about
+
+def gap_thresholds_from_norms(
+    shape: tuple[int, int],
+    design_norm: float,
+    yty: float,
+    coefs: FloatArray,
+    residuals: FloatArray,
+    alphas: FloatArray,
+) -> FloatArray:
+    """``max(RELATIVE_GAP_TOL · F(0), rounding floor)`` for each row of ``coefs``.
+
+    Reads the design only through its shape (n, p) and ``||Xc||_F``, and the target
+    through ``yty = ||yc||²``, so a sparse design is served as a dense one. With the √k
+    estimate of rounding in k-term sums and ``||(|Xc| v)|| ≤ ||Xc||_F ||v||``, the
+    residual ``r = yc − Xc w`` is computed with an error of norm about
     ``δ_r = eps·√p·(||yc|| + ||Xc||_F ||w||)`` and the gradient ``Xcᵀr/n − alpha·w`` with
     one of about ``δ = ||Xc||_F (δ_r + eps·√n·||r||)/n``. The gaps of
     :func:`duality_gaps` are therefore resolved only down to ``δ²/(2 alpha)``
     (alpha > 0) and ``δ_r²/(2n) + eps·√n·||r||·||Xc||_F ||w||/n`` (alpha = 0).
     """
-    n_samples, n_features = Xc.shape
-    eps = float(np.finfo(np.float64).eps)
-    design_norm = float(np.linalg.norm(Xc))
+    n_samples, n_features = shape
     fitted_bound = design_norm * np.linalg.norm(coefs, axis=1)  # ≥ || |Xc||w| ||
     residual_norm = np.linalg.norm(residuals, axis=1)
-    residual_error = eps * np.sqrt(n_features) * (float(np.linalg.norm(yc)) + fitted_bound)
-    gradient_error = design_norm * (residual_error + eps * np.sqrt(n_samples) * residual_norm)
+    residual_error = EPS * np.sqrt(n_features) * (np.sqrt(yty) + fitted_bound)
+    gradient_error = design_norm * (residual_error + EPS * np.sqrt(n_samples) * residual_norm)
     gradient_error /= n_samples
     positive = alphas > 0.0
     floors = np.where(
         positive,
         gradient_error**2 / (2.0 * np.where(positive, alphas, 1.0)),
         residual_error**2 / (2.0 * n_samples)
-        + eps * np.sqrt(n_samples) * residual_norm * fitted_bound / n_samples,
+        + EPS * np.sqrt(n_samples) * residual_norm * fitted_bound / n_samples,
     )
-    relative = RELATIVE_GAP_TOL * float(yc @ yc) / (2.0 * n_samples)
+    relative = RELATIVE_GAP_TOL * yty / (2.0 * n_samples)
     thresholds: FloatArray = np.maximum(relative, floors)
     return thresholds

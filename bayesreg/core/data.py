@@ -57,6 +57,7 @@ from bayesreg.validation import (
 )
 
 __all__ = [
+    "DENSE_COPY_LIMIT",
     "CenteredProblem",
     "DataKind",
     "DenseRows",
@@ -67,6 +68,10 @@ __all__ = [
 ]
 
 DataKind = Literal["dense", "sparse", "statistics"]
+
+#: The most entries n·p of a sparse X that is ever copied densely: for a PyMC model's
+#: ``pm.Data``, and for the p > n Gibbs sampler, which works on the rows (80 MB).
+DENSE_COPY_LIMIT = 10_000_000
 
 
 class CenteredProblem(Protocol):

@@ -44,6 +44,7 @@ from bayesreg.core._ridge_linalg import (
     cholesky_coef,
     duality_gaps,
     gap_thresholds,
+    gap_thresholds_from_norms,
     gram_spectrum,
     numerical_rank,
     svd_spectrum,
@@ -52,7 +53,6 @@ from bayesreg.core._stats_solvers import ridge_from_statistics, ridge_path_from_
 from bayesreg.core.data import CenteredProblem, SparseRows, least_squares_data
 from bayesreg.core.penalties import penalty_value
 from bayesreg.core.results import PenalizedFit, RidgePathFit
-from bayesreg.core.types import EPS
 from bayesreg.errors import ConvergenceWarning, DataError
 from bayesreg.validation import (
     as_design_or_sparse,
@@ -62,7 +62,14 @@ from bayesreg.validation import (
     check_positive_int,
 )
 
-__all__ = ["MAX_GRAM_FEATURES", "ridge", "ridge_alphas", "ridge_path", "solve_ridge"]
+__all__ = [
+    "MAX_GRAM_FEATURES",
+    "centered_singular_values",
+    "ridge",
+    "ridge_alphas",
+    "ridge_path",
+    "solve_ridge",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -276,7 +283,16 @@ def _ridge_by_conjugate_gradients(
         residual = target - problem.matvec(coef)
         gradient = alpha * coef - problem.rmatvec(residual) / n_samples
         previous, gap = gap, float(gradient @ gradient) / (2.0 * alpha)
-        tol = _sparse_gap_threshold(problem, design_norm, coef, residual, alpha)
+        tol = float(
+            gap_thresholds_from_norms(
+                (problem.n_samples, problem.n_features),
+                design_norm,
+                problem.yty,
+                coef[np.newaxis],
+                residual[np.newaxis],
+                np.array([alpha]),
+            )[0]
+        )
         gradient_norm = np.sqrt(2.0 * alpha * gap)
         wanted = np.sqrt(2.0 * alpha * tol)
         forward = alpha * CG_COEF_RTOL * float(np.linalg.norm(coef))
@@ -286,26 +302,6 @@ def _ridge_by_conjugate_gradients(
             break
     value = float(residual @ residual) / (2.0 * n_samples) + penalty_value(coef, alpha, 0.0)
     return coef, gap, tol, value, iterations
-
-
-def _sparse_gap_threshold(
-    problem: SparseRows, design_norm: float, coef: FloatArray, residual: FloatArray, alpha: float
-) -> float:
-    """``max(RELATIVE_GAP_TOL·||yc||²/(2n), rounding floor)`` as in ``gap_thresholds``.
-
-    The floor of :func:`~bayesreg.core._ridge_linalg.gap_thresholds` (alpha > 0) with
-    ``||Xc||_F`` from the sparse column norms: ``δ²/(2 alpha)``,
-    ``δ = ||Xc||_F (eps√p(||yc|| + ||Xc||_F||w||) + eps√n||r||)/n``.
-    """
-    n_samples, n_features = problem.n_samples, problem.n_features
-    fitted_bound = design_norm * float(np.linalg.norm(coef))
-    residual_error = EPS * np.sqrt(n_features) * (np.sqrt(problem.yty) + fitted_bound)
-    gradient_error = design_norm * (
-        residual_error + EPS * np.sqrt(n_samples) * float(np.linalg.norm(residual))
-    )
-    gradient_error /= n_samples
-    floor = gradient_error**2 / (2.0 * alpha)
-    return float(max(RELATIVE_GAP_TOL * problem.yty / (2.0 * n_samples), floor))
 
 
 def ridge_path(X: Any, y: Any, alphas: Any, *, fit_intercept: bool = True) -> RidgePathFit:
@@ -450,7 +446,7 @@ def ridge_alphas(X: Any, *, n_alphas: int = 100, fit_intercept: bool = True) -> 
     """
     count = check_positive_int(n_alphas, "n_alphas")
     with_intercept = check_bool(fit_intercept, "fit_intercept")
-    d = _singular_values(as_design_or_sparse(X), with_intercept)
+    d = centered_singular_values(X, fit_intercept=with_intercept, caller="ridge_alphas")
     if not d[0] > 0.0:
         raise DataError(
             "X has no variation (every column is constant, or zero), so no alpha grid can "
@@ -466,15 +462,21 @@ def ridge_alphas(X: Any, *, n_alphas: int = 100, fit_intercept: bool = True) -> 
     return grid
 
 
-def _singular_values(design: Any, fit_intercept: bool) -> FloatArray:
+def centered_singular_values(
+    X: Any, *, fit_intercept: bool = True, caller: str = "centered_singular_values"
+) -> FloatArray:
     """Singular values of ``Xc``, decreasing: by SVD, or from the Gram matrix of a sparse X.
 
-    The grid depends on X only, so a zero target stands in for y.
+    ``X`` is dense or scipy.sparse CSR/CSC (up to :data:`MAX_GRAM_FEATURES` columns,
+    whose ``XcᵀXc`` is formed from sparse products: ``d_j = √λ_j(XcᵀXc)``); ``caller``
+    names the public function in the message that refuses a wider sparse X. The values
+    depend on X only, so a zero target stands in for y.
     """
+    design = as_design_or_sparse(X)
     problem = least_squares_data(design, np.zeros(design.shape[0]), fit_intercept=fit_intercept)
     if problem.kind == "dense":
         return scipy.linalg.svdvals(problem.dense_rows()[0], check_finite=False)
-    _require_gram_size(problem, "ridge_alphas")
+    _require_gram_size(problem, caller)
     eigenvalues = scipy.linalg.eigvalsh(problem.gram(), check_finite=False)[::-1]
     values: FloatArray = np.sqrt(np.maximum(eigenvalues, 0.0))
     return values

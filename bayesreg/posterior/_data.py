@@ -18,7 +18,7 @@ what the samplers read and decides, in :func:`linear_data_from` alone, in which 
   columns allow the dense p × p matrix. Only a caller whose p > n algorithm works on
   the rows (the Gibbs coefficient block of Bhattacharya et al. 2016) gets, when n < p,
   a dense centered copy, and only of at most
-  :data:`~bayesreg.pymc.model.DENSE_COPY_LIMIT` entries n·p; beyond that the sparse X
+  :data:`~bayesreg.core.data.DENSE_COPY_LIMIT` entries n·p; beyond that the sparse X
   is refused with a :class:`~bayesreg.errors.DataError` naming its shape.
 """
 
@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-import bayesreg.pymc.model as _pymc_model  # DENSE_COPY_LIMIT, read at call time
+import bayesreg.core.data as _data  # DENSE_COPY_LIMIT, read at call time
 from bayesreg.core.data import CenteredProblem, DenseRows, SparseRows, least_squares_data
 from bayesreg.core.ridge import MAX_GRAM_FEATURES
 from bayesreg.errors import DataError
@@ -116,7 +116,7 @@ def linear_data_from(problem: CenteredProblem, *, rows_when_wide: str | None = N
     through ``XcᵀXc`` (formed from sparse products, X never densified), except when
     ``rows_when_wide`` names the calling function (its p > n algorithm works on the
     rows) and n < p: then a dense centered copy of X is made if it has at most
-    :data:`~bayesreg.pymc.model.DENSE_COPY_LIMIT` entries. Statistics with n < p are
+    :data:`~bayesreg.core.data.DENSE_COPY_LIMIT` entries. Statistics with n < p are
     not refused here (:func:`~bayesreg.posterior._stats_data.require_gram_form` does).
 
     Raises
@@ -186,7 +186,7 @@ def _check_sparse_gram(problem: SparseRows) -> None:
 def _dense_copy(problem: SparseRows, caller: str) -> DenseRows:
     """The centered rows of a sparse X as a dense copy, if ``n·p`` is within the limit."""
     n_samples, n_features = problem.n_samples, problem.n_features
-    limit = _pymc_model.DENSE_COPY_LIMIT
+    limit = _data.DENSE_COPY_LIMIT
     if n_samples * n_features > limit:
         raise DataError(
             f"{caller} with p > n works on the rows of X, but X is a scipy.sparse matrix of "

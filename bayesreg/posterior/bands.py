@@ -19,7 +19,7 @@ import pandas as pd
 from bayesreg.core.results import PathFit
 from bayesreg.core.types import FloatArray, freeze_fields
 from bayesreg.errors import DataError, InputTypeError, InputValueError
-from bayesreg.posterior._checks import check_probability
+from bayesreg.validation import check_probability
 
 __all__ = [
     "BAND_COLUMNS",

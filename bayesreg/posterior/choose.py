@@ -21,12 +21,16 @@ import numpy as np
 import pandas as pd
 
 from bayesreg.core.results import CVResult
-from bayesreg.posterior._checks import check_probability, check_seed
 from bayesreg.posterior._data import LinearData, prepare_linear_data
 from bayesreg.posterior._stats_data import least_squares_coef
 from bayesreg.posterior.empirical_bayes import LassoMCEM, lasso_mcem
 from bayesreg.posterior.gibbs import GibbsPrior, run_gibbs
-from bayesreg.validation import check_gamma_hyperprior, check_positive_int
+from bayesreg.validation import (
+    check_gamma_hyperprior,
+    check_positive_int,
+    check_probability,
+    check_seed,
+)
 
 __all__ = ["LambdaChoice", "LambdaRow", "choose_lambda"]
 

@@ -24,9 +24,8 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
-from bayesreg.posterior._checks import check_seed
 from bayesreg.posterior._stats_data import linear_data_of
-from bayesreg.validation import check_positive, check_positive_int
+from bayesreg.validation import check_positive, check_positive_int, check_seed
 
 __all__ = ["GaussianPosterior", "gaussian_posterior"]
 

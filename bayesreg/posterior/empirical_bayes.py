@@ -39,7 +39,6 @@ import scipy.optimize
 from numpy.typing import NDArray
 
 from bayesreg.errors import ConvergenceWarning, DataError, InputTypeError, InputValueError
-from bayesreg.posterior._checks import check_seed
 from bayesreg.posterior._data import LinearData
 from bayesreg.posterior._gibbs_kernel import ScaleMixtureChains
 from bayesreg.posterior._gibbs_priors import GibbsPrior
@@ -54,6 +53,7 @@ from bayesreg.validation import (
     check_choice,
     check_positive,
     check_positive_int,
+    check_seed,
 )
 
 __all__ = ["LassoMCEM", "RidgeEvidence", "empirical_bayes", "lasso_mcem", "ridge_evidence"]

@@ -40,14 +40,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bayesreg.errors import InputTypeError
-from bayesreg.posterior._checks import check_nonneg_int, check_seed
 from bayesreg.posterior._data import LinearData
 from bayesreg.posterior._gibbs_kernel import ScaleMixtureChains
 from bayesreg.posterior._gibbs_priors import GibbsPrior
 from bayesreg.posterior._progress import SamplingProgress
 from bayesreg.posterior._stats_data import linear_data_of
 from bayesreg.priors import NoisePrior
-from bayesreg.validation import check_positive, check_positive_int
+from bayesreg.validation import check_nonneg_int, check_positive, check_positive_int, check_seed
 
 __all__ = ["GibbsDraws", "GibbsPrior", "NoisePrior", "gibbs_sample", "run_gibbs"]
 

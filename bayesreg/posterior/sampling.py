@@ -20,7 +20,6 @@ from bayesreg.core.solve import check_noise
 from bayesreg.core.stats import SufficientStats, is_sufficient_stats
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputValueError, ModelStructureError
-from bayesreg.posterior._checks import check_nonneg_int, check_seed
 from bayesreg.posterior._stats_data import linear_data_of
 from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.posterior.gibbs import GibbsPrior, gibbs_sample
@@ -29,7 +28,9 @@ from bayesreg.validation import (
     as_target,
     check_bool,
     check_choice,
+    check_nonneg_int,
     check_positive_int,
+    check_seed,
 )
 
 if TYPE_CHECKING:

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
 from numpy.typing import NDArray
 from scipy import stats
 
+from bayesreg.core.ridge import centered_singular_values
+from bayesreg.core.types import EPS
 from bayesreg.errors import DiagnosticsWarning, InputTypeError, InputValueError
-from bayesreg.posterior._checks import check_probability
 from bayesreg.posterior._data import prepare_linear_data
 from bayesreg.posterior._stats_data import least_squares_coef
 from bayesreg.posterior.conjugate import gaussian_posterior
@@ -37,7 +37,15 @@ from bayesreg.priors import (
     Prior,
     check_prior,
 )
-from bayesreg.validation import as_coef, as_design, check_finite_nonneg, check_positive
+from bayesreg.validation import (
+    as_coef,
+    as_design_or_sparse,
+    check_bool,
+    check_finite_nonneg,
+    check_positive,
+    check_probability,
+    is_sparse,
+)
 
 if TYPE_CHECKING:
     import xarray
@@ -258,15 +266,25 @@ def ridge_effective_dof(X: Any, alpha: float, *, fit_intercept: bool = True) -> 
 
     The trace of the hat matrix ``Xc (XcᵀXc + nα I)⁻¹ Xcᵀ`` (intercept excluded); under
     a Gaussian prior with ``alpha = σ²/(nτ²)`` it is the number of parameters the data
-    determine, between p (alpha = 0, full rank) and 0 (alpha → ∞).
+    determine, between p (alpha = 0, full rank) and 0 (alpha → ∞). ``X`` may be a
+    scipy.sparse CSR/CSC matrix of up to 10000 columns (``d_j`` from ``XcᵀXc``).
     """
     penalty = check_finite_nonneg(alpha, "alpha")
-    design = as_design(X)
-    centered = design - design.mean(axis=0) if fit_intercept else design
-    singular = scipy.linalg.svdvals(centered)
-    cutoff = singular.max(initial=0.0) * max(centered.shape) * np.finfo(float).eps
-    d = singular[singular > cutoff] ** 2
-    return float(np.sum(d / (d + design.shape[0] * penalty)))
+    design = as_design_or_sparse(X)
+    singular = centered_singular_values(
+        design,
+        fit_intercept=check_bool(fit_intercept, "fit_intercept"),
+        caller="ridge_effective_dof",
+    )
+    n_samples, n_features = design.shape
+    d = singular**2
+    # Numerical rank: s_j > max(n, p)·eps·s_max on the SVD of Xc; from the Gram matrix of a
+    # sparse X, whose eigenvalues carry absolute errors of about eps·λ_max, the same rule
+    # on λ_j = d_j (that of gram_eigen).
+    resolved = d if is_sparse(design) else singular
+    cutoff = resolved.max(initial=0.0) * max(n_samples, n_features) * EPS
+    kept = d[resolved > cutoff]
+    return float(np.sum(kept / (kept + n_samples * penalty)))
 
 
 def _default_negligible(X: Any, y: Any) -> FloatArray:
@@ -312,10 +330,8 @@ def shrinkage_summary(
     X, y : array-like
         The data the tree was drawn from. X may be a scipy.sparse CSR/CSC matrix (up to
         10000 columns): it is read through ``XcᵀXc`` formed from sparse products, never
-        densified, and the ``least_squares`` column is then computed from ``XcᵀXc``.
-        (The MAP column computed here with σ fixed goes through
-        :meth:`~bayesreg.priors.Prior.penalized_fit`, which takes a dense X: pass
-        ``map_coef`` with a sparse X.)
+        densified, and the ``least_squares`` column is then computed from ``XcᵀXc``;
+        the MAP column (σ fixed) is the certified penalized fit on the same sparse X.
     prior : bayesreg.priors.Prior, optional
         Default: the prior the tree was drawn under, rebuilt from its attributes
         (``prior_family``, ``prior_parameters``). A prior given must be that one (the

@@ -26,7 +26,12 @@ from bayesreg.core.results import PenalizedFit
 from bayesreg.core.solve import LIKELIHOODS, check_noise, penalized_solve
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputTypeError, InputValueError
-from bayesreg.validation import as_design, check_choice, check_positive, check_positive_int
+from bayesreg.validation import (
+    as_design_or_sparse,
+    check_choice,
+    check_positive,
+    check_positive_int,
+)
 
 __all__ = ["Prior", "check_prior", "penalty_from_weights", "weights_from_penalty"]
 
@@ -150,7 +155,8 @@ class Prior(ABC):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or scipy.sparse CSR/CSC matrix of shape (n_samples, n_features)
+            A sparse X is passed on to the solver as it is (never densified).
         y : array-like of shape (n_samples,)
             0/1 for the Bernoulli likelihood.
         noise : float, optional
@@ -173,7 +179,7 @@ class Prior(ABC):
             Bernoulli likelihood.
         """
         kind = check_choice(likelihood, "likelihood", LIKELIHOODS)
-        design = as_design(X)
+        design = as_design_or_sparse(X)
         sigma = check_noise(noise, kind)
         if sigma is None and kind == "gaussian":
             raise InputValueError(

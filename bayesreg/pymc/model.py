@@ -7,6 +7,7 @@ from typing import Any, TypedDict
 
 import numpy as np
 
+import bayesreg.core.data as _data  # DENSE_COPY_LIMIT, read at call time
 from bayesreg.core.data import target_scale
 from bayesreg.core.solve import check_noise
 from bayesreg.core.stats import is_sufficient_stats
@@ -24,7 +25,6 @@ from bayesreg.validation import (
 )
 
 __all__ = [
-    "DENSE_COPY_LIMIT",
     "ModelKeywords",
     "ModelOptions",
     "build_model",
@@ -35,8 +35,6 @@ __all__ = [
 
 
 LIKELIHOODS = ("gaussian", "bernoulli")
-#: The most entries n·p of a sparse X that build_model copies into a dense ``pm.Data``.
-DENSE_COPY_LIMIT = 10_000_000
 
 
 def build_model(
@@ -164,8 +162,9 @@ def model_of_rows(
     """:func:`build_model` on validated rows: ``design`` dense or scipy.sparse, ``target``.
 
     A sparse ``design`` enters the model as ``pm.Data`` of its dense copy when
-    ``n·p ≤`` :data:`DENSE_COPY_LIMIT` entries; a larger one is refused (the PyMC samplers
-    and :func:`~bayesreg.pymc.map.find_map` need dense gradients of ``X w``).
+    ``n·p ≤`` :data:`~bayesreg.core.data.DENSE_COPY_LIMIT` entries; a larger one is
+    refused (the PyMC samplers and :func:`~bayesreg.pymc.map.find_map` need dense
+    gradients of ``X w``).
     """
     import pymc as pm
 
@@ -201,10 +200,11 @@ def _dense_for_model(design: Any) -> FloatArray:
         dense: FloatArray = design
         return dense
     n_samples, n_features = design.shape
-    if n_samples * n_features > DENSE_COPY_LIMIT:
+    limit = _data.DENSE_COPY_LIMIT
+    if n_samples * n_features > limit:
         raise InputTypeError(
             f"X is a scipy.sparse matrix of shape {design.shape} ({n_samples * n_features} "
-            f"entries); PyMC models hold X densely, up to {DENSE_COPY_LIMIT} entries. "
+            f"entries); PyMC models hold X densely, up to {limit} entries. "
             "Pass fewer rows or columns, or, for the Gaussian likelihood, use "
             "sample_posterior(..., method='gibbs'), which reads XᵀX and Xᵀy of the sparse X."
         )

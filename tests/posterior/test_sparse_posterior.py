@@ -18,20 +18,22 @@ import pytest
 import scipy.sparse
 from numpy.typing import NDArray
 
+from bayesreg.core.data import DENSE_COPY_LIMIT
 from bayesreg.core.ridge import MAX_GRAM_FEATURES
 from bayesreg.errors import DataError
 from bayesreg.posterior import (
     GibbsPrior,
+    bayesian_path,
     empirical_bayes,
     gaussian_posterior,
     gibbs_sample,
     lasso_mcem,
+    ridge_effective_dof,
     ridge_evidence,
     sample_posterior,
     shrinkage_summary,
 )
 from bayesreg.priors import GaussianPrior, LaplacePrior
-from bayesreg.pymc.model import DENSE_COPY_LIMIT
 
 FloatArray = NDArray[np.float64]
 GIBBS: dict[str, Any] = {
@@ -216,3 +218,35 @@ def test_shrinkage_summary_from_sparse_equals_dense() -> None:
     dense = shrinkage_summary(tree, X.toarray(), y, map_coef=map_coef)
     for column in ("mean", "least_squares", "shrinkage", "prob_negligible"):
         np.testing.assert_allclose(sparse[column], dense[column], rtol=1e-8, atol=1e-12)
+    # Without map_coef the MAP column is the penalized fit, on the sparse X as it is.
+    sparse_map = shrinkage_summary(tree, X, y)["map"]
+    dense_map = shrinkage_summary(tree, X.toarray(), y)["map"]
+    np.testing.assert_allclose(sparse_map, dense_map, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(sparse_map, map_coef, rtol=1e-9, atol=1e-12)
+
+
+def test_bayesian_path_from_sparse_equals_dense() -> None:
+    """Exact (Gaussian) and Gibbs (Laplace) columns of the path from CSR and dense X.
+
+    The same seed gives the same Gibbs stream; the draws differ only by the rounding of
+    XcᵀXc formed from sparse products (≈1e-15 relative), so the summaries agree far
+    inside their Monte Carlo error.
+    """
+    X, y = sparse_problem(120, 8, density=0.4, seed=21)
+    priors = [GaussianPrior(1.0), LaplacePrior(0.5)]
+    sparse = bayesian_path(X, y, priors, noise=0.5, draws=2000, chains=2, random_seed=3)
+    dense = bayesian_path(X.toarray(), y, priors, noise=0.5, draws=2000, chains=2, random_seed=3)
+    for column in ("penalized", "mean", "median"):
+        np.testing.assert_allclose(sparse[column], dense[column], rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("alpha", [0.0, 1e-3, 1.0])
+def test_ridge_effective_dof_from_sparse_equals_dense(alpha: float) -> None:
+    """Σ d_j/(d_j + nα) from XcᵀXc (sparse) against the SVD of Xc, also rank deficient."""
+    X, _ = sparse_problem(200, 30, density=0.2, seed=5)
+    deficient = scipy.sparse.hstack([X, X[:, :4]]).tocsr()  # rank 30 of 34 columns
+    for design in (X, deficient):
+        sparse = ridge_effective_dof(design, alpha)
+        dense = ridge_effective_dof(design.toarray(), alpha)
+        assert sparse == pytest.approx(dense, rel=1e-10)
+    assert ridge_effective_dof(deficient, 0.0) == pytest.approx(30.0, rel=1e-12)
