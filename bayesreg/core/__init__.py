@@ -4,8 +4,8 @@ Every solver minimizes the package's one objective::
 
     F(w, w0) = L(w, w0) + alpha · [l1_ratio · ||w||₁ + (1 − l1_ratio)/2 · ||w||²]
 
-with L the averaged Gaussian or Bernoulli loss, and returns its certificate (duality gap
-or KKT residual). Nothing here imports PyMC.
+with L the averaged Gaussian, Bernoulli or Poisson loss, and returns its certificate
+(duality gap or KKT residual). Nothing here imports PyMC.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from bayesreg.core.logistic_path import logistic_path
 from bayesreg.core.model_selection import TrainTestError, train_test_error
 from bayesreg.core.objective import objective
 from bayesreg.core.penalties import enet_prox, penalty_value, soft_threshold, subdiff_distance
+from bayesreg.core.poisson import poisson, poisson_alpha_max, poisson_path
 from bayesreg.core.results import CVResult, PathFit, PenalizedFit, RidgePathFit
 from bayesreg.core.ridge import ridge, ridge_alphas, ridge_path
 from bayesreg.core.solve import penalized_solve
@@ -69,6 +70,9 @@ __all__ = [
     "objective",
     "penalized_solve",
     "penalty_value",
+    "poisson",
+    "poisson_alpha_max",
+    "poisson_path",
     "ridge",
     "ridge_alphas",
     "ridge_path",

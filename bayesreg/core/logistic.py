@@ -13,7 +13,6 @@ minimizer. X may be a scipy.sparse CSR/CSC matrix, never densified.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -22,13 +21,21 @@ import scipy.sparse
 from scipy.special import logit
 
 from bayesreg.core.datafits import Bernoulli
-from bayesreg.core.newton import NewtonResult, minimize
+from bayesreg.core.glm import (
+    SEPARATION_MARGIN,
+    Design,
+    as_glm_design,
+    column_rank,
+    kkt_floor,
+    warn_not_converged,
+    with_intercept_column,
+)
+from bayesreg.core.newton import minimize
 from bayesreg.core.newton_glm import PenalizedGLM
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.types import FloatArray
-from bayesreg.errors import ConvergenceWarning, DataError
+from bayesreg.errors import DataError
 from bayesreg.validation import (
-    as_design_or_sparse,
     as_target,
     check_binary_target,
     check_bool,
@@ -41,16 +48,8 @@ from bayesreg.validation import (
 
 __all__ = ["as_logistic_design", "logistic", "logistic_alpha_max"]
 
-#: A dense design, or a scipy.sparse one (CSC after validation).
-Design = Any
-
-#: The KKT residual cannot be certified below the rounding error of the gradient
-#: Xᵀ(μ − y)/n, which grows like eps · √n · max_j mean_i |x_ij|; the stopping
-#: threshold never goes below this many times that level.
-ROUNDING_FLOOR_ULPS = 16.0
-#: A direction v (|v_j| ≤ 1) with all margins (2y_i − 1) z_iᵀv ≥ 0 and one margin
-#: above this fraction of max_i ||z_i||₁ separates the two classes.
-SEPARATION_MARGIN = 1e-6
+#: The design's validation, shared with the Poisson solver (:mod:`bayesreg.core.glm`).
+as_logistic_design = as_glm_design
 
 
 def logistic(
@@ -175,12 +174,8 @@ def logistic(
     _check_minimizer_exists(design, target, alpha, fit_intercept)
 
     problem = PenalizedGLM(design, Bernoulli(target), alpha, l1_ratio, fit_intercept)
-    floor = (
-        ROUNDING_FLOOR_ULPS
-        * np.finfo(np.float64).eps
-        * np.sqrt(design.shape[0])
-        * _gradient_unit(design, fit_intercept)
-    )
+    # the rounding level of Xᵀ(μ − y)/n, eps · √n · max_j mean_i |x_ij| (|μ − y| ≤ 1)
+    floor = kkt_floor(design, fit_intercept)
     threshold = max(tol * _null_gradient_norm(design, target, fit_intercept), floor)
     # w = 0 with the best intercept: mean(expit(w0)) = ȳ  ⇔  w0 = logit(ȳ).
     intercept = float(logit(target.mean())) if fit_intercept else 0.0
@@ -188,7 +183,7 @@ def logistic(
     result = minimize(problem, start, threshold=threshold, max_iter=max_iter)
     converged = result.kkt <= threshold
     if not converged:
-        _warn_not_converged(result, threshold, max_iter)
+        warn_not_converged("logistic", result, threshold, max_iter)
     coef, intercept = problem.split(result.point.theta)
     return PenalizedFit(
         coef=coef,
@@ -239,25 +234,10 @@ def logistic_alpha_max(
     return _null_gradient_norm(design, target, fit_intercept) / l1_ratio
 
 
-def as_logistic_design(X: Any) -> Design:
-    """A validated dense design, or a sparse one in CSC form (the solver slices columns).
-
-    A CSC float64 matrix is returned as it is, so a path validates and converts once.
-    """
-    design: Design = as_design_or_sparse(X)
-    return design.tocsc() if is_sparse(design) else design
-
-
 def _null_gradient_norm(X: Design, y: FloatArray, fit_intercept: bool) -> float:
     """``||∇_w L(0, w0*)||_∞ = ||Xᵀ(μ0 − y)||_∞ / n`` with μ0 = ȳ (intercept) or 1/2."""
     null_prob = float(y.mean()) if fit_intercept else 0.5
     return float(np.max(np.abs(X.T @ (null_prob - y)))) / len(y)
-
-
-def _gradient_unit(X: Design, fit_intercept: bool) -> float:
-    """``max_j mean_i |z_ij|`` over the columns z of [1, X]: the size of a unit gradient."""
-    column_scale = float(np.max(abs(X).mean(axis=0)))
-    return max(column_scale, 1.0) if fit_intercept else column_scale
 
 
 def _check_minimizer_exists(X: Design, y: FloatArray, alpha: float, fit_intercept: bool) -> None:
@@ -272,9 +252,9 @@ def _check_minimizer_exists(X: Design, y: FloatArray, alpha: float, fit_intercep
         # alpha·P(w) is coercive in w and, with both classes present, L is coercive
         # in w0 for bounded w: F has a minimizer.
         return
-    design = _with_intercept_column(X) if fit_intercept else X
+    design = with_intercept_column(X) if fit_intercept else X
     with_intercept = " together with the intercept column" if fit_intercept else ""
-    rank = _column_rank(design)
+    rank = column_rank(design)
     if rank < design.shape[1]:
         raise DataError(
             f"alpha=0 asks for the maximum-likelihood estimate, which is not unique: the "
@@ -289,24 +269,6 @@ def _check_minimizer_exists(X: Design, y: FloatArray, alpha: float, fit_intercep
             "and y = 1 samples, so the likelihood increases without bound as ||w|| → ∞. "
             "Pass alpha > 0 (a prior on w) to get a finite MAP estimate."
         )
-
-
-def _with_intercept_column(X: Design) -> Design:
-    """``Z = [1, X]`` (sparse when X is)."""
-    ones = np.ones((X.shape[0], 1))
-    if is_sparse(X):
-        return scipy.sparse.hstack((scipy.sparse.csc_matrix(ones), X), format="csc")
-    return np.column_stack((ones, X))
-
-
-def _column_rank(design: Design) -> int:
-    """The column rank: by SVD of a dense design; of a sparse one, from its (p × p) Gram
-    matrix ZᵀZ, so the rows are never densified (its rounding, eps·||Z||², resolves
-    columns dependent to about √eps)."""
-    if is_sparse(design):
-        gram = np.asarray((design.T @ design).toarray())
-        return int(np.linalg.matrix_rank(gram, hermitian=True))
-    return int(np.linalg.matrix_rank(design))
 
 
 def _classes_separable(design: Design, y: FloatArray) -> bool:
@@ -333,20 +295,3 @@ def _classes_separable(design: Design, y: FloatArray) -> bool:
     margins = signed @ program.x
     largest_margin = float(np.max(abs(design).sum(axis=1)))
     return bool(np.max(margins) > SEPARATION_MARGIN * largest_margin)
-
-
-def _warn_not_converged(result: NewtonResult, threshold: float, max_iter: int) -> None:
-    if result.stalled:
-        reason = (
-            f"the line search found no decrease of the objective beyond rounding error "
-            f"after {result.n_iter} steps; the tolerance is below what double "
-            "precision resolves for this problem. Loosen tol."
-        )
-    else:
-        reason = f"max_iter={max_iter} steps were used up. Raise max_iter or loosen tol."
-    warnings.warn(
-        f"logistic did not converge: KKT residual {result.kkt:.3e} > tolerance "
-        f"{threshold:.3e}; {reason} The returned coefficients are not certified optimal.",
-        ConvergenceWarning,
-        stacklevel=3,
-    )

@@ -7,6 +7,7 @@ from typing import Any
 from bayesreg.core.enet_solver import DEFAULT_TOL as ENET_DEFAULT_TOL
 from bayesreg.core.enet_solver import elastic_net
 from bayesreg.core.logistic import logistic
+from bayesreg.core.poisson import poisson
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.ridge import ridge
 from bayesreg.errors import InputValueError
@@ -17,9 +18,13 @@ from bayesreg.validation import (
     check_positive,
 )
 
-__all__ = ["LIKELIHOODS", "check_noise", "penalized_solve"]
+__all__ = ["LIKELIHOODS", "SOLVER_LIKELIHOODS", "check_noise", "penalized_solve"]
 
+#: The likelihoods of the whole package (priors, PyMC models, samplers, conventions).
 LIKELIHOODS = ("gaussian", "bernoulli")
+#: The likelihoods :func:`penalized_solve` minimizes: those, and the Poisson likelihood
+#: (log link), which has a certified solver but no PyMC face yet.
+SOLVER_LIKELIHOODS = (*LIKELIHOODS, "poisson")
 
 
 def check_noise(noise: Any, likelihood: str) -> float | None:
@@ -73,8 +78,10 @@ def penalized_solve(
 
     with ``L`` the averaged Gaussian loss ``1/(2n)||y − w0 − Xw||²`` (solved by
     :func:`~bayesreg.ridge` when ``l1_ratio = 0``, else by
-    :func:`~bayesreg.elastic_net`) or the averaged Bernoulli loss (solved by
-    :func:`~bayesreg.logistic`).
+    :func:`~bayesreg.elastic_net`), the averaged Bernoulli loss (solved by
+    :func:`~bayesreg.logistic`) or the averaged Poisson loss (log link, no offset:
+    ``1/n Σ [exp(η_i) − y_i η_i]``, η = w0 + Xw, solved by :func:`~bayesreg.poisson`;
+    call it directly for an offset).
 
     Parameters
     ----------
@@ -84,7 +91,7 @@ def penalized_solve(
         Penalty strength, ≥ 0.
     l1_ratio : float
         Mix of L1 and L2, in [0, 1].
-    likelihood : {"gaussian", "bernoulli"}, default "gaussian"
+    likelihood : {"gaussian", "bernoulli", "poisson"}, default "gaussian"
     fit_intercept : bool, default True
     tol : float, optional
         The solver's relative tolerance on its certificate; None uses the solver's default
@@ -93,15 +100,20 @@ def penalized_solve(
     Returns
     -------
     PenalizedFit
-        The certified solution (duality gap for Gaussian, KKT residual for Bernoulli).
+        The certified solution (duality gap for Gaussian, KKT residual for Bernoulli and
+        Poisson).
     """
-    check_choice(likelihood, "likelihood", LIKELIHOODS)
+    check_choice(likelihood, "likelihood", SOLVER_LIKELIHOODS)
     strength = check_finite_nonneg(alpha, "alpha")
     ratio = check_l1_ratio(l1_ratio)
     if likelihood == "bernoulli":
         if tol is None:
             return logistic(X, y, strength, l1_ratio=ratio, fit_intercept=fit_intercept)
         return logistic(X, y, strength, l1_ratio=ratio, fit_intercept=fit_intercept, tol=tol)
+    if likelihood == "poisson":
+        if tol is None:
+            return poisson(X, y, strength, l1_ratio=ratio, fit_intercept=fit_intercept)
+        return poisson(X, y, strength, l1_ratio=ratio, fit_intercept=fit_intercept, tol=tol)
     if ratio == 0.0:
         return ridge(X, y, strength, fit_intercept=fit_intercept)
     return elastic_net(
