@@ -37,7 +37,6 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 import scipy.sparse.linalg
-from numpy.typing import NDArray
 
 from bayesreg.core._ridge_linalg import (
     RELATIVE_GAP_TOL,
@@ -53,6 +52,7 @@ from bayesreg.core._stats_solvers import ridge_from_statistics, ridge_path_from_
 from bayesreg.core.data import CenteredProblem, SparseRows, least_squares_data
 from bayesreg.core.penalties import penalty_value
 from bayesreg.core.results import PenalizedFit, RidgePathFit
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import ConvergenceWarning, DataError
 from bayesreg.validation import (
     as_design_or_sparse,
@@ -71,7 +71,6 @@ __all__ = [
     "solve_ridge",
 ]
 
-FloatArray = NDArray[np.float64]
 
 #: ridge_alphas runs from n·alpha = RIDGE_GRID_TOP·d_max² to RIDGE_GRID_BOTTOM·d_min².
 RIDGE_GRID_TOP = 1e3

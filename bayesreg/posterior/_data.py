@@ -30,16 +30,14 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 import bayesreg.core.data as _data  # DENSE_COPY_LIMIT, read at call time
 from bayesreg.core.data import CenteredProblem, DenseRows, SparseRows, least_squares_data
 from bayesreg.core.ridge import MAX_GRAM_FEATURES
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError
 
 __all__ = ["LinearData", "linear_data_from", "prepare_linear_data"]
-
-FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)

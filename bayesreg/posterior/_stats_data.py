@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 import scipy.linalg
-from numpy.typing import NDArray
 
 from bayesreg.core._stats_solvers import gram_eigen
 from bayesreg.core.data import least_squares_data
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError
 from bayesreg.posterior._data import LinearData, linear_data_from
 
@@ -31,8 +31,6 @@ __all__ = [
     "linear_data_of",
     "require_gram_form",
 ]
-
-FloatArray = NDArray[np.float64]
 
 
 def linear_data_of(

@@ -22,14 +22,12 @@ from typing import Any
 
 import numpy as np
 import scipy.linalg
-from numpy.typing import NDArray
 
+from bayesreg.core.types import FloatArray
 from bayesreg.posterior._stats_data import linear_data_of
 from bayesreg.validation import check_positive, check_positive_int, check_seed
 
 __all__ = ["GaussianPosterior", "gaussian_posterior"]
-
-FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)

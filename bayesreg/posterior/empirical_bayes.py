@@ -36,8 +36,8 @@ from typing import Any, Literal, overload
 import numpy as np
 import scipy.linalg
 import scipy.optimize
-from numpy.typing import NDArray
 
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import ConvergenceWarning, DataError, InputTypeError, InputValueError
 from bayesreg.posterior._data import LinearData
 from bayesreg.posterior._gibbs_kernel import ScaleMixtureChains
@@ -58,7 +58,6 @@ from bayesreg.validation import (
 
 __all__ = ["LassoMCEM", "RidgeEvidence", "empirical_bayes", "lasso_mcem", "ridge_evidence"]
 
-FloatArray = NDArray[np.float64]
 
 _LOG_RATIO_SPAN = 40.0  # search log k within ± this many nats around the spectrum
 

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputTypeError
 from bayesreg.posterior._data import LinearData
 from bayesreg.posterior._gibbs_kernel import ScaleMixtureChains
@@ -49,8 +49,6 @@ from bayesreg.priors import NoisePrior
 from bayesreg.validation import check_nonneg_int, check_positive, check_positive_int, check_seed
 
 __all__ = ["GibbsDraws", "GibbsPrior", "NoisePrior", "gibbs_sample", "run_gibbs"]
-
-FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)

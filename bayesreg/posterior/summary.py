@@ -20,11 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 from scipy import stats
 
 from bayesreg.core.ridge import centered_singular_values
-from bayesreg.core.types import EPS
+from bayesreg.core.types import EPS, FloatArray
 from bayesreg.errors import DiagnosticsWarning, InputTypeError, InputValueError
 from bayesreg.posterior._data import prepare_linear_data
 from bayesreg.posterior._stats_data import least_squares_coef
@@ -58,7 +57,6 @@ __all__ = [
     "shrinkage_summary",
 ]
 
-FloatArray = NDArray[np.float64]
 
 #: The prior families a posterior tree's ``prior_family`` attribute can name.
 _FAMILIES: dict[str, type[Prior]] = {
