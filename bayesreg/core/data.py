@@ -297,6 +297,30 @@ class SparseRows(_Means):
             "when n ≥ p."
         )
 
+    def densified(self, caller: str) -> DenseRows:
+        """A dense centered copy, for an algorithm that needs the rows (``caller`` names it).
+
+        Made only when ``n·p ≤`` :data:`DENSE_COPY_LIMIT`; a larger X is refused with a
+        :class:`~bayesreg.errors.DataError` naming ``caller``, X's shape and the limit.
+        """
+        n_samples, n_features = self.n_samples, self.n_features
+        limit = DENSE_COPY_LIMIT
+        if n_samples * n_features > limit:
+            raise DataError(
+                f"{caller} works on the rows of X, but X is a scipy.sparse matrix of shape "
+                f"({n_samples}, {n_features}) ({n_samples * n_features} entries), copied "
+                f"densely only up to {limit} entries. Select columns first (e.g. those the "
+                "lasso keeps) so that n ≥ p, where only XᵀX and Xᵀy of the sparse X are "
+                "read, or pass fewer rows or columns."
+            )
+        dense: FloatArray = np.asarray(self.X.toarray(), dtype=np.float64)
+        if self.fit_intercept:
+            dense -= self.x_mean
+        return DenseRows(
+            n_samples, self.fit_intercept, self.x_mean, self.y_mean, self.xty, self.yty,
+            self.feature_names, X=dense, y=self.y,
+        )  # fmt: skip
+
     def solver_form(self, expected_passes: int) -> LeastSquaresData:
         """The Gram form when ``n ≥ p`` and ``p ≤ 8·passes``, else the implicit design form."""
         n_samples, n_features = self.n_samples, self.n_features

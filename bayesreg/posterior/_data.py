@@ -31,8 +31,7 @@ from typing import Any
 
 import numpy as np
 
-import bayesreg.core.data as _data  # DENSE_COPY_LIMIT, read at call time
-from bayesreg.core.data import CenteredProblem, DenseRows, SparseRows, least_squares_data
+from bayesreg.core.data import CenteredProblem, SparseRows, least_squares_data
 from bayesreg.core.ridge import MAX_GRAM_FEATURES
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError
@@ -127,7 +126,7 @@ def linear_data_from(problem: CenteredProblem, *, rows_when_wide: str | None = N
     if isinstance(problem, SparseRows):
         _check_sparse_gram(problem)
         if rows_when_wide is not None and problem.n_samples < problem.n_features:
-            problem = _dense_copy(problem, rows_when_wide)
+            problem = problem.densified(f"{rows_when_wide} with p > n")
     with_rows = problem.kind == "dense"
     if with_rows:
         X, y = problem.dense_rows()
@@ -179,24 +178,3 @@ def _check_sparse_gram(problem: SparseRows) -> None:
             f"p = {MAX_GRAM_FEATURES} columns. Select columns first (e.g. those the lasso "
             "keeps), or use the penalized estimate (ridge, lasso) alone."
         )
-
-
-def _dense_copy(problem: SparseRows, caller: str) -> DenseRows:
-    """The centered rows of a sparse X as a dense copy, if ``n·p`` is within the limit."""
-    n_samples, n_features = problem.n_samples, problem.n_features
-    limit = _data.DENSE_COPY_LIMIT
-    if n_samples * n_features > limit:
-        raise DataError(
-            f"{caller} with p > n works on the rows of X, but X is a scipy.sparse matrix of "
-            f"shape ({n_samples}, {n_features}) ({n_samples * n_features} entries), copied "
-            f"densely only up to {limit} entries. Select columns first (e.g. those the "
-            "lasso keeps) so that n ≥ p, where only XᵀX and Xᵀy of the sparse X are read, "
-            "or pass fewer rows or columns."
-        )
-    dense: FloatArray = np.asarray(problem.X.toarray(), dtype=np.float64)
-    if problem.fit_intercept:
-        dense -= problem.x_mean
-    return DenseRows(
-        problem.n_samples, problem.fit_intercept, problem.x_mean, problem.y_mean,
-        problem.xty, problem.yty, problem.feature_names, X=dense, y=problem.y,
-    )  # fmt: skip
