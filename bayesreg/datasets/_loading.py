@@ -24,6 +24,7 @@ __all__ = [
     "BREAST_CANCER",
     "DIABETES",
     "PROSTATE",
+    "RANDHIE",
     "ArrayPair",
     "FramePair",
     "TableSpec",
@@ -87,6 +88,10 @@ DIABETES = TableSpec("diabetes.csv", 10, unit_norm_columns, "scaled")
 BREAST_CANCER = TableSpec("breast_cancer.csv", 30, standardize_columns, "standardize")
 # columns: 8 predictors, the target lpsa, the 0/1 training indicator
 PROSTATE = TableSpec("prostate.csv", 8, standardize_columns, "standardize", split_column=9)
+# columns: 9 predictors, the count mdvis, the exposure time, the row in statsmodels' file
+RANDHIE = TableSpec("randhie.csv", 9, standardize_columns, "standardize")
+#: The column of randhie.csv holding each row's exposure (fraction of the year eligible).
+RANDHIE_EXPOSURE_COLUMN = 10
 
 
 def load_table(
