@@ -449,7 +449,7 @@ def _poisson_data(X: Any, y: Any, offset: Any, fit_intercept: Any) -> _PoissonDa
     if shift is not None and not fit_intercept and float(shift.max()) > LOG_MAX_FLOAT:
         index = int(np.argmax(shift))
         raise DataError(
-            f"offset[{index}] = {shift[index]!r} has exp(offset) overflow float64 (offsets "
+            f"offset[{index}] = {float(shift[index])!r} has exp(offset) overflow float64 (offsets "
             f"must be ≤ {LOG_MAX_FLOAT:.2f} without an intercept, where the solver starts "
             "at μ = exp(offset)). Shift the offset, or pass fit_intercept=True."
         )
