@@ -86,7 +86,9 @@ class Bernoulli:
 
 @dataclass(frozen=True)
 class Poisson:
-    """The Poisson log-likelihood with log link and an offset::
+    """The Poisson log-likelihood with log link and an offset.
+
+    ::
 
         L(η) = 1/n Σ_i [exp(o_i + η_i) − y_i (o_i + η_i)],   y_i ∈ {0, 1, 2, …},
 
@@ -97,6 +99,13 @@ class Poisson:
     ``+inf`` (the NumPy overflow warning is silenced, and a NaN from ``inf − inf`` is
     returned as ``+inf``), which the engine's line search rejects as it rejects any
     increase. ``derivatives`` is only asked at accepted points, where F is finite.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        The counts (validated by the caller).
+    offset : ndarray of shape (n_samples,) or None, default None
+        The known term o of the linear predictor (None: zeros, and no addition).
     """
 
     y: FloatArray
