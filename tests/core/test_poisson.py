@@ -485,3 +485,18 @@ def test_bad_alpha_is_refused_with_its_value() -> None:
     X, y, _ = make_problem(20, 2, seed=73)
     with pytest.raises(InputValueError, match="alpha"):
         poisson(X, y, -1.0)
+
+
+def test_inputs_are_read_not_modified() -> None:
+    X, y, offset = make_problem(30, 4, seed=83)
+    assert offset is not None
+    arrays = (X, y, offset)
+    copies = tuple(array.copy() for array in arrays)
+    for array in arrays:
+        array.setflags(write=False)  # a write would raise
+    poisson(X, y, 0.05, 0.5, offset=offset)
+    poisson_alpha_max(X, y, offset=offset)
+    poisson_path(X, y, offset=offset, n_alphas=3)
+    poisson(scipy.sparse.csr_matrix(X), y, 0.05, offset=offset)
+    for array, copy in zip(arrays, copies, strict=True):
+        np.testing.assert_array_equal(array, copy)
