@@ -447,13 +447,22 @@ class _DualityGap:
     l1_ratio: float
     threshold: float
     slack: float
+    l1_scale: FloatArray | None = None
 
     def measure(
         self, coef: FloatArray, correlation: FloatArray, residual_sq: float
     ) -> tuple[float, float, float]:
-        gap = enet_duality_gap(coef, correlation, residual_sq, self.alpha, self.l1_ratio)
-        objective = 0.5 * residual_sq + penalty_value(coef, self.alpha, self.l1_ratio)
-        return gap, objective, self.slack
+        gap = enet_duality_gap(
+            coef, correlation, residual_sq, self.alpha, self.l1_ratio, self.l1_scale
+        )
+        if self.l1_scale is None:
+            penalty = penalty_value(coef, self.alpha, self.l1_ratio)
+        else:
+            l1 = float(self.l1_scale @ np.abs(coef))
+            penalty = self.alpha * (
+                self.l1_ratio * l1 + 0.5 * (1.0 - self.l1_ratio) * float(coef @ coef)
+            )
+        return gap, 0.5 * residual_sq + penalty, self.slack
 
 
 def solve_enet(
@@ -464,9 +473,14 @@ def solve_enet(
     l1_ratio: float,
     threshold: float,
     max_iter: int,
+    l1_scale: FloatArray | None = None,
 ) -> ActiveSetSolution:
     """Minimize ``1/(2n)||y − Xw||² + alpha·P(w)`` at one ``alpha`` from the warm start
     ``active`` (updated in place).
+
+    With ``l1_scale`` (all entries > 0) the L1 weight of coordinate j is
+    ``alpha·r·l1_scale_j`` and the L2 weight stays ``alpha(1 − r)``: the uniform problem
+    that per-coefficient penalty factors reduce to (:mod:`bayesreg.core._penalty_factor`).
 
     Stops when the duality gap is ≤ ``threshold``, after ``max_iter`` outer
     iterations, or when the gap stops decreasing with no KKT violator left (rounding
@@ -474,7 +488,10 @@ def solve_enet(
     (:func:`bayesreg.core._duality.certify_enet`).
     """
     active.set_l2(alpha * (1.0 - l1_ratio))
-    weights = np.broadcast_to(alpha * l1_ratio, data.xty.shape)
+    if l1_scale is None:
+        weights = np.broadcast_to(alpha * l1_ratio, data.xty.shape)
+    else:
+        weights = alpha * l1_ratio * l1_scale
     slack = _KKT_SLACK * float(np.max(np.abs(data.xty)))
-    rule = _DualityGap(alpha, l1_ratio, threshold, slack)
+    rule = _DualityGap(alpha, l1_ratio, threshold, slack, l1_scale)
     return minimize_l1_quadratic(data, active, weights, rule, max_iter=max_iter)

@@ -83,6 +83,7 @@ def enet_duality_gap(
     residual_sq: float,
     alpha: float,
     l1_ratio: float,
+    l1_scale: FloatArray | None = None,
 ) -> float:
     """Duality gap of ``1/(2n)||y − Xw||² + alpha·P(w)`` at ``w = coef``.
 
@@ -96,6 +97,13 @@ def enet_duality_gap(
         ``||y − X w||² / n``.
     alpha, l1_ratio : float
         The penalty, ``alpha > 0``.
+    l1_scale : ndarray of shape (p,), optional
+        Per-coordinate L1 weights ``l1_j = alpha·r·l1_scale_j`` (all > 0) with the L2
+        weight ``alpha(1 − r)`` uniform: the problem of
+        :mod:`bayesreg.core._penalty_factor`. The dual constraint is then ``|g_j| ≤ l1_j``
+        coordinatewise, so ``s = min(1, min_j l1_j/|g_j|)``, and the Fenchel conjugate
+        ``Σ_j (|v_j| − l1_j)₊²/(2 l2)``; every formula of the module docstring holds
+        with ``l1_j`` in place of ``l1``. None: the uniform ``l1 = alpha·r``.
 
     Returns
     -------
@@ -103,6 +111,9 @@ def enet_duality_gap(
         ``min(gap_aug, gap_fenchel)`` (module docstring), an upper bound on
         ``P(w) − min P`` that is 0 exactly at the minimizer.
     """
+    if l1_scale is not None:
+        l1_weights = alpha * l1_ratio * l1_scale
+        return _weighted_gap(coef, correlation, residual_sq, l1_weights, alpha * (1.0 - l1_ratio))
     l1 = alpha * l1_ratio
     l2 = alpha * (1.0 - l1_ratio)
     abs_coef = np.abs(coef)
@@ -121,8 +132,36 @@ def enet_duality_gap(
     return float(gap)
 
 
+def _weighted_gap(
+    coef: FloatArray, correlation: FloatArray, residual_sq: float, l1: FloatArray, l2: float
+) -> float:
+    """:func:`enet_duality_gap` with per-coordinate L1 weights ``l1_j`` and uniform ``l2``.
+
+    The augmented point is rescaled by ``s = min(1, min_j l1_j/|g_j|)``, the largest
+    ``s`` with ``|s g_j| ≤ l1_j`` for every j (the dual constraint of a weighted L1), so
+    each term ``l1_j|w_j| − s w_j g_j`` is ≥ 0; the Fenchel gap takes ``l1_j`` termwise.
+    """
+    abs_coef = np.abs(coef)
+    gap = np.inf
+    smooth_grad = correlation - l2 * coef
+    penalized = bool(np.all(l1 > 0.0)) and coef.size > 0
+    if penalized or not np.any(smooth_grad):
+        ratio = float(np.max(np.abs(smooth_grad) / l1)) if penalized else 0.0
+        scale = 1.0 if ratio <= 1.0 else 1.0 / ratio
+        linear_terms = np.maximum(l1 * abs_coef - scale * coef * smooth_grad, 0.0)
+        quadratic = (1.0 - scale) ** 2 * (0.5 * residual_sq + 0.5 * l2 * float(coef @ coef))
+        gap = quadratic + float(np.sum(linear_terms))
+    if l2 > 0.0:
+        gap = min(gap, _fenchel_gap(coef, abs_coef, correlation, l1, l2))
+    return float(gap)
+
+
 def _fenchel_gap(
-    coef: FloatArray, abs_coef: FloatArray, correlation: FloatArray, l1: float, l2: float
+    coef: FloatArray,
+    abs_coef: FloatArray,
+    correlation: FloatArray,
+    l1: float | FloatArray,
+    l2: float,
 ) -> float:
     """``Σ_j h(w_j) + h*(u_j) − w_j u_j`` in the cancellation-free case split above."""
     abs_corr = np.abs(correlation)
@@ -179,6 +218,7 @@ def certify_enet(
     alpha: float,
     l1_ratio: float,
     tol: float,
+    l1_scale: FloatArray | None = None,
 ) -> EnetCertificate:
     """Certify ``w = coef`` for ``1/(2n)||y − Xw||² + alpha·P(w)``: duality gap or KKT.
 
@@ -211,6 +251,11 @@ def certify_enet(
     tol : float
         The relative tolerance (of the gap to ``F(0) = yᵀy/(2n)``, of the KKT residual
         to ``||c||∞``).
+    l1_scale : ndarray of shape (p,), optional
+        Per-coordinate L1 weights ``alpha·r·l1_scale_j`` (:func:`enet_duality_gap`); the
+        floors and the KKT residual then use ``l1_j``: the resolution floor takes
+        ``1 − s = t/(1 + t)``, ``t = max_j δ_j/l1_j`` (the worst rescaling a rounding
+        ``δ`` can force), and ``2(1 − s) Σ_j l1_j|w_j|``.
 
     Returns
     -------
@@ -221,17 +266,26 @@ def certify_enet(
         return EnetCertificate("duality gap", gap, threshold, True)
     index = np.flatnonzero(coef)
     correlation, residual_sq = data.correlation(index, coef[index])
-    gap = min(gap, enet_duality_gap(coef, correlation, residual_sq, alpha, l1_ratio))
+    gap = min(gap, enet_duality_gap(coef, correlation, residual_sq, alpha, l1_ratio, l1_scale))
     magnitude = data.gradient_magnitude(index, coef[index])
     evaluation = _evaluation_floor(coef, magnitude, data.xty, data.yty)
     gap_tol = max(threshold, evaluation)
     if gap <= gap_tol:
         return EnetCertificate("duality gap", gap, gap_tol, True)
     rounding = EPS * math.sqrt(coef.size) * magnitude
-    resolution = _resolution_floor(coef, rounding, residual_sq, alpha, l1_ratio)
+    if l1_scale is None:
+        resolution = _resolution_floor(coef, rounding, residual_sq, alpha, l1_ratio)
+    else:
+        resolution = _weighted_resolution_floor(
+            coef, rounding, residual_sq, alpha, l1_ratio, l1_scale
+        )
     if gap > evaluation + resolution:
         return EnetCertificate("duality gap", gap, gap_tol, False)
-    kkt = float(np.max(subdiff_distance(coef, -correlation, alpha, l1_ratio)))
+    if l1_scale is None:
+        distance = subdiff_distance(coef, -correlation, alpha, l1_ratio)
+    else:
+        distance = _weighted_subdiff_distance(coef, correlation, alpha, l1_ratio, l1_scale)
+    kkt = float(np.max(distance))
     kkt_tol = max(
         tol * float(np.max(np.abs(data.xty))), KKT_ROUNDING_FACTOR * float(np.max(rounding))
     )
@@ -272,3 +326,39 @@ def _resolution_floor(
     if l2 > 0.0:
         floor = min(floor, float(np.sum(rounding**2)) / (2.0 * l2))
     return floor
+
+
+def _weighted_resolution_floor(
+    coef: FloatArray,
+    rounding: FloatArray,
+    residual_sq: float,
+    alpha: float,
+    l1_ratio: float,
+    l1_scale: FloatArray,
+) -> float:
+    """:func:`_resolution_floor` with the L1 weights ``l1_j = alpha·r·l1_scale_j``."""
+    l1 = alpha * l1_ratio * l1_scale
+    l2 = alpha * (1.0 - l1_ratio)
+    floor = math.inf
+    if l1_ratio > 0.0:
+        worst = float(np.max(rounding / l1))
+        shrink = worst / (1.0 + worst)  # 1 − s when max_j |g_j|/l1_j = 1 + max_j δ_j/l1_j
+        quadratic = 0.5 * residual_sq + 0.5 * l2 * float(coef @ coef)
+        floor = shrink**2 * quadratic + 2.0 * shrink * float(l1 @ np.abs(coef))
+    if l2 > 0.0:
+        floor = min(floor, float(np.sum(rounding**2)) / (2.0 * l2))
+    return floor
+
+
+def _weighted_subdiff_distance(
+    coef: FloatArray, correlation: FloatArray, alpha: float, l1_ratio: float, l1_scale: FloatArray
+) -> FloatArray:
+    """``dist(u_j, ∂(l1_j|w_j| + l2/2 w_j²))`` with ``l1_j = alpha·r·l1_scale_j``."""
+    l1 = alpha * l1_ratio * l1_scale
+    smooth = alpha * (1.0 - l1_ratio) * coef - correlation
+    distance: FloatArray = np.where(
+        coef != 0.0,
+        np.abs(smooth + l1 * np.sign(coef)),
+        np.maximum(np.abs(smooth) - l1, 0.0),
+    )
+    return distance

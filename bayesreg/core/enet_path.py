@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from bayesreg.core._active_set import ActiveSet, solve_enet
 from bayesreg.core._duality import EnetCertificate, certify_enet, gap_threshold
+from bayesreg.core._penalty_factor import check_penalty_factor, factor_problem
 from bayesreg.core.data import CenteredProblem, least_squares_data
-from bayesreg.core.enet_solver import DEFAULT_MAX_ITER, DEFAULT_TOL
+from bayesreg.core.enet_solver import DEFAULT_MAX_ITER, DEFAULT_TOL, alpha_max_of_data
 from bayesreg.core.results import PathFit
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
@@ -40,7 +42,14 @@ from bayesreg.validation import (
 __all__ = ["alpha_max", "alpha_max_of", "lasso_path", "solve_lasso_path"]
 
 
-def alpha_max(X: Any, y: Any, *, l1_ratio: float = 1.0, fit_intercept: bool = True) -> float:
+def alpha_max(
+    X: Any,
+    y: Any,
+    *,
+    l1_ratio: float = 1.0,
+    fit_intercept: bool = True,
+    penalty_factor: Any = None,
+) -> float:
     """Smallest alpha whose elastic-net solution is all zeros.
 
     ``w = 0`` is optimal iff ``0 ∈ −Xcᵀyc/n + alpha·r·∂||0||₁``, i.e.
@@ -51,6 +60,14 @@ def alpha_max(X: Any, y: Any, *, l1_ratio: float = 1.0, fit_intercept: bool = Tr
     (``inf`` for ``l1_ratio = 0``: ridge never sets a coefficient exactly to zero
     unless its correlation with ``y`` is zero).
 
+    With penalty factors ``v`` the condition is ``|Xcᵀyc|_j / n ≤ alpha·r·v_j`` for each
+    penalized j. An unpenalized column (``v_j = 0``) is never zero, so alpha_max is
+    defined on the problem with those columns already fitted (``yc`` and the penalized
+    columns residualized on them, ``M = I − Zc(ZcᵀZc)⁻¹Zcᵀ``): the smallest alpha at
+    which every *penalized* coefficient is zero::
+
+        alpha_max = max_{j: v_j > 0} |(M Xc)_jᵀ M yc| / (n · l1_ratio · v_j)
+
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features), or SufficientStats
@@ -59,6 +76,9 @@ def alpha_max(X: Any, y: Any, *, l1_ratio: float = 1.0, fit_intercept: bool = Tr
         Mix ``r`` in [0, 1].
     fit_intercept : bool, default True
         Center ``X`` and ``y`` first (the intercept is unpenalized).
+    penalty_factor : array-like of shape (n_features,), optional
+        Per-coefficient factors ``v_j ≥ 0`` (not rescaled), as in
+        :func:`~bayesreg.core.enet_solver.elastic_net`; None: all ones.
 
     Returns
     -------
@@ -67,14 +87,24 @@ def alpha_max(X: Any, y: Any, *, l1_ratio: float = 1.0, fit_intercept: bool = Tr
     l1_ratio = check_l1_ratio(l1_ratio)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
     problem = least_squares_data(X, y, fit_intercept=fit_intercept)
-    return alpha_max_of(problem, l1_ratio)
+    factor = check_penalty_factor(penalty_factor, problem.n_features)
+    if factor is None:
+        return alpha_max_of(problem, l1_ratio)
+    factored = factor_problem(problem, factor)
+    return alpha_max_of(factored.problem, l1_ratio, factored.l1_scale)
 
 
-def alpha_max_of(problem: CenteredProblem, l1_ratio: float) -> float:
-    """:func:`alpha_max` of validated data: ``||Xcᵀyc||∞ / (n·l1_ratio)``."""
+def alpha_max_of(
+    problem: CenteredProblem, l1_ratio: float, l1_scale: FloatArray | None = None
+) -> float:
+    """:func:`alpha_max` of validated data: ``max_j |Xcᵀyc|_j / (n·l1_ratio·l1_scale_j)``.
+
+    On the reduced problem of penalty factors ``v`` (``l1_scale = √v``, columns divided
+    by ``√v_j``) this is ``max_j |Xcᵀyc|_j / (n·r·v_j)`` of the original columns.
+    """
     if l1_ratio == 0.0:
         return math.inf
-    return float(np.max(np.abs(problem.xty))) / (problem.n_samples * l1_ratio)
+    return alpha_max_of_data(problem.xty, problem.n_samples, l1_ratio, l1_scale)
 
 
 def lasso_path(
@@ -88,6 +118,7 @@ def lasso_path(
     fit_intercept: bool = True,
     tol: float = DEFAULT_TOL,
     max_iter: int = DEFAULT_MAX_ITER,
+    penalty_factor: Any = None,
 ) -> PathFit:
     """Lasso (or elastic-net) solutions along a decreasing grid of alphas.
 
@@ -124,6 +155,12 @@ def lasso_path(
         ``||yc||²/(2n)``, or of the KKT residual to ``||Xcᵀyc||∞/n``.
     max_iter : int, default 1000
         Maximum outer iterations per alpha.
+    penalty_factor : array-like of shape (n_features,), optional
+        Per-coefficient factors ``v_j ≥ 0`` (glmnet's ``penalty.factor``, **not**
+        rescaled to sum to p): the penalty is ``alphas[i] Σ_j v_j [r|w_j| + (1 − r)/2 w_j²]``,
+        solved and certified as in :func:`~bayesreg.core.enet_solver.elastic_net`. The
+        default grid then starts at the :func:`alpha_max` of the factors (unpenalized
+        columns already fitted). None: all ones, the same computation as omitting it.
 
     Returns
     -------
@@ -152,7 +189,22 @@ def lasso_path(
                 "pass alphas explicitly, or use ridge_path(X, y, alphas)."
             )
     problem = least_squares_data(X, y, fit_intercept=fit_intercept)
-    return solve_lasso_path(problem, grid, l1_ratio, n_alphas, eps, tol=tol, max_iter=max_iter)
+    factor = check_penalty_factor(penalty_factor, problem.n_features)
+    if factor is None:
+        return solve_lasso_path(problem, grid, l1_ratio, n_alphas, eps, tol=tol, max_iter=max_iter)
+    factored = factor_problem(problem, factor)
+    path = solve_lasso_path(
+        factored.problem,
+        grid,
+        l1_ratio,
+        n_alphas,
+        eps,
+        tol=tol,
+        max_iter=max_iter,
+        l1_scale=factored.l1_scale,
+    )
+    coefs = factored.coefs(path.coefs)
+    return replace(path, coefs=coefs, intercepts=problem.intercepts(coefs))
 
 
 def solve_lasso_path(
@@ -164,9 +216,14 @@ def solve_lasso_path(
     *,
     tol: float,
     max_iter: int,
+    l1_scale: FloatArray | None = None,
 ) -> PathFit:
-    """:func:`lasso_path` on validated data (``grid`` decreasing, or None for the default)."""
-    top = alpha_max_of(problem, l1_ratio)
+    """:func:`lasso_path` on validated data (``grid`` decreasing, or None for the default).
+
+    ``l1_scale``: per-coordinate L1 multipliers of the reduced problem of penalty factors
+    (:mod:`bayesreg.core._penalty_factor`); the caller maps the coefficients back.
+    """
+    top = alpha_max_of(problem, l1_ratio, l1_scale)
     if grid is None:
         if top == 0.0:
             raise DataError(
@@ -192,10 +249,17 @@ def solve_lasso_path(
             l1_ratio=l1_ratio,
             threshold=threshold,
             max_iter=max_iter,
+            l1_scale=l1_scale,
         )
         certificates.append(
             certify_enet(
-                data, solution.coef, solution.gap, alpha=float(alpha), l1_ratio=l1_ratio, tol=tol
+                data,
+                solution.coef,
+                solution.gap,
+                alpha=float(alpha),
+                l1_ratio=l1_ratio,
+                tol=tol,
+                l1_scale=l1_scale,
             )
         )
         coefs[i], objectives[i], n_iters[i] = solution.coef, solution.objective, solution.n_iter

@@ -32,8 +32,10 @@ import numpy as np
 
 from bayesreg.core._active_set import ActiveSet, ActiveSetSolution, solve_enet
 from bayesreg.core._duality import certify_enet, gap_threshold
+from bayesreg.core._penalty_factor import check_penalty_factor, factor_problem
 from bayesreg.core.data import CenteredProblem, least_squares_data
 from bayesreg.core.results import PenalizedFit
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import ConvergenceWarning, InputValueError
 from bayesreg.validation import (
     check_bool,
@@ -43,7 +45,7 @@ from bayesreg.validation import (
     check_tol,
 )
 
-__all__ = ["elastic_net", "lasso", "solve_elastic_net"]
+__all__ = ["alpha_max_of_data", "elastic_net", "lasso", "solve_elastic_net"]
 
 DEFAULT_TOL = 1e-12
 DEFAULT_MAX_ITER = 1000
@@ -59,15 +61,17 @@ def lasso(
     fit_intercept: bool = True,
     tol: float = DEFAULT_TOL,
     max_iter: int = DEFAULT_MAX_ITER,
+    penalty_factor: Any = None,
 ) -> PenalizedFit:
     """Lasso: the MAP estimate under independent Laplace(0, b) priors.
 
     Minimizes::
 
-        F(w, w0) = 1/(2n) ||y − w0 − X w||² + alpha ||w||₁
+        F(w, w0) = 1/(2n) ||y − w0 − X w||² + alpha Σ_j v_j |w_j|
 
-    (``alpha = σ²/(n b)`` for noise σ and prior scale b). The intercept is not
-    penalized. See :func:`elastic_net` for the method and the certificate.
+    (``v_j = 1`` unless ``penalty_factor`` is given; ``alpha·v_j = σ²/(n b_j)`` for noise
+    σ and prior scales b_j). The intercept is not penalized. See :func:`elastic_net` for
+    the method, the certificate and ``penalty_factor``.
 
     Parameters
     ----------
@@ -78,7 +82,7 @@ def lasso(
         Target.
     alpha : float
         Penalty strength, > 0 (for least squares, alpha = 0, use ``ridge(X, y, 0.0)``).
-    fit_intercept, tol, max_iter
+    fit_intercept, tol, max_iter, penalty_factor
         As in :func:`elastic_net`.
 
     Returns
@@ -95,7 +99,16 @@ def lasso(
         When the certificate did not reach its threshold (the fit has
         ``converged=False``).
     """
-    return elastic_net(X, y, alpha, 1.0, fit_intercept=fit_intercept, tol=tol, max_iter=max_iter)
+    return elastic_net(
+        X,
+        y,
+        alpha,
+        1.0,
+        fit_intercept=fit_intercept,
+        tol=tol,
+        max_iter=max_iter,
+        penalty_factor=penalty_factor,
+    )
 
 
 def elastic_net(
@@ -107,6 +120,7 @@ def elastic_net(
     fit_intercept: bool = True,
     tol: float = DEFAULT_TOL,
     max_iter: int = DEFAULT_MAX_ITER,
+    penalty_factor: Any = None,
 ) -> PenalizedFit:
     """Elastic net: the MAP estimate under the elastic-net prior.
 
@@ -166,6 +180,26 @@ def elastic_net(
         Maximum number of outer iterations (passes over all features) at each point of
         the short warm-start path from alpha_max down to ``alpha`` that the solver
         follows; ``n_iter`` reports the passes summed over that path.
+    penalty_factor : array-like of shape (n_features,), optional
+        glmnet's ``penalty.factor``: finite numbers ``v_j ≥ 0``, not all 0, and the
+        penalty becomes ``alpha Σ_j v_j [r|w_j| + (1 − r)/2 w_j²]`` (``v_j = 0``:
+        ``w_j`` unpenalized). None means all ones (the same computation, bit for bit, as
+        omitting it). Unlike glmnet, the factors are **not** rescaled to sum to p: the
+        penalty is exactly the one written here (docs/conventions.md converts). The
+        Bayesian reading: independent priors with per-coefficient scales,
+        ``alpha·v_j = σ²/(n b_j)`` (Laplace) or ``σ²/(n τ_j²)`` (Gaussian), ``v_j = 0`` a
+        flat prior. Solved exactly as a uniform problem
+        (:mod:`bayesreg.core._penalty_factor`): with ``u_j = √v_j w_j`` and column j of
+        ``Xc`` divided by ``√v_j`` it is an elastic net with L1 weights ``alpha·r·√v_j``
+        and the uniform L2 weight ``alpha(1 − r)``, and the unpenalized columns are
+        profiled out like the intercept (Frisch–Waugh–Lovell; they must have full
+        column rank with the intercept, else :class:`~bayesreg.errors.DataError`). The
+        objectives are equal under this bijection, so the certificate — the duality gap
+        of the reduced problem with the coordinatewise dual constraint
+        ``|g_j| ≤ alpha·r·√v_j`` (or its KKT residual, by the same rule) — bounds
+        ``F(w) − min F`` exactly; ``gap``'s threshold is ``tol`` times the reduced
+        ``F(0)`` (the objective at ``w_P = 0`` with the unpenalized coefficients fitted),
+        and ``objective`` is F of the original problem.
 
     Returns
     -------
@@ -183,15 +217,44 @@ def elastic_net(
     tol = check_tol(tol)
     max_iter = check_positive_int(max_iter, "max_iter")
     problem = least_squares_data(X, y, fit_intercept=fit_intercept)
-    return solve_elastic_net(problem, alpha, l1_ratio, tol=tol, max_iter=max_iter)
+    factor = check_penalty_factor(penalty_factor, problem.n_features)
+    return solve_elastic_net(
+        problem, alpha, l1_ratio, tol=tol, max_iter=max_iter, penalty_factor=factor
+    )
 
 
 def solve_elastic_net(
-    problem: CenteredProblem, alpha: float, l1_ratio: float, *, tol: float, max_iter: int
+    problem: CenteredProblem,
+    alpha: float,
+    l1_ratio: float,
+    *,
+    tol: float,
+    max_iter: int,
+    penalty_factor: FloatArray | None = None,
 ) -> PenalizedFit:
-    """:func:`elastic_net` on validated data (arguments already checked)."""
+    """:func:`elastic_net` on validated data (arguments already checked).
+
+    ``penalty_factor`` (checked, or None) is solved on the reduced uniform problem of
+    :func:`~bayesreg.core._penalty_factor.factor_problem` and mapped back.
+    """
+    if penalty_factor is None:
+        return _solve_uniform(problem, alpha, l1_ratio, tol, max_iter, None)
+    factored = factor_problem(problem, penalty_factor)
+    fit = _solve_uniform(factored.problem, alpha, l1_ratio, tol, max_iter, factored.l1_scale)
+    coef = factored.coef(fit.coef)
+    return replace(fit, coef=coef, intercept=problem.intercept(coef))
+
+
+def _solve_uniform(
+    problem: CenteredProblem,
+    alpha: float,
+    l1_ratio: float,
+    tol: float,
+    max_iter: int,
+    l1_scale: FloatArray | None,
+) -> PenalizedFit:
     threshold = gap_threshold(problem.yty / problem.n_samples, tol)
-    solution = _solve_with_continuation(problem, alpha, l1_ratio, threshold, max_iter)
+    solution = _solve_with_continuation(problem, alpha, l1_ratio, threshold, max_iter, l1_scale)
     certificate = certify_enet(
         problem.certificate_form(),
         solution.coef,
@@ -199,6 +262,7 @@ def solve_elastic_net(
         alpha=alpha,
         l1_ratio=l1_ratio,
         tol=tol,
+        l1_scale=l1_scale,
     )
     if not certificate.converged:
         warnings.warn(
@@ -207,7 +271,7 @@ def solve_elastic_net(
             "converged=False. Increase max_iter, or loosen tol if the certificate is at the "
             "rounding level of the data.",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     return PenalizedFit(
         coef=solution.coef,
@@ -224,7 +288,12 @@ def solve_elastic_net(
 
 
 def _solve_with_continuation(
-    problem: CenteredProblem, alpha: float, l1_ratio: float, threshold: float, max_iter: int
+    problem: CenteredProblem,
+    alpha: float,
+    l1_ratio: float,
+    threshold: float,
+    max_iter: int,
+    l1_scale: FloatArray | None = None,
 ) -> ActiveSetSolution:
     """Solve at ``alpha`` through warm starts along a geometric grid from alpha_max.
 
@@ -232,11 +301,12 @@ def _solve_with_continuation(
     at once and most of those tried first leave again. Following the path from
     ``alpha_max = ||c||∞ / r`` (where w = 0) with ``CONTINUATION_PER_DECADE`` points per
     decade keeps the support changes small, so each point costs about two passes.
-    ``n_iter`` of the result counts the passes over the whole path.
+    ``n_iter`` of the result counts the passes over the whole path. With ``l1_scale``
+    alpha_max is ``max_j |c_j|/(r·l1_scale_j)``.
     """
     grid = [alpha]
     if l1_ratio > 0.0:
-        top = float(np.max(np.abs(problem.xty))) / (problem.n_samples * l1_ratio)
+        top = alpha_max_of_data(problem.xty, problem.n_samples, l1_ratio, l1_scale)
         if alpha < top:
             n_points = math.ceil(CONTINUATION_PER_DECADE * math.log10(top / alpha))
             grid = list(np.geomspace(top, alpha, n_points + 1)[1:])
@@ -252,6 +322,7 @@ def _solve_with_continuation(
             l1_ratio=l1_ratio,
             threshold=threshold,
             max_iter=max_iter,
+            l1_scale=l1_scale,
         )
         n_iter += solution.n_iter
     return replace(solution, n_iter=n_iter)
@@ -266,3 +337,12 @@ def _check_alpha(alpha: Any) -> float:
             "use ridge(X, y, 0.0)."
         )
     return number
+
+
+def alpha_max_of_data(
+    xty: FloatArray, n_samples: int, l1_ratio: float, l1_scale: FloatArray | None = None
+) -> float:
+    """``max_j |Xcᵀyc|_j / (n·r·l1_scale_j)`` (``l1_scale`` None: all ones), for r > 0."""
+    if l1_scale is None:
+        return float(np.max(np.abs(xty))) / (n_samples * l1_ratio)
+    return float(np.max(np.abs(xty) / l1_scale)) / (n_samples * l1_ratio)
