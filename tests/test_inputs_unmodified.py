@@ -41,6 +41,9 @@ CALLS: dict[str, Callable[[Any, Any, Any], object]] = {
     "logistic": lambda X, y, yb: br.logistic(X, yb, 0.05, l1_ratio=0.5),
     "logistic_alpha_max": lambda X, y, yb: br.logistic_alpha_max(X, yb),
     "logistic_path": lambda X, y, yb: br.logistic_path(X, yb, n_alphas=4),
+    "poisson": lambda X, y, yb: br.poisson(X, yb, 0.05, 0.5, offset=y),
+    "poisson_alpha_max": lambda X, y, yb: br.poisson_alpha_max(X, yb, offset=y),
+    "poisson_path": lambda X, y, yb: br.poisson_path(X, yb, offset=y, n_alphas=4),
     "bootstrap_selection": lambda X, y, yb: br.bootstrap_selection(
         X, y, 0.05, n_bootstrap=4, random_seed=0
     ),
