@@ -40,7 +40,7 @@ __all__ = ["gibbs_prior_of", "noise_prior_of", "prior_attrs", "sample_posterior"
 
 
 _METHODS = ("nuts", "gibbs", "exact")
-_LIKELIHOODS = ("gaussian", "bernoulli")
+_LIKELIHOODS = ("gaussian", "bernoulli", "poisson")
 _NUTS_SAMPLERS = ("pymc", "nutpie", "numpyro", "blackjax")
 
 
@@ -147,15 +147,18 @@ def sample_posterior(
     progressbar: bool = True,
     fit_intercept: bool = True,
     nuts_sampler: str | None = None,
+    offset: Any = None,
 ) -> xarray.DataTree:
     """Draw from the posterior of a regression whose coefficient prior is ``prior``.
 
-    The model is ``y ~ N(w0 + Xw, σ²)`` (or Bernoulli with logit ``w0 + Xw``), ``w_j``
-    i.i.d. from ``prior``, a flat prior on ``w0``, and, when ``noise`` is None, the noise
-    prior of :func:`bayesreg.pymc.model.build_model` for every method
-    (:func:`noise_prior_of`: ``p(σ²) ∝ 1/σ²`` for Park & Casella's Bayesian lasso,
-    ``σ ~ HalfNormal(s_y)`` otherwise), so the three methods target the same posterior.
-    Its MAP with σ fixed is the penalized estimate at ``prior.penalty(n, σ)``.
+    The model is ``y ~ N(w0 + Xw, σ²)`` (or Bernoulli with logit ``w0 + Xw``, or Poisson
+    with log-rate ``offset + w0 + Xw``), ``w_j`` i.i.d. from ``prior``, a flat prior on
+    ``w0``, and, when ``noise`` is None, the noise prior of
+    :func:`bayesreg.pymc.model.build_model` for every method (:func:`noise_prior_of`:
+    ``p(σ²) ∝ 1/σ²`` for Park & Casella's Bayesian lasso, ``σ ~ HalfNormal(s_y)``
+    otherwise), so the three methods target the same posterior. Its MAP with σ fixed is
+    the penalized estimate at ``prior.penalty(n, σ)`` (σ = 1 for the Bernoulli and
+    Poisson likelihoods).
 
     Parameters
     ----------
@@ -168,10 +171,11 @@ def sample_posterior(
     y : array-like of shape (n,), or None with SufficientStats
     prior : bayesreg.priors.Prior
     noise : float or None, default None
-        Fixed noise sd σ, or None to sample it (Gaussian likelihood). The Bernoulli
-        likelihood has no noise: omit it.
-    likelihood : {"gaussian", "bernoulli"}
-        ``"bernoulli"`` needs ``method="nuts"``.
+        Fixed noise sd σ, or None to sample it (Gaussian likelihood). The Bernoulli and
+        Poisson likelihoods have no noise: omit it.
+    likelihood : {"gaussian", "bernoulli", "poisson"}
+        ``"bernoulli"`` and ``"poisson"`` need ``method="nuts"``. The Poisson likelihood
+        (log link) takes counts, integers ≥ 0, in ``y``.
     method : {"nuts", "gibbs", "exact"}
         ``"nuts"``: PyMC's ``pymc.sample`` on :func:`bayesreg.pymc.model.build_model`
         (nutpie when it is installed and the model allows it, PyMC's default choice).
@@ -185,6 +189,9 @@ def sample_posterior(
     fit_intercept : bool, default True
     nuts_sampler : {"pymc", "nutpie", ...} or None
         Passed to ``pymc.sample`` (None lets PyMC choose).
+    offset : array-like of shape (n,), optional
+        The known term of the Poisson log-rate (e.g. log exposure), as in
+        :func:`bayesreg.pymc.model.build_model`. Poisson likelihood only.
 
     Returns
     -------
@@ -201,7 +208,7 @@ def sample_posterior(
     options = _SamplingOptions(
         method=check_choice(method, "method", _METHODS),
         likelihood=check_choice(likelihood, "likelihood", _LIKELIHOODS),
-        noise=check_noise(noise, likelihood),
+        noise=_checked_noise(noise, likelihood),
         draws=check_positive_int(draws, "draws"),
         chains=check_positive_int(chains, "chains"),
         tune=check_nonneg_int(tune, "tune"),
@@ -212,22 +219,19 @@ def sample_posterior(
         if nuts_sampler is None
         else check_choice(nuts_sampler, "nuts_sampler", _NUTS_SAMPLERS),
     )
-    if options.likelihood == "bernoulli" and options.method != "nuts":
-        raise InputValueError(
-            f"method={options.method!r} needs the Gaussian likelihood; got "
-            "likelihood='bernoulli'. Use method='nuts' for logistic regression."
-        )
+    _check_likelihood_options(options, offset)
     from_stats = is_sufficient_stats(X, y)
-    if from_stats and options.likelihood == "bernoulli":
+    if from_stats and options.likelihood != "gaussian":
         raise InputValueError(
-            "sufficient statistics summarize the Gaussian likelihood only; the Bernoulli "
-            "likelihood needs the rows. Pass X and y, or likelihood='gaussian'."
+            "sufficient statistics summarize the Gaussian likelihood only; the "
+            f"{options.likelihood.capitalize()} likelihood needs the rows. Pass X and y, or "
+            "likelihood='gaussian'."
         )
     attrs = _tree_attrs(prior, options)
     if from_stats:
         attrs["observed_data"] = f"none: the data are sufficient statistics of {X.n_samples} rows"
     if options.method == "nuts":
-        return _sample_nuts(X, y, prior, options, attrs)
+        return _sample_nuts(X, y, prior, options, attrs, offset)
     data = linear_data_of(X, y, fit_intercept=options.fit_intercept)
     y_observed = None if from_stats else as_target(y, data.n_samples)
     if options.method == "exact":
@@ -243,6 +247,34 @@ def sample_posterior(
         feature_names=data.feature_names,
         attrs=attrs,
     )
+
+
+def _checked_noise(noise: Any, likelihood: Any) -> float | None:
+    """``noise`` checked as :func:`~bayesreg.core.solve.check_noise` does, and refused with
+    the Poisson likelihood, which has no noise either."""
+    if likelihood == "poisson" and noise is not None:
+        raise InputValueError(
+            f"noise={noise!r} was given with likelihood='poisson', but the Poisson "
+            "likelihood has no noise; omit noise."
+        )
+    return check_noise(noise, likelihood)
+
+
+def _check_likelihood_options(options: _SamplingOptions, offset: Any) -> None:
+    """Refuse what only the Gaussian likelihood allows, and an offset outside Poisson."""
+    kind = options.likelihood
+    if kind != "gaussian" and options.method != "nuts":
+        use = "logistic regression" if kind == "bernoulli" else "Poisson regression"
+        raise InputValueError(
+            f"method={options.method!r} needs the Gaussian likelihood (its conjugate or "
+            f"scale-mixture conditionals); got likelihood={kind!r}. Use method='nuts' for "
+            f"{use}."
+        )
+    if offset is not None and kind != "poisson":
+        raise InputValueError(
+            f"offset was given with likelihood={kind!r}; an offset (the known term of the "
+            "log-rate, e.g. log exposure) belongs to likelihood='poisson' only."
+        )
 
 
 @dataclass(frozen=True)
@@ -273,8 +305,8 @@ class _SamplingOptions:
 
 def _tree_attrs(prior: Prior, options: _SamplingOptions) -> dict[str, Any]:
     """The attributes every method's tree carries (the noise prior is filled in later)."""
-    if options.likelihood == "bernoulli":
-        noise_prior = "none (Bernoulli likelihood)"
+    if options.likelihood in ("bernoulli", "poisson"):
+        noise_prior = f"none ({options.likelihood.capitalize()} likelihood)"
     elif options.noise is not None:
         noise_prior = f"fixed σ = {options.noise!r}"
     else:
@@ -345,7 +377,12 @@ def _sample_gibbs(
 
 
 def _sample_nuts(
-    X: Any, y: Any, prior: Prior, options: _SamplingOptions, attrs: dict[str, Any]
+    X: Any,
+    y: Any,
+    prior: Prior,
+    options: _SamplingOptions,
+    attrs: dict[str, Any],
+    offset: Any = None,
 ) -> xarray.DataTree:
     """NUTS through ``pymc.sample`` on :func:`bayesreg.pymc.model.build_model`."""
     import pymc as pm
@@ -359,6 +396,7 @@ def _sample_nuts(
         noise=options.noise,
         likelihood=options.likelihood,
         fit_intercept=options.fit_intercept,
+        offset=offset,
     )
     sampler = {} if options.nuts_sampler is None else {"nuts_sampler": options.nuts_sampler}
     tree: xarray.DataTree = pm.sample(

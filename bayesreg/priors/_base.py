@@ -5,7 +5,7 @@ Every prior in bayesreg has, up to a constant, the log-density
     log p(w) = −l1 · |w| − (l2 / 2) · w²      (per coefficient, given the noise σ)
 
 so that with n samples and the Gaussian noise standard deviation σ fixed (σ = 1 for the
-Bernoulli likelihood) the negative log posterior is (n/σ²) · F(w) + const with
+Bernoulli and Poisson likelihoods) the negative log posterior is (n/σ²) · F(w) + const with
 
     F(w) = L(w) + alpha · [r ||w||₁ + (1 − r)/2 ||w||²],
     alpha = σ² (l1 + l2) / n,    r = l1 / (l1 + l2).
@@ -22,8 +22,9 @@ from typing import Any, ClassVar, cast
 from numpy.typing import ArrayLike
 
 from bayesreg.core.penalties import enet_prox, penalty_value
+from bayesreg.core.poisson import poisson
 from bayesreg.core.results import PenalizedFit
-from bayesreg.core.solve import LIKELIHOODS, check_noise, penalized_solve
+from bayesreg.core.solve import SOLVER_LIKELIHOODS, check_noise, penalized_solve
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputTypeError, InputValueError
 from bayesreg.validation import (
@@ -145,27 +146,33 @@ class Prior(ABC):
         noise: float | None = None,
         likelihood: str = "gaussian",
         fit_intercept: bool = True,
+        offset: Any = None,
     ) -> PenalizedFit:
         """The MAP under this prior with σ fixed, computed as the certified penalized fit.
 
         ``−log p(w, w0 | y) = (n/σ²) F(w, w0) + const`` with ``F`` the objective at
         ``(alpha, l1_ratio) = self.penalty(n, σ)``, so the MAP is the core solver's
-        solution (ridge, elastic net / lasso, or logistic for ``likelihood="bernoulli"``,
-        where the conversion takes σ = 1).
+        solution (ridge, elastic net / lasso; logistic for ``likelihood="bernoulli"`` and
+        Poisson regression for ``likelihood="poisson"``, where the conversion takes
+        σ = 1). For the Poisson likelihood ``F(w, w0) = 1/n Σ_i [exp(η_i) − y_i η_i] +
+        alpha·[r ||w||₁ + (1 − r)/2 ||w||²]`` with ``η = offset + w0 + Xw``.
 
         Parameters
         ----------
         X : array-like or scipy.sparse CSR/CSC matrix of shape (n_samples, n_features)
             A sparse X is passed on to the solver as it is (never densified).
         y : array-like of shape (n_samples,)
-            0/1 for the Bernoulli likelihood.
+            0/1 for the Bernoulli likelihood, counts (integers ≥ 0) for the Poisson one.
         noise : float, optional
             The fixed noise standard deviation σ of the Gaussian likelihood, required
             there (a free σ has no penalized counterpart without its estimate: see
-            :func:`bayesreg.pymc.equivalence.check_equivalence`). The Bernoulli likelihood has
-            no noise: omit it.
-        likelihood : {"gaussian", "bernoulli"}, default "gaussian"
+            :func:`bayesreg.pymc.equivalence.check_equivalence`). The Bernoulli and
+            Poisson likelihoods have no noise: omit it.
+        likelihood : {"gaussian", "bernoulli", "poisson"}, default "gaussian"
         fit_intercept : bool, default True
+        offset : array-like of shape (n_samples,), optional
+            The known term of the Poisson log-rate (e.g. log exposure), passed to
+            :func:`~bayesreg.core.poisson.poisson`. Poisson likelihood only.
 
         Returns
         -------
@@ -176,10 +183,21 @@ class Prior(ABC):
         ------
         InputValueError
             If ``noise`` is missing with the Gaussian likelihood, or given with the
-            Bernoulli likelihood.
+            Bernoulli or Poisson likelihood, or ``offset`` is given with another
+            likelihood than Poisson.
         """
-        kind = check_choice(likelihood, "likelihood", LIKELIHOODS)
+        kind = check_choice(likelihood, "likelihood", SOLVER_LIKELIHOODS)
         design = as_design_or_sparse(X)
+        if offset is not None and kind != "poisson":
+            raise InputValueError(
+                f"offset was given with likelihood={kind!r}; an offset (the known term of "
+                "the log-rate, e.g. log exposure) belongs to likelihood='poisson' only."
+            )
+        if kind == "poisson" and noise is not None:
+            raise InputValueError(
+                f"noise={noise!r} was given with likelihood='poisson', but the Poisson "
+                "likelihood has no noise; omit noise."
+            )
         sigma = check_noise(noise, kind)
         if sigma is None and kind == "gaussian":
             raise InputValueError(
@@ -187,6 +205,8 @@ class Prior(ABC):
                 "Gaussian likelihood, since alpha = σ²(l1 + l2)/n; pass noise=σ > 0."
             )
         alpha, l1_ratio = self.penalty(design.shape[0], 1.0 if sigma is None else sigma)
+        if kind == "poisson":
+            return poisson(design, y, alpha, l1_ratio, offset=offset, fit_intercept=fit_intercept)
         return penalized_solve(
             design, y, alpha, l1_ratio, likelihood=kind, fit_intercept=fit_intercept
         )

@@ -88,6 +88,7 @@ def _ops() -> dict[str, tuple[type, ...]]:
         "dot": (Dot,),
         "positive": (scalar.Exp, scalar.Cosh, Sigmoid, Softplus),
         "sigmoid": (Sigmoid,),
+        "exp": (scalar.Exp,),
         "add": (scalar.Add,),
         "sub": (scalar.Sub,),
         "neg": (scalar.Neg,),
@@ -240,6 +241,7 @@ def _families() -> dict[type, str]:
         basic.StudentTRV: "student-t",
         basic.CauchyRV: "cauchy",
         basic.BernoulliRV: "bernoulli",
+        basic.PoissonRV: "poisson",
         HalfCauchyRV: "half-cauchy",
         HalfStudentTRV: "half-student-t",
     }

@@ -8,13 +8,22 @@ from typing import Any, Unpack
 
 import numpy as np
 
+from bayesreg.core.datafits import Poisson
 from bayesreg.core.objective import kkt_residual, objective
+from bayesreg.core.penalties import penalty_value, subdiff_distance
+from bayesreg.core.poisson import poisson
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.solve import penalized_solve
 from bayesreg.core.types import FloatArray, frozen_array
 from bayesreg.priors import Prior, check_prior
 from bayesreg.pymc.map import find_map
-from bayesreg.pymc.model import ModelKeywords, model_of_rows, model_options
+from bayesreg.pymc.model import (
+    ModelKeywords,
+    ModelOptions,
+    check_target,
+    model_of_rows,
+    model_options,
+)
 from bayesreg.validation import (
     as_design,
     as_target,
@@ -25,7 +34,7 @@ from bayesreg.validation import (
 
 __all__ = ["EquivalenceReport", "check_equivalence"]
 
-#: Relative KKT tolerance of the logistic fit that the MAP is compared with.
+#: Relative KKT tolerance of the logistic and Poisson fits that the MAP is compared with.
 PENALIZED_LOGISTIC_TOL = 1e-13
 
 
@@ -42,7 +51,8 @@ class EquivalenceReport:
     coef_map, coef_penalized : ndarray of shape (n_features,)
         From :func:`bayesreg.pymc.map.find_map` on :func:`bayesreg.pymc.model.build_model`, and
         from the core solver (``ridge`` for l1_ratio = 0, ``elastic_net`` otherwise,
-        ``logistic`` for the Bernoulli likelihood).
+        ``logistic`` for the Bernoulli likelihood, ``poisson`` with the model's offset for
+        the Poisson likelihood).
     intercept_map, intercept_penalized : float
     max_abs_diff : float
         ``max_j |coef_map_j − coef_penalized_j|``.
@@ -89,11 +99,23 @@ class EquivalenceReport:
 
         ``||yc||₂`` and m are floored at their rounding level, ``n · eps`` times the
         uncentered norms.
+
+        For the Poisson likelihood (log link, offset o) the scales are those of the
+        log-rate: ``gradient_scale = m ||μ₀ − y||₂ / n``, with μ₀ the means of the model
+        with w = 0 and its best intercept (``Σy · exp(o) / Σ exp(o)``; ``exp(o)``
+        without an intercept), a bound on ``||∇_w L||∞`` at w = 0 by Cauchy-Schwarz;
+        ``coef_scale = max(||coef_penalized||∞, √n / m)``, √n / m the size of a
+        coefficient that moves the log-rate by 1 in root mean square; and
+        ``intercept_scale = max(|intercept_penalized|, 1 + ||x̄||₁ · coef_scale)``: a
+        log-rate of order 1 plus how far the coefficients' error moves the intercept.
+        Counts have no units, and these scales do not change when X is measured in
+        other units.
     rtol : float
     n_samples : int
     noise : float
         σ used in the conversion: the fixed σ, the joint MAP σ̂ when σ was free
-        (``noise_estimated``), 1 for the Bernoulli likelihood (which has no noise).
+        (``noise_estimated``), 1 for the Bernoulli and Poisson likelihoods (which have no
+        noise).
     noise_estimated : bool
         Whether ``noise`` is the MAP σ̂ of the model with a free σ.
     likelihood : str
@@ -150,6 +172,11 @@ class EquivalenceReport:
 
     def __str__(self) -> str:
         zero = {True: "zero", False: "non-zero"}
+        formulas = (
+            ("m ||μ₀ − y|| / n", "√n / m", "1")
+            if self.likelihood == "poisson"
+            else ("m ||yc|| / n", "||yc|| / m", "rms(yc)")
+        )
         rows = [
             f"{self.prior!r}  ⇔  alpha = {self.alpha:.6g}, l1_ratio = {self.l1_ratio:.6g}",
             f"(n = {self.n_samples}, {self.likelihood} likelihood, {self._noise_text()}, "
@@ -175,12 +202,12 @@ class EquivalenceReport:
             f"verdict: {'EQUIVALENT' if self.ok else 'NOT EQUIVALENT'} (rtol = {self.rtol:.0e}, "
             "relative to the scales of the data; m = max_j ||Xc_j||, yc, Xc centered)",
             f"  MAP's KKT residual for F  {self.kkt_map:.2e} ≤ {self._allowed(self.gradient_scale)}"
-            " = rtol · m ||yc|| / n",
+            f" = rtol · {formulas[0]}",
             f"  max |coef diff|           {self.max_abs_diff:.2e} ≤ "
-            f"{self._allowed(self.coef_scale)} = rtol · max(||coef||∞, ||yc|| / m)",
+            f"{self._allowed(self.coef_scale)} = rtol · max(||coef||∞, {formulas[1]})",
             f"  |intercept diff|          {self.intercept_abs_diff:.2e} ≤ "
             f"{self._allowed(self.intercept_scale)} = rtol · max(|intercept|, "
-            "rms(yc) + ||x̄||₁ · coef scale)",
+            f"{formulas[2]} + ||x̄||₁ · coef scale)",
             f"  zero patterns             {'match' if self.support_match else 'differ'}",
         ]
         if self.noise_estimated:
@@ -194,7 +221,7 @@ class EquivalenceReport:
         return f"{self.rtol * scale:.2e}"
 
     def _noise_text(self) -> str:
-        if self.likelihood == "bernoulli":
+        if self.likelihood in ("bernoulli", "poisson"):
             return "no noise (σ = 1 in the conversion)"
         if self.noise_estimated:
             return f"σ free, joint MAP σ̂ = {self.noise:.6g}"
@@ -230,73 +257,76 @@ def _scales(X: FloatArray, y: FloatArray, fit: PenalizedFit, fit_intercept: bool
     return _Scales(gradient=column * spread / n_samples, coef=coef, intercept=float(intercept))
 
 
-def check_equivalence(
-    X: Any, y: Any, prior: Prior, *, rtol: float = 1e-8, **options: Unpack[ModelKeywords]
-) -> EquivalenceReport:
-    """Compute the MAP under ``prior`` and the penalized estimate, and compare them.
-
-    With n samples and σ fixed, ``−log p(w, w0 | y) = (n/σ²) F(w, w0) + const`` for the
-    penalized objective F at ``(alpha, l1_ratio) = prior.penalty(n, σ)``, so the two
-    estimates must coincide, zeros included. With σ free (``noise=None``, Gaussian
-    likelihood) the joint MAP ``(ŵ, ŵ0, σ̂)`` is computed; since it maximizes p over
-    (w, w0) with σ = σ̂ held fixed, ŵ is the penalized estimate at
-    ``prior.penalty(n, σ̂)``, and that is what is compared. The MAP comes from
-    :func:`bayesreg.pymc.map.find_map` on :func:`bayesreg.pymc.model.build_model` (PyMC), the
-    penalized estimate from the NumPy core (``ridge``, ``elastic_net`` or ``logistic``).
-
-    The verdict (:attr:`EquivalenceReport.ok`) is relative to the scales of the data:
-    the MAP's KKT residual for F relative to the gradient scale ``m ||yc|| / n``, the
-    coefficients relative to ``max(||coef||∞, ||yc|| / m)`` and the intercepts relative
-    to the scale of y, all at ``rtol``, the same zero pattern, and, with σ free, a
-    certified joint mode. It does not change
-    when y, σ and the prior's scale (or X and the coefficients' scale) are measured in
-    other units.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    y : array-like of shape (n_samples,)
-    prior : Prior
-    rtol : float, default 1e-8
-        Relative tolerance of the verdict (see :attr:`EquivalenceReport.ok`).
-    **options
-        ``noise`` (default None), ``likelihood`` (default "gaussian") and
-        ``fit_intercept`` (default True), as in :func:`bayesreg.pymc.model.build_model`.
-        ``noise`` is the σ of the Gaussian likelihood: fixed at this value, or, when None,
-        a free variable reported as the joint MAP σ̂ (with n ≤ p the posterior then has
-        no mode, and ``find_map`` says so). The Bernoulli likelihood has no noise: omit it.
-
-    Returns
-    -------
-    EquivalenceReport
-        ``print(report)`` shows the side-by-side table and each part of the verdict.
-
-    Raises
-    ------
-    InputValueError
-        If ``noise`` is given with the Bernoulli likelihood or is not > 0, or another
-        argument is not allowed.
-    """
-    spec = model_options(**options)
-    kind, fixed_noise, intercept = spec.likelihood, spec.noise, spec.fit_intercept
-    tolerance = check_positive(rtol, "rtol")
-    design = as_design(X)
-    n_samples, n_features = design.shape
-    target = as_target(y, n_samples)
-    check_prior(prior)
-    if kind == "bernoulli":
-        check_binary_target(target)
-    feature_names = feature_names_of(X, n_features)
-
-    model = model_of_rows(design, target, prior, spec, feature_names)
-    estimate = find_map(model)
-    if fixed_noise is not None:
-        sigma = fixed_noise
-    elif kind == "gaussian":
-        sigma = float(estimate.values["noise"])
+def _poisson_scales(
+    X: FloatArray, y: FloatArray, offset: FloatArray | None, fit: PenalizedFit, fit_intercept: bool
+) -> _Scales:
+    """The Poisson verdict's scales (see :attr:`EquivalenceReport.ok`)."""
+    n_samples = X.shape[0]
+    x_mean = X.mean(axis=0) if fit_intercept else np.zeros(X.shape[1])
+    rounding = n_samples * float(np.finfo(np.float64).eps)
+    shift = np.zeros(n_samples) if offset is None else offset
+    if fit_intercept:  # μ₀ = Σy · softmax(o): the best intercept at w = 0
+        null_mean = float(np.sum(y)) * np.exp(shift - float(np.logaddexp.reduce(shift)))
     else:
-        sigma = 1.0  # the Bernoulli likelihood: the prior is taken at σ = 1
-    alpha, l1_ratio = prior.penalty(n_samples, sigma)
+        null_mean = np.exp(shift)
+    spread = max(float(np.linalg.norm(null_mean - y)), rounding * float(np.linalg.norm(y)))
+    column = max(
+        float(np.max(np.linalg.norm(X - x_mean, axis=0), initial=0.0)),
+        rounding * float(np.max(np.linalg.norm(X, axis=0), initial=0.0)),
+    )
+    data_coef = np.sqrt(n_samples) / column if column > 0.0 else 0.0
+    coef = max(float(np.max(np.abs(fit.coef), initial=0.0)), data_coef)
+    intercept = max(abs(fit.intercept), 1.0 + float(np.sum(np.abs(x_mean))) * coef)
+    return _Scales(gradient=column * spread / n_samples, coef=coef, intercept=float(intercept))
+
+
+@dataclass(frozen=True)
+class _Comparison:
+    """The penalized side of the comparison and the MAP's F and KKT residual for it."""
+
+    fit: PenalizedFit
+    scales: _Scales
+    kkt_map: float
+    objective_map: float
+    objective_penalized: float
+
+
+def _compare(
+    design: FloatArray,
+    target: FloatArray,
+    spec: ModelOptions,
+    penalty: tuple[float, float],
+    coef_map: FloatArray,
+    intercept_map: float,
+) -> _Comparison:
+    """Solve the penalized problem at ``penalty`` and measure the MAP against it."""
+    alpha, l1_ratio = penalty
+    kind, intercept = spec.likelihood, spec.fit_intercept
+    if kind == "poisson":
+        fit = poisson(
+            design,
+            target,
+            alpha,
+            l1_ratio,
+            offset=spec.offset,
+            fit_intercept=intercept,
+            tol=PENALIZED_LOGISTIC_TOL,
+        )
+        datafit = Poisson(target, spec.offset)
+
+        def value(coef: FloatArray, w0: float) -> float:
+            return datafit.value(w0 + design @ coef) + penalty_value(coef, alpha, l1_ratio)
+
+        # the KKT residual over the coefficients at the MAP's intercept: ∇_w L = Xᵀ(μ − y)/n
+        gradient, _ = datafit.derivatives(intercept_map + design @ coef_map)
+        distance = subdiff_distance(coef_map, design.T @ gradient, alpha, l1_ratio)
+        return _Comparison(
+            fit=fit,
+            scales=_poisson_scales(design, target, spec.offset, fit, intercept),
+            kkt_map=float(np.max(distance, initial=0.0)),
+            objective_map=value(coef_map, intercept_map),
+            objective_penalized=value(fit.coef, fit.intercept),
+        )
     # The verdict compares coefficients at rtol, so the penalized side is solved well past
     # it: a KKT residual of 1e-10 (logistic's default) can still move correlated
     # coefficients by ~1e-8.
@@ -309,19 +339,124 @@ def check_equivalence(
         fit_intercept=intercept,
         tol=None if kind == "gaussian" else PENALIZED_LOGISTIC_TOL,
     )
+    return _Comparison(
+        fit=fit,
+        scales=_scales(design, target, fit, intercept),
+        kkt_map=kkt_residual(
+            design, target, coef_map, intercept_map, alpha, l1_ratio, kind, fit_intercept=False
+        ),
+        objective_map=objective(design, target, coef_map, intercept_map, alpha, l1_ratio, kind),
+        objective_penalized=objective(
+            design, target, fit.coef, fit.intercept, alpha, l1_ratio, kind
+        ),
+    )
 
+
+def check_equivalence(
+    X: Any, y: Any, prior: Prior, *, rtol: float = 1e-8, **options: Unpack[ModelKeywords]
+) -> EquivalenceReport:
+    """Compute the MAP under ``prior`` and the penalized estimate, and compare them.
+
+    With n samples and σ fixed, ``−log p(w, w0 | y) = (n/σ²) F(w, w0) + const`` for the
+    penalized objective F at ``(alpha, l1_ratio) = prior.penalty(n, σ)``, so the two
+    estimates must coincide, zeros included. With σ free (``noise=None``, Gaussian
+    likelihood) the joint MAP ``(ŵ, ŵ0, σ̂)`` is computed; since it maximizes p over
+    (w, w0) with σ = σ̂ held fixed, ŵ is the penalized estimate at
+    ``prior.penalty(n, σ̂)``, and that is what is compared. The Bernoulli and Poisson
+    likelihoods have no noise: the conversion takes σ = 1, and for the Poisson
+    likelihood (log link, offset o)
+
+        F(w, w0) = 1/n Σ_i [exp(η_i) − y_i η_i] + alpha·[r ||w||₁ + (1 − r)/2 ||w||²],
+        η = o + w0 + Xw.
+
+    The MAP comes from :func:`bayesreg.pymc.map.find_map` on
+    :func:`bayesreg.pymc.model.build_model` (PyMC), the penalized estimate from the NumPy
+    core (``ridge``, ``elastic_net``, ``logistic`` or ``poisson``).
+
+    The verdict (:attr:`EquivalenceReport.ok`) is relative to the scales of the data:
+    the MAP's KKT residual for F relative to the gradient scale ``m ||yc|| / n``, the
+    coefficients relative to ``max(||coef||∞, ||yc|| / m)`` and the intercepts relative
+    to the scale of y (for the Poisson likelihood, the scales of the log-rate), all at
+    ``rtol``, the same zero pattern, and, with σ free, a certified joint mode. It does
+    not change when y, σ and the prior's scale (or X and the coefficients' scale) are
+    measured in other units.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+        0/1 for the Bernoulli likelihood, counts for the Poisson likelihood.
+    prior : Prior
+    rtol : float, default 1e-8
+        Relative tolerance of the verdict (see :attr:`EquivalenceReport.ok`).
+    **options
+        ``noise`` (default None), ``likelihood`` (default "gaussian"),
+        ``fit_intercept`` (default True) and ``offset`` (default None, Poisson
+        likelihood only), as in :func:`bayesreg.pymc.model.build_model`. ``noise`` is the
+        σ of the Gaussian likelihood: fixed at this value, or, when None, a free variable
+        reported as the joint MAP σ̂ (with n ≤ p the posterior then has no mode, and
+        ``find_map`` says so). The Bernoulli and Poisson likelihoods have no noise: omit
+        it.
+
+    Returns
+    -------
+    EquivalenceReport
+        ``print(report)`` shows the side-by-side table and each part of the verdict.
+
+    Raises
+    ------
+    InputValueError
+        If ``noise`` is given with the Bernoulli or Poisson likelihood or is not > 0, an
+        ``offset`` with another likelihood than Poisson, or another argument is not
+        allowed.
+    DataError
+        If the data do not fit the likelihood (see
+        :func:`~bayesreg.pymc.model.build_model`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg.datasets import load_randhie
+    >>> from bayesreg.priors import LaplacePrior
+    >>> from bayesreg.pymc import check_equivalence
+    >>> X, y, time = load_randhie(standardize=True, exposure=True)
+    >>> report = check_equivalence(X, y, LaplacePrior(0.05), likelihood="poisson",
+    ...                            offset=np.log(time))
+    >>> report.ok, report.support_match
+    (True, True)
+    """
+    tolerance = check_positive(rtol, "rtol")
+    design = as_design(X)
+    n_samples, n_features = design.shape
+    spec = model_options(**options, n_samples=n_samples)
+    kind, fixed_noise, intercept = spec.likelihood, spec.noise, spec.fit_intercept
+    target = as_target(y, n_samples)
+    check_prior(prior)
+    if kind == "bernoulli":
+        check_binary_target(target)
+    elif kind == "poisson":
+        check_target(target, spec)
+    feature_names = feature_names_of(X, n_features)
+
+    model = model_of_rows(design, target, prior, spec, feature_names)
+    estimate = find_map(model)
+    if fixed_noise is not None:
+        sigma = fixed_noise
+    elif kind == "gaussian":
+        sigma = float(estimate.values["noise"])
+    else:
+        sigma = 1.0  # the Bernoulli and Poisson likelihoods: the prior is taken at σ = 1
+    alpha, l1_ratio = prior.penalty(n_samples, sigma)
     coef_map = estimate.values["coef"]
     intercept_map = 0.0 if estimate.intercept is None else estimate.intercept
+    compared = _compare(design, target, spec, (alpha, l1_ratio), coef_map, intercept_map)
+    fit, scales = compared.fit, compared.scales
     max_abs_diff = float(np.max(np.abs(coef_map - fit.coef), initial=0.0))
     intercept_abs_diff = abs(intercept_map - fit.intercept)
     support_match = bool(np.array_equal(coef_map == 0.0, fit.coef == 0.0))
-    kkt_map = kkt_residual(
-        design, target, coef_map, intercept_map, alpha, l1_ratio, kind, fit_intercept=False
-    )
-    scales = _scales(design, target, fit, intercept)
     noise_estimated = fixed_noise is None and kind == "gaussian"
     ok = (
-        kkt_map <= tolerance * scales.gradient
+        compared.kkt_map <= tolerance * scales.gradient
         and max_abs_diff <= tolerance * scales.coef
         and intercept_abs_diff <= tolerance * scales.intercept
         and support_match
@@ -339,11 +474,9 @@ def check_equivalence(
         max_abs_diff=max_abs_diff,
         intercept_abs_diff=intercept_abs_diff,
         support_match=support_match,
-        objective_map=objective(design, target, coef_map, intercept_map, alpha, l1_ratio, kind),
-        objective_penalized=objective(
-            design, target, fit.coef, fit.intercept, alpha, l1_ratio, kind
-        ),
-        kkt_map=kkt_map,
+        objective_map=compared.objective_map,
+        objective_penalized=compared.objective_penalized,
+        kkt_map=compared.kkt_map,
         gradient_scale=scales.gradient,
         coef_scale=scales.coef,
         intercept_scale=scales.intercept,

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from typing import Any, TypedDict
 
 import numpy as np
+from scipy.special import logsumexp
 
 import bayesreg.core.data as _data  # DENSE_COPY_LIMIT, read at call time
 from bayesreg.core.data import target_scale
 from bayesreg.core.solve import check_noise
 from bayesreg.core.stats import is_sufficient_stats
 from bayesreg.core.types import FloatArray
-from bayesreg.errors import DataError, InputTypeError
+from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.priors import NoisePrior, Prior, check_prior
 from bayesreg.validation import (
     as_design_or_sparse,
@@ -25,16 +26,21 @@ from bayesreg.validation import (
 )
 
 __all__ = [
+    "LIKELIHOODS",
     "ModelKeywords",
     "ModelOptions",
     "build_model",
+    "check_target",
     "model_of_rows",
     "model_options",
     "noise_variable",
 ]
 
 
-LIKELIHOODS = ("gaussian", "bernoulli")
+#: The likelihoods :func:`build_model` writes.
+LIKELIHOODS = ("gaussian", "bernoulli", "poisson")
+#: The likelihoods without a noise σ: their prior is taken at σ = 1.
+NOISELESS = ("bernoulli", "poisson")
 
 
 def build_model(
@@ -45,6 +51,7 @@ def build_model(
     noise: float | None = None,
     likelihood: str = "gaussian",
     fit_intercept: bool = True,
+    offset: Any = None,
 ) -> Any:
     r"""Build the PyMC model whose MAP is the penalized estimate.
 
@@ -56,8 +63,15 @@ def build_model(
 
         y_i | w, w0 ~ Bernoulli(p_i),   logit(p_i) = w0 + x_iᵀ w,   w_j ~ prior,   p(w0) ∝ 1
 
+    Poisson likelihood (log link, with an offset o, e.g. o_i = log of an exposure t_i)::
+
+        y_i | w, w0 ~ Poisson(μ_i),   log μ_i = o_i + w0 + x_iᵀ w,   w_j ~ prior,   p(w0) ∝ 1
+
     With σ fixed, ``−log p(w, w0 | y) = (n/σ²)·F(w, w0) + const`` where ``F`` is the
-    penalized objective at ``prior.penalty(n, σ)`` (σ = 1 for the Bernoulli likelihood).
+    penalized objective at ``prior.penalty(n, σ)`` (σ = 1 for the Bernoulli and Poisson
+    likelihoods, which have no noise). For the Poisson likelihood
+    ``F(w, w0) = 1/n Σ_i [exp(η_i) − y_i η_i] + alpha·[r ||w||₁ + (1 − r)/2 ||w||²]``
+    with ``η = o + w0 + Xw``, the objective of :func:`~bayesreg.core.poisson.poisson`.
 
     Parameters
     ----------
@@ -69,13 +83,15 @@ def build_model(
         with the statistics in ``pm.Data`` and the potential ``"y_obs"`` instead of the
         data ``"X"``, ``"y"`` and the observed ``"y_obs"``.
     y : array-like of shape (n_samples,), or None with SufficientStats
-        Target; 0/1 for the Bernoulli likelihood.
+        Target; 0/1 for the Bernoulli likelihood; counts (integers ≥ 0, any numeric
+        dtype) for the Poisson likelihood.
     prior : Prior
         Prior on each coefficient, e.g. ``LaplacePrior(2.0)``.
     noise : float, optional
         Fixed noise standard deviation σ > 0 (Gaussian likelihood only: the Bernoulli
-        likelihood has no noise, and a noise given with it is refused). When None, with
-        the Gaussian likelihood, σ is a free variable ``"noise"`` with the prior
+        and Poisson likelihoods have no noise, and a noise given with them is refused).
+        When None, with the Gaussian likelihood, σ is a free variable ``"noise"`` with
+        the prior
 
         - ``HalfNormal(s_y)``, weakly informative, where ``s_y`` is the root mean square of
           y about its mean (about 0 when no intercept is fitted): the residual scale of the
@@ -90,23 +106,62 @@ def build_model(
           a different point).
 
         In both cases ``"noise"`` starts at ``s_y``.
-    likelihood : {"gaussian", "bernoulli"}, default "gaussian"
+    likelihood : {"gaussian", "bernoulli", "poisson"}, default "gaussian"
     fit_intercept : bool, default True
-        Add a free intercept ``"intercept"`` with the flat prior ``pm.Flat``.
+        Add a free intercept ``"intercept"`` with the flat prior ``pm.Flat``. It starts at
+        the intercept of the model with w = 0: mean(y), logit(mean(y)) (Bernoulli), or
+        ``log Σ y − log Σ exp(o)`` (Poisson).
+    offset : array-like of shape (n_samples,), optional
+        The known term o of the Poisson log-rate (finite numbers; the log of each
+        sample's exposure when the counts are over different exposures). Poisson
+        likelihood only. Default: no offset (o = 0).
 
     Returns
     -------
     pymc.Model
-        Data ``"X"`` (dims ``("obs", "feature")``) and ``"y"`` (dims ``"obs"``) in
-        ``pm.Data``; free variables ``"coef"`` (dims ``"feature"``), ``"intercept"`` when
-        ``fit_intercept``, ``"noise"`` when σ is free; observed ``"y_obs"``. It is an
-        ordinary model: extend it, sample it, or swap the data with ``pm.set_data``.
+        Data ``"X"`` (dims ``("obs", "feature")``), ``"y"`` (dims ``"obs"``) and, with an
+        offset, ``"offset"`` (dims ``"obs"``) in ``pm.Data``; free variables ``"coef"``
+        (dims ``"feature"``), ``"intercept"`` when ``fit_intercept``, ``"noise"`` when σ
+        is free; observed ``"y_obs"``. It is an ordinary model: extend it, sample it, or
+        swap the data with ``pm.set_data``.
+
+    Raises
+    ------
+    DataError
+        If X, y or offset do not match or hold non-finite values, y is not 0/1
+        (Bernoulli) or holds a negative or non-integer count (Poisson; the message names
+        the first one and its index), or y is constant where the flat prior on the
+        intercept then gives an improper posterior (one Bernoulli class, all counts 0).
+    InputValueError
+        If ``likelihood`` is not allowed, a ``noise`` is given with the Bernoulli or
+        Poisson likelihood, or an ``offset`` with a likelihood other than Poisson.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg.priors import LaplacePrior
+    >>> from bayesreg.pymc import build_model, find_map
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 3))
+    >>> exposure = rng.uniform(1.0, 3.0, 100)
+    >>> y = rng.poisson(exposure * np.exp(0.5 + 0.4 * X[:, 0]))
+    >>> model = build_model(X, y, LaplacePrior(1.0), likelihood="poisson",
+    ...                     offset=np.log(exposure))
+    >>> estimate = find_map(model)
+    >>> estimate.converged, estimate.optimality
+    (True, 'global')
     """
-    options = model_options(noise=noise, likelihood=likelihood, fit_intercept=fit_intercept)
     if is_sufficient_stats(X, y):
         # The Gaussian likelihood through XcᵀXc, Xcᵀyc, ycᵀyc: O(p²) per gradient.
         from bayesreg.pymc.likelihood import build_sufficient_model
 
+        options = model_options(
+            noise=noise,
+            likelihood=likelihood,
+            fit_intercept=fit_intercept,
+            offset=offset,
+            n_samples=X.n_samples,
+        )
         return build_sufficient_model(
             X,
             prior,
@@ -116,10 +171,16 @@ def build_model(
         )
     design = as_design_or_sparse(X)
     n_samples, n_features = design.shape
+    options = model_options(
+        noise=noise,
+        likelihood=likelihood,
+        fit_intercept=fit_intercept,
+        offset=offset,
+        n_samples=n_samples,
+    )
     target = as_target(y, n_samples)
     check_prior(prior)
-    if options.likelihood == "bernoulli":
-        _check_bernoulli(target, options.fit_intercept)
+    check_target(target, options)
     return model_of_rows(design, target, prior, options, feature_names_of(X, n_features))
 
 
@@ -129,27 +190,72 @@ class ModelKeywords(TypedDict, total=False):
     noise: float | None
     likelihood: str
     fit_intercept: bool
+    offset: Any
 
 
 @dataclass(frozen=True)
 class ModelOptions:
-    """:func:`build_model`'s options, validated (see its docstring)."""
+    """:func:`build_model`'s options, validated (see its docstring).
+
+    ``offset`` is None or a finite float array of length n (Poisson likelihood only).
+    """
 
     noise: float | None
     likelihood: str
     fit_intercept: bool
+    offset: FloatArray | None = None
 
 
 def model_options(
-    *, noise: float | None = None, likelihood: str = "gaussian", fit_intercept: bool = True
+    *,
+    noise: float | None = None,
+    likelihood: str = "gaussian",
+    fit_intercept: bool = True,
+    offset: Any = None,
+    n_samples: int | None = None,
 ) -> ModelOptions:
-    """Validate :func:`build_model`'s options once, with its defaults."""
+    """Validate :func:`build_model`'s options once, with its defaults.
+
+    An ``offset`` is checked against ``n_samples``, the number of rows of the data
+    (required with an offset).
+    """
     kind = check_choice(likelihood, "likelihood", LIKELIHOODS)
+    if kind in NOISELESS and noise is not None:
+        raise InputValueError(
+            f"noise={noise!r} was given with likelihood={kind!r}, but the "
+            f"{kind.capitalize()} likelihood has no noise; omit noise."
+        )
+    shift: FloatArray | None = None
+    if offset is not None:
+        if kind != "poisson":
+            raise InputValueError(
+                f"offset was given with likelihood={kind!r}; an offset (the known term of "
+                "the log-rate, e.g. log exposure) belongs to likelihood='poisson' only. "
+                "Omit offset, or pass likelihood='poisson'."
+            )
+        if n_samples is None:
+            raise InputValueError("offset: the number of samples it must match is unknown.")
+        shift = as_target(offset, n_samples, name="offset")
     return ModelOptions(
         noise=check_noise(noise, kind),
         likelihood=kind,
         fit_intercept=check_bool(fit_intercept, "fit_intercept"),
+        offset=shift,
     )
+
+
+def check_target(target: FloatArray, options: ModelOptions) -> None:
+    """Check a validated target against the likelihood: 0/1 classes or counts.
+
+    Raises
+    ------
+    DataError
+        As :func:`build_model` says.
+    """
+    if options.likelihood == "bernoulli":
+        _check_bernoulli(target, options.fit_intercept)
+    elif options.likelihood == "poisson":
+        _check_poisson(target, options.fit_intercept)
 
 
 def model_of_rows(
@@ -174,8 +280,8 @@ def model_of_rows(
     with pm.Model(coords=coords) as model:
         X_data = pm.Data("X", _dense_for_model(design), dims=("obs", "feature"))
         y_data = pm.Data("y", target if kind == "gaussian" else target.astype(np.int64), dims="obs")
-        if kind == "bernoulli":
-            # The Bernoulli likelihood has no noise: the prior is taken at σ = 1.
+        if kind in NOISELESS:
+            # The Bernoulli and Poisson likelihoods have no noise: the prior is taken at σ = 1.
             noise_value: Any = np.float64(1.0)
         elif options.noise is not None:
             noise_value = np.float64(options.noise)
@@ -186,11 +292,18 @@ def model_of_rows(
         coef = prior.to_pymc("coef", dims="feature", noise=noise_value)
         linear = pm.math.dot(X_data, coef)
         if options.fit_intercept:
-            linear = pm.Flat("intercept", initval=_intercept_start(target, kind)) + linear
+            start = _intercept_start(target, kind, options.offset)
+            linear = pm.Flat("intercept", initval=start) + linear
         if kind == "gaussian":
             pm.Normal("y_obs", mu=linear, sigma=noise_value, observed=y_data, dims="obs")
-        else:
+        elif kind == "bernoulli":
             pm.Bernoulli("y_obs", logit_p=linear, observed=y_data, dims="obs")
+        else:
+            if options.offset is not None:
+                linear = pm.Data("offset", options.offset, dims="obs") + linear
+            # log μ = o + w0 + Xw: the log-rate is affine in (w, w0), which is what
+            # bayesreg.pymc.structure reads to prove −log p convex.
+            pm.Poisson("y_obs", mu=pm.math.exp(linear), observed=y_data, dims="obs")
     return model
 
 
@@ -232,9 +345,33 @@ def noise_variable(prior: Prior, scale: float) -> Any:
     return NoisePrior.default_for(prior, scale).to_pymc("noise", initval=start)
 
 
-def _intercept_start(target: Any, kind: str) -> np.float64:
-    # The intercept of the model with w = 0: mean(y), or logit(mean(y)) for Bernoulli.
+def _check_poisson(target: FloatArray, fit_intercept: bool) -> None:
+    """Counts: integers ≥ 0, and with an intercept at least one of them positive."""
+    bad = np.flatnonzero((target < 0.0) | (target != np.floor(target)))
+    if bad.size:
+        index = int(bad[0])
+        value = float(target[index])
+        problem = "negative" if value < 0.0 else "not an integer"
+        raise DataError(
+            f"y must hold counts (integers ≥ 0) for the Poisson likelihood; y[{index}] = "
+            f"{value!r} is {problem} ({bad.size} such value(s) in all). Pass the observed "
+            "counts (rates belong in the offset, as log exposure)."
+        )
+    if fit_intercept and not np.any(target > 0.0):
+        raise DataError(
+            f"y holds only zeros ({target.size} counts): with a flat prior on the intercept "
+            "the posterior is improper (the intercept runs to −∞, every mean to 0). Pass "
+            "data with a positive count, or fit_intercept=False."
+        )
+
+
+def _intercept_start(target: FloatArray, kind: str, offset: FloatArray | None) -> np.float64:
+    """The intercept of the model with w = 0 (see :func:`build_model`)."""
     mean = float(np.mean(target))
     if kind == "gaussian":
         return np.float64(mean)
-    return np.float64(np.log(mean) - np.log1p(-mean))
+    if kind == "bernoulli":
+        return np.float64(np.log(mean) - np.log1p(-mean))
+    # Poisson: Σ exp(o + w0) = Σ y, i.e. w0 = log Σy − log Σ exp(o) (o = 0 without offset)
+    log_total = float(logsumexp(offset)) if offset is not None else float(np.log(target.size))
+    return np.float64(np.log(float(np.sum(target))) - log_total)

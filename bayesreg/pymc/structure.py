@@ -18,9 +18,18 @@ StudentT and SkewNormal densities); :func:`find_kinks` refuses a model with one.
 **Convexity** (:func:`is_convex`, a sound rule: "yes" is a proof) — f is convex in the
 free variables when every prior is Flat, HalfFlat, Normal, HalfNormal, Exponential,
 Laplace or the elastic-net prior with constant parameters, every likelihood is Normal with
-a mean affine in the free variables and a constant σ, or Bernoulli with an affine logit,
-and no potential depends on a free variable. A point with zero KKT residual is then the
-global MAP.
+a mean affine in the free variables and a constant σ, Bernoulli with an affine logit, or
+Poisson with an affine log-rate (``mu = exp(η)``, η affine, as
+:func:`~bayesreg.pymc.model.build_model` writes it), and no potential depends on a free
+variable. A point with zero KKT residual is then the global MAP.
+
+Why the Poisson rule is sound: PyMC's Poisson log-density of y is
+``y log μ − μ − log y!`` for y ≥ 0 (−∞ for y < 0, a constant in the free variables).
+With μ = exp(η) its negation is ``exp(η) − y η + log y!``: exp is convex, −yη is linear,
+so for y ≥ 0 it is convex in η, and convex in θ when η is affine in θ. The rule accepts
+μ only in the form exp(a) (after views, which commute with the elementwise exp) with a
+proven affine by :func:`~bayesreg.pymc._graph_rules.is_affine`; any other mean (a
+softplus link, exp times a free scale, ...) gives "no".
 """
 
 from __future__ import annotations
@@ -97,6 +106,19 @@ def find_kinks(model: Any) -> list[tuple[Any, Any, Any]]:
     return kinks
 
 
+def _through_views(graph: Any) -> Any:
+    """``graph`` with the views (broadcasts, reshapes, selections) on top of it removed.
+
+    Sound for an elementwise function h: ``h(view(a)) = view(h(a))``, so a view of exp(a)
+    has every entry of the form exp(a_k).
+    """
+    node = graph.owner
+    while node is not None and is_op(node.op, "view"):
+        graph = node.inputs[0]
+        node = graph.owner
+    return graph
+
+
 def is_convex(model: Any) -> bool:
     """The convexity rule of the module docstring."""
     free = frozenset(model.free_RVs)
@@ -113,6 +135,13 @@ def is_convex(model: Any) -> bool:
             return (
                 owner is not None
                 and is_op(scalar_op(owner), "sigmoid")
+                and is_affine(owner.inputs[0], free, free)
+            )
+        if kind == "poisson":  # e^η − yη (y ≥ 0) with μ = exp(η), η affine
+            owner = _through_views(params[0]).owner
+            return (
+                owner is not None
+                and is_op(scalar_op(owner), "exp")
                 and is_affine(owner.inputs[0], free, free)
             )
         return False
