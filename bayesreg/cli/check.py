@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputValueError
 from bayesreg.validation import check_binary_target
 
@@ -67,7 +70,7 @@ def prior_from_options(
 
     A penalty ``--alpha`` names a prior only through σ (``alpha = σ²(l1 + l2)/n``), so
     with the Gaussian likelihood it needs the fixed ``noise``; the Bernoulli likelihood
-    has none and the conversion takes σ = 1.
+    and Poisson likelihoods have none and the conversion takes σ = 1.
     """
     from bayesreg.priors import ElasticNetPrior, GaussianPrior, LaplacePrior, prior_from_penalty
 
@@ -117,22 +120,31 @@ def check_csv(
     noise: float | None = None,
     likelihood: str = "gaussian",
     fit_intercept: bool = True,
+    offset: str | None = None,
+    exposure: str | None = None,
 ) -> EquivalenceReport:
     """Equivalence report (exact MAP vs penalized solution) for a CSV file.
 
     ``noise`` is the fixed σ of the Gaussian likelihood; None makes σ free (the report
-    compares at the joint MAP σ̂) and is required with the Bernoulli likelihood, which
-    has no noise. ``--alpha`` with the Gaussian likelihood needs a fixed ``noise``.
+    compares at the joint MAP σ̂) and is required with the Bernoulli and Poisson
+    likelihoods, which have no noise. ``--alpha`` with the Gaussian likelihood needs a
+    fixed ``noise``. With the Poisson likelihood the target column holds counts, and
+    the column named by ``offset`` (the log-rate's known term) or ``exposure`` (t > 0,
+    offset log t) is taken out of the predictors and used as the offset.
     """
     from bayesreg.pymc.equivalence import check_equivalence
 
     X, y = read_table(path, target)
+    if likelihood != "gaussian" and noise is not None:
+        raise InputValueError(
+            f"--noise: got {noise:g}, but the {likelihood.capitalize()} likelihood has no "
+            "noise; omit --noise."
+        )
     if likelihood == "bernoulli":
-        if noise is not None:
-            raise InputValueError(
-                f"--noise: got {noise:g}, but the Bernoulli likelihood has no noise; omit --noise."
-            )
         check_binary_target(y.to_numpy(dtype=float), f"--target: column {target!r}")
+    X, shift = _split_offset(X, target, likelihood, offset, exposure)
+    if likelihood == "poisson":
+        _check_counts(y.to_numpy(dtype=float), target)
     prior = prior_from_options(
         prior_name,
         scale=scale,
@@ -144,6 +156,51 @@ def check_csv(
         noise=noise,
         likelihood=likelihood,
     )
+    if shift is None:
+        return check_equivalence(
+            X, y, prior, noise=noise, likelihood=likelihood, fit_intercept=fit_intercept
+        )
     return check_equivalence(
-        X, y, prior, noise=noise, likelihood=likelihood, fit_intercept=fit_intercept
+        X, y, prior, likelihood=likelihood, fit_intercept=fit_intercept, offset=shift
     )
+
+
+def _split_offset(
+    X: pd.DataFrame, target: str, likelihood: str, offset: str | None, exposure: str | None
+) -> tuple[pd.DataFrame, FloatArray | None]:
+    """Take the ``--offset`` or ``--exposure`` column out of the predictors."""
+    if offset is None and exposure is None:
+        return X, None
+    option = "--offset" if offset is not None else "--exposure"
+    if offset is not None and exposure is not None:
+        raise InputValueError("--offset/--exposure: give one of them (offset = log exposure).")
+    if likelihood != "poisson":
+        raise InputValueError(
+            f"{option}: only meaningful with --likelihood poisson; got --likelihood {likelihood}."
+        )
+    column = str(offset if offset is not None else exposure)
+    if column == target or column not in X.columns:
+        raise DataError(
+            f"{option}: no predictor column {column!r} (it must be a column of the file "
+            f"other than the target {target!r})."
+        )
+    values = X[column].to_numpy(dtype=float)
+    if exposure is not None:
+        bad = np.flatnonzero(~(values > 0.0))
+        if bad.size:
+            raise DataError(
+                f"--exposure: column {column!r} must be > 0 (its log is the offset); row "
+                f"{int(bad[0])} holds {float(values[bad[0]])!r}."
+            )
+        values = np.log(values)
+    return X.drop(columns=[column]), values
+
+
+def _check_counts(y: FloatArray, target: str) -> None:
+    """The Poisson target: integers ≥ 0."""
+    bad = np.flatnonzero((y < 0.0) | (y != np.floor(y)))
+    if bad.size:
+        raise DataError(
+            f"--target: column {target!r} must hold counts (integers ≥ 0) for --likelihood "
+            f"poisson; row {int(bad[0])} holds {float(y[bad[0]])!r}."
+        )

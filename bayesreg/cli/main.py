@@ -98,10 +98,25 @@ def _build_parser() -> argparse.ArgumentParser:
         help=(
             "fixed noise standard deviation σ of the gaussian likelihood (required with "
             "--alpha); default: σ is free and the report compares at its joint MAP σ̂; "
-            "not allowed with --likelihood bernoulli, which has no noise"
+            "not allowed with --likelihood bernoulli or poisson, which have no noise"
         ),
     )
-    check.add_argument("--likelihood", choices=("gaussian", "bernoulli"), default="gaussian")
+    check.add_argument(
+        "--likelihood",
+        choices=("gaussian", "bernoulli", "poisson"),
+        default="gaussian",
+        help="gaussian (default), bernoulli (0/1 target) or poisson (counts, log link)",
+    )
+    check.add_argument(
+        "--offset",
+        metavar="COL",
+        help="--likelihood poisson: the column holding the known term of the log-rate",
+    )
+    check.add_argument(
+        "--exposure",
+        metavar="COL",
+        help="--likelihood poisson: the column holding each row's exposure t > 0 (offset log t)",
+    )
     check.add_argument("--no-intercept", action="store_true", help="fit without an intercept")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
@@ -144,6 +159,8 @@ def _run_check(args: argparse.Namespace) -> None:
         noise=args.noise,
         likelihood=args.likelihood,
         fit_intercept=not args.no_intercept,
+        offset=args.offset,
+        exposure=args.exposure,
     )
     if args.json:
         payload: dict[str, Any] = report.to_dict()
