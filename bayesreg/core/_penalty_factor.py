@@ -94,7 +94,7 @@ def check_penalty_factor(value: Any, n_features: int) -> FloatArray | None:
         j = int(bad[0])
         raise InputValueError(
             f"penalty_factor must hold finite numbers ≥ 0 (0: the coefficient is unpenalized); "
-            f"got penalty_factor[{j}] = {factor[j]!r} ({bad.size} entries not allowed). An "
+            f"got penalty_factor[{j}] = {float(factor[j])!r} ({bad.size} such entries). An "
             "infinite factor (a coefficient fixed at 0) is expressed by dropping the column."
         )
     if not np.any(factor > 0.0):
