@@ -315,9 +315,9 @@ ROWS: list[Row] = [
     # --- names ---
     (
         "unknown_likelihood",
-        lambda: build_model(X, Y, PRIOR, likelihood="poisson"),
+        lambda: build_model(X, Y, PRIOR, likelihood="gamma"),
         InputValueError,
-        r"likelihood must be one of 'gaussian', 'bernoulli'; got 'poisson'",
+        r"likelihood must be one of 'gaussian', 'bernoulli', 'poisson'; got 'gamma'",
     ),
     (
         "unknown_likelihood_objective",

@@ -11,31 +11,46 @@ few ulps, gives an error of about eps · √n · mean_i |x_ij g_i| · n (random-
 accumulation). :func:`kkt_floor` is that level, written with a per-sample scale s_i
 bounding |g_i| · n (1 for the Bernoulli likelihood, where |μ − y| ≤ 1).
 
-The module also holds the design's validation, the rank check behind an
-unpenalized (maximum-likelihood) fit, and the warning of a fit that did not converge.
+The module also holds what every family's solver does the same way: the fit from a
+validated :class:`GLMData` (:func:`solve_glm`, a start point given or the null model's),
+the warm-started path with its one summary warning (:func:`glm_path`), the default grid,
+the rank check behind an unpenalized (maximum-likelihood) fit, the design's validation,
+and the warning of a fit that did not converge. A family supplies only its datafit, its
+null model (the best intercept at w = 0 and the gradient there) and its existence check.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import scipy.sparse
 
-from bayesreg.core.newton import NewtonResult
+from bayesreg.core.datafits import Datafit
+from bayesreg.core.newton import NewtonResult, minimize
+from bayesreg.core.newton_glm import PenalizedGLM
+from bayesreg.core.results import PathFit, PenalizedFit
 from bayesreg.core.types import EPS, FloatArray
-from bayesreg.errors import ConvergenceWarning
+from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
 from bayesreg.validation import as_design_or_sparse, is_sparse
 
 __all__ = [
     "ROUNDING_FLOOR_ULPS",
     "SEPARATION_MARGIN",
     "Design",
+    "GLMData",
+    "GLMSolution",
     "as_glm_design",
+    "check_ml_design",
     "column_rank",
+    "glm_grid",
+    "glm_path",
     "gradient_unit",
     "kkt_floor",
+    "solve_glm",
     "warn_not_converged",
     "with_intercept_column",
 ]
@@ -117,3 +132,163 @@ def warn_not_converged(
         ConvergenceWarning,
         stacklevel=stacklevel,
     )
+
+
+@dataclass(frozen=True)
+class GLMData:
+    """A validated penalized-GLM problem without its penalty: data, datafit, null model.
+
+    Attributes
+    ----------
+    design : ndarray or scipy.sparse matrix of shape (n, p)
+    datafit : Datafit
+        ``L(η)`` of the family, holding y (and, for Poisson, the offset).
+    fit_intercept : bool
+    null_intercept : float
+        The best ``w0`` at ``w = 0`` (0 without an intercept): the default start point.
+    null_gradient_norm : float
+        ``ρ₀ = ||∇_w L(0, w0*)||_∞``, the scale of the relative KKT tolerance.
+    floor : float
+        The rounding level of the gradient (:func:`kkt_floor`), below which no residual
+        is certified.
+    """
+
+    design: Design
+    datafit: Datafit
+    fit_intercept: bool
+    null_intercept: float
+    null_gradient_norm: float
+    floor: float
+
+    @property
+    def n_features(self) -> int:
+        """Number of columns p."""
+        return int(self.design.shape[1])
+
+
+@dataclass(frozen=True)
+class GLMSolution:
+    """A fit with the engine's result and the threshold its residual was checked against."""
+
+    fit: PenalizedFit
+    result: NewtonResult
+    threshold: float
+
+
+def solve_glm(
+    data: GLMData,
+    alpha: float,
+    l1_ratio: float,
+    *,
+    tol: float,
+    max_iter: int,
+    start: FloatArray | None = None,
+) -> GLMSolution:
+    """Minimize ``L(η) + alpha·P(w)`` from ``start`` (θ = (w0, w), or w; default: w = 0
+    with the null model's intercept), certified by the KKT residual against
+    ``max(tol·ρ₀, floor)``. Arguments are already validated; no warning is issued."""
+    problem = PenalizedGLM(data.design, data.datafit, alpha, l1_ratio, data.fit_intercept)
+    threshold = max(tol * data.null_gradient_norm, data.floor)
+    if start is None:
+        start = problem.theta(np.zeros(data.n_features), data.null_intercept)
+    result = minimize(problem, start, threshold=threshold, max_iter=max_iter)
+    coef, intercept = problem.split(result.point.theta)
+    fit = PenalizedFit(
+        coef=coef,
+        intercept=intercept,
+        alpha=alpha,
+        l1_ratio=l1_ratio,
+        objective=result.point.value,
+        gap=result.kkt,
+        converged=result.kkt <= threshold,
+        n_iter=result.n_iter,
+        certificate="kkt residual",
+        tol=threshold,
+    )
+    return GLMSolution(fit, result, threshold)
+
+
+def glm_path(
+    solver: str,
+    data: GLMData,
+    grid: FloatArray,
+    l1_ratio: float,
+    *,
+    tol: float,
+    max_iter: int,
+    alpha_max: float,
+) -> PathFit:
+    """Certified fits along ``grid`` (decreasing), each warm-started from the previous one.
+
+    A warm start changes only where the engine begins: every point is certified by its
+    own KKT residual, as a cold fit is. One ConvergenceWarning names the worst fit that
+    missed its threshold (``solver`` names the public function).
+    """
+    fits: list[PenalizedFit] = []
+    start: FloatArray | None = None
+    for alpha in grid:
+        solved = solve_glm(data, float(alpha), l1_ratio, tol=tol, max_iter=max_iter, start=start)
+        start = solved.result.point.theta
+        fits.append(solved.fit)
+    not_converged = [fit for fit in fits if not fit.converged]
+    if not_converged:
+        worst = max(not_converged, key=lambda fit: fit.gap / fit.tol)
+        warnings.warn(
+            f"{solver}: {len(not_converged)} of {grid.size} fits did not reach their KKT "
+            f"threshold (worst: residual {worst.gap:.3e} > {worst.tol:.3e} at alpha = "
+            f"{worst.alpha:.6g}); their converged flag is False. Loosen tol if the residual "
+            "is near the rounding level.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    return PathFit(
+        alphas=grid,
+        coefs=np.array([fit.coef for fit in fits]).reshape(grid.size, data.n_features),
+        intercepts=np.array([fit.intercept for fit in fits]),
+        gaps=np.array([fit.gap for fit in fits]),
+        l1_ratio=l1_ratio,
+        objectives=np.array([fit.objective for fit in fits]),
+        converged=np.array([fit.converged for fit in fits], dtype=bool),
+        n_iters=np.array([fit.n_iter for fit in fits], dtype=np.int64),
+        alpha_max=alpha_max,
+    )
+
+
+def glm_grid(top: float, n_alphas: int, eps: float, *, no_signal: str) -> FloatArray:
+    """``n_alphas`` values from ``top`` down to ``eps · top``, geometrically spaced.
+
+    ``no_signal`` completes the message when ``top = 0`` (the gradient at w = 0 vanishes,
+    so every alpha > 0 gives w = 0).
+    """
+    if math.isinf(top):
+        raise InputValueError(
+            "l1_ratio = 0 (a Gaussian prior) has no alpha_max, so the default grid is "
+            "undefined; pass alphas explicitly."
+        )
+    if top == 0.0:
+        raise DataError(
+            f"{no_signal}, so every alpha > 0 gives w = 0 and the default grid from "
+            "alpha_max = 0 is empty. Pass alphas explicitly."
+        )
+    grid: FloatArray = np.geomspace(top, eps * top, n_alphas)
+    return grid
+
+
+def check_ml_design(X: Design, fit_intercept: bool) -> tuple[Design, str]:
+    """The design of a maximum-likelihood fit (alpha = 0), refused when rank deficient.
+
+    Returns ``(Z, phrase)``: Z = [1, X] with an intercept (else X) and the phrase naming
+    it in messages. Raises DataError when Z has dependent columns (the estimate would not
+    be unique).
+    """
+    design = with_intercept_column(X) if fit_intercept else X
+    with_intercept = " together with the intercept column" if fit_intercept else ""
+    rank = column_rank(design)
+    if rank < design.shape[1]:
+        raise DataError(
+            f"alpha=0 asks for the maximum-likelihood estimate, which is not unique: the "
+            f"{X.shape[1]} columns of X{with_intercept} have rank {rank} < "
+            f"{design.shape[1]} (X has shape {X.shape}). Pass alpha > 0, or drop "
+            "linearly dependent columns."
+        )
+    return design, with_intercept

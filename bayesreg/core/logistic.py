@@ -24,14 +24,13 @@ from bayesreg.core.datafits import Bernoulli
 from bayesreg.core.glm import (
     SEPARATION_MARGIN,
     Design,
+    GLMData,
     as_glm_design,
-    column_rank,
+    check_ml_design,
     kkt_floor,
+    solve_glm,
     warn_not_converged,
-    with_intercept_column,
 )
-from bayesreg.core.newton import minimize
-from bayesreg.core.newton_glm import PenalizedGLM
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError
@@ -46,7 +45,13 @@ from bayesreg.validation import (
     is_sparse,
 )
 
-__all__ = ["as_logistic_design", "logistic", "logistic_alpha_max"]
+__all__ = [
+    "as_logistic_design",
+    "check_logistic_minimizer",
+    "logistic",
+    "logistic_alpha_max",
+    "logistic_data",
+]
 
 #: The design's validation, shared with the Poisson solver (:mod:`bayesreg.core.glm`).
 as_logistic_design = as_glm_design
@@ -171,32 +176,13 @@ def logistic(
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
     tol = check_tol(tol)
     max_iter = check_positive_int(max_iter, "max_iter")
-    _check_minimizer_exists(design, target, alpha, fit_intercept)
-
-    problem = PenalizedGLM(design, Bernoulli(target), alpha, l1_ratio, fit_intercept)
-    # the rounding level of Xᵀ(μ − y)/n, eps · √n · max_j mean_i |x_ij| (|μ − y| ≤ 1)
-    floor = kkt_floor(design, fit_intercept)
-    threshold = max(tol * _null_gradient_norm(design, target, fit_intercept), floor)
-    # w = 0 with the best intercept: mean(expit(w0)) = ȳ  ⇔  w0 = logit(ȳ).
-    intercept = float(logit(target.mean())) if fit_intercept else 0.0
-    start = problem.theta(np.zeros(design.shape[1]), intercept)
-    result = minimize(problem, start, threshold=threshold, max_iter=max_iter)
-    converged = result.kkt <= threshold
-    if not converged:
-        warn_not_converged("logistic", result, threshold, max_iter)
-    coef, intercept = problem.split(result.point.theta)
-    return PenalizedFit(
-        coef=coef,
-        intercept=intercept,
-        alpha=alpha,
-        l1_ratio=l1_ratio,
-        objective=result.point.value,
-        gap=result.kkt,
-        converged=converged,
-        n_iter=result.n_iter,
-        certificate="kkt residual",
-        tol=threshold,
+    check_logistic_minimizer(design, target, alpha, fit_intercept)
+    solved = solve_glm(
+        logistic_data(design, target, fit_intercept), alpha, l1_ratio, tol=tol, max_iter=max_iter
     )
+    if not solved.fit.converged:
+        warn_not_converged("logistic", solved.result, solved.threshold, max_iter)
+    return solved.fit
 
 
 def logistic_alpha_max(
@@ -234,13 +220,31 @@ def logistic_alpha_max(
     return _null_gradient_norm(design, target, fit_intercept) / l1_ratio
 
 
+def logistic_data(design: Design, target: FloatArray, fit_intercept: bool) -> GLMData:
+    """The Bernoulli problem on validated data, with its null model.
+
+    At w = 0 the best intercept has mean(expit(w0)) = ȳ, i.e. ``w0* = logit(ȳ)`` (0
+    without an intercept, μ = 1/2); the KKT floor is the rounding level of ``Xᵀ(μ − y)/n``,
+    ``eps·√n·max_j mean_i |x_ij|`` times :data:`~bayesreg.core.glm.ROUNDING_FLOOR_ULPS`
+    (``|μ − y| ≤ 1``).
+    """
+    return GLMData(
+        design=design,
+        datafit=Bernoulli(target),
+        fit_intercept=fit_intercept,
+        null_intercept=float(logit(target.mean())) if fit_intercept else 0.0,
+        null_gradient_norm=_null_gradient_norm(design, target, fit_intercept),
+        floor=kkt_floor(design, fit_intercept),
+    )
+
+
 def _null_gradient_norm(X: Design, y: FloatArray, fit_intercept: bool) -> float:
     """``||∇_w L(0, w0*)||_∞ = ||Xᵀ(μ0 − y)||_∞ / n`` with μ0 = ȳ (intercept) or 1/2."""
     null_prob = float(y.mean()) if fit_intercept else 0.5
     return float(np.max(np.abs(X.T @ (null_prob - y)))) / len(y)
 
 
-def _check_minimizer_exists(X: Design, y: FloatArray, alpha: float, fit_intercept: bool) -> None:
+def check_logistic_minimizer(X: Design, y: FloatArray, alpha: float, fit_intercept: bool) -> None:
     """Raise DataError where F has no minimizer (or, for alpha = 0, no unique one)."""
     if fit_intercept and y.min() == y.max():
         raise DataError(
@@ -252,16 +256,7 @@ def _check_minimizer_exists(X: Design, y: FloatArray, alpha: float, fit_intercep
         # alpha·P(w) is coercive in w and, with both classes present, L is coercive
         # in w0 for bounded w: F has a minimizer.
         return
-    design = with_intercept_column(X) if fit_intercept else X
-    with_intercept = " together with the intercept column" if fit_intercept else ""
-    rank = column_rank(design)
-    if rank < design.shape[1]:
-        raise DataError(
-            f"alpha=0 asks for the maximum-likelihood estimate, which is not unique: the "
-            f"{X.shape[1]} columns of X{with_intercept} have rank {rank} < "
-            f"{design.shape[1]} (X has shape {X.shape}). Pass alpha > 0, or drop "
-            "linearly dependent columns."
-        )
+    design, with_intercept = check_ml_design(X, fit_intercept)
     if _classes_separable(design, y):
         raise DataError(
             "alpha=0 asks for the maximum-likelihood estimate, which does not exist: "

@@ -12,15 +12,11 @@ Along a decreasing grid of ``alpha`` each point minimizes::
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
-import numpy as np
-
-from bayesreg.core.logistic import as_logistic_design, logistic, logistic_alpha_max
+from bayesreg.core.glm import glm_grid, glm_path
+from bayesreg.core.logistic import as_logistic_design, check_logistic_minimizer, logistic_data
 from bayesreg.core.results import PathFit
-from bayesreg.core.types import FloatArray
-from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
 from bayesreg.validation import (
     as_target,
     check_binary_target,
@@ -103,9 +99,11 @@ def logistic_path(
 
     Notes
     -----
-    :func:`~bayesreg.core.logistic.logistic` takes no starting point, so every alpha is
-    solved from ``w = 0`` with the best intercept ``logit(ȳ)`` (no warm starts). The
-    solutions do not depend on the order of the grid.
+    Each alpha is solved from the previous alpha's solution (a warm start; the first
+    from ``w = 0`` with the best intercept ``logit(ȳ)``), which changes only where the
+    proximal Newton engine begins: every point is certified by its own KKT residual,
+    exactly as :func:`~bayesreg.core.logistic.logistic` certifies a fit from the cold
+    start, so the two agree within their certified tolerance.
 
     Examples
     --------
@@ -123,73 +121,26 @@ def logistic_path(
     l1_ratio = check_l1_ratio(l1_ratio)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
     tol = check_tol(tol)
-    top = logistic_alpha_max(design, target, l1_ratio=l1_ratio, fit_intercept=fit_intercept)
+    data = logistic_data(design, target, fit_intercept)
+    top = math.inf if l1_ratio == 0.0 else data.null_gradient_norm / l1_ratio
     if alphas is not None:
-        grid = _check_user_alphas(alphas)
+        grid = check_path_alphas(
+            alphas,
+            zero_hint="For the maximum-likelihood estimate (alpha = 0) call logistic(X, y, 0.0).",
+        )
     else:
-        n_alphas = check_positive_int(n_alphas, "n_alphas")
-        eps = check_grid_eps(eps)
-        grid = _default_grid(top, n_alphas, eps)
-
-    fits = []
-    not_converged = []
-    for alpha in grid:
-        # each fit's own warning is replaced by one summary warning for the whole path
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            fit = logistic(
-                design,
-                target,
-                float(alpha),
-                l1_ratio=l1_ratio,
-                fit_intercept=fit_intercept,
-                tol=tol,
-            )
-        fits.append(fit)
-        if not fit.converged:
-            not_converged.append(fit)
-    if not_converged:
-        worst = max(not_converged, key=lambda fit: fit.gap / fit.tol)
-        warnings.warn(
-            f"logistic_path: {len(not_converged)} of {grid.size} fits did not reach their KKT "
-            f"threshold (worst: residual {worst.gap:.3e} > {worst.tol:.3e} at alpha = "
-            f"{worst.alpha:.6g}); their converged flag is False. Loosen tol if the residual "
-            "is near the rounding level.",
-            ConvergenceWarning,
-            stacklevel=2,
+        grid = glm_grid(
+            top,
+            check_positive_int(n_alphas, "n_alphas"),
+            check_grid_eps(eps),
+            no_signal="Xᵀ(y − ȳ) = 0: no column of X is correlated with y",
         )
-    return PathFit(
-        alphas=grid,
-        coefs=np.array([fit.coef for fit in fits]).reshape(grid.size, design.shape[1]),
-        intercepts=np.array([fit.intercept for fit in fits]),
-        gaps=np.array([fit.gap for fit in fits]),
-        l1_ratio=l1_ratio,
-        objectives=np.array([fit.objective for fit in fits]),
-        converged=np.array([fit.converged for fit in fits], dtype=bool),
-        n_iters=np.array([fit.n_iter for fit in fits], dtype=np.int64),
-        alpha_max=top,
+    # every alpha of the grid is > 0: only the intercept's existence is in question
+    check_logistic_minimizer(design, target, float(grid[-1]), fit_intercept)
+    return glm_path(
+        "logistic_path", data, grid, l1_ratio, tol=tol, max_iter=_PATH_MAX_ITER, alpha_max=top
     )
 
 
-def _default_grid(top: float, n_alphas: int, eps: float) -> FloatArray:
-    """``n_alphas`` values from ``top`` down to ``eps · top``, geometrically spaced."""
-    if math.isinf(top):
-        raise InputValueError(
-            "l1_ratio = 0 (a Gaussian prior) has no alpha_max, so the default grid is "
-            "undefined; pass alphas explicitly."
-        )
-    if top == 0.0:
-        raise DataError(
-            "Xᵀ(y − ȳ) = 0: no column of X is correlated with y, so every alpha > 0 gives "
-            "w = 0 and the default grid from alpha_max = 0 is empty. Pass alphas explicitly."
-        )
-    grid: FloatArray = np.geomspace(top, eps * top, n_alphas)
-    return grid
-
-
-def _check_user_alphas(alphas: Any) -> FloatArray:
-    """User alphas: finite and > 0, returned sorted in decreasing order."""
-    return check_path_alphas(
-        alphas,
-        zero_hint="For the maximum-likelihood estimate (alpha = 0) call logistic(X, y, 0.0).",
-    )
+#: Newton steps allowed to each fit of the path (logistic's default).
+_PATH_MAX_ITER = 200

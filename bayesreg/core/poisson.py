@@ -15,7 +15,6 @@ minimizer. X may be a scipy.sparse CSR/CSC matrix, never densified.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -28,17 +27,18 @@ from bayesreg.core.datafits import Poisson
 from bayesreg.core.glm import (
     SEPARATION_MARGIN,
     Design,
+    GLMData,
     as_glm_design,
-    column_rank,
+    check_ml_design,
+    glm_grid,
+    glm_path,
     kkt_floor,
+    solve_glm,
     warn_not_converged,
-    with_intercept_column,
 )
-from bayesreg.core.newton import NewtonResult, minimize
-from bayesreg.core.newton_glm import PenalizedGLM
 from bayesreg.core.results import PathFit, PenalizedFit
 from bayesreg.core.types import FloatArray
-from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
+from bayesreg.errors import DataError
 from bayesreg.validation import (
     as_target,
     check_bool,
@@ -174,10 +174,10 @@ def poisson(
     tol = check_tol(tol)
     max_iter = check_positive_int(max_iter, "max_iter")
     _check_minimizer_exists(data, alpha)
-    fit = _fit(data, alpha, l1_ratio, tol, max_iter)
-    if not fit.converged:
-        warn_not_converged("poisson", fit.result, fit.threshold, max_iter)
-    return fit.fit
+    solved = solve_glm(data.glm, alpha, l1_ratio, tol=tol, max_iter=max_iter)
+    if not solved.fit.converged:
+        warn_not_converged("poisson", solved.result, solved.threshold, max_iter)
+    return solved.fit
 
 
 def poisson_alpha_max(
@@ -318,34 +318,15 @@ def poisson_path(
             alphas, zero_hint="For the maximum-likelihood estimate call poisson(X, y, 0.0)."
         )
     else:
-        grid = _default_grid(top, check_positive_int(n_alphas, "n_alphas"), check_grid_eps(eps))
-    fits: list[PenalizedFit] = []
-    start: FloatArray | None = None
-    for alpha in grid:
-        solved = _fit(data, float(alpha), l1_ratio, tol, _PATH_MAX_ITER, start)
-        start = solved.result.point.theta
-        fits.append(solved.fit)
-    not_converged = [fit for fit in fits if not fit.converged]
-    if not_converged:
-        worst = max(not_converged, key=lambda fit: fit.gap / fit.tol)
-        warnings.warn(
-            f"poisson_path: {len(not_converged)} of {grid.size} fits did not reach their KKT "
-            f"threshold (worst: residual {worst.gap:.3e} > {worst.tol:.3e} at alpha = "
-            f"{worst.alpha:.6g}); their converged flag is False. Loosen tol if the residual "
-            "is near the rounding level.",
-            ConvergenceWarning,
-            stacklevel=2,
+        grid = glm_grid(
+            top,
+            check_positive_int(n_alphas, "n_alphas"),
+            check_grid_eps(eps),
+            no_signal="Xᵀ(μ₀ − y) = 0 at w = 0 with the best intercept: no column of X is "
+            "correlated with the counts' residuals",
         )
-    return PathFit(
-        alphas=grid,
-        coefs=np.array([fit.coef for fit in fits]).reshape(grid.size, data.design.shape[1]),
-        intercepts=np.array([fit.intercept for fit in fits]),
-        gaps=np.array([fit.gap for fit in fits]),
-        l1_ratio=l1_ratio,
-        objectives=np.array([fit.objective for fit in fits]),
-        converged=np.array([fit.converged for fit in fits], dtype=bool),
-        n_iters=np.array([fit.n_iter for fit in fits], dtype=np.int64),
-        alpha_max=top,
+    return glm_path(
+        "poisson_path", data.glm, grid, l1_ratio, tol=tol, max_iter=_PATH_MAX_ITER, alpha_max=top
     )
 
 
@@ -395,49 +376,17 @@ class _PoissonData:
         scale = np.maximum(self.target, self.null_mean)
         return kkt_floor(self.design, self.fit_intercept, scale)
 
-
-@dataclass(frozen=True)
-class _Solved:
-    """A fit together with the engine's result and the threshold it was checked against."""
-
-    fit: PenalizedFit
-    result: NewtonResult
-    threshold: float
-
-    @property
-    def converged(self) -> bool:
-        return self.fit.converged
-
-
-def _fit(
-    data: _PoissonData,
-    alpha: float,
-    l1_ratio: float,
-    tol: float,
-    max_iter: int,
-    start: FloatArray | None = None,
-) -> _Solved:
-    """Minimize F from ``start`` (θ = (w0, w), or w; default w = 0, best intercept)."""
-    datafit = Poisson(data.target, data.offset)
-    problem = PenalizedGLM(data.design, datafit, alpha, l1_ratio, data.fit_intercept)
-    threshold = max(tol * data.null_gradient_norm, data.floor)
-    if start is None:
-        start = problem.theta(np.zeros(data.design.shape[1]), data.null_intercept)
-    result = minimize(problem, start, threshold=threshold, max_iter=max_iter)
-    coef, intercept = problem.split(result.point.theta)
-    fit = PenalizedFit(
-        coef=coef,
-        intercept=intercept,
-        alpha=alpha,
-        l1_ratio=l1_ratio,
-        objective=result.point.value,
-        gap=result.kkt,
-        converged=result.kkt <= threshold,
-        n_iter=result.n_iter,
-        certificate="kkt residual",
-        tol=threshold,
-    )
-    return _Solved(fit, result, threshold)
+    @cached_property
+    def glm(self) -> GLMData:
+        """The problem for the shared GLM solver: the Poisson datafit and the null model."""
+        return GLMData(
+            design=self.design,
+            datafit=Poisson(self.target, self.offset),
+            fit_intercept=self.fit_intercept,
+            null_intercept=self.null_intercept,
+            null_gradient_norm=self.null_gradient_norm,
+            floor=self.floor,
+        )
 
 
 def _poisson_data(X: Any, y: Any, offset: Any, fit_intercept: Any) -> _PoissonData:
@@ -488,17 +437,7 @@ def _check_minimizer_exists(data: _PoissonData, alpha: float) -> None:
         # the datafit is bounded below and alpha·P(w) is coercive in w; with a positive
         # count L is coercive in w0 for bounded w: F has a minimizer.
         return
-    X = data.design
-    design = with_intercept_column(X) if data.fit_intercept else X
-    with_intercept = " together with the intercept column" if data.fit_intercept else ""
-    rank = column_rank(design)
-    if rank < design.shape[1]:
-        raise DataError(
-            f"alpha=0 asks for the maximum-likelihood estimate, which is not unique: the "
-            f"{X.shape[1]} columns of X{with_intercept} have rank {rank} < "
-            f"{design.shape[1]} (X has shape {X.shape}). Pass alpha > 0, or drop "
-            "linearly dependent columns."
-        )
+    design, with_intercept = check_ml_design(data.design, data.fit_intercept)
     if _zero_counts_separable(design, data.target):
         raise DataError(
             "alpha=0 asks for the maximum-likelihood estimate, which does not exist: a "
@@ -538,20 +477,3 @@ def _zero_counts_separable(design: Design, y: FloatArray) -> bool:
     margins = -np.asarray(zeros @ program.x)
     largest_margin = float(np.max(abs(design).sum(axis=1)))
     return bool(np.max(margins) > SEPARATION_MARGIN * largest_margin)
-
-
-def _default_grid(top: float, n_alphas: int, eps: float) -> FloatArray:
-    """``n_alphas`` values from ``top`` down to ``eps · top``, geometrically spaced."""
-    if math.isinf(top):
-        raise InputValueError(
-            "l1_ratio = 0 (a Gaussian prior) has no alpha_max, so the default grid is "
-            "undefined; pass alphas explicitly."
-        )
-    if top == 0.0:
-        raise DataError(
-            "Xᵀ(μ₀ − y) = 0 at w = 0 with the best intercept: no column of X is correlated "
-            "with the counts' residuals, so every alpha > 0 gives w = 0 and the default grid "
-            "from alpha_max = 0 is empty. Pass alphas explicitly."
-        )
-    grid: FloatArray = np.geomspace(top, eps * top, n_alphas)
-    return grid
