@@ -358,3 +358,41 @@ def test_nuts_posterior_mean_is_the_exact_posterior_mean() -> None:
     mcse = np.array([az.mcse(draws[..., j]) for j in range(2)])
     assert np.all(np.abs(draws.mean(axis=(0, 1)) - exact) <= 4.0 * mcse)
     assert tree.attrs["likelihood"] == "poisson"
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_cli_check_poisson_with_exposure_column(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from bayesreg.cli.main import main
+
+    X, y, time = load_randhie(as_frame=True, exposure=True)
+    frame = X.iloc[:300].assign(mdvis=y.iloc[:300], time=time.iloc[:300])
+    path = tmp_path / "visits.csv"
+    frame.to_csv(path, index=False)
+    options = ["--target", "mdvis", "--prior", "laplace", "--scale", "0.05"]
+    args = ["check", str(path), *options, "--likelihood", "poisson", "--exposure", "time"]
+    assert main([*args, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"]
+    assert report["likelihood"] == "poisson"
+    assert len(report["coef_map"]) == 9  # the exposure column is not a predictor
+    # the same comparison through the Python API, the offset being log(time)
+    direct = check_equivalence(
+        X.iloc[:300],
+        y.iloc[:300],
+        LaplacePrior(0.05),
+        likelihood="poisson",
+        offset=np.log(time.iloc[:300]),
+    )
+    np.testing.assert_allclose(report["coef_map"], direct.coef_map, rtol=0, atol=1e-12)
+    assert (
+        main(["check", str(path), "--target", "lpi", *options[2:], "--likelihood", "poisson"]) == 2
+    )
+    assert "must hold counts" in capsys.readouterr().err
+    assert main([*args[:-4], "--exposure", "time"]) == 2
+    assert "only meaningful with --likelihood poisson" in capsys.readouterr().err

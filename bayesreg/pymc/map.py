@@ -53,8 +53,9 @@ class MapEstimate:
         What a converged certificate proves. ``"global"``: −log p is known to be convex in
         the free variables (Flat, HalfFlat, Normal, HalfNormal, Exponential, Laplace or
         elastic-net priors with constant parameters; a Normal likelihood with a mean
-        affine in the free variables and a fixed σ, or a Bernoulli likelihood with an
-        affine logit; no potential on free variables), so the point is the global MAP.
+        affine in the free variables and a fixed σ, a Bernoulli likelihood with an
+        affine logit, or a Poisson likelihood with an affine log-rate, mean exp(η); no
+        potential on free variables), so the point is the global MAP.
         ``"stationary"``: convexity is not known (a free σ, a StudentT likelihood, a
         hierarchical scale, ...), so the certificate proves a stationary point of log p
         only: every step ascends, so in practice a local mode, but another mode may be
