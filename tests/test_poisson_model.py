@@ -234,6 +234,9 @@ def test_find_map_is_the_penalized_poisson_fit(
     _check_map(X, y, offset, prior, fit_intercept)
 
 
+# With its tolerances at 1e-12 Clarabel may stop just short of them and cvxpy warns; the
+# agreement checked below (1e-7) is what the test relies on.
+@pytest.mark.filterwarnings("ignore:Solution may be inaccurate")
 @pytest.mark.parametrize(
     ("n", "p", "fit_intercept"), [(60, 4, True), (15, 30, True), (50, 5, False)]
 )
