@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 
-def soft_threshold(z: ArrayLike, threshold: float) -> FloatArray:
+def soft_threshold(z: ArrayLike, threshold: float | FloatArray) -> FloatArray:
     """Soft-thresholding, the proximal operator of ``threshold · |·|``.
 
     S(z, t) = sign(z) · max(|z| − t, 0),  t ≥ 0
@@ -33,8 +33,11 @@ def soft_threshold(z: ArrayLike, threshold: float) -> FloatArray:
     return np.sign(values) * np.maximum(np.abs(values) - threshold, 0.0)
 
 
-def enet_prox(z: ArrayLike, step: float, alpha: float, l1_ratio: float) -> FloatArray:
+def enet_prox(z: ArrayLike, step: float, alpha: float | FloatArray, l1_ratio: float) -> FloatArray:
     """Proximal operator of ``step · alpha · P``.
+
+    ``alpha`` may be an array of per-coordinate strengths (``alpha·v_j`` for penalty
+    factors ``v``): the prox is separable, so it applies coordinatewise.
 
     argmin_w 1/2 (w − z)² + step·alpha·[r |w| + (1−r)/2 w²]
         = S(z, step·alpha·r) / (1 + step·alpha·(1−r))

@@ -25,6 +25,7 @@ from numpy.typing import ArrayLike
 from scipy import integrate, special, stats
 
 from bayesreg.core.types import FloatArray
+from bayesreg.errors import InputValueError
 
 __all__ = [
     "ELASTIC_NET_OP_NAME",
@@ -32,6 +33,7 @@ __all__ = [
     "logpdf",
     "pymc_l1_term",
     "pytensor_logp",
+    "pytensor_logp_degenerate",
     "random",
     "sample",
     "second_moment",
@@ -105,7 +107,20 @@ def sample(a: ArrayLike, c: ArrayLike, size: Any, rng: np.random.Generator) -> F
 
 def random(a: Any, c: Any, rng: np.random.Generator | None = None, size: Any = None) -> FloatArray:
     """The ``random`` function of the PyMC ``CustomDist`` (parameters arrive as arrays)."""
+    if np.any((np.asarray(a) == 0.0) & (np.asarray(c) == 0.0)):
+        raise InputValueError(
+            "a prior with flat (improper) entries (scale = inf: both weights 0) has no "
+            "draws; give every coefficient a finite scale to sample from the prior."
+        )
     generator = rng if rng is not None else np.random.default_rng()
+    if np.any(np.asarray(c) == 0.0):
+        # c = 0: Laplace(0, 1/a) entries, drawn exactly (the truncated normal degenerates)
+        laplace = generator.laplace(0.0, 1.0 / np.where(np.asarray(a) > 0, a, 1.0), size)
+        return np.where(
+            np.asarray(c) == 0.0,
+            laplace,
+            sample(a, np.where(np.asarray(c) > 0, c, 1.0), size, generator),
+        )
     return sample(a, c, size, generator)
 
 
@@ -116,6 +131,26 @@ def pytensor_logp(value: Any, a: Any, c: Any) -> Any:
     # No standalone constant term (such as log 2): PyTensor's rewrites fold it into a float32
     # literal, an error of about 2e-9 in the log-density.
     log_z = 0.5 * pt.log(2.0 * np.pi / c) + pt.log(pt.erfcx(a / pt.sqrt(2.0 * c)))
+    return -a * pt.abs(value) - 0.5 * c * value**2 - log_z
+
+
+def pytensor_logp_degenerate(value: Any, a: Any, c: Any) -> Any:
+    """The ``logp`` with per-entry weights that may vanish (per-coefficient scale priors).
+
+    Elementwise: ``−a|w| − c w²/2 − log Z(a, c)`` for ``c > 0``; the Laplace density
+    ``−a|w| + log(a/2)`` for ``c = 0 < a``; and 0, the improper flat density, for
+    ``a = c = 0``. ``a`` and ``c`` are constants, so the branches not taken (evaluated at
+    the placeholder weight 1) do not reach the value or its derivatives.
+    """
+    import pytensor.tensor as pt
+
+    smooth = pt.gt(c, 0.0)
+    kinked = pt.gt(a, 0.0)
+    c_safe = pt.switch(smooth, c, 1.0)
+    a_safe = pt.switch(kinked, a, 1.0)
+    log_z_enet = 0.5 * pt.log(2.0 * np.pi / c_safe) + pt.log(pt.erfcx(a / pt.sqrt(2.0 * c_safe)))
+    log_z_laplace = pt.log(2.0 / a_safe)
+    log_z = pt.switch(smooth, log_z_enet, pt.switch(kinked, log_z_laplace, 0.0))
     return -a * pt.abs(value) - 0.5 * c * value**2 - log_z
 
 

@@ -23,10 +23,12 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from bayesreg.core._penalty_factor import weighted_penalty_value
+from bayesreg.core.penalties import enet_prox, penalty_value
 from bayesreg.core.types import FloatArray
-from bayesreg.errors import InputValueError
+from bayesreg.errors import InputTypeError, InputValueError
 from bayesreg.priors import _elastic_net
-from bayesreg.priors._base import Prior, weights_from_penalty
+from bayesreg.priors._base import Prior, penalty_from_weights, weights_from_penalty
 from bayesreg.validation import (
     check_finite_nonneg,
     check_l1_ratio,
@@ -39,27 +41,168 @@ __all__ = ["ElasticNetPrior", "GaussianPrior", "LaplacePrior", "prior_from_penal
 
 @dataclass(frozen=True)
 class _ScaleFamily(Prior):
-    """A family centered at 0 with one scale: its SciPy density and NumPy generator."""
+    """A family centered at 0 with one scale, or one scale per coefficient.
 
-    scale: float
+    ``scale`` is a number > 0 (the same prior on every coefficient) or a 1-D sequence of
+    scales ``s_j`` in (0, ∞], stored as a tuple of floats (so the prior stays hashable and
+    comparable); ``s_j = inf`` is a flat prior on coefficient j. With per-coefficient
+    scales the penalty face is ``penalty(n, σ)`` at the *reference scale*
+    ``s_ref = min_j s_j`` (the smallest finite one) together with
+    :meth:`penalty_factor`, ``v_j = (s_ref/s_j)^k`` (``k = 1`` Laplace, ``k = 2`` Gaussian;
+    ``v_j = 0`` for a flat entry), which the core solvers take as ``penalty_factor``:
+    ``alpha·v_j`` is then exactly the weight ``σ²/(n s_j^k)`` of coefficient j.
+    """
+
+    scale: float | tuple[float, ...]
     #: The SciPy distribution (``stats.norm``, ``stats.laplace``) and the name of the
     #: ``numpy.random.Generator`` method that draw the family at ``loc=0, scale``.
     _density: ClassVar[Any]
     _generator: ClassVar[str]
+    #: The power k of the scale in the penalty weight: 1/s^k.
+    _power: ClassVar[int]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "scale", check_positive(self.scale, "scale"))
+        object.__setattr__(self, "scale", _check_scale(self.scale))
+
+    @property
+    def per_coefficient(self) -> bool:
+        """Whether ``scale`` holds one scale per coefficient."""
+        return isinstance(self.scale, tuple)
+
+    def _scales(self) -> FloatArray:
+        return np.asarray(self.scale, dtype=np.float64)
+
+    def reference_scale(self) -> float:
+        """The scale the penalty's alpha is taken at: ``scale``, or ``min_j s_j``."""
+        if isinstance(self.scale, tuple):
+            return float(np.min(self._scales()))
+        return self.scale
+
+    def penalty_factor(self) -> FloatArray | None:
+        """``v_j = (s_ref/s_j)^k`` (0 for ``s_j = inf``); None for a single scale.
+
+        With ``(alpha, l1_ratio) = penalty(n, σ)``, the penalty of coefficient j is
+        ``alpha·v_j·|w_j|`` (Laplace) or ``alpha·v_j·w_j²/2`` (Gaussian):
+        ``alpha·v_j = σ²/(n s_j^k)``, the negative log prior scaled by σ²/n. The factors
+        are not rescaled (the largest is 1, at the reference scale).
+        """
+        if not isinstance(self.scale, tuple):
+            return None
+        factor: FloatArray = (self.reference_scale() / self._scales()) ** self._power
+        return factor
+
+    def _weight(self) -> float:
+        """``1/s^k`` for a single scale; refused with per-coefficient scales."""
+        if isinstance(self.scale, tuple):
+            raise InputValueError(
+                f"{type(self).__name__} with per-coefficient scales (scale={self.scale!r}) "
+                "has one weight per coefficient, 1/s_j^k, not one: use "
+                "penalty(n, σ) with penalty_factor() (the weight of coefficient j is "
+                "n·alpha·v_j/σ²), or a prior with a single scale here."
+            )
+        return 1.0 / self.scale**self._power
+
+    def penalty(self, n_samples: int, noise: float = 1.0) -> tuple[float, float]:
+        """``(alpha, l1_ratio)`` with ``alpha = σ²/(n s_ref^k)``; the factors are
+        :meth:`penalty_factor` (all 1 for a single scale: the same alpha as before)."""
+        n = check_positive_int(n_samples, "n_samples")
+        sigma = check_positive(noise, "noise")
+        weight = 1.0 / self.reference_scale() ** self._power
+        l1, l2 = (weight, 0.0) if self._power == 1 else (0.0, weight)
+        return penalty_from_weights(l1, l2, n, sigma)
+
+    def penalty_value(self, w: ArrayLike, n_samples: int, noise: float = 1.0) -> float:
+        """``alpha · Σ_j v_j P(w_j)`` for the penalty of :meth:`penalty`."""
+        alpha, l1_ratio = self.penalty(n_samples, noise)
+        factor = self.penalty_factor()
+        if factor is None:
+            return penalty_value(w, alpha, l1_ratio)
+        values = np.broadcast_to(np.asarray(w, dtype=np.float64), factor.shape)
+        return weighted_penalty_value(values, alpha, l1_ratio, factor)
+
+    def prox(self, z: ArrayLike, step: float, n_samples: int, noise: float = 1.0) -> FloatArray:
+        """Proximal operator of ``step · alpha · Σ_j v_j P(z_j)`` at ``z`` (coordinatewise)."""
+        alpha, l1_ratio = self.penalty(n_samples, noise)
+        factor = self.penalty_factor()
+        strength: float | FloatArray = alpha if factor is None else alpha * factor
+        return enet_prox(z, check_positive(step, "step"), strength, l1_ratio)
 
     def logpdf(self, w: ArrayLike) -> FloatArray:
-        """The log-density at ``w`` (written out in the class docstring)."""
-        result: FloatArray = self._density.logpdf(np.asarray(w, dtype=np.float64), scale=self.scale)
+        """The log-density at ``w`` (written out in the class docstring).
+
+        With per-coefficient scales ``w`` broadcasts against them (last axis: the
+        coefficients); a flat entry (``s_j = inf``) has the improper density 1, log 0.
+        """
+        values = np.asarray(w, dtype=np.float64)
+        if not isinstance(self.scale, tuple):
+            result: FloatArray = self._density.logpdf(values, scale=self.scale)
+            return result
+        scales = self._scales()
+        flat = np.isinf(scales)
+        finite = np.where(flat, 1.0, scales)
+        density = self._density.logpdf(values, scale=finite)
+        flat_b = np.broadcast_to(flat, np.shape(density))
+        result = np.where(flat_b, 0.0, density)
         return result
 
     def rvs(self, size: Any = None, random_seed: Any = None) -> FloatArray:
-        """Independent draws of shape ``size``, seeded by ``random_seed``."""
+        """Independent draws of shape ``size``, seeded by ``random_seed``.
+
+        With per-coefficient scales ``size`` defaults to ``(p,)`` and must end in p
+        (e.g. ``(draws, p)``); a flat entry has no draws (refused).
+        """
         draw = getattr(np.random.default_rng(random_seed), self._generator)
-        draws: FloatArray = draw(0.0, self.scale, size)
-        return draws
+        if not isinstance(self.scale, tuple):
+            draws: FloatArray = draw(0.0, self.scale, size)
+            return draws
+        scales = self._scales()
+        if np.any(np.isinf(scales)):
+            raise InputValueError(
+                f"{type(self).__name__}(scale={self.scale!r}) has flat (improper) entries "
+                "(scale = inf), which have no draws; give every coefficient a finite scale."
+            )
+        return np.asarray(draw(0.0, scales, scales.shape if size is None else size))
+
+    def variances(self) -> FloatArray:
+        """Prior variance of each coefficient (``inf`` for a flat entry)."""
+        factor = 1.0 if self._power == 2 else 2.0
+        variances: FloatArray = factor * np.atleast_1d(self._scales()) ** 2
+        return variances
+
+    def variance(self) -> float:
+        """Prior variance of one coefficient (a single scale; see :meth:`variances`)."""
+        if isinstance(self.scale, tuple):
+            raise InputValueError(
+                f"{type(self).__name__} with per-coefficient scales has one variance per "
+                "coefficient: use variances()."
+            )
+        return float(self.variances()[0])
+
+    def _to_pymc_vector(self, name: str, dims: Any, shape: Any) -> Any:
+        """Per-coefficient scales in PyMC: the family with a vector scale, or, with flat
+        entries, the elastic-net ``CustomDist`` with per-entry weights (a = 1/b, c = 0 for
+        Laplace; a = 0, c = 1/τ² for Gaussian; a = c = 0 flat, log-density 0), which
+        find_map reads like the elastic-net prior (kinks of weight a, convex)."""
+        import pymc as pm
+
+        scales = self._scales()
+        if not np.any(np.isinf(scales)):
+            return None
+        weight = np.where(np.isinf(scales), 0.0, 1.0 / np.where(np.isinf(scales), 1.0, scales))
+        weight = weight**self._power
+        zero = np.zeros_like(weight)
+        l1, l2 = (weight, zero) if self._power == 1 else (zero, weight)
+        return pm.CustomDist(
+            name,
+            l1,
+            l2,
+            logp=_elastic_net.pytensor_logp_degenerate,
+            random=_elastic_net.random,
+            signature="(),()->()",
+            class_name=_elastic_net.ELASTIC_NET_OP_NAME,
+            dims=dims,
+            shape=shape,
+        )
 
 
 @dataclass(frozen=True)
@@ -77,28 +220,34 @@ class GaussianPrior(_ScaleFamily):
         Standard deviation τ > 0.
     """
 
-    scale: float
+    scale: float | tuple[float, ...]
     _density: ClassVar[Any] = stats.norm
     _generator: ClassVar[str] = "normal"
+    _power: ClassVar[int] = 2
 
     def l1_weight(self, noise: float = 1.0) -> float:
         """0: the Gaussian log-density has no ``|w|`` term."""
         return 0.0
 
     def l2_weight(self, noise: float = 1.0) -> float:
-        """``1/τ²``."""
-        return 1.0 / self.scale**2
-
-    def variance(self) -> float:
-        """``τ²``."""
-        return self.scale**2
+        """``1/τ²`` (refused with per-coefficient scales: see :meth:`penalty_factor`)."""
+        return self._weight()
 
     # Parameters go to PyMC as np.float64: PyTensor would store a Python float that is
     # exact in float32 (such as 3.0) as a float32 constant.
     def to_pymc(self, name: str, *, dims: Any = None, shape: Any = None, noise: Any = 1.0) -> Any:
-        """``pm.Normal(name, 0, τ)``; ``noise`` is not used (the prior does not depend on σ)."""
+        """``pm.Normal(name, 0, τ)``; ``noise`` is not used (the prior does not depend on σ).
+
+        Per-coefficient scales: ``pm.Normal`` with the vector τ, or, with flat entries,
+        the elastic-net ``CustomDist`` with ``a = 0``, ``c_j = 1/τ_j²`` (0: flat).
+        """
         import pymc as pm
 
+        if isinstance(self.scale, tuple):
+            flat = self._to_pymc_vector(name, dims, shape)
+            if flat is not None:
+                return flat
+            return pm.Normal(name, mu=0.0, sigma=self._scales(), dims=dims, shape=shape)
         return pm.Normal(name, mu=0.0, sigma=np.float64(self.scale), dims=dims, shape=shape)
 
 
@@ -117,26 +266,32 @@ class LaplacePrior(_ScaleFamily):
         Scale b > 0 (the variance is 2b²).
     """
 
-    scale: float
+    scale: float | tuple[float, ...]
     _density: ClassVar[Any] = stats.laplace
     _generator: ClassVar[str] = "laplace"
+    _power: ClassVar[int] = 1
 
     def l1_weight(self, noise: float = 1.0) -> float:
-        """``1/b``."""
-        return 1.0 / self.scale
+        """``1/b`` (refused with per-coefficient scales: see :meth:`penalty_factor`)."""
+        return self._weight()
 
     def l2_weight(self, noise: float = 1.0) -> float:
         """0: the Laplace log-density has no ``w²`` term."""
         return 0.0
 
-    def variance(self) -> float:
-        """``2b²``."""
-        return 2.0 * self.scale**2
-
     def to_pymc(self, name: str, *, dims: Any = None, shape: Any = None, noise: Any = 1.0) -> Any:
-        """``pm.Laplace(name, 0, b)``; ``noise`` is not used (the prior does not depend on σ)."""
+        """``pm.Laplace(name, 0, b)``; ``noise`` is not used (the prior does not depend on σ).
+
+        Per-coefficient scales: ``pm.Laplace`` with the vector b, or, with flat entries,
+        the elastic-net ``CustomDist`` with ``a_j = 1/b_j`` (0: flat), ``c = 0``.
+        """
         import pymc as pm
 
+        if isinstance(self.scale, tuple):
+            flat = self._to_pymc_vector(name, dims, shape)
+            if flat is not None:
+                return flat
+            return pm.Laplace(name, mu=0.0, b=self._scales(), dims=dims, shape=shape)
         return pm.Laplace(name, mu=0.0, b=np.float64(self.scale), dims=dims, shape=shape)
 
     @staticmethod
@@ -290,3 +445,35 @@ def prior_from_penalty(
     if r == 1.0:
         return LaplacePrior(1.0 / l1)
     return ElasticNetPrior(l1, l2)
+
+
+def _check_scale(value: Any) -> float | tuple[float, ...]:
+    """A scale > 0, or a 1-D sequence of scales in (0, inf] with at least one finite."""
+    if np.ndim(value) == 0:
+        return check_positive(value, "scale")
+    try:
+        scales = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise InputTypeError(
+            "scale must be a number > 0 or a 1-D sequence of scales in (0, inf] (inf: a "
+            f"flat prior on that coefficient); got a value of type {type(value).__name__} "
+            "that is not numeric."
+        ) from error
+    if scales.ndim != 1 or scales.size == 0:
+        raise InputValueError(
+            "scale must be a number > 0 or a 1-D sequence of scales in (0, inf], one per "
+            f"coefficient; got an array of shape {scales.shape}."
+        )
+    bad = np.flatnonzero(np.isnan(scales) | (scales <= 0.0))
+    if bad.size:
+        j = int(bad[0])
+        raise InputValueError(
+            "scale must hold numbers in (0, inf] (inf: a flat prior on that coefficient); "
+            f"got scale[{j}] = {float(scales[j])!r}."
+        )
+    if np.all(np.isinf(scales)):
+        raise InputValueError(
+            "scale is inf for every coefficient: a flat prior everywhere has no penalty "
+            "(least squares); give at least one coefficient a finite scale."
+        )
+    return tuple(float(s) for s in scales)
