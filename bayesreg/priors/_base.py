@@ -21,9 +21,11 @@ from typing import Any, ClassVar, cast
 
 from numpy.typing import ArrayLike
 
+from bayesreg.core.enet_solver import elastic_net
 from bayesreg.core.penalties import enet_prox, penalty_value
 from bayesreg.core.poisson import poisson
 from bayesreg.core.results import PenalizedFit
+from bayesreg.core.ridge import ridge
 from bayesreg.core.solve import SOLVER_LIKELIHOODS, check_noise, penalized_solve
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputTypeError, InputValueError
@@ -119,6 +121,16 @@ class Prior(ABC):
         """The prior itself: it is immutable, so a clone would be an equal copy."""
         return self
 
+    def penalty_factor(self) -> FloatArray | None:
+        """Per-coefficient penalty factors ``v`` that go with :meth:`penalty`, or None.
+
+        None (the default): the same prior on every coefficient, penalty ``alpha·P(w)``.
+        A prior with per-coefficient scales returns ``v`` (``v_j ≥ 0``, 0 for a flat
+        entry): its MAP minimizes ``L + alpha Σ_j v_j P(w_j)``, the core solvers'
+        ``penalty_factor`` (Gaussian likelihood).
+        """
+        return None
+
     def penalty(self, n_samples: int, noise: float = 1.0) -> tuple[float, float]:
         """The penalty ``(alpha, l1_ratio)`` whose minimizer is this prior's MAP.
 
@@ -205,6 +217,9 @@ class Prior(ABC):
                 "Gaussian likelihood, since alpha = σ²(l1 + l2)/n; pass noise=σ > 0."
             )
         alpha, l1_ratio = self.penalty(design.shape[0], 1.0 if sigma is None else sigma)
+        factor = self.penalty_factor()
+        if factor is not None:
+            return _factored_fit(design, y, alpha, l1_ratio, factor, kind, fit_intercept)
         if kind == "poisson":
             return poisson(design, y, alpha, l1_ratio, offset=offset, fit_intercept=fit_intercept)
         return penalized_solve(
@@ -220,6 +235,32 @@ class Prior(ABC):
         """Proximal operator of ``step · alpha · P`` at ``z``."""
         alpha, l1_ratio = self.penalty(n_samples, noise)
         return enet_prox(z, check_positive(step, "step"), alpha, l1_ratio)
+
+
+def _factored_fit(
+    design: Any,
+    y: Any,
+    alpha: float,
+    l1_ratio: float,
+    factor: FloatArray,
+    likelihood: str,
+    fit_intercept: bool,
+) -> PenalizedFit:
+    """The Gaussian penalized fit with per-coefficient factors (ridge or elastic net).
+
+    The GLM solvers take no penalty factors yet, so other likelihoods are refused.
+    """
+    if likelihood != "gaussian":
+        raise InputValueError(
+            f"likelihood={likelihood!r} with per-coefficient prior scales: the penalized fit "
+            "with penalty factors is available for the Gaussian likelihood only; use a prior "
+            "with a single scale, or likelihood='gaussian'."
+        )
+    if l1_ratio == 0.0:
+        return ridge(design, y, alpha, fit_intercept=fit_intercept, penalty_factor=factor)
+    return elastic_net(
+        design, y, alpha, l1_ratio, fit_intercept=fit_intercept, penalty_factor=factor
+    )
 
 
 def check_prior(prior: Any) -> Prior:
