@@ -26,7 +26,9 @@ back, which leaves its L1 weight at ``λa`` but divides its L2 weight by ``s``
 (:func:`from_glmnet`). glmnet standardizes the columns of X by default
 (``standardize=TRUE``) and reports coefficients on the original scale: the mapping
 holds only for the same (standardized) design, so standardize X yourself or call
-glmnet with ``standardize=FALSE``.
+glmnet with ``standardize=FALSE``. glmnet's ``penalty.factor`` is rescaled by glmnet to
+sum to p, bayesreg's ``penalty_factor`` is not: :func:`from_glmnet_penalty_factor` and
+:func:`to_glmnet_penalty_factor` convert.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ from typing import Any, Literal
 
 import numpy as np
 
+from bayesreg.core._penalty_factor import check_penalty_factor
 from bayesreg.core.solve import LIKELIHOODS
+from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.validation import (
     as_target,
@@ -48,11 +52,13 @@ from bayesreg.validation import (
 
 __all__ = [
     "from_glmnet",
+    "from_glmnet_penalty_factor",
     "from_sklearn_elastic_net",
     "from_sklearn_lasso",
     "from_sklearn_logistic",
     "from_sklearn_ridge",
     "to_glmnet",
+    "to_glmnet_penalty_factor",
     "to_sklearn_elastic_net",
     "to_sklearn_lasso",
     "to_sklearn_logistic",
@@ -223,6 +229,66 @@ def to_glmnet(
     scale = _glmnet_scale(y, likelihood, "l1_ratio", l1_ratio)
     weight = l1_ratio + (1.0 - l1_ratio) * scale
     return {"lambda": alpha * weight, "alpha": l1_ratio / weight}
+
+
+def from_glmnet_penalty_factor(penalty_factor: Any) -> FloatArray:
+    """glmnet's ``penalty.factor`` → our ``penalty_factor`` (use with :func:`from_glmnet`).
+
+    glmnet rescales its factors to sum to the number of columns p before fitting, so
+    the penalty it minimizes has the factors ``v' = v·p/Σ_j v_j``; bayesreg does not
+    rescale, so pass ``v'``, with the ``(alpha, l1_ratio)`` of :func:`from_glmnet`
+    (both families: the factors multiply the L1 and the L2 weight of each coefficient
+    alike, so the scalar conversion is unchanged).
+
+    Parameters
+    ----------
+    penalty_factor : array-like of shape (p,)
+        glmnet's factors: finite numbers ≥ 0, not all 0.
+
+    Returns
+    -------
+    ndarray of shape (p,)
+        ``v·p/Σ v``.
+    """
+    factor = _glmnet_factor(penalty_factor)
+    rescaled: FloatArray = factor * (factor.size / float(np.sum(factor)))
+    return rescaled
+
+
+def to_glmnet_penalty_factor(alpha: float, penalty_factor: Any) -> tuple[float, FloatArray]:
+    """Our ``(alpha, penalty_factor)`` → the same penalty with factors that sum to p.
+
+    ``alpha·v_j = alpha'·v'_j`` with ``alpha' = alpha·Σv/p`` and ``v' = v·p/Σv``. glmnet
+    leaves factors that sum to p unchanged, so pass ``v'`` as its ``penalty.factor`` and
+    convert ``alpha'`` (with the same ``l1_ratio``) by :func:`to_glmnet`.
+
+    Parameters
+    ----------
+    alpha : float
+        Our penalty strength, ≥ 0.
+    penalty_factor : array-like of shape (p,)
+        Our factors: finite numbers ≥ 0, not all 0.
+
+    Returns
+    -------
+    tuple
+        ``(alpha', v')``.
+    """
+    strength = check_finite_nonneg(alpha, "alpha")
+    factor = _glmnet_factor(penalty_factor)
+    total = float(np.sum(factor))
+    rescaled: FloatArray = factor * (factor.size / total)
+    return strength * total / factor.size, rescaled
+
+
+def _glmnet_factor(penalty_factor: Any) -> FloatArray:
+    size = np.size(penalty_factor) if penalty_factor is not None else 0
+    factor = check_penalty_factor(penalty_factor, int(size))
+    if factor is None:
+        raise InputValueError(
+            "penalty_factor must be an array of finite numbers ≥ 0, not all 0; got None."
+        )
+    return factor
 
 
 def _glmnet_scale(y: Any, likelihood: str, mix_name: str, mix: float) -> float:

@@ -2,7 +2,8 @@
 
 Objective: ``F(w, w0) = 1/(2n)||y − w0 − Xw||² + alpha Σ_j v_j [r|w_j| + (1 − r)/2 w_j²]``.
 Oracles: scikit-learn's ``Lasso`` on ``X`` with columns divided by ``v_j`` (an exact identity
-for pure L1: ``w_j = coef_j / v_j``), cvxpy (Clarabel) on the objective as written, and the
+for pure L1: ``w_j = coef_j / v_j``), cvxpy (Clarabel) on the objective as written, glmnet's
+Fortran with ``relative_penalties`` (its ``penalty.factor``, rescaled by glmnet), and the
 certificates recomputed here from the definitions (a dual point built from the residual,
 KKT conditions coordinate by coordinate), independently of the package's code.
 """
@@ -17,6 +18,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.linear_model import Lasso
 
+from bayesreg.core.conventions import (
+    from_glmnet,
+    from_glmnet_penalty_factor,
+    to_glmnet,
+    to_glmnet_penalty_factor,
+)
 from bayesreg.core.enet_path import alpha_max, lasso_path
 from bayesreg.core.enet_solver import elastic_net, lasso
 from bayesreg.core.ridge import ridge
@@ -341,3 +348,66 @@ def test_rank_deficient_unpenalized_columns_are_refused():
     for form in (duplicate, sp.csr_matrix(duplicate)):
         with pytest.raises(DataError, match="rank deficient"):
             ridge(form, y, 0.1, penalty_factor=factor)
+
+
+@pytest.mark.parametrize("mixing", [1.0, 0.5, 0.0])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_glmnet_penalty_factor_gives_our_solution(mixing, fit_intercept):
+    # glmnet's Fortran (python-glmnet, standardize=False) with relative_penalties = v,
+    # which it rescales to sum to p; ours with from_glmnet_penalty_factor(v).
+    glmnet = pytest.importorskip("glmnet")
+    X, y = _data(13, n=50, p=8)
+    y = 3.0 * y - 5.0
+    factor = np.array([0.5, 2.0, 0.0, 1.0, 3.0, 0.25, 1.5, 0.0])
+    lam = 0.2 * float(np.max(np.abs((X - X.mean(axis=0)).T @ (y - y.mean())))) / len(y)
+    model = glmnet.ElasticNet(
+        alpha=mixing,
+        lambda_path=np.array([lam]),
+        standardize=False,
+        fit_intercept=fit_intercept,
+        tol=1e-30,
+        max_iter=10**6,
+        n_splits=0,
+    )
+    model.fit(X, y, relative_penalties=factor)
+    coef, intercept = model.coef_path_[:, -1], float(model.intercept_path_[-1])
+    alpha, l1_ratio = from_glmnet(lam, mixing, y=y)
+    ours = _fit(X, y, alpha, l1_ratio, from_glmnet_penalty_factor(factor), fit_intercept)
+    scale = np.max(np.abs(coef))
+    assert np.max(np.abs(ours.coef - coef)) <= 1e-10 * scale
+    assert abs(ours.intercept - intercept) <= 1e-10 * max(scale, abs(intercept))
+    if mixing > 0.0:
+        assert np.array_equal(ours.coef == 0.0, coef == 0.0)
+    # and back: the same penalty written with factors summing to p
+    alpha_back, factor_back = to_glmnet_penalty_factor(alpha, from_glmnet_penalty_factor(factor))
+    assert np.sum(factor_back) == pytest.approx(factor.size, rel=1e-14)
+    assert alpha_back == pytest.approx(alpha, rel=1e-14)
+    theirs = to_glmnet(alpha_back, l1_ratio, y=y)
+    assert theirs["lambda"] == pytest.approx(lam, rel=1e-13)
+
+
+def test_to_glmnet_penalty_factor_keeps_the_penalty():
+    alpha, factor = 0.3, np.array([0.0, 2.0, 5.0, 1.0])
+    alpha_new, factor_new = to_glmnet_penalty_factor(alpha, factor)
+    assert np.sum(factor_new) == pytest.approx(4.0, rel=1e-15)
+    assert np.allclose(alpha_new * factor_new, alpha * factor, rtol=1e-15)
+    with pytest.raises(InputValueError, match="penalty_factor"):
+        to_glmnet_penalty_factor(alpha, [1.0, -1.0])
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5, 0.0])
+def test_glum_p1_p2_are_our_factors(l1_ratio):
+    # glum's penalty alpha·(r Σ P1_j|w_j| + (1 − r)/2 wᵀ diag(P2) w), normal family with
+    # loss 1/(2n)||y − η||²: P1 = P2 = v, not rescaled.
+    glum = pytest.importorskip("glum")
+    X, y = _data(14, n=60, p=6)
+    factor = np.array([0.5, 2.0, 0.0, 1.0, 3.0, 0.25])
+    model = glum.GeneralizedLinearRegressor(
+        family="normal", alpha=0.1, l1_ratio=l1_ratio, P1=factor, P2=factor,
+        gradient_tol=1e-14, max_iter=10_000,
+    )  # fmt: skip
+    model.fit(X, y)
+    ours = _fit(X, y, 0.1, l1_ratio, factor)
+    scale = np.max(np.abs(ours.coef))
+    assert np.max(np.abs(model.coef_ - ours.coef)) <= ORACLE_RTOL * scale
+    assert abs(model.intercept_ - ours.intercept) <= ORACLE_RTOL * max(scale, 1.0)
