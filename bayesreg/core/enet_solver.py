@@ -19,6 +19,19 @@ gap (``bayesreg.core._duality``), which is both the stopping rule and the return
 rounding level. Where floating point cannot resolve the gap at the solution (tiny
 alpha, whose dual point is scaled by ``1/alpha``), the KKT residual certifies instead,
 and the result says which (``certificate``); see :func:`elastic_net`.
+
+**Penalty factors** (``penalty_factor=v``, glmnet's ``penalty.factor``): the penalty
+``alpha Σ_j v_j [r|w_j| + (1 − r)/2 w_j²]``, the MAP under independent priors with
+per-coefficient scales (``alpha·v_j = σ²/(n b_j)`` Laplace, ``σ²/(n τ_j²)`` Gaussian,
+``v_j = 0`` flat). With ``u_j = √v_j w_j`` and column j of ``Xc`` divided by ``√v_j`` it is
+an elastic net with L1 weights ``alpha·r·√v_j`` and the uniform L2 weight ``alpha(1 − r)``;
+unpenalized columns are profiled out like the intercept (Frisch–Waugh–Lovell; with the
+intercept they must have full column rank, else a ``DataError``). The objective is the same
+function under this bijection, so the certificate of the reduced problem — its duality gap
+with the coordinatewise dual constraint ``|g_j| ≤ alpha·r·√v_j``, or its KKT residual, by
+the same rule — bounds ``F(w) − min F`` exactly (:mod:`bayesreg.core._penalty_factor`).
+The gap's threshold is then ``tol`` times the reduced ``F(0)`` (the objective at
+``w_P = 0`` with the unpenalized coefficients fitted); ``objective`` is F itself.
 """
 
 from __future__ import annotations
@@ -181,25 +194,11 @@ def elastic_net(
         the short warm-start path from alpha_max down to ``alpha`` that the solver
         follows; ``n_iter`` reports the passes summed over that path.
     penalty_factor : array-like of shape (n_features,), optional
-        glmnet's ``penalty.factor``: finite numbers ``v_j ≥ 0``, not all 0, and the
-        penalty becomes ``alpha Σ_j v_j [r|w_j| + (1 − r)/2 w_j²]`` (``v_j = 0``:
-        ``w_j`` unpenalized). None means all ones (the same computation, bit for bit, as
-        omitting it). Unlike glmnet, the factors are **not** rescaled to sum to p: the
-        penalty is exactly the one written here (docs/conventions.md converts). The
-        Bayesian reading: independent priors with per-coefficient scales,
-        ``alpha·v_j = σ²/(n b_j)`` (Laplace) or ``σ²/(n τ_j²)`` (Gaussian), ``v_j = 0`` a
-        flat prior. Solved exactly as a uniform problem
-        (:mod:`bayesreg.core._penalty_factor`): with ``u_j = √v_j w_j`` and column j of
-        ``Xc`` divided by ``√v_j`` it is an elastic net with L1 weights ``alpha·r·√v_j``
-        and the uniform L2 weight ``alpha(1 − r)``, and the unpenalized columns are
-        profiled out like the intercept (Frisch–Waugh–Lovell; they must have full
-        column rank with the intercept, else :class:`~bayesreg.errors.DataError`). The
-        objectives are equal under this bijection, so the certificate — the duality gap
-        of the reduced problem with the coordinatewise dual constraint
-        ``|g_j| ≤ alpha·r·√v_j`` (or its KKT residual, by the same rule) — bounds
-        ``F(w) − min F`` exactly; ``gap``'s threshold is ``tol`` times the reduced
-        ``F(0)`` (the objective at ``w_P = 0`` with the unpenalized coefficients fitted),
-        and ``objective`` is F of the original problem.
+        glmnet's ``penalty.factor``, finite ``v_j ≥ 0`` not all 0: the penalty becomes
+        ``alpha Σ_j v_j [r|w_j| + (1 − r)/2 w_j²]`` (``v_j = 0``: unpenalized), **not**
+        rescaled to sum to p as glmnet does. None: all ones, bit for bit the same
+        computation. Solved and certified exactly as a uniform problem (module
+        docstring, "Penalty factors").
 
     Returns
     -------

@@ -27,6 +27,14 @@ the normal equations, the operator ``v ↦ Xcᵀ(Xc v) + n·alpha·v`` applied t
 implicitly centered sparse products, Jacobi-preconditioned, until the same gap
 certificate, recomputed from the rows (``n·∇F(w) = n·alpha·w − Xcᵀ(yc − Xc w)``, the
 negated CG residual), meets the same tolerance.
+
+**Penalty factors** ``v_j ≥ 0`` (``penalty_factor``) make the penalty ``alpha/2 Σ_j v_j w_j²``
+— the MAP under Normal(0, τ_j) priors with ``alpha·v_j = σ²/(n τ_j²)``, ``v_j = 0`` flat.
+It is solved as uniform ridge in ``u_j = √v_j w_j`` (column j of ``Xc`` divided by
+``√v_j``) with the unpenalized columns profiled out like the intercept (full column rank
+with it required, else a ``DataError``; :mod:`bayesreg.core._penalty_factor`). F is the same
+function under this bijection, so the gap ``||∇F(u)||²/(2 alpha)`` in u is the exact gap of
+the original problem.
 """
 
 from __future__ import annotations
@@ -132,19 +140,10 @@ def ridge(
     fit_intercept : bool, default True
         Fit an unpenalized intercept ``w0`` (by centering X and y).
     penalty_factor : array-like of shape (n_features,), optional
-        Per-coefficient factors ``v_j ≥ 0`` (glmnet's ``penalty.factor``, **not**
-        rescaled to sum to p), not all 0: the penalty becomes
-        ``alpha/2 Σ_j v_j w_j²`` and the normal equations
-        ``(XcᵀXc + n·alpha·diag(v)) w = Xcᵀyc`` — the MAP under independent
-        Normal(0, τ_j) priors with ``alpha·v_j = σ²/(n τ_j²)``, ``v_j = 0`` a flat prior.
-        Solved exactly as uniform ridge in ``u_j = √v_j w_j`` (column j of ``Xc``
-        divided by ``√v_j``) with the unpenalized columns profiled out like the
-        intercept (they must have full column rank with it, else
-        :class:`~bayesreg.errors.DataError`); F is the same function under this
-        bijection, so the gap below, ``||∇F(u)||²/(2 alpha)`` in u, is the exact gap of
-        the original problem. With ``alpha = 0`` the factors change nothing (least
-        squares) and are only checked. None: all ones (the same computation, bit for
-        bit, as omitting it).
+        Finite factors ``v_j ≥ 0``, not all 0 (glmnet's ``penalty.factor``, **not**
+        rescaled): the normal equations ``(XcᵀXc + n·alpha·diag(v)) w = Xcᵀyc`` (module
+        docstring). None: all ones, bit for bit the same computation; with alpha = 0
+        the factors are only checked.
 
     Returns
     -------
