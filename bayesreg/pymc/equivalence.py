@@ -356,20 +356,34 @@ def _compare(
     )
 
 
+def _penalty_factor_of(prior: Prior, likelihood: str) -> FloatArray | None:
+    """The prior's penalty factors (None for a single scale); refused unless Gaussian."""
+    factor = prior.penalty_factor()
+    if factor is not None and likelihood != "gaussian":
+        raise InputValueError(
+            f"likelihood={likelihood!r} with per-coefficient prior scales ({prior!r}): the "
+            "penalized fit with penalty factors exists for the Gaussian likelihood only; use "
+            "a prior with a single scale, or likelihood='gaussian'."
+        )
+    return factor
+
+
 def _compare_factored(
     design: FloatArray,
     target: FloatArray,
     spec: ModelOptions,
     penalty: tuple[float, float],
-    factor: FloatArray,
+    factor: FloatArray | None,
     coef_map: FloatArray,
     intercept_map: float,
 ) -> _Comparison:
-    """:func:`_compare` for a prior with per-coefficient scales (Gaussian likelihood).
+    """:func:`_compare`, or with per-coefficient factors ``v`` (Gaussian likelihood).
 
     The penalty is ``alpha Σ_j v_j P(w_j)`` with ``v = prior.penalty_factor()``; the KKT
     residual takes the per-coordinate strengths ``alpha·v_j`` (0: unpenalized).
     """
+    if factor is None:
+        return _compare(design, target, spec, penalty, coef_map, intercept_map)
     alpha, l1_ratio = penalty
     intercept = spec.fit_intercept
     if l1_ratio == 0.0:
@@ -481,13 +495,7 @@ def check_equivalence(
     elif kind == "poisson":
         check_target(target, spec)
     feature_names = feature_names_of(X, n_features)
-    factor = prior.penalty_factor()
-    if factor is not None and kind != "gaussian":
-        raise InputValueError(
-            f"likelihood={kind!r} with per-coefficient prior scales ({prior!r}): the "
-            "penalized fit with penalty factors exists for the Gaussian likelihood only; use "
-            "a prior with a single scale, or likelihood='gaussian'."
-        )
+    factor = _penalty_factor_of(prior, kind)
 
     model = model_of_rows(design, target, prior, spec, feature_names)
     estimate = find_map(model)
@@ -500,12 +508,9 @@ def check_equivalence(
     alpha, l1_ratio = prior.penalty(n_samples, sigma)
     coef_map = estimate.values["coef"]
     intercept_map = 0.0 if estimate.intercept is None else estimate.intercept
-    if factor is None:
-        compared = _compare(design, target, spec, (alpha, l1_ratio), coef_map, intercept_map)
-    else:
-        compared = _compare_factored(
-            design, target, spec, (alpha, l1_ratio), factor, coef_map, intercept_map
-        )
+    compared = _compare_factored(
+        design, target, spec, (alpha, l1_ratio), factor, coef_map, intercept_map
+    )
     fit, scales = compared.fit, compared.scales
     max_abs_diff = float(np.max(np.abs(coef_map - fit.coef), initial=0.0))
     intercept_abs_diff = abs(intercept_map - fit.intercept)
