@@ -321,9 +321,15 @@ ROWS: list[Row] = [
     ),
     (
         "unknown_likelihood_objective",
-        lambda: objective(X, Y, np.zeros(3), 0.0, 0.1, 0.5, likelihood="poisson"),
+        lambda: objective(X, Y, np.zeros(3), 0.0, 0.1, 0.5, likelihood="gamma"),
         InputValueError,
-        r"likelihood must be one of 'gaussian', 'bernoulli'; got 'poisson'",
+        r"likelihood must be one of 'gaussian', 'bernoulli', 'poisson'; got 'gamma'",
+    ),
+    (
+        "offset_without_poisson_objective",
+        lambda: objective(X, Y, np.zeros(3), 0.0, 0.1, 0.5, offset=np.zeros(len(Y))),
+        InputValueError,
+        r"offset is a term of the Poisson likelihood.*likelihood='gaussian'",
     ),
     (
         "unknown_method",

@@ -28,10 +28,15 @@ from typing import Protocol
 import numpy as np
 from scipy.special import expit
 
-from bayesreg.core.objective import log1pexp
 from bayesreg.core.types import FloatArray
 
-__all__ = ["Bernoulli", "Datafit", "Poisson", "Quadratic"]
+__all__ = ["Bernoulli", "Datafit", "Poisson", "Quadratic", "datafit_of", "log1pexp"]
+
+
+def log1pexp(eta: FloatArray) -> FloatArray:
+    """``log(1 + exp(η))`` without overflow: max(η, 0) + log1p(exp(−|η|))."""
+    result: FloatArray = np.maximum(eta, 0.0) + np.log1p(np.exp(-np.abs(eta)))
+    return result
 
 
 class Datafit(Protocol):
@@ -128,3 +133,17 @@ class Poisson:
         gradient: FloatArray = (mean - self.y) / self.y.size
         weights: FloatArray = mean / self.y.size
         return gradient, weights
+
+
+def datafit_of(likelihood: str, y: FloatArray, offset: FloatArray | None = None) -> Datafit:
+    """The datafit of ``likelihood`` ("gaussian", "bernoulli" or "poisson") for target y.
+
+    ``offset`` is the Poisson likelihood's known term of the linear predictor (None for
+    the others: their callers refuse an offset before this point).
+    """
+    target = np.asarray(y, dtype=np.float64)
+    if likelihood == "gaussian":
+        return Quadratic(target)
+    if likelihood == "bernoulli":
+        return Bernoulli(target)
+    return Poisson(target, offset)

@@ -38,6 +38,7 @@ from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
 from bayesreg.validation import as_design_or_sparse, is_sparse
 
 __all__ = [
+    "DEFAULT_TOL",
     "ROUNDING_FLOOR_ULPS",
     "SEPARATION_MARGIN",
     "Design",
@@ -55,6 +56,8 @@ __all__ = [
     "with_intercept_column",
 ]
 
+#: The relative KKT tolerance of the GLM solvers (logistic, Poisson) and their paths.
+DEFAULT_TOL = 1e-10
 #: A dense design, or a scipy.sparse one (CSC after validation).
 Design = Any
 

@@ -22,6 +22,7 @@ from scipy.special import logit
 
 from bayesreg.core.datafits import Bernoulli
 from bayesreg.core.glm import (
+    DEFAULT_TOL,
     SEPARATION_MARGIN,
     Design,
     GLMData,
@@ -64,7 +65,7 @@ def logistic(
     l1_ratio: float = 1.0,
     *,
     fit_intercept: bool = True,
-    tol: float = 1e-10,
+    tol: float = DEFAULT_TOL,
     max_iter: int = 200,
 ) -> PenalizedFit:
     """Penalized logistic regression with a KKT certificate.

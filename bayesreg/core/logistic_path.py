@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from bayesreg.core.glm import glm_grid, glm_path
+from bayesreg.core.glm import DEFAULT_TOL, glm_grid, glm_path
 from bayesreg.core.logistic import as_logistic_design, check_logistic_minimizer, logistic_data
 from bayesreg.core.results import PathFit
 from bayesreg.validation import (
@@ -40,7 +40,7 @@ def logistic_path(
     n_alphas: int = 50,
     eps: float = 1e-3,
     fit_intercept: bool = True,
-    tol: float = 1e-10,
+    tol: float = DEFAULT_TOL,
 ) -> PathFit:
     """Penalized logistic regression along a decreasing grid of alphas.
 

@@ -1,22 +1,33 @@
 """The objective convention of bayesreg, written once.
 
-    Gaussian:   F(w, w0) = 1/(2n) · ||y − w0 − X w||² + alpha · P(w)
-    Bernoulli:  F(w, w0) = 1/n · Σ_i [log(1 + exp(η_i)) − y_i η_i] + alpha · P(w),  η = w0 + X w
-    P(w) = l1_ratio · ||w||₁ + (1 − l1_ratio)/2 · ||w||²
+    F(w, w0) = L(η) + alpha · P(w),   η = w0 + X w,
+    P(w) = l1_ratio · ||w||₁ + (1 − l1_ratio)/2 · ||w||²,
 
-The intercept ``w0`` is never penalized.
+with L the averaged negative log-likelihood of :mod:`bayesreg.core.datafits`::
+
+    Gaussian:   L = 1/(2n) · ||y − η||²
+    Bernoulli:  L = 1/n · Σ_i [log(1 + exp(η_i)) − y_i η_i]
+    Poisson:    L = 1/n · Σ_i [exp(o_i + η_i) − y_i (o_i + η_i)]   (o a known offset)
+
+The intercept ``w0`` is never penalized. :func:`objective` and :func:`kkt_residual` read
+the loss and its gradient from the same datafit objects the solvers minimize, so the
+value a solver reports and the one computed here are one formula.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from bayesreg.core.datafits import datafit_of, log1pexp
 from bayesreg.core.penalties import penalty_value, subdiff_distance
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputValueError
-from bayesreg.validation import check_finite_nonneg, check_l1_ratio
+from bayesreg.validation import as_target, check_finite_nonneg, check_l1_ratio
 
 __all__ = [
+    "LOSS_LIKELIHOODS",
     "bernoulli_loss",
     "gaussian_loss",
     "kkt_residual",
@@ -24,26 +35,18 @@ __all__ = [
     "objective",
 ]
 
-
-def log1pexp(eta: FloatArray) -> FloatArray:
-    """``log(1 + exp(η))`` without overflow: max(η, 0) + log1p(exp(−|η|))."""
-    result: FloatArray = np.maximum(eta, 0.0) + np.log1p(np.exp(-np.abs(eta)))
-    return result
+#: The likelihoods :func:`objective` and :func:`kkt_residual` evaluate.
+LOSS_LIKELIHOODS = ("gaussian", "bernoulli", "poisson")
 
 
 def gaussian_loss(X: FloatArray, y: FloatArray, coef: FloatArray, intercept: float) -> float:
     """``1/(2n) · ||y − w0 − X w||²``."""
-    residual = y - intercept - X @ coef
-    return float(residual @ residual) / (2.0 * len(y))
+    return datafit_of("gaussian", y).value(intercept + X @ coef)
 
 
 def bernoulli_loss(X: FloatArray, y: FloatArray, coef: FloatArray, intercept: float) -> float:
     """``1/n · Σ [log(1 + exp(η)) − y η]`` with ``η = w0 + X w``."""
-    eta = intercept + X @ coef
-    return float(np.mean(log1pexp(eta) - y * eta))
-
-
-_LOSSES = {"gaussian": gaussian_loss, "bernoulli": bernoulli_loss}
+    return datafit_of("bernoulli", y).value(intercept + X @ coef)
 
 
 def _check_point(
@@ -53,15 +56,24 @@ def _check_point(
     alpha: float,
     l1_ratio: float,
     likelihood: str,
-) -> None:
-    """The arguments shared by :func:`objective` and :func:`kkt_residual`."""
-    if likelihood not in _LOSSES:
-        raise InputValueError(
-            f"likelihood must be one of 'gaussian', 'bernoulli'; got {likelihood!r}."
-        )
+    offset: Any,
+) -> FloatArray | None:
+    """The arguments shared by :func:`objective` and :func:`kkt_residual`; the offset."""
+    if likelihood not in LOSS_LIKELIHOODS:
+        allowed = ", ".join(repr(name) for name in LOSS_LIKELIHOODS)
+        raise InputValueError(f"likelihood must be one of {allowed}; got {likelihood!r}.")
     _check_shapes(X, y, coef)
     check_finite_nonneg(alpha, "alpha")
     check_l1_ratio(l1_ratio)
+    if offset is None:
+        return None
+    if likelihood != "poisson":
+        raise InputValueError(
+            f"offset is a term of the Poisson likelihood's linear predictor; got an offset "
+            f"with likelihood={likelihood!r}. Omit offset, or use likelihood='poisson'."
+        )
+    shift: FloatArray = as_target(offset, np.shape(y)[0], name="offset")
+    return shift
 
 
 def _check_shapes(X: FloatArray, y: FloatArray, coef: FloatArray) -> None:
@@ -82,11 +94,16 @@ def objective(
     alpha: float,
     l1_ratio: float,
     likelihood: str = "gaussian",
+    *,
+    offset: Any = None,
 ) -> float:
-    """``F(w, w0)`` for the given likelihood (``"gaussian"`` or ``"bernoulli"``)."""
-    _check_point(X, y, coef, alpha, l1_ratio, likelihood)
-    loss = _LOSSES[likelihood]
-    return loss(X, y, coef, intercept) + penalty_value(coef, alpha, l1_ratio)
+    """``F(w, w0)`` for the given likelihood (``"gaussian"``, ``"bernoulli"``, ``"poisson"``).
+
+    ``offset`` (Poisson only) is the known term o of the linear predictor.
+    """
+    shift = _check_point(X, y, coef, alpha, l1_ratio, likelihood, offset)
+    loss = datafit_of(likelihood, y, shift).value(intercept + X @ coef)
+    return loss + penalty_value(coef, alpha, l1_ratio)
 
 
 def kkt_residual(
@@ -99,23 +116,20 @@ def kkt_residual(
     likelihood: str = "gaussian",
     *,
     fit_intercept: bool = True,
+    offset: Any = None,
 ) -> float:
     """The KKT residual of any point ``(w, w0)`` for ``min F``, in the units of F.
 
     The optimality condition is ``0 ∈ ∇L(w, w0) + alpha·∂P(w)`` with ``∂L/∂w0 = 0``.
     With ``g = ∂L/∂η_i`` per sample (``−(y_i − η_i)/n`` for the Gaussian loss,
-    ``(sigmoid(η_i) − y_i)/n`` for the Bernoulli loss, ``η = w0 + Xw``), ``∇_w L = Xᵀg``
-    and ``∂L/∂w0 = Σ_i g_i``; the residual is the sup norm of
-    ``subdiff_distance(w, Xᵀg, alpha, l1_ratio)`` and, when the intercept is fitted,
-    ``|Σ_i g_i|``. It is 0 exactly at the minimizer, whatever produced the point.
+    ``(sigmoid(η_i) − y_i)/n`` for the Bernoulli loss, ``(exp(o_i + η_i) − y_i)/n`` for
+    the Poisson loss, ``η = w0 + Xw``), ``∇_w L = Xᵀg`` and ``∂L/∂w0 = Σ_i g_i``; the
+    residual is the sup norm of ``subdiff_distance(w, Xᵀg, alpha, l1_ratio)`` and, when
+    the intercept is fitted, ``|Σ_i g_i|``. It is 0 exactly at the minimizer, whatever
+    produced the point.
     """
-    _check_point(X, y, coef, alpha, l1_ratio, likelihood)
-    eta = intercept + X @ coef
-    if likelihood == "gaussian":
-        sample_grad = (eta - y) / len(y)
-    else:
-        # sigmoid(η) = exp(η − log(1 + exp(η))), without overflow
-        sample_grad = (np.exp(eta - log1pexp(eta)) - y) / len(y)
+    shift = _check_point(X, y, coef, alpha, l1_ratio, likelihood, offset)
+    sample_grad, _ = datafit_of(likelihood, y, shift).derivatives(intercept + X @ coef)
     distance = subdiff_distance(coef, X.T @ sample_grad, alpha, l1_ratio)
     residual = float(np.max(distance, initial=0.0))
     if fit_intercept:

@@ -25,6 +25,7 @@ from scipy.special import logsumexp
 
 from bayesreg.core.datafits import Poisson
 from bayesreg.core.glm import (
+    DEFAULT_TOL,
     SEPARATION_MARGIN,
     Design,
     GLMData,
@@ -65,7 +66,7 @@ def poisson(
     *,
     offset: Any = None,
     fit_intercept: bool = True,
-    tol: float = 1e-10,
+    tol: float = DEFAULT_TOL,
     max_iter: int = 200,
 ) -> PenalizedFit:
     """Penalized Poisson regression (log link, with an offset) with a KKT certificate.
@@ -238,7 +239,7 @@ def poisson_path(
     n_alphas: int = 50,
     eps: float = 1e-3,
     fit_intercept: bool = True,
-    tol: float = 1e-10,
+    tol: float = DEFAULT_TOL,
 ) -> PathFit:
     """Penalized Poisson regression along a decreasing grid of alphas, warm-started.
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from bayesreg.core.enet_solver import DEFAULT_TOL as ENET_DEFAULT_TOL
 from bayesreg.core.enet_solver import elastic_net
+from bayesreg.core.glm import DEFAULT_TOL as GLM_DEFAULT_TOL
 from bayesreg.core.logistic import logistic
 from bayesreg.core.poisson import poisson
 from bayesreg.core.results import PenalizedFit
@@ -20,24 +21,24 @@ from bayesreg.validation import (
 
 __all__ = ["LIKELIHOODS", "SOLVER_LIKELIHOODS", "check_noise", "penalized_solve"]
 
-#: The likelihoods of the whole package (priors, PyMC models, samplers, conventions).
-LIKELIHOODS = ("gaussian", "bernoulli")
-#: The likelihoods :func:`penalized_solve` minimizes: those, and the Poisson likelihood
-#: (log link), which has a certified solver but no PyMC face yet.
-SOLVER_LIKELIHOODS = (*LIKELIHOODS, "poisson")
+#: The likelihoods of the whole package (solvers, priors, PyMC models, conventions).
+LIKELIHOODS = ("gaussian", "bernoulli", "poisson")
+#: The likelihoods :func:`penalized_solve` minimizes (all of them).
+SOLVER_LIKELIHOODS = LIKELIHOODS
 
 
 def check_noise(noise: Any, likelihood: str) -> float | None:
     """The noise argument under the package's one policy, checked.
 
     ``noise`` is the standard deviation σ of the Gaussian likelihood: a number > 0 (σ
-    fixed) or None (σ free, or not needed). The Bernoulli likelihood has no noise, so it
-    takes none: any value there, 1.0 included, is refused rather than ignored.
+    fixed) or None (σ free, or not needed). The Bernoulli and Poisson likelihoods have no
+    noise, so they take none: any value there, 1.0 included, is refused rather than
+    ignored.
 
     Parameters
     ----------
     noise : float or None
-    likelihood : {"gaussian", "bernoulli"}
+    likelihood : {"gaussian", "bernoulli", "poisson"}
         Already checked by the caller.
 
     Returns
@@ -48,13 +49,15 @@ def check_noise(noise: Any, likelihood: str) -> float | None:
     Raises
     ------
     InputValueError
-        If a noise is given with the Bernoulli likelihood, or σ is not a number > 0.
+        If a noise is given with the Bernoulli or Poisson likelihood, or σ is not a
+        number > 0.
     """
     if noise is None:
         return None
-    if likelihood == "bernoulli":
+    if likelihood != "gaussian":
+        family = likelihood.capitalize()
         raise InputValueError(
-            f"noise={noise!r} was given with likelihood='bernoulli', but the Bernoulli "
+            f"noise={noise!r} was given with likelihood={likelihood!r}, but the {family} "
             "likelihood has no noise; omit noise."
         )
     return check_positive(noise, "noise")
@@ -69,6 +72,7 @@ def penalized_solve(
     likelihood: str = "gaussian",
     fit_intercept: bool = True,
     tol: float | None = None,
+    offset: Any = None,
 ) -> PenalizedFit:
     """Minimize the package's objective with the solver that fits the problem.
 
@@ -79,9 +83,9 @@ def penalized_solve(
     with ``L`` the averaged Gaussian loss ``1/(2n)||y − w0 − Xw||²`` (solved by
     :func:`~bayesreg.ridge` when ``l1_ratio = 0``, else by
     :func:`~bayesreg.elastic_net`), the averaged Bernoulli loss (solved by
-    :func:`~bayesreg.logistic`) or the averaged Poisson loss (log link, no offset:
-    ``1/n Σ [exp(η_i) − y_i η_i]``, η = w0 + Xw, solved by :func:`~bayesreg.poisson`;
-    call it directly for an offset).
+    :func:`~bayesreg.logistic`) or the averaged Poisson loss (log link:
+    ``1/n Σ [exp(η_i) − y_i η_i]``, η = o + w0 + Xw with a known offset o, solved by
+    :func:`~bayesreg.poisson`).
 
     Parameters
     ----------
@@ -96,6 +100,9 @@ def penalized_solve(
     tol : float, optional
         The solver's relative tolerance on its certificate; None uses the solver's default
         (ridge is a direct solve and has none).
+    offset : array-like of shape (n_samples,), optional
+        The Poisson likelihood's known term of the linear predictor (e.g. log exposure);
+        refused with the other likelihoods.
 
     Returns
     -------
@@ -103,17 +110,33 @@ def penalized_solve(
         The certified solution (duality gap for Gaussian, KKT residual for Bernoulli and
         Poisson).
     """
-    check_choice(likelihood, "likelihood", SOLVER_LIKELIHOODS)
+    check_choice(likelihood, "likelihood", LIKELIHOODS)
     strength = check_finite_nonneg(alpha, "alpha")
     ratio = check_l1_ratio(l1_ratio)
+    if offset is not None and likelihood != "poisson":
+        raise InputValueError(
+            f"offset was given with likelihood={likelihood!r}; an offset (the known term of "
+            "the log-rate, e.g. log exposure) belongs to likelihood='poisson' only."
+        )
     if likelihood == "bernoulli":
-        if tol is None:
-            return logistic(X, y, strength, l1_ratio=ratio, fit_intercept=fit_intercept)
-        return logistic(X, y, strength, l1_ratio=ratio, fit_intercept=fit_intercept, tol=tol)
+        return logistic(
+            X,
+            y,
+            strength,
+            ratio,
+            fit_intercept=fit_intercept,
+            tol=GLM_DEFAULT_TOL if tol is None else tol,
+        )
     if likelihood == "poisson":
-        if tol is None:
-            return poisson(X, y, strength, l1_ratio=ratio, fit_intercept=fit_intercept)
-        return poisson(X, y, strength, l1_ratio=ratio, fit_intercept=fit_intercept, tol=tol)
+        return poisson(
+            X,
+            y,
+            strength,
+            ratio,
+            offset=offset,
+            fit_intercept=fit_intercept,
+            tol=GLM_DEFAULT_TOL if tol is None else tol,
+        )
     if ratio == 0.0:
         return ridge(X, y, strength, fit_intercept=fit_intercept)
     return elastic_net(

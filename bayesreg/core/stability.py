@@ -193,10 +193,11 @@ def bootstrap_selection(
     generator = _rng(random_seed)
     names = feature_names_of(X, design.shape[1])
     # the rows are drawn from these groups, each keeping its size: all rows (Gaussian),
-    # or the 0s and the 1s separately (Bernoulli, so that both classes are always present)
+    # or the 0s and the 1s separately (Bernoulli, so that both classes are always present;
+    # Gaussian and Poisson rows are drawn from all rows)
     strata = (
         [np.arange(design.shape[0])]
-        if likelihood == "gaussian"
+        if likelihood != "bernoulli"
         else [np.flatnonzero(target == label) for label in np.unique(target)]
     )
 

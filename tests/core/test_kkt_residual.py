@@ -86,3 +86,31 @@ def test_objective_and_kkt_residual_validate_the_penalty(function) -> None:  # t
         function(X, y, np.zeros(2), 0.0, -1.0, 0.5)
     with pytest.raises(InputValueError, match=r"l1_ratio must lie in \[0, 1\]"):
         function(X, y, np.zeros(2), 0.0, 1.0, 5.0)
+
+
+def test_poisson_objective_is_the_negative_log_likelihood_and_residual_vanishes() -> None:
+    """F = −(1/n) Σ log Poisson(y | exp(o + η)) − (1/n) Σ log y! + alpha·P, and the KKT
+    residual at the certified Poisson fit is below the fit's own threshold."""
+    from scipy import stats
+    from scipy.special import gammaln
+
+    from bayesreg.core.poisson import poisson
+
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((80, 4))
+    offset = rng.uniform(-0.5, 0.5, 80)
+    y = rng.poisson(np.exp(0.2 + offset + 0.4 * X[:, 0])).astype(float)
+    coef, intercept = rng.standard_normal(4) * 0.1, 0.3
+    rate = np.exp(offset + intercept + X @ coef)
+    expected = -np.mean(stats.poisson.logpmf(y, rate)) - np.mean(gammaln(y + 1.0))
+    expected += 0.05 * (0.5 * np.abs(coef).sum() + 0.25 * coef @ coef)
+    value = objective(X, y, coef, intercept, 0.05, 0.5, "poisson", offset=offset)
+    assert value == pytest.approx(expected, rel=1e-12)
+    fit = poisson(X, y, 0.05, 0.5, offset=offset)
+    residual = kkt_residual(X, y, fit.coef, fit.intercept, 0.05, 0.5, "poisson", offset=offset)
+    assert residual <= fit.tol
+    assert objective(X, y, fit.coef, fit.intercept, 0.05, 0.5, "poisson", offset=offset) == (
+        pytest.approx(fit.objective, rel=1e-13)
+    )
+    # without the offset the point is not optimal: the residual sees it
+    assert kkt_residual(X, y, fit.coef, fit.intercept, 0.05, 0.5, "poisson") > 100 * fit.tol

@@ -29,7 +29,7 @@ from sklearn.linear_model import PoissonRegressor
 import bayesreg
 from bayesreg.core.datafits import Poisson
 from bayesreg.core.poisson import poisson, poisson_alpha_max, poisson_path
-from bayesreg.core.solve import penalized_solve
+from bayesreg.core.solve import check_noise, penalized_solve
 from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
 
 FloatArray = NDArray[np.float64]
@@ -378,6 +378,13 @@ def test_penalized_solve_and_the_top_level_exports() -> None:
     direct = poisson(X, y, 0.02, 0.5)
     solved = penalized_solve(X, y, 0.02, 0.5, likelihood="poisson")
     np.testing.assert_array_equal(solved.coef, direct.coef)
+    X, y, offset = make_problem(50, 4, seed=38)
+    with_offset = penalized_solve(X, y, 0.02, 0.5, likelihood="poisson", offset=offset)
+    np.testing.assert_array_equal(with_offset.coef, poisson(X, y, 0.02, 0.5, offset=offset).coef)
+    with pytest.raises(InputValueError, match="belongs to likelihood='poisson' only"):
+        penalized_solve(X, y, 0.02, 0.5, offset=offset)
+    with pytest.raises(InputValueError, match="Poisson likelihood has no noise"):
+        check_noise(1.0, "poisson")
     assert bayesreg.poisson is poisson
     assert bayesreg.poisson_path is poisson_path
     assert bayesreg.poisson_alpha_max is poisson_alpha_max
