@@ -30,6 +30,7 @@ _EXPORTS: dict[str, str] = {
     "logistic": "bayesreg.core.logistic",
     "logistic_alpha_max": "bayesreg.core.logistic",
     "logistic_path": "bayesreg.core.logistic_path",
+    "adaptive_lasso": "bayesreg.core.adaptive",
     "poisson": "bayesreg.core.poisson",
     "poisson_alpha_max": "bayesreg.core.poisson",
     "poisson_path": "bayesreg.core.poisson",

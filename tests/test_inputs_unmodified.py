@@ -41,6 +41,7 @@ CALLS: dict[str, Callable[[Any, Any, Any], object]] = {
     "logistic": lambda X, y, yb: br.logistic(X, yb, 0.05, l1_ratio=0.5),
     "logistic_alpha_max": lambda X, y, yb: br.logistic_alpha_max(X, yb),
     "logistic_path": lambda X, y, yb: br.logistic_path(X, yb, n_alphas=4),
+    "adaptive_lasso": lambda X, y, yb: br.adaptive_lasso(X, y, 0.05),
     "poisson": lambda X, y, yb: br.poisson(X, yb, 0.05, 0.5, offset=y),
     "poisson_alpha_max": lambda X, y, yb: br.poisson_alpha_max(X, yb, offset=y),
     "poisson_path": lambda X, y, yb: br.poisson_path(X, yb, offset=y, n_alphas=4),

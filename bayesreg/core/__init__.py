@@ -10,13 +10,16 @@ with L the averaged Gaussian, Bernoulli or Poisson loss, and returns its certifi
 
 from __future__ import annotations
 
+from bayesreg.core.adaptive import AdaptiveLassoFit, adaptive_lasso
 from bayesreg.core.conventions import (
     from_glmnet,
+    from_glmnet_penalty_factor,
     from_sklearn_elastic_net,
     from_sklearn_lasso,
     from_sklearn_logistic,
     from_sklearn_ridge,
     to_glmnet,
+    to_glmnet_penalty_factor,
     to_sklearn_elastic_net,
     to_sklearn_lasso,
     to_sklearn_logistic,
@@ -40,6 +43,7 @@ from bayesreg.core.stats import SufficientStats
 from bayesreg.core.weight_decay import WeightDecayTrace, adam, gradient_descent_ridge
 
 __all__ = [
+    "AdaptiveLassoFit",
     "CVResult",
     "ConstraintGeometry",
     "PathFit",
@@ -50,6 +54,7 @@ __all__ = [
     "TrainTestError",
     "WeightDecayTrace",
     "adam",
+    "adaptive_lasso",
     "alpha_max",
     "bootstrap_selection",
     "constraint_geometry",
@@ -57,6 +62,7 @@ __all__ = [
     "elastic_net",
     "enet_prox",
     "from_glmnet",
+    "from_glmnet_penalty_factor",
     "from_sklearn_elastic_net",
     "from_sklearn_lasso",
     "from_sklearn_logistic",
@@ -79,6 +85,7 @@ __all__ = [
     "soft_threshold",
     "subdiff_distance",
     "to_glmnet",
+    "to_glmnet_penalty_factor",
     "to_sklearn_elastic_net",
     "to_sklearn_lasso",
     "to_sklearn_logistic",

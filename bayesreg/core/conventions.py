@@ -294,12 +294,13 @@ def _glmnet_factor(penalty_factor: Any) -> FloatArray:
 def _glmnet_scale(y: Any, likelihood: str, mix_name: str, mix: float) -> float:
     """glmnet's response scale ``s``: the standard deviation of y (divisor n), else 1.
 
-    1 for the binomial family (no rescaling) and for a pure L1 penalty (``s`` cancels).
+    1 for the binomial and Poisson families (no rescaling) and for a pure L1 penalty
+    (``s`` cancels).
     Measured against glmnet's Fortran: ``s`` is taken about the mean of y whether or not
     an intercept is fitted.
     """
     family = check_choice(likelihood, "likelihood", LIKELIHOODS)
-    if family == "bernoulli" or mix == 1.0:
+    if family != "gaussian" or mix == 1.0:
         return 1.0
     if y is None:
         raise InputValueError(

@@ -19,12 +19,10 @@ from bayesreg.validation import (
     check_positive,
 )
 
-__all__ = ["LIKELIHOODS", "SOLVER_LIKELIHOODS", "check_noise", "penalized_solve"]
+__all__ = ["LIKELIHOODS", "check_noise", "penalized_solve"]
 
 #: The likelihoods of the whole package (solvers, priors, PyMC models, conventions).
 LIKELIHOODS = ("gaussian", "bernoulli", "poisson")
-#: The likelihoods :func:`penalized_solve` minimizes (all of them).
-SOLVER_LIKELIHOODS = LIKELIHOODS
 
 
 def check_noise(noise: Any, likelihood: str) -> float | None:

@@ -23,10 +23,9 @@ from numpy.typing import ArrayLike
 
 from bayesreg.core.enet_solver import elastic_net
 from bayesreg.core.penalties import enet_prox, penalty_value
-from bayesreg.core.poisson import poisson
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.ridge import ridge
-from bayesreg.core.solve import SOLVER_LIKELIHOODS, check_noise, penalized_solve
+from bayesreg.core.solve import LIKELIHOODS, check_noise, penalized_solve
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputTypeError, InputValueError
 from bayesreg.validation import (
@@ -198,17 +197,12 @@ class Prior(ABC):
             Bernoulli or Poisson likelihood, or ``offset`` is given with another
             likelihood than Poisson.
         """
-        kind = check_choice(likelihood, "likelihood", SOLVER_LIKELIHOODS)
+        kind = check_choice(likelihood, "likelihood", LIKELIHOODS)
         design = as_design_or_sparse(X)
         if offset is not None and kind != "poisson":
             raise InputValueError(
                 f"offset was given with likelihood={kind!r}; an offset (the known term of "
                 "the log-rate, e.g. log exposure) belongs to likelihood='poisson' only."
-            )
-        if kind == "poisson" and noise is not None:
-            raise InputValueError(
-                f"noise={noise!r} was given with likelihood='poisson', but the Poisson "
-                "likelihood has no noise; omit noise."
             )
         sigma = check_noise(noise, kind)
         if sigma is None and kind == "gaussian":
@@ -220,10 +214,8 @@ class Prior(ABC):
         factor = self.penalty_factor()
         if factor is not None:
             return _factored_fit(design, y, alpha, l1_ratio, factor, kind, fit_intercept)
-        if kind == "poisson":
-            return poisson(design, y, alpha, l1_ratio, offset=offset, fit_intercept=fit_intercept)
         return penalized_solve(
-            design, y, alpha, l1_ratio, likelihood=kind, fit_intercept=fit_intercept
+            design, y, alpha, l1_ratio, likelihood=kind, fit_intercept=fit_intercept, offset=offset
         )
 
     def penalty_value(self, w: ArrayLike, n_samples: int, noise: float = 1.0) -> float:
