@@ -72,6 +72,9 @@ __all__ = [
 ]
 
 
+#: The smallest positive normal float64 (a floor for F(0) = 0).
+_TINY = float(np.finfo(np.float64).tiny)
+
 #: The KKT residual is certified down to this many times the rounding ``δ∞`` of the
 #: correlations it is computed from, and no further.
 KKT_ROUNDING_FACTOR = 16.0
@@ -119,14 +122,14 @@ def enet_duality_gap(
     abs_coef = np.abs(coef)
     gap = np.inf
     smooth_grad = correlation - l2 * coef
-    grad_norm = float(np.max(np.abs(smooth_grad))) if coef.size else 0.0
+    grad_norm = float(np.abs(smooth_grad).max()) if coef.size else 0.0
     if l1 > 0.0 or grad_norm == 0.0:
         # s = min(1, l1 / ||g||∞): the largest rescaling of ρ̃ that is dual feasible.
         scale = 1.0 if grad_norm <= l1 else l1 / grad_norm
         # Each term l1|w_j| − s w_j g_j ≥ 0 since s|g_j| ≤ l1; clip rounding below 0.
         linear_terms = np.maximum(l1 * abs_coef - scale * coef * smooth_grad, 0.0)
         quadratic = (1.0 - scale) ** 2 * (0.5 * residual_sq + 0.5 * l2 * float(coef @ coef))
-        gap = quadratic + float(np.sum(linear_terms))
+        gap = quadratic + float(linear_terms.sum())
     if l2 > 0.0:
         gap = min(gap, _fenchel_gap(coef, abs_coef, correlation, l1, l2))
     return float(gap)
@@ -150,7 +153,7 @@ def _weighted_gap(
         scale = 1.0 if ratio <= 1.0 else 1.0 / ratio
         linear_terms = np.maximum(l1 * abs_coef - scale * coef * smooth_grad, 0.0)
         quadratic = (1.0 - scale) ** 2 * (0.5 * residual_sq + 0.5 * l2 * float(coef @ coef))
-        gap = quadratic + float(np.sum(linear_terms))
+        gap = quadratic + float(linear_terms.sum())
     if l2 > 0.0:
         gap = min(gap, _fenchel_gap(coef, abs_coef, correlation, l1, l2))
     return float(gap)
@@ -176,7 +179,7 @@ def _fenchel_gap(
         + np.maximum(excess, 0.0) ** 2 / (2.0 * l2)
     )
     terms = np.where(same_sign, np.where(excess >= 0.0, same_above, same_below), opposite)
-    return float(np.sum(terms))
+    return float(terms.sum())
 
 
 def gap_threshold(yty: float, tol: float) -> float:
@@ -185,7 +188,7 @@ def gap_threshold(yty: float, tol: float) -> float:
     ``yty`` is ``yᵀy / n`` of the centered target, so the tolerance is relative to the
     objective of the all-zero solution.
     """
-    return tol * max(0.5 * yty, float(np.finfo(np.float64).tiny))
+    return tol * max(0.5 * yty, _TINY)
 
 
 @dataclass(frozen=True)

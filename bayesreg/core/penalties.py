@@ -50,7 +50,7 @@ def enet_prox(z: ArrayLike, step: float, alpha: float | FloatArray, l1_ratio: fl
 def penalty_value(w: ArrayLike, alpha: float, l1_ratio: float) -> float:
     """``alpha · P(w)``."""
     values = np.asarray(w, dtype=np.float64)
-    l1 = float(np.sum(np.abs(values)))
+    l1 = float(np.abs(values).sum())
     l2 = float(values @ values)
     return alpha * (l1_ratio * l1 + 0.5 * (1.0 - l1_ratio) * l2)
 
