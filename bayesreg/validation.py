@@ -7,6 +7,7 @@ value or shape received, and what is allowed.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Sequence
@@ -317,6 +318,12 @@ def feature_names_of(X: Any, n_features: int) -> tuple[str, ...]:
     columns = getattr(X, "columns", None)
     if columns is not None and len(columns) == n_features:
         return tuple(str(c) for c in columns)
+    return _default_names(n_features)
+
+
+@functools.lru_cache(maxsize=8)
+def _default_names(n_features: int) -> tuple[str, ...]:
+    """``("x0", …, "x{p−1}")``, kept for the last few p (a wide X asks for it at every call)."""
     return tuple(f"x{j}" for j in range(n_features))
 
 
