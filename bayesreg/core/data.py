@@ -466,8 +466,18 @@ def _sparse_means(X: Any) -> FloatArray:
     return means
 
 
+#: Below this many columns ``XᵀX`` is one GEMM: syrk's halved flops do not pay for the
+#: extra pass that mirrors its triangle.
+_SYRK_MIN_FEATURES = 32
+
+
 def _syrk(design: FloatArray) -> FloatArray:
-    """``designᵀ design`` from the upper triangle BLAS ``syrk`` forms (half the flops)."""
+    """``designᵀ design``, exactly symmetric: from the upper triangle BLAS ``syrk`` forms
+    (half the flops) for wide designs, by one product (symmetrized) for narrow ones."""
+    if design.shape[1] < _SYRK_MIN_FEATURES:
+        product = design.T @ design
+        small: FloatArray = 0.5 * (product + product.T)
+        return small
     upper = scipy.linalg.blas.dsyrk(1.0, design.T, trans=0, lower=0)
     gram: FloatArray = np.triu(upper) + np.triu(upper, 1).T
     return gram
