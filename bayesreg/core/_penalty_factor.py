@@ -46,7 +46,6 @@ import scipy.sparse
 
 from bayesreg.core._active_set import DEPENDENT_PIVOT
 from bayesreg.core.data import (
-    DENSE_COPY_LIMIT,
     CenteredProblem,
     DenseRows,
     SparseRows,
@@ -174,17 +173,12 @@ def factor_problem(problem: CenteredProblem, penalty_factor: FloatArray) -> Fact
     if problem.kind == "statistics" or (problem.kind == "sparse" and n_samples >= n_features):
         gram = problem.gram()
         return _profiled_gram(problem, gram, penalized, unpenalized, scale, names)
-    if problem.kind == "sparse":
-        if n_samples * n_features > DENSE_COPY_LIMIT:
-            raise DataError(
-                f"penalty_factor has {unpenalized.size} zero entries (unpenalized columns) and "
-                f"X is a scipy.sparse matrix of shape ({n_samples}, {n_features}) with n < p: "
-                "profiling the unpenalized columns out fills the design in, and a dense copy "
-                f"would exceed {DENSE_COPY_LIMIT} entries. Give those columns a small factor "
-                "> 0 instead, or pass fewer columns."
-            )
-        Xc = np.asarray(problem.X.toarray()) - problem.x_mean  # type: ignore[attr-defined]
-        yc = np.asarray(problem.y, dtype=np.float64)  # type: ignore[attr-defined]
+    if isinstance(problem, SparseRows):
+        # profiling the unpenalized columns out fills a sparse design in: rows needed
+        rows = problem.densified(
+            f"penalty_factor with {unpenalized.size} zero entries (unpenalized columns) and n < p"
+        )
+        Xc, yc = rows.dense_rows()
     else:
         Xc, yc = problem.dense_rows()
     return _profiled_rows(problem, Xc, yc, penalized, unpenalized, scale, names)
