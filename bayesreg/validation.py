@@ -28,6 +28,7 @@ __all__ = [
     "check_binary_target",
     "check_bool",
     "check_choice",
+    "check_counts",
     "check_finite",
     "check_finite_nonneg",
     "check_gamma_hyperprior",
@@ -209,6 +210,21 @@ def check_binary_target(y: FloatArray, name: str = "y") -> FloatArray:
         raise DataError(
             f"{name} must hold only 0 and 1 for the Bernoulli likelihood; got the "
             f"values {{{shown}}}. Encode the two classes as 0 and 1."
+        )
+    return y
+
+
+def check_counts(y: FloatArray, name: str = "y") -> FloatArray:
+    """Check that ``y`` holds counts, integers ≥ 0 (the Poisson likelihood's outcomes)."""
+    bad = np.flatnonzero((y < 0.0) | (y != np.floor(y)))
+    if bad.size:
+        index = int(bad[0])
+        value = float(y[index])
+        problem = "negative" if value < 0.0 else "not an integer"
+        raise DataError(
+            f"{name} must hold counts (integers ≥ 0) for the Poisson likelihood; "
+            f"{name}[{index}] = {value!r} is {problem} ({bad.size} such value(s) in all). "
+            "Pass the observed counts (rates belong in the offset, as log exposure)."
         )
     return y
 

@@ -43,6 +43,7 @@ from bayesreg.errors import DataError
 from bayesreg.validation import (
     as_target,
     check_bool,
+    check_counts,
     check_finite_nonneg,
     check_grid_eps,
     check_l1_ratio,
@@ -393,7 +394,7 @@ class _PoissonData:
 def _poisson_data(X: Any, y: Any, offset: Any, fit_intercept: Any) -> _PoissonData:
     """Validate X, the counts y, the offset and fit_intercept."""
     design = as_glm_design(X)
-    target = _check_counts(as_target(y, design.shape[0]))
+    target = check_counts(as_target(y, design.shape[0]))
     shift = None if offset is None else as_target(offset, design.shape[0], name="offset")
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
     if shift is not None and not fit_intercept and float(shift.max()) > LOG_MAX_FLOAT:
@@ -404,21 +405,6 @@ def _poisson_data(X: Any, y: Any, offset: Any, fit_intercept: Any) -> _PoissonDa
             "at μ = exp(offset)). Shift the offset, or pass fit_intercept=True."
         )
     return _PoissonData(design, target, shift, fit_intercept)
-
-
-def _check_counts(y: FloatArray, name: str = "y") -> FloatArray:
-    """Check that ``y`` holds counts: integers ≥ 0 (already finite)."""
-    bad = np.flatnonzero((y < 0.0) | (y != np.floor(y)))
-    if bad.size:
-        index = int(bad[0])
-        value = float(y[index])
-        problem = "negative" if value < 0.0 else "not an integer"
-        raise DataError(
-            f"{name} must hold counts (integers ≥ 0) for the Poisson likelihood; "
-            f"{name}[{index}] = {value!r} is {problem} ({bad.size} such value(s) in all). "
-            "Pass the observed counts (rates belong in the offset, as log exposure)."
-        )
-    return y
 
 
 def _check_intercept_exists(data: _PoissonData) -> None:

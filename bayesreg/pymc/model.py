@@ -21,6 +21,7 @@ from bayesreg.validation import (
     check_binary_target,
     check_bool,
     check_choice,
+    check_counts,
     feature_names_of,
     is_sparse,
 )
@@ -347,16 +348,7 @@ def noise_variable(prior: Prior, scale: float) -> Any:
 
 def _check_poisson(target: FloatArray, fit_intercept: bool) -> None:
     """Counts: integers ≥ 0, and with an intercept at least one of them positive."""
-    bad = np.flatnonzero((target < 0.0) | (target != np.floor(target)))
-    if bad.size:
-        index = int(bad[0])
-        value = float(target[index])
-        problem = "negative" if value < 0.0 else "not an integer"
-        raise DataError(
-            f"y must hold counts (integers ≥ 0) for the Poisson likelihood; y[{index}] = "
-            f"{value!r} is {problem} ({bad.size} such value(s) in all). Pass the observed "
-            "counts (rates belong in the offset, as log exposure)."
-        )
+    check_counts(target)
     if fit_intercept and not np.any(target > 0.0):
         raise DataError(
             f"y holds only zeros ({target.size} counts): with a flat prior on the intercept "
