@@ -29,6 +29,7 @@ SCRIPTS = {
     "map": "bench_map.py",
     "core_cd": "bench_core_cd.py",
     "core_logistic": "bench_core_logistic.py",
+    "glm": "bench_glm.py",
     "gibbs_vs_nuts": "bench_gibbs_vs_nuts.py",
     "scaling": "bench_scaling.py",
     "sparse": "bench_sparse.py",

@@ -123,7 +123,7 @@ def test_demo_html_is_self_contained(demo_run: DemoRun) -> None:
 @pytest.mark.slow
 def test_demo_equivalence_rows_follow_the_prior_penalty_table(demo_run: DemoRun) -> None:
     rows = {row["penalty"]: row for row in demo_run.summary["equivalence"]}
-    assert set(rows) == {"ridge", "lasso", "elastic net", "L1 logistic"}
+    assert set(rows) == {"ridge", "lasso", "elastic net", "L1 logistic", "L1 Poisson"}
     for row in rows.values():
         assert row["ok"] is True
         assert row["support_match"] is True
@@ -142,6 +142,10 @@ def test_demo_equivalence_rows_follow_the_prior_penalty_table(demo_run: DemoRun)
     logistic = rows["L1 logistic"]
     assert logistic["likelihood"] == "bernoulli"
     assert logistic["alpha"] == pytest.approx(1.0 / (569 * 0.5), rel=1e-12)  # σ = 1, b = 0.5
+    counts = rows["L1 Poisson"]
+    assert counts["likelihood"] == "poisson"
+    assert counts["alpha"] == pytest.approx(1.0 / (2019 * 0.05), rel=1e-12)  # σ = 1, b = 0.05
+    assert counts["l1_ratio"] == 1.0
 
 
 @pytest.mark.slow

@@ -8,7 +8,13 @@ import numpy as np
 
 from bayesreg.cli._html import Section, code_block, figure, paragraph, render_page, table
 from bayesreg.cli._posterior import PosteriorShrinkage
-from bayesreg.cli._sections import DIABETES_NOISE, LAPLACE_SCALE, LOGISTIC_SCALE, PUBLISHED_LAM
+from bayesreg.cli._sections import (
+    DIABETES_NOISE,
+    LAPLACE_SCALE,
+    LOGISTIC_SCALE,
+    POISSON_SCALE,
+    PUBLISHED_LAM,
+)
 from bayesreg.cli._summary import DemoResults, fmt_e, fmt_g
 
 __all__ = ["render_report"]
@@ -90,10 +96,13 @@ def _equivalence_section(results: DemoResults) -> Section:
                 f"under the Gaussian prior has {zeros['ridge']} exact zeros, under the Laplace "
                 f"prior {zeros['lasso']}, under the elastic-net prior {zeros['elastic net']}. The "
                 f"logistic row uses Laplace(0, {LOGISTIC_SCALE:g}) on the standardized "
-                "breast-cancer features (σ = 1 for the Bernoulli likelihood). Certificates: "
-                "the MAP's KKT residual of −log p, and the solver's duality gap (KKT residual "
-                "for logistic). The verdict asks for agreement within 1e-8 relative and the "
-                "same exact zeros."
+                "breast-cancer features (σ = 1 for the Bernoulli likelihood), the Poisson row "
+                f"Laplace(0, {POISSON_SCALE:g}) on the standardized RAND Health Insurance "
+                "Experiment predictors of the yearly number of outpatient visits, with the log "
+                "of each person's time in the study as offset (log link: rate = exposure · "
+                "exp(w0 + xᵀw)). Certificates: the MAP's KKT residual of −log p, and the "
+                "solver's duality gap (KKT residual for logistic and Poisson). The verdict asks "
+                "for agreement within 1e-8 relative and the same exact zeros."
             ),
             table(header, rows, numeric=numeric, verdicts=verdicts),
             code_block(

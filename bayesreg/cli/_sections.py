@@ -51,6 +51,7 @@ LAPLACE_SCALE = 2.0  # Laplace(0, b = 2): variance 2b² = 8
 PRIOR_VARIANCE = 2.0 * LAPLACE_SCALE**2  # the Gaussian and elastic-net priors match it
 ELASTIC_NET_L1_FRACTION = 0.5  # a/(a + c) of the elastic-net prior
 LOGISTIC_SCALE = 0.5  # Laplace(0, 0.5) on the logistic coefficients
+POISSON_SCALE = 0.05  # Laplace(0, 0.05) on the Poisson coefficients (counts of visits)
 PUBLISHED_LAM = 0.237  # Park & Casella (2008), marginal maximum likelihood λ
 PATH_LINE_POINTS = 120  # alphas of the lasso path drawn as lines (the bands use fewer)
 SEED = 2008  # the default of ``bayesreg demo --seed``
@@ -109,17 +110,30 @@ class DemoData:
     diabetes_target: pd.Series
     cancer_design: pd.DataFrame  # z-scores
     cancer_target: pd.Series
+    visits_design: pd.DataFrame  # z-scores
+    visits_target: pd.Series  # outpatient visits in the year
+    visits_offset: pd.Series  # log of the time eligible during the year
 
 
 def load_demo_data() -> DemoData:
-    """Load the bundled diabetes and breast-cancer data."""
-    from bayesreg.datasets import load_breast_cancer, load_diabetes
+    """Load the bundled diabetes, breast-cancer and RAND visits data."""
+    from bayesreg.datasets import load_breast_cancer, load_diabetes, load_randhie
 
     unit_X, y = load_diabetes(as_frame=True)
     # unit-norm centered columns times √n have sd 1 (divisor n)
     standardized = unit_X * math.sqrt(unit_X.shape[0])
     cancer_design, cancer_target = load_breast_cancer(standardize=True, as_frame=True)
-    return DemoData(standardized, unit_X, y, cancer_design, cancer_target)
+    visits_design, visits, time = load_randhie(standardize=True, as_frame=True, exposure=True)
+    return DemoData(
+        standardized,
+        unit_X,
+        y,
+        cancer_design,
+        cancer_target,
+        visits_design,
+        visits,
+        np.log(time),
+    )
 
 
 @dataclass(frozen=True)
@@ -133,7 +147,7 @@ class EquivalenceCase:
 
 
 def equivalence_cases(data: DemoData) -> tuple[EquivalenceCase, ...]:
-    """MAP vs penalized estimate for ridge, lasso, elastic net and L1 logistic regression.
+    """MAP vs penalized estimate: ridge, lasso, elastic net, L1 logistic and L1 Poisson.
 
     The three diabetes priors have one variance (8), so their difference is the shape
     of the density alone: Normal(0, 2√2), Laplace(0, 2) and the elastic net with
@@ -167,6 +181,15 @@ def equivalence_cases(data: DemoData) -> tuple[EquivalenceCase, ...]:
     )
     label = f"Laplace(0, b = {LOGISTIC_SCALE:g})"
     cases.append(EquivalenceCase("L1 logistic", "breast cancer", label, report))
+    report = check_equivalence(
+        data.visits_design,
+        data.visits_target,
+        LaplacePrior(POISSON_SCALE),
+        likelihood="poisson",
+        offset=data.visits_offset,
+    )
+    label = f"Laplace(0, b = {POISSON_SCALE:g})"
+    cases.append(EquivalenceCase("L1 Poisson", "RAND visits", label, report))
     return tuple(cases)
 
 
