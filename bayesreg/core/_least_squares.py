@@ -17,7 +17,7 @@ the dense forms; :mod:`bayesreg.core.data` builds all of them from validated dat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import numpy as np
@@ -147,7 +147,10 @@ class SparseDesignData:
     """A scipy.sparse ``X`` (n × p, not centered), centered ``yc`` and the means ``x̄``.
 
     Every product goes through ``X`` and the rank-one correction of the centering, so the
-    cost of a pass is O(nnz(X) + n + p) and ``X`` is never densified.
+    cost of a pass is O(nnz(X) + n + p) and ``X`` is never densified. With observation
+    weights ``X`` holds the scaled rows ``diag(√s̃) X`` and ``row_scale = √s̃`` (weights
+    normalized to sum to n) takes the place of the ones vector in the centering:
+    ``Xc v = X v − √s̃ (x̄ᵀv)``, ``Xcᵀ r = Xᵀ r − x̄ (√s̃ᵀr)``.
     """
 
     X: Any
@@ -155,9 +158,10 @@ class SparseDesignData:
     x_mean: FloatArray
     xty: FloatArray
     yty: float
+    row_scale: FloatArray | None = field(default=None, kw_only=True)
 
     def gram_block(self, rows: IndexArray, cols: IndexArray) -> FloatArray:
-        """``(X_rowsᵀ X_cols − n x̄_rows x̄_colsᵀ) / n``."""
+        """``(X_rowsᵀ X_cols − n x̄_rows x̄_colsᵀ) / n`` (the same with weights: ``Σ s̃ = n``)."""
         n_samples = self.X.shape[0]
         product = np.asarray((self.X[:, rows].T @ self.X[:, cols]).toarray())
         product -= n_samples * np.outer(self.x_mean[rows], self.x_mean[cols])
@@ -165,28 +169,42 @@ class SparseDesignData:
         return block
 
     def correlation(self, index: IndexArray, coef: FloatArray) -> tuple[FloatArray, float]:
-        """``u = (Xᵀρ − x̄ 1ᵀρ)/n`` and ``ρᵀρ/n`` with ``ρ = yc − X_A w_A + 1 x̄_Aᵀw_A``."""
+        """``u = (Xᵀρ − x̄ 1ᵀρ)/n`` and ``ρᵀρ/n`` with ``ρ = yc − X_A w_A + 1 x̄_Aᵀw_A``.
+
+        (``√s̃`` in place of ``1`` with weights.)
+        """
         n_samples, n_features = self.X.shape
         residual = self.y
         if index.size:
             dense = np.zeros(n_features)
             dense[index] = coef
-            residual = self.y - np.asarray(self.X @ dense) + float(self.x_mean[index] @ coef)
-        correlation = np.asarray(self.X.T @ residual) - self.x_mean * float(residual.sum())
+            shift = float(self.x_mean[index] @ coef)
+            fitted = np.asarray(self.X @ dense)
+            if self.row_scale is None:
+                residual = self.y - fitted + shift
+            else:
+                residual = self.y - fitted + self.row_scale * shift
+        scale = self.row_scale
+        total = float(residual.sum()) if scale is None else float(scale @ residual)
+        correlation = np.asarray(self.X.T @ residual) - self.x_mean * total
         return correlation / n_samples, float(residual @ residual) / n_samples
 
     def gradient_magnitude(self, index: IndexArray, coef: FloatArray) -> FloatArray:
-        """An upper bound on ``|Xc|ᵀ(|yc| + |Xc_A||w_A|)/n`` from ``|Xc_ij| ≤ |X_ij| + |x̄_j|``.
+        """An upper bound on ``|Xc|ᵀ(|yc| + |Xc_A||w_A|)/n`` from ``|Xc_ij| ≤ |X_ij| + c_i|x̄_j|``.
 
-        ``|Xc|ᵀv ≤ |X|ᵀv + |x̄| 1ᵀv`` and ``|Xc_A||w_A| ≤ |X_A||w_A| + 1 |x̄_A|ᵀ|w_A|``.
+        ``|Xc|ᵀv ≤ |X|ᵀv + |x̄| cᵀv`` and ``|Xc_A||w_A| ≤ |X_A||w_A| + c |x̄_A|ᵀ|w_A|``, with
+        ``c = 1`` (``c = √s̃`` with weights).
         """
         abs_design = abs(self.X)
         weights = np.abs(self.y)
+        scale = 1.0 if self.row_scale is None else self.row_scale
         if index.size:
             dense = np.zeros(self.X.shape[1])
             dense[index] = np.abs(coef)
-            weights = weights + np.asarray(abs_design @ dense) + float(dense @ np.abs(self.x_mean))
-        magnitude = np.asarray(abs_design.T @ weights) + np.abs(self.x_mean) * float(weights.sum())
+            shift = float(dense @ np.abs(self.x_mean))
+            weights = weights + np.asarray(abs_design @ dense) + scale * shift
+        total = float(weights.sum()) if self.row_scale is None else float(self.row_scale @ weights)
+        magnitude = np.asarray(abs_design.T @ weights) + np.abs(self.x_mean) * total
         scaled: FloatArray = magnitude / self.X.shape[0]
         return scaled
 

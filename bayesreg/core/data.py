@@ -36,6 +36,7 @@ from typing import Any, ClassVar, Literal, Protocol
 
 import numpy as np
 import scipy.linalg
+import scipy.sparse
 
 from bayesreg.core._least_squares import (
     DesignData,
@@ -64,6 +65,8 @@ __all__ = [
     "SparseRows",
     "Statistics",
     "least_squares_data",
+    "normalized_weights",
+    "refuse_sparse_weights_with_factor",
     "target_scale",
 ]
 
@@ -141,6 +144,16 @@ class CenteredProblem(Protocol):
         """``√(||yc||²/n)``."""
         ...
 
+    @property
+    def sample_weight(self) -> FloatArray | None:
+        """The observation weights normalized to sum to n (None: unweighted)."""
+        ...
+
+    @property
+    def intercept_leverage(self) -> FloatArray | float:
+        """Each row's leverage of the flat intercept: ``1/n`` (``s̃_i/n`` with weights)."""
+        ...
+
     def intercept(self, coef: FloatArray) -> float:
         """``w0 = ȳ − x̄ᵀw``."""
         ...
@@ -193,6 +206,8 @@ class _Means:
     xty: FloatArray
     yty: float
     feature_names: tuple[str, ...]
+    #: The observation weights normalized to sum to n, ``s̃ = n·s/Σs`` (None: unweighted).
+    sample_weight: FloatArray | None = field(default=None, repr=False, kw_only=True)
 
     @property
     def n_features(self) -> int:
@@ -208,6 +223,14 @@ class _Means:
     def target_scale(self) -> float:
         """Root mean square of y about ȳ (about 0 without an intercept): ``√(||yc||²/n)``."""
         return float(np.sqrt(self.yty / self.n_samples))
+
+    @property
+    def intercept_leverage(self) -> FloatArray | float:
+        """Each row's leverage of the flat intercept: ``1/n``, or ``s̃_i/n`` with weights."""
+        if self.sample_weight is None:
+            return 1.0 / self.n_samples
+        leverage: FloatArray = self.sample_weight / self.n_samples
+        return leverage
 
     def intercept(self, coef: FloatArray) -> float:
         """``w0 = ȳ − x̄ᵀw`` (0 without an intercept)."""
@@ -261,17 +284,24 @@ class DenseRows(_Means):
 class SparseRows(_Means):
     """A scipy.sparse CSR/CSC design ``X`` (not centered, not copied) and ``yc``.
 
-    The centering is implicit (module docstring).
+    The centering is implicit (module docstring). With observation weights ``X`` holds
+    the scaled rows ``diag(√s̃) X`` (a sparse copy) and ``row_scale = √s̃``; the centering
+    then subtracts ``√s̃ x̄ᵀ`` in place of ``1 x̄ᵀ``.
     """
 
     X: Any = field(default=None, repr=False)
     y: FloatArray = field(default_factory=lambda: np.empty(0), repr=False)
+    row_scale: FloatArray | None = field(default=None, repr=False, kw_only=True)
 
     has_rows: ClassVar[bool] = True
     kind: ClassVar[DataKind] = "sparse"
 
     def gram(self, columns: IndexArray | None = None) -> FloatArray:
-        """``X_Aᵀ X_A − n x̄_A x̄_Aᵀ`` for ``A = columns`` (all columns when None)."""
+        """``X_Aᵀ X_A − n x̄_A x̄_Aᵀ`` for ``A = columns`` (all columns when None).
+
+        With weights also: ``X̃ᵀX̃ = X_sᵀX_s − n x̄x̄ᵀ`` since ``X_sᵀ√s̃ = n x̄`` and
+        ``Σ s̃ = n``.
+        """
         block = self.X if columns is None else self.X[:, columns]
         means = self.x_mean if columns is None else self.x_mean[columns]
         product = np.asarray((block.T @ block).toarray())
@@ -279,13 +309,20 @@ class SparseRows(_Means):
         return centered
 
     def matvec(self, coef: FloatArray) -> FloatArray:
-        """``X v − 1 (x̄ᵀv)``."""
+        """``X v − 1 (x̄ᵀv)`` (``X_s v − √s̃ (x̄ᵀv)`` with weights)."""
+        if self.row_scale is not None:
+            scaled: FloatArray = np.asarray(self.X @ coef) - self.row_scale * float(
+                self.x_mean @ coef
+            )
+            return scaled
         values: FloatArray = np.asarray(self.X @ coef) - float(self.x_mean @ coef)
         return values
 
     def rmatvec(self, residual: FloatArray) -> FloatArray:
-        """``Xᵀ r − x̄ (1ᵀr)``."""
-        values: FloatArray = np.asarray(self.X.T @ residual) - self.x_mean * float(residual.sum())
+        """``Xᵀ r − x̄ (1ᵀr)`` (``X_sᵀ r − x̄ (√s̃ᵀr)`` with weights)."""
+        scale = self.row_scale
+        total = float(residual.sum()) if scale is None else float(scale @ residual)
+        values: FloatArray = np.asarray(self.X.T @ residual) - self.x_mean * total
         return values
 
     def dense_rows(self) -> tuple[FloatArray, FloatArray]:
@@ -315,10 +352,13 @@ class SparseRows(_Means):
             )
         dense: FloatArray = np.asarray(self.X.toarray(), dtype=np.float64)
         if self.fit_intercept:
-            dense -= self.x_mean
+            if self.row_scale is None:
+                dense -= self.x_mean
+            else:
+                dense -= np.outer(self.row_scale, self.x_mean)
         return DenseRows(
             n_samples, self.fit_intercept, self.x_mean, self.y_mean, self.xty, self.yty,
-            self.feature_names, X=dense, y=self.y,
+            self.feature_names, X=dense, y=self.y, sample_weight=self.sample_weight,
         )  # fmt: skip
 
     def solver_form(self, expected_passes: int) -> LeastSquaresData:
@@ -327,12 +367,14 @@ class SparseRows(_Means):
         xty, yty = self.xty / n_samples, self.yty / n_samples
         if n_samples >= n_features and n_features <= 8 * expected_passes:
             return GramData(self.gram() / n_samples, xty, yty)
-        return SparseDesignData(self.X, self.y, self.x_mean, xty, yty)
+        return SparseDesignData(self.X, self.y, self.x_mean, xty, yty, row_scale=self.row_scale)
 
     def certificate_form(self) -> SparseDesignData:
         """The implicitly centered sparse rows, scaled by ``1/n``."""
         n = self.n_samples
-        return SparseDesignData(self.X, self.y, self.x_mean, self.xty / n, self.yty / n)
+        return SparseDesignData(
+            self.X, self.y, self.x_mean, self.xty / n, self.yty / n, row_scale=self.row_scale
+        )
 
 
 @dataclass(frozen=True)
@@ -386,8 +428,16 @@ def least_squares_data(
     fit_intercept: bool,
     allow_sparse: bool = True,
     feature_names: Sequence[str] | None = None,
+    sample_weight: Any = None,
 ) -> DenseRows | SparseRows | Statistics:
     """Validate ``(X, y)`` once and return the centered data in the form they come in.
+
+    With observation weights ``s`` the weighted problem
+    ``1/(2Σs) Σ_i s_i (y_i − w0 − x_iᵀw)²`` is folded into the rows: with the weights
+    normalized to sum to n, ``s̃ = n·s/Σs``, the weighted means ``x̄ = Xᵀs̃/n``,
+    ``ȳ = yᵀs̃/n`` and ``X̃ = diag(√s̃)(X − 1x̄ᵀ)``, ``ỹ = diag(√s̃)(y − ȳ1)``, the problem is
+    the ordinary ``1/(2n)||ỹ − X̃w||²`` (n the number of rows), which every solver and
+    certificate reads unchanged. Constant weights are no weights (bit for bit).
 
     Parameters
     ----------
@@ -403,6 +453,9 @@ def least_squares_data(
         :class:`~bayesreg.errors.InputTypeError` naming the parameter.
     feature_names : sequence of str, optional
         Overrides the names taken from a DataFrame (``x0, x1, ...`` otherwise).
+    sample_weight : array-like of shape (n,), optional
+        Finite weights ``s_i ≥ 0``, not all 0 (a zero weight drops its row); refused with
+        sufficient statistics. See :func:`normalized_weights`.
 
     Returns
     -------
@@ -411,11 +464,20 @@ def least_squares_data(
     """
     with_intercept = check_bool(fit_intercept, "fit_intercept")
     if isinstance(X, SufficientStats):
+        if sample_weight is not None:
+            raise DataError(
+                "sample_weight cannot be applied to SufficientStats, which hold no rows to "
+                f"weight; got sample_weight of type {type(sample_weight).__name__}. Pass X "
+                "and y with sample_weight."
+            )
         return _statistics(X, y, with_intercept)
     design = as_design_or_sparse(X) if allow_sparse else as_design(X)
     target = as_target(y, design.shape[0])
     names = tuple(feature_names or feature_names_of(X, design.shape[1]))
     n_samples = design.shape[0]
+    weights = normalized_weights(sample_weight, n_samples)
+    if weights is not None:
+        return _weighted(design, target, with_intercept, names, weights)
     y_mean = float(target.mean()) if with_intercept else 0.0
     target -= y_mean  # as_target returns a fresh copy
     if is_sparse(design):
@@ -431,6 +493,100 @@ def least_squares_data(
     return DenseRows(
         n_samples, with_intercept, x_mean, y_mean, design.T @ target, float(target @ target),
         names, X=design, y=target,
+    )  # fmt: skip
+
+
+def normalized_weights(sample_weight: Any, n_samples: int) -> FloatArray | None:
+    """Observation weights checked and normalized to sum to n: ``s̃ = n·s/Σs``.
+
+    None when ``sample_weight`` is None or constant (the weighted objective
+    ``1/(2Σs) Σ s_i r_i²`` is then the unweighted one, computed bit for bit the same).
+
+    Raises
+    ------
+    DataError
+        Unless ``sample_weight`` is a 1-D array of ``n_samples`` finite numbers ``≥ 0``
+        with a positive sum.
+    """
+    if sample_weight is None:
+        return None
+    try:
+        weights = np.array(sample_weight, dtype=np.float64, copy=True)
+    except (TypeError, ValueError) as error:
+        raise DataError(
+            f"sample_weight must be an array of {n_samples} finite numbers ≥ 0; got "
+            f"{type(sample_weight).__name__} that is not numeric ({error})."
+        ) from None
+    if weights.shape != (n_samples,):
+        raise DataError(
+            f"sample_weight must have shape ({n_samples},), one weight per row of X; got "
+            f"shape {weights.shape}."
+        )
+    bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0.0))
+    if bad.size:
+        raise DataError(
+            f"sample_weight must be finite and ≥ 0; got {weights[bad[0]]!r} at index "
+            f"{int(bad[0])} ({bad.size} such entries)."
+        )
+    total = float(weights.sum())
+    if not total > 0.0:
+        raise DataError(
+            "sample_weight must have a positive sum (a zero weight drops its row, and at "
+            f"least one row must remain); got all {n_samples} weights 0."
+        )
+    if np.all(weights == weights[0]):
+        return None
+    normalized: FloatArray = weights * (n_samples / total)
+    return normalized
+
+
+def refuse_sparse_weights_with_factor(problem: CenteredProblem, factor: Any) -> None:
+    """Refuse ``sample_weight`` with a sparse X and penalty factors (not supported).
+
+    The reduced problem of penalty factors rebuilds a sparse design with the ones vector
+    in its centering, which the weighted rows replace by ``√s̃``.
+    """
+    if factor is not None and isinstance(problem, SparseRows) and problem.row_scale is not None:
+        raise DataError(
+            "sample_weight together with penalty_factor is supported for a dense X only; "
+            f"got a scipy.sparse X of shape ({problem.n_samples}, {problem.n_features}). "
+            "Pass X.toarray(), or drop one of the two options."
+        )
+
+
+def _weighted(
+    design: Any,
+    target: FloatArray,
+    fit_intercept: bool,
+    names: tuple[str, ...],
+    weights: FloatArray,
+) -> DenseRows | SparseRows:
+    """The weighted problem folded into the rows (:func:`least_squares_data`)."""
+    n_samples = design.shape[0]
+    root = np.sqrt(weights)
+    y_mean = float(weights @ target) / n_samples if fit_intercept else 0.0
+    scaled_target: FloatArray = root * (target - y_mean)
+    if is_sparse(design):
+        x_mean = (
+            np.asarray(design.T @ weights, dtype=np.float64).ravel() / n_samples
+            if fit_intercept
+            else np.zeros(design.shape[1])
+        )
+        scaled = (scipy.sparse.diags(root) @ design).asformat(design.format)
+        xty = np.asarray(scaled.T @ scaled_target)  # X̃ᵀỹ = X_sᵀỹ since √s̃ᵀỹ = 0
+        return SparseRows(
+            n_samples, fit_intercept, x_mean, y_mean, xty,
+            float(scaled_target @ scaled_target), names, X=scaled, y=scaled_target,
+            sample_weight=weights, row_scale=root,
+        )  # fmt: skip
+    x_mean = (weights @ design) / n_samples if fit_intercept else np.zeros(design.shape[1])
+    if fit_intercept:
+        design -= x_mean  # as_design returns a fresh copy
+    design *= root[:, None]
+    return DenseRows(
+        n_samples, fit_intercept, x_mean, y_mean, design.T @ scaled_target,
+        float(scaled_target @ scaled_target), names, X=design, y=scaled_target,
+        sample_weight=weights,
     )  # fmt: skip
 
 

@@ -25,8 +25,17 @@ import numpy as np
 from bayesreg.core._active_set import ActiveSet, solve_enet
 from bayesreg.core._duality import EnetCertificate, certify_enet, gap_threshold
 from bayesreg.core._penalty_factor import check_penalty_factor, factor_problem
-from bayesreg.core.data import CenteredProblem, least_squares_data
-from bayesreg.core.enet_solver import DEFAULT_MAX_ITER, DEFAULT_TOL, alpha_max_of_data
+from bayesreg.core.data import (
+    CenteredProblem,
+    least_squares_data,
+    refuse_sparse_weights_with_factor,
+)
+from bayesreg.core.enet_solver import (
+    DEFAULT_MAX_ITER,
+    DEFAULT_TOL,
+    alpha_max_of_data,
+    check_positive_with_factor,
+)
 from bayesreg.core.results import PathFit
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
@@ -49,6 +58,8 @@ def alpha_max(
     l1_ratio: float = 1.0,
     fit_intercept: bool = True,
     penalty_factor: Any = None,
+    positive: bool = False,
+    sample_weight: Any = None,
 ) -> float:
     """Smallest alpha whose elastic-net solution is all zeros.
 
@@ -68,6 +79,11 @@ def alpha_max(
 
         alpha_max = max_{j: v_j > 0} |(M Xc)_jᵀ M yc| / (n · l1_ratio · v_j)
 
+    With ``positive=True`` (``w ≥ 0``) the condition is one-sided, ``(Xcᵀyc)_j / n ≤
+    alpha·r·v_j``, so ``alpha_max = max_j (Xcᵀyc)_j⁺ / (n·l1_ratio·v_j)``. It is 0 when no
+    column is positively correlated with ``y``: then every alpha > 0 gives ``w = 0``
+    (and :func:`lasso_path` needs explicit ``alphas``).
+
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features), or SufficientStats
@@ -79,6 +95,12 @@ def alpha_max(
     penalty_factor : array-like of shape (n_features,), optional
         Per-coefficient factors ``v_j ≥ 0`` (not rescaled), as in
         :func:`~bayesreg.core.enet_solver.elastic_net`; None: all ones.
+    positive : bool, default False
+        The problem constrained to ``w ≥ 0`` (every factor must then be > 0).
+    sample_weight : array-like of shape (n_samples,), optional
+        Observation weights, as in :func:`~bayesreg.core.enet_solver.elastic_net`:
+        ``alpha_max = max_j |X̃ᵀỹ|_j / (n·r)`` of the weighted rows, i.e.
+        ``max_j |Σ_i s_i (x_ij − x̄_j)(y_i − ȳ)| / (Σs·r)`` with weighted means.
 
     Returns
     -------
@@ -86,25 +108,35 @@ def alpha_max(
     """
     l1_ratio = check_l1_ratio(l1_ratio)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
-    problem = least_squares_data(X, y, fit_intercept=fit_intercept)
+    positive = check_bool(positive, "positive")
+    problem = least_squares_data(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
     factor = check_penalty_factor(penalty_factor, problem.n_features)
+    refuse_sparse_weights_with_factor(problem, factor)
+    check_positive_with_factor(positive, factor)
     if factor is None:
-        return alpha_max_of(problem, l1_ratio)
+        return alpha_max_of(problem, l1_ratio, positive=positive)
     factored = factor_problem(problem, factor)
-    return alpha_max_of(factored.problem, l1_ratio, factored.l1_scale)
+    return alpha_max_of(factored.problem, l1_ratio, factored.l1_scale, positive=positive)
 
 
 def alpha_max_of(
-    problem: CenteredProblem, l1_ratio: float, l1_scale: FloatArray | None = None
+    problem: CenteredProblem,
+    l1_ratio: float,
+    l1_scale: FloatArray | None = None,
+    *,
+    positive: bool = False,
 ) -> float:
     """:func:`alpha_max` of validated data: ``max_j |Xcᵀyc|_j / (n·l1_ratio·l1_scale_j)``.
 
     On the reduced problem of penalty factors ``v`` (``l1_scale = √v``, columns divided
-    by ``√v_j``) this is ``max_j |Xcᵀyc|_j / (n·r·v_j)`` of the original columns.
+    by ``√v_j``) this is ``max_j |Xcᵀyc|_j / (n·r·v_j)`` of the original columns; with
+    ``positive`` the positive parts ``(Xcᵀyc)_j⁺`` replace ``|Xcᵀyc|_j``.
     """
     if l1_ratio == 0.0:
         return math.inf
-    return alpha_max_of_data(problem.xty, problem.n_samples, l1_ratio, l1_scale)
+    return alpha_max_of_data(
+        problem.xty, problem.n_samples, l1_ratio, l1_scale, positive=positive
+    )
 
 
 def lasso_path(
@@ -119,6 +151,8 @@ def lasso_path(
     tol: float = DEFAULT_TOL,
     max_iter: int = DEFAULT_MAX_ITER,
     penalty_factor: Any = None,
+    positive: bool = False,
+    sample_weight: Any = None,
 ) -> PathFit:
     """Lasso (or elastic-net) solutions along a decreasing grid of alphas.
 
@@ -161,6 +195,16 @@ def lasso_path(
         solved and certified as in :func:`~bayesreg.core.enet_solver.elastic_net`. The
         default grid then starts at the :func:`alpha_max` of the factors (unpenalized
         columns already fitted). None: all ones, the same computation as omitting it.
+    positive : bool, default False
+        Minimize over ``w ≥ 0`` (the non-negative lasso / elastic net, as in
+        :func:`~bayesreg.core.enet_solver.elastic_net`); the default grid starts at the
+        one-sided :func:`alpha_max`. When no column is positively correlated with ``y``
+        that is 0 and the default grid is refused (``DataError``): pass ``alphas``.
+    sample_weight : array-like of shape (n_samples,), optional
+        Observation weights ``s_i ≥ 0``: each ``coefs[i]`` minimizes
+        ``1/(2Σs) Σ_i s_i (y_i − w0 − x_iᵀw)² + alphas[i]·P(w)``, as in
+        :func:`~bayesreg.core.enet_solver.elastic_net`; the default grid starts at the
+        weighted :func:`alpha_max`.
 
     Returns
     -------
@@ -188,10 +232,15 @@ def lasso_path(
                 "l1_ratio = 0 (ridge) has no alpha_max, so the default grid is undefined; "
                 "pass alphas explicitly, or use ridge_path(X, y, alphas)."
             )
-    problem = least_squares_data(X, y, fit_intercept=fit_intercept)
+    positive = check_bool(positive, "positive")
+    problem = least_squares_data(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
     factor = check_penalty_factor(penalty_factor, problem.n_features)
+    refuse_sparse_weights_with_factor(problem, factor)
+    check_positive_with_factor(positive, factor)
     if factor is None:
-        return solve_lasso_path(problem, grid, l1_ratio, n_alphas, eps, tol=tol, max_iter=max_iter)
+        return solve_lasso_path(
+            problem, grid, l1_ratio, n_alphas, eps, tol=tol, max_iter=max_iter, positive=positive
+        )
     factored = factor_problem(problem, factor)
     path = solve_lasso_path(
         factored.problem,
@@ -202,6 +251,7 @@ def lasso_path(
         tol=tol,
         max_iter=max_iter,
         l1_scale=factored.l1_scale,
+        positive=positive,
     )
     coefs = factored.coefs(path.coefs)
     return replace(path, coefs=coefs, intercepts=problem.intercepts(coefs))
@@ -217,14 +267,22 @@ def solve_lasso_path(
     tol: float,
     max_iter: int,
     l1_scale: FloatArray | None = None,
+    positive: bool = False,
 ) -> PathFit:
     """:func:`lasso_path` on validated data (``grid`` decreasing, or None for the default).
 
     ``l1_scale``: per-coordinate L1 multipliers of the reduced problem of penalty factors
     (:mod:`bayesreg.core._penalty_factor`); the caller maps the coefficients back.
+    ``positive``: the problem constrained to ``w ≥ 0``.
     """
-    top = alpha_max_of(problem, l1_ratio, l1_scale)
+    top = alpha_max_of(problem, l1_ratio, l1_scale, positive=positive)
     if grid is None:
+        if top == 0.0 and positive:
+            raise DataError(
+                "positive=True and no column of X is positively correlated with y "
+                "(max_j (Xcᵀyc)_j ≤ 0), so every alpha > 0 gives w = 0 and the default grid "
+                "from alpha_max = 0 is empty. Pass alphas explicitly."
+            )
         if top == 0.0:
             raise DataError(
                 "Xcᵀyc = 0: y (centered) is uncorrelated with every column of X, so every "
@@ -250,6 +308,7 @@ def solve_lasso_path(
             threshold=threshold,
             max_iter=max_iter,
             l1_scale=l1_scale,
+            positive=positive,
         )
         certificates.append(
             certify_enet(
@@ -260,6 +319,7 @@ def solve_lasso_path(
                 l1_ratio=l1_ratio,
                 tol=tol,
                 l1_scale=l1_scale,
+                positive=positive,
             )
         )
         coefs[i], objectives[i], n_iters[i] = solution.coef, solution.objective, solution.n_iter

@@ -32,6 +32,15 @@ with the coordinatewise dual constraint ``|g_j| ≤ alpha·r·√v_j``, or its K
 the same rule — bounds ``F(w) − min F`` exactly (:mod:`bayesreg.core._penalty_factor`).
 The gap's threshold is then ``tol`` times the reduced ``F(0)`` (the objective at
 ``w_P = 0`` with the unpenalized coefficients fitted); ``objective`` is F itself.
+
+**Sign constraints** (``positive=True``; scikit-learn's ``positive=True``, glmnet's
+``lower.limits = 0``): F minimized over ``w ≥ 0`` (the intercept stays free), the MAP under
+the elastic-net prior truncated to ``w ≥ 0`` — for the lasso independent
+Exponential(rate 1/b) priors, the Laplace prior renormalized on ``[0, ∞)``. On ``w ≥ 0`` the
+penalty is ``alpha Σ_j [r w_j + (1 − r)/2 w_j²]``, ``w_j = 0`` is optimal iff
+``u_j ≤ alpha·r`` (one-sided), and the certificate is the duality gap of the constrained
+problem, whose dual constraint ``Xcᵀθ ≤ alpha·r`` is one-sided too
+(:mod:`bayesreg.core._duality`, "Sign constraints").
 """
 
 from __future__ import annotations
@@ -46,7 +55,11 @@ import numpy as np
 from bayesreg.core._active_set import ActiveSet, ActiveSetSolution, solve_enet
 from bayesreg.core._duality import certify_enet, gap_threshold
 from bayesreg.core._penalty_factor import check_penalty_factor, factor_problem
-from bayesreg.core.data import CenteredProblem, least_squares_data
+from bayesreg.core.data import (
+    CenteredProblem,
+    least_squares_data,
+    refuse_sparse_weights_with_factor,
+)
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import ConvergenceWarning, InputValueError
@@ -58,7 +71,13 @@ from bayesreg.validation import (
     check_tol,
 )
 
-__all__ = ["alpha_max_of_data", "elastic_net", "lasso", "solve_elastic_net"]
+__all__ = [
+    "alpha_max_of_data",
+    "check_positive_with_factor",
+    "elastic_net",
+    "lasso",
+    "solve_elastic_net",
+]
 
 DEFAULT_TOL = 1e-12
 DEFAULT_MAX_ITER = 1000
@@ -75,6 +94,8 @@ def lasso(
     tol: float = DEFAULT_TOL,
     max_iter: int = DEFAULT_MAX_ITER,
     penalty_factor: Any = None,
+    positive: bool = False,
+    sample_weight: Any = None,
 ) -> PenalizedFit:
     """Lasso: the MAP estimate under independent Laplace(0, b) priors.
 
@@ -84,7 +105,9 @@ def lasso(
 
     (``v_j = 1`` unless ``penalty_factor`` is given; ``alpha·v_j = σ²/(n b_j)`` for noise
     σ and prior scales b_j). The intercept is not penalized. See :func:`elastic_net` for
-    the method, the certificate and ``penalty_factor``.
+    the method, the certificate and ``penalty_factor``. With ``positive=True`` the
+    minimum is over ``w ≥ 0``: the non-negative lasso, the MAP under independent
+    Exponential(rate 1/b) priors (the Laplace prior truncated to ``w ≥ 0``).
 
     Parameters
     ----------
@@ -95,7 +118,7 @@ def lasso(
         Target.
     alpha : float
         Penalty strength, > 0 (for least squares, alpha = 0, use ``ridge(X, y, 0.0)``).
-    fit_intercept, tol, max_iter, penalty_factor
+    fit_intercept, tol, max_iter, penalty_factor, positive, sample_weight
         As in :func:`elastic_net`.
 
     Returns
@@ -121,6 +144,8 @@ def lasso(
         tol=tol,
         max_iter=max_iter,
         penalty_factor=penalty_factor,
+        positive=positive,
+        sample_weight=sample_weight,
     )
 
 
@@ -134,6 +159,8 @@ def elastic_net(
     tol: float = DEFAULT_TOL,
     max_iter: int = DEFAULT_MAX_ITER,
     penalty_factor: Any = None,
+    positive: bool = False,
+    sample_weight: Any = None,
 ) -> PenalizedFit:
     """Elastic net: the MAP estimate under the elastic-net prior.
 
@@ -199,6 +226,23 @@ def elastic_net(
         rescaled to sum to p as glmnet does. None: all ones, bit for bit the same
         computation. Solved and certified exactly as a uniform problem (module
         docstring, "Penalty factors").
+    positive : bool, default False
+        Constrain every coefficient to ``w_j ≥ 0`` (scikit-learn's ``positive=True``,
+        glmnet's ``lower.limits = 0``; the intercept stays free): the MAP under the prior
+        truncated to ``w ≥ 0`` (module docstring, "Sign constraints"). A zero coefficient
+        is optimal iff ``u_j ≤ alpha·r·v_j``; the certificate is the duality gap of the
+        constrained problem, or its KKT residual (``|u_j − l1_j − l2 w_j|`` where
+        ``w_j > 0``, ``max(u_j − l1_j, 0)`` where ``w_j = 0``) by the same rule.
+        ``l1_ratio = 0`` gives non-negative ridge. With ``penalty_factor`` every factor
+        must then be > 0 (a zero factor's column is profiled out by an unconstrained
+        least-squares fit, which cannot keep its sign).
+    sample_weight : array-like of shape (n_samples,), optional
+        Observation weights ``s_i ≥ 0`` (finite, not all 0; scikit-learn's
+        ``sample_weight``, Gaussian noise of variance ``σ²/s_i``): the data term becomes
+        ``1/(2Σs) Σ_i s_i (y_i − w0 − x_iᵀw)²``, solved and certified as the ordinary
+        problem in the weighted rows (:func:`~bayesreg.core.data.least_squares_data`).
+        None or constant weights: the unweighted fit, bit for bit. Not with
+        SufficientStats, nor with a sparse X and ``penalty_factor``.
 
     Returns
     -------
@@ -215,11 +259,38 @@ def elastic_net(
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
     tol = check_tol(tol)
     max_iter = check_positive_int(max_iter, "max_iter")
-    problem = least_squares_data(X, y, fit_intercept=fit_intercept)
+    positive = check_bool(positive, "positive")
+    problem = least_squares_data(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
     factor = check_penalty_factor(penalty_factor, problem.n_features)
+    refuse_sparse_weights_with_factor(problem, factor)
+    check_positive_with_factor(positive, factor)
     return solve_elastic_net(
-        problem, alpha, l1_ratio, tol=tol, max_iter=max_iter, penalty_factor=factor
+        problem,
+        alpha,
+        l1_ratio,
+        tol=tol,
+        max_iter=max_iter,
+        penalty_factor=factor,
+        positive=positive,
     )
+
+
+def check_positive_with_factor(positive: bool, penalty_factor: FloatArray | None) -> None:
+    """Refuse ``positive=True`` with a zero penalty factor (its column is profiled out).
+
+    Raises
+    ------
+    InputValueError
+        If ``positive`` and some ``penalty_factor[j] == 0``.
+    """
+    if positive and penalty_factor is not None and not np.all(penalty_factor > 0.0):
+        zeros = np.flatnonzero(penalty_factor == 0.0)
+        raise InputValueError(
+            f"positive=True with penalty_factor[{int(zeros[0])}] = 0.0 ({zeros.size} zero "
+            "factors) is not supported: an unpenalized column is profiled out by an "
+            "unconstrained least-squares fit, which cannot keep its coefficient ≥ 0. Give "
+            "every factor > 0 (a small factor is nearly unpenalized), or positive=False."
+        )
 
 
 def solve_elastic_net(
@@ -230,16 +301,21 @@ def solve_elastic_net(
     tol: float,
     max_iter: int,
     penalty_factor: FloatArray | None = None,
+    positive: bool = False,
 ) -> PenalizedFit:
     """:func:`elastic_net` on validated data (arguments already checked).
 
     ``penalty_factor`` (checked, or None) is solved on the reduced uniform problem of
-    :func:`~bayesreg.core._penalty_factor.factor_problem` and mapped back.
+    :func:`~bayesreg.core._penalty_factor.factor_problem` and mapped back; ``positive``
+    (with every factor > 0, :func:`check_positive_with_factor`) constrains ``w ≥ 0``,
+    which the scaling ``u_j = √v_j w_j`` preserves.
     """
     if penalty_factor is None:
-        return _solve_uniform(problem, alpha, l1_ratio, tol, max_iter, None)
+        return _solve_uniform(problem, alpha, l1_ratio, tol, max_iter, None, positive)
     factored = factor_problem(problem, penalty_factor)
-    fit = _solve_uniform(factored.problem, alpha, l1_ratio, tol, max_iter, factored.l1_scale)
+    fit = _solve_uniform(
+        factored.problem, alpha, l1_ratio, tol, max_iter, factored.l1_scale, positive
+    )
     coef = factored.coef(fit.coef)
     return replace(fit, coef=coef, intercept=problem.intercept(coef))
 
@@ -251,9 +327,12 @@ def _solve_uniform(
     tol: float,
     max_iter: int,
     l1_scale: FloatArray | None,
+    positive: bool = False,
 ) -> PenalizedFit:
     threshold = gap_threshold(problem.yty / problem.n_samples, tol)
-    solution = _solve_with_continuation(problem, alpha, l1_ratio, threshold, max_iter, l1_scale)
+    solution = _solve_with_continuation(
+        problem, alpha, l1_ratio, threshold, max_iter, l1_scale, positive
+    )
     certificate = certify_enet(
         problem.certificate_form(),
         solution.coef,
@@ -262,6 +341,7 @@ def _solve_uniform(
         l1_ratio=l1_ratio,
         tol=tol,
         l1_scale=l1_scale,
+        positive=positive,
     )
     if not certificate.converged:
         warnings.warn(
@@ -293,6 +373,7 @@ def _solve_with_continuation(
     threshold: float,
     max_iter: int,
     l1_scale: FloatArray | None = None,
+    positive: bool = False,
 ) -> ActiveSetSolution:
     """Solve at ``alpha`` through warm starts along a geometric grid from alpha_max.
 
@@ -301,11 +382,13 @@ def _solve_with_continuation(
     ``alpha_max = ||c||∞ / r`` (where w = 0) with ``CONTINUATION_PER_DECADE`` points per
     decade keeps the support changes small, so each point costs about two passes.
     ``n_iter`` of the result counts the passes over the whole path. With ``l1_scale``
-    alpha_max is ``max_j |c_j|/(r·l1_scale_j)``.
+    alpha_max is ``max_j |c_j|/(r·l1_scale_j)``; with ``positive``, ``max_j c_j⁺/(r·l1_scale_j)``.
     """
     grid = [alpha]
     if l1_ratio > 0.0:
-        top = alpha_max_of_data(problem.xty, problem.n_samples, l1_ratio, l1_scale)
+        top = alpha_max_of_data(
+            problem.xty, problem.n_samples, l1_ratio, l1_scale, positive=positive
+        )
         if alpha < top:
             n_points = math.ceil(CONTINUATION_PER_DECADE * math.log10(top / alpha))
             grid = list(np.geomspace(top, alpha, n_points + 1)[1:])
@@ -322,6 +405,7 @@ def _solve_with_continuation(
             threshold=threshold,
             max_iter=max_iter,
             l1_scale=l1_scale,
+            positive=positive,
         )
         n_iter += solution.n_iter
     return replace(solution, n_iter=n_iter)
@@ -339,9 +423,21 @@ def _check_alpha(alpha: Any) -> float:
 
 
 def alpha_max_of_data(
-    xty: FloatArray, n_samples: int, l1_ratio: float, l1_scale: FloatArray | None = None
+    xty: FloatArray,
+    n_samples: int,
+    l1_ratio: float,
+    l1_scale: FloatArray | None = None,
+    *,
+    positive: bool = False,
 ) -> float:
-    """``max_j |Xcᵀyc|_j / (n·r·l1_scale_j)`` (``l1_scale`` None: all ones), for r > 0."""
+    """``max_j |Xcᵀyc|_j / (n·r·l1_scale_j)`` (``l1_scale`` None: all ones), for r > 0.
+
+    With ``positive`` (``w ≥ 0``, where ``w = 0`` is optimal iff every ``(Xcᵀyc)_j/n ≤
+    alpha·r·l1_scale_j``) it is ``max_j (Xcᵀyc)_j⁺ / (n·r·l1_scale_j)``: 0 when no column is
+    positively correlated with y (then every alpha > 0 gives w = 0).
+    """
+    if positive:
+        xty = np.maximum(xty, 0.0)
     if l1_scale is None:
         return float(np.max(np.abs(xty))) / (n_samples * l1_ratio)
     return float(np.max(np.abs(xty) / l1_scale)) / (n_samples * l1_ratio)

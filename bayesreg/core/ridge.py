@@ -59,11 +59,16 @@ from bayesreg.core._ridge_linalg import (
     svd_spectrum,
 )
 from bayesreg.core._stats_solvers import ridge_from_statistics, ridge_path_from_statistics
-from bayesreg.core.data import CenteredProblem, SparseRows, least_squares_data
+from bayesreg.core.data import (
+    CenteredProblem,
+    SparseRows,
+    least_squares_data,
+    refuse_sparse_weights_with_factor,
+)
 from bayesreg.core.penalties import penalty_value
 from bayesreg.core.results import PenalizedFit, RidgePathFit
 from bayesreg.core.types import FloatArray
-from bayesreg.errors import ConvergenceWarning, DataError
+from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
 from bayesreg.validation import (
     as_design_or_sparse,
     check_alphas,
@@ -99,7 +104,14 @@ CG_COEF_RTOL = 1e-11
 
 
 def ridge(
-    X: Any, y: Any, alpha: float, *, fit_intercept: bool = True, penalty_factor: Any = None
+    X: Any,
+    y: Any,
+    alpha: float,
+    *,
+    fit_intercept: bool = True,
+    penalty_factor: Any = None,
+    sample_weight: Any = None,
+    positive: bool = False,
 ) -> PenalizedFit:
     """Ridge regression: the MAP estimate under independent Normal(0, τ) priors.
 
@@ -144,6 +156,22 @@ def ridge(
         rescaled): the normal equations ``(XcᵀXc + n·alpha·diag(v)) w = Xcᵀyc`` (module
         docstring). None: all ones, bit for bit the same computation; with alpha = 0
         the factors are only checked.
+    sample_weight : array-like of shape (n_samples,), optional
+        Observation weights ``s_i ≥ 0`` (finite, not all 0): minimizes
+        ``1/(2Σs) Σ_i s_i (y_i − w0 − x_iᵀw)² + alpha/2 ||w||²`` (scikit-learn's
+        ``Ridge(alpha·Σs).fit(X, y, sample_weight=s)``), the ordinary problem in the
+        weighted rows (:func:`~bayesreg.core.data.least_squares_data`). None or constant:
+        the unweighted fit, bit for bit. Not with SufficientStats, nor with a sparse X
+        and ``penalty_factor``.
+    positive : bool, default False
+        Non-negative ridge: F minimized over ``w ≥ 0``, the MAP under independent
+        HalfNormal(τ) priors (the Gaussian prior truncated to ``w ≥ 0``). No longer a
+        linear solve: it is ``elastic_net(X, y, alpha, 0.0, positive=True)``, the
+        active-set method with no L1 term and the one-sided optimality condition
+        ``u_j ≤ 0`` at ``w_j = 0``, certified by the duality gap of the constrained
+        problem (``certificate``, ``tol`` as there). Needs alpha > 0 (alpha = 0 is
+        non-negative least squares, not unique when p > n: ``scipy.optimize.nnls``) and
+        every penalty factor > 0; not with ``sample_weight``.
 
     Returns
     -------
@@ -184,14 +212,44 @@ def ridge(
     True
     """
     penalty = check_finite_nonneg(alpha, "alpha")
-    problem = least_squares_data(X, y, fit_intercept=fit_intercept)
+    if check_bool(positive, "positive"):
+        return _nonnegative_ridge(X, y, penalty, fit_intercept, penalty_factor, sample_weight)
+    problem = least_squares_data(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
     factor = check_penalty_factor(penalty_factor, problem.n_features)
+    refuse_sparse_weights_with_factor(problem, factor)
     if factor is None or penalty == 0.0:
         return solve_ridge(problem, penalty)
     factored = factor_problem(problem, factor)
     fit = solve_ridge(factored.problem, penalty)
     coef = factored.coef(fit.coef)
     return replace(fit, coef=coef, intercept=problem.intercept(coef))
+
+
+def _nonnegative_ridge(
+    X: Any, y: Any, alpha: float, fit_intercept: bool, penalty_factor: Any, sample_weight: Any
+) -> PenalizedFit:
+    """``ridge(..., positive=True)``: the elastic net with ``l1_ratio = 0`` on ``w ≥ 0``."""
+    from bayesreg.core.enet_solver import elastic_net
+
+    if sample_weight is not None:
+        raise InputValueError(
+            "positive=True is not available with sample_weight in ridge; got both. Use "
+            "positive=False, or fit without sample_weight."
+        )
+    if alpha == 0.0:
+        raise InputValueError(
+            "positive=True needs alpha > 0; got alpha = 0.0, non-negative least squares, "
+            "which is not unique when p > n. Use scipy.optimize.nnls, or give alpha > 0."
+        )
+    return elastic_net(
+        X,
+        y,
+        alpha,
+        0.0,
+        fit_intercept=fit_intercept,
+        penalty_factor=penalty_factor,
+        positive=True,
+    )
 
 
 def solve_ridge(problem: CenteredProblem, alpha: float) -> PenalizedFit:
@@ -326,7 +384,9 @@ def _ridge_by_conjugate_gradients(
     return coef, gap, tol, value, iterations
 
 
-def ridge_path(X: Any, y: Any, alphas: Any, *, fit_intercept: bool = True) -> RidgePathFit:
+def ridge_path(
+    X: Any, y: Any, alphas: Any, *, fit_intercept: bool = True, sample_weight: Any = None
+) -> RidgePathFit:
     """Ridge solutions for many alphas from one factorization, with df, GCV and LOO error.
 
     With ``Xc = U diag(d) Vᵀ`` (singular values below ``max(n, p)·eps·d_max`` dropped)
@@ -365,6 +425,11 @@ def ridge_path(X: Any, y: Any, alphas: Any, *, fit_intercept: bool = True) -> Ri
         Penalty strengths, ≥ 0, in any order; the path is returned in decreasing order
         of alpha (as ``lasso_path`` returns it).
     fit_intercept : bool, default True
+    sample_weight : array-like of shape (n_samples,), optional
+        Observation weights, as in :func:`ridge`. The path is that of the weighted rows
+        ``X̃ = diag(√s̃)Xc``, ``ỹ = diag(√s̃)yc`` (``s̃ = n·s/Σs``): ``gcv`` and ``loo`` are
+        then weighted means ``Σ s_i e_i²/Σs`` of the squared (leave-one-out) errors, with
+        the intercept's leverage ``s̃_i/n`` in ``h_ii``.
 
     Returns
     -------
@@ -379,7 +444,7 @@ def ridge_path(X: Any, y: Any, alphas: Any, *, fit_intercept: bool = True) -> Ri
         If any gap exceeds its threshold (as in :func:`ridge`).
     """
     grid = np.sort(check_alphas(alphas))[::-1].copy()
-    problem = least_squares_data(X, y, fit_intercept=fit_intercept)
+    problem = least_squares_data(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
     if problem.kind == "dense":
         return _ridge_path_from_rows(problem, grid)
     _require_gram_size(problem, "ridge_path")
@@ -413,7 +478,7 @@ def _ridge_path_from_rows(problem: CenteredProblem, grid: FloatArray) -> RidgePa
     filters = spectrum.filters(shifts)
     df = np.sum(spectrum.eigenvalues * filters, axis=1)
     leverage = filters @ spectrum.leverage_weights.T
-    leverage += 1.0 / n_samples if problem.fit_intercept else 0.0
+    leverage += problem.intercept_leverage if problem.fit_intercept else 0.0
     trace_hat = df + (1.0 if problem.fit_intercept else 0.0)
     mean_squared_residual = np.mean(residuals**2, axis=1)
     gcv = _ratio_or_inf(mean_squared_residual, (1.0 - trace_hat / n_samples) ** 2)
