@@ -42,6 +42,19 @@ in the span of the active ones, ``S ≈ 0``; then ``v`` moves along the null dir
 The support found is exact and the solution is the solve (1) on it, so the certificate
 reaches rounding level rather than a linear rate's tail, in finitely many steps (q
 decreases strictly, so no orthant repeats).
+
+**Sign constraints.** A set ``C`` of coordinates may be constrained to ``v_j ≥ 0``
+(the non-negative lasso / elastic net, a truncated prior's MAP)::
+
+    minimize  ½ vᵀ(A + l2 I)v − bᵀv + Σ_j λ_j |v_j| + Σ_{j ∈ C} ι_{[0, ∞)}(v_j)
+
+On ``v_j ≥ 0`` the kink ``λ_j|v_j|`` is the linear ``λ_j v_j``, and ``v_j = 0`` is optimal
+iff ``u_j ≤ λ_j`` (the normal cone of ``[0, ∞)`` at 0 is ``(−∞, 0]``): the violation is
+one-sided, ``u_j − λ_j > 0``, and a constrained coordinate enters only with ``σ_j = +1``
+— also when ``λ_j = 0``, where an unconstrained coordinate would be smooth (σ_j = 0). The
+inner steps need nothing new: a coordinate whose solve (1) gives ``σ_j z_j ≤ 0`` stops at
+0 and leaves, which is exactly the constraint. A single entering violator still gets its
+value ``z_j = (u_j − λ_j)/S > 0``, and the null-direction swap moves along ``σ_j = +1``.
 """
 
 from __future__ import annotations
@@ -298,6 +311,7 @@ class ActiveSet:
 
         ``Δ = σ_j (e_j − β)``; move ``t = min_i |v_i| / |Δ_i|`` over the active penalized
         i that move towards zero, then the first of them leaves and j enters with ``t σ_j``.
+        ``penalized``: whether j keeps its sign ``σ_j`` (``λ_j > 0``, or sign-constrained).
         """
         sign = float(np.sign(correlation))
         column = data.gram_block(self.index, np.array([feature]))[:, 0]
@@ -360,16 +374,20 @@ def _add_features(
     candidates: IndexArray,
     correlation: FloatArray,
     weights: FloatArray,
+    positive: NDArray[np.bool_] | None = None,
 ) -> int:
-    """Append ``candidates`` (best first) with signs ``sign(u_j)`` (0 if smooth); return how
-    many entered.
+    """Append ``candidates`` (best first) with signs ``sign(u_j)`` (0 if smooth and not
+    sign-constrained); return how many entered.
 
     Dependent columns are skipped; if none entered, the first candidate is swapped in
-    along the null direction.
+    along the null direction. A sign-constrained candidate violates ``u_j > λ_j ≥ 0``,
+    so ``sign(u_j) = +1``: it keeps σ_j = +1 even when ``λ_j = 0``.
     """
     if candidates.size == 0:
         return 0
     penalized = weights[candidates] > 0.0
+    if positive is not None:
+        penalized |= positive[candidates]
     entered = active.append(data, candidates, np.sign(correlation[candidates]) * penalized)
     if entered == 0:
         first = int(candidates[0])
@@ -384,12 +402,18 @@ def minimize_l1_quadratic(
     rule: StoppingRule,
     *,
     max_iter: int,
+    positive: NDArray[np.bool_] | None = None,
 ) -> ActiveSetSolution:
     """Minimize q from the warm start ``active`` (updated in place).
 
     Stops when the rule's certificate is ≤ its threshold with no violator beyond
     rounding, after ``max_iter`` outer iterations, or when the certificate stops
     decreasing with no violator left (rounding level reached).
+
+    ``positive`` (a mask, None: no constraint) marks the coordinates constrained to
+    ``v_j ≥ 0`` (module docstring, "Sign constraints"): their violation is
+    ``u_j − λ_j``, not ``|u_j| − λ_j``, and they enter with ``σ_j = +1``. The warm start
+    must have ``σ_j = +1`` on the constrained coordinates it holds.
     """
     n_features = data.xty.shape[0]
     best_gap = refined_gap = previous_objective = np.inf
@@ -403,7 +427,10 @@ def minimize_l1_quadratic(
         gap, objective, slack = rule.measure(coef, correlation, residual_sq)
         stalled = 0 if gap < best_gap else stalled + 1
         best_gap = min(best_gap, gap)
-        violation = np.abs(correlation) - weights
+        if positive is None:
+            violation = np.abs(correlation) - weights
+        else:
+            violation = np.where(positive, correlation, np.abs(correlation)) - weights
         violation[active.index] = -np.inf
         violators = np.flatnonzero(violation > 0.0)
         # A certificate below the threshold certifies the objective; a zero coefficient
@@ -432,7 +459,8 @@ def minimize_l1_quadratic(
         # always enters with the right sign.
         n_enter = max(10, active.size) if objective < previous_objective else 1
         previous_objective = objective
-        if _add_features(data, active, violators[:n_enter], correlation, weights) == 0:
+        entered = _add_features(data, active, violators[:n_enter], correlation, weights, positive)
+        if entered == 0:
             break
     return ActiveSetSolution(coef, gap, objective, n_iter)
 
@@ -446,12 +474,19 @@ class _DualityGap:
     threshold: float
     slack: float
     l1_scale: FloatArray | None = None
+    positive: bool = False
 
     def measure(
         self, coef: FloatArray, correlation: FloatArray, residual_sq: float
     ) -> tuple[float, float, float]:
         gap = enet_duality_gap(
-            coef, correlation, residual_sq, self.alpha, self.l1_ratio, self.l1_scale
+            coef,
+            correlation,
+            residual_sq,
+            self.alpha,
+            self.l1_ratio,
+            self.l1_scale,
+            positive=self.positive,
         )
         abs_coef = np.abs(coef)
         l1 = float(abs_coef.sum() if self.l1_scale is None else self.l1_scale @ abs_coef)
@@ -470,9 +505,15 @@ def solve_enet(
     threshold: float,
     max_iter: int,
     l1_scale: FloatArray | None = None,
+    positive: bool = False,
 ) -> ActiveSetSolution:
     """Minimize ``1/(2n)||y − Xw||² + alpha·P(w)`` at one ``alpha`` from the warm start
     ``active`` (updated in place).
+
+    With ``positive`` every coefficient is constrained to ``w_j ≥ 0`` (module docstring,
+    "Sign constraints"), certified by the duality gap of the constrained problem
+    (:func:`bayesreg.core._duality.enet_duality_gap` with ``positive=True``); the warm
+    start must come from a solve with ``positive`` too.
 
     With ``l1_scale`` (all entries > 0) the L1 weight of coordinate j is
     ``alpha·r·l1_scale_j`` and the L2 weight stays ``alpha(1 − r)``: the uniform problem
@@ -489,5 +530,8 @@ def solve_enet(
     else:
         weights = alpha * l1_ratio * l1_scale
     slack = _KKT_SLACK * float(np.max(np.abs(data.xty)))
-    rule = _DualityGap(alpha, l1_ratio, threshold, slack, l1_scale)
-    return minimize_l1_quadratic(data, active, weights, rule, max_iter=max_iter)
+    rule = _DualityGap(alpha, l1_ratio, threshold, slack, l1_scale, positive)
+    if not positive:
+        return minimize_l1_quadratic(data, active, weights, rule, max_iter=max_iter)
+    mask = np.ones(data.xty.shape, dtype=bool)
+    return minimize_l1_quadratic(data, active, weights, rule, max_iter=max_iter, positive=mask)

@@ -47,6 +47,37 @@ Two floors follow:
   at ``alpha = 1e-12`` and ``δ ≈ 1e-15`` the augmented gap of the exact minimizer is
   about ``1e-6·rr``, so no gap certifies ``tol·F(0)`` there.
 
+**Sign constraints** (the non-negative lasso / elastic net, ``positive=True``). The
+penalty becomes ``h(w) = Σ_j [l1_j w_j + l2/2 w_j²] + ι(w ≥ 0)``; the data term and ρ, u,
+rr, g are unchanged, and ``w ≥ 0`` at every primal point the solver holds.
+
+*Augmented design.* The conjugate of ``Σ_j l1_j w_j + ι(w ≥ 0)`` is ``ι(v ≤ l1)``: the dual
+constraint is one-sided, ``X̃ᵀθ̃ ≤ l1`` coordinatewise. ``θ̃ = s ρ̃/n`` has ``X̃ᵀθ̃ = s g``,
+feasible iff ``s g_j ≤ l1_j`` for every j, so the largest ``s ∈ [0, 1]`` is::
+
+    s = min(1, min_j l1_j / g_j⁺)            (g_j⁺ = max(g_j, 0); s = 1 if every g_j ≤ l1_j)
+
+i.e. ``s = min(1, l1 / max_j g_j⁺)`` for a uniform ``l1``. With ``ỹ = ρ̃ + X̃w`` the gap is,
+exactly as above::
+
+    gap_aug = (1 − s)² (rr/2 + l2/2 ||w||²) + Σ_j w_j (l1_j − s g_j)
+
+and every term is ≥ 0 because ``w_j ≥ 0`` and ``s g_j ≤ l1_j``. (A ``g_j < 0``, which the
+two-sided dual would have to shrink, costs nothing here.)
+
+*Fenchel dual* (``l2 > 0``). ``h_j*(v) = sup_{w ≥ 0} (v − l1_j)w − l2/2 w² = (v − l1_j)₊²/(2 l2)``,
+so with ``a_j = u_j − l1_j`` (signed) the Fenchel–Young gap of coordinate j is
+``l2/2 w_j² − w_j a_j + a_j₊²/(2 l2)``:
+
+* ``a_j ≥ 0``:  ``(l2 w_j − a_j)² / (2 l2)``
+* ``a_j < 0``:  ``l2/2 w_j² + w_j (−a_j)``
+
+both ≥ 0 for ``w_j ≥ 0``. The KKT residual of the constrained problem is the distance of
+``u_j`` to ``∂h_j(w_j)``: ``|u_j − l1_j − l2 w_j|`` where ``w_j > 0``, ``max(u_j − l1_j, 0)``
+where ``w_j = 0`` (there ``∂h_j(0) = (−∞, l1_j]``). The rounding floors are those of the
+two-sided problem: ``max_j g_j⁺ ≤ ||g||∞``, so the worst rescaling a rounding ``δ`` forces
+is no larger.
+
 :func:`certify_enet` turns these into one rule, used by every elastic-net solver.
 """
 
@@ -69,6 +100,7 @@ __all__ = [
     "enet_duality_gap",
     "enet_gap_floor",
     "gap_threshold",
+    "positive_subdiff_distance",
 ]
 
 
@@ -87,6 +119,8 @@ def enet_duality_gap(
     alpha: float,
     l1_ratio: float,
     l1_scale: FloatArray | None = None,
+    *,
+    positive: bool = False,
 ) -> float:
     """Duality gap of ``1/(2n)||y − Xw||² + alpha·P(w)`` at ``w = coef``.
 
@@ -107,6 +141,10 @@ def enet_duality_gap(
         coordinatewise, so ``s = min(1, min_j l1_j/|g_j|)``, and the Fenchel conjugate
         ``Σ_j (|v_j| − l1_j)₊²/(2 l2)``; every formula of the module docstring holds
         with ``l1_j`` in place of ``l1``. None: the uniform ``l1 = alpha·r``.
+    positive : bool, default False
+        The problem constrained to ``w ≥ 0`` (``coef`` must be ≥ 0): the one-sided dual
+        constraint ``s = min(1, min_j l1_j/g_j⁺)`` and the Fenchel conjugate
+        ``Σ_j (v_j − l1_j)₊²/(2 l2)`` (module docstring, "Sign constraints").
 
     Returns
     -------
@@ -114,6 +152,9 @@ def enet_duality_gap(
         ``min(gap_aug, gap_fenchel)`` (module docstring), an upper bound on
         ``P(w) − min P`` that is 0 exactly at the minimizer.
     """
+    if positive:
+        l1_weights = alpha * l1_ratio * (1.0 if l1_scale is None else l1_scale)
+        return _positive_gap(coef, correlation, residual_sq, l1_weights, alpha * (1.0 - l1_ratio))
     if l1_scale is not None:
         l1_weights = alpha * l1_ratio * l1_scale
         return _weighted_gap(coef, correlation, residual_sq, l1_weights, alpha * (1.0 - l1_ratio))
@@ -157,6 +198,55 @@ def _weighted_gap(
     if l2 > 0.0:
         gap = min(gap, _fenchel_gap(coef, abs_coef, correlation, l1, l2))
     return float(gap)
+
+
+def _positive_gap(
+    coef: FloatArray,
+    correlation: FloatArray,
+    residual_sq: float,
+    l1: float | FloatArray,
+    l2: float,
+) -> float:
+    """:func:`enet_duality_gap` of the problem constrained to ``w ≥ 0`` (module docstring).
+
+    The augmented point is rescaled by ``s = min(1, min_j l1_j/g_j⁺)``, the largest ``s``
+    with ``s g_j ≤ l1_j`` for every j; each term ``w_j(l1_j − s g_j)`` is then ≥ 0. With
+    ``l1 = 0`` (non-negative ridge) ``s`` is 1 if no ``g_j`` is > 0 and 0 otherwise (the
+    limit), where the Fenchel gap is the useful one.
+    """
+    gap = np.inf
+    smooth_grad = correlation - l2 * coef
+    # min_j l1_j/g_j⁺ is < 1 iff some g_j > l1_j, and then attained among those j.
+    over = smooth_grad > l1
+    scale = 1.0
+    if over.any():
+        bound = np.broadcast_to(l1, smooth_grad.shape)[over]
+        scale = float(np.min(bound / smooth_grad[over]))
+    linear_terms = np.maximum(coef * (l1 - scale * smooth_grad), 0.0)
+    quadratic = (1.0 - scale) ** 2 * (0.5 * residual_sq + 0.5 * l2 * float(coef @ coef))
+    gap = quadratic + float(linear_terms.sum())
+    if l2 > 0.0:
+        above = correlation - l1
+        terms = np.where(
+            above >= 0.0,
+            (l2 * coef - above) ** 2 / (2.0 * l2),
+            0.5 * l2 * coef**2 - coef * above,
+        )
+        gap = min(gap, float(terms.sum()))
+    return float(gap)
+
+
+def positive_subdiff_distance(
+    coef: FloatArray, correlation: FloatArray, l1: float | FloatArray, l2: float
+) -> FloatArray:
+    """KKT residual of the problem constrained to ``w ≥ 0``, per coordinate.
+
+    ``dist(u_j, ∂h_j(w_j))`` with ``h_j(w) = l1_j w + l2/2 w² + ι(w ≥ 0)``:
+    ``|u_j − l1_j − l2 w_j|`` where ``w_j > 0``, ``max(u_j − l1_j, 0)`` where ``w_j = 0``.
+    """
+    above = correlation - l1
+    distance: FloatArray = np.where(coef > 0.0, np.abs(above - l2 * coef), np.maximum(above, 0.0))
+    return distance
 
 
 def _fenchel_gap(
@@ -222,6 +312,7 @@ def certify_enet(
     l1_ratio: float,
     tol: float,
     l1_scale: FloatArray | None = None,
+    positive: bool = False,
 ) -> EnetCertificate:
     """Certify ``w = coef`` for ``1/(2n)||y − Xw||² + alpha·P(w)``: duality gap or KKT.
 
@@ -259,6 +350,9 @@ def certify_enet(
         floors and the KKT residual then use ``l1_j``: the resolution floor takes
         ``1 − s = t/(1 + t)``, ``t = max_j δ_j/l1_j`` (the worst rescaling a rounding
         ``δ`` can force), and ``2(1 − s) Σ_j l1_j|w_j|``.
+    positive : bool, default False
+        The problem constrained to ``w ≥ 0``: its duality gap and its KKT residual
+        (:func:`positive_subdiff_distance`), the same floors (module docstring).
 
     Returns
     -------
@@ -269,7 +363,12 @@ def certify_enet(
         return EnetCertificate("duality gap", gap, threshold, True)
     index = np.flatnonzero(coef)
     correlation, residual_sq = data.correlation(index, coef[index])
-    gap = min(gap, enet_duality_gap(coef, correlation, residual_sq, alpha, l1_ratio, l1_scale))
+    gap = min(
+        gap,
+        enet_duality_gap(
+            coef, correlation, residual_sq, alpha, l1_ratio, l1_scale, positive=positive
+        ),
+    )
     magnitude = data.gradient_magnitude(index, coef[index])
     evaluation = _evaluation_floor(coef, magnitude, data.xty, data.yty)
     gap_tol = max(threshold, evaluation)
@@ -284,7 +383,12 @@ def certify_enet(
         )
     if gap > evaluation + resolution:
         return EnetCertificate("duality gap", gap, gap_tol, False)
-    if l1_scale is None:
+    if positive:
+        l1_weights = alpha * l1_ratio * (1.0 if l1_scale is None else l1_scale)
+        distance = positive_subdiff_distance(
+            coef, correlation, l1_weights, alpha * (1.0 - l1_ratio)
+        )
+    elif l1_scale is None:
         distance = subdiff_distance(coef, -correlation, alpha, l1_ratio)
     else:
         distance = _weighted_subdiff_distance(coef, correlation, alpha, l1_ratio, l1_scale)

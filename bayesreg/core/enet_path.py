@@ -134,9 +134,7 @@ def alpha_max_of(
     """
     if l1_ratio == 0.0:
         return math.inf
-    return alpha_max_of_data(
-        problem.xty, problem.n_samples, l1_ratio, l1_scale, positive=positive
-    )
+    return alpha_max_of_data(problem.xty, problem.n_samples, l1_ratio, l1_scale, positive=positive)
 
 
 def lasso_path(

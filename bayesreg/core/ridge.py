@@ -171,7 +171,7 @@ def ridge(
         ``u_j ≤ 0`` at ``w_j = 0``, certified by the duality gap of the constrained
         problem (``certificate``, ``tol`` as there). Needs alpha > 0 (alpha = 0 is
         non-negative least squares, not unique when p > n: ``scipy.optimize.nnls``) and
-        every penalty factor > 0; not with ``sample_weight``.
+        every penalty factor > 0; ``sample_weight`` as in ``elastic_net``.
 
     Returns
     -------
@@ -231,11 +231,6 @@ def _nonnegative_ridge(
     """``ridge(..., positive=True)``: the elastic net with ``l1_ratio = 0`` on ``w ≥ 0``."""
     from bayesreg.core.enet_solver import elastic_net
 
-    if sample_weight is not None:
-        raise InputValueError(
-            "positive=True is not available with sample_weight in ridge; got both. Use "
-            "positive=False, or fit without sample_weight."
-        )
     if alpha == 0.0:
         raise InputValueError(
             "positive=True needs alpha > 0; got alpha = 0.0, non-negative least squares, "
@@ -249,6 +244,7 @@ def _nonnegative_ridge(
         fit_intercept=fit_intercept,
         penalty_factor=penalty_factor,
         positive=True,
+        sample_weight=sample_weight,
     )
 
 
