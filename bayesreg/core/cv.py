@@ -5,6 +5,7 @@ fold k = 1..K is held out in turn, the path is fitted on the other K − 1 folds
 held-out error of every alpha is recorded:
 
     Gaussian:   mean squared error      mean_i (y_i − w0 − x_iᵀw)²
+                (weighted:              Σ_i s_i (y_i − w0 − x_iᵀw)² / Σ_i s_i  over the fold)
     Bernoulli:  mean binomial deviance  −2/n_k Σ_i [y_i η_i − log(1 + exp(η_i))],  η = w0 + Xw
 
 The cross-validation curve is the mean over folds, ``CV(α) = mean_k e_k(α)``, with
@@ -21,6 +22,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from bayesreg.core.data import check_sample_weight
 from bayesreg.core.enet_path import alpha_max, lasso_path
 from bayesreg.core.logistic import logistic, logistic_alpha_max
 from bayesreg.core.objective import bernoulli_loss
@@ -64,6 +66,7 @@ def cross_validate(
     fit_intercept: bool = True,
     random_seed: int | np.random.Generator | None = None,
     tol: float = 1e-10,
+    sample_weight: Any = None,
 ) -> CVResult:
     """K-fold cross-validation of the penalty strength on one shared alpha grid.
 
@@ -104,6 +107,12 @@ def cross_validate(
     tol : float, default 1e-10
         Tolerance passed to ``lasso_path`` and ``logistic`` (ridge is solved in closed
         form).
+    sample_weight : array-like of shape (n_samples,), optional
+        Observation weights ``s_i ≥ 0`` (Gaussian likelihood only): every fold is fitted
+        with its training rows' weights (objective ``1/(2Σs) Σ s_i r_i² + alpha·P(w)``)
+        and scored by the **weighted** mean squared error ``Σ s_i e_i² / Σ s_i`` of its
+        held-out rows. The default lasso grid starts at the weighted alpha_max; the
+        default ridge grid is the unweighted :func:`~bayesreg.core.ridge.ridge_alphas`.
 
     Returns
     -------
@@ -116,7 +125,9 @@ def cross_validate(
     ------
     DataError
         If y is constant (no default grid exists; pass ``alphas``), or for the
-        Bernoulli likelihood y is not 0/1 or a class has fewer than 2 samples.
+        Bernoulli likelihood y is not 0/1 or a class has fewer than 2 samples; if
+        ``sample_weight`` is invalid, given with the Bernoulli likelihood, or leaves a
+        fold's held-out (or training) rows with zero total weight.
     """
     design = as_design_or_sparse(X)
     n_samples = design.shape[0]
@@ -136,11 +147,23 @@ def cross_validate(
             "X is a scipy.sparse matrix, which the Bernoulli likelihood (logistic) does not "
             "take; pass X.toarray(), or likelihood='gaussian'."
         )
+    weights = check_sample_weight(sample_weight, n_samples)
+    if bernoulli and weights is not None:
+        raise DataError(
+            "sample_weight is supported by cross_validate for likelihood='gaussian' only; "
+            "got likelihood='bernoulli' with sample_weight."
+        )
     if bernoulli:
         _check_classes(check_binary_target(target), folds)
     grid = (
         _default_grid(
-            design, target, mix, check_positive_int(n_alphas, "n_alphas"), bernoulli, with_intercept
+            design,
+            target,
+            mix,
+            check_positive_int(n_alphas, "n_alphas"),
+            bernoulli,
+            with_intercept,
+            weights,
         )
         if alphas is None
         else np.sort(check_alphas(alphas))[::-1].copy()
@@ -160,11 +183,17 @@ def cross_validate(
                 for alpha in grid
             ]
         else:
+            train_w = None if weights is None else _fold_weights(weights, ~held_out, fold)
             coefs, intercepts = _gaussian_path(
-                train_X, train_y, grid, mix, with_intercept, tolerance
+                train_X, train_y, grid, mix, with_intercept, tolerance, train_w
             )
             predictions = intercepts[None, :] + np.asarray(test_X @ coefs.T)
-            fold_errors[fold] = np.mean((test_y[:, None] - predictions) ** 2, axis=0)
+            squared = (test_y[:, None] - predictions) ** 2
+            if weights is None:
+                fold_errors[fold] = np.mean(squared, axis=0)
+            else:
+                test_w = _fold_weights(weights, held_out, fold)
+                fold_errors[fold] = test_w @ squared / float(test_w.sum())
 
     mean_error = fold_errors.mean(axis=0)
     std_error = fold_errors.std(axis=0, ddof=1) / np.sqrt(folds)
@@ -191,6 +220,7 @@ def _default_grid(
     n_alphas: int,
     bernoulli: bool,
     fit_intercept: bool,
+    sample_weight: FloatArray | None = None,
 ) -> FloatArray:
     """The default decreasing grid of ``n_alphas`` log-spaced values.
 
@@ -204,8 +234,12 @@ def _default_grid(
         grid = ridge_alphas(X, n_alphas=n_alphas, fit_intercept=fit_intercept)
         return 0.25 * grid if bernoulli else grid
     grid_l1_ratio = max(l1_ratio, MIN_GRID_L1_RATIO)
-    top_of = logistic_alpha_max if bernoulli else alpha_max
-    top = top_of(X, y, l1_ratio=grid_l1_ratio, fit_intercept=fit_intercept)
+    if bernoulli:
+        top = logistic_alpha_max(X, y, l1_ratio=grid_l1_ratio, fit_intercept=fit_intercept)
+    else:
+        top = alpha_max(
+            X, y, l1_ratio=grid_l1_ratio, fit_intercept=fit_intercept, sample_weight=sample_weight
+        )
     if not top > 0.0:
         raise DataError(
             "y is uncorrelated with every column of X (alpha_max = 0; e.g. y is "
@@ -222,14 +256,35 @@ def _gaussian_path(
     l1_ratio: float,
     fit_intercept: bool,
     tol: float,
+    sample_weight: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Coefficients (k, p) and intercepts (k,) along the grid on one training set."""
     path: PathFit
     if l1_ratio == 0.0:
-        path = ridge_path(X, y, alphas, fit_intercept=fit_intercept)
+        path = ridge_path(X, y, alphas, fit_intercept=fit_intercept, sample_weight=sample_weight)
     else:
-        path = lasso_path(X, y, alphas, l1_ratio=l1_ratio, fit_intercept=fit_intercept, tol=tol)
+        path = lasso_path(
+            X,
+            y,
+            alphas,
+            l1_ratio=l1_ratio,
+            fit_intercept=fit_intercept,
+            tol=tol,
+            sample_weight=sample_weight,
+        )
     return path.coefs, path.intercepts
+
+
+def _fold_weights(weights: FloatArray, rows: NDArray[np.bool_], fold: int) -> FloatArray:
+    """The weights of ``rows``, refused when they sum to 0 (no error, or no fit, defined)."""
+    chosen: FloatArray = weights[rows]
+    if not float(chosen.sum()) > 0.0:
+        raise DataError(
+            f"sample_weight is 0 on every row of fold {fold}'s held-out or training set, "
+            "where the weighted error (or fit) is undefined; use fewer folds, another "
+            "random_seed, or drop the zero-weight rows."
+        )
+    return chosen
 
 
 def _deviance(

@@ -64,6 +64,7 @@ __all__ = [
     "DenseRows",
     "SparseRows",
     "Statistics",
+    "check_sample_weight",
     "least_squares_data",
     "normalized_weights",
     "refuse_sparse_weights_with_factor",
@@ -496,17 +497,14 @@ def least_squares_data(
     )  # fmt: skip
 
 
-def normalized_weights(sample_weight: Any, n_samples: int) -> FloatArray | None:
-    """Observation weights checked and normalized to sum to n: ``s̃ = n·s/Σs``.
-
-    None when ``sample_weight`` is None or constant (the weighted objective
-    ``1/(2Σs) Σ s_i r_i²`` is then the unweighted one, computed bit for bit the same).
+def check_sample_weight(sample_weight: Any, n_samples: int) -> FloatArray | None:
+    """``sample_weight`` as a fresh float64 array of ``n_samples`` finite weights ``≥ 0``
+    with a positive sum (None stays None).
 
     Raises
     ------
     DataError
-        Unless ``sample_weight`` is a 1-D array of ``n_samples`` finite numbers ``≥ 0``
-        with a positive sum.
+        Naming ``sample_weight``, the value received and what is allowed.
     """
     if sample_weight is None:
         return None
@@ -528,12 +526,30 @@ def normalized_weights(sample_weight: Any, n_samples: int) -> FloatArray | None:
             f"sample_weight must be finite and ≥ 0; got {weights[bad[0]]!r} at index "
             f"{int(bad[0])} ({bad.size} such entries)."
         )
-    total = float(weights.sum())
-    if not total > 0.0:
+    if not float(weights.sum()) > 0.0:
         raise DataError(
             "sample_weight must have a positive sum (a zero weight drops its row, and at "
             f"least one row must remain); got all {n_samples} weights 0."
         )
+    return weights
+
+
+def normalized_weights(sample_weight: Any, n_samples: int) -> FloatArray | None:
+    """Observation weights checked and normalized to sum to n: ``s̃ = n·s/Σs``.
+
+    None when ``sample_weight`` is None or constant (the weighted objective
+    ``1/(2Σs) Σ s_i r_i²`` is then the unweighted one, computed bit for bit the same).
+
+    Raises
+    ------
+    DataError
+        Unless ``sample_weight`` is a 1-D array of ``n_samples`` finite numbers ``≥ 0``
+        with a positive sum (:func:`check_sample_weight`).
+    """
+    weights = check_sample_weight(sample_weight, n_samples)
+    if weights is None:
+        return None
+    total = float(weights.sum())
     if np.all(weights == weights[0]):
         return None
     normalized: FloatArray = weights * (n_samples / total)
