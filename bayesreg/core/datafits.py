@@ -9,6 +9,11 @@ reads three things of it, all per sample and all with the 1/n included:
   ∂L/∂w0 = Σ gradient, and the Hessian weights, so that ∇²L = Zᵀ diag(weights) Z with
   Z = [1, X] (one call, as the two share their costly part, e.g. μ = expit(η)).
 
+**Observation weights.** Each datafit takes optional per-sample weights ``c_i = s_i/Σs``
+(summing to 1) in place of the ``1/n``: ``L(η) = Σ_i c_i ℓ(η_i, y_i)``, scikit-learn's
+``sample_weight`` in the averaged convention (for integer s, row i repeated s_i times).
+None: ``1/n``, computed as before.
+
 Another family is one small class: :class:`Poisson` (log link) is about twenty lines.
 A known offset (an exposure, log t_i) belongs to the datafit too — it is data of the
 likelihood, like y: ``Poisson(y, offset)`` evaluates ``L`` at ``offset + η``, so the
@@ -53,16 +58,25 @@ class Datafit(Protocol):
 
 @dataclass(frozen=True)
 class Quadratic:
-    """The Gaussian log-likelihood with σ fixed: ``L(η) = 1/(2n) ||y − η||²``."""
+    """The Gaussian log-likelihood with σ fixed: ``L(η) = 1/(2n) ||y − η||²``.
+
+    With weights ``c`` (summing to 1): ``L(η) = ½ Σ_i c_i (y_i − η_i)²``.
+    """
 
     y: FloatArray
+    weights: FloatArray | None = None
 
     def value(self, eta: FloatArray) -> float:
         residual = self.y - eta
+        if self.weights is not None:
+            return 0.5 * float(self.weights @ residual**2)
         return float(residual @ residual) / (2.0 * self.y.size)
 
     def derivatives(self, eta: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """``((η − y)/n, 1/n)``."""
+        """``((η − y)/n, 1/n)`` (``(c (η − y), c)`` with weights)."""
+        if self.weights is not None:
+            weighted: FloatArray = self.weights * (eta - self.y)
+            return weighted, self.weights.copy()
         gradient: FloatArray = (eta - self.y) / self.y.size
         return gradient, np.full(self.y.size, 1.0 / self.y.size)
 
@@ -73,17 +87,26 @@ class Bernoulli:
 
     Each term is evaluated as ``log(1 + exp(s_i η_i))`` with ``s_i = 1 − 2 y_i``: for
     y_i = 1, log(1 + e^η) − η = log(1 + e^{−η}), so no two large numbers are subtracted
-    and the loss keeps full relative precision for |η| up to ~1e308.
+    and the loss keeps full relative precision for |η| up to ~1e308. With weights ``c``
+    (summing to 1) ``1/n`` becomes ``c_i``.
     """
 
     y: FloatArray
+    weights: FloatArray | None = None
 
     def value(self, eta: FloatArray) -> float:
-        return float(np.mean(log1pexp((1.0 - 2.0 * self.y) * eta)))
+        terms = log1pexp((1.0 - 2.0 * self.y) * eta)
+        if self.weights is not None:
+            return float(self.weights @ terms)
+        return float(np.mean(terms))
 
     def derivatives(self, eta: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """``((μ − y)/n, μ(1 − μ)/n)`` with ``μ = expit(η)``."""
+        """``((μ − y)/n, μ(1 − μ)/n)`` with ``μ = expit(η)`` (``c_i`` for ``1/n``)."""
         prob = expit(eta)
+        if self.weights is not None:
+            residual: FloatArray = self.weights * (prob - self.y)
+            curvature: FloatArray = self.weights * prob * (1.0 - prob)
+            return residual, curvature
         gradient: FloatArray = (prob - self.y) / self.y.size
         weights: FloatArray = prob * (1.0 - prob) / self.y.size
         return gradient, weights
@@ -111,10 +134,13 @@ class Poisson:
         The counts (validated by the caller).
     offset : ndarray of shape (n_samples,) or None, default None
         The known term o of the linear predictor (None: zeros, and no addition).
+    weights : ndarray of shape (n_samples,) or None, default None
+        Per-sample weights ``c_i = s_i/Σs`` in place of ``1/n`` (None: ``1/n``).
     """
 
     y: FloatArray
     offset: FloatArray | None = None
+    weights: FloatArray | None = None
 
     def _predictor(self, eta: FloatArray) -> FloatArray:
         """``o + η``."""
@@ -123,27 +149,38 @@ class Poisson:
     def value(self, eta: FloatArray) -> float:
         predictor = self._predictor(eta)
         with np.errstate(over="ignore", invalid="ignore"):
-            value = float(np.mean(np.exp(predictor) - self.y * predictor))
+            terms = np.exp(predictor) - self.y * predictor
+            value = float(np.mean(terms)) if self.weights is None else float(self.weights @ terms)
         return math.inf if math.isnan(value) else value
 
     def derivatives(self, eta: FloatArray) -> tuple[FloatArray, FloatArray]:
         """``((μ − y)/n, μ/n)`` with ``μ = exp(o + η)``."""
         with np.errstate(over="ignore"):
             mean = np.exp(self._predictor(eta))
+        if self.weights is not None:
+            residual: FloatArray = self.weights * (mean - self.y)
+            curvature: FloatArray = self.weights * mean
+            return residual, curvature
         gradient: FloatArray = (mean - self.y) / self.y.size
         weights: FloatArray = mean / self.y.size
         return gradient, weights
 
 
-def datafit_of(likelihood: str, y: FloatArray, offset: FloatArray | None = None) -> Datafit:
+def datafit_of(
+    likelihood: str,
+    y: FloatArray,
+    offset: FloatArray | None = None,
+    weights: FloatArray | None = None,
+) -> Datafit:
     """The datafit of ``likelihood`` ("gaussian", "bernoulli" or "poisson") for target y.
 
     ``offset`` is the Poisson likelihood's known term of the linear predictor (None for
-    the others: their callers refuse an offset before this point).
+    the others: their callers refuse an offset before this point); ``weights`` the
+    per-sample weights ``c_i = s_i/Σs`` (None: ``1/n``).
     """
     target = np.asarray(y, dtype=np.float64)
     if likelihood == "gaussian":
-        return Quadratic(target)
+        return Quadratic(target, weights)
     if likelihood == "bernoulli":
-        return Bernoulli(target)
-    return Poisson(target, offset)
+        return Bernoulli(target, weights)
+    return Poisson(target, offset, weights)

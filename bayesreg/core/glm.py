@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse
 
+from bayesreg.core.data import check_sample_weight
 from bayesreg.core.datafits import Datafit
 from bayesreg.core.newton import NewtonResult, minimize
 from bayesreg.core.newton_glm import PenalizedGLM
@@ -53,6 +54,7 @@ __all__ = [
     "kkt_floor",
     "solve_glm",
     "warn_not_converged",
+    "weighted_rows",
     "with_intercept_column",
 ]
 
@@ -96,6 +98,40 @@ def kkt_floor(X: Design, fit_intercept: bool, scale: FloatArray | None = None) -
     """``16 · eps · √n · max_j mean_i |z_ij| s_i``: below it no KKT residual is certified."""
     root_n = float(np.sqrt(X.shape[0]))
     return ROUNDING_FLOOR_ULPS * EPS * root_n * gradient_unit(X, fit_intercept, scale)
+
+
+@dataclass(frozen=True)
+class WeightedRows:
+    """A GLM's rows with observation weights applied: zero-weight rows dropped.
+
+    ``weights`` are ``c_i = s_i/Σs`` on the rows kept (None: unweighted, ``1/n``).
+    """
+
+    design: Design
+    target: FloatArray
+    offset: FloatArray | None
+    weights: FloatArray | None
+
+
+def weighted_rows(
+    design: Design, target: FloatArray, sample_weight: Any, offset: FloatArray | None = None
+) -> WeightedRows:
+    """Check ``sample_weight`` and apply it: ``L = Σ_i c_i ℓ_i``, ``c = s/Σs``.
+
+    A row of weight 0 contributes nothing to L, so it is dropped (then the existence
+    checks — separation, all-zero counts — see only the rows that count). None or
+    constant weights leave the rows and the computation as they are.
+    """
+    weights = check_sample_weight(sample_weight, design.shape[0])
+    if weights is None or bool(np.all(weights == weights[0])):
+        return WeightedRows(design, target, offset, None)
+    keep = weights > 0.0
+    if not bool(keep.all()):
+        design = design[keep]
+        target = target[keep]
+        offset = None if offset is None else offset[keep]
+        weights = weights[keep]
+    return WeightedRows(design, target, offset, weights / float(weights.sum()))
 
 
 def with_intercept_column(X: Design) -> Design:

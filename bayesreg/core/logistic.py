@@ -31,6 +31,7 @@ from bayesreg.core.glm import (
     kkt_floor,
     solve_glm,
     warn_not_converged,
+    weighted_rows,
 )
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.types import FloatArray
@@ -67,6 +68,7 @@ def logistic(
     fit_intercept: bool = True,
     tol: float = DEFAULT_TOL,
     max_iter: int = 200,
+    sample_weight: Any = None,
 ) -> PenalizedFit:
     """Penalized logistic regression with a KKT certificate.
 
@@ -100,6 +102,12 @@ def logistic(
         Relative tolerance on the KKT residual, see Notes.
     max_iter : int, default 200
         Most Newton (or proximal Newton) steps.
+    sample_weight : array-like of shape (n_samples,), optional
+        Observation weights ``s_i ≥ 0`` (finite, not all 0): the loss becomes
+        ``L = 1/Σs Σ_i s_i [log(1 + exp(η_i)) − y_i η_i]`` (for integer s, row i repeated
+        s_i times). scikit-learn's ``LogisticRegression(C=1/(alpha·Σs)).fit(X, y,
+        sample_weight=s)`` for the L2 penalty. Rows of weight 0 are dropped. None or
+        constant weights: the unweighted fit.
 
     Returns
     -------
@@ -172,22 +180,22 @@ def logistic(
     """
     design = as_logistic_design(X)
     target = check_binary_target(as_target(y, design.shape[0]))
+    rows = weighted_rows(design, target, sample_weight)
     alpha = check_finite_nonneg(alpha, "alpha")
     l1_ratio = check_l1_ratio(l1_ratio)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
     tol = check_tol(tol)
     max_iter = check_positive_int(max_iter, "max_iter")
-    check_logistic_minimizer(design, target, alpha, fit_intercept)
-    solved = solve_glm(
-        logistic_data(design, target, fit_intercept), alpha, l1_ratio, tol=tol, max_iter=max_iter
-    )
+    check_logistic_minimizer(rows.design, rows.target, alpha, fit_intercept)
+    data = logistic_data(rows.design, rows.target, fit_intercept, rows.weights)
+    solved = solve_glm(data, alpha, l1_ratio, tol=tol, max_iter=max_iter)
     if not solved.fit.converged:
         warn_not_converged("logistic", solved.result, solved.threshold, max_iter)
     return solved.fit
 
 
 def logistic_alpha_max(
-    X: Any, y: Any, *, l1_ratio: float = 1.0, fit_intercept: bool = True
+    X: Any, y: Any, *, l1_ratio: float = 1.0, fit_intercept: bool = True, sample_weight: Any = None
 ) -> float:
     """Smallest alpha whose penalized logistic solution is w = 0.
 
@@ -207,6 +215,9 @@ def logistic_alpha_max(
     l1_ratio : float, default 1.0
         Mix r ∈ [0, 1] of the L1 and L2 terms.
     fit_intercept : bool, default True
+    sample_weight : array-like of shape (n_samples,), optional
+        Observation weights, as in :func:`logistic`: ``||Xᵀ c(μ0 − y)||_∞ / r`` with
+        ``c = s/Σs`` and μ0 the weighted mean of y.
 
     Returns
     -------
@@ -214,14 +225,17 @@ def logistic_alpha_max(
     """
     design = as_logistic_design(X)
     target = check_binary_target(as_target(y, design.shape[0]))
+    rows = weighted_rows(design, target, sample_weight)
     l1_ratio = check_l1_ratio(l1_ratio)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
     if l1_ratio == 0.0:
         return float("inf")
-    return _null_gradient_norm(design, target, fit_intercept) / l1_ratio
+    return _null_gradient_norm(rows.design, rows.target, fit_intercept, rows.weights) / l1_ratio
 
 
-def logistic_data(design: Design, target: FloatArray, fit_intercept: bool) -> GLMData:
+def logistic_data(
+    design: Design, target: FloatArray, fit_intercept: bool, weights: FloatArray | None = None
+) -> GLMData:
     """The Bernoulli problem on validated data, with its null model.
 
     At w = 0 the best intercept has mean(expit(w0)) = ȳ, i.e. ``w0* = logit(ȳ)`` (0
@@ -229,18 +243,30 @@ def logistic_data(design: Design, target: FloatArray, fit_intercept: bool) -> GL
     ``eps·√n·max_j mean_i |x_ij|`` times :data:`~bayesreg.core.glm.ROUNDING_FLOOR_ULPS`
     (``|μ − y| ≤ 1``).
     """
+    if weights is None:
+        null_mean, scale = float(target.mean()), None
+    else:
+        null_mean, scale = float(weights @ target), target.size * weights
     return GLMData(
         design=design,
-        datafit=Bernoulli(target),
+        datafit=Bernoulli(target, weights),
         fit_intercept=fit_intercept,
-        null_intercept=float(logit(target.mean())) if fit_intercept else 0.0,
-        null_gradient_norm=_null_gradient_norm(design, target, fit_intercept),
-        floor=kkt_floor(design, fit_intercept),
+        null_intercept=float(logit(null_mean)) if fit_intercept else 0.0,
+        null_gradient_norm=_null_gradient_norm(design, target, fit_intercept, weights),
+        floor=kkt_floor(design, fit_intercept, scale),
     )
 
 
-def _null_gradient_norm(X: Design, y: FloatArray, fit_intercept: bool) -> float:
-    """``||∇_w L(0, w0*)||_∞ = ||Xᵀ(μ0 − y)||_∞ / n`` with μ0 = ȳ (intercept) or 1/2."""
+def _null_gradient_norm(
+    X: Design, y: FloatArray, fit_intercept: bool, weights: FloatArray | None = None
+) -> float:
+    """``||∇_w L(0, w0*)||_∞ = ||Xᵀ(μ0 − y)||_∞ / n`` with μ0 = ȳ (intercept) or 1/2.
+
+    With weights ``c`` (summing to 1): ``||Xᵀ c(μ0 − y)||_∞``, μ0 the weighted mean.
+    """
+    if weights is not None:
+        weighted_prob = float(weights @ y) if fit_intercept else 0.5
+        return float(np.max(np.abs(X.T @ (weights * (weighted_prob - y)))))
     null_prob = float(y.mean()) if fit_intercept else 0.5
     return float(np.max(np.abs(X.T @ (null_prob - y)))) / len(y)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from bayesreg.core.glm import DEFAULT_TOL, glm_grid, glm_path
+from bayesreg.core.glm import DEFAULT_TOL, glm_grid, glm_path, weighted_rows
 from bayesreg.core.logistic import as_logistic_design, check_logistic_minimizer, logistic_data
 from bayesreg.core.results import PathFit
 from bayesreg.validation import (
@@ -41,6 +41,7 @@ def logistic_path(
     eps: float = 1e-3,
     fit_intercept: bool = True,
     tol: float = DEFAULT_TOL,
+    sample_weight: Any = None,
 ) -> PathFit:
     """Penalized logistic regression along a decreasing grid of alphas.
 
@@ -75,6 +76,10 @@ def logistic_path(
         Fit the unpenalized intercept ``w0``.
     tol : float, default 1e-10
         Relative KKT tolerance of each fit, as in :func:`~bayesreg.core.logistic.logistic`.
+    sample_weight : array-like of shape (n_samples,), optional
+        Observation weights ``s_i ≥ 0``: the loss ``1/Σs Σ_i s_i ℓ_i``, as in
+        :func:`~bayesreg.core.logistic.logistic`; the default grid starts at the weighted
+        alpha_max.
 
     Returns
     -------
@@ -118,10 +123,12 @@ def logistic_path(
     """
     design = as_logistic_design(X)
     target = check_binary_target(as_target(y, design.shape[0]))
+    rows = weighted_rows(design, target, sample_weight)
+    design, target = rows.design, rows.target
     l1_ratio = check_l1_ratio(l1_ratio)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
     tol = check_tol(tol)
-    data = logistic_data(design, target, fit_intercept)
+    data = logistic_data(design, target, fit_intercept, rows.weights)
     top = math.inf if l1_ratio == 0.0 else data.null_gradient_norm / l1_ratio
     if alphas is not None:
         grid = check_path_alphas(

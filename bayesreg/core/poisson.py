@@ -36,6 +36,7 @@ from bayesreg.core.glm import (
     kkt_floor,
     solve_glm,
     warn_not_converged,
+    weighted_rows,
 )
 from bayesreg.core.results import PathFit, PenalizedFit
 from bayesreg.core.types import FloatArray
@@ -69,6 +70,7 @@ def poisson(
     fit_intercept: bool = True,
     tol: float = DEFAULT_TOL,
     max_iter: int = 200,
+    sample_weight: Any = None,
 ) -> PenalizedFit:
     """Penalized Poisson regression (log link, with an offset) with a KKT certificate.
 
@@ -106,6 +108,12 @@ def poisson(
         Relative tolerance on the KKT residual, see Notes.
     max_iter : int, default 200
         Most Newton (or proximal Newton) steps.
+    sample_weight : array-like of shape (n_samples,), optional
+        Observation weights ``s_i ≥ 0`` (finite, not all 0): the loss becomes
+        ``1/Σs Σ_i s_i [exp(o_i + η_i) − y_i (o_i + η_i)]`` (for integer s, row i repeated
+        s_i times) — scikit-learn's ``PoissonRegressor(alpha=alpha).fit(X, y,
+        sample_weight=s)`` for the L2 penalty (its loss is halved deviance averaged with
+        ``s/Σs``). Rows of weight 0 are dropped. None or constant: the unweighted fit.
 
     Returns
     -------
@@ -170,7 +178,7 @@ def poisson(
     >>> fit.converged, fit.certificate, fit.gap <= fit.tol
     (True, 'kkt residual', True)
     """
-    data = _poisson_data(X, y, offset, fit_intercept)
+    data = _poisson_data(X, y, offset, fit_intercept, sample_weight)
     alpha = check_finite_nonneg(alpha, "alpha")
     l1_ratio = check_l1_ratio(l1_ratio)
     tol = check_tol(tol)
@@ -189,6 +197,7 @@ def poisson_alpha_max(
     offset: Any = None,
     l1_ratio: float = 1.0,
     fit_intercept: bool = True,
+    sample_weight: Any = None,
 ) -> float:
     """Smallest alpha whose penalized Poisson solution is w = 0.
 
@@ -211,6 +220,8 @@ def poisson_alpha_max(
     l1_ratio : float, default 1.0
         Mix r ∈ [0, 1] of the L1 and L2 terms.
     fit_intercept : bool, default True
+    sample_weight : array-like of shape (n_samples,), optional
+        Observation weights, as in :func:`poisson` (``||Xᵀ c(μ₀ − y)||_∞ / r``, c = s/Σs).
 
     Returns
     -------
@@ -222,7 +233,7 @@ def poisson_alpha_max(
         As :func:`poisson` does for its data (all-zero counts with an intercept
         included: there is no best intercept).
     """
-    data = _poisson_data(X, y, offset, fit_intercept)
+    data = _poisson_data(X, y, offset, fit_intercept, sample_weight)
     l1_ratio = check_l1_ratio(l1_ratio)
     _check_intercept_exists(data)
     if l1_ratio == 0.0:
@@ -241,6 +252,7 @@ def poisson_path(
     eps: float = 1e-3,
     fit_intercept: bool = True,
     tol: float = DEFAULT_TOL,
+    sample_weight: Any = None,
 ) -> PathFit:
     """Penalized Poisson regression along a decreasing grid of alphas, warm-started.
 
@@ -273,6 +285,9 @@ def poisson_path(
     fit_intercept : bool, default True
     tol : float, default 1e-10
         Relative KKT tolerance of each fit, as in :func:`poisson`.
+    sample_weight : array-like of shape (n_samples,), optional
+        Observation weights, as in :func:`poisson`; the default grid starts at the
+        weighted alpha_max.
 
     Returns
     -------
@@ -310,7 +325,7 @@ def poisson_path(
     >>> bool(path.converged.all()), int(np.count_nonzero(path.coefs[0]))
     (True, 0)
     """
-    data = _poisson_data(X, y, offset, fit_intercept)
+    data = _poisson_data(X, y, offset, fit_intercept, sample_weight)
     l1_ratio = check_l1_ratio(l1_ratio)
     tol = check_tol(tol)
     _check_intercept_exists(data)
@@ -344,12 +359,21 @@ class _PoissonData:
     target: FloatArray
     offset: FloatArray | None
     fit_intercept: bool
+    #: ``c = s/Σs`` on the rows kept (zero weights dropped); None: unweighted (``1/n``).
+    weights: FloatArray | None = None
 
     @cached_property
     def null_intercept(self) -> float:
-        """The best w0 at w = 0: log Σy − log Σ exp(o) (0 without an intercept)."""
+        """The best w0 at w = 0: log Σy − log Σ exp(o) (0 without an intercept).
+
+        With weights c: ``log Σ c_i y_i − log Σ c_i exp(o_i)``.
+        """
         if not self.fit_intercept:
             return 0.0
+        if self.weights is not None:
+            shift = np.zeros(self.target.size) if self.offset is None else self.offset
+            total = math.log(float(self.weights @ self.target))
+            return total - float(logsumexp(shift, b=self.weights))
         total = math.log(float(self.target.sum()))
         if self.offset is None:
             return total - math.log(self.target.size)
@@ -358,24 +382,33 @@ class _PoissonData:
     @cached_property
     def null_mean(self) -> FloatArray:
         """μ₀ = exp(o + w0) at w = 0 (Σy · softmax(o) with an intercept, never overflowing)."""
+        if self.weights is not None and self.fit_intercept:
+            # exp(o_i) Σc y / Σ c exp(o), by a softmax of o weighted by c
+            shift = np.zeros(self.target.size) if self.offset is None else self.offset
+            shares: FloatArray = np.exp(shift - logsumexp(shift, b=self.weights))
+            return float(self.weights @ self.target) * shares
         if self.offset is None:
             return np.full(self.target.size, math.exp(self.null_intercept))
         if self.fit_intercept:
-            shares: FloatArray = np.exp(self.offset - logsumexp(self.offset))
+            shares = np.exp(self.offset - logsumexp(self.offset))
             return float(self.target.sum()) * shares
         mean: FloatArray = np.exp(self.offset)
         return mean
 
     @cached_property
     def null_gradient_norm(self) -> float:
-        """``ρ₀ = ||Xᵀ(μ₀ − y)||_∞ / n``."""
+        """``ρ₀ = ||Xᵀ(μ₀ − y)||_∞ / n`` (``||Xᵀ c(μ₀ − y)||_∞`` with weights)."""
         residual = self.null_mean - self.target
+        if self.weights is not None:
+            return float(np.max(np.abs(self.design.T @ (self.weights * residual))))
         return float(np.max(np.abs(self.design.T @ residual))) / self.target.size
 
     @cached_property
     def floor(self) -> float:
         """The rounding level of the gradient, with per-sample scale max(y_i, μ₀_i)."""
         scale = np.maximum(self.target, self.null_mean)
+        if self.weights is not None:
+            scale = scale * (self.target.size * self.weights)
         return kkt_floor(self.design, self.fit_intercept, scale)
 
     @cached_property
@@ -383,7 +416,7 @@ class _PoissonData:
         """The problem for the shared GLM solver: the Poisson datafit and the null model."""
         return GLMData(
             design=self.design,
-            datafit=Poisson(self.target, self.offset),
+            datafit=Poisson(self.target, self.offset, self.weights),
             fit_intercept=self.fit_intercept,
             null_intercept=self.null_intercept,
             null_gradient_norm=self.null_gradient_norm,
@@ -391,8 +424,11 @@ class _PoissonData:
         )
 
 
-def _poisson_data(X: Any, y: Any, offset: Any, fit_intercept: Any) -> _PoissonData:
-    """Validate X, the counts y, the offset and fit_intercept."""
+def _poisson_data(
+    X: Any, y: Any, offset: Any, fit_intercept: Any, sample_weight: Any = None
+) -> _PoissonData:
+    """Validate X, the counts y, the offset, fit_intercept and the weights (zero-weight
+    rows dropped: :func:`~bayesreg.core.glm.weighted_rows`)."""
     design = as_glm_design(X)
     target = check_counts(as_target(y, design.shape[0]))
     shift = None if offset is None else as_target(offset, design.shape[0], name="offset")
@@ -404,7 +440,8 @@ def _poisson_data(X: Any, y: Any, offset: Any, fit_intercept: Any) -> _PoissonDa
             f"must be ≤ {LOG_MAX_FLOAT:.2f} without an intercept, where the solver starts "
             "at μ = exp(offset)). Shift the offset, or pass fit_intercept=True."
         )
-    return _PoissonData(design, target, shift, fit_intercept)
+    rows = weighted_rows(design, target, sample_weight, shift)
+    return _PoissonData(rows.design, rows.target, rows.offset, fit_intercept, rows.weights)
 
 
 def _check_intercept_exists(data: _PoissonData) -> None:

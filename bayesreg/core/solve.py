@@ -71,6 +71,7 @@ def penalized_solve(
     fit_intercept: bool = True,
     tol: float | None = None,
     offset: Any = None,
+    sample_weight: Any = None,
 ) -> PenalizedFit:
     """Minimize the package's objective with the solver that fits the problem.
 
@@ -101,6 +102,9 @@ def penalized_solve(
     offset : array-like of shape (n_samples,), optional
         The Poisson likelihood's known term of the linear predictor (e.g. log exposure);
         refused with the other likelihoods.
+    sample_weight : array-like of shape (n_samples,), optional
+        Observation weights ``s_i ≥ 0``: ``L = 1/Σs Σ_i s_i ℓ_i`` for every likelihood (the
+        Gaussian one ``1/(2Σs) Σ s_i (y_i − w0 − x_iᵀw)²``); None: ``1/n``.
 
     Returns
     -------
@@ -124,6 +128,7 @@ def penalized_solve(
             ratio,
             fit_intercept=fit_intercept,
             tol=GLM_DEFAULT_TOL if tol is None else tol,
+            sample_weight=sample_weight,
         )
     if likelihood == "poisson":
         return poisson(
@@ -134,9 +139,10 @@ def penalized_solve(
             offset=offset,
             fit_intercept=fit_intercept,
             tol=GLM_DEFAULT_TOL if tol is None else tol,
+            sample_weight=sample_weight,
         )
     if ratio == 0.0:
-        return ridge(X, y, strength, fit_intercept=fit_intercept)
+        return ridge(X, y, strength, fit_intercept=fit_intercept, sample_weight=sample_weight)
     return elastic_net(
         X,
         y,
@@ -144,4 +150,5 @@ def penalized_solve(
         ratio,
         fit_intercept=fit_intercept,
         tol=ENET_DEFAULT_TOL if tol is None else tol,
+        sample_weight=sample_weight,
     )

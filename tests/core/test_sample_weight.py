@@ -1,4 +1,4 @@
-"""Observation weights: ``sample_weight`` on the least-squares solvers.
+"""Observation weights: ``sample_weight`` on the least-squares and GLM solvers.
 
 Objective (scikit-learn's): ``F(w, w0) = 1/(2Σs) Σ_i s_i (y_i − w0 − x_iᵀw)² + alpha·P(w)``.
 Oracles:
@@ -6,6 +6,8 @@ Oracles:
 * scikit-learn's ``Lasso`` / ``ElasticNet`` with the same ``alpha`` (they rescale the
   weights to sum to n and divide by 2n: the same objective) and ``Ridge`` with
   ``alpha·Σs`` (its objective ``Σ s_i r_i² + alpha_sk ||w||²`` has no 1/n);
+* scikit-learn's ``LogisticRegression(C=1/(alpha·Σs))`` and ``PoissonRegressor(alpha)``
+  for the GLMs (loss ``1/Σs Σ s_i ℓ_i``);
 * identities needing no oracle: integer weights are replicated rows (exactly the same
   objective), a zero weight is a removed row, constant weights are no weights (bit for
   bit), a sparse X is the dense one;
@@ -20,12 +22,15 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.linear_model import ElasticNet, Lasso, Ridge
+from sklearn.linear_model import ElasticNet, Lasso, LogisticRegression, PoissonRegressor, Ridge
 
 from bayesreg.core.cv import cross_validate
 from bayesreg.core.data import least_squares_data
 from bayesreg.core.enet_path import alpha_max, lasso_path
 from bayesreg.core.enet_solver import elastic_net, lasso
+from bayesreg.core.logistic import logistic, logistic_alpha_max
+from bayesreg.core.logistic_path import logistic_path
+from bayesreg.core.poisson import poisson, poisson_alpha_max, poisson_path
 from bayesreg.core.ridge import ridge, ridge_path
 from bayesreg.core.stats import SufficientStats
 from bayesreg.errors import DataError
@@ -274,3 +279,141 @@ def test_refusals_name_sample_weight() -> None:
         lasso(sp.csr_matrix(X), y, 0.1, sample_weight=s, penalty_factor=np.ones(X.shape[1]))
     with pytest.raises(DataError, match="sample_weight"):
         cross_validate(X, (y > 0).astype(float), likelihood="bernoulli", sample_weight=s)
+
+
+# --- GLMs: L = 1/Σs Σ_i s_i ℓ_i ------------------------------------------------------
+
+
+def _binary(seed: int, n: int = 60, p: int = 5):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    y = (X[:, 0] - X[:, 1] + rng.standard_normal(n) > 0).astype(float)
+    s = rng.exponential(size=n)
+    s[:4] = 0.0
+    return X, y, s
+
+
+def _counts(seed: int, n: int = 60, p: int = 4):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(seed)
+    X = 0.5 * rng.standard_normal((n, p))
+    y = rng.poisson(np.exp(0.3 + X[:, 0])).astype(float)
+    s = rng.exponential(size=n)
+    s[:4] = 0.0
+    return X, y, s
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_logistic_matches_sklearn(seed: int) -> None:
+    """L2: ``LogisticRegression(C=1/(alpha·Σs))``; L1: ``l1_ratio=1`` with the same C."""
+    X, y, s = _binary(seed)
+    alpha = 0.03
+    C = 1.0 / (alpha * s.sum())
+    fit = logistic(X, y, alpha, 0.0, sample_weight=s, tol=1e-12)
+    model = LogisticRegression(C=C, solver="newton-cholesky", tol=1e-14, max_iter=1000)
+    model.fit(X, y, sample_weight=s)
+    assert fit.converged
+    assert _close(fit.coef, model.coef_[0], ORACLE_RTOL)
+    assert abs(fit.intercept - model.intercept_[0]) <= ORACLE_RTOL * max(1.0, abs(fit.intercept))
+    fit = logistic(X, y, alpha, 1.0, sample_weight=s, tol=1e-12)
+    model = LogisticRegression(C=C, l1_ratio=1.0, solver="saga", tol=1e-14, max_iter=100_000)
+    model.fit(X, y, sample_weight=s)
+    assert _close(fit.coef, model.coef_[0], ORACLE_RTOL)
+    np.testing.assert_array_equal(fit.coef == 0.0, model.coef_[0] == 0.0)
+
+
+def test_poisson_matches_sklearn() -> None:
+    """``PoissonRegressor(alpha)`` minimizes ``1/Σs Σ s_i ½dev_i + alpha/2 ||w||²``."""
+    X, y, s = _counts(2)
+    alpha = 0.05
+    fit = poisson(X, y, alpha, 0.0, sample_weight=s, tol=1e-12)
+    model = PoissonRegressor(alpha=alpha, solver="newton-cholesky", tol=1e-14, max_iter=1000)
+    model.fit(X, y, sample_weight=s)
+    assert fit.converged
+    assert _close(fit.coef, model.coef_, ORACLE_RTOL)
+    assert abs(fit.intercept - model.intercept_) <= ORACLE_RTOL * max(1.0, abs(fit.intercept))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(6, 14),
+    p=st.integers(1, 16),
+    fit_intercept=st.booleans(),
+    family=st.sampled_from(["bernoulli", "poisson"]),
+    l1_ratio=st.sampled_from([1.0, 0.5, 0.0]),
+)
+def test_glm_integer_weights_are_replicated_rows(
+    seed: int, n: int, p: int, fit_intercept: bool, family: str, l1_ratio: float
+) -> None:
+    """``1/Σs Σ s_i ℓ_i`` is the averaged loss of row i repeated s_i times (n < p too)."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    counts = rng.integers(0, 4, size=n)
+    if family == "bernoulli":
+        y = np.arange(n) % 2.0
+        counts[:2] = np.maximum(counts[:2], 1)  # both classes kept
+    else:
+        y = rng.poisson(1.0, size=n).astype(float)
+        y[0] = 1.0 + y[0]
+        counts[0] = max(counts[0], 1)  # a positive count kept
+    rows = np.repeat(np.arange(n), counts)
+    solver = logistic if family == "bernoulli" else poisson
+    alpha = 0.05
+    weighted = solver(
+        X, y, alpha, l1_ratio, fit_intercept=fit_intercept, sample_weight=counts, tol=1e-12
+    )
+    replicated = solver(X[rows], y[rows], alpha, l1_ratio, fit_intercept=fit_intercept, tol=1e-12)
+    assert weighted.converged
+    assert replicated.converged
+    # both certified to KKT ≤ 1e-12 relative: coefficients agree far below 1e-6
+    assert _close(weighted.coef, replicated.coef, 1e-6)
+    assert abs(weighted.intercept - replicated.intercept) <= 1e-6 * max(
+        1.0, abs(replicated.intercept)
+    )
+    assert abs(weighted.objective - replicated.objective) <= 1e-10 * max(
+        1.0, abs(replicated.objective)
+    )
+
+
+def test_glm_zero_weight_and_constant_weights() -> None:
+    X, y, s = _binary(3)
+    keep = s > 0
+    a = logistic(X, y, 0.02, sample_weight=s)
+    b = logistic(X[keep], y[keep], 0.02, sample_weight=s[keep])
+    np.testing.assert_array_equal(a.coef, b.coef)
+    plain = logistic(X, y, 0.02)
+    ones = logistic(X, y, 0.02, sample_weight=np.ones(len(y)))
+    np.testing.assert_array_equal(plain.coef, ones.coef)
+    Xc, yc, sc = _counts(4)
+    np.testing.assert_array_equal(
+        poisson_path(Xc, yc, n_alphas=5).coefs,
+        poisson_path(Xc, yc, n_alphas=5, sample_weight=np.full(len(yc), 3.0)).coefs,
+    )
+    top = logistic_alpha_max(X, y, sample_weight=s)
+    xbar_free = X.T @ (s * (s @ y / s.sum() - y)) / s.sum()
+    assert abs(top - np.max(np.abs(xbar_free))) <= 1e-12 * top
+    path = logistic_path(X, y, n_alphas=4, sample_weight=s)
+    assert path.alpha_max == top
+    assert np.all(path.coefs[0] == 0.0)
+    assert poisson_alpha_max(Xc, yc, sample_weight=sc) > 0.0
+
+
+def test_glm_sparse_weights_equal_dense() -> None:
+    X, y, s = _binary(5)
+    X[np.abs(X) < 0.7] = 0.0
+    a = logistic(X, y, 0.02, 0.5, sample_weight=s, tol=1e-12)
+    b = logistic(sp.csr_matrix(X), y, 0.02, 0.5, sample_weight=s, tol=1e-12)
+    assert _close(b.coef, a.coef, 1e-8)
+    np.testing.assert_array_equal(a.coef == 0.0, b.coef == 0.0)
+
+
+def test_glm_weight_errors() -> None:
+    X, y, s = _binary(6)
+    with pytest.raises(DataError, match="sample_weight"):
+        logistic(X, y, 0.1, sample_weight=-s)
+    only_ones = np.where(y == 1.0, 1.0, 0.0)
+    with pytest.raises(DataError, match="only the class"):
+        logistic(X, y, 0.1, sample_weight=only_ones)  # the zero-weight rows are dropped
+    Xc, yc, _ = _counts(7)
+    with pytest.raises(DataError, match="sample_weight"):
+        poisson(Xc, yc, 0.1, sample_weight=np.ones(3))
