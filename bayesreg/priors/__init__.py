@@ -6,6 +6,9 @@ coefficient, so with n samples and the noise σ fixed its MAP minimizes
     F(w) = L(w) + alpha · [l1_ratio ||w||₁ + (1 − l1_ratio)/2 ||w||²],
     alpha = σ² (l1 + l2) / n,   l1_ratio = l1 / (l1 + l2).
 
+``ExponentialPrior`` and ``HalfNormalPrior`` are supported on ``w ≥ 0``: their MAP is the
+fit constrained to ``w ≥ 0`` (the core solvers' ``positive=True``).
+
 Nothing here imports PyMC until a prior's ``to_pymc`` is called.
 """
 
@@ -20,11 +23,14 @@ from bayesreg.priors._families import (
     prior_from_penalty,
 )
 from bayesreg.priors._noise import NoisePrior
+from bayesreg.priors._positive import ExponentialPrior, HalfNormalPrior
 
 __all__ = [
     "BayesianLassoPrior",
     "ElasticNetPrior",
+    "ExponentialPrior",
     "GaussianPrior",
+    "HalfNormalPrior",
     "LaplacePrior",
     "NoisePrior",
     "Prior",

@@ -63,6 +63,11 @@ class Prior(ABC):
     #: Whether the prior on w is stated conditionally on the noise σ (Park & Casella's
     #: Bayesian lasso); models with a free σ then use the reference prior p(σ²) ∝ 1/σ².
     conditions_on_noise: ClassVar[bool] = False
+    #: Whether the prior is supported on ``w ≥ 0`` (a prior truncated to the positive
+    #: half-line): its MAP is then the penalized fit constrained to ``w ≥ 0``
+    #: (``positive=True`` of the core solvers), the log-density ``−l1 w − (l2/2) w²`` on
+    #: ``w ≥ 0`` and ``−inf`` below.
+    positive: ClassVar[bool] = False
 
     @abstractmethod
     def l1_weight(self, noise: float = 1.0) -> float:
@@ -211,6 +216,8 @@ class Prior(ABC):
                 "Gaussian likelihood, since alpha = σ²(l1 + l2)/n; pass noise=σ > 0."
             )
         alpha, l1_ratio = self.penalty(design.shape[0], 1.0 if sigma is None else sigma)
+        if self.positive:
+            return _positive_fit(self, design, y, alpha, l1_ratio, kind, fit_intercept)
         factor = self.penalty_factor()
         if factor is not None:
             return _factored_fit(design, y, alpha, l1_ratio, factor, kind, fit_intercept)
@@ -252,6 +259,33 @@ def _factored_fit(
         return ridge(design, y, alpha, fit_intercept=fit_intercept, penalty_factor=factor)
     return elastic_net(
         design, y, alpha, l1_ratio, fit_intercept=fit_intercept, penalty_factor=factor
+    )
+
+
+def _positive_fit(
+    prior: Prior,
+    design: Any,
+    y: Any,
+    alpha: float,
+    l1_ratio: float,
+    likelihood: str,
+    fit_intercept: bool,
+) -> PenalizedFit:
+    """The MAP of a prior supported on ``w ≥ 0``: the Gaussian fit with ``positive=True``."""
+    if likelihood != "gaussian":
+        raise InputValueError(
+            f"{type(prior).__name__} (supported on w ≥ 0) with likelihood={likelihood!r}: "
+            "the sign-constrained fit is available for the Gaussian likelihood only; use "
+            "likelihood='gaussian', or a prior on the whole line."
+        )
+    return elastic_net(
+        design,
+        y,
+        alpha,
+        l1_ratio,
+        fit_intercept=fit_intercept,
+        penalty_factor=prior.penalty_factor(),
+        positive=True,
     )
 
 

@@ -68,6 +68,15 @@ def find_kinks(model: Any) -> list[tuple[Any, Any, Any]]:
         if rv.dtype.startswith(("int", "uint", "bool")):
             problems[rv.name] = "discrete (the MAP here is over continuous variables)"
             continue
+        positive_prior = getattr(rv.tag, "bayesreg_positive_prior", None)
+        if positive_prior is not None:
+            problems[rv.name] = (
+                f"a {positive_prior} (supported on w ≥ 0), whose MAP sits on the boundary "
+                "w_j = 0 that PyMC's log transform cannot reach; its MAP is the "
+                f"sign-constrained fit {positive_prior}(...).penalized_fit(X, y, noise=σ) "
+                "(the core solvers' positive=True)"
+            )
+            continue
         term = next(
             (t for t in (f.pymc_l1_term(rv) for f in _KINKED_FAMILIES) if t is not None), None
         )
