@@ -132,7 +132,7 @@ def load_demo_data() -> DemoData:
         cancer_target,
         visits_design,
         visits,
-        np.log(time),
+        time.apply(math.log),
     )
 
 
