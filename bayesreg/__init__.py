@@ -50,6 +50,8 @@ _EXPORTS: dict[str, str] = {
     "Prior": "bayesreg.priors",
     "GaussianPrior": "bayesreg.priors",
     "LaplacePrior": "bayesreg.priors",
+    "ExponentialPrior": "bayesreg.priors",
+    "HalfNormalPrior": "bayesreg.priors",
     "ElasticNetPrior": "bayesreg.priors",
     "BayesianLassoPrior": "bayesreg.priors",
     "prior_from_penalty": "bayesreg.priors",
