@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputValueError
@@ -38,6 +38,19 @@ __all__ = ["PriorClassifier", "PriorRegressor"]
 
 REGRESSOR_POSTERIORS = (None, "exact", "gibbs", "nuts")
 CLASSIFIER_POSTERIORS = (None, "nuts")
+
+
+def _weights(sample_weight: Any, X: FloatArray, method: str | None) -> FloatArray | None:
+    """scikit-learn's ``_check_sample_weight`` (None stays None); refused with a posterior."""
+    if sample_weight is None:
+        return None
+    if method is not None:
+        raise InputValueError(
+            f"sample_weight is supported for the MAP only; got posterior={method!r}. The "
+            "samplers do not take observation weights: pass posterior=None."
+        )
+    weights: FloatArray = _check_sample_weight(sample_weight, X, dtype=np.float64)
+    return weights
 
 
 def _check_posterior(posterior: Any, allowed: tuple[str | None, ...]) -> str | None:
@@ -224,14 +237,38 @@ class PriorRegressor(RegressorMixin, _PriorEstimator):  # type: ignore[misc]
         )
         self.noise = noise
 
-    def fit(self, X: Any, y: Any) -> PriorRegressor:
-        """Fit the exact MAP (and the posterior when ``posterior`` is set)."""
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> PriorRegressor:
+        """Fit the exact MAP (and the posterior when ``posterior`` is set).
+
+        ``sample_weight`` (s_i ≥ 0, optional): the likelihood ``N(y_i | w0 + x_iᵀw, σ²/s_i)``,
+        whose MAP minimizes ``1/(2Σs) Σ s_i r_i² + alpha·P(w)`` with
+        ``alpha = σ²(l1 + l2)/Σs`` (``prior.penalty(n=Σs, σ)``). Supported with a fixed
+        ``noise`` and ``posterior=None``; refused otherwise.
+        """
         prior = check_prior(self.prior)
         method = _check_posterior(self.posterior, REGRESSOR_POSTERIORS)
         X_arr, y_arr = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
         names = feature_names_of(X, X_arr.shape[1])
         n = X_arr.shape[0]
-        if self.noise is None:
+        weights = _weights(sample_weight, X_arr, method)
+        if weights is not None:
+            if self.noise is None:
+                raise InputValueError(
+                    "sample_weight needs a fixed noise: the joint MAP of (w, σ) with weights "
+                    "is not supported; got noise=None. Pass noise=σ > 0."
+                )
+            self.noise_ = check_positive(self.noise, "noise")
+            unit_alpha, self.l1_ratio_ = prior.penalty(1, self.noise_)
+            self.alpha_ = unit_alpha / float(weights.sum())
+            fit = prior.penalized_fit(
+                X_arr,
+                y_arr,
+                noise=self.noise_,
+                fit_intercept=self.fit_intercept,
+                sample_weight=weights,
+            )
+            self._store_fit(fit)
+        elif self.noise is None:
             self._fit_joint_map(X_arr, y_arr, prior)
         else:
             self.noise_ = check_positive(self.noise, "noise")
@@ -332,8 +369,13 @@ class PriorClassifier(ClassifierMixin, _PriorEstimator):  # type: ignore[misc]
         tags.classifier_tags.multi_class = False
         return tags
 
-    def fit(self, X: Any, y: Any) -> PriorClassifier:
-        """Fit the exact MAP (and the posterior when ``posterior`` is set)."""
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> PriorClassifier:
+        """Fit the exact MAP (and the posterior when ``posterior`` is set).
+
+        ``sample_weight`` (s_i ≥ 0, optional): ``log p(y_i)`` counted s_i times, the MAP of
+        ``1/Σs Σ s_i ℓ_i + alpha·P(w)`` with ``alpha = (l1 + l2)/Σs``. Supported with
+        ``posterior=None``; refused otherwise.
+        """
         prior = check_prior(self.prior)
         method = _check_posterior(self.posterior, CLASSIFIER_POSTERIORS)
         X_arr, y_raw = validate_data(self, X, y, dtype=np.float64)
@@ -348,9 +390,16 @@ class PriorClassifier(ClassifierMixin, _PriorEstimator):  # type: ignore[misc]
             )
         y01 = codes.astype(np.float64)
         n = X_arr.shape[0]
-        self.alpha_, self.l1_ratio_ = prior.penalty(n, 1.0)
+        weights = _weights(sample_weight, X_arr, method)
+        total = n if weights is None else float(weights.sum())
+        unit_alpha, self.l1_ratio_ = prior.penalty(1, 1.0)
+        self.alpha_ = unit_alpha / total if weights is not None else prior.penalty(n, 1.0)[0]
         fit = prior.penalized_fit(
-            X_arr, y01, likelihood="bernoulli", fit_intercept=self.fit_intercept
+            X_arr,
+            y01,
+            likelihood="bernoulli",
+            fit_intercept=self.fit_intercept,
+            sample_weight=weights,
         )
         self._store_fit(fit)
         self._draw_posterior(method, X_arr, y01, names, likelihood="bernoulli")

@@ -21,6 +21,7 @@ from typing import Any, ClassVar, cast
 
 from numpy.typing import ArrayLike
 
+from bayesreg.core.data import check_sample_weight
 from bayesreg.core.enet_solver import elastic_net
 from bayesreg.core.penalties import enet_prox, penalty_value
 from bayesreg.core.results import PenalizedFit
@@ -163,6 +164,7 @@ class Prior(ABC):
         likelihood: str = "gaussian",
         fit_intercept: bool = True,
         offset: Any = None,
+        sample_weight: Any = None,
     ) -> PenalizedFit:
         """The MAP under this prior with σ fixed, computed as the certified penalized fit.
 
@@ -189,6 +191,12 @@ class Prior(ABC):
         offset : array-like of shape (n_samples,), optional
             The known term of the Poisson log-rate (e.g. log exposure), passed to
             :func:`~bayesreg.core.poisson.poisson`. Poisson likelihood only.
+        sample_weight : array-like of shape (n_samples,), optional
+            Observation weights ``s_i ≥ 0``: the Gaussian likelihood ``N(y_i | η_i, σ²/s_i)``
+            (Bernoulli/Poisson: ``log p(y_i)`` counted ``s_i`` times), so
+            ``−log p = (Σs/σ²)·[1/(2Σs) Σ s_i r_i² + (σ²/Σs)·(−log prior)]`` and the penalty
+            is ``self.penalty(n=Σs, σ)``: ``alpha = σ²(l1 + l2)/Σs``. Not with a
+            truncated (``positive``) prior or penalty factors.
 
         Returns
         -------
@@ -215,6 +223,8 @@ class Prior(ABC):
                 "noise=None: penalized_fit needs the fixed noise standard deviation σ of the "
                 "Gaussian likelihood, since alpha = σ²(l1 + l2)/n; pass noise=σ > 0."
             )
+        if sample_weight is not None:
+            return _weighted_fit(self, design, y, sigma, kind, fit_intercept, offset, sample_weight)
         alpha, l1_ratio = self.penalty(design.shape[0], 1.0 if sigma is None else sigma)
         if self.positive:
             return _positive_fit(self, design, y, alpha, l1_ratio, kind, fit_intercept)
@@ -234,6 +244,40 @@ class Prior(ABC):
         """Proximal operator of ``step · alpha · P`` at ``z``."""
         alpha, l1_ratio = self.penalty(n_samples, noise)
         return enet_prox(z, check_positive(step, "step"), alpha, l1_ratio)
+
+
+def _weighted_fit(
+    prior: Prior,
+    design: Any,
+    y: Any,
+    sigma: float | None,
+    kind: str,
+    fit_intercept: bool,
+    offset: Any,
+    sample_weight: Any,
+) -> PenalizedFit:
+    """:meth:`Prior.penalized_fit` with observation weights: n = Σs in the conversion."""
+    weights = check_sample_weight(sample_weight, design.shape[0])
+    total = design.shape[0] if weights is None else float(weights.sum())
+    if prior.positive or prior.penalty_factor() is not None:
+        raise InputValueError(
+            "sample_weight is supported by penalized_fit for priors without sign "
+            "constraints or per-coefficient scales; got a prior with "
+            f"positive={prior.positive} and penalty factors "
+            f"{'set' if prior.penalty_factor() is not None else 'unset'}."
+        )
+    # alpha = σ²(l1 + l2)/n is proportional to 1/n: n = Σs need not be an integer
+    unit_alpha, l1_ratio = prior.penalty(1, 1.0 if sigma is None else sigma)
+    return penalized_solve(
+        design,
+        y,
+        unit_alpha / total,
+        l1_ratio,
+        likelihood=kind,
+        fit_intercept=fit_intercept,
+        offset=offset,
+        sample_weight=weights,
+    )
 
 
 def _factored_fit(
