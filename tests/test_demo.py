@@ -205,7 +205,8 @@ def test_demo_lambda_three_ways(demo_run: DemoRun) -> None:
 
 @pytest.mark.slow
 def test_demo_prints_a_summary_and_one_progress_line_per_step(demo_run: DemoRun) -> None:
-    assert demo_run.stdout.count("EQUIVALENT") == 4
+    # ridge, lasso, elastic net, L1 logistic and L1 Poisson
+    assert demo_run.stdout.count("EQUIVALENT") == 5
     assert "NOT EQUIVALENT" not in demo_run.stdout
     assert "pm.find_MAP" in demo_run.stdout
     assert f"report: {demo_run.out / 'index.html'}" in demo_run.stdout

@@ -227,7 +227,7 @@ def run_demo(
     progress = _Progress(sys.stderr)
     try:
         with _quiet_pymc():
-            with progress.step("equivalence: ridge, lasso, elastic net, L1 logistic"):
+            with progress.step("equivalence: ridge, lasso, elastic net, L1 logistic, L1 Poisson"):
                 data = load_demo_data()
                 equivalence = equivalence_cases(data)
             with progress.step("exact MAP vs pm.find_MAP"):
