@@ -410,6 +410,89 @@ def _compare_factored(
     )
 
 
+def _weighted_penalty(prior: Prior, weights: FloatArray, noise: float) -> tuple[float, float]:
+    """``prior.penalty(n=Σs, σ)``: ``alpha = σ²(l1 + l2)/Σs`` (Σs need not be an integer)."""
+    unit_alpha, l1_ratio = prior.penalty(1, noise)
+    return unit_alpha / float(weights.sum()), l1_ratio
+
+
+def _check_weighted_prior(prior: Prior) -> None:
+    """Refuse, with weights, what the weighted penalized fit does not take: penalty
+    factors, a sign-constrained prior."""
+    if prior.positive or prior.penalty_factor() is not None:
+        raise InputValueError(
+            f"weights with {prior!r}: the weighted comparison takes priors with a single "
+            "scale and no sign constraint (as Prior.penalized_fit(..., sample_weight=...)); "
+            "omit weights, or use such a prior."
+        )
+
+
+def _weighted_scales(
+    X: FloatArray, y: FloatArray, weights: FloatArray, fit: PenalizedFit, fit_intercept: bool
+) -> _Scales:
+    """:func:`_scales` of the folded rows ``√s̃ (X − 1x̄_sᵀ)``, ``√s̃ (y − ȳ_s)`` with
+    ``s̃ = n·s/Σs``: the weighted problem is the ordinary one on them, so the scales are
+    those of :attr:`EquivalenceReport.ok` with weighted means and weighted norms."""
+    n_samples = X.shape[0]
+    scaled = weights * (n_samples / float(weights.sum()))
+    x_mean = scaled @ X / n_samples if fit_intercept else np.zeros(X.shape[1])
+    y_mean = float(scaled @ y) / n_samples if fit_intercept else 0.0
+    root = np.sqrt(scaled)
+    rounding = n_samples * float(np.finfo(np.float64).eps)
+    spread = max(
+        float(np.linalg.norm(root * (y - y_mean))), rounding * float(np.linalg.norm(root * y))
+    )
+    column = max(
+        float(np.max(np.linalg.norm(root[:, None] * (X - x_mean), axis=0), initial=0.0)),
+        rounding * float(np.max(np.linalg.norm(root[:, None] * X, axis=0), initial=0.0)),
+    )
+    data_coef = spread / column if column > 0.0 else 0.0
+    coef = max(float(np.max(np.abs(fit.coef), initial=0.0)), data_coef)
+    intercept = max(
+        abs(fit.intercept),
+        spread / np.sqrt(n_samples) + float(np.sum(np.abs(x_mean))) * coef,
+    )
+    return _Scales(gradient=column * spread / n_samples, coef=coef, intercept=float(intercept))
+
+
+def _compare_weighted(
+    design: FloatArray,
+    target: FloatArray,
+    weights: FloatArray,
+    fit_intercept: bool,
+    prior: Prior,
+    noise: float,
+    penalty: tuple[float, float],
+    coef_map: FloatArray,
+    intercept_map: float,
+) -> _Comparison:
+    """The weighted Gaussian comparison, ``F_s = 1/(2Σs) Σ s_i r_i² + alpha·P(w)``.
+
+    The penalized side is ``prior.penalized_fit(X, y, noise=σ, sample_weight=s)``; the
+    MAP's KKT residual is over the coefficients at its intercept, with
+    ``∇_w L = Xᵀ(s ⊙ (η − y))/Σs``.
+    """
+    alpha, l1_ratio = penalty
+    total = float(weights.sum())
+    fit = prior.penalized_fit(
+        design, target, noise=noise, fit_intercept=fit_intercept, sample_weight=weights
+    )
+
+    def value(coef: FloatArray, w0: float) -> float:
+        residual = target - w0 - design @ coef
+        return float(weights @ residual**2) / (2 * total) + penalty_value(coef, alpha, l1_ratio)
+
+    gradient = design.T @ (weights * (intercept_map + design @ coef_map - target)) / total
+    distance = subdiff_distance(coef_map, gradient, alpha, l1_ratio)
+    return _Comparison(
+        fit=fit,
+        scales=_weighted_scales(design, target, weights, fit, fit_intercept),
+        kkt_map=float(np.max(distance, initial=0.0)),
+        objective_map=value(coef_map, intercept_map),
+        objective_penalized=value(fit.coef, fit.intercept),
+    )
+
+
 def check_equivalence(
     X: Any, y: Any, prior: Prior, *, rtol: float = 1e-8, **options: Unpack[ModelKeywords]
 ) -> EquivalenceReport:
@@ -450,7 +533,11 @@ def check_equivalence(
     **options
         ``noise`` (default None), ``likelihood`` (default "gaussian"),
         ``fit_intercept`` (default True) and ``offset`` (default None, Poisson
-        likelihood only), as in :func:`bayesreg.pymc.model.build_model`. ``noise`` is the
+        likelihood only) and ``weights`` (default None, Gaussian likelihood only: row i
+        has noise σ/√s_i, and the MAP is compared with
+        ``prior.penalized_fit(X, y, noise=σ, sample_weight=weights)`` at
+        ``alpha = σ²(l1 + l2)/Σs``, F and the scales of the verdict taken weighted), as
+        in :func:`bayesreg.pymc.model.build_model`. ``noise`` is the
         σ of the Gaussian likelihood: fixed at this value, or, when None, a free variable
         reported as the joint MAP σ̂ (with n ≤ p the posterior then has no mode, and
         ``find_map`` says so). The Bernoulli and Poisson likelihoods have no noise: omit
@@ -496,6 +583,8 @@ def check_equivalence(
         check_target(target, spec)
     feature_names = feature_names_of(X, n_features)
     factor = _penalty_factor_of(prior, kind)
+    if spec.weights is not None:
+        _check_weighted_prior(prior)
 
     model = model_of_rows(design, target, prior, spec, feature_names)
     estimate = find_map(model)
@@ -505,12 +594,26 @@ def check_equivalence(
         sigma = float(estimate.values["noise"])
     else:
         sigma = 1.0  # the Bernoulli and Poisson likelihoods: the prior is taken at σ = 1
-    alpha, l1_ratio = prior.penalty(n_samples, sigma)
     coef_map = estimate.values["coef"]
     intercept_map = 0.0 if estimate.intercept is None else estimate.intercept
-    compared = _compare_factored(
-        design, target, spec, (alpha, l1_ratio), factor, coef_map, intercept_map
-    )
+    if spec.weights is None:
+        alpha, l1_ratio = prior.penalty(n_samples, sigma)
+        compared = _compare_factored(
+            design, target, spec, (alpha, l1_ratio), factor, coef_map, intercept_map
+        )
+    else:  # n = Σs in the conversion
+        alpha, l1_ratio = _weighted_penalty(prior, spec.weights, sigma)
+        compared = _compare_weighted(
+            design,
+            target,
+            spec.weights,
+            intercept,
+            prior,
+            sigma,
+            (alpha, l1_ratio),
+            coef_map,
+            intercept_map,
+        )
     fit, scales = compared.fit, compared.scales
     max_abs_diff = float(np.max(np.abs(coef_map - fit.coef), initial=0.0))
     intercept_abs_diff = abs(intercept_map - fit.intercept)

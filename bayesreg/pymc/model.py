@@ -9,7 +9,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 import bayesreg.core.data as _data  # DENSE_COPY_LIMIT, read at call time
-from bayesreg.core.data import target_scale
+from bayesreg.core.data import check_sample_weight, target_scale
 from bayesreg.core.solve import check_noise
 from bayesreg.core.stats import is_sufficient_stats
 from bayesreg.core.types import FloatArray
@@ -32,6 +32,7 @@ __all__ = [
     "ModelOptions",
     "build_model",
     "check_target",
+    "check_weights",
     "model_of_rows",
     "model_options",
     "noise_variable",
@@ -53,6 +54,7 @@ def build_model(
     likelihood: str = "gaussian",
     fit_intercept: bool = True,
     offset: Any = None,
+    weights: Any = None,
 ) -> Any:
     r"""Build the PyMC model whose MAP is the penalized estimate.
 
@@ -73,6 +75,20 @@ def build_model(
     likelihoods, which have no noise). For the Poisson likelihood
     ``F(w, w0) = 1/n Σ_i [exp(η_i) − y_i η_i] + alpha·[r ||w||₁ + (1 − r)/2 ||w||²]``
     with ``η = o + w0 + Xw``, the objective of :func:`~bayesreg.core.poisson.poisson`.
+
+    With observation weights ``s_i ≥ 0`` (Gaussian likelihood) row i has the noise
+    ``σ/√s_i``::
+
+        y_i | w, w0, σ ~ Normal(w0 + x_iᵀ w, σ/√s_i)   (rows with s_i > 0)
+
+    so ``−log p = Σ_i s_i r_i²/(2σ²) − log prior + const = (Σs/σ²)·F_s(w, w0) + const``
+    with ``F_s = 1/(2Σs) Σ_i s_i r_i² + alpha·P(w)`` at ``prior.penalty(Σs, σ)``: with σ
+    fixed the MAP is ``prior.penalized_fit(X, y, noise=σ, sample_weight=s)``, and integer
+    weights are replicated rows. A row with ``s_i = 0`` has infinite noise and carries no
+    information: it is left out of the model. With σ free the likelihood's normalizing
+    term is ``Σ_{s_i>0} log(σ/√s_i)``, so σ's stationarity condition reads
+    ``σ̂² = Σ_i s_i r_i² / m`` (m the number of rows with ``s_i > 0``, not Σs) plus the
+    pull of σ's prior (and of the coefficients' prior when it scales with σ).
 
     Parameters
     ----------
@@ -133,9 +149,11 @@ def build_model(
         (Bernoulli) or holds a negative or non-integer count (Poisson; the message names
         the first one and its index), or y is constant where the flat prior on the
         intercept then gives an improper posterior (one Bernoulli class, all counts 0).
+        Also if ``weights`` are not finite numbers ≥ 0 with a positive sum, one per row.
     InputValueError
         If ``likelihood`` is not allowed, a ``noise`` is given with the Bernoulli or
-        Poisson likelihood, or an ``offset`` with a likelihood other than Poisson.
+        Poisson likelihood, an ``offset`` with a likelihood other than Poisson, or
+        ``weights`` with a likelihood other than Gaussian or with sufficient statistics.
 
     Examples
     --------
@@ -155,6 +173,12 @@ def build_model(
     if is_sufficient_stats(X, y):
         # The Gaussian likelihood through XcᵀXc, Xcᵀyc, ycᵀyc: O(p²) per gradient.
         from bayesreg.pymc.likelihood import build_sufficient_model
+
+        if weights is not None:
+            raise InputValueError(
+                "weights were given with sufficient statistics, which already sum over the "
+                "rows and cannot weight them; pass X and y (the rows) with weights instead."
+            )
 
         options = model_options(
             noise=noise,
@@ -177,6 +201,7 @@ def build_model(
         likelihood=likelihood,
         fit_intercept=fit_intercept,
         offset=offset,
+        weights=weights,
         n_samples=n_samples,
     )
     target = as_target(y, n_samples)
@@ -192,19 +217,22 @@ class ModelKeywords(TypedDict, total=False):
     likelihood: str
     fit_intercept: bool
     offset: Any
+    weights: Any
 
 
 @dataclass(frozen=True)
 class ModelOptions:
     """:func:`build_model`'s options, validated (see its docstring).
 
-    ``offset`` is None or a finite float array of length n (Poisson likelihood only).
+    ``offset`` is None or a finite float array of length n (Poisson likelihood only);
+    ``weights`` None or n finite weights ≥ 0 with a positive sum (Gaussian likelihood only).
     """
 
     noise: float | None
     likelihood: str
     fit_intercept: bool
     offset: FloatArray | None = None
+    weights: FloatArray | None = None
 
 
 def model_options(
@@ -213,12 +241,13 @@ def model_options(
     likelihood: str = "gaussian",
     fit_intercept: bool = True,
     offset: Any = None,
+    weights: Any = None,
     n_samples: int | None = None,
 ) -> ModelOptions:
     """Validate :func:`build_model`'s options once, with its defaults.
 
-    An ``offset`` is checked against ``n_samples``, the number of rows of the data
-    (required with an offset).
+    An ``offset`` or ``weights`` are checked against ``n_samples``, the number of rows of
+    the data (required with either).
     """
     kind = check_choice(likelihood, "likelihood", LIKELIHOODS)
     if kind in NOISELESS and noise is not None:
@@ -242,7 +271,38 @@ def model_options(
         likelihood=kind,
         fit_intercept=check_bool(fit_intercept, "fit_intercept"),
         offset=shift,
+        weights=check_weights(weights, kind, n_samples),
     )
+
+
+def check_weights(weights: Any, likelihood: str, n_samples: int | None) -> FloatArray | None:
+    """``weights`` validated once by the data layer's
+    :func:`~bayesreg.core.data.check_sample_weight`, for the Gaussian likelihood only.
+
+    Raises
+    ------
+    DataError
+        Unless ``weights`` are ``n_samples`` finite numbers ≥ 0 with a positive sum (the
+        message names ``weights``).
+    InputValueError
+        With a likelihood other than Gaussian.
+    """
+    if weights is None:
+        return None
+    if likelihood != "gaussian":
+        raise InputValueError(
+            f"weights were given with likelihood={likelihood!r}; weighted PyMC models are "
+            "supported for likelihood='gaussian' only (row i with noise σ/√s_i). For a "
+            "weighted penalized fit use prior.penalized_fit(X, y, likelihood="
+            f"{likelihood!r}, sample_weight=weights); or omit weights."
+        )
+    if n_samples is None:
+        raise InputValueError("weights: the number of samples they must match is unknown.")
+    try:
+        checked = check_sample_weight(weights, n_samples)
+    except DataError as error:  # the data layer names its own parameter, sample_weight
+        raise DataError(str(error).replace("sample_weight", "weights", 1)) from None
+    return checked
 
 
 def check_target(target: FloatArray, options: ModelOptions) -> None:
@@ -271,13 +331,18 @@ def model_of_rows(
     A sparse ``design`` enters the model as ``pm.Data`` of its dense copy when
     ``n·p ≤`` :data:`~bayesreg.core.data.DENSE_COPY_LIMIT` entries; a larger one is
     refused (the PyMC samplers and :func:`~bayesreg.pymc.map.find_map` need dense
-    gradients of ``X w``).
+    gradients of ``X w``). With ``options.weights`` only the rows of positive weight
+    enter the model.
     """
     import pymc as pm
 
     kind = options.likelihood
-    n_samples = target.shape[0]
-    coords = {"feature": feature_names, "obs": np.arange(n_samples)}
+    rows = np.arange(target.shape[0])
+    weights = options.weights
+    if weights is not None:  # a zero weight is infinite noise: the row carries nothing
+        rows = np.flatnonzero(weights > 0.0)
+        design, target, weights = design[rows], target[rows], weights[rows]
+    coords = {"feature": feature_names, "obs": rows}
     with pm.Model(coords=coords) as model:
         X_data = pm.Data("X", _dense_for_model(design), dims=("obs", "feature"))
         y_data = pm.Data("y", target if kind == "gaussian" else target.astype(np.int64), dims="obs")
@@ -288,15 +353,22 @@ def model_of_rows(
             noise_value = np.float64(options.noise)
         else:
             noise_value = noise_variable(
-                prior, target_scale(target, fit_intercept=options.fit_intercept)
+                prior, _residual_scale(target, weights, fit_intercept=options.fit_intercept)
             )
         coef = prior.to_pymc("coef", dims="feature", noise=noise_value)
         linear = pm.math.dot(X_data, coef)
         if options.fit_intercept:
-            start = _intercept_start(target, kind, options.offset)
+            start = _intercept_start(target, kind, options.offset, weights)
             linear = pm.Flat("intercept", initval=start) + linear
         if kind == "gaussian":
-            pm.Normal("y_obs", mu=linear, sigma=noise_value, observed=y_data, dims="obs")
+            # row i has noise σ/√s_i: σ/√s is proportional to σ and constant when σ is
+            # fixed, which bayesreg.pymc.structure and .collapse read
+            sigma = (
+                noise_value
+                if weights is None
+                else noise_value / pm.math.sqrt(pm.Data("weights", weights, dims="obs"))
+            )
+            pm.Normal("y_obs", mu=linear, sigma=sigma, observed=y_data, dims="obs")
         elif kind == "bernoulli":
             pm.Bernoulli("y_obs", logit_p=linear, observed=y_data, dims="obs")
         else:
@@ -306,6 +378,21 @@ def model_of_rows(
             # bayesreg.pymc.structure reads to prove −log p convex.
             pm.Poisson("y_obs", mu=pm.math.exp(linear), observed=y_data, dims="obs")
     return model
+
+
+def _residual_scale(
+    target: FloatArray, weights: FloatArray | None, *, fit_intercept: bool
+) -> float:
+    """The residual scale ``s_y`` of the model with w = 0: ``√(Σ s_i (y_i − ȳ_s)²/m)``.
+
+    Without weights the root mean square of y about its mean (about 0 without an
+    intercept); with positive weights (m rows) the σ̂ of the weighted model with w = 0,
+    whose row i has noise ``σ/√s_i``.
+    """
+    if weights is None:
+        return target_scale(target, fit_intercept=fit_intercept)
+    center = float(weights @ target / weights.sum()) if fit_intercept else 0.0
+    return float(np.sqrt(weights @ (target - center) ** 2 / target.size))
 
 
 def _dense_for_model(design: Any) -> FloatArray:
@@ -357,9 +444,12 @@ def _check_poisson(target: FloatArray, fit_intercept: bool) -> None:
         )
 
 
-def _intercept_start(target: FloatArray, kind: str, offset: FloatArray | None) -> np.float64:
-    """The intercept of the model with w = 0 (see :func:`build_model`)."""
-    mean = float(np.mean(target))
+def _intercept_start(
+    target: FloatArray, kind: str, offset: FloatArray | None, weights: FloatArray | None = None
+) -> np.float64:
+    """The intercept of the model with w = 0 (see :func:`build_model`); weighted means
+    with ``weights`` (Gaussian likelihood)."""
+    mean = float(np.mean(target)) if weights is None else float(weights @ target / weights.sum())
     if kind == "gaussian":
         return np.float64(mean)
     if kind == "bernoulli":
