@@ -25,7 +25,9 @@ def assert_map_matches_penalty(
     defaults are the same: ``noise=None`` makes σ a free variable of the Gaussian model
     and compares the joint MAP's coefficients with the penalized estimate at
     ``prior.penalty(n, σ̂)``; pass ``noise=σ`` to fix it; omit it for the Bernoulli
-    likelihood, which has no noise. The verdict is relative to the scales of the data
+    likelihood, which has no noise. ``weights=s`` (Gaussian likelihood) compares the MAP of
+    the weighted model with ``prior.penalized_fit(X, y, noise=σ, sample_weight=s)`` at
+    ``prior.penalty(Σs, σ)``. The verdict is relative to the scales of the data
     (:attr:`~bayesreg.pymc.equivalence.EquivalenceReport.ok`): the MAP's KKT residual for the
     penalized problem relative to the gradient scale, the coefficients relative to
     ``max(||coef||∞, ||yc|| / max_j ||Xc_j||)``, the intercepts relative to the scale of y,
