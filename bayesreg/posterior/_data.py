@@ -8,6 +8,15 @@ likelihood leaves the likelihood of the centered data::
 so every sampler works with ``Xc = X − x̄``, ``yc = y − ȳ`` and ``n − 1`` degrees of
 freedom, and draws the intercept afterwards from ``w0 | w, σ ~ N(ȳ − x̄ᵀw, σ²/n)``.
 Without an intercept the data are used as they are, with ``n`` degrees of freedom.
+
+With observation weights ``s_i ≥ 0`` (row i has noise ``σ/√s_i``) the likelihood is the
+unweighted one of the rows ``√s_i (x_i − x̄_s)``, ``√s_i (y_i − ȳ_s)`` (weighted means
+``x̄_s = Σ s_i x_i/Σs``), except for σ's normalizing constant, which counts the m rows
+with ``s_i > 0``: ``∏_{s_i>0} N(y_i | ·, σ²/s_i) ∝ σ^(−m) exp(−Σ s_i r_i²/(2σ²))``, so the
+degrees of freedom are ``m − 1`` (intercept integrated out) or m, and
+``w0 | w, σ ~ N(ȳ_s − x̄_sᵀw, σ²/Σs)``. The data layer folds the weights normalized to
+sum to n (``s̃ = n·s/Σs``); the samplers need the raw ones, since σ's scale depends on
+them, so the folded cross products are multiplied by ``Σs/n`` here.
 Validation and centering are those of :mod:`bayesreg.core.data`; this module collects
 what the samplers read and decides, in :func:`linear_data_from` alone, in which form:
 
@@ -67,6 +76,8 @@ class LinearData:
     has_rows : bool
         Whether ``X`` and ``y`` hold the rows (False for sufficient statistics and for a
         sparse X read through its Gram matrix).
+    weight_sum : float or None
+        Σs with observation weights (None: unweighted); see :attr:`total_weight`.
     """
 
     X: FloatArray
@@ -81,6 +92,13 @@ class LinearData:
     n_samples: int
     has_rows: bool
     gram_of: Callable[[], FloatArray] = field(repr=False, compare=False)
+    weight_sum: float | None = None
+
+    @property
+    def total_weight(self) -> float:
+        """The intercept's precision count: ``w0 | w, σ ~ N(ȳ − x̄ᵀw, σ²/total_weight)``;
+        Σs with observation weights, n without."""
+        return float(self.n_samples) if self.weight_sum is None else self.weight_sum
 
     @cached_property
     def gram(self) -> FloatArray:
@@ -106,7 +124,12 @@ class LinearData:
         return rss
 
 
-def linear_data_from(problem: CenteredProblem, *, rows_when_wide: str | None = None) -> LinearData:
+def linear_data_from(
+    problem: CenteredProblem,
+    *,
+    rows_when_wide: str | None = None,
+    weights: FloatArray | None = None,
+) -> LinearData:
     """The samplers' view of validated data: the one place that picks rows or ``XcᵀXc``.
 
     Dense rows are kept as rows; statistics are read without rows. A sparse X is read
@@ -115,6 +138,12 @@ def linear_data_from(problem: CenteredProblem, *, rows_when_wide: str | None = N
     rows) and n < p: then a dense centered copy of X is made if it has at most
     :data:`~bayesreg.core.data.DENSE_COPY_LIMIT` entries. Statistics with n < p are
     not refused here (:func:`~bayesreg.posterior._stats_data.require_gram_form` does).
+
+    ``weights`` are the raw observation weights s (validated, the ones ``problem`` was
+    built with): the folded rows and cross products of ``problem`` (weights normalized
+    to sum to n) are rescaled by ``Σs/n`` to the raw ones, the degrees of freedom count
+    the rows with ``s_i > 0`` and :attr:`LinearData.total_weight` is Σs (module
+    docstring).
 
     Raises
     ------
@@ -132,7 +161,7 @@ def linear_data_from(problem: CenteredProblem, *, rows_when_wide: str | None = N
         X, y = problem.dense_rows()
     else:  # statistics, or a sparse X read through XcᵀXc
         X, y = np.empty((0, problem.n_features)), np.empty(0)
-    return LinearData(
+    data = LinearData(
         X=X,
         y=y,
         xty=problem.xty,
@@ -145,6 +174,40 @@ def linear_data_from(problem: CenteredProblem, *, rows_when_wide: str | None = N
         n_samples=problem.n_samples,
         has_rows=with_rows,
         gram_of=problem.gram,
+    )
+    return data if weights is None else _with_raw_weights(data, weights)
+
+
+def _with_raw_weights(data: LinearData, weights: FloatArray) -> LinearData:
+    """``data`` folded with ``s̃ = n·s/Σs`` rescaled to the raw weights s (module docstring).
+
+    The rows by ``√c``, the cross products by ``c = Σs/n``; the degrees of freedom count
+    the m rows with ``s_i > 0``.
+    """
+    total = float(weights.sum())
+    factor = total / data.n_samples
+    root = np.sqrt(factor)
+    positive = int(np.count_nonzero(weights > 0.0))
+    folded_gram = data.gram_of
+
+    def gram() -> FloatArray:
+        scaled: FloatArray = factor * folded_gram()
+        return scaled
+
+    return LinearData(
+        X=root * data.X,
+        y=root * data.y,
+        xty=factor * data.xty,
+        yty=factor * data.yty,
+        x_mean=data.x_mean,
+        y_mean=data.y_mean,
+        dof=positive - 1 if data.fit_intercept else positive,
+        fit_intercept=data.fit_intercept,
+        feature_names=data.feature_names,
+        n_samples=data.n_samples,
+        has_rows=data.has_rows,
+        gram_of=gram,
+        weight_sum=total,
     )
 
 

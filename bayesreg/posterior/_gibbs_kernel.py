@@ -164,8 +164,9 @@ class ScaleMixtureChains:
         self.inv_mixing = inverse_gaussian(inv_mean, self.l1_squared[:, None], normal, uniform)
 
     def intercept_draws(self, coef: FloatArray, noise_var: FloatArray) -> FloatArray:
-        """``w0 | w, σ ~ N(ȳ − x̄ᵀw, σ²/n)`` for recorded draws (chains, draws)."""
+        """``w0 | w, σ ~ N(ȳ − x̄ᵀw, σ²/n)`` for recorded draws (chains, draws); ``σ²/Σs``
+        with observation weights (``data.total_weight``)."""
         z = self.streams.normal(noise_var.shape[1])
         center = self.data.y_mean - coef @ self.data.x_mean
-        intercept: FloatArray = center + np.sqrt(noise_var / self.data.n_samples) * z
+        intercept: FloatArray = center + np.sqrt(noise_var / self.data.total_weight) * z
         return intercept

@@ -19,7 +19,7 @@ import numpy as np
 import scipy.linalg
 
 from bayesreg.core._stats_solvers import gram_eigen
-from bayesreg.core.data import least_squares_data
+from bayesreg.core.data import check_sample_weight, least_squares_data
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError
 from bayesreg.posterior._data import LinearData, linear_data_from
@@ -34,7 +34,12 @@ __all__ = [
 
 
 def linear_data_of(
-    X: Any, y: Any, *, fit_intercept: bool, rows_when_wide: str | None = None
+    X: Any,
+    y: Any,
+    *,
+    fit_intercept: bool,
+    rows_when_wide: str | None = None,
+    sample_weight: Any = None,
 ) -> LinearData:
     """Validate rows ``(X, y)`` (dense or scipy.sparse) or statistics ``(stats, None)`` once.
 
@@ -43,16 +48,22 @@ def linear_data_of(
     ``XcᵀXc`` (never densified), or, when ``rows_when_wide`` names the caller and n < p
     (its algorithm then works on the rows), a dense copy of at most
     ``DENSE_COPY_LIMIT`` entries. With ``rows_when_wide``, statistics with n < p are
-    refused (:func:`require_gram_form`).
+    refused (:func:`require_gram_form`). ``sample_weight`` (rows only) gives each row
+    the noise ``σ/√s_i``: the data are read with the raw weights
+    (:func:`~bayesreg.posterior._data.linear_data_from`).
 
     Raises
     ------
     DataError
         For a sparse ``X`` that cannot be read in the form needed (the message names X
-        and its shape), and for statistics with n < p when ``rows_when_wide`` is given.
+        and its shape), for statistics with n < p when ``rows_when_wide`` is given, and
+        for ``sample_weight`` that are not finite numbers ≥ 0 with a positive sum, one
+        per row (or given with statistics).
     """
-    problem = least_squares_data(X, y, fit_intercept=fit_intercept)
-    data = linear_data_from(problem, rows_when_wide=rows_when_wide)
+    problem = least_squares_data(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
+    # validated by least_squares_data; the raw weights (not normalized to sum to n)
+    weights = check_sample_weight(sample_weight, problem.n_samples)
+    data = linear_data_from(problem, rows_when_wide=rows_when_wide, weights=weights)
     if rows_when_wide is not None:
         require_gram_form(data, rows_when_wide)
     return data

@@ -10,6 +10,11 @@ With the flat intercept integrated out (centered data ``Xc``, ``yc``)::
     m          = (XcᵀXc + k I)⁻¹ Xcᵀ yc  = the ridge solution at alpha = k/n = σ²/(n τ²)
     w0 | w, y  ~ N(ȳ − x̄ᵀw, σ²/n)
 
+With observation weights ``s_i`` (row i with noise ``σ/√s_i``) the same holds for the
+rows ``√s_i (x_i − x̄_s)``, ``√s_i (y_i − ȳ_s)`` (weighted means), with
+``w0 | w, y ~ N(ȳ_s − x̄_sᵀw, σ²/Σs)`` and the ridge alpha ``σ²/(Σs τ²)``: the mean is
+``GaussianPrior(τ).penalized_fit(X, y, noise=σ, sample_weight=s)``.
+
 One Cholesky factor ``XcᵀXc + kI = L Lᵀ`` gives the mean (two triangular solves) and
 i.i.d. draws ``w = m + σ L⁻ᵀ z``, ``z ~ N(0, I)``: ``Cov = σ² L⁻ᵀL⁻¹ = Σ``. No matrix
 is inverted explicitly.
@@ -49,6 +54,9 @@ class GaussianPosterior:
     n_samples : int
     fit_intercept : bool
     feature_names : tuple of str
+    weight_sum : float or None
+        Σs with observation weights (None: unweighted); the intercept's conditional
+        variance is ``σ²/Σs`` (``σ²/n`` without weights).
     """
 
     mean: FloatArray
@@ -61,6 +69,11 @@ class GaussianPosterior:
     n_samples: int
     fit_intercept: bool
     feature_names: tuple[str, ...]
+    weight_sum: float | None = None
+
+    @property
+    def _total_weight(self) -> float:
+        return float(self.n_samples) if self.weight_sum is None else self.weight_sum
 
     @property
     def covariance(self) -> FloatArray:
@@ -76,11 +89,12 @@ class GaussianPosterior:
 
     @property
     def intercept_variance(self) -> float:
-        """Posterior variance of ``w0``: ``σ²/n + x̄ᵀ Σ x̄`` (0 without intercept)."""
+        """Posterior variance of ``w0``: ``σ²/n + x̄ᵀ Σ x̄`` (``σ²/Σs`` with weights; 0
+        without intercept)."""
         if not self.fit_intercept:
             return 0.0
         half = scipy.linalg.solve_triangular(self.factor, self.x_mean, lower=True)
-        return float(self.noise**2 * (1.0 / self.n_samples + half @ half))
+        return float(self.noise**2 * (1.0 / self._total_weight + half @ half))
 
     def sample(
         self,
@@ -96,7 +110,7 @@ class GaussianPosterior:
         coef : ndarray of shape (chains, draws, p)
             ``m + σ L⁻ᵀ z`` (a triangular solve per chain, no inverse).
         intercept : ndarray of shape (chains, draws), or None without intercept
-            ``ȳ − x̄ᵀw + (σ/√n) z'``.
+            ``ȳ − x̄ᵀw + (σ/√n) z'`` (``σ/√Σs`` with weights).
         """
         n_draws = check_positive_int(draws, "draws")
         n_chains = check_positive_int(chains, "chains")
@@ -111,12 +125,19 @@ class GaussianPosterior:
             if intercept is not None:
                 center = self.y_mean - coef[chain] @ self.x_mean
                 noise_draws = generator.standard_normal(n_draws)
-                intercept[chain] = center + self.noise / np.sqrt(self.n_samples) * noise_draws
+                spread_w0 = self.noise / np.sqrt(self._total_weight)
+                intercept[chain] = center + spread_w0 * noise_draws
         return coef, intercept
 
 
 def gaussian_posterior(
-    X: Any, y: Any, *, scale: float, noise: float, fit_intercept: bool = True
+    X: Any,
+    y: Any,
+    *,
+    scale: float,
+    noise: float,
+    fit_intercept: bool = True,
+    sample_weight: Any = None,
 ) -> GaussianPosterior:
     """The exact posterior under ``w_j ~ N(0, scale²)`` with the noise sd fixed.
 
@@ -134,22 +155,28 @@ def gaussian_posterior(
         Noise sd σ (fixed).
     fit_intercept : bool, default True
         Flat prior on the intercept.
+    sample_weight : array-like of shape (n,), optional
+        Observation weights ``s_i ≥ 0`` (rows only): row i has noise ``σ/√s_i``, a zero
+        weight removes its row. ``Xc``, ``yc`` are then ``√s_i (x_i − x̄_s)``,
+        ``√s_i (y_i − ȳ_s)`` with the raw weights, and n becomes Σs (module docstring).
 
     Returns
     -------
     GaussianPosterior
         Mean ``m = (XcᵀXc + kI)⁻¹Xcᵀyc``, ``k = σ²/τ²`` (the ridge solution at
-        ``alpha = σ²/(nτ²)``), covariance ``σ²(XcᵀXc + kI)⁻¹``, and i.i.d. draws.
+        ``alpha = σ²/(nτ²)``, ``σ²/(Σs τ²)`` with weights), covariance
+        ``σ²(XcᵀXc + kI)⁻¹``, and i.i.d. draws.
 
     Raises
     ------
     DataError
         For a sparse X of more than 10000 columns (the p × p posterior covariance and
-        ``XcᵀXc`` are held densely).
+        ``XcᵀXc`` are held densely), and for ``sample_weight`` that are not finite
+        numbers ≥ 0 with a positive sum, one per row, or given with statistics.
     """
     tau = check_positive(scale, "scale")
     sigma = check_positive(noise, "noise")
-    data = linear_data_of(X, y, fit_intercept=fit_intercept)
+    data = linear_data_of(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
     ratio = (sigma / tau) ** 2
     factor = scipy.linalg.cholesky(data.gram + ratio * np.eye(data.n_features), lower=True)
     mean = scipy.linalg.cho_solve((factor, True), data.xty)
@@ -158,10 +185,11 @@ def gaussian_posterior(
         factor=factor,
         noise=sigma,
         scale=tau,
-        alpha=ratio / data.n_samples,
+        alpha=ratio / data.total_weight,
         x_mean=data.x_mean,
         y_mean=data.y_mean,
         n_samples=data.n_samples,
         fit_intercept=fit_intercept,
         feature_names=data.feature_names,
+        weight_sum=data.weight_sum,
     )

@@ -86,6 +86,7 @@ def gibbs_sample(
     chains: int = 4,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
+    sample_weight: Any = None,
 ) -> GibbsDraws:
     """Draw from the posterior of a linear regression under a scale-mixture prior by Gibbs.
 
@@ -118,6 +119,12 @@ def gibbs_sample(
     random_seed : int, Generator or None
         Seed of ``numpy.random.default_rng``; one stream is spawned per chain.
     progressbar : bool, default True
+    sample_weight : array-like of shape (n,), optional
+        Observation weights ``s_i ≥ 0`` (rows only): row i has noise ``σ/√s_i``, a zero
+        weight removes its row. The conditionals read ``√s_i (x_i − x̄_s)``,
+        ``√s_i (y_i − ȳ_s)`` (raw weights, weighted means); σ² has ``m − 1`` degrees of
+        freedom (m rows with ``s_i > 0``; m without intercept), not Σs; and
+        ``w0 | w, σ ~ N(ȳ_s − x̄_sᵀw, σ²/Σs)``.
 
     Returns
     -------
@@ -131,7 +138,13 @@ def gibbs_sample(
     """
     if not isinstance(prior, GibbsPrior):
         raise InputTypeError(f"prior must be a GibbsPrior; got {type(prior).__name__}.")
-    data = linear_data_of(X, y, fit_intercept=fit_intercept, rows_when_wide="gibbs_sample")
+    data = linear_data_of(
+        X,
+        y,
+        fit_intercept=fit_intercept,
+        rows_when_wide="gibbs_sample",
+        sample_weight=sample_weight,
+    )
     if noise_prior is not None and not isinstance(noise_prior, NoisePrior):
         raise InputTypeError(
             f"noise_prior must be a NoisePrior or None; got {type(noise_prior).__name__}."

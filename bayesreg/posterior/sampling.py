@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from bayesreg.core.data import target_scale
+from bayesreg.core.data import check_sample_weight, target_scale
 from bayesreg.core.solve import check_noise
 from bayesreg.core.stats import SufficientStats, is_sufficient_stats
 from bayesreg.core.types import FloatArray
@@ -25,6 +25,7 @@ from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.posterior.gibbs import GibbsPrior, gibbs_sample
 from bayesreg.priors import NoisePrior, Prior, check_prior
 from bayesreg.validation import (
+    as_design_or_sparse,
     as_target,
     check_bool,
     check_choice,
@@ -67,16 +68,27 @@ def gibbs_prior_of(prior: Prior, noise: float | None) -> GibbsPrior:
 
 
 def noise_prior_of(
-    prior: Prior, y: FloatArray | SufficientStats, *, fit_intercept: bool
+    prior: Prior,
+    y: FloatArray | SufficientStats,
+    *,
+    fit_intercept: bool,
+    weights: FloatArray | None = None,
 ) -> NoisePrior:
     """The prior of a free noise σ, the same as :func:`bayesreg.pymc.model.build_model`'s.
 
     ``p(σ²) ∝ 1/σ²`` for a prior that conditions on σ (Park & Casella), otherwise
     ``σ ~ HalfNormal(s_y)`` with ``s_y`` the root mean square of y about its mean (about
     0 without intercept), or 1 when that is 0. ``y`` is the target or the
-    :class:`~bayesreg.core.stats.SufficientStats` of the data.
+    :class:`~bayesreg.core.stats.SufficientStats` of the data. With observation weights
+    (validated, raw) ``s_y = √(Σ s_i (y_i − ȳ_s)²/m)``, m the number of rows with
+    ``s_i > 0``: the σ̂ of the weighted model with w = 0, as in ``build_model``.
     """
-    return NoisePrior.default_for(prior, target_scale(y, fit_intercept=fit_intercept))
+    if weights is None or isinstance(y, SufficientStats):
+        return NoisePrior.default_for(prior, target_scale(y, fit_intercept=fit_intercept))
+    center = float(weights @ y / weights.sum()) if fit_intercept else 0.0
+    positive = int(np.count_nonzero(weights > 0.0))
+    scale = float(np.sqrt(weights @ (y - center) ** 2 / positive))
+    return NoisePrior.default_for(prior, scale)
 
 
 def prior_attrs(prior: Prior) -> dict[str, str]:
@@ -148,6 +160,7 @@ def sample_posterior(
     fit_intercept: bool = True,
     nuts_sampler: str | None = None,
     offset: Any = None,
+    sample_weight: Any = None,
 ) -> xarray.DataTree:
     """Draw from the posterior of a regression whose coefficient prior is ``prior``.
 
@@ -192,6 +205,16 @@ def sample_posterior(
     offset : array-like of shape (n,), optional
         The known term of the Poisson log-rate (e.g. log exposure), as in
         :func:`bayesreg.pymc.model.build_model`. Poisson likelihood only.
+    sample_weight : array-like of shape (n,), optional
+        Observation weights ``s_i ≥ 0``, finite, not all 0 (Gaussian likelihood, rows
+        only): row i has noise ``σ/√s_i`` (``y_i ~ N(w0 + x_iᵀw, σ²/s_i)``), a zero weight
+        removes its row, integer weights are replicated rows when σ is fixed. Every method
+        samples that posterior: ``"exact"`` and ``"gibbs"`` on the rows
+        ``√s_i (x_i − x̄_s)``, ``√s_i (y_i − ȳ_s)`` with σ's degrees of freedom counting
+        the rows with ``s_i > 0`` and ``w0 | w, σ ~ N(ȳ_s − x̄_sᵀw, σ²/Σs)``, ``"nuts"``
+        on ``build_model(..., weights=sample_weight)``. Its MAP with σ fixed is
+        ``prior.penalized_fit(X, y, noise=σ, sample_weight=sample_weight)``. A free σ's
+        ``HalfNormal(s_y)`` prior takes the weighted ``s_y = √(Σ s_i (y_i − ȳ_s)²/m)``.
 
     Returns
     -------
@@ -221,6 +244,7 @@ def sample_posterior(
     )
     _check_likelihood_options(options, offset)
     from_stats = is_sufficient_stats(X, y)
+    weights = _checked_weights(sample_weight, X, options, from_stats)
     if from_stats and options.likelihood != "gaussian":
         raise InputValueError(
             "sufficient statistics summarize the Gaussian likelihood only; the "
@@ -230,14 +254,16 @@ def sample_posterior(
     attrs = _tree_attrs(prior, options)
     if from_stats:
         attrs["observed_data"] = f"none: the data are sufficient statistics of {X.n_samples} rows"
+    if weights is not None:
+        attrs["sample_weight"] = "observation weights: row i has noise σ/√s_i"
     if options.method == "nuts":
-        return _sample_nuts(X, y, prior, options, attrs, offset)
+        return _sample_nuts(X, y, prior, options, attrs, offset, weights)
     data = linear_data_of(X, y, fit_intercept=options.fit_intercept)
     y_observed = None if from_stats else as_target(y, data.n_samples)
     if options.method == "exact":
-        sampled = _sample_exact(X, y, prior, options)
+        sampled = _sample_exact(X, y, prior, options, weights)
     else:
-        sampled = _sample_gibbs(X, y, prior, options, attrs, y_observed)
+        sampled = _sample_gibbs(X, y, prior, options, attrs, y_observed, weights)
     return _posterior_tree(
         coef=sampled.coef,
         intercept=sampled.intercept,
@@ -247,6 +273,26 @@ def sample_posterior(
         feature_names=data.feature_names,
         attrs=attrs,
     )
+
+
+def _checked_weights(
+    sample_weight: Any, X: Any, options: _SamplingOptions, from_stats: bool
+) -> FloatArray | None:
+    """``sample_weight`` validated once (raw, not normalized): Gaussian likelihood, rows."""
+    if sample_weight is None:
+        return None
+    if options.likelihood != "gaussian":
+        raise InputValueError(
+            f"sample_weight was given with likelihood={options.likelihood!r}; weighted "
+            "posterior sampling is supported for likelihood='gaussian' only. Omit "
+            "sample_weight."
+        )
+    if from_stats:
+        raise InputValueError(
+            "sample_weight cannot be applied to SufficientStats, which hold no rows to "
+            "weight; pass X and y with sample_weight."
+        )
+    return check_sample_weight(sample_weight, as_design_or_sparse(X).shape[0])
 
 
 def _checked_noise(noise: Any, likelihood: Any) -> float | None:
@@ -322,7 +368,9 @@ def _tree_attrs(prior: Prior, options: _SamplingOptions) -> dict[str, Any]:
     return attrs
 
 
-def _sample_exact(X: Any, y: Any, prior: Prior, options: _SamplingOptions) -> _Draws:
+def _sample_exact(
+    X: Any, y: Any, prior: Prior, options: _SamplingOptions, weights: FloatArray | None = None
+) -> _Draws:
     """I.i.d. draws from the closed-form posterior (Gaussian prior, σ fixed)."""
     noise = options.noise
     mixture = None if noise is None else gibbs_prior_of(prior, noise)
@@ -334,7 +382,12 @@ def _sample_exact(X: Any, y: Any, prior: Prior, options: _SamplingOptions) -> _D
         )
     # a Gaussian prior: −log p(w) = (l2/2) w², so τ² = 1/l2
     exact = gaussian_posterior(
-        X, y, scale=1.0 / np.sqrt(mixture.l2), noise=noise, fit_intercept=options.fit_intercept
+        X,
+        y,
+        scale=1.0 / np.sqrt(mixture.l2),
+        noise=noise,
+        fit_intercept=options.fit_intercept,
+        sample_weight=weights,
     )
     coef, intercept = exact.sample(
         options.draws, chains=options.chains, random_seed=options.random_seed
@@ -349,11 +402,15 @@ def _sample_gibbs(
     options: _SamplingOptions,
     attrs: dict[str, Any],
     y_observed: FloatArray | None,
+    weights: FloatArray | None = None,
 ) -> _Draws:
     """The NumPy Gibbs samplers of :mod:`bayesreg.posterior.gibbs`."""
     noise = options.noise
     noise_prior = noise_prior_of(
-        prior, X if y_observed is None else y_observed, fit_intercept=options.fit_intercept
+        prior,
+        X if y_observed is None else y_observed,
+        fit_intercept=options.fit_intercept,
+        weights=weights,
     )
     if noise is None:
         attrs["noise_prior"] = noise_prior.description
@@ -369,6 +426,7 @@ def _sample_gibbs(
         chains=options.chains,
         random_seed=options.random_seed,
         progressbar=options.progressbar,
+        sample_weight=weights,
     )
     lam = result.lam
     if lam is not None and noise is not None and prior.conditions_on_noise:
@@ -383,6 +441,7 @@ def _sample_nuts(
     options: _SamplingOptions,
     attrs: dict[str, Any],
     offset: Any = None,
+    weights: FloatArray | None = None,
 ) -> xarray.DataTree:
     """NUTS through ``pymc.sample`` on :func:`bayesreg.pymc.model.build_model`."""
     import pymc as pm
@@ -397,6 +456,7 @@ def _sample_nuts(
         likelihood=options.likelihood,
         fit_intercept=options.fit_intercept,
         offset=offset,
+        weights=weights,
     )
     sampler = {} if options.nuts_sampler is None else {"nuts_sampler": options.nuts_sampler}
     tree: xarray.DataTree = pm.sample(
@@ -409,10 +469,12 @@ def _sample_nuts(
         **sampler,
     )
     if options.noise is None and options.likelihood == "gaussian":
-        # the model holds the validated target; statistics stand for it without rows
+        # the model holds the validated target (its rows of positive weight, with their
+        # weights); statistics stand for it without rows
         target = X if y is None else model["y"].get_value()
+        kept = None if weights is None else model["weights"].get_value()
         attrs["noise_prior"] = noise_prior_of(
-            prior, target, fit_intercept=options.fit_intercept
+            prior, target, fit_intercept=options.fit_intercept, weights=kept
         ).description
     tree.attrs.update(attrs)
     tree["posterior"].attrs.update(attrs)
