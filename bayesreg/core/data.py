@@ -497,14 +497,16 @@ def least_squares_data(
     )  # fmt: skip
 
 
-def check_sample_weight(sample_weight: Any, n_samples: int) -> FloatArray | None:
+def check_sample_weight(
+    sample_weight: Any, n_samples: int, name: str = "sample_weight"
+) -> FloatArray | None:
     """``sample_weight`` as a fresh float64 array of ``n_samples`` finite weights ``≥ 0``
     with a positive sum (None stays None).
 
     Raises
     ------
     DataError
-        Naming ``sample_weight``, the value received and what is allowed.
+        Naming the parameter (``name``), the value received and what is allowed.
     """
     if sample_weight is None:
         return None
@@ -512,23 +514,23 @@ def check_sample_weight(sample_weight: Any, n_samples: int) -> FloatArray | None
         weights = np.array(sample_weight, dtype=np.float64, copy=True)
     except (TypeError, ValueError) as error:
         raise DataError(
-            f"sample_weight must be an array of {n_samples} finite numbers ≥ 0; got "
+            f"{name} must be an array of {n_samples} finite numbers ≥ 0; got "
             f"{type(sample_weight).__name__} that is not numeric ({error})."
         ) from None
     if weights.shape != (n_samples,):
         raise DataError(
-            f"sample_weight must have shape ({n_samples},), one weight per row of X; got "
+            f"{name} must have shape ({n_samples},), one weight per row of X; got "
             f"shape {weights.shape}."
         )
     bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0.0))
     if bad.size:
         raise DataError(
-            f"sample_weight must be finite and ≥ 0; got {weights[bad[0]]!r} at index "
+            f"{name} must be finite and ≥ 0; got {weights[bad[0]]!r} at index "
             f"{int(bad[0])} ({bad.size} such entries)."
         )
     if not float(weights.sum()) > 0.0:
         raise DataError(
-            "sample_weight must have a positive sum (a zero weight drops its row, and at "
+            f"{name} must have a positive sum (a zero weight drops its row, and at "
             f"least one row must remain); got all {n_samples} weights 0."
         )
     return weights

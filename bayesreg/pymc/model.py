@@ -298,11 +298,7 @@ def check_weights(weights: Any, likelihood: str, n_samples: int | None) -> Float
         )
     if n_samples is None:
         raise InputValueError("weights: the number of samples they must match is unknown.")
-    try:
-        checked = check_sample_weight(weights, n_samples)
-    except DataError as error:  # the data layer names its own parameter, sample_weight
-        raise DataError(str(error).replace("sample_weight", "weights", 1)) from None
-    return checked
+    return check_sample_weight(weights, n_samples, name="weights")
 
 
 def check_target(target: FloatArray, options: ModelOptions) -> None:
