@@ -40,15 +40,10 @@ REGRESSOR_POSTERIORS = (None, "exact", "gibbs", "nuts")
 CLASSIFIER_POSTERIORS = (None, "nuts")
 
 
-def _weights(sample_weight: Any, X: FloatArray, method: str | None) -> FloatArray | None:
-    """scikit-learn's ``_check_sample_weight`` (None stays None); refused with a posterior."""
+def _weights(sample_weight: Any, X: FloatArray) -> FloatArray | None:
+    """scikit-learn's ``_check_sample_weight`` (None stays None)."""
     if sample_weight is None:
         return None
-    if method is not None:
-        raise InputValueError(
-            f"sample_weight is supported for the MAP only; got posterior={method!r}. The "
-            "samplers do not take observation weights: pass posterior=None."
-        )
     weights: FloatArray = _check_sample_weight(sample_weight, X, dtype=np.float64)
     return weights
 
@@ -242,21 +237,19 @@ class PriorRegressor(RegressorMixin, _PriorEstimator):  # type: ignore[misc]
 
         ``sample_weight`` (s_i ≥ 0, optional): the likelihood ``N(y_i | w0 + x_iᵀw, σ²/s_i)``,
         whose MAP minimizes ``1/(2Σs) Σ s_i r_i² + alpha·P(w)`` with
-        ``alpha = σ²(l1 + l2)/Σs`` (``prior.penalty(n=Σs, σ)``). Supported with a fixed
-        ``noise`` and ``posterior=None``; refused otherwise.
+        ``alpha = σ²(l1 + l2)/Σs`` (``prior.penalty(n=Σs, σ)``); with ``noise=None`` the
+        joint MAP of ``(w, w0, σ)`` of ``build_model(..., weights=sample_weight)``, and the
+        posterior (when ``posterior`` is set) is drawn from that weighted model.
         """
         prior = check_prior(self.prior)
         method = _check_posterior(self.posterior, REGRESSOR_POSTERIORS)
         X_arr, y_arr = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
         names = feature_names_of(X, X_arr.shape[1])
         n = X_arr.shape[0]
-        weights = _weights(sample_weight, X_arr, method)
-        if weights is not None:
-            if self.noise is None:
-                raise InputValueError(
-                    "sample_weight needs a fixed noise: the joint MAP of (w, σ) with weights "
-                    "is not supported; got noise=None. Pass noise=σ > 0."
-                )
+        weights = _weights(sample_weight, X_arr)
+        if weights is not None and self.noise is None:
+            self._fit_joint_map(X_arr, y_arr, prior, weights)
+        elif weights is not None:
             self.noise_ = check_positive(self.noise, "noise")
             unit_alpha, self.l1_ratio_ = prior.penalty(1, self.noise_)
             self.alpha_ = unit_alpha / float(weights.sum())
@@ -277,18 +270,27 @@ class PriorRegressor(RegressorMixin, _PriorEstimator):  # type: ignore[misc]
                 X_arr, y_arr, noise=self.noise_, fit_intercept=self.fit_intercept
             )
             self._store_fit(fit)
-        self._draw_posterior(method, X_arr, y_arr, names, noise=self.noise)
+        weighted = {} if weights is None else {"sample_weight": weights}
+        self._draw_posterior(method, X_arr, y_arr, names, noise=self.noise, **weighted)
         return self
 
-    def _fit_joint_map(self, X: FloatArray, y: FloatArray, prior: Prior) -> None:
+    def _fit_joint_map(
+        self, X: FloatArray, y: FloatArray, prior: Prior, weights: FloatArray | None = None
+    ) -> None:
         from bayesreg.pymc.map import find_map
         from bayesreg.pymc.model import build_model
 
-        estimate = find_map(build_model(X, y, prior, noise=None, fit_intercept=self.fit_intercept))
+        model = build_model(
+            X, y, prior, noise=None, fit_intercept=self.fit_intercept, weights=weights
+        )
+        estimate = find_map(model)
         self._store_fit(estimate)
         # build_model with noise=None always has a free "noise" variable.
         self.noise_ = float(estimate.values["noise"])
-        self.alpha_, self.l1_ratio_ = prior.penalty(X.shape[0], self.noise_)
+        # the penalty the joint MAP's coefficients minimize: alpha at n = Σs
+        total = float(X.shape[0] if weights is None else weights.sum())
+        unit_alpha, self.l1_ratio_ = prior.penalty(1, self.noise_)
+        self.alpha_ = unit_alpha / total
 
     def predict(self, X: Any, return_std: bool = False) -> Any:
         """Predict ``w0 + Xw`` at the MAP, or the posterior predictive mean and sd.
@@ -390,7 +392,13 @@ class PriorClassifier(ClassifierMixin, _PriorEstimator):  # type: ignore[misc]
             )
         y01 = codes.astype(np.float64)
         n = X_arr.shape[0]
-        weights = _weights(sample_weight, X_arr, method)
+        weights = _weights(sample_weight, X_arr)
+        if weights is not None and method is not None:
+            raise InputValueError(
+                f"sample_weight with posterior={method!r}: the Bernoulli model's sampler takes "
+                "no observation weights (weighted PyMC models are Gaussian only); pass "
+                "posterior=None for the weighted MAP."
+            )
         total = n if weights is None else float(weights.sum())
         unit_alpha, self.l1_ratio_ = prior.penalty(1, 1.0)
         self.alpha_ = unit_alpha / total if weights is not None else prior.penalty(n, 1.0)[0]

@@ -15,7 +15,10 @@ from sklearn.linear_model import Lasso, LogisticRegression
 
 from bayesreg.errors import DataError, InputValueError
 from bayesreg.estimators import PriorClassifier, PriorRegressor
+from bayesreg.posterior import gaussian_posterior
 from bayesreg.priors import GaussianPrior, LaplacePrior
+from bayesreg.pymc.map import find_map
+from bayesreg.pymc.model import build_model
 
 #: Agreement with scikit-learn run to tol = 1e-14 (relative to the coefficients' size).
 ORACLE_RTOL = 1e-7
@@ -75,11 +78,38 @@ def test_prior_penalized_fit_takes_sample_weight() -> None:
     np.testing.assert_allclose(fit.coef, oracle.coef_, rtol=0, atol=ORACLE_RTOL)
 
 
+def test_free_noise_with_weights_is_the_weighted_joint_map() -> None:
+    """noise=None: the joint MAP of the weighted model, whose coefficients are the weighted
+    penalized fit at the estimated σ (alpha = σ̂²/(Σs·b))."""
+    X, y, s = _data(4)
+    prior = LaplacePrior(0.1)
+    model = PriorRegressor(prior, noise=None).fit(X, y, sample_weight=s)
+    estimate = find_map(build_model(X, y, prior, noise=None, weights=s))
+    np.testing.assert_allclose(model.coef_, estimate.coef, rtol=0, atol=1e-12)
+    assert model.noise_ == pytest.approx(float(estimate.values["noise"]), rel=1e-12)
+    assert model.alpha_ == pytest.approx(model.noise_**2 / (s.sum() * 0.1), rel=1e-12)
+    refit = prior.penalized_fit(X, y, noise=model.noise_, sample_weight=s)
+    np.testing.assert_allclose(model.coef_, refit.coef, rtol=0, atol=1e-7)
+
+
+def test_posterior_with_weights_is_the_weighted_posterior() -> None:
+    """posterior='exact' with weights: the closed-form posterior of the weighted model."""
+    X, y, s = _data(5)
+    model = PriorRegressor(GaussianPrior(0.5), noise=0.8, posterior="exact", draws=200).fit(
+        X, y, sample_weight=s
+    )
+    exact = gaussian_posterior(X, y, scale=0.5, noise=0.8, sample_weight=s)
+    draws = model.posterior_["posterior"]["coef"].values.reshape(-1, X.shape[1])
+    # 400 draws: the sample mean is within 5 standard errors of the exact mean
+    se = np.sqrt(np.diag(exact.covariance) / draws.shape[0])
+    assert np.all(np.abs(draws.mean(axis=0) - exact.mean) <= 5.0 * se)
+    np.testing.assert_allclose(model.coef_, exact.mean, rtol=0, atol=1e-10)
+
+
 def test_weights_refused_where_unsupported() -> None:
     X, y, s = _data(4)
+    labels = (y > 0).astype(float)
     with pytest.raises(InputValueError, match="sample_weight"):
-        PriorRegressor(LaplacePrior(0.1), noise=None).fit(X, y, sample_weight=s)
-    with pytest.raises(InputValueError, match="sample_weight"):
-        PriorRegressor(LaplacePrior(0.1), noise=1.0, posterior="exact").fit(X, y, sample_weight=s)
+        PriorClassifier(LaplacePrior(0.1), posterior="nuts").fit(X, labels, sample_weight=s)
     with pytest.raises(DataError, match="sample_weight"):
         PriorRegressor(LaplacePrior(0.1), noise=1.0).fit(X, y, sample_weight=-s)
