@@ -37,6 +37,22 @@ Tibshirani 2010):
 
 The certificate is the KKT residual ``max_j dist(−ĝ_j, λ_j ∂|θ_j − m_j|)``, 0 exactly at
 a stationary point of f (its minimizer when f is convex).
+
+**Lower bounds.** A point may mark coordinates B as bounded below at their location
+(``Point.positive``; the MAP under a prior supported on ``θ_j ≥ m_j``, such as the
+Exponential or HalfNormal prior)::
+
+    minimize_θ  f(θ) + Σ_{j∈B} ι_{[m_j, ∞)}(θ_j).
+
+On ``θ_j ≥ m_j`` the kink ``λ_j|θ_j − m_j|`` is linear, and a bounded coordinate with
+λ_j = 0 (HalfNormal) is smooth above its bound. Each bounded coordinate is anchored at
+its bound as a kink is: the subproblem is solved in ``v_j = u_j − m_j ≥ 0`` (the
+active-set method's sign constraints: such a coordinate enters only with sign +1, and only
+if ``−ĝ_j > λ_j``), the line search moves along the segment from θ to the subproblem's
+minimizer, which stays in the box, and the KKT residual at the bound is one-sided,
+``max(−ĝ_j − λ_j, 0)`` (the normal cone of ``[m_j, ∞)`` at m_j is ``(−∞, 0]``), and
+``|ĝ_j + λ_j|`` above it. A point without bounds (``positive`` None) takes exactly the
+unconstrained path.
 """
 
 from __future__ import annotations
@@ -85,7 +101,9 @@ class Point:
 
     ``gradient`` is ĝ, the gradient of f with the |·| factors held fixed; ``weights``
     are λ(θ) (0 for a smooth coordinate) and ``locations`` the kinks m (read only where
-    λ_j > 0). ``state`` is the oracle's own data at θ (e.g. the linear predictor).
+    λ_j > 0 or the coordinate is bounded). ``state`` is the oracle's own data at θ (e.g.
+    the linear predictor). ``positive`` (None: no bound) marks the coordinates
+    constrained to ``θ_j ≥ m_j`` (module docstring, "Lower bounds"); θ satisfies them.
     """
 
     theta: FloatArray
@@ -94,16 +112,19 @@ class Point:
     weights: FloatArray
     locations: FloatArray
     state: Any = None
+    positive: NDArray[np.bool_] | None = None
 
     @cached_property
     def kinked(self) -> NDArray[np.bool_]:
-        """The coordinates with an L1 term (λ_j > 0)."""
+        """The coordinates anchored at their location m_j: an L1 term (λ_j > 0) or a bound."""
         kinked: NDArray[np.bool_] = self.weights > 0.0
+        if self.positive is not None:
+            kinked = kinked | self.positive
         return kinked
 
     @cached_property
     def offsets(self) -> FloatArray:
-        """``θ_j − m_j`` on the kinked coordinates, 0 on the smooth ones."""
+        """``θ_j − m_j`` on the anchored coordinates, 0 on the smooth ones."""
         offsets: FloatArray = np.where(self.kinked, self.theta - self.locations, 0.0)
         return offsets
 
@@ -194,8 +215,22 @@ class NewtonResult:
 
 
 def kkt_violations(point: Point) -> FloatArray:
-    """Per coordinate, the distance of ``−ĝ_j`` to ``λ_j ∂|θ_j − m_j|`` (|ĝ_j| if smooth)."""
-    return subdiff_distance(point.offsets, point.gradient, point.weights, 1.0)
+    """Per coordinate, the distance of ``−ĝ_j`` to ``λ_j ∂|θ_j − m_j|`` (|ĝ_j| if smooth).
+
+    On a coordinate bounded at m_j (``point.positive``) the subdifferential is that of
+    ``λ_j (θ_j − m_j) + ι(θ_j ≥ m_j)``: ``{λ_j}`` above the bound, ``(−∞, λ_j]`` at it,
+    so the distance is ``|ĝ_j + λ_j|`` above and ``max(−ĝ_j − λ_j, 0)`` at the bound.
+    """
+    distance = subdiff_distance(point.offsets, point.gradient, point.weights, 1.0)
+    if point.positive is None:
+        return distance
+    bounded: FloatArray = np.where(
+        point.offsets > 0.0,
+        np.abs(point.gradient + point.weights),
+        np.maximum(-point.gradient - point.weights, 0.0),
+    )
+    violations: FloatArray = np.where(point.positive, bounded, distance)
+    return violations
 
 
 def minimize(
@@ -264,7 +299,8 @@ def _step(
     gradient = point.gradient[columns]
     weights = point.weights[columns]
     start = point.offsets[columns]
-    if np.any(weights > 0.0):
+    bounded = None if point.positive is None else point.positive[columns]
+    if np.any(weights > 0.0) or (bounded is not None and bounded.any()):
         hessian = curvature.matrix()
         target = solve_dense(
             hessian,
@@ -272,6 +308,7 @@ def _step(
             weights,
             start,
             positive_definite=not problem.convex,
+            positive=bounded,
         )
     else:
         target = -curvature.solve(gradient)
@@ -283,6 +320,12 @@ def _step(
     proposal[columns] = (
         np.where(kinked[columns], point.locations[columns], point.theta[columns]) + target
     )
+    # θ + t(u − θ) stays in the box [m, ∞) of the bounded coordinates for t ∈ [0, 1] (u is
+    # the subproblem's minimizer, in the box); only rounding could put it below m, and the
+    # oracle is never evaluated there
+    floor = None if point.positive is None else np.where(point.positive, point.locations, -np.inf)
+    if floor is not None:
+        proposal = np.maximum(proposal, floor)
     trial = problem.line(point, columns, direction)
     slack = ROUNDING_ULPS * EPS * abs(point.value)
     step = 1.0
@@ -292,6 +335,8 @@ def _step(
         if step < 1.0:
             theta = point.theta.copy()
             theta[columns] += step * direction
+            if floor is not None:
+                theta = np.maximum(theta, floor)
         if trial(step, theta) <= point.value + ARMIJO * step * decrease + slack:
             return problem.evaluate(theta), step == 1.0
         step *= 0.5

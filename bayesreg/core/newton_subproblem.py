@@ -2,10 +2,11 @@
 
     minimize  q(v) = ½ vᵀAv − bᵀv + Σ_j λ_j |v_j|,      λ_j ≥ 0 (0: a smooth coordinate)
 
-solved exactly, in finitely many steps, by the active-set method of
-:mod:`bayesreg.core._active_set` (the one that also solves the least-squares elastic net),
-after Jacobi scaling: the solve, its rounding thresholds and its test for dependent columns
-then do not depend on the units of the coordinates.
+(some coordinates possibly constrained to ``v_j ≥ 0``), solved exactly, in finitely many
+steps, by the active-set method of :mod:`bayesreg.core._active_set` (the one that also
+solves the least-squares elastic net), after Jacobi scaling: the solve, its rounding
+thresholds and its test for dependent columns then do not depend on the units of the
+coordinates.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from bayesreg.core._active_set import DEPENDENT_PIVOT, ActiveSet, minimize_l1_quadratic
 from bayesreg.core.types import EPS, FloatArray, IndexArray
@@ -73,8 +75,14 @@ def solve_dense(
     start: FloatArray,
     *,
     positive_definite: bool = False,
+    positive: NDArray[np.bool_] | None = None,
 ) -> FloatArray:
     """``argmin_v ½vᵀAv − bᵀv + Σ_j λ_j |v_j|`` from ``start``, exactly (zeros are 0.0).
+
+    With ``positive`` (a mask; None: no constraint) the marked coordinates are constrained
+    to ``v_j ≥ 0`` (``start_j ≥ 0`` there): the active-set method's sign constraints, under
+    which such a coordinate enters only with sign +1 and only if ``u_j > λ_j``, also when
+    ``λ_j = 0``; the minimizer is ``argmin ½vᵀAv − bᵀv + Σ λ_j v_j`` over ``v_B ≥ 0``.
 
     The problem is solved Jacobi-scaled, in ``v̂ = D⁻¹v`` with ``D = diag(A)^(−1/2)``
     (``Â = DAD`` has a unit diagonal, ``b̂ = Db``, ``λ̂ = Dλ``): the solve, its rounding
@@ -93,13 +101,18 @@ def solve_dense(
     scaled = DenseQuadratic(unit_diagonal, linear * scale)
     scaled_weights = weights * scale
     active = ActiveSet(dependent_pivot=0.0 if positive_definite else DEPENDENT_PIVOT)
-    first = np.flatnonzero((weights == 0.0) | (start != 0.0))
+    signed = weights > 0.0
+    smooth = weights == 0.0
+    if positive is not None:
+        signed = signed | positive
+        smooth = smooth & ~positive
+    first = np.flatnonzero(smooth | (start != 0.0))
     if first.size:
-        active.append(scaled, first, np.sign(start[first]) * (weights[first] > 0.0))
+        active.append(scaled, first, np.sign(start[first]) * signed[first])
         active.coef = (start / scale)[active.index]
     rule = _SupportFound(scaled, scaled_weights)
     solution = minimize_l1_quadratic(
-        scaled, active, scaled_weights, rule, max_iter=10 * start.size + 100
+        scaled, active, scaled_weights, rule, max_iter=10 * start.size + 100, positive=positive
     )
     result: FloatArray = solution.coef * scale
     return result
