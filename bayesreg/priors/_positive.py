@@ -105,9 +105,10 @@ class ExponentialPrior(_PositivePrior):
     def to_pymc(self, name: str, *, dims: Any = None, shape: Any = None, noise: Any = 1.0) -> Any:
         """``pm.Exponential(name, scale=b)``; ``noise`` is not used.
 
-        The variable is tagged (``rv.tag.bayesreg_positive_prior``) so that
-        :func:`bayesreg.pymc.find_map` refuses it clearly: PyMC samples it on the log scale,
-        where the MAP's exact zeros are out of reach.
+        PyMC samples the variable on the log scale (what NUTS needs), where the MAP's exact
+        zeros are out of reach. It is tagged (``rv.tag.bayesreg_positive_prior``), so that
+        :func:`bayesreg.pymc.find_map` removes that transform and minimizes over
+        ``w ≥ 0`` itself: the non-negative lasso, zeros included.
         """
         import pymc as pm
 
@@ -166,8 +167,8 @@ class HalfNormalPrior(_PositivePrior):
         return self.scale**2 * (1.0 - 2.0 / math.pi)
 
     def to_pymc(self, name: str, *, dims: Any = None, shape: Any = None, noise: Any = 1.0) -> Any:
-        """``pm.HalfNormal(name, sigma=τ)``; ``noise`` is not used (tagged as in
-        :meth:`ExponentialPrior.to_pymc`)."""
+        """``pm.HalfNormal(name, sigma=τ)``; ``noise`` is not used (log scale and tag as in
+        :meth:`ExponentialPrior.to_pymc`: ``find_map`` gives the non-negative ridge)."""
         import pymc as pm
 
         rv = pm.HalfNormal(name, sigma=np.float64(self.scale), dims=dims, shape=shape)

@@ -15,8 +15,14 @@ step works on all coordinates (the oracle computes the Hessian whole). Its subpr
 solved exactly and Jacobi-scaled, so zeros are exact and the iterates do not depend on the
 units of the data.
 
+Coordinates bounded below at their location (an untransformed Exponential or HalfNormal
+variable, :mod:`bayesreg.pymc.structure`) are the engine's bounded coordinates
+(``Point.positive``): f is minimized over θ_j ≥ m_j, the iterates stay there, and their
+signs ς_j are 0 or +1.
+
 The certificate is the KKT residual, the sup norm over all coordinates of the distance of
-−ĝ to the subdifferential of the L1 terms (|ĝ_j| on the smooth coordinates).
+−ĝ to the subdifferential of the L1 terms (|ĝ_j| on the smooth coordinates; at a bound,
+the one-sided ``max(−ĝ_j − λ_j, 0)``).
 """
 
 from __future__ import annotations
@@ -63,11 +69,21 @@ class _KinkedProblem:
     convex = False
     working_sets = False
 
-    def __init__(self, oracle: Oracle, kink_index: IndexArray, theta0: FloatArray) -> None:
+    def __init__(
+        self,
+        oracle: Oracle,
+        kink_index: IndexArray,
+        theta0: FloatArray,
+        bounded: BoolArray | None = None,
+    ) -> None:
         self._oracle = oracle
         self._kink_index = kink_index
         self.locations = oracle(theta0, np.zeros(kink_index.size)).locations
         self._last: tuple[FloatArray, NewtonTerms] | None = None
+        self._positive: BoolArray | None = None
+        if bounded is not None and bounded.any():
+            self._positive = np.zeros(theta0.size, dtype=bool)
+            self._positive[kink_index[bounded]] = True
 
     def terms(self, theta: FloatArray) -> NewtonTerms:
         """The oracle at θ, with ς = sign(θ_K − m)."""
@@ -87,7 +103,7 @@ class _KinkedProblem:
         gradient = terms.grad.copy()
         signs = np.sign(theta[self._kink_index] - terms.locations)
         gradient[self._kink_index] -= terms.weights * signs
-        return Point(theta, terms.value, gradient, weights, locations, terms)
+        return Point(theta, terms.value, gradient, weights, locations, terms, self._positive)
 
     def curvature(self, point: Point, columns: IndexArray) -> DenseCurvature:
         terms: NewtonTerms = point.state
@@ -108,15 +124,19 @@ def minimize_kinked(
     *,
     tol: float,
     max_iter: int,
+    bounded: BoolArray | None = None,
 ) -> SolverResult:
     """Minimize f from ``theta0`` (see the module docstring).
+
+    ``bounded`` (one entry per kink coordinate; None: none) marks the kink coordinates
+    constrained to ``θ ≥ m``; ``theta0`` must satisfy the bounds.
 
     The iteration stops when the KKT residual is at most ``tol · max(1, ‖ĝ(θ₀)‖∞)`` (the
     gradient at the start sets the scale of the problem), after one more Newton step that
     is kept if it lowers the residual: near the solution that step takes the estimate to
     machine precision.
     """
-    problem = _KinkedProblem(oracle, kink_index, theta0)
+    problem = _KinkedProblem(oracle, kink_index, theta0, bounded)
     start = problem.evaluate(theta0)
     threshold = tol * max(1.0, float(np.max(np.abs(start.gradient), initial=0.0)))
     result = minimize(problem, theta0.copy(), threshold=threshold, max_iter=max_iter, polish=True)

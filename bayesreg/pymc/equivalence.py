@@ -8,6 +8,7 @@ from typing import Any, Unpack
 
 import numpy as np
 
+from bayesreg.core._duality import positive_subdiff_distance
 from bayesreg.core._penalty_factor import weighted_penalty_value
 from bayesreg.core.datafits import Poisson
 from bayesreg.core.enet_solver import elastic_net
@@ -410,6 +411,45 @@ def _compare_factored(
     )
 
 
+def _compare_positive(
+    design: FloatArray,
+    target: FloatArray,
+    spec: ModelOptions,
+    prior: Prior,
+    sigma: float,
+    coef_map: FloatArray,
+    intercept_map: float,
+) -> _Comparison:
+    """:func:`_compare` for a prior supported on ``w ≥ 0`` (Gaussian likelihood).
+
+    The penalized side is ``prior.penalized_fit`` (``elastic_net(..., positive=True)``);
+    the KKT residual is that of ``min F + ι(w ≥ 0)``, one-sided at a zero coefficient:
+    ``max(u_j − l1, 0)`` with ``u = −∇_w L``, and ``|u_j − l1 − l2 w_j|`` where ``w_j > 0``
+    (infinite at a negative coefficient, outside the domain).
+    """
+    n_samples = target.size
+    alpha, l1_ratio = prior.penalty(n_samples, sigma)
+    fit = prior.penalized_fit(design, target, noise=sigma, fit_intercept=spec.fit_intercept)
+
+    def value(coef: FloatArray, w0: float) -> float:
+        residual = target - w0 - design @ coef
+        penalty_term = prior.penalty_value(coef, n_samples, sigma)  # inf unless coef ≥ 0
+        return float(residual @ residual) / (2 * n_samples) + penalty_term
+
+    # u = −∇_w L = Xᵀ(y − w0 − Xw)/n at the MAP's intercept
+    correlation = design.T @ ((target - intercept_map - design @ coef_map) / n_samples)
+    distance = positive_subdiff_distance(
+        coef_map, correlation, alpha * l1_ratio, alpha * (1.0 - l1_ratio)
+    )
+    return _Comparison(
+        fit=fit,
+        scales=_scales(design, target, fit, spec.fit_intercept),
+        kkt_map=float(np.max(np.where(coef_map < 0.0, np.inf, distance), initial=0.0)),
+        objective_map=value(coef_map, intercept_map),
+        objective_penalized=value(fit.coef, fit.intercept),
+    )
+
+
 def _weighted_penalty(prior: Prior, weights: FloatArray, noise: float) -> tuple[float, float]:
     """``prior.penalty(n=Σs, σ)``: ``alpha = σ²(l1 + l2)/Σs`` (Σs need not be an integer)."""
     unit_alpha, l1_ratio = prior.penalty(1, noise)
@@ -596,7 +636,10 @@ def check_equivalence(
         sigma = 1.0  # the Bernoulli and Poisson likelihoods: the prior is taken at σ = 1
     coef_map = estimate.values["coef"]
     intercept_map = 0.0 if estimate.intercept is None else estimate.intercept
-    if spec.weights is None:
+    if prior.positive and spec.weights is None:  # the one-sided KKT conditions at 0
+        alpha, l1_ratio = prior.penalty(n_samples, sigma)
+        compared = _compare_positive(design, target, spec, prior, sigma, coef_map, intercept_map)
+    elif spec.weights is None:
         alpha, l1_ratio = prior.penalty(n_samples, sigma)
         compared = _compare_factored(
             design, target, spec, (alpha, l1_ratio), factor, coef_map, intercept_map

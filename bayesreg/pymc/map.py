@@ -1,4 +1,5 @@
-"""The exact MAP of a PyMC model with Laplace-type priors, with a KKT certificate."""
+"""The exact MAP of a PyMC model with Laplace-type or sign-constrained priors, with a KKT
+certificate."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ class MapEstimate:
     ----------
     coef : ndarray of shape (n_features,) or None
         The MAP of the free variable ``"coef"`` (None if the model has none); exact zeros
-        where a Laplace-type prior holds it at 0.
+        where a Laplace-type prior, or the bound of an Exponential or HalfNormal prior,
+        holds it at 0.
     intercept : float or None
         The MAP of ``"intercept"`` (None if the model has none).
     noise : float or None
@@ -40,13 +42,15 @@ class MapEstimate:
     values : mapping of str to ndarray
         Every free variable's MAP on its original scale, by name.
     zero_pattern : mapping of str to ndarray of bool
-        For each variable with a Laplace-type prior, True where it sits exactly at its
-        prior's location (the kink; 0 for the coefficients of ``build_model``).
+        For each variable with a Laplace-type prior or a bound (an Exponential or
+        HalfNormal prior), True where it sits exactly at its prior's location (the kink or
+        the bound; 0 for the coefficients of ``build_model``).
     gap : float
         The certificate: the sup norm over every coordinate of the distance of −∇s to the
         subdifferential of the L1 terms, where s is the smooth part of −log p (for a
-        smooth variable, |∂ log p|). Gradients are taken with respect to the model's
-        value variables (log σ for a log-transformed σ).
+        smooth variable, |∂ log p|; at the bound of an Exponential or HalfNormal variable
+        the one-sided ``max(∂_j log p_s − w_j, 0)``, ``log p_s = −s``). Gradients are
+        taken with respect to the model's value variables (log σ for a log-transformed σ).
     converged : bool
         Whether ``gap`` ≤ ``tol``.
     optimality : {"global", "stationary"}
@@ -120,7 +124,8 @@ class MapEstimate:
 
 
 def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstimate:
-    r"""The exact MAP of a PyMC model whose only kinks are Laplace-type priors.
+    r"""The exact MAP of a PyMC model whose only kinks are Laplace-type or sign-constrained
+    priors.
 
     Maximizes log p(θ | y) without the Jacobian of transforms — the mode in the model's
     original parametrization, as ``pm.find_MAP`` does — over every free variable θ. The
@@ -132,7 +137,13 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
 
     with s smooth and one term per coordinate of a Laplace(μ, b) prior (weight 1/b, which
     may depend on other variables, e.g. b = σ/λ in the Bayesian lasso) or of an
-    :class:`~bayesreg.priors.ElasticNetPrior` (weight a). PyTensor compiles the value,
+    :class:`~bayesreg.priors.ElasticNetPrior` (weight a). A variable with an Exponential
+    (scale b) or HalfNormal prior — :class:`~bayesreg.priors.ExponentialPrior`,
+    :class:`~bayesreg.priors.HalfNormalPrior`, whose log transform is removed first, or
+    any such variable created with ``default_transform=None`` — is bounded below at 0 and
+    its term is 1/b·|θ| (Exponential) or smooth (HalfNormal) there; f is minimized over
+    θ ≥ 0 on those coordinates, so the MAP is the non-negative lasso / ridge with σ
+    fixed, zeros included. PyTensor compiles the value,
     gradient and Hessian of s once per model (reused after ``pm.set_data``); the kinks are
     handled exactly by the core's proximal Newton engine (:mod:`bayesreg.core.newton`),
     whose subproblem, a quadratic plus weighted L1, is solved in finitely many steps by an
@@ -163,9 +174,12 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
         E.g. from :func:`bayesreg.pymc.model.build_model`, or frozen by
         ``pymc.model.transform.freeze_model``. Supported: continuous free
         variables; Laplace-type priors untransformed with a location that does not depend
-        on free variables; no other |·| or sign(·) of the free variables in the
-        log-density, except where its argument keeps one sign (PyMC's ``sign(σ)`` for a
-        log-transformed σ in the StudentT or SkewNormal densities is smooth).
+        on free variables; Exponential and HalfNormal variables untransformed (bounded at
+        their location) or from the priors of :mod:`bayesreg.priors` (the others keep
+        their log transform: an interior mode on the log scale); no other |·| or sign(·)
+        of the free variables in the log-density, except where its argument keeps one
+        sign (PyMC's ``sign(σ)`` for a log-transformed σ in the StudentT or SkewNormal
+        densities is smooth).
     tol : float, default 1e-10
         Relative tolerance of the certificate: converged when the KKT residual is at most
         ``tol · max(1, ‖∇s(θ₀)‖∞)``, with θ₀ the model's initial point.
@@ -208,6 +222,7 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
         compiled.kink_index,
         tol=tolerance,
         max_iter=iterations,
+        bounded=compiled.kink_bounded,
     )
     if result.log_density == np.inf:
         raise ModelStructureError(

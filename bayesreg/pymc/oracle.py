@@ -15,6 +15,15 @@ Hessian (:class:`NewtonTerms`); the non-smooth part is left to the solver.
 :func:`compile_map` compiles these once per model structure, together with the model's
 convexity (:func:`bayesreg.pymc.structure.is_convex`) and a search for a collapsing scale
 (:mod:`bayesreg.pymc.collapse`).
+
+**Bounded coordinates** (an untransformed Exponential or HalfNormal variable, see
+:mod:`bayesreg.pymc.structure`): f is +∞ below the bound m, and its term is written
+``w_i · (θ_K − m)`` (linear, no |·|), equal to ``w_i |θ_K − m|`` on θ_K ≥ m; f_ς
+subtracts ``w_i ((θ_K − m) − ς (θ_K − m))`` there instead, so ς ∈ {0, +1} plays the same
+rôle. The solver keeps those coordinates ≥ m: the oracle is never evaluated below.
+The priors of :mod:`bayesreg.priors._positive` are log-transformed in the model (NUTS
+samples them on the log scale); :func:`compile_map` compiles a copy of the model with
+those transforms removed, whose data it keeps equal to the model's.
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from bayesreg.core.types import FloatArray, IndexArray
+from bayesreg.core.types import BoolArray, FloatArray, IndexArray
 from bayesreg.pymc._graph_rules import pytensor_modules
 from bayesreg.pymc.collapse import ScaleCollapse, collapse_candidates, compile_collapse
 from bayesreg.pymc.structure import find_kinks, is_convex
@@ -35,7 +44,7 @@ from bayesreg.pymc.structure import find_kinks, is_convex
 __all__ = ["CompiledMap", "NewtonTerms", "compile_map"]
 
 
-_CACHE: weakref.WeakKeyDictionary[Any, tuple[tuple[Any, ...], CompiledMap]] = (
+_CACHE: weakref.WeakKeyDictionary[Any, tuple[tuple[Any, ...], CompiledMap, Any]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -61,7 +70,10 @@ class CompiledMap:
     Attributes
     ----------
     kink_index : ndarray of int
-        Positions in θ of the coordinates with an L1 kink.
+        Positions in θ of the coordinates with an L1 kink or a lower bound.
+    kink_bounded : ndarray of bool
+        For each entry of ``kink_index``, whether that coordinate is bounded below at its
+        location (module docstring).
     kink_slices : dict
         For each kinked variable, its slice within the kink coordinates.
     initial_theta : ndarray
@@ -78,6 +90,7 @@ class CompiledMap:
     """
 
     kink_index: IndexArray
+    kink_bounded: BoolArray
     kink_slices: dict[str, slice]
     initial_theta: FloatArray
     newton_terms: Callable[[FloatArray, FloatArray], NewtonTerms]
@@ -90,7 +103,9 @@ def compile_map(model: Any) -> CompiledMap:
     """Compile (or fetch from the cache) the functions of ``model``'s f(θ).
 
     The cache is keyed on the model and its structure (variables and the shapes of their
-    values), so ``pm.set_data`` with new values reuses the compiled functions.
+    values), so ``pm.set_data`` with new values reuses the compiled functions. A model
+    with log-transformed positive priors is compiled as its copy without those transforms
+    (module docstring), whose data are set to the model's at every call.
     """
     initial_point = model.initial_point()
     signature = (
@@ -100,11 +115,59 @@ def compile_map(model: Any) -> CompiledMap:
         tuple((name, np.shape(value)) for name, value in initial_point.items()),
     )
     cached = _CACHE.get(model)
-    if cached is not None and cached[0] == signature:
-        return cached[1]
-    compiled = _compile(model, initial_point)
-    _CACHE[model] = (signature, compiled)
+    if cached is None or cached[0] != signature:
+        twin = _without_positive_transforms(model)
+        target = model if twin is None else twin
+        cached = (signature, _compile(target, target.initial_point()), twin)
+        _CACHE[model] = cached
+    _, compiled, twin = cached
+    if twin is not None:
+        _copy_data(model, twin)
     return compiled
+
+
+def _without_positive_transforms(model: Any) -> Any:
+    """A copy of ``model`` without the transforms of its positive priors, or None.
+
+    A variable created by :mod:`bayesreg.priors._positive` (tagged
+    ``bayesreg_positive_prior``) is log-transformed, which keeps its bound w = 0 out of
+    reach; in the copy its value variable is w itself.
+    """
+    tagged = [
+        rv
+        for rv in model.free_RVs
+        if getattr(rv.tag, "bayesreg_positive_prior", None) is not None
+        and model.rvs_to_transforms.get(rv) is not None
+    ]
+    if not tagged:
+        return None
+    from pymc.model.transform.conditioning import remove_value_transforms
+
+    # PyMC copies only models without explicit initial values: convert a shallow copy
+    # without them (the model itself is not touched) and give them to the result
+    initial_values = {
+        rv.name: value for rv, value in model.rvs_to_initial_values.items() if value is not None
+    }
+    bare = object.__new__(type(model))  # Model.__copy__ would convert the model itself
+    bare.__dict__.update(model.__dict__)
+    bare.rvs_to_initial_values = dict.fromkeys(model.rvs_to_initial_values)
+    twin = remove_value_transforms(bare, tagged)
+    for name, value in initial_values.items():
+        twin.set_initval(twin[name], value)
+    return twin
+
+
+def _copy_data(model: Any, twin: Any) -> None:
+    """Set the shared variables (data, dimension lengths) of ``twin`` to ``model``'s."""
+    from pytensor.compile.sharedvalue import SharedVariable
+
+    pairs: list[tuple[Any, Any]]
+    pairs = [(model.named_vars, twin.named_vars), (model.dim_lengths, twin.dim_lengths)]
+    for source, copy in pairs:
+        for name, variable in source.items():
+            if isinstance(variable, SharedVariable) and isinstance(copy.get(name), SharedVariable):
+                shared: Any = variable  # PyTensor's shared variables are not annotated
+                copy[name].set_value(shared.get_value(borrow=True), borrow=True)
 
 
 @dataclass(frozen=True)
@@ -127,11 +190,14 @@ class _Layout:
 
 @dataclass(frozen=True)
 class _KinkGraphs:
-    """The kinks' positions in θ and their symbolic offsets θ_K − m, locations and weights."""
+    """The kinks' positions in θ, whether each is bounded, and their symbolic offsets
+    θ_K − m, magnitudes (|θ_K − m|, or θ_K − m where bounded), locations and weights."""
 
     index: IndexArray
+    bounded: BoolArray
     slices: dict[str, slice]
     offsets: Any
+    magnitudes: Any
     locations: Any
     weights: Any
 
@@ -145,6 +211,7 @@ def _compile(model: Any, initial_point: dict[str, Any]) -> CompiledMap:
     )
     return CompiledMap(
         kink_index=kinks.index,
+        kink_bounded=kinks.bounded,
         kink_slices=kinks.slices,
         initial_theta=initial_theta,
         newton_terms=newton_terms,
@@ -172,28 +239,37 @@ def _layout(model: Any, initial_point: dict[str, Any]) -> _Layout:
 def _kink_graphs(model: Any, layout: _Layout) -> _KinkGraphs:
     _, pt = pytensor_modules()
     positions: list[IndexArray] = []
+    bounded: list[BoolArray] = []
     slices: dict[str, slice] = {}
-    offsets, locations, weights = [], [], []
+    offsets, magnitudes, locations, weights = [], [], [], []
     start = 0
-    for rv, location, weight in find_kinks(model):
+    for rv, location, weight, is_bounded in find_kinks(model):
         value = model.rvs_to_values[rv]
         position = layout.value_vars.index(value)
         part = layout.slices[position]
         positions.append(np.arange(part.start, part.stop, dtype=np.intp))
+        bounded.append(np.full(part.stop - part.start, is_bounded))
         slices[rv.name] = slice(start, start + part.stop - part.start)
         start += part.stop - part.start
         loc, wt = model.replace_rvs_by_values([location, weight])
         loc_full = pt.broadcast_to(loc, layout.shapes[position]).ravel()
         locations.append(loc_full)
         weights.append(pt.broadcast_to(wt, layout.shapes[position]).ravel())
-        offsets.append(value.ravel() - loc_full)
+        offset = value.ravel() - loc_full
+        offsets.append(offset)
+        # a bounded variable's log-density has the linear θ − m (its |·| on θ ≥ m)
+        magnitudes.append(offset if is_bounded else pt.abs(offset))
     if not positions:
         empty = pt.zeros((0,), dtype="float64")
-        return _KinkGraphs(np.zeros(0, np.intp), slices, empty, empty, empty)
+        return _KinkGraphs(
+            np.zeros(0, np.intp), np.zeros(0, bool), slices, empty, empty, empty, empty
+        )
     return _KinkGraphs(
         np.concatenate(positions),
+        np.concatenate(bounded),
         slices,
         pt.concatenate(offsets),
+        pt.concatenate(magnitudes),
         pt.concatenate(locations),
         pt.concatenate(weights),
     )
@@ -207,9 +283,9 @@ def _newton_function(
 
     pytensor, pt = pytensor_modules()
     signs = pt.vector("signs", dtype="float64")
-    # f_ς = f − Σ w (|θ_K − m| − ς (θ_K − m))
+    # f_ς = f − Σ w (|θ_K − m| − ς (θ_K − m))   (θ_K − m for |θ_K − m| where bounded)
     smooth_by_signs = -model.logp(jacobian=False) - pt.sum(
-        kinks.weights * (pt.abs(kinks.offsets) - signs * kinks.offsets)
+        kinks.weights * (kinks.magnitudes - signs * kinks.offsets)
     )
     smooth_theta, weight_theta = pytensor.graph.replace.graph_replace(
         [smooth_by_signs, kinks.weights], replace=layout.as_theta, strict=False

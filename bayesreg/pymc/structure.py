@@ -10,18 +10,32 @@ elastic-net prior of bayesreg), each with its location m_i and L1 weight w_i (1/
 Laplace(μ, b), which may depend on other variables, e.g. b = σ/λ; a for the elastic net).
 :func:`find_kinks` lists those terms.
 
+**Bounded coordinates.** An untransformed Exponential(scale b) or HalfNormal(loc m, τ)
+variable (``default_transform=None``; :func:`~bayesreg.pymc.oracle.compile_map` removes
+the log transform of the priors of :mod:`bayesreg.priors._positive`) has log-density −∞
+below its bound m (0 for the Exponential) and is smooth above it. On ``θ ≥ m`` the
+Exponential's ``(θ − m)/b`` is the L1 term ``|θ − m|/b``: a kink with weight 1/b at m,
+whose coordinates are also bounded below at m. The HalfNormal's ``(θ − m)²/(2τ²)`` is
+smooth: a bound at m with weight 0. :func:`find_kinks` lists both, flagged ``bounded``;
+f is then minimized over ``θ_K ≥ m`` on those coordinates.
+
 Any other |·| or sign(·) in the log-density is a kink the solver cannot handle, unless it
 is smooth everywhere: its argument does not depend on the free variables (``sign(0.8)``),
 or has a sign fixed by its form (``sign(σ)`` with ``σ = exp(log σ)``, as PyMC writes the
 StudentT and SkewNormal densities); :func:`find_kinks` refuses a model with one.
 
 **Convexity** (:func:`is_convex`, a sound rule: "yes" is a proof) — f is convex in the
-free variables when every prior is Flat, HalfFlat, Normal, HalfNormal, Exponential,
-Laplace or the elastic-net prior with constant parameters, every likelihood is Normal with
+free variables (on its domain: the box of the bounded coordinates) when every prior is
+Flat, HalfFlat, Normal, HalfNormal, Exponential, Laplace or the elastic-net prior with
+constant parameters, every likelihood is Normal with
 a mean affine in the free variables and a constant σ, Bernoulli with an affine logit, or
 Poisson with an affine log-rate (``mu = exp(η)``, η affine, as
 :func:`~bayesreg.pymc.model.build_model` writes it), and no potential depends on a free
-variable. A point with zero KKT residual is then the global MAP.
+variable. A point with zero KKT residual is then the global MAP. A log-transformed
+positive variable (θ = log w) keeps this: the map w = e^θ is a bijection onto w > 0 with
+∂f/∂θ = w ∂f/∂w, so a stationary point in θ is one in w, of a function convex in w; an
+untransformed bounded one (HalfNormal, Exponential) is a convex term on its half-line,
+where the one-sided KKT conditions are those of a convex problem.
 
 Why the Poisson rule is sound: PyMC's Poisson log-density of y is
 ``y log μ − μ − log y!`` for y ≥ 0 (−∞ for y < 0, a constant in the free variables).
@@ -34,7 +48,7 @@ softplus link, exp times a free scale, ...) gives "no".
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from bayesreg.errors import ModelStructureError
 from bayesreg.priors import ElasticNetPrior, LaplacePrior
@@ -45,10 +59,11 @@ from bayesreg.pymc._graph_rules import (
     has_unresolved_kink,
     is_affine,
     is_op,
+    pytensor_modules,
     scalar_op,
 )
 
-__all__ = ["find_kinks", "is_convex"]
+__all__ = ["Kink", "find_kinks", "is_convex"]
 
 # Families whose log-density has an L1 kink; each recognizes its random variables.
 _KINKED_FAMILIES = (LaplacePrior, ElasticNetPrior)
@@ -59,25 +74,53 @@ _CONVEX_PRIORS = frozenset(
 )
 
 
-def find_kinks(model: Any) -> list[tuple[Any, Any, Any]]:
-    """``(rv, location, weight)`` of each free L1 prior; raise for what cannot be handled."""
+class Kink(NamedTuple):
+    """One free variable's term ``weight · |θ − location|`` (module docstring).
+
+    ``bounded``: the variable is also constrained to ``θ ≥ location`` (an untransformed
+    Exponential, whose term is then linear, or HalfNormal, with weight 0).
+    """
+
+    rv: Any
+    location: Any
+    weight: Any
+    bounded: bool
+
+
+def _bounded_term(model: Any, rv: Any) -> tuple[Any, Any] | None:
+    """``(location, weight)`` of an untransformed Exponential or HalfNormal variable."""
+    if model.rvs_to_transforms.get(rv) is not None:
+        return None
+    _, pt = pytensor_modules()
+    kind = family(rv)
+    if kind == "exponential":  # −log p = θ/b + log b on θ ≥ 0
+        (scale,) = dist_params(rv)
+        return pt.zeros_like(scale), 1.0 / scale
+    if kind == "half-normal":  # −log p = (θ − m)²/(2τ²) + const on θ ≥ m
+        location, scale = dist_params(rv)
+        return location, pt.zeros_like(scale)
+    return None
+
+
+def find_kinks(model: Any) -> list[Kink]:
+    """The :class:`Kink` of each free L1 prior or bounded variable; raise for what cannot be
+    handled."""
     value_vars = frozenset(model.value_vars)
-    kinks: list[tuple[Any, Any, Any]] = []
+    kinks: list[Kink] = []
     problems: dict[str, str] = {}
     for rv in model.free_RVs:
         if rv.dtype.startswith(("int", "uint", "bool")):
             problems[rv.name] = "discrete (the MAP here is over continuous variables)"
             continue
         positive_prior = getattr(rv.tag, "bayesreg_positive_prior", None)
-        if positive_prior is not None:
+        if positive_prior is not None and model.rvs_to_transforms.get(rv) is not None:
             problems[rv.name] = (
-                f"a {positive_prior} (supported on w ≥ 0), whose MAP sits on the boundary "
-                "w_j = 0 that PyMC's log transform cannot reach; its MAP is the "
-                f"sign-constrained fit {positive_prior}(...).penalized_fit(X, y, noise=σ) "
-                "(the core solvers' positive=True)"
+                f"a {positive_prior} (supported on w ≥ 0) on the log scale, where its "
+                "boundary w_j = 0 is out of reach (find_map removes the transform first)"
             )
             continue
-        term = next(
+        bounded = _bounded_term(model, rv)
+        term = bounded or next(
             (t for t in (f.pymc_l1_term(rv) for f in _KINKED_FAMILIES) if t is not None), None
         )
         if term is None:
@@ -91,13 +134,13 @@ def find_kinks(model: Any) -> list[tuple[Any, Any, Any]]:
         (location_in_values,) = model.replace_rvs_by_values([location])
         if depends_on(location_in_values, value_vars):
             problems[rv.name] = (
-                "a Laplace-type prior whose location depends on other free variables (the "
-                "kink must sit at a fixed point)"
+                "a Laplace-type or bounded prior whose location depends on other free "
+                "variables (the kink or bound must sit at a fixed point)"
             )
             continue
-        kinks.append((rv, location, weight))
+        kinks.append(Kink(rv, location, weight, bounded is not None))
 
-    kinked = {rv for rv, _, _ in kinks}
+    kinked = {kink.rv for kink in kinks}
     other_terms = [rv for rv in model.free_RVs if rv not in kinked and rv.name not in problems]
     for term_var in [*other_terms, *model.observed_RVs, *model.potentials]:
         if has_unresolved_kink(model.logp(vars=[term_var], jacobian=False), value_vars):
@@ -109,8 +152,9 @@ def find_kinks(model: Any) -> list[tuple[Any, Any, Any]]:
     if problems:
         listing = "; ".join(f"{name!r}: {reason}" for name, reason in problems.items())
         raise ModelStructureError(
-            "find_map handles models whose only non-smooth log-density terms are Laplace or "
-            f"ElasticNetPrior priors on untransformed free variables; unsupported: {listing}."
+            "find_map handles models whose only non-smooth log-density terms are Laplace, "
+            "ElasticNetPrior, Exponential or HalfNormal priors on untransformed free "
+            f"variables; unsupported: {listing}."
         )
     return kinks
 
