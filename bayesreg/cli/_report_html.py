@@ -201,7 +201,12 @@ def _posterior_section(results: DemoResults) -> Section:
                     f"P(|w| < {posterior.negligible:.2g})",
                 ],
                 _posterior_rows(posterior),
-                caption="Posterior summaries (NUTS unless marked; HDI = highest-density interval)",
+                caption=(
+                    "Posterior summaries (NUTS unless marked; HDI = highest-density interval). "
+                    f"P(|w| < {posterior.negligible:.2g}): the posterior probability that the "
+                    "coefficient is negligible, ε = 0.1·sd(y) for these sd-1 columns (a change "
+                    "of one sd in the feature moves y by less than a tenth of its sd)."
+                ),
             ),
             _diagnostics_table(results),
             code_block(
