@@ -190,6 +190,9 @@ class GLMData:
     floor : float
         The rounding level of the gradient (:func:`kkt_floor`), below which no residual
         is certified.
+    penalty_factor : ndarray of shape (p,) or None
+        Per-coefficient factors v of the penalty ``alpha Σ_j v_j [r|w_j| + (1 − r)/2 w_j²]``
+        (None: all 1; 0: unpenalized), validated.
     """
 
     design: Design
@@ -198,6 +201,7 @@ class GLMData:
     null_intercept: float
     null_gradient_norm: float
     floor: float
+    penalty_factor: FloatArray | None = None
 
     @property
     def n_features(self) -> int:
@@ -226,7 +230,9 @@ def solve_glm(
     """Minimize ``L(η) + alpha·P(w)`` from ``start`` (θ = (w0, w), or w; default: w = 0
     with the null model's intercept), certified by the KKT residual against
     ``max(tol·ρ₀, floor)``. Arguments are already validated; no warning is issued."""
-    problem = PenalizedGLM(data.design, data.datafit, alpha, l1_ratio, data.fit_intercept)
+    problem = PenalizedGLM(
+        data.design, data.datafit, alpha, l1_ratio, data.fit_intercept, data.penalty_factor
+    )
     threshold = max(tol * data.null_gradient_norm, data.floor)
     if start is None:
         start = problem.theta(np.zeros(data.n_features), data.null_intercept)

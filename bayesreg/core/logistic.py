@@ -13,6 +13,7 @@ minimizer. X may be a scipy.sparse CSR/CSC matrix, never densified.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ import scipy.optimize
 import scipy.sparse
 from scipy.special import logit
 
+from bayesreg.core._penalty_factor import check_penalty_factor
 from bayesreg.core.datafits import Bernoulli
 from bayesreg.core.glm import (
     DEFAULT_TOL,
@@ -69,6 +71,7 @@ def logistic(
     tol: float = DEFAULT_TOL,
     max_iter: int = 200,
     sample_weight: Any = None,
+    penalty_factor: Any = None,
 ) -> PenalizedFit:
     """Penalized logistic regression with a KKT certificate.
 
@@ -108,6 +111,13 @@ def logistic(
         s_i times). scikit-learn's ``LogisticRegression(C=1/(alpha·Σs)).fit(X, y,
         sample_weight=s)`` for the L2 penalty. Rows of weight 0 are dropped. None or
         constant weights: the unweighted fit.
+    penalty_factor : array-like of shape (n_features,), optional
+        Per-coefficient factors ``v_j ≥ 0`` (finite, not all 0) of the penalty
+        ``alpha Σ_j v_j [r|w_j| + (1 − r)/2 w_j²]`` (glmnet's ``penalty.factor``, not
+        rescaled; glum's ``P1 = P2 = v``): the MAP under independent priors with one scale
+        per coefficient. ``v_j = 0`` leaves ``w_j`` unpenalized (a flat prior); the data
+        must then determine it (with classes or zero counts separable along it the fit does
+        not converge, and says so). None: all 1.
 
     Returns
     -------
@@ -188,7 +198,10 @@ def logistic(
     max_iter = check_positive_int(max_iter, "max_iter")
     check_logistic_minimizer(rows.design, rows.target, alpha, fit_intercept)
     data = logistic_data(rows.design, rows.target, fit_intercept, rows.weights)
-    solved = solve_glm(data, alpha, l1_ratio, tol=tol, max_iter=max_iter)
+    factor = check_penalty_factor(penalty_factor, rows.design.shape[1])
+    solved = solve_glm(
+        replace(data, penalty_factor=factor), alpha, l1_ratio, tol=tol, max_iter=max_iter
+    )
     if not solved.fit.converged:
         warn_not_converged("logistic", solved.result, solved.threshold, max_iter)
     return solved.fit

@@ -56,6 +56,10 @@ class PenalizedGLM:
     alpha: float
     l1_ratio: float
     fit_intercept: bool
+    #: Per-coefficient penalty factors v (None: all 1): P(w) = Σ_j v_j [r|w_j| + (1−r)/2 w_j²],
+    #: so the kink weights are alpha·r·v_j and the L2 weights alpha·(1 − r)·v_j; a coefficient
+    #: with v_j = 0 is a smooth, unpenalized coordinate.
+    penalty_factor: FloatArray | None = None
 
     @property
     def convex(self) -> bool:
@@ -84,8 +88,25 @@ class PenalizedGLM:
 
     @cached_property
     def weights(self) -> FloatArray:
-        """λ over θ: 0 for the intercept, alpha·r for each w_j."""
-        return np.concatenate((np.zeros(self.n_free), np.full(self.X.shape[1], self.l1)))
+        """λ over θ: 0 for the intercept, alpha·r (times v_j) for each w_j."""
+        kinks = np.full(self.X.shape[1], self.l1)
+        if self.penalty_factor is not None:
+            kinks = kinks * self.penalty_factor
+        return np.concatenate((np.zeros(self.n_free), kinks))
+
+    @cached_property
+    def l2_weights(self) -> FloatArray | float:
+        """The L2 weight of each w_j: alpha·(1 − r), times v_j with penalty factors."""
+        if self.penalty_factor is None:
+            return self.l2
+        factors: FloatArray = self.l2 * self.penalty_factor
+        return factors
+
+    def penalty(self, coef: FloatArray) -> float:
+        """``alpha · Σ_j v_j [r|w_j| + (1 − r)/2 w_j²]`` (v = 1 without factors)."""
+        if self.penalty_factor is None:
+            return penalty_value(coef, self.alpha, self.l1_ratio)
+        return float(self.penalty_factor @ (self.l1 * np.abs(coef) + 0.5 * self.l2 * coef * coef))
 
     @cached_property
     def locations(self) -> FloatArray:
@@ -106,11 +127,11 @@ class PenalizedGLM:
         coef, intercept = self.split(theta)
         eta: FloatArray = np.asarray(self.X @ coef) + intercept
         residual, hessian_weights = self.datafit.derivatives(eta)
-        grad_coef = np.asarray(self.X.T @ residual) + self.l2 * coef
+        grad_coef = np.asarray(self.X.T @ residual) + self.l2_weights * coef
         gradient = (
             np.concatenate(([residual.sum()], grad_coef)) if self.fit_intercept else grad_coef
         )
-        value = self.datafit.value(eta) + penalty_value(coef, self.alpha, self.l1_ratio)
+        value = self.datafit.value(eta) + self.penalty(coef)
         return Point(
             theta, value, gradient, self.weights, self.locations, _State(eta, hessian_weights)
         )
@@ -120,7 +141,12 @@ class PenalizedGLM:
         hessian_weights = point.state.hessian_weights
         features = columns[self.n_free :] - self.n_free
         n_samples, n_features = self.X.shape
-        if self.l1 == 0.0 and self.l2 > 0.0 and n_features > n_samples:
+        if (
+            self.penalty_factor is None
+            and self.l1 == 0.0
+            and self.l2 > 0.0
+            and n_features > n_samples
+        ):
             return _KernelCurvature(self, hessian_weights)
         return DenseCurvature(self.hessian(hessian_weights, features))
 
@@ -135,7 +161,7 @@ class PenalizedGLM:
         eta: FloatArray = point.state.eta
 
         def value(step: float, theta: FloatArray) -> float:
-            penalty = penalty_value(theta[self.n_free :], self.alpha, self.l1_ratio)
+            penalty = self.penalty(theta[self.n_free :])
             return self.datafit.value(eta + step * delta_eta) + penalty
 
         return value
@@ -156,7 +182,8 @@ class PenalizedGLM:
         else:
             scaled = design * root[:, None]
             gram = scaled.T @ scaled
-        gram[np.diag_indices_from(gram)] += self.l2
+        l2 = self.l2_weights
+        gram[np.diag_indices_from(gram)] += l2 if isinstance(l2, float) else l2[features]
         if not self.fit_intercept:
             return gram
         size = features.size + 1

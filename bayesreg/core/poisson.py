@@ -15,7 +15,7 @@ minimizer. X may be a scipy.sparse CSR/CSC matrix, never densified.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -23,6 +23,7 @@ import numpy as np
 import scipy.optimize
 from scipy.special import logsumexp
 
+from bayesreg.core._penalty_factor import check_penalty_factor
 from bayesreg.core.datafits import Poisson
 from bayesreg.core.glm import (
     DEFAULT_TOL,
@@ -71,6 +72,7 @@ def poisson(
     tol: float = DEFAULT_TOL,
     max_iter: int = 200,
     sample_weight: Any = None,
+    penalty_factor: Any = None,
 ) -> PenalizedFit:
     """Penalized Poisson regression (log link, with an offset) with a KKT certificate.
 
@@ -114,6 +116,13 @@ def poisson(
         s_i times) — scikit-learn's ``PoissonRegressor(alpha=alpha).fit(X, y,
         sample_weight=s)`` for the L2 penalty (its loss is halved deviance averaged with
         ``s/Σs``). Rows of weight 0 are dropped. None or constant: the unweighted fit.
+    penalty_factor : array-like of shape (n_features,), optional
+        Per-coefficient factors ``v_j ≥ 0`` (finite, not all 0) of the penalty
+        ``alpha Σ_j v_j [r|w_j| + (1 − r)/2 w_j²]`` (glmnet's ``penalty.factor``, not
+        rescaled; glum's ``P1 = P2 = v``): the MAP under independent priors with one scale
+        per coefficient. ``v_j = 0`` leaves ``w_j`` unpenalized (a flat prior); the data
+        must then determine it (with classes or zero counts separable along it the fit does
+        not converge, and says so). None: all 1.
 
     Returns
     -------
@@ -184,7 +193,10 @@ def poisson(
     tol = check_tol(tol)
     max_iter = check_positive_int(max_iter, "max_iter")
     _check_minimizer_exists(data, alpha)
-    solved = solve_glm(data.glm, alpha, l1_ratio, tol=tol, max_iter=max_iter)
+    factor = check_penalty_factor(penalty_factor, data.design.shape[1])
+    solved = solve_glm(
+        replace(data.glm, penalty_factor=factor), alpha, l1_ratio, tol=tol, max_iter=max_iter
+    )
     if not solved.fit.converged:
         warn_not_converged("poisson", solved.result, solved.threshold, max_iter)
     return solved.fit

@@ -23,7 +23,9 @@ from numpy.typing import ArrayLike
 
 from bayesreg.core.data import check_sample_weight
 from bayesreg.core.enet_solver import elastic_net
+from bayesreg.core.logistic import logistic
 from bayesreg.core.penalties import enet_prox, penalty_value
+from bayesreg.core.poisson import poisson
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.ridge import ridge
 from bayesreg.core.solve import LIKELIHOODS, check_noise, penalized_solve
@@ -230,7 +232,7 @@ class Prior(ABC):
             return _positive_fit(self, design, y, alpha, l1_ratio, kind, fit_intercept)
         factor = self.penalty_factor()
         if factor is not None:
-            return _factored_fit(design, y, alpha, l1_ratio, factor, kind, fit_intercept)
+            return _factored_fit(design, y, alpha, l1_ratio, factor, kind, fit_intercept, offset)
         return penalized_solve(
             design, y, alpha, l1_ratio, likelihood=kind, fit_intercept=fit_intercept, offset=offset
         )
@@ -288,16 +290,23 @@ def _factored_fit(
     factor: FloatArray,
     likelihood: str,
     fit_intercept: bool,
+    offset: Any = None,
 ) -> PenalizedFit:
-    """The Gaussian penalized fit with per-coefficient factors (ridge or elastic net).
-
-    The GLM solvers take no penalty factors yet, so other likelihoods are refused.
-    """
-    if likelihood != "gaussian":
-        raise InputValueError(
-            f"likelihood={likelihood!r} with per-coefficient prior scales: the penalized fit "
-            "with penalty factors is available for the Gaussian likelihood only; use a prior "
-            "with a single scale, or likelihood='gaussian'."
+    """The penalized fit with per-coefficient factors: ridge or elastic net (Gaussian),
+    logistic (Bernoulli) or Poisson regression (with its offset)."""
+    if likelihood == "bernoulli":
+        return logistic(
+            design, y, alpha, l1_ratio, fit_intercept=fit_intercept, penalty_factor=factor
+        )
+    if likelihood == "poisson":
+        return poisson(
+            design,
+            y,
+            alpha,
+            l1_ratio,
+            offset=offset,
+            fit_intercept=fit_intercept,
+            penalty_factor=factor,
         )
     if l1_ratio == 0.0:
         return ridge(design, y, alpha, fit_intercept=fit_intercept, penalty_factor=factor)

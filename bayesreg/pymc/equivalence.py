@@ -362,9 +362,10 @@ def _penalty_factor_of(prior: Prior, likelihood: str) -> FloatArray | None:
     factor = prior.penalty_factor()
     if factor is not None and likelihood != "gaussian":
         raise InputValueError(
-            f"likelihood={likelihood!r} with per-coefficient prior scales ({prior!r}): the "
-            "penalized fit with penalty factors exists for the Gaussian likelihood only; use "
-            "a prior with a single scale, or likelihood='gaussian'."
+            f"likelihood={likelihood!r} with per-coefficient prior scales ({prior!r}): "
+            "check_equivalence compares penalty factors for the Gaussian likelihood only. "
+            "The penalized fit exists (prior.penalized_fit(X, y, likelihood=...)), and "
+            "find_map(build_model(...)) computes the MAP; use a prior with a single scale here."
         )
     return factor
 
