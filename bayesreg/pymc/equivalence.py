@@ -243,23 +243,8 @@ class _Scales:
 
 
 def _scales(X: FloatArray, y: FloatArray, fit: PenalizedFit, fit_intercept: bool) -> _Scales:
-    n_samples = X.shape[0]
-    x_mean = X.mean(axis=0) if fit_intercept else np.zeros(X.shape[1])
-    y_mean = float(y.mean()) if fit_intercept else 0.0
-    rounding = n_samples * float(np.finfo(np.float64).eps)
-    # ||yc||₂ and m = max_j ||Xc_j||₂, floored at the rounding level of the centering
-    spread = max(float(np.linalg.norm(y - y_mean)), rounding * float(np.linalg.norm(y)))
-    column = max(
-        float(np.max(np.linalg.norm(X - x_mean, axis=0), initial=0.0)),
-        rounding * float(np.max(np.linalg.norm(X, axis=0), initial=0.0)),
-    )
-    data_coef = spread / column if column > 0.0 else 0.0
-    coef = max(float(np.max(np.abs(fit.coef), initial=0.0)), data_coef)
-    intercept = max(
-        abs(fit.intercept),
-        spread / np.sqrt(n_samples) + float(np.sum(np.abs(x_mean))) * coef,
-    )
-    return _Scales(gradient=column * spread / n_samples, coef=coef, intercept=float(intercept))
+    """The Gaussian verdict's scales: :func:`_weighted_scales` with every weight 1."""
+    return _weighted_scales(X, y, np.ones(X.shape[0]), fit, fit_intercept)
 
 
 def _poisson_scales(
@@ -480,6 +465,7 @@ def _weighted_scales(
     y_mean = float(scaled @ y) / n_samples if fit_intercept else 0.0
     root = np.sqrt(scaled)
     rounding = n_samples * float(np.finfo(np.float64).eps)
+    # ||yc||₂ and m = max_j ||Xc_j||₂ (weighted), floored at the rounding level of centering
     spread = max(
         float(np.linalg.norm(root * (y - y_mean))), rounding * float(np.linalg.norm(root * y))
     )
