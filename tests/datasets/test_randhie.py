@@ -52,6 +52,7 @@ def test_randhie_rejects_non_bool_options() -> None:
 def test_randhie_is_every_tenth_row_of_statsmodels_copy() -> None:
     """The documented subsample rule, against statsmodels' files (a test-only dependency)."""
     from statsmodels.datasets import randhie
+
     bundled = pd.read_csv(DATA)
     assert np.array_equal(bundled["source_row"], 1 + 10 * np.arange(2019))
     source_dir = Path(randhie.__file__).parent
