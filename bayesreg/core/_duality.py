@@ -168,9 +168,9 @@ def enet_duality_gap(
         # s = min(1, l1 / ||g||∞): the largest rescaling of ρ̃ that is dual feasible.
         scale = 1.0 if grad_norm <= l1 else l1 / grad_norm
         # Each term l1|w_j| − s w_j g_j ≥ 0 since s|g_j| ≤ l1; clip rounding below 0.
-        linear_terms = np.maximum(l1 * abs_coef - scale * coef * smooth_grad, 0.0)
-        quadratic = (1.0 - scale) ** 2 * (0.5 * residual_sq + 0.5 * l2 * float(coef @ coef))
-        gap = quadratic + float(linear_terms.sum())
+        gap = _augmented_gap(
+            l1 * abs_coef - scale * coef * smooth_grad, scale, residual_sq, l2, coef
+        )
     if l2 > 0.0:
         gap = min(gap, _fenchel_gap(coef, abs_coef, correlation, l1, l2))
     return float(gap)
@@ -192,9 +192,9 @@ def _weighted_gap(
     if penalized or not np.any(smooth_grad):
         ratio = float(np.max(np.abs(smooth_grad) / l1)) if penalized else 0.0
         scale = 1.0 if ratio <= 1.0 else 1.0 / ratio
-        linear_terms = np.maximum(l1 * abs_coef - scale * coef * smooth_grad, 0.0)
-        quadratic = (1.0 - scale) ** 2 * (0.5 * residual_sq + 0.5 * l2 * float(coef @ coef))
-        gap = quadratic + float(linear_terms.sum())
+        gap = _augmented_gap(
+            l1 * abs_coef - scale * coef * smooth_grad, scale, residual_sq, l2, coef
+        )
     if l2 > 0.0:
         gap = min(gap, _fenchel_gap(coef, abs_coef, correlation, l1, l2))
     return float(gap)
@@ -222,9 +222,7 @@ def _positive_gap(
     if over.any():
         bound = np.broadcast_to(l1, smooth_grad.shape)[over]
         scale = float(np.min(bound / smooth_grad[over]))
-    linear_terms = np.maximum(coef * (l1 - scale * smooth_grad), 0.0)
-    quadratic = (1.0 - scale) ** 2 * (0.5 * residual_sq + 0.5 * l2 * float(coef @ coef))
-    gap = quadratic + float(linear_terms.sum())
+    gap = _augmented_gap(coef * (l1 - scale * smooth_grad), scale, residual_sq, l2, coef)
     if l2 > 0.0:
         above = correlation - l1
         terms = np.where(
@@ -469,3 +467,16 @@ def _weighted_subdiff_distance(
         np.maximum(np.abs(smooth) - l1, 0.0),
     )
     return distance
+
+
+def _augmented_gap(
+    terms: FloatArray, scale: float, residual_sq: float, l2: float, coef: FloatArray
+) -> float:
+    """The gap at the rescaled augmented dual point (module docstring)::
+
+        (1 − s)² (rr/2 + l2/2 ||w||²) + Σ_j max(t_j, 0)
+
+    ``t_j`` the per-coordinate terms, each ≥ 0 in exact arithmetic (clipped against rounding).
+    """
+    quadratic = (1.0 - scale) ** 2 * (0.5 * residual_sq + 0.5 * l2 * float(coef @ coef))
+    return quadratic + float(np.maximum(terms, 0.0).sum())
