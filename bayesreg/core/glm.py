@@ -48,6 +48,7 @@ __all__ = [
     "as_glm_design",
     "check_ml_design",
     "column_rank",
+    "glm_alpha_max",
     "glm_grid",
     "glm_path",
     "gradient_unit",
@@ -337,3 +338,33 @@ def check_ml_design(X: Design, fit_intercept: bool) -> tuple[Design, str]:
             "linearly dependent columns."
         )
     return design, with_intercept
+
+
+def glm_alpha_max(
+    null_gradient: FloatArray,
+    l1_ratio: float,
+    penalty_factor: FloatArray | None,
+    *,
+    strict: bool = True,
+) -> float:
+    """The smallest alpha with w = 0 optimal: ``max_j |g_j| / (r·v_j)`` over ``v_j > 0``.
+
+    ``g = ∇_w L`` at w = 0 with the null model's intercept. w = 0 is optimal iff
+    ``|g_j| ≤ alpha·r·v_j`` for every j; ``inf`` for r = 0. With a zero factor the
+    unpenalized coefficient is not 0 at the top of the path, so there is no closed form:
+    refused, with the remedy (pass the alphas), or NaN with ``strict=False`` (a path on
+    given alphas records it as unknown).
+    """
+    if l1_ratio == 0.0:
+        return math.inf
+    if penalty_factor is None:
+        return float(np.max(np.abs(null_gradient), initial=0.0)) / l1_ratio
+    if np.any(penalty_factor == 0.0):
+        if not strict:
+            return math.nan
+        raise InputValueError(
+            "penalty_factor has zero entries (unpenalized coefficients): alpha_max, the start "
+            "of the default grid, has no closed form then (those coefficients are not 0 at "
+            "the top of the path). Pass alphas explicitly."
+        )
+    return float(np.max(np.abs(null_gradient) / penalty_factor)) / l1_ratio

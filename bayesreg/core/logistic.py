@@ -30,6 +30,7 @@ from bayesreg.core.glm import (
     GLMData,
     as_glm_design,
     check_ml_design,
+    glm_alpha_max,
     kkt_floor,
     solve_glm,
     warn_not_converged,
@@ -55,6 +56,7 @@ __all__ = [
     "logistic",
     "logistic_alpha_max",
     "logistic_data",
+    "null_gradient",
 ]
 
 #: The design's validation, shared with the Poisson solver (:mod:`bayesreg.core.glm`).
@@ -208,7 +210,13 @@ def logistic(
 
 
 def logistic_alpha_max(
-    X: Any, y: Any, *, l1_ratio: float = 1.0, fit_intercept: bool = True, sample_weight: Any = None
+    X: Any,
+    y: Any,
+    *,
+    l1_ratio: float = 1.0,
+    fit_intercept: bool = True,
+    sample_weight: Any = None,
+    penalty_factor: Any = None,
 ) -> float:
     """Smallest alpha whose penalized logistic solution is w = 0.
 
@@ -231,6 +239,9 @@ def logistic_alpha_max(
     sample_weight : array-like of shape (n_samples,), optional
         Observation weights, as in :func:`logistic`: ``||Xᵀ c(μ0 − y)||_∞ / r`` with
         ``c = s/Σs`` and μ0 the weighted mean of y.
+    penalty_factor : array-like of shape (n_features,), optional
+        As in :func:`logistic`: ``max_j |g_j|/(r·v_j)``; refused with a zero factor
+        (:func:`~bayesreg.core.glm.glm_alpha_max`).
 
     Returns
     -------
@@ -241,9 +252,11 @@ def logistic_alpha_max(
     rows = weighted_rows(design, target, sample_weight)
     l1_ratio = check_l1_ratio(l1_ratio)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
+    factor = check_penalty_factor(penalty_factor, rows.design.shape[1])
     if l1_ratio == 0.0:
         return float("inf")
-    return _null_gradient_norm(rows.design, rows.target, fit_intercept, rows.weights) / l1_ratio
+    gradient = null_gradient(rows.design, rows.target, fit_intercept, rows.weights)
+    return glm_alpha_max(gradient, l1_ratio, factor)
 
 
 def logistic_data(
@@ -270,18 +283,27 @@ def logistic_data(
     )
 
 
-def _null_gradient_norm(
+def null_gradient(
     X: Design, y: FloatArray, fit_intercept: bool, weights: FloatArray | None = None
-) -> float:
-    """``||∇_w L(0, w0*)||_∞ = ||Xᵀ(μ0 − y)||_∞ / n`` with μ0 = ȳ (intercept) or 1/2.
+) -> FloatArray:
+    """``∇_w L(0, w0*) = Xᵀ(μ0 − y)/n`` with μ0 = ȳ (intercept) or 1/2.
 
-    With weights ``c`` (summing to 1): ``||Xᵀ c(μ0 − y)||_∞``, μ0 the weighted mean.
+    With weights ``c`` (summing to 1): ``Xᵀ c(μ0 − y)``, μ0 the weighted mean.
     """
     if weights is not None:
         weighted_prob = float(weights @ y) if fit_intercept else 0.5
-        return float(np.max(np.abs(X.T @ (weights * (weighted_prob - y)))))
+        weighted: FloatArray = np.asarray(X.T @ (weights * (weighted_prob - y)))
+        return weighted
     null_prob = float(y.mean()) if fit_intercept else 0.5
-    return float(np.max(np.abs(X.T @ (null_prob - y)))) / len(y)
+    gradient: FloatArray = np.asarray(X.T @ (null_prob - y)) / len(y)
+    return gradient
+
+
+def _null_gradient_norm(
+    X: Design, y: FloatArray, fit_intercept: bool, weights: FloatArray | None = None
+) -> float:
+    """``||∇_w L(0, w0*)||_∞`` (:func:`null_gradient`)."""
+    return float(np.max(np.abs(null_gradient(X, y, fit_intercept, weights))))
 
 
 def check_logistic_minimizer(X: Design, y: FloatArray, alpha: float, fit_intercept: bool) -> None:

@@ -11,11 +11,17 @@ Along a decreasing grid of ``alpha`` each point minimizes::
 
 from __future__ import annotations
 
-import math
+from dataclasses import replace
 from typing import Any
 
-from bayesreg.core.glm import DEFAULT_TOL, glm_grid, glm_path, weighted_rows
-from bayesreg.core.logistic import as_logistic_design, check_logistic_minimizer, logistic_data
+from bayesreg.core._penalty_factor import check_penalty_factor
+from bayesreg.core.glm import DEFAULT_TOL, glm_alpha_max, glm_grid, glm_path, weighted_rows
+from bayesreg.core.logistic import (
+    as_logistic_design,
+    check_logistic_minimizer,
+    logistic_data,
+    null_gradient,
+)
 from bayesreg.core.results import PathFit
 from bayesreg.validation import (
     as_target,
@@ -42,6 +48,7 @@ def logistic_path(
     fit_intercept: bool = True,
     tol: float = DEFAULT_TOL,
     sample_weight: Any = None,
+    penalty_factor: Any = None,
 ) -> PathFit:
     """Penalized logistic regression along a decreasing grid of alphas.
 
@@ -80,6 +87,10 @@ def logistic_path(
         Observation weights ``s_i ≥ 0``: the loss ``1/Σs Σ_i s_i ℓ_i``, as in
         :func:`~bayesreg.core.logistic.logistic`; the default grid starts at the weighted
         alpha_max.
+    penalty_factor : array-like of shape (n_features,), optional
+        Per-coefficient factors, as in :func:`~bayesreg.core.logistic.logistic`. The default
+        grid starts at ``max_j |g_j|/(r·v_j)``; with a zero factor pass ``alphas`` (and
+        ``PathFit.alpha_max`` is NaN).
 
     Returns
     -------
@@ -128,14 +139,19 @@ def logistic_path(
     l1_ratio = check_l1_ratio(l1_ratio)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
     tol = check_tol(tol)
-    data = logistic_data(design, target, fit_intercept, rows.weights)
-    top = math.inf if l1_ratio == 0.0 else data.null_gradient_norm / l1_ratio
+    factor = check_penalty_factor(penalty_factor, design.shape[1])
+    data = replace(
+        logistic_data(design, target, fit_intercept, rows.weights), penalty_factor=factor
+    )
+    gradient = null_gradient(design, target, fit_intercept, rows.weights)
     if alphas is not None:
         grid = check_path_alphas(
             alphas,
             zero_hint="For the maximum-likelihood estimate (alpha = 0) call logistic(X, y, 0.0).",
         )
+        top = glm_alpha_max(gradient, l1_ratio, factor, strict=False)
     else:
+        top = glm_alpha_max(gradient, l1_ratio, factor)
         grid = glm_grid(
             top,
             check_positive_int(n_alphas, "n_alphas"),

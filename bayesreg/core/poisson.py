@@ -32,6 +32,7 @@ from bayesreg.core.glm import (
     GLMData,
     as_glm_design,
     check_ml_design,
+    glm_alpha_max,
     glm_grid,
     glm_path,
     kkt_floor,
@@ -210,6 +211,7 @@ def poisson_alpha_max(
     l1_ratio: float = 1.0,
     fit_intercept: bool = True,
     sample_weight: Any = None,
+    penalty_factor: Any = None,
 ) -> float:
     """Smallest alpha whose penalized Poisson solution is w = 0.
 
@@ -234,6 +236,9 @@ def poisson_alpha_max(
     fit_intercept : bool, default True
     sample_weight : array-like of shape (n_samples,), optional
         Observation weights, as in :func:`poisson` (``||Xᵀ c(μ₀ − y)||_∞ / r``, c = s/Σs).
+    penalty_factor : array-like of shape (n_features,), optional
+        As in :func:`poisson`: ``max_j |g_j|/(r·v_j)``; refused with a zero factor
+        (:func:`~bayesreg.core.glm.glm_alpha_max`).
 
     Returns
     -------
@@ -247,10 +252,9 @@ def poisson_alpha_max(
     """
     data = _poisson_data(X, y, offset, fit_intercept, sample_weight)
     l1_ratio = check_l1_ratio(l1_ratio)
+    factor = check_penalty_factor(penalty_factor, data.design.shape[1])
     _check_intercept_exists(data)
-    if l1_ratio == 0.0:
-        return float("inf")
-    return data.null_gradient_norm / l1_ratio
+    return glm_alpha_max(data.null_gradient, l1_ratio, factor)
 
 
 def poisson_path(
@@ -265,6 +269,7 @@ def poisson_path(
     fit_intercept: bool = True,
     tol: float = DEFAULT_TOL,
     sample_weight: Any = None,
+    penalty_factor: Any = None,
 ) -> PathFit:
     """Penalized Poisson regression along a decreasing grid of alphas, warm-started.
 
@@ -300,6 +305,10 @@ def poisson_path(
     sample_weight : array-like of shape (n_samples,), optional
         Observation weights, as in :func:`poisson`; the default grid starts at the
         weighted alpha_max.
+    penalty_factor : array-like of shape (n_features,), optional
+        Per-coefficient factors, as in :func:`poisson`. The default grid starts at
+        ``max_j |g_j|/(r·v_j)``; with a zero factor pass ``alphas`` (and
+        ``PathFit.alpha_max`` is NaN).
 
     Returns
     -------
@@ -341,12 +350,14 @@ def poisson_path(
     l1_ratio = check_l1_ratio(l1_ratio)
     tol = check_tol(tol)
     _check_intercept_exists(data)
-    top = float("inf") if l1_ratio == 0.0 else data.null_gradient_norm / l1_ratio
+    factor = check_penalty_factor(penalty_factor, data.design.shape[1])
     if alphas is not None:
         grid = check_path_alphas(
             alphas, zero_hint="For the maximum-likelihood estimate call poisson(X, y, 0.0)."
         )
+        top = glm_alpha_max(data.null_gradient, l1_ratio, factor, strict=False)
     else:
+        top = glm_alpha_max(data.null_gradient, l1_ratio, factor)
         grid = glm_grid(
             top,
             check_positive_int(n_alphas, "n_alphas"),
@@ -355,7 +366,13 @@ def poisson_path(
             "correlated with the counts' residuals",
         )
     return glm_path(
-        "poisson_path", data.glm, grid, l1_ratio, tol=tol, max_iter=_PATH_MAX_ITER, alpha_max=top
+        "poisson_path",
+        replace(data.glm, penalty_factor=factor),
+        grid,
+        l1_ratio,
+        tol=tol,
+        max_iter=_PATH_MAX_ITER,
+        alpha_max=top,
     )
 
 
@@ -408,12 +425,20 @@ class _PoissonData:
         return mean
 
     @cached_property
-    def null_gradient_norm(self) -> float:
-        """``ρ₀ = ||Xᵀ(μ₀ − y)||_∞ / n`` (``||Xᵀ c(μ₀ − y)||_∞`` with weights)."""
+    def null_gradient(self) -> FloatArray:
+        """``∇_w L`` at w = 0 with the best intercept: ``Xᵀ(μ₀ − y)/n`` (``Xᵀ c(μ₀ − y)``
+        with weights)."""
         residual = self.null_mean - self.target
         if self.weights is not None:
-            return float(np.max(np.abs(self.design.T @ (self.weights * residual))))
-        return float(np.max(np.abs(self.design.T @ residual))) / self.target.size
+            weighted: FloatArray = np.asarray(self.design.T @ (self.weights * residual))
+            return weighted
+        gradient: FloatArray = np.asarray(self.design.T @ residual) / self.target.size
+        return gradient
+
+    @cached_property
+    def null_gradient_norm(self) -> float:
+        """``ρ₀ = ||Xᵀ(μ₀ − y)||_∞ / n`` (``||Xᵀ c(μ₀ − y)||_∞`` with weights)."""
+        return float(np.max(np.abs(self.null_gradient)))
 
     @cached_property
     def floor(self) -> float:

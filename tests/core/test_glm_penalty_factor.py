@@ -138,3 +138,31 @@ def test_bad_factors_are_refused_by_name(family: str) -> None:
         _fit(family, X, y, 0.1, 1.0, penalty_factor=[1.0, 2.0])
     with pytest.raises((DataError, InputValueError), match="penalty_factor"):
         _fit(family, X, y, 0.1, 1.0, penalty_factor=[1.0, -1.0, 1.0])
+
+
+@pytest.mark.parametrize("family", ["bernoulli", "poisson"])
+def test_factored_path_starts_at_its_alpha_max_and_matches_single_fits(family: str) -> None:
+    """alpha_max = max_j |g_j|/(r·v_j): all zeros there, one coefficient just below; every
+    point of the warm-started path is the single factored fit (both certified)."""
+    from bayesreg.core.logistic import logistic_alpha_max
+    from bayesreg.core.logistic_path import logistic_path
+    from bayesreg.core.poisson import poisson_alpha_max, poisson_path
+
+    X, y = _problem(family, 120, 6, 13)
+    factor = np.array([0.5, 1.0, 2.0, 1.0, 4.0, 1.5])
+    alpha_max = logistic_alpha_max if family == "bernoulli" else poisson_alpha_max
+    path_of = logistic_path if family == "bernoulli" else poisson_path
+    top = alpha_max(X, y, penalty_factor=factor)
+    assert np.all(_fit(family, X, y, top, 1.0, penalty_factor=factor).coef == 0.0)
+    assert np.count_nonzero(_fit(family, X, y, 0.98 * top, 1.0, penalty_factor=factor).coef) == 1
+    path = path_of(X, y, penalty_factor=factor, n_alphas=8)
+    assert path.alpha_max == pytest.approx(top, rel=1e-12)
+    assert path.converged.all()
+    for alpha, coef in zip(path.alphas, path.coefs, strict=True):
+        single = _fit(family, X, y, float(alpha), 1.0, penalty_factor=factor)
+        np.testing.assert_allclose(coef, single.coef, rtol=0, atol=1e-7)
+    with pytest.raises(InputValueError, match="zero entries"):
+        alpha_max(X, y, penalty_factor=np.array([0.0, 1.0, 1.0, 1.0, 1.0, 1.0]))
+    given = path_of(X, y, [0.1, 0.01], penalty_factor=np.array([0.0, 1, 1, 1, 1, 1]))
+    assert np.isnan(given.alpha_max)
+    assert given.coefs[0, 0] != 0.0  # the unpenalized coefficient
