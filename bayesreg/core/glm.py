@@ -186,8 +186,9 @@ class GLMData:
     fit_intercept : bool
     null_intercept : float
         The best ``w0`` at ``w = 0`` (0 without an intercept): the default start point.
-    null_gradient_norm : float
-        ``ρ₀ = ||∇_w L(0, w0*)||_∞``, the scale of the relative KKT tolerance.
+    null_gradient : ndarray of shape (p,)
+        ``g = ∇_w L(0, w0*)``, the gradient at the null model: its sup norm ``ρ₀`` is the
+        scale of the relative KKT tolerance, and it gives alpha_max (:func:`glm_alpha_max`).
     floor : float
         The rounding level of the gradient (:func:`kkt_floor`), below which no residual
         is certified.
@@ -200,9 +201,14 @@ class GLMData:
     datafit: Datafit
     fit_intercept: bool
     null_intercept: float
-    null_gradient_norm: float
+    null_gradient: FloatArray
     floor: float
     penalty_factor: FloatArray | None = None
+
+    @property
+    def null_gradient_norm(self) -> float:
+        """``ρ₀ = ||∇_w L(0, w0*)||_∞``."""
+        return float(np.max(np.abs(self.null_gradient), initial=0.0))
 
     @property
     def n_features(self) -> int:

@@ -278,7 +278,7 @@ def logistic_data(
         datafit=Bernoulli(target, weights),
         fit_intercept=fit_intercept,
         null_intercept=float(logit(null_mean)) if fit_intercept else 0.0,
-        null_gradient_norm=_null_gradient_norm(design, target, fit_intercept, weights),
+        null_gradient=null_gradient(design, target, fit_intercept, weights),
         floor=kkt_floor(design, fit_intercept, scale),
     )
 
@@ -297,13 +297,6 @@ def null_gradient(
     null_prob = float(y.mean()) if fit_intercept else 0.5
     gradient: FloatArray = np.asarray(X.T @ (null_prob - y)) / len(y)
     return gradient
-
-
-def _null_gradient_norm(
-    X: Design, y: FloatArray, fit_intercept: bool, weights: FloatArray | None = None
-) -> float:
-    """``||∇_w L(0, w0*)||_∞`` (:func:`null_gradient`)."""
-    return float(np.max(np.abs(null_gradient(X, y, fit_intercept, weights))))
 
 
 def check_logistic_minimizer(X: Design, y: FloatArray, alpha: float, fit_intercept: bool) -> None:

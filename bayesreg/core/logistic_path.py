@@ -20,7 +20,6 @@ from bayesreg.core.logistic import (
     as_logistic_design,
     check_logistic_minimizer,
     logistic_data,
-    null_gradient,
 )
 from bayesreg.core.results import PathFit
 from bayesreg.validation import (
@@ -143,7 +142,7 @@ def logistic_path(
     data = replace(
         logistic_data(design, target, fit_intercept, rows.weights), penalty_factor=factor
     )
-    gradient = null_gradient(design, target, fit_intercept, rows.weights)
+    gradient = data.null_gradient
     if alphas is not None:
         grid = check_path_alphas(
             alphas,

@@ -436,11 +436,6 @@ class _PoissonData:
         return gradient
 
     @cached_property
-    def null_gradient_norm(self) -> float:
-        """``ρ₀ = ||Xᵀ(μ₀ − y)||_∞ / n`` (``||Xᵀ c(μ₀ − y)||_∞`` with weights)."""
-        return float(np.max(np.abs(self.null_gradient)))
-
-    @cached_property
     def floor(self) -> float:
         """The rounding level of the gradient, with per-sample scale max(y_i, μ₀_i)."""
         scale = np.maximum(self.target, self.null_mean)
@@ -456,7 +451,7 @@ class _PoissonData:
             datafit=Poisson(self.target, self.offset, self.weights),
             fit_intercept=self.fit_intercept,
             null_intercept=self.null_intercept,
-            null_gradient_norm=self.null_gradient_norm,
+            null_gradient=self.null_gradient,
             floor=self.floor,
         )
 
