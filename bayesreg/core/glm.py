@@ -47,6 +47,7 @@ __all__ = [
     "GLMSolution",
     "as_glm_design",
     "check_ml_design",
+    "clear_margin",
     "column_rank",
     "glm_alpha_max",
     "glm_grid",
@@ -374,3 +375,11 @@ def glm_alpha_max(
             "the top of the path). Pass alphas explicitly."
         )
     return float(np.max(np.abs(null_gradient) / penalty_factor)) / l1_ratio
+
+
+def clear_margin(margins: Any, design: Design) -> bool:
+    """Whether the largest margin ``max_i m_i`` of a direction found by a separation LP
+    (``|v_j| ≤ 1``) exceeds :data:`SEPARATION_MARGIN` times ``max_i ||z_i||₁``, the
+    largest margin any such direction can have: beyond rounding, the direction is real."""
+    largest_margin = float(np.max(abs(design).sum(axis=1)))
+    return bool(np.max(margins) > SEPARATION_MARGIN * largest_margin)

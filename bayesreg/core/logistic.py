@@ -25,11 +25,11 @@ from bayesreg.core._penalty_factor import check_penalty_factor
 from bayesreg.core.datafits import Bernoulli
 from bayesreg.core.glm import (
     DEFAULT_TOL,
-    SEPARATION_MARGIN,
     Design,
     GLMData,
     as_glm_design,
     check_ml_design,
+    clear_margin,
     glm_alpha_max,
     kkt_floor,
     solve_glm,
@@ -342,6 +342,4 @@ def _classes_separable(design: Design, y: FloatArray) -> bool:
     )
     if program.x is None:
         return False
-    margins = signed @ program.x
-    largest_margin = float(np.max(abs(design).sum(axis=1)))
-    return bool(np.max(margins) > SEPARATION_MARGIN * largest_margin)
+    return clear_margin(signed @ program.x, design)

@@ -27,11 +27,11 @@ from bayesreg.core._penalty_factor import check_penalty_factor
 from bayesreg.core.datafits import Poisson
 from bayesreg.core.glm import (
     DEFAULT_TOL,
-    SEPARATION_MARGIN,
     Design,
     GLMData,
     as_glm_design,
     check_ml_design,
+    clear_margin,
     glm_alpha_max,
     glm_grid,
     glm_path,
@@ -530,6 +530,4 @@ def _zero_counts_separable(design: Design, y: FloatArray) -> bool:
     )
     if program.x is None:
         return False
-    margins = -np.asarray(zeros @ program.x)
-    largest_margin = float(np.max(abs(design).sum(axis=1)))
-    return bool(np.max(margins) > SEPARATION_MARGIN * largest_margin)
+    return clear_margin(-np.asarray(zeros @ program.x), design)
