@@ -193,9 +193,13 @@ class GLMData:
     floor : float
         The rounding level of the gradient (:func:`kkt_floor`), below which no residual
         is certified.
+    target : ndarray of shape (n,)
+        The response the datafit holds (outcomes, counts), for the existence checks.
     penalty_factor : ndarray of shape (p,) or None
         Per-coefficient factors v of the penalty ``alpha Σ_j v_j [r|w_j| + (1 − r)/2 w_j²]``
         (None: all 1; 0: unpenalized), validated.
+    positive : bool
+        Constrain every coefficient to ``w_j ≥ 0`` (the intercept stays free).
     """
 
     design: Design
@@ -204,7 +208,9 @@ class GLMData:
     null_intercept: float
     null_gradient: FloatArray
     floor: float
+    target: FloatArray
     penalty_factor: FloatArray | None = None
+    positive: bool = False
 
     @property
     def null_gradient_norm(self) -> float:
@@ -239,7 +245,13 @@ def solve_glm(
     with the null model's intercept), certified by the KKT residual against
     ``max(tol·ρ₀, floor)``. Arguments are already validated; no warning is issued."""
     problem = PenalizedGLM(
-        data.design, data.datafit, alpha, l1_ratio, data.fit_intercept, data.penalty_factor
+        data.design,
+        data.datafit,
+        alpha,
+        l1_ratio,
+        data.fit_intercept,
+        data.penalty_factor,
+        data.positive,
     )
     threshold = max(tol * data.null_gradient_norm, data.floor)
     if start is None:
@@ -353,19 +365,24 @@ def glm_alpha_max(
     penalty_factor: FloatArray | None,
     *,
     strict: bool = True,
+    positive: bool = False,
 ) -> float:
     """The smallest alpha with w = 0 optimal: ``max_j |g_j| / (r·v_j)`` over ``v_j > 0``.
 
     ``g = ∇_w L`` at w = 0 with the null model's intercept. w = 0 is optimal iff
-    ``|g_j| ≤ alpha·r·v_j`` for every j; ``inf`` for r = 0. With a zero factor the
+    ``|g_j| ≤ alpha·r·v_j`` for every j; ``inf`` for r = 0. Under ``w ≥ 0`` (``positive``)
+    the condition is one-sided, ``−g_j ≤ alpha·r·v_j``, and ``(−g_j)⁺`` replaces
+    ``|g_j|`` (0 when no coefficient gains by growing). With a zero factor the
     unpenalized coefficient is not 0 at the top of the path, so there is no closed form:
     refused, with the remedy (pass the alphas), or NaN with ``strict=False`` (a path on
     given alphas records it as unknown).
     """
     if l1_ratio == 0.0:
         return math.inf
+    # the size of the gradient each coefficient could answer by leaving 0
+    pull = np.maximum(-null_gradient, 0.0) if positive else np.abs(null_gradient)
     if penalty_factor is None:
-        return float(np.max(np.abs(null_gradient), initial=0.0)) / l1_ratio
+        return float(np.max(pull, initial=0.0)) / l1_ratio
     if np.any(penalty_factor == 0.0):
         if not strict:
             return math.nan
@@ -374,7 +391,7 @@ def glm_alpha_max(
             "of the default grid, has no closed form then (those coefficients are not 0 at "
             "the top of the path). Pass alphas explicitly."
         )
-    return float(np.max(np.abs(null_gradient) / penalty_factor)) / l1_ratio
+    return float(np.max(pull / penalty_factor, initial=0.0)) / l1_ratio
 
 
 def clear_margin(margins: Any, design: Design) -> bool:

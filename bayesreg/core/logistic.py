@@ -13,7 +13,7 @@ minimizer. X may be a scipy.sparse CSR/CSC matrix, never densified.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,38 +21,26 @@ import scipy.optimize
 import scipy.sparse
 from scipy.special import logit
 
-from bayesreg.core._penalty_factor import check_penalty_factor
 from bayesreg.core.datafits import Bernoulli
 from bayesreg.core.glm import (
     DEFAULT_TOL,
     Design,
     GLMData,
     as_glm_design,
-    check_ml_design,
     clear_margin,
-    glm_alpha_max,
     kkt_floor,
-    solve_glm,
-    warn_not_converged,
     weighted_rows,
 )
+from bayesreg.core.glm_fit import Bounds, fit_glm, glm_family_alpha_max
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError
-from bayesreg.validation import (
-    as_target,
-    check_binary_target,
-    check_bool,
-    check_finite_nonneg,
-    check_l1_ratio,
-    check_positive_int,
-    check_tol,
-    is_sparse,
-)
+from bayesreg.validation import as_target, check_binary_target, is_sparse
 
 __all__ = [
+    "LOGISTIC",
+    "LogisticFamily",
     "as_logistic_design",
-    "check_logistic_minimizer",
     "logistic",
     "logistic_alpha_max",
     "logistic_data",
@@ -74,6 +62,7 @@ def logistic(
     max_iter: int = 200,
     sample_weight: Any = None,
     penalty_factor: Any = None,
+    positive: bool = False,
 ) -> PenalizedFit:
     """Penalized logistic regression with a KKT certificate.
 
@@ -120,6 +109,12 @@ def logistic(
         per coefficient. ``v_j = 0`` leaves ``w_j`` unpenalized (a flat prior); the data
         must then determine it (with classes or zero counts separable along it the fit does
         not converge, and says so). None: all 1.
+    positive : bool, default False
+        Constrain every coefficient to ``w_j ≥ 0`` (the intercept stays free): the MAP
+        under an Exponential (l1_ratio = 1) or half-normal (l1_ratio = 0) prior, glmnet's
+        ``lower.limits = 0``. The KKT residual then measures the one-sided conditions
+        ``∂L/∂w_j + alpha·v_j·(1 − r)·w_j + alpha·r·v_j = 0`` where ``w_j > 0`` and
+        ``≥ 0`` where ``w_j = 0``.
 
     Returns
     -------
@@ -190,23 +185,19 @@ def logistic(
     >>> fit.converged, fit.certificate, fit.gap <= fit.tol
     (True, 'kkt residual', True)
     """
-    design = as_logistic_design(X)
-    target = check_binary_target(as_target(y, design.shape[0]))
-    rows = weighted_rows(design, target, sample_weight)
-    alpha = check_finite_nonneg(alpha, "alpha")
-    l1_ratio = check_l1_ratio(l1_ratio)
-    fit_intercept = check_bool(fit_intercept, "fit_intercept")
-    tol = check_tol(tol)
-    max_iter = check_positive_int(max_iter, "max_iter")
-    check_logistic_minimizer(rows.design, rows.target, alpha, fit_intercept)
-    data = logistic_data(rows.design, rows.target, fit_intercept, rows.weights)
-    factor = check_penalty_factor(penalty_factor, rows.design.shape[1])
-    solved = solve_glm(
-        replace(data, penalty_factor=factor), alpha, l1_ratio, tol=tol, max_iter=max_iter
+    return fit_glm(
+        LOGISTIC,
+        X,
+        y,
+        alpha,
+        l1_ratio,
+        fit_intercept=fit_intercept,
+        tol=tol,
+        max_iter=max_iter,
+        sample_weight=sample_weight,
+        penalty_factor=penalty_factor,
+        positive=positive,
     )
-    if not solved.fit.converged:
-        warn_not_converged("logistic", solved.result, solved.threshold, max_iter)
-    return solved.fit
 
 
 def logistic_alpha_max(
@@ -217,6 +208,7 @@ def logistic_alpha_max(
     fit_intercept: bool = True,
     sample_weight: Any = None,
     penalty_factor: Any = None,
+    positive: bool = False,
 ) -> float:
     """Smallest alpha whose penalized logistic solution is w = 0.
 
@@ -242,21 +234,24 @@ def logistic_alpha_max(
     penalty_factor : array-like of shape (n_features,), optional
         As in :func:`logistic`: ``max_j |g_j|/(r·v_j)``; refused with a zero factor
         (:func:`~bayesreg.core.glm.glm_alpha_max`).
+    positive : bool, default False
+        Under ``w ≥ 0`` only coefficients that would grow leave 0: ``max_j (−g_j)⁺/(r·v_j)``
+        with ``g = Xᵀ(μ0 − y)/n`` (0 when no column is positively correlated with y).
 
     Returns
     -------
     float
     """
-    design = as_logistic_design(X)
-    target = check_binary_target(as_target(y, design.shape[0]))
-    rows = weighted_rows(design, target, sample_weight)
-    l1_ratio = check_l1_ratio(l1_ratio)
-    fit_intercept = check_bool(fit_intercept, "fit_intercept")
-    factor = check_penalty_factor(penalty_factor, rows.design.shape[1])
-    if l1_ratio == 0.0:
-        return float("inf")
-    gradient = null_gradient(rows.design, rows.target, fit_intercept, rows.weights)
-    return glm_alpha_max(gradient, l1_ratio, factor)
+    return glm_family_alpha_max(
+        LOGISTIC,
+        X,
+        y,
+        l1_ratio=l1_ratio,
+        fit_intercept=fit_intercept,
+        sample_weight=sample_weight,
+        penalty_factor=penalty_factor,
+        positive=positive,
+    )
 
 
 def logistic_data(
@@ -280,6 +275,7 @@ def logistic_data(
         null_intercept=float(logit(null_mean)) if fit_intercept else 0.0,
         null_gradient=null_gradient(design, target, fit_intercept, weights),
         floor=kkt_floor(design, fit_intercept, scale),
+        target=target,
     )
 
 
@@ -299,47 +295,55 @@ def null_gradient(
     return gradient
 
 
-def check_logistic_minimizer(X: Design, y: FloatArray, alpha: float, fit_intercept: bool) -> None:
-    """Raise DataError where F has no minimizer (or, for alpha = 0, no unique one)."""
-    if fit_intercept and y.min() == y.max():
-        raise DataError(
-            f"y holds only the class {y[0]:g}; with an unpenalized intercept the "
-            "objective has no minimizer (w0 runs off to ±∞). Pass data with both "
-            "classes, or fit_intercept=False."
+@dataclass(frozen=True)
+class LogisticFamily:
+    """The Bernoulli likelihood in the shared GLM recipe (:mod:`bayesreg.core.glm_fit`)."""
+
+    name: str = "logistic"
+    no_signal: str = "Xᵀ(y − ȳ) = 0: no column of X is correlated with y"
+    no_estimate: str = "separates the y = 0 and y = 1 samples"
+
+    def data(self, X: Any, y: Any, fit_intercept: bool, sample_weight: Any, offset: Any) -> GLMData:
+        """Binary outcomes on a validated design, zero-weight rows dropped (no offset);
+        refused when a single class is left and an intercept is fitted (w0 → ±∞)."""
+        design = as_glm_design(X)
+        target = check_binary_target(as_target(y, design.shape[0]))
+        rows = weighted_rows(design, target, sample_weight)
+        y = rows.target
+        if fit_intercept and y.min() == y.max():
+            raise DataError(
+                f"y holds only the class {y[0]:g}; with an unpenalized intercept the "
+                "objective has no minimizer (w0 runs off to ±∞). Pass data with both "
+                "classes, or fit_intercept=False."
+            )
+        return logistic_data(rows.design, rows.target, fit_intercept, rows.weights)
+
+    def separable(self, design: Design, target: FloatArray, bounds: Bounds) -> bool:
+        """Whether a direction v ≠ 0 within ``bounds`` has (2y_i − 1) z_iᵀ v ≥ 0 for every row.
+
+        Such a (quasi-)separating direction exists iff the likelihood has no maximizer
+        (Albert & Anderson 1984). With full column rank it is found by the linear program
+
+            maximize Σ_i m_i  subject to  m = diag(2y − 1) Z v ≥ 0,  v within the bounds
+            (|v_j| ≤ 1; 0 ≤ v_j ≤ 1 for a coefficient held ≥ 0),
+
+        whose optimum is 0 (at v = 0) exactly when the classes overlap (Konis 2007).
+        """
+        labels = 2.0 * target - 1.0
+        signed = (
+            scipy.sparse.diags(labels) @ design if is_sparse(design) else labels[:, None] * design
         )
-    if alpha > 0.0:
-        # alpha·P(w) is coercive in w and, with both classes present, L is coercive
-        # in w0 for bounded w: F has a minimizer.
-        return
-    design, with_intercept = check_ml_design(X, fit_intercept)
-    if _classes_separable(design, y):
-        raise DataError(
-            "alpha=0 asks for the maximum-likelihood estimate, which does not exist: "
-            f"a linear function of the columns of X{with_intercept} separates the y = 0 "
-            "and y = 1 samples, so the likelihood increases without bound as ||w|| → ∞. "
-            "Pass alpha > 0 (a prior on w) to get a finite MAP estimate."
+        program = scipy.optimize.linprog(
+            -np.asarray(signed.sum(axis=0)).ravel(),
+            A_ub=-signed,
+            b_ub=np.zeros(signed.shape[0]),
+            bounds=bounds,
+            method="highs",
         )
+        if program.x is None:
+            return False
+        return clear_margin(signed @ program.x, design)
 
 
-def _classes_separable(design: Design, y: FloatArray) -> bool:
-    """Whether a direction v ≠ 0 has (2y_i − 1) z_iᵀ v ≥ 0 for every row z_i.
-
-    Such a (quasi-)separating direction exists iff the likelihood has no maximizer
-    (Albert & Anderson 1984). With full column rank it is found by the linear program
-
-        maximize Σ_i m_i  subject to  m = diag(2y − 1) Z v ≥ 0,  −1 ≤ v_j ≤ 1,
-
-    whose optimum is 0 (at v = 0) exactly when the classes overlap (Konis 2007).
-    """
-    labels = 2.0 * y - 1.0
-    signed = scipy.sparse.diags(labels) @ design if is_sparse(design) else labels[:, None] * design
-    program = scipy.optimize.linprog(
-        -np.asarray(signed.sum(axis=0)).ravel(),
-        A_ub=-signed,
-        b_ub=np.zeros(signed.shape[0]),
-        bounds=(-1.0, 1.0),
-        method="highs",
-    )
-    if program.x is None:
-        return False
-    return clear_margin(signed @ program.x, design)
+#: The logistic family, shared by :func:`logistic`, its path and its alpha_max.
+LOGISTIC = LogisticFamily()

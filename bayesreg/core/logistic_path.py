@@ -11,27 +11,12 @@ Along a decreasing grid of ``alpha`` each point minimizes::
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from bayesreg.core._penalty_factor import check_penalty_factor
-from bayesreg.core.glm import DEFAULT_TOL, glm_alpha_max, glm_grid, glm_path, weighted_rows
-from bayesreg.core.logistic import (
-    as_logistic_design,
-    check_logistic_minimizer,
-    logistic_data,
-)
+from bayesreg.core.glm import DEFAULT_TOL
+from bayesreg.core.glm_fit import fit_glm_path
+from bayesreg.core.logistic import LOGISTIC
 from bayesreg.core.results import PathFit
-from bayesreg.validation import (
-    as_target,
-    check_binary_target,
-    check_bool,
-    check_grid_eps,
-    check_l1_ratio,
-    check_path_alphas,
-    check_positive_int,
-    check_tol,
-)
 
 __all__ = ["logistic_path"]
 
@@ -48,6 +33,7 @@ def logistic_path(
     tol: float = DEFAULT_TOL,
     sample_weight: Any = None,
     penalty_factor: Any = None,
+    positive: bool = False,
 ) -> PathFit:
     """Penalized logistic regression along a decreasing grid of alphas.
 
@@ -90,6 +76,10 @@ def logistic_path(
         Per-coefficient factors, as in :func:`~bayesreg.core.logistic.logistic`. The default
         grid starts at ``max_j |g_j|/(r·v_j)``; with a zero factor pass ``alphas`` (and
         ``PathFit.alpha_max`` is NaN).
+    positive : bool, default False
+        Constrain every coefficient to ``w_j ≥ 0``, as in
+        :func:`~bayesreg.core.logistic.logistic`; the default grid starts at the one-sided
+        alpha_max ``max_j (−g_j)⁺/(r·v_j)``.
 
     Returns
     -------
@@ -131,38 +121,17 @@ def logistic_path(
     >>> bool(path.converged.all()), int(np.count_nonzero(path.coefs[0]))
     (True, 0)
     """
-    design = as_logistic_design(X)
-    target = check_binary_target(as_target(y, design.shape[0]))
-    rows = weighted_rows(design, target, sample_weight)
-    design, target = rows.design, rows.target
-    l1_ratio = check_l1_ratio(l1_ratio)
-    fit_intercept = check_bool(fit_intercept, "fit_intercept")
-    tol = check_tol(tol)
-    factor = check_penalty_factor(penalty_factor, design.shape[1])
-    data = replace(
-        logistic_data(design, target, fit_intercept, rows.weights), penalty_factor=factor
+    return fit_glm_path(
+        LOGISTIC,
+        X,
+        y,
+        alphas,
+        l1_ratio,
+        n_alphas=n_alphas,
+        eps=eps,
+        fit_intercept=fit_intercept,
+        tol=tol,
+        sample_weight=sample_weight,
+        penalty_factor=penalty_factor,
+        positive=positive,
     )
-    gradient = data.null_gradient
-    if alphas is not None:
-        grid = check_path_alphas(
-            alphas,
-            zero_hint="For the maximum-likelihood estimate (alpha = 0) call logistic(X, y, 0.0).",
-        )
-        top = glm_alpha_max(gradient, l1_ratio, factor, strict=False)
-    else:
-        top = glm_alpha_max(gradient, l1_ratio, factor)
-        grid = glm_grid(
-            top,
-            check_positive_int(n_alphas, "n_alphas"),
-            check_grid_eps(eps),
-            no_signal="Xᵀ(y − ȳ) = 0: no column of X is correlated with y",
-        )
-    # every alpha of the grid is > 0: only the intercept's existence is in question
-    check_logistic_minimizer(design, target, float(grid[-1]), fit_intercept)
-    return glm_path(
-        "logistic_path", data, grid, l1_ratio, tol=tol, max_iter=_PATH_MAX_ITER, alpha_max=top
-    )
-
-
-#: Newton steps allowed to each fit of the path (logistic's default).
-_PATH_MAX_ITER = 200

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 import scipy.sparse
+from numpy.typing import NDArray
 
 from bayesreg.core.datafits import Datafit
 from bayesreg.core.newton import Curvature, DenseCurvature, Point
@@ -60,6 +61,8 @@ class PenalizedGLM:
     #: so the kink weights are alpha·r·v_j and the L2 weights alpha·(1 − r)·v_j; a coefficient
     #: with v_j = 0 is a smooth, unpenalized coordinate.
     penalty_factor: FloatArray | None = None
+    #: Constrain every w_j ≥ 0 (a bound at the kink m_j = 0; the intercept stays free).
+    positive: bool = False
 
     @property
     def convex(self) -> bool:
@@ -109,6 +112,15 @@ class PenalizedGLM:
         return float(self.penalty_factor @ (self.l1 * np.abs(coef) + 0.5 * self.l2 * coef * coef))
 
     @cached_property
+    def bounded(self) -> NDArray[np.bool_] | None:
+        """The coordinates of θ held at ``θ_j ≥ 0`` (every w_j with ``positive``), or None."""
+        if not self.positive:
+            return None
+        bounded = np.ones(self.n_free + self.X.shape[1], dtype=bool)
+        bounded[: self.n_free] = False
+        return bounded
+
+    @cached_property
     def locations(self) -> FloatArray:
         """The kinks m = 0."""
         return np.zeros(self.n_free + self.X.shape[1])
@@ -132,8 +144,9 @@ class PenalizedGLM:
             np.concatenate(([residual.sum()], grad_coef)) if self.fit_intercept else grad_coef
         )
         value = self.datafit.value(eta) + self.penalty(coef)
+        state = _State(eta, hessian_weights)
         return Point(
-            theta, value, gradient, self.weights, self.locations, _State(eta, hessian_weights)
+            theta, value, gradient, self.weights, self.locations, state, positive=self.bounded
         )
 
     def curvature(self, point: Point, columns: IndexArray) -> Curvature:
@@ -143,6 +156,7 @@ class PenalizedGLM:
         n_samples, n_features = self.X.shape
         if (
             self.penalty_factor is None
+            and not self.positive
             and self.l1 == 0.0
             and self.l2 > 0.0
             and n_features > n_samples

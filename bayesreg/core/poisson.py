@@ -15,7 +15,7 @@ minimizer. X may be a scipy.sparse CSR/CSC matrix, never densified.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -23,23 +23,17 @@ import numpy as np
 import scipy.optimize
 from scipy.special import logsumexp
 
-from bayesreg.core._penalty_factor import check_penalty_factor
 from bayesreg.core.datafits import Poisson
 from bayesreg.core.glm import (
     DEFAULT_TOL,
     Design,
     GLMData,
     as_glm_design,
-    check_ml_design,
     clear_margin,
-    glm_alpha_max,
-    glm_grid,
-    glm_path,
     kkt_floor,
-    solve_glm,
-    warn_not_converged,
     weighted_rows,
 )
+from bayesreg.core.glm_fit import Bounds, fit_glm, fit_glm_path, glm_family_alpha_max
 from bayesreg.core.results import PathFit, PenalizedFit
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError
@@ -47,16 +41,10 @@ from bayesreg.validation import (
     as_target,
     check_bool,
     check_counts,
-    check_finite_nonneg,
-    check_grid_eps,
-    check_l1_ratio,
-    check_path_alphas,
-    check_positive_int,
-    check_tol,
     is_sparse,
 )
 
-__all__ = ["poisson", "poisson_alpha_max", "poisson_path"]
+__all__ = ["POISSON", "PoissonFamily", "poisson", "poisson_alpha_max", "poisson_path"]
 
 #: Largest x with exp(x) finite in float64.
 LOG_MAX_FLOAT = math.log(float(np.finfo(np.float64).max))
@@ -74,6 +62,7 @@ def poisson(
     max_iter: int = 200,
     sample_weight: Any = None,
     penalty_factor: Any = None,
+    positive: bool = False,
 ) -> PenalizedFit:
     """Penalized Poisson regression (log link, with an offset) with a KKT certificate.
 
@@ -124,6 +113,11 @@ def poisson(
         per coefficient. ``v_j = 0`` leaves ``w_j`` unpenalized (a flat prior); the data
         must then determine it (with classes or zero counts separable along it the fit does
         not converge, and says so). None: all 1.
+    positive : bool, default False
+        Constrain every coefficient to ``w_j ≥ 0`` (the intercept stays free): the MAP
+        under an Exponential (l1_ratio = 1) or half-normal (l1_ratio = 0) prior, glmnet's
+        ``lower.limits = 0``; the KKT residual measures the one-sided conditions, as in
+        :func:`~bayesreg.core.logistic.logistic`.
 
     Returns
     -------
@@ -188,19 +182,20 @@ def poisson(
     >>> fit.converged, fit.certificate, fit.gap <= fit.tol
     (True, 'kkt residual', True)
     """
-    data = _poisson_data(X, y, offset, fit_intercept, sample_weight)
-    alpha = check_finite_nonneg(alpha, "alpha")
-    l1_ratio = check_l1_ratio(l1_ratio)
-    tol = check_tol(tol)
-    max_iter = check_positive_int(max_iter, "max_iter")
-    _check_minimizer_exists(data, alpha)
-    factor = check_penalty_factor(penalty_factor, data.design.shape[1])
-    solved = solve_glm(
-        replace(data.glm, penalty_factor=factor), alpha, l1_ratio, tol=tol, max_iter=max_iter
+    return fit_glm(
+        POISSON,
+        X,
+        y,
+        alpha,
+        l1_ratio,
+        fit_intercept=fit_intercept,
+        tol=tol,
+        max_iter=max_iter,
+        sample_weight=sample_weight,
+        penalty_factor=penalty_factor,
+        positive=positive,
+        offset=offset,
     )
-    if not solved.fit.converged:
-        warn_not_converged("poisson", solved.result, solved.threshold, max_iter)
-    return solved.fit
 
 
 def poisson_alpha_max(
@@ -212,6 +207,7 @@ def poisson_alpha_max(
     fit_intercept: bool = True,
     sample_weight: Any = None,
     penalty_factor: Any = None,
+    positive: bool = False,
 ) -> float:
     """Smallest alpha whose penalized Poisson solution is w = 0.
 
@@ -239,6 +235,9 @@ def poisson_alpha_max(
     penalty_factor : array-like of shape (n_features,), optional
         As in :func:`poisson`: ``max_j |g_j|/(r·v_j)``; refused with a zero factor
         (:func:`~bayesreg.core.glm.glm_alpha_max`).
+    positive : bool, default False
+        Under ``w ≥ 0`` only coefficients that would grow leave 0:
+        ``max_j (−g_j)⁺/(r·v_j)`` with ``g = Xᵀ(μ₀ − y)/n``.
 
     Returns
     -------
@@ -250,11 +249,17 @@ def poisson_alpha_max(
         As :func:`poisson` does for its data (all-zero counts with an intercept
         included: there is no best intercept).
     """
-    data = _poisson_data(X, y, offset, fit_intercept, sample_weight)
-    l1_ratio = check_l1_ratio(l1_ratio)
-    factor = check_penalty_factor(penalty_factor, data.design.shape[1])
-    _check_intercept_exists(data)
-    return glm_alpha_max(data.null_gradient, l1_ratio, factor)
+    return glm_family_alpha_max(
+        POISSON,
+        X,
+        y,
+        l1_ratio=l1_ratio,
+        fit_intercept=fit_intercept,
+        sample_weight=sample_weight,
+        penalty_factor=penalty_factor,
+        positive=positive,
+        offset=offset,
+    )
 
 
 def poisson_path(
@@ -270,6 +275,7 @@ def poisson_path(
     tol: float = DEFAULT_TOL,
     sample_weight: Any = None,
     penalty_factor: Any = None,
+    positive: bool = False,
 ) -> PathFit:
     """Penalized Poisson regression along a decreasing grid of alphas, warm-started.
 
@@ -309,6 +315,9 @@ def poisson_path(
         Per-coefficient factors, as in :func:`poisson`. The default grid starts at
         ``max_j |g_j|/(r·v_j)``; with a zero factor pass ``alphas`` (and
         ``PathFit.alpha_max`` is NaN).
+    positive : bool, default False
+        Constrain every coefficient to ``w_j ≥ 0``, as in :func:`poisson`; the default grid
+        starts at the one-sided alpha_max ``max_j (−g_j)⁺/(r·v_j)``.
 
     Returns
     -------
@@ -346,38 +355,21 @@ def poisson_path(
     >>> bool(path.converged.all()), int(np.count_nonzero(path.coefs[0]))
     (True, 0)
     """
-    data = _poisson_data(X, y, offset, fit_intercept, sample_weight)
-    l1_ratio = check_l1_ratio(l1_ratio)
-    tol = check_tol(tol)
-    _check_intercept_exists(data)
-    factor = check_penalty_factor(penalty_factor, data.design.shape[1])
-    if alphas is not None:
-        grid = check_path_alphas(
-            alphas, zero_hint="For the maximum-likelihood estimate call poisson(X, y, 0.0)."
-        )
-        top = glm_alpha_max(data.null_gradient, l1_ratio, factor, strict=False)
-    else:
-        top = glm_alpha_max(data.null_gradient, l1_ratio, factor)
-        grid = glm_grid(
-            top,
-            check_positive_int(n_alphas, "n_alphas"),
-            check_grid_eps(eps),
-            no_signal="Xᵀ(μ₀ − y) = 0 at w = 0 with the best intercept: no column of X is "
-            "correlated with the counts' residuals",
-        )
-    return glm_path(
-        "poisson_path",
-        replace(data.glm, penalty_factor=factor),
-        grid,
+    return fit_glm_path(
+        POISSON,
+        X,
+        y,
+        alphas,
         l1_ratio,
+        n_alphas=n_alphas,
+        eps=eps,
+        fit_intercept=fit_intercept,
         tol=tol,
-        max_iter=_PATH_MAX_ITER,
-        alpha_max=top,
+        sample_weight=sample_weight,
+        penalty_factor=penalty_factor,
+        positive=positive,
+        offset=offset,
     )
-
-
-#: Newton steps allowed to each fit of a path (poisson's default).
-_PATH_MAX_ITER = 200
 
 
 @dataclass(frozen=True)
@@ -453,6 +445,7 @@ class _PoissonData:
             null_intercept=self.null_intercept,
             null_gradient=self.null_gradient,
             floor=self.floor,
+            target=self.target,
         )
 
 
@@ -476,43 +469,51 @@ def _poisson_data(
     return _PoissonData(rows.design, rows.target, rows.offset, fit_intercept, rows.weights)
 
 
-def _check_intercept_exists(data: _PoissonData) -> None:
-    """Raise DataError when every count is 0 and an intercept is fitted."""
-    if data.fit_intercept and not np.any(data.target > 0.0):
-        raise DataError(
-            f"y holds only zeros ({data.target.size} counts); with an unpenalized intercept "
-            "the objective has no minimizer (F decreases as w0 → −∞, every mean → 0). "
-            "Pass data with a positive count, or fit_intercept=False."
-        )
+@dataclass(frozen=True)
+class PoissonFamily:
+    """The Poisson likelihood in the shared GLM recipe (:mod:`bayesreg.core.glm_fit`)."""
+
+    name: str = "poisson"
+    no_signal: str = (
+        "Xᵀ(μ₀ − y) = 0 at w = 0 with the best intercept: no column of X is correlated with "
+        "the counts' residuals"
+    )
+    no_estimate: str = (
+        "is ≤ 0 on every zero count, < 0 on some and 0 on every positive count (those means → 0)"
+    )
+
+    def data(self, X: Any, y: Any, fit_intercept: bool, sample_weight: Any, offset: Any) -> GLMData:
+        """Counts and offset on a validated design, zero-weight rows dropped; refused when
+        every count is 0 and an intercept is fitted (F decreases as w0 → −∞)."""
+        data = _poisson_data(X, y, offset, fit_intercept, sample_weight)
+        if data.fit_intercept and not np.any(data.target > 0.0):
+            raise DataError(
+                f"y holds only zeros ({data.target.size} counts); with an unpenalized "
+                "intercept the objective has no minimizer (F decreases as w0 → −∞, every "
+                "mean → 0). Pass data with a positive count, or fit_intercept=False."
+            )
+        return data.glm
+
+    def separable(self, design: Design, target: FloatArray, bounds: Bounds) -> bool:
+        """Whether a direction of recession of the log-likelihood lies within ``bounds``."""
+        return _zero_counts_separable(design, target, bounds)
 
 
-def _check_minimizer_exists(data: _PoissonData, alpha: float) -> None:
-    """Raise DataError where F has no minimizer (or, for alpha = 0, no unique one)."""
-    _check_intercept_exists(data)
-    if alpha > 0.0:
-        # the datafit is bounded below and alpha·P(w) is coercive in w; with a positive
-        # count L is coercive in w0 for bounded w: F has a minimizer.
-        return
-    design, with_intercept = check_ml_design(data.design, data.fit_intercept)
-    if _zero_counts_separable(design, data.target):
-        raise DataError(
-            "alpha=0 asks for the maximum-likelihood estimate, which does not exist: a "
-            f"linear function of the columns of X{with_intercept} is ≤ 0 on every zero "
-            "count, < 0 on some and 0 on every positive count, so the likelihood increases "
-            "without bound as ||w|| → ∞ along it (those means → 0). Pass alpha > 0 (a "
-            "prior on w) to get a finite MAP estimate."
-        )
+#: The Poisson family, shared by :func:`poisson`, its path and its alpha_max.
+POISSON = PoissonFamily()
 
 
-def _zero_counts_separable(design: Design, y: FloatArray) -> bool:
+def _zero_counts_separable(design: Design, y: FloatArray, bounds: Bounds) -> bool:
     """Whether a direction d has z_iᵀd ≤ 0 where y_i = 0 (< 0 somewhere) and z_iᵀd = 0
-    where y_i > 0: a direction of recession of the Poisson log-likelihood.
+        where y_i > 0: a direction of recession of the Poisson log-likelihood.
 
-    With full column rank it is found by the linear program
+        With full column rank it is found by the linear program
 
-        maximize Σ_{y_i = 0} m_i  subject to  m = −Z₀ d ≥ 0,  Z₊ d = 0,  −1 ≤ d_j ≤ 1,
+            maximize Σ_{y_i = 0} m_i  subject to  m = −Z₀ d ≥ 0,  Z₊ d = 0,  d within bounds
 
-    whose optimum is 0 (at d = 0) exactly when the maximum-likelihood estimate exists.
+    (|d_j| ≤ 1; 0 ≤ d_j ≤ 1 for a coefficient held ≥ 0),
+
+        whose optimum is 0 (at d = 0) exactly when the maximum-likelihood estimate exists.
     """
     zero = y == 0.0
     if not zero.any():
@@ -525,7 +526,7 @@ def _zero_counts_separable(design: Design, y: FloatArray) -> bool:
         b_ub=np.zeros(zeros.shape[0]),
         A_eq=positives if positives.shape[0] else None,
         b_eq=np.zeros(positives.shape[0]) if positives.shape[0] else None,
-        bounds=(-1.0, 1.0),
+        bounds=bounds,
         method="highs",
     )
     if program.x is None:
