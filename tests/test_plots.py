@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator
 
@@ -19,6 +20,7 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Polygon
+from matplotlib.text import Text
 from scipy import integrate, stats
 from sklearn.linear_model import lasso_path as sklearn_lasso_path
 
@@ -32,6 +34,7 @@ from bayesreg.plots import (
     plot_constraint_geometry,
     plot_map_vs_posterior,
     plot_path,
+    plot_path_panels,
     plot_prior_densities,
     plot_shrinkage_forest,
     plot_train_test_error,
@@ -93,6 +96,30 @@ def test_plot_constraint_geometry_draws_regions_and_solutions() -> None:
         assert np.any(np.all(markers == solution, axis=1))
     assert any("exactly 0" in text.get_text() for text in ax.texts)
     assert ax.get_aspect() == 1.0
+
+
+@pytest.mark.parametrize("fraction", [0.2, 0.4, 0.5, 0.7])
+def test_constraint_geometry_note_covers_no_solution(fraction: float) -> None:
+    from bayesreg.datasets import load_diabetes
+
+    X, y = load_diabetes(as_frame=True)
+    problems = [(X[["bmi", "s3"]], y), (X[["bp", "s5"]], y), _vertex_example()]
+    for X_pair, y_pair in problems:
+        least_squares = constraint_geometry(X_pair, y_pair).least_squares
+        budget = fraction * float(np.abs(least_squares).sum())
+        ax = plot_constraint_geometry(X_pair, y_pair, budget=budget)
+        ax.figure.canvas.draw()
+        notes = [text for text in ax.texts if "exactly 0" in text.get_text()]
+        if not notes:  # no corner solution at this budget: nothing to place
+            continue
+        (note,) = notes
+        box = note.get_bbox_patch().get_window_extent()
+        for line in ax.get_lines():
+            if _x(line).size != 1:
+                continue
+            x, y_point = ax.transData.transform((_x(line)[0], _y(line)[0]))
+            assert not box.contains(x, y_point), line.get_label()
+        plt.close("all")
 
 
 def test_plot_constraint_geometry_respects_ax() -> None:
@@ -208,7 +235,34 @@ def test_plot_path_draws_one_line_per_coefficient() -> None:
     assert len({line.get_color() for line in coefficient_lines}) == 5
     assert ax.get_xscale() == "log"
     assert "alpha" in ax.get_xlabel()
-    assert _legend_texts(ax)[:5] == ["a", "b", "c", "d", "e"]
+    assert _legend_texts(ax) == ["alpha_max (all w = 0)"]
+    legend_ax = plot_path(path, feature_names=["a", "b", "c", "d", "e"], labels="legend")
+    assert _legend_texts(legend_ax)[:5] == ["a", "b", "c", "d", "e"]
+    with pytest.raises(InputValueError, match="labels must be one of"):
+        plot_path(path, labels="inline")
+
+
+def test_plot_path_labels_each_line_at_its_left_end_without_overlap() -> None:
+    path, _ = _lasso_path_fit(25)
+    names = [f"feature {j}" for j in range(25)]
+    ax = plot_path(path, feature_names=names)
+    ax.figure.canvas.draw()
+    labels = {text.get_text(): text for text in ax.texts if text.get_text() in names}
+    assert set(labels) == set(names)
+    lines = {str(line.get_label()): line for line in ax.get_lines()}
+    low, high = ax.get_ylim()
+    for name, text in labels.items():
+        # the label points at its line's value at the smallest alpha, in its colour
+        assert text.xy[0] == 0.0
+        start = _y(lines[name])[0]
+        assert text.xy[1] == pytest.approx((start - low) / (high - low))
+        assert text.get_color() == lines[name].get_color()
+    # the text's own box (an Annotation's extent includes its leader line)
+    boxes = sorted(
+        (Text.get_window_extent(text) for text in labels.values()), key=lambda box: box.y0
+    )
+    for below, above in itertools.pairwise(boxes):
+        assert below.y1 <= above.y0 + 0.5
 
 
 def test_plot_path_keeps_many_coefficients_apart() -> None:
@@ -473,3 +527,70 @@ def test_plot_bayesian_path_rejects_bad_input() -> None:
         plot_bayesian_path(path, bands, ncols=0)
     with pytest.raises(InputTypeError, match="fig must be a matplotlib Figure"):
         plot_bayesian_path(path, bands, fig=plt.gca())  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- small multiples
+
+
+def test_plot_path_panels_one_panel_per_feature_with_its_band() -> None:
+    path, _ = _lasso_path_fit(4)
+    bands = PosteriorBands(path.coefs - 0.1, path.coefs + 0.2, prob=0.9)
+    fig = plot_path_panels(path, posterior_bands=bands, feature_names=list("abcd"), ncols=3)
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b", "c", "d"]
+    order = np.argsort(path.alphas)
+    for j, ax in enumerate(fig.axes):
+        (line,) = [line for line in ax.get_lines() if line.get_gid() == "penalized path"]
+        np.testing.assert_array_equal(_x(line), path.alphas[order])
+        np.testing.assert_array_equal(_y(line), path.coefs[order, j])
+        (band,) = [c for c in ax.collections if c.get_gid() == "credible band"]
+        vertices = np.asarray(band.get_paths()[0].vertices, dtype=np.float64)
+        assert vertices[:, 1].min() == pytest.approx((path.coefs[:, j] - 0.1).min())
+        assert ax.get_xscale() == "log"
+    assert [bool(ax.get_xlabel()) for ax in fig.axes] == [False, True, True, True]
+    (legend,) = fig.legends
+    assert "90% credible band" in [t.get_text() for t in legend.get_texts()]
+
+
+def test_plot_path_panels_features_fig_and_bad_input() -> None:
+    path, _ = _lasso_path_fit(3)
+    fig = plt.figure()
+    assert plot_path_panels(path, features=["x2", "x0"], fig=fig) is fig
+    assert [ax.get_title() for ax in fig.axes] == ["x2", "x0"]
+    with pytest.raises(InputValueError, match=r"features contains \['z'\]"):
+        plot_path_panels(path, features=["z"])
+    with pytest.raises(DataError, match="one band per alpha"):
+        plot_path_panels(path, posterior_bands=PosteriorBands(path.coefs[1:], path.coefs[1:]))
+    with pytest.raises(InputValueError, match="ncols"):
+        plot_path_panels(path, ncols=0)
+
+
+# --------------------------------------------------------------------------- one style
+
+
+def test_every_figure_draws_each_role_in_its_colour() -> None:
+    from bayesreg.plots import ROLES
+
+    X, y = _vertex_example()
+    ax = plot_constraint_geometry(X, y, budget=1.0)
+    colours = {line.get_markerfacecolor() for line in ax.get_lines() if _x(line).size == 1}
+    assert {ROLES["laplace"].color, ROLES["gaussian"].color} <= colours
+    ax = plot_map_vs_posterior([1.0, 0.0], [0.9, 0.1], [0.95, 0.05])
+    line_colours = {str(line.get_label()): line.get_color() for line in ax.get_lines()}
+    assert line_colours["MAP"] == ROLES["map"].color
+    assert line_colours["posterior mean"] == ROLES["posterior_mean"].color
+    draws = np.random.default_rng(0).normal([1.0, 0.0], 0.3, size=(2, 200, 2))
+    tree = xr.DataTree.from_dict(
+        {"posterior": xr.Dataset({"coef": (("chain", "draw", "feature"), draws)})}
+    )
+    reference = {"least squares": [1.1, 0.1], "MAP (lasso)": [0.9, 0.0], "other": [1, 0]}
+    ax = plot_shrinkage_forest(tree, reference=reference)
+    by_gid = {line.get_gid(): line for line in ax.get_lines()}
+    assert by_gid["least squares"].get_marker() == ROLES["least_squares"].marker
+    assert by_gid["MAP (lasso)"].get_color() == ROLES["map"].color
+    assert by_gid["MAP (lasso)"].get_marker() == ROLES["map"].marker
+    assert by_gid["other"].get_color() not in {ROLES["map"].color, ROLES["least_squares"].color}
+    fig = plot_prior_densities()
+    colours = {str(line.get_label()).split(" ")[0]: line.get_color() for line in fig.axes[0].lines}
+    assert colours["Gaussian"] == ROLES["gaussian"].color
+    assert colours["Laplace"] == ROLES["laplace"].color
+    assert colours["elastic"] == ROLES["elastic_net"].color

@@ -97,30 +97,38 @@ def _constraint_geometry(folder: Path, data: DemoData) -> SavedFigure:
 
 
 def _lasso_path_bands(folder: Path, path_bands: PathWithBands, features: list[str]) -> SavedFigure:
-    """The lasso path inside the posterior's bands, with the prior of the report marked."""
-    from bayesreg.plots import plot_path
+    """The lasso path inside the posterior's bands, one panel per coefficient."""
+    from bayesreg.plots import plot_path_panels
 
-    figure, axes = _new_axes((9.0, 5.0))
-    plot_path(path_bands.path, posterior_bands=path_bands.bands, ax=axes, feature_names=features)
-    axes.axvline(path_bands.marked_alpha, color="black", ls="--", lw=1.0)
-    axes.annotate(
+    figure = Figure(figsize=(13.0, 5.4), layout="constrained")
+    plot_path_panels(
+        path_bands.path,
+        posterior_bands=path_bands.bands,
+        feature_names=features,
+        ncols=5,
+        fig=figure,
+    )
+    for axes in figure.axes:
+        axes.axvline(path_bands.marked_alpha, color="black", ls="--", lw=1.0)
+    figure.axes[0].annotate(
         f"Laplace(0, {LAPLACE_SCALE:g})",
         xy=(path_bands.marked_alpha, 1.0),
         xycoords=("data", "axes fraction"),
-        xytext=(4.0, -14.0),
+        xytext=(3.0, -10.0),
         textcoords="offset points",
-        fontsize=9,
+        fontsize=8,
     )
     return _save(
         figure,
         folder,
         "lasso_path_bands",
         "The lasso path is a path of MAP estimates; the posterior has bands",
-        "Lines: the lasso solution at each alpha, the MAP under Laplace(0, b) with "
-        f"b = σ²/(n·alpha) and σ = {DIABETES_NOISE:g}. Bands: 94% highest-density "
-        f"intervals of the same posterior (Gibbs sampler at {path_bands.band_alphas.size} "
-        "alphas, joined linearly in log alpha). Right of alpha_max every MAP coefficient "
-        "is exactly 0; the posterior is not a point there.",
+        "One panel per coefficient. Blue line: the lasso solution at each alpha, the MAP "
+        f"under Laplace(0, b) with b = σ²/(n·alpha) and σ = {DIABETES_NOISE:g}. Shaded: "
+        "94% highest-density intervals of the same posterior (Gibbs sampler at "
+        f"{path_bands.band_alphas.size} alphas, joined linearly in log alpha). Dashed: the "
+        f"Laplace(0, {LAPLACE_SCALE:g}) prior of sections 1–2. Right of alpha_max (dotted) "
+        "every MAP coefficient is exactly 0; the posterior is not a point there.",
     )
 
 

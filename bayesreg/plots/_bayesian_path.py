@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -14,15 +13,15 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from bayesreg.core.results import PathFit
-from bayesreg.errors import InputTypeError, InputValueError
-from bayesreg.plots._common import checked_path
+from bayesreg.plots._common import checked_features, checked_path, figure_or_new
+from bayesreg.plots._style import BAND_OPACITY, CREDIBLE_INTERVAL, MAP, POSTERIOR_MEAN
 from bayesreg.posterior.bands import band_features, check_band_table
 from bayesreg.validation import check_positive_int
 
 __all__ = ["plot_bayesian_path"]
 
-PATH_COLOR = "tab:blue"
-POSTERIOR_COLOR = "tab:red"
+PATH_COLOR = MAP.color
+POSTERIOR_COLOR = POSTERIOR_MEAN.color
 
 
 def plot_bayesian_path(
@@ -92,10 +91,10 @@ def plot_bayesian_path(
     checked_path(path)
     table = check_band_table(bands, path)
     all_features = band_features(table, path)
-    chosen = _check_features(features, all_features)
+    chosen = checked_features(features, all_features)
     columns = min(check_positive_int(ncols, "ncols"), len(chosen))
     n_rows = math.ceil(len(chosen) / columns)
-    figure = _figure_or_new(fig, (2.9 * columns, 2.3 * n_rows + 0.7))
+    figure = figure_or_new(fig, (2.9 * columns, 2.3 * n_rows + 0.7))
     grid = figure.add_gridspec(n_rows, columns)
     first_axes = None
     for panel, name in enumerate(chosen):
@@ -111,7 +110,7 @@ def plot_bayesian_path(
     figure.legend(
         handles=[
             Line2D([], [], color=PATH_COLOR, lw=2.0, label="penalized path (MAP)"),
-            Patch(color=POSTERIOR_COLOR, alpha=0.2, lw=0, label=band_label),
+            Patch(color=CREDIBLE_INTERVAL.color, alpha=BAND_OPACITY, lw=0, label=band_label),
             Line2D([], [], color=POSTERIOR_COLOR, marker=".", lw=1.0, label="posterior mean"),
         ],
         loc="outside lower center",
@@ -121,18 +120,6 @@ def plot_bayesian_path(
     return figure
 
 
-def _figure_or_new(fig: Figure | None, size: tuple[float, float]) -> Figure:
-    """``fig`` itself, or a new figure of ``size`` inches."""
-    if fig is None:
-        return plt.figure(figsize=size, layout="constrained")
-    if not isinstance(fig, Figure):
-        raise InputTypeError(
-            f"fig must be a matplotlib Figure or None; got {type(fig).__name__}. Pass e.g. "
-            "matplotlib.pyplot.figure()."
-        )
-    return fig
-
-
 def _draw_panel(axes: Axes, path: PathFit, column: int, rows: pd.DataFrame) -> None:
     """One coefficient: its HDI band and posterior mean over alpha, and its penalized path."""
     rows = rows.sort_values("alpha")
@@ -140,8 +127,8 @@ def _draw_panel(axes: Axes, path: PathFit, column: int, rows: pd.DataFrame) -> N
         rows["alpha"],
         rows["hdi_lower"],
         rows["hdi_upper"],
-        color=POSTERIOR_COLOR,
-        alpha=0.2,
+        color=CREDIBLE_INTERVAL.color,
+        alpha=BAND_OPACITY,
         lw=0,
         gid="posterior band",
     )
@@ -158,19 +145,3 @@ def _draw_panel(axes: Axes, path: PathFit, column: int, rows: pd.DataFrame) -> N
     )
     axes.axhline(0.0, color="black", lw=0.6)
     axes.set_xscale("log")
-
-
-def _check_features(features: Sequence[str] | None, available: list[str]) -> list[str]:
-    """The requested feature names, each one of ``available``."""
-    if features is None:
-        return available
-    if isinstance(features, str) or len(features) == 0:
-        raise InputValueError(
-            f"features must be a non-empty sequence of feature names; got {features!r}."
-        )
-    unknown = [name for name in features if name not in available]
-    if unknown:
-        raise InputValueError(
-            f"features contains {unknown}, not in bands (features: {', '.join(available)})."
-        )
-    return [str(name) for name in features]

@@ -9,13 +9,22 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
 
 from bayesreg.core.results import PathFit
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.validation import as_target, feature_names_of
 
-__all__ = ["axes_or_new", "checked_path", "feature_labels", "feature_styles", "vector"]
+__all__ = [
+    "axes_or_new",
+    "checked_features",
+    "checked_path",
+    "feature_labels",
+    "feature_styles",
+    "figure_or_new",
+    "vector",
+]
 
 
 def axes_or_new(ax: Axes | None, *, figsize: tuple[float, float] = (6.4, 4.8)) -> Axes:
@@ -29,6 +38,34 @@ def axes_or_new(ax: Axes | None, *, figsize: tuple[float, float] = (6.4, 4.8)) -
             "the result of matplotlib.pyplot.subplots()[1]."
         )
     return ax
+
+
+def figure_or_new(fig: Figure | None, size: tuple[float, float]) -> Figure:
+    """``fig`` itself, or a new figure of ``size`` inches."""
+    if fig is None:
+        return plt.figure(figsize=size, layout="constrained")
+    if not isinstance(fig, Figure):
+        raise InputTypeError(
+            f"fig must be a matplotlib Figure or None; got {type(fig).__name__}. Pass e.g. "
+            "matplotlib.pyplot.figure()."
+        )
+    return fig
+
+
+def checked_features(features: Sequence[str] | None, available: Sequence[str]) -> list[str]:
+    """The requested feature names, each one of ``available`` (all of them when None)."""
+    if features is None:
+        return list(available)
+    if isinstance(features, str) or len(features) == 0:
+        raise InputValueError(
+            f"features must be a non-empty sequence of feature names; got {features!r}."
+        )
+    unknown = [name for name in features if name not in available]
+    if unknown:
+        raise InputValueError(
+            f"features contains {unknown}, not in the features ({', '.join(available)})."
+        )
+    return [str(name) for name in features]
 
 
 def feature_styles(n_features: int) -> list[tuple[str, str]]:

@@ -17,13 +17,17 @@ from matplotlib.patches import Circle, Polygon
 from bayesreg.core.geometry import ConstraintGeometry, constraint_geometry
 from bayesreg.core.types import FloatArray
 from bayesreg.plots._common import axes_or_new
+from bayesreg.plots._style import GAUSSIAN, LAPLACE, LEAST_SQUARES
 from bayesreg.validation import feature_names_of
 
 __all__ = ["plot_constraint_geometry"]
 
 
-L1_COLOR = "tab:blue"
-L2_COLOR = "tab:orange"
+L1_COLOR = LAPLACE.color
+L2_COLOR = GAUSSIAN.color
+#: where a note may sit (centres, in axes fractions), and its least distance to a marker
+NOTE_PLACES = tuple((x, y) for y in (0.9, 0.1, 0.7, 0.3, 0.5) for x in (0.8, 0.2, 0.5))
+NOTE_CLEARANCE = 0.3
 
 
 def _square_limits(points: FloatArray) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -95,7 +99,7 @@ def plot_constraint_geometry(
     x_limits, y_limits = _square_limits(np.vstack([corners, geometry.least_squares]))
     _draw_contours(axes, geometry, x_limits, y_limits)
     _draw_regions(axes, corners)
-    _draw_solutions(axes, geometry, names)
+    _draw_solutions(axes, geometry, names, (x_limits, y_limits))
     _draw_legend(axes, geometry, corners)
     axes.set_xlim(*x_limits)
     axes.set_ylim(*y_limits)
@@ -143,28 +147,64 @@ def _draw_regions(axes: Axes, corners: FloatArray) -> None:
     axes.axvline(0.0, color="black", lw=0.6)
 
 
-def _draw_solutions(axes: Axes, geometry: ConstraintGeometry, names: tuple[str, ...]) -> None:
-    """ŵ and the two constrained solutions; a note at the diamond's corner when it is one."""
-    axes.plot(*geometry.least_squares, marker="X", color="black", markersize=10, ls="none")
-    axes.plot(*geometry.l1_solution, marker="o", color=L1_COLOR, mec="black", ms=10, ls="none")
-    axes.plot(*geometry.l2_solution, marker="s", color=L2_COLOR, mec="black", ms=9, ls="none")
+def _draw_solutions(
+    axes: Axes,
+    geometry: ConstraintGeometry,
+    names: tuple[str, ...],
+    limits: tuple[tuple[float, float], tuple[float, float]],
+) -> None:
+    """ŵ and the two constrained solutions; a note at the diamond's corner when it is one.
+
+    The note goes to the place nearest the corner that keeps clear of every marker, so
+    that it never covers a solution.
+    """
+    axes.plot(*geometry.least_squares, **LEAST_SQUARES.point(ms=10, zorder=4))
+    axes.plot(*geometry.l1_solution, **LAPLACE.point(mec="black", ms=10, zorder=4))
+    axes.plot(*geometry.l2_solution, **GAUSSIAN.point(mec="black", ms=9, zorder=4))
     zeros = np.flatnonzero(geometry.l1_solution == 0.0)
     if zeros.size != 1:
         return
-    # text beside the corner: below it on the horizontal axis, right of it on the vertical
     corner = geometry.l1_solution
-    offset = (-20.0 * np.sign(corner[0]), -45.0) if zeros[0] == 1 else (75.0, 0.0)
+    points = np.vstack([geometry.least_squares, geometry.l1_solution, geometry.l2_solution])
     axes.annotate(
         f"corner: coefficient of\n{names[int(zeros[0])]} is exactly 0",
         xy=(float(corner[0]), float(corner[1])),
-        xytext=offset,
-        textcoords="offset points",
+        xytext=_free_place(points, corner, limits),
+        textcoords="axes fraction",
         ha="center",
         va="center",
         fontsize=9,
+        zorder=5,
         bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": L1_COLOR},
-        arrowprops={"arrowstyle": "->", "color": "black", "lw": 0.8},
+        arrowprops={"arrowstyle": "->", "color": "black", "lw": 0.8, "shrinkB": 6},
     )
+
+
+def _free_place(
+    points: FloatArray,
+    target: FloatArray,
+    limits: tuple[tuple[float, float], tuple[float, float]],
+) -> tuple[float, float]:
+    """A place of ``NOTE_PLACES`` for a note pointing at ``target``.
+
+    Distances are in axes fractions. Of the places at least ``NOTE_CLEARANCE`` from every
+    point, the one nearest ``target`` (a short arrow); if none is that clear, the place
+    whose nearest point is farthest.
+    """
+    (x_low, x_high), (y_low, y_high) = limits
+    span = np.array([x_high - x_low, y_high - y_low])
+    low = np.array([x_low, y_low])
+    fractions = (points - low) / span
+    places = np.array(NOTE_PLACES)
+    nearest = np.min(np.linalg.norm(places[:, None, :] - fractions[None, :, :], axis=2), axis=1)
+    to_target = np.linalg.norm(places - (target - low) / span, axis=1)
+    clear = nearest >= NOTE_CLEARANCE
+    best = (
+        places[int(np.argmin(np.where(clear, to_target, np.inf)))]
+        if clear.any()
+        else places[int(np.argmax(nearest))]
+    )
+    return float(best[0]), float(best[1])
 
 
 def _draw_legend(axes: Axes, geometry: ConstraintGeometry, corners: FloatArray) -> None:
@@ -173,16 +213,16 @@ def _draw_legend(axes: Axes, geometry: ConstraintGeometry, corners: FloatArray) 
         Polygon(corners, facecolor=(*to_rgb(L1_COLOR), 0.35), edgecolor=L1_COLOR, lw=2),
         Polygon(corners, facecolor=(*to_rgb(L2_COLOR), 0.15), edgecolor=L2_COLOR, lw=2),
         Line2D([], [], color="0.6", lw=0.7),
-        Line2D([], [], marker="X", color="black", ls="none", ms=9),
-        Line2D([], [], marker="o", color=L1_COLOR, mec="black", ls="none", ms=9),
-        Line2D([], [], marker="s", color=L2_COLOR, mec="black", ls="none", ms=8),
+        Line2D([], [], **LEAST_SQUARES.point(ms=9)),
+        Line2D([], [], **LAPLACE.point(mec="black", ms=9)),
+        Line2D([], [], **GAUSSIAN.point(mec="black", ms=8)),
     ]
     labels = [
         f"L1 ball ‖w‖₁ ≤ {geometry.budget:.3g}",
         f"L2 ball ‖w‖₂ ≤ {geometry.budget:.3g}",
         "contours of the squared-error loss",
         "least squares ŵ",
-        f"lasso solution (alpha = {geometry.l1_alpha:.3g})",
-        f"ridge solution (alpha = {geometry.l2_alpha:.3g})",
+        f"lasso = MAP, Laplace prior\n(alpha = {geometry.l1_alpha:.3g})",
+        f"ridge = MAP, Gaussian prior\n(alpha = {geometry.l2_alpha:.3g})",
     ]
     axes.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)

@@ -12,6 +12,15 @@ from matplotlib.lines import Line2D
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.plots._common import axes_or_new, feature_labels, vector
+from bayesreg.plots._style import (
+    CREDIBLE_INTERVAL,
+    LEAST_SQUARES,
+    MAP,
+    POSTERIOR_MEAN,
+    POSTERIOR_MEDIAN,
+    TRUTH,
+    Role,
+)
 from bayesreg.validation import check_positive
 
 if TYPE_CHECKING:
@@ -20,15 +29,22 @@ if TYPE_CHECKING:
 __all__ = ["plot_map_vs_posterior", "plot_shrinkage_forest"]
 
 
-MAP_COLOR = "tab:blue"
-MEAN_COLOR = "tab:red"
-MEDIAN_COLOR = "tab:green"
+MAP_COLOR = MAP.color
+MEAN_COLOR = POSTERIOR_MEAN.color
+MEDIAN_COLOR = POSTERIOR_MEDIAN.color
+#: reference estimates named like these words take the package's style for them
+NAMED_REFERENCES = (
+    (("least squares", "least-squares", "ols"), LEAST_SQUARES),
+    (("map", "lasso", "ridge", "penalized", "elastic net"), MAP),
+    (("true", "truth"), TRUTH),
+)
+#: the styles of the other reference estimates, in turn
 REFERENCE_STYLES = (
-    ("D", "tab:blue"),
-    ("s", "tab:orange"),
-    ("^", "tab:purple"),
-    ("v", "tab:brown"),
-    ("P", "tab:pink"),
+    ("s", "#E69F00"),
+    ("^", "#009E73"),
+    ("v", "#56B4E9"),
+    ("P", "#CC79A7"),
+    ("h", "#000000"),
 )
 SAMPLE_DIMS = ("chain", "draw")
 #: gap between reference markers (in rows) when few, and the farthest one from the line
@@ -47,6 +63,25 @@ def _reference_offsets(n_references: int) -> FloatArray:
     spacing = min(REFERENCE_SPACING, REFERENCE_REACH / max(n_references, 1))
     offsets: FloatArray = spacing * np.arange(1, n_references + 1, dtype=np.float64)
     return offsets
+
+
+def _reference_styles(names: Sequence[str]) -> list[Role]:
+    """A style per reference estimate: its named role if free, else the next other style."""
+    spare = iter(REFERENCE_STYLES)
+    taken: set[Role] = set()
+    styles = []
+    for name in names:
+        lowered = str(name).lower()
+        named = next(
+            (role for words, role in NAMED_REFERENCES if any(w in lowered for w in words)),
+            None,
+        )
+        if named is None or named in taken:
+            marker, color = next(spare)
+            named = Role(color, marker, "-", str(name))
+        taken.add(named)
+        styles.append(named)
+    return styles
 
 
 def _rows_axes(axes: Axes, labels: Sequence[str]) -> None:
@@ -110,29 +145,19 @@ def plot_map_vs_posterior(
 
     rows = np.arange(n_features)
     zero = map_values == 0.0
-    axes.plot(mean_values, rows, "o", color=MEAN_COLOR, ms=7, label="posterior mean", zorder=3)
+    axes.plot(mean_values, rows, **POSTERIOR_MEAN.point(ms=7, zorder=3), label="posterior mean")
     axes.plot(
         median_values,
         rows + 0.22,
-        "s",
-        color=MEDIAN_COLOR,
-        ms=6,
+        **POSTERIOR_MEDIAN.point(ms=7, zorder=3),
         label="posterior median",
-        zorder=3,
     )
-    axes.plot(
-        map_values[~zero], rows[~zero] - 0.22, "D", color=MAP_COLOR, ms=7, label="MAP", zorder=3
-    )
+    axes.plot(map_values[~zero], rows[~zero] - 0.22, **MAP.point(ms=7, zorder=3), label="MAP")
     axes.plot(
         map_values[zero],
         rows[zero] - 0.22,
-        "D",
-        mfc="white",
-        mec=MAP_COLOR,
-        mew=1.5,
-        ms=7,
+        **MAP.point(mfc="white", mew=1.5, ms=7, zorder=3),
         label="MAP exactly 0",
-        zorder=3,
     )
     axes.set_title(
         f"Exact zeros: MAP {int(zero.sum())} of {n_features}, posterior mean "
@@ -222,7 +247,9 @@ def plot_shrinkage_forest(
         Where to draw; a new figure when None.
     reference : mapping of str to array-like, optional
         Named point estimates, each with one value per row (in row order), drawn as
-        markers.
+        markers. A name containing "least squares", "MAP" (or "lasso", "ridge"), or
+        "true" gets the package's style for that estimate (black cross, blue diamond,
+        purple star); other names get the remaining styles in turn.
 
     Returns
     -------
@@ -275,35 +302,26 @@ def plot_shrinkage_forest(
             f"reference holds {len(references)} estimates; at most {len(REFERENCE_STYLES)} "
             "can be told apart."
         )
+    styles = _reference_styles(list(references))
     offsets = _reference_offsets(len(references))
     # a new figure gives each row room for its reference markers (0.45 in with up to two)
     row_height = max(0.45, 0.15 * (len(references) + 1))
     axes = axes_or_new(ax, figsize=(7.0, 1.2 + row_height * len(labels)))
     _rows_axes(axes, labels)
     rows = np.arange(len(labels))
-    axes.hlines(rows, wide[:, 0], wide[:, 1], color="0.25", lw=1.2, zorder=2)
-    axes.hlines(rows, narrow[:, 0], narrow[:, 1], color="0.25", lw=4.0, zorder=2)
-    axes.plot(median, rows, "o", mfc="white", mec="0.1", ms=6, zorder=3, gid="posterior median")
+    interval_color = CREDIBLE_INTERVAL.color
+    axes.hlines(rows, wide[:, 0], wide[:, 1], color=interval_color, lw=1.2, zorder=2)
+    axes.hlines(rows, narrow[:, 0], narrow[:, 1], color=interval_color, lw=4.0, zorder=2)
+    axes.plot(median, rows, **POSTERIOR_MEDIAN.point(ms=6, zorder=3), gid="posterior median")
     handles: list[Line2D] = [
-        Line2D([], [], color="0.25", lw=1.2, label=f"{prob:.0%} HDI"),
-        Line2D([], [], color="0.25", lw=4.0, label="50% HDI"),
-        Line2D([], [], marker="o", mfc="white", mec="0.1", ls="none", label="posterior median"),
+        Line2D([], [], color=interval_color, lw=1.2, label=f"{prob:.0%} HDI"),
+        Line2D([], [], color=interval_color, lw=4.0, label="50% HDI"),
+        Line2D([], [], **POSTERIOR_MEDIAN.point(), label="posterior median"),
     ]
-    for offset, (name, values), (marker, color) in zip(
-        offsets, references.items(), REFERENCE_STYLES, strict=False
-    ):
+    for offset, (name, values), style in zip(offsets, references.items(), styles, strict=False):
         points = vector(values, f"reference[{name!r}]", len(labels))
-        axes.plot(
-            points,
-            rows + offset,
-            marker,
-            color=color,
-            ms=6,
-            ls="none",
-            zorder=4,
-            gid=str(name),
-        )
-        handles.append(Line2D([], [], marker=marker, color=color, ls="none", label=str(name)))
+        axes.plot(points, rows + offset, **style.point(ms=6, zorder=4), gid=str(name))
+        handles.append(Line2D([], [], **style.point(), label=str(name)))
     axes.set_xlabel("coefficient value")
     axes.set_title("Posterior intervals and point estimates")
     axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)

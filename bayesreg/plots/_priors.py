@@ -10,14 +10,15 @@ from matplotlib.figure import Figure
 from scipy import optimize
 
 from bayesreg.errors import InputTypeError
+from bayesreg.plots._style import ELASTIC_NET, GAUSSIAN, LAPLACE
 from bayesreg.priors import ElasticNetPrior, GaussianPrior, LaplacePrior, Prior
 from bayesreg.validation import check_l1_ratio, check_positive
 
 __all__ = ["matched_variance_priors", "plot_prior_densities"]
 
-GAUSSIAN_COLOR = "tab:orange"
-LAPLACE_COLOR = "tab:blue"
-ELASTIC_NET_COLOR = "tab:green"
+GAUSSIAN_COLOR = GAUSSIAN.color
+LAPLACE_COLOR = LAPLACE.color
+ELASTIC_NET_COLOR = ELASTIC_NET.color
 
 
 def _elastic_net_with_variance(variance: float, l1_fraction: float) -> ElasticNetPrior:
@@ -137,15 +138,15 @@ def plot_prior_densities(
     half_width = 4.0 * math.sqrt(check_positive(variance, "variance"))
     grid = np.linspace(-half_width, half_width, 801)
     curves = (
-        (gaussian, GAUSSIAN_COLOR, "-", f"Gaussian (ridge), τ = {gaussian.scale:.3g}"),
-        (laplace, LAPLACE_COLOR, "-", f"Laplace (lasso), b = {laplace.scale:.3g}"),
-        (mixed, ELASTIC_NET_COLOR, "--", f"elastic net, l1_ratio = {l1_fraction:g}"),
+        (gaussian, GAUSSIAN, f"Gaussian (ridge), τ = {gaussian.scale:.3g}"),
+        (laplace, LAPLACE, f"Laplace (lasso), b = {laplace.scale:.3g}"),
+        (mixed, ELASTIC_NET, f"elastic net, l1_ratio = {l1_fraction:g}"),
     )
-    for prior, color, style, label in curves:
+    for prior, role, label in curves:
         log_density = prior.logpdf(grid)
-        density_ax.plot(grid, np.exp(log_density), color=color, ls=style, lw=2, label=label)
+        density_ax.plot(grid, np.exp(log_density), **role.line(lw=2), label=label)
         penalty = log_density[grid.size // 2] - log_density  # −log p(w) + log p(0)
-        penalty_ax.plot(grid, penalty, color=color, ls=style, lw=2, label=label)
+        penalty_ax.plot(grid, penalty, **role.line(lw=2), label=label)
 
     density_ax.set_xlabel("coefficient w")
     density_ax.set_ylabel("prior density p(w)")
