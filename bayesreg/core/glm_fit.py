@@ -134,11 +134,11 @@ def _problem(
     X: Any,
     y: Any,
     *,
-    fit_intercept: Any,
-    sample_weight: Any,
-    offset: Any,
-    penalty_factor: Any,
-    positive: Any,
+    fit_intercept: Any = True,
+    sample_weight: Any = None,
+    penalty_factor: Any = None,
+    positive: Any = False,
+    offset: Any = None,
 ) -> GLMData:
     """The validated problem with its penalty factors and sign constraint attached."""
     data = family.data(X, y, check_bool(fit_intercept, "fit_intercept"), sample_weight, offset)
@@ -153,29 +153,18 @@ def fit_glm(
     alpha: Any,
     l1_ratio: Any,
     *,
-    fit_intercept: Any = True,
     tol: Any = DEFAULT_TOL,
     max_iter: Any = 200,
-    sample_weight: Any = None,
-    penalty_factor: Any = None,
-    positive: Any = False,
-    offset: Any = None,
+    **inputs: Any,
 ) -> PenalizedFit:
     """One certified fit of ``family`` (the public solvers' body; arguments unvalidated).
 
+    ``inputs`` are the data's options, passed on unchecked from the public solver:
+    ``fit_intercept``, ``sample_weight``, ``penalty_factor``, ``positive``, ``offset``.
     Warns (ConvergenceWarning, pointing at the public solver's caller) when the KKT
     residual misses its threshold.
     """
-    data = _problem(
-        family,
-        X,
-        y,
-        fit_intercept=fit_intercept,
-        sample_weight=sample_weight,
-        offset=offset,
-        penalty_factor=penalty_factor,
-        positive=positive,
-    )
+    data = _problem(family, X, y, **inputs)
     alpha = check_finite_nonneg(alpha, "alpha")
     l1_ratio = check_l1_ratio(l1_ratio)
     tol = check_tol(tol)
@@ -188,28 +177,11 @@ def fit_glm(
 
 
 def glm_family_alpha_max(
-    family: GLMFamily,
-    X: Any,
-    y: Any,
-    *,
-    l1_ratio: Any = 1.0,
-    fit_intercept: Any = True,
-    sample_weight: Any = None,
-    penalty_factor: Any = None,
-    positive: Any = False,
-    offset: Any = None,
+    family: GLMFamily, X: Any, y: Any, *, l1_ratio: Any = 1.0, **inputs: Any
 ) -> float:
-    """The smallest alpha whose fit is w = 0 (:func:`~bayesreg.core.glm.glm_alpha_max`)."""
-    data = _problem(
-        family,
-        X,
-        y,
-        fit_intercept=fit_intercept,
-        sample_weight=sample_weight,
-        offset=offset,
-        penalty_factor=penalty_factor,
-        positive=positive,
-    )
+    """The smallest alpha whose fit is w = 0 (:func:`~bayesreg.core.glm.glm_alpha_max`);
+    ``inputs`` as in :func:`fit_glm`."""
+    data = _problem(family, X, y, **inputs)
     l1_ratio = check_l1_ratio(l1_ratio)
     return glm_alpha_max(data.null_gradient, l1_ratio, data.penalty_factor, positive=data.positive)
 
@@ -223,29 +195,17 @@ def fit_glm_path(
     *,
     n_alphas: Any = 50,
     eps: Any = 1e-3,
-    fit_intercept: Any = True,
     tol: Any = DEFAULT_TOL,
-    sample_weight: Any = None,
-    penalty_factor: Any = None,
-    positive: Any = False,
-    offset: Any = None,
+    **inputs: Any,
 ) -> PathFit:
     """Certified, warm-started fits of ``family`` along a decreasing grid of alphas.
 
     The default grid runs geometrically from alpha_max down to ``eps · alpha_max``; given
     ``alphas`` are sorted in decreasing order and the path records alpha_max (NaN where a
-    zero penalty factor leaves it without a closed form).
+    zero penalty factor leaves it without a closed form). ``inputs`` as in
+    :func:`fit_glm`.
     """
-    data = _problem(
-        family,
-        X,
-        y,
-        fit_intercept=fit_intercept,
-        sample_weight=sample_weight,
-        offset=offset,
-        penalty_factor=penalty_factor,
-        positive=positive,
-    )
+    data = _problem(family, X, y, **inputs)
     l1_ratio = check_l1_ratio(l1_ratio)
     tol = check_tol(tol)
     if alphas is not None:
@@ -268,11 +228,5 @@ def fit_glm_path(
             top, check_positive_int(n_alphas, "n_alphas"), check_grid_eps(eps), no_signal=no_signal
         )
     return glm_path(
-        f"{family.name}_path",
-        data,
-        grid,
-        l1_ratio,
-        tol=tol,
-        max_iter=PATH_MAX_ITER,
-        alpha_max=top,
+        f"{family.name}_path", data, grid, l1_ratio, tol=tol, max_iter=PATH_MAX_ITER, alpha_max=top
     )
