@@ -568,16 +568,20 @@ def test_plot_path_panels_features_fig_and_bad_input() -> None:
 
 
 def test_every_figure_draws_each_role_in_its_colour() -> None:
-    from bayesreg.plots import ROLES
+    from bayesreg.plots import role
 
+    roles = {name: role(name) for name in ("map", "least_squares", "posterior_mean")}
+    roles |= {name: role(name) for name in ("gaussian", "laplace", "elastic_net")}
+    with pytest.raises(InputValueError, match="name must be one of"):
+        role("mode")
     X, y = _vertex_example()
     ax = plot_constraint_geometry(X, y, budget=1.0)
     colours = {line.get_markerfacecolor() for line in ax.get_lines() if _x(line).size == 1}
-    assert {ROLES["laplace"].color, ROLES["gaussian"].color} <= colours
+    assert {roles["laplace"].color, roles["gaussian"].color} <= colours
     ax = plot_map_vs_posterior([1.0, 0.0], [0.9, 0.1], [0.95, 0.05])
     line_colours = {str(line.get_label()): line.get_color() for line in ax.get_lines()}
-    assert line_colours["MAP"] == ROLES["map"].color
-    assert line_colours["posterior mean"] == ROLES["posterior_mean"].color
+    assert line_colours["MAP"] == roles["map"].color
+    assert line_colours["posterior mean"] == roles["posterior_mean"].color
     draws = np.random.default_rng(0).normal([1.0, 0.0], 0.3, size=(2, 200, 2))
     tree = xr.DataTree.from_dict(
         {"posterior": xr.Dataset({"coef": (("chain", "draw", "feature"), draws)})}
@@ -585,12 +589,12 @@ def test_every_figure_draws_each_role_in_its_colour() -> None:
     reference = {"least squares": [1.1, 0.1], "MAP (lasso)": [0.9, 0.0], "other": [1, 0]}
     ax = plot_shrinkage_forest(tree, reference=reference)
     by_gid = {line.get_gid(): line for line in ax.get_lines()}
-    assert by_gid["least squares"].get_marker() == ROLES["least_squares"].marker
-    assert by_gid["MAP (lasso)"].get_color() == ROLES["map"].color
-    assert by_gid["MAP (lasso)"].get_marker() == ROLES["map"].marker
-    assert by_gid["other"].get_color() not in {ROLES["map"].color, ROLES["least_squares"].color}
+    assert by_gid["least squares"].get_marker() == roles["least_squares"].marker
+    assert by_gid["MAP (lasso)"].get_color() == roles["map"].color
+    assert by_gid["MAP (lasso)"].get_marker() == roles["map"].marker
+    assert by_gid["other"].get_color() not in {roles["map"].color, roles["least_squares"].color}
     fig = plot_prior_densities()
     colours = {str(line.get_label()).split(" ")[0]: line.get_color() for line in fig.axes[0].lines}
-    assert colours["Gaussian"] == ROLES["gaussian"].color
-    assert colours["Laplace"] == ROLES["laplace"].color
-    assert colours["elastic"] == ROLES["elastic_net"].color
+    assert colours["Gaussian"] == roles["gaussian"].color
+    assert colours["Laplace"] == roles["laplace"].color
+    assert colours["elastic"] == roles["elastic_net"].color

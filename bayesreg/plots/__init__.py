@@ -2,7 +2,7 @@
 
 ``import bayesreg`` does not import matplotlib; importing ``bayesreg.plots`` does.
 Every function draws on a given ``ax`` (or ``fig`` for multi-panel figures) or on a new
-figure, and returns it. One visual language runs through them (``ROLES``): the
+figure, and returns it. One visual language runs through them (:func:`role`): the
 MAP is a blue diamond, least squares a black cross, the posterior vermillion (mean: filled
 circle, median: hollow circle, credible intervals and bands), the true coefficient a
 purple star; the Gaussian prior (ridge) is orange, the Laplace prior (lasso) blue, the
@@ -20,10 +20,9 @@ from bayesreg.plots._path_panels import plot_path_panels
 from bayesreg.plots._paths import plot_path, plot_train_test_error
 from bayesreg.plots._posterior import plot_map_vs_posterior, plot_shrinkage_forest
 from bayesreg.plots._priors import matched_variance_priors, plot_prior_densities
-from bayesreg.plots._style import ROLES, Role
+from bayesreg.plots._style import Role, role
 
 __all__ = [
-    "ROLES",
     "Role",
     "matched_variance_priors",
     "plot_bayesian_path",
@@ -34,4 +33,5 @@ __all__ = [
     "plot_prior_densities",
     "plot_shrinkage_forest",
     "plot_train_test_error",
+    "role",
 ]

@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bayesreg.errors import InputValueError
+
 __all__ = [
     "BAND_OPACITY",
     "CREDIBLE_INTERVAL",
@@ -37,6 +39,7 @@ __all__ = [
     "TRAIN_ERROR",
     "TRUTH",
     "Role",
+    "role",
 ]
 
 # Okabe–Ito colours
@@ -124,3 +127,34 @@ ROLES: dict[str, Role] = {
     "cv_error": CV_ERROR,
     "test_error": TEST_ERROR,
 }
+
+
+def role(name: str) -> Role:
+    """The package's style of one kind of quantity, to draw it like every figure does.
+
+    Parameters
+    ----------
+    name : str
+        One of ``"map"``, ``"least_squares"``, ``"posterior_mean"``,
+        ``"posterior_median"``, ``"credible_interval"``, ``"truth"``, ``"gaussian"``,
+        ``"laplace"``, ``"elastic_net"``, ``"train_error"``, ``"cv_error"``,
+        ``"test_error"``.
+
+    Returns
+    -------
+    Role
+        Its colour, marker, line style and default label; ``point()`` and ``line()``
+        give the keyword arguments of ``Axes.plot``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from bayesreg.plots import role
+    >>> role("map").color, role("map").marker
+    ('#0072B2', 'D')
+    >>> fig, ax = plt.subplots()
+    >>> lines = ax.plot([0.5, 1.2], [0, 1], **role("truth").point(ms=10), label="truth")
+    """
+    if name not in ROLES:
+        raise InputValueError(f"name must be one of {sorted(ROLES)}; got {name!r}.")
+    return ROLES[name]
