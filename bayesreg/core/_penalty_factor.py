@@ -27,7 +27,8 @@ unique); a rank-deficient ``Zc`` is refused with a :class:`~bayesreg.errors.Data
 
 The data keep their form: dense rows are scaled (and residualized, by a thin QR of
 ``Zc``), a sparse ``X`` is scaled by a sparse diagonal (it stays sparse; the centering
-stays implicit) when no factor is 0, sufficient statistics are scaled (and reduced by the
+stays implicit, with observation weights ``X_s v − √s̃ (x̄ᵀv)``, whose columns scale
+alike) when no factor is 0, sufficient statistics are scaled (and reduced by the
 Schur complement ``G_PP − G_PZ G_ZZ⁻¹ G_ZP``). A sparse ``X`` with unpenalized columns goes
 through its Gram matrix ``XcᵀXc`` (formed by sparse products) when n ≥ p, through a dense
 copy of at most :data:`~bayesreg.core.data.DENSE_COPY_LIMIT` entries otherwise, and is
@@ -200,11 +201,13 @@ def _scaled(problem: CenteredProblem, scale: FloatArray, names: tuple[str, ...])
             X=Xc / scale, y=yc,
         )  # fmt: skip
     if isinstance(problem, SparseRows):
+        # The implicit centering X_j − c x̄_j (c = 1, or √s̃ with weights) scales with X_j.
         design = problem.X @ scipy.sparse.diags(1.0 / scale)
         design = design.asformat(problem.X.format)
         return SparseRows(
             n_samples, problem.fit_intercept, problem.x_mean / scale, 0.0, xty, problem.yty,
-            names, X=design, y=problem.y,
+            names, X=design, y=problem.y, row_scale=problem.row_scale,
+            sample_weight=problem.sample_weight, weight_sum=problem.weight_sum,
         )  # fmt: skip
     gram = problem.gram() / np.outer(scale, scale)
     return Statistics(

@@ -7,35 +7,42 @@ here, when :meth:`bayesreg.core.stats.SufficientStats.from_dask` is called.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from bayesreg.core.stats import (
+    BlockMoments,
+    check_block_weights,
+    merge_moments,
+    shifted_block_moments,
+)
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputTypeError
 from bayesreg.validation import as_design, as_target
 
-if TYPE_CHECKING:
-    from bayesreg.core.stats import BlockMoments
-
 __all__ = ["dask_block_stats"]
-
-BlockStats = Callable[[FloatArray, FloatArray, tuple[FloatArray, float]], "BlockMoments"]
 
 
 def dask_block_stats(
-    X: Any, y: Any, block_stats: BlockStats
+    X: Any, y: Any, sample_weight: Any = None
 ) -> tuple[BlockMoments, tuple[str, ...] | None]:
-    """Compute ``block_stats`` on every row block of ``(X, y)`` and merge the results.
+    """The moments of every row block of ``(X, y)``, merged (``bayesreg.core.stats``).
 
     Every block is shifted by the first row ``(x_1, y_1)``; the merged moments are
     returned with the shift undone (unchecked: the caller constructs the statistics).
 
-    ``X`` is a Dask array (n, p) or DataFrame (its column names are returned), ``y`` a
-    Dask array or Series of n entries (or anything ``dask.array.asarray`` takes). The
-    merges form a balanced binary tree of delayed tasks, so one ``dask.compute`` runs
-    the whole reduction under the scheduler in effect.
+    ``X`` is a Dask array (n, p) or DataFrame (its column names are returned), ``y`` and
+    the optional observation weights ``sample_weight`` Dask arrays or Series of n entries
+    (or anything ``dask.array.asarray`` takes). The merges form a balanced binary tree of
+    delayed tasks, so one ``dask.compute`` runs the whole reduction under the scheduler
+    in effect.
+
+    Raises
+    ------
+    DataError
+        For shapes that do not match, weights that are negative or not finite (naming
+        the block), or weights that are all 0.
     """
     try:
         # Typed as Any: Dask's annotations are partial.
@@ -49,16 +56,14 @@ def dask_block_stats(
     columns = getattr(X, "columns", None)
     names = None if columns is None else tuple(str(column) for column in columns)
     design = _as_dask_array(X, "X", da)
-    target = _as_dask_array(y, "y", da)
+    weights = None if sample_weight is None else _as_vector(sample_weight, "sample_weight", da)
     if design.ndim != 2:
         raise DataError(
             f"X must be 2-D (n_samples, n_features); got {design.ndim}-D with shape {design.shape}."
         )
-    if target.ndim == 2 and target.shape[1] == 1:
-        target = target[:, 0]
-    if target.ndim != 1:
-        raise DataError(f"y must be 1-D (n_samples,); got shape {target.shape}.")
-    if np.isnan(design.shape[0]) or np.isnan(target.shape[0]):
+    target = _as_vector(y, "y", da)
+    rows = [design.shape[0], target.shape[0]] + ([] if weights is None else [weights.shape[0]])
+    if any(np.isnan(count) for count in rows):
         raise DataError(
             "the number of rows of X or y is unknown (chunk sizes not computed); call "
             "X.compute_chunk_sizes() and y.compute_chunk_sizes() first."
@@ -68,38 +73,66 @@ def dask_block_stats(
             f"y has {target.shape[0]} entries but X has {design.shape[0]} rows; they must "
             "have the same number of samples."
         )
-    # Every block holds all columns, and y is cut where X is.
+    if weights is not None and weights.shape[0] != design.shape[0]:
+        raise DataError(
+            f"sample_weight has {weights.shape[0]} entries but X has {design.shape[0]} rows; "
+            "give one weight per row."
+        )
+    # Every block holds all columns, and y (and the weights) are cut where X is.
     design = design.rechunk({1: -1})
     target = target.rechunk((design.chunks[0],))
+    weight_blocks = (
+        [None] * len(design.chunks[0])
+        if weights is None
+        else list(weights.rechunk((design.chunks[0],)).to_delayed().ravel())
+    )
 
     def first_row(x_first: Any, y_first: Any) -> tuple[FloatArray, float]:
         row = as_design(x_first, "X of block 0")[0]
         return row, float(as_target(y_first, 1, "y of block 0")[0])
 
     def one_block(
-        x_block: Any, y_block: Any, shift: tuple[FloatArray, float], index: int
-    ) -> BlockMoments:
+        x_block: Any, y_block: Any, s_block: Any, shift: tuple[FloatArray, float], index: int
+    ) -> BlockMoments | None:
         # Rows are shifted by the first row (x_1, y_1) of the data (see stats.py).
         block = as_design(x_block, f"X of block {index}")
-        return block_stats(block, as_target(y_block, block.shape[0], f"y of block {index}"), shift)
-
-    def merge(left: BlockMoments, right: BlockMoments) -> BlockMoments:
-        return left.merge(right)
+        n_rows = block.shape[0]
+        target = as_target(y_block, n_rows, f"y of block {index}")
+        block_weights = check_block_weights(s_block, n_rows, f"sample_weight of block {index}")
+        return shifted_block_moments(block, target, shift, block_weights)
 
     shift = dask.delayed(first_row)(
         design[:1].to_delayed().ravel()[0], target[:1].to_delayed().ravel()[0]
     )
+    blocks = zip(
+        design.to_delayed().ravel(), target.to_delayed().ravel(), weight_blocks, strict=True
+    )
     level = [
-        dask.delayed(one_block)(x_block, y_block, shift, index)
-        for index, (x_block, y_block) in enumerate(
-            zip(design.to_delayed().ravel(), target.to_delayed().ravel(), strict=True)
-        )
+        dask.delayed(one_block)(x_block, y_block, s_block, shift, index)
+        for index, (x_block, y_block, s_block) in enumerate(blocks)
     ]
     while len(level) > 1:
-        pairs = [dask.delayed(merge)(a, b) for a, b in zip(level[::2], level[1::2], strict=False)]
+        pairs = [
+            dask.delayed(merge_moments)(a, b) for a, b in zip(level[::2], level[1::2], strict=False)
+        ]
         level = pairs + level[len(pairs) * 2 :]
     stats, (x_shift, y_shift) = dask.compute(level[0], shift)
+    if stats is None:
+        raise DataError(
+            "sample_weight must have a positive sum (a zero weight drops its row, and at "
+            "least one row must remain); got all weights 0."
+        )
     return stats.unshift(x_shift, y_shift), names
+
+
+def _as_vector(value: Any, name: str, da: Any) -> Any:
+    """A 1-D Dask array (a single column is flattened)."""
+    array = _as_dask_array(value, name, da)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 1:
+        raise DataError(f"{name} must be 1-D (n_samples,); got shape {array.shape}.")
+    return array
 
 
 def _as_dask_array(value: Any, name: str, da: Any) -> Any:

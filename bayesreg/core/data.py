@@ -20,7 +20,8 @@ once, at the public boundary, into one of three forms that provide them:
   raw products, exact unless ``|x̄_j|`` approaches ``sd(x_j)/√eps``; sparse columns have
   small means, and the product is formed only for the columns asked for;
 * :class:`Statistics` — a :class:`~bayesreg.core.stats.SufficientStats`, which holds
-  ``XcᵀXc``, ``Xcᵀyc``, ``ycᵀyc`` without rows.
+  ``XcᵀXc``, ``Xcᵀyc``, ``ycᵀyc`` without rows (weighted statistics are folded like
+  weighted rows: see :func:`least_squares_data`).
 
 Whether the data are rows or statistics is decided here and nowhere else: callers ask
 the object (``kind``, ``has_rows``, :meth:`~CenteredProblem.solver_form`), never its
@@ -45,7 +46,7 @@ from bayesreg.core._least_squares import (
     SparseDesignData,
     choose_form,
 )
-from bayesreg.core.stats import SufficientStats
+from bayesreg.core.stats import SufficientStats, check_sample_weight, symmetric_gram
 from bayesreg.core.types import FloatArray, IndexArray
 from bayesreg.errors import DataError, InputValueError
 from bayesreg.validation import (
@@ -137,7 +138,8 @@ class CenteredProblem(Protocol):
 
     @property
     def dof(self) -> int:
-        """Degrees of freedom of the Gaussian likelihood: n − 1 with an intercept, else n."""
+        """Degrees of freedom of the Gaussian likelihood: m − 1 with an intercept, else m,
+        for the m rows of positive weight (m = n unweighted)."""
         ...
 
     @property
@@ -148,6 +150,15 @@ class CenteredProblem(Protocol):
     @property
     def sample_weight(self) -> FloatArray | None:
         """The observation weights normalized to sum to n (None: unweighted)."""
+        ...
+
+    @property
+    def weight_sum(self) -> float | None:
+        """``Σs`` of the raw observation weights (None: none given).
+
+        The data are folded with the weights normalized to sum to n, so ``Σs/n`` rescales
+        the cross products to the raw weights (which set the noise ``σ/√s_i``).
+        """
         ...
 
     @property
@@ -209,6 +220,8 @@ class _Means:
     feature_names: tuple[str, ...]
     #: The observation weights normalized to sum to n, ``s̃ = n·s/Σs`` (None: unweighted).
     sample_weight: FloatArray | None = field(default=None, repr=False, kw_only=True)
+    #: ``Σs`` of the raw observation weights (None: none given).
+    weight_sum: float | None = field(default=None, kw_only=True)
 
     @property
     def n_features(self) -> int:
@@ -217,8 +230,15 @@ class _Means:
 
     @property
     def dof(self) -> int:
-        """Degrees of freedom of the Gaussian likelihood: n − 1 with an intercept, else n."""
-        return self.n_samples - 1 if self.fit_intercept else self.n_samples
+        """Degrees of freedom of the Gaussian likelihood: m − 1 with an intercept, else m.
+
+        m counts the rows of positive weight (a zero weight removes its row); m = n
+        unweighted, and for statistics, which keep only such rows.
+        """
+        rows = self.n_samples
+        if self.sample_weight is not None:
+            rows = int(np.count_nonzero(self.sample_weight > 0.0))
+        return rows - 1 if self.fit_intercept else rows
 
     @property
     def target_scale(self) -> float:
@@ -256,7 +276,7 @@ class DenseRows(_Means):
     def gram(self, columns: IndexArray | None = None) -> FloatArray:
         """``XcᵀXc`` by BLAS ``syrk`` (upper triangle mirrored), or of ``columns``."""
         design = self.X if columns is None else self.X[:, columns]
-        return _syrk(design)
+        return symmetric_gram(design)
 
     def matvec(self, coef: FloatArray) -> FloatArray:
         """``Xc @ coef``."""
@@ -440,6 +460,12 @@ def least_squares_data(
     the ordinary ``1/(2n)||ỹ − X̃w||²`` (n the number of rows), which every solver and
     certificate reads unchanged. Constant weights are no weights (bit for bit).
 
+    Weighted :class:`~bayesreg.core.stats.SufficientStats` (``XcᵀSXc``, ``XcᵀSyc``,
+    ``ycᵀSyc`` of m rows of positive weight, ``W = Σs``) are folded the same way: with
+    ``n = m`` and the weights normalized to sum to m the statistics become
+    ``(m/W)·XcᵀSXc``, ``(m/W)·XcᵀSyc``, ``(m/W)·ycᵀSyc``, and ``1/(2m)`` times the folded
+    sum of squares is ``1/(2W) Σ_i s_i r_i²``: the same problem as the weighted rows.
+
     Parameters
     ----------
     X : array-like or DataFrame of shape (n, p), scipy.sparse CSR/CSC matrix, or SufficientStats
@@ -456,7 +482,9 @@ def least_squares_data(
         Overrides the names taken from a DataFrame (``x0, x1, ...`` otherwise).
     sample_weight : array-like of shape (n,), optional
         Finite weights ``s_i ≥ 0``, not all 0 (a zero weight drops its row); refused with
-        sufficient statistics. See :func:`normalized_weights`.
+        sufficient statistics, which carry their weights
+        (``SufficientStats.from_arrays(X, y, sample_weight=s)``). See
+        :func:`normalized_weights`.
 
     Returns
     -------
@@ -468,17 +496,20 @@ def least_squares_data(
         if sample_weight is not None:
             raise DataError(
                 "sample_weight cannot be applied to SufficientStats, which hold no rows to "
-                f"weight; got sample_weight of type {type(sample_weight).__name__}. Pass X "
-                "and y with sample_weight."
+                f"weight; got sample_weight of type {type(sample_weight).__name__}. Build "
+                "the statistics with the weights, SufficientStats.from_arrays(X, y, "
+                "sample_weight=s), or pass X and y with sample_weight."
             )
         return _statistics(X, y, with_intercept)
     design = as_design_or_sparse(X) if allow_sparse else as_design(X)
     target = as_target(y, design.shape[0])
     names = tuple(feature_names or feature_names_of(X, design.shape[1]))
     n_samples = design.shape[0]
-    weights = normalized_weights(sample_weight, n_samples)
+    raw = check_sample_weight(sample_weight, n_samples)
+    weight_sum = None if raw is None else float(raw.sum())
+    weights = _normalized(raw, n_samples)
     if weights is not None:
-        return _weighted(design, target, with_intercept, names, weights)
+        return _weighted(design, target, with_intercept, names, weights, weight_sum)
     y_mean = float(target.mean()) if with_intercept else 0.0
     target -= y_mean  # as_target returns a fresh copy
     if is_sparse(design):
@@ -486,54 +517,15 @@ def least_squares_data(
         xty = np.asarray(design.T @ target)  # Xcᵀyc = Xᵀyc since 1ᵀyc = 0
         return SparseRows(
             n_samples, with_intercept, x_mean, y_mean, xty, float(target @ target), names,
-            X=design, y=target,
+            X=design, y=target, weight_sum=weight_sum,
         )  # fmt: skip
     x_mean = design.mean(axis=0) if with_intercept else np.zeros(design.shape[1])
     if with_intercept:
         design -= x_mean  # as_design returns a fresh copy
     return DenseRows(
         n_samples, with_intercept, x_mean, y_mean, design.T @ target, float(target @ target),
-        names, X=design, y=target,
+        names, X=design, y=target, weight_sum=weight_sum,
     )  # fmt: skip
-
-
-def check_sample_weight(
-    sample_weight: Any, n_samples: int, name: str = "sample_weight"
-) -> FloatArray | None:
-    """``sample_weight`` as a fresh float64 array of ``n_samples`` finite weights ``≥ 0``
-    with a positive sum (None stays None).
-
-    Raises
-    ------
-    DataError
-        Naming the parameter (``name``), the value received and what is allowed.
-    """
-    if sample_weight is None:
-        return None
-    try:
-        weights = np.array(sample_weight, dtype=np.float64, copy=True)
-    except (TypeError, ValueError) as error:
-        raise DataError(
-            f"{name} must be an array of {n_samples} finite numbers ≥ 0; got "
-            f"{type(sample_weight).__name__} that is not numeric ({error})."
-        ) from None
-    if weights.shape != (n_samples,):
-        raise DataError(
-            f"{name} must have shape ({n_samples},), one weight per row of X; got "
-            f"shape {weights.shape}."
-        )
-    bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0.0))
-    if bad.size:
-        raise DataError(
-            f"{name} must be finite and ≥ 0; got {weights[bad[0]]!r} at index "
-            f"{int(bad[0])} ({bad.size} such entries)."
-        )
-    if not float(weights.sum()) > 0.0:
-        raise DataError(
-            f"{name} must have a positive sum (a zero weight drops its row, and at "
-            f"least one row must remain); got all {n_samples} weights 0."
-        )
-    return weights
 
 
 def normalized_weights(sample_weight: Any, n_samples: int) -> FloatArray | None:
@@ -546,30 +538,23 @@ def normalized_weights(sample_weight: Any, n_samples: int) -> FloatArray | None:
     ------
     DataError
         Unless ``sample_weight`` is a 1-D array of ``n_samples`` finite numbers ``≥ 0``
-        with a positive sum (:func:`check_sample_weight`).
+        with a positive sum (:func:`~bayesreg.core.stats.check_sample_weight`).
     """
-    weights = check_sample_weight(sample_weight, n_samples)
-    if weights is None:
+    return _normalized(check_sample_weight(sample_weight, n_samples), n_samples)
+
+
+def _normalized(weights: FloatArray | None, n_samples: int) -> FloatArray | None:
+    """Checked weights normalized to sum to n (None when None or constant)."""
+    if weights is None or np.all(weights == weights[0]):
         return None
-    total = float(weights.sum())
-    if np.all(weights == weights[0]):
-        return None
-    normalized: FloatArray = weights * (n_samples / total)
+    normalized: FloatArray = weights * (n_samples / float(weights.sum()))
     return normalized
 
 
 def refuse_sparse_weights_with_factor(problem: CenteredProblem, factor: Any) -> None:
-    """Refuse ``sample_weight`` with a sparse X and penalty factors (not supported).
-
-    The reduced problem of penalty factors rebuilds a sparse design with the ones vector
-    in its centering, which the weighted rows replace by ``√s̃``.
-    """
-    if factor is not None and isinstance(problem, SparseRows) and problem.row_scale is not None:
-        raise DataError(
-            "sample_weight together with penalty_factor is supported for a dense X only; "
-            f"got a scipy.sparse X of shape ({problem.n_samples}, {problem.n_features}). "
-            "Pass X.toarray(), or drop one of the two options."
-        )
+    """Accepts every combination: a sparse X with ``sample_weight`` and ``penalty_factor``
+    is solved (:func:`bayesreg.core._penalty_factor.factor_problem` keeps the weighted
+    centering). Kept only until its callers drop the call."""
 
 
 def _weighted(
@@ -578,12 +563,14 @@ def _weighted(
     fit_intercept: bool,
     names: tuple[str, ...],
     weights: FloatArray,
+    weight_sum: float | None,
 ) -> DenseRows | SparseRows:
     """The weighted problem folded into the rows (:func:`least_squares_data`)."""
     n_samples = design.shape[0]
     root = np.sqrt(weights)
     y_mean = float(weights @ target) / n_samples if fit_intercept else 0.0
     scaled_target: FloatArray = root * (target - y_mean)
+    yty = float(scaled_target @ scaled_target)
     if is_sparse(design):
         x_mean = (
             np.asarray(design.T @ weights, dtype=np.float64).ravel() / n_samples
@@ -593,22 +580,21 @@ def _weighted(
         scaled = (scipy.sparse.diags(root) @ design).asformat(design.format)
         xty = np.asarray(scaled.T @ scaled_target)  # X̃ᵀỹ = X_sᵀỹ since √s̃ᵀỹ = 0
         return SparseRows(
-            n_samples, fit_intercept, x_mean, y_mean, xty,
-            float(scaled_target @ scaled_target), names, X=scaled, y=scaled_target,
-            sample_weight=weights, row_scale=root,
+            n_samples, fit_intercept, x_mean, y_mean, xty, yty, names, X=scaled,
+            y=scaled_target, sample_weight=weights, weight_sum=weight_sum, row_scale=root,
         )  # fmt: skip
     x_mean = (weights @ design) / n_samples if fit_intercept else np.zeros(design.shape[1])
     if fit_intercept:
         design -= x_mean  # as_design returns a fresh copy
     design *= root[:, None]
     return DenseRows(
-        n_samples, fit_intercept, x_mean, y_mean, design.T @ scaled_target,
-        float(scaled_target @ scaled_target), names, X=design, y=scaled_target,
-        sample_weight=weights,
+        n_samples, fit_intercept, x_mean, y_mean, design.T @ scaled_target, yty, names,
+        X=design, y=scaled_target, sample_weight=weights, weight_sum=weight_sum,
     )  # fmt: skip
 
 
 def _statistics(stats: SufficientStats, y: Any, fit_intercept: bool) -> Statistics:
+    """The statistics as a problem; weighted ones folded with weights summing to m = n."""
     if y is not None:
         raise InputValueError(
             "y must be None when X is a SufficientStats: the statistics already hold the "
@@ -616,9 +602,13 @@ def _statistics(stats: SufficientStats, y: Any, fit_intercept: bool) -> Statisti
         )
     gram, xty, yty = stats.cross_products(fit_intercept=fit_intercept)
     centering = stats.centering(fit_intercept=fit_intercept)
+    if stats.weight_sum is not None:
+        # s̃ = m·s/W: the cross products of the folded rows are m/W times the weighted ones.
+        fold = stats.n_samples / stats.weight_sum
+        gram, xty, yty = fold * gram, fold * xty, fold * yty
     return Statistics(
         stats.n_samples, fit_intercept, centering.x_mean, centering.y_mean, xty, yty,
-        stats.feature_names, gram_matrix=gram,
+        stats.feature_names, gram_matrix=gram, weight_sum=stats.weight_sum,
     )  # fmt: skip
 
 
@@ -626,7 +616,7 @@ def target_scale(y: Any, *, fit_intercept: bool) -> float:
     """Root mean square of the target about its mean (about 0 without an intercept).
 
     ``y`` is the target (array-like) or a :class:`~bayesreg.core.stats.SufficientStats`
-    of the data: ``√(||yc||²/n)`` either way.
+    of the data: ``√(||yc||²/n)`` either way (``√(ycᵀSyc/Σs)`` for weighted statistics).
     """
     if isinstance(y, SufficientStats):
         return y.target_scale(fit_intercept=fit_intercept)
@@ -638,20 +628,3 @@ def target_scale(y: Any, *, fit_intercept: bool) -> float:
 def _sparse_means(X: Any) -> FloatArray:
     means: FloatArray = np.asarray(X.sum(axis=0), dtype=np.float64).ravel() / X.shape[0]
     return means
-
-
-#: Below this many columns ``XᵀX`` is one GEMM: syrk's halved flops do not pay for the
-#: extra pass that mirrors its triangle.
-_SYRK_MIN_FEATURES = 32
-
-
-def _syrk(design: FloatArray) -> FloatArray:
-    """``designᵀ design``, exactly symmetric: from the upper triangle BLAS ``syrk`` forms
-    (half the flops) for wide designs, by one product (symmetrized) for narrow ones."""
-    if design.shape[1] < _SYRK_MIN_FEATURES:
-        product = design.T @ design
-        small: FloatArray = 0.5 * (product + product.T)
-        return small
-    upper = scipy.linalg.blas.dsyrk(1.0, design.T, trans=0, lower=0)
-    gram: FloatArray = np.triu(upper) + np.triu(upper, 1).T
-    return gram

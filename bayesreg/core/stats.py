@@ -35,6 +35,22 @@ precision even when ``|x̄| ≫ sd(x)``.
 Without an intercept the uncentered moments follow without loss:
 ``XᵀX = G + n x̄x̄ᵀ``, ``Xᵀy = c + n x̄ȳ``, ``yᵀy = s + n ȳ²``.
 
+**Observation weights.** With weights ``s_i ≥ 0`` and ``W = Σ_i s_i`` the same identity
+holds for the weighted sum of squares, with the weighted means ``x̄ = Σ_i s_i x_i/W``,
+``ȳ = Σ_i s_i y_i/W`` and ``S = diag(s)``::
+
+    Σ_i s_i (y_i − w0 − x_iᵀw)² = ycᵀSyc − 2 wᵀXcᵀSyc + wᵀXcᵀSXc w + W (ȳ − w0 − x̄ᵀw)²,
+
+so the weighted statistics are ``W, x̄, ȳ, G = XcᵀSXc, c = XcᵀSyc, s = ycᵀSyc``: W takes
+the place of n in every formula above (the merge, the uncentered moments), and every
+solver divides by W where it divided by n, which gives the weighted objective
+``1/(2W) Σ_i s_i (y_i − w0 − x_iᵀw)²`` of ``sample_weight`` exactly. A block is
+centered by its weighted means and its rows multiplied by ``√s_i`` before the product.
+A zero weight removes its row: such rows are dropped before anything is computed, and
+``n_samples`` counts the rows with ``s_i > 0`` (``weight_sum`` holds W; the raw weights
+are kept, not normalized, as the posterior reads them: the noise of row i is
+``σ/√s_i``).
+
 **Possible statistics.** ``G, c, s`` are the Gram matrix of the columns of ``[Xc, yc]``,
 so the joint matrix ``M = [[G, c], [cᵀ, s]]`` is positive semi-definite: G is, every
 ``|c_j|² ≤ G_jj·s`` (Cauchy–Schwarz), and the least residual sum of squares
@@ -58,7 +74,7 @@ decomposition, for the message, only when it fails).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeGuard
 
 import numpy as np
@@ -77,11 +93,25 @@ from bayesreg.validation import (
     feature_names_of,
 )
 
-__all__ = ["BlockMoments", "Centering", "SufficientStats", "is_sufficient_stats"]
+__all__ = [
+    "BlockMoments",
+    "Centering",
+    "SufficientStats",
+    "check_block_weights",
+    "check_sample_weight",
+    "is_sufficient_stats",
+    "merge_moments",
+    "shifted_block_moments",
+    "symmetric_gram",
+]
 
 
 #: A supplied Gram matrix may be asymmetric by at most this fraction of its largest entry.
 _SYMMETRY_RTOL = 1e-12
+
+#: Below this many columns ``XᵀX`` is one GEMM: syrk's halved flops do not pay for the
+#: extra pass that mirrors its triangle.
+_SYRK_MIN_FEATURES = 32
 
 
 @dataclass(frozen=True)
@@ -100,7 +130,28 @@ class Centering:
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class SufficientStats:
+class _Moments:
+    """``n, x̄, ȳ, G = XcᵀSXc, c = XcᵀSyc, s = ycᵀSyc`` and ``W = Σs`` (module docstring).
+
+    Unweighted (``weight_sum`` None): ``S = I`` and ``W = n``.
+    """
+
+    n_samples: int
+    x_mean: FloatArray
+    y_mean: float
+    gram: FloatArray
+    xty: FloatArray
+    yty: float
+    weight_sum: float | None = field(default=None, kw_only=True)
+
+    @property
+    def total_weight(self) -> float:
+        """``W = Σ_i s_i``, the n of every formula: ``n_samples`` without weights."""
+        return float(self.n_samples) if self.weight_sum is None else self.weight_sum
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class SufficientStats(_Moments):
     """``n, x̄, ȳ, XcᵀXc, Xcᵀyc, ycᵀyc``: all the Gaussian likelihood needs of ``(X, y)``.
 
     Pass an instance in place of ``X`` (with ``y=None``) to ``ridge``, ``ridge_path``,
@@ -111,22 +162,34 @@ class SufficientStats:
     combine two with :meth:`merge`. The module docstring states the identity and the
     numerics.
 
+    With observation weights ``s_i`` (``sample_weight=`` of the constructors) the
+    statistics are the weighted ones, ``x̄ = Σ s_i x_i/W``, ``XcᵀSXc``, ``XcᵀSyc``,
+    ``ycᵀSyc`` with ``W = Σs`` (``weight_sum``), and the penalized solvers given them fit
+    ``1/(2W) Σ_i s_i (y_i − w0 − x_iᵀw)² + penalty``: the fit of the rows with
+    ``sample_weight=s``. Only the penalized solvers (``ridge``, ``ridge_path``,
+    ``lasso``, ``elastic_net``, ``lasso_path``, ``alpha_max``) take weighted statistics.
+
     Attributes
     ----------
     n_samples : int
-        Number of rows n ≥ 1.
+        Number of rows n ≥ 1; with weights, of the rows with ``s_i > 0`` (the degrees of
+        freedom of the noise count these: n − 1 with an intercept).
     x_mean : ndarray of shape (p,)
-        Column means ``x̄``.
+        Column means ``x̄`` (weighted: ``Σ s_i x_i/W``).
     y_mean : float
-        Mean of the target ``ȳ``.
+        Mean of the target ``ȳ`` (weighted: ``Σ s_i y_i/W``).
     gram : ndarray of shape (p, p)
-        Centered Gram matrix ``XcᵀXc`` (symmetric, positive semi-definite).
+        Centered Gram matrix ``XcᵀXc`` (weighted: ``XcᵀSXc``; symmetric, positive
+        semi-definite).
     xty : ndarray of shape (p,)
-        Centered cross products ``Xcᵀyc``.
+        Centered cross products ``Xcᵀyc`` (weighted: ``XcᵀSyc``).
     yty : float
-        Centered sum of squares ``ycᵀyc``.
+        Centered sum of squares ``ycᵀyc`` (weighted: ``ycᵀSyc``).
     feature_names : tuple of str
         Column names (``x0, x1, ...`` unless given).
+    weight_sum : float or None
+        ``W = Σ_i s_i`` of weighted statistics, the n every solver divides by
+        (:attr:`total_weight`); None without weights (then W = n). Keyword only.
 
     Raises
     ------
@@ -137,14 +200,10 @@ class SufficientStats:
         ``yty − xtyᵀ gram⁺ xty``; that is, ``[[gram, xty], [xtyᵀ, yty]]`` not positive
         semi-definite beyond the rounding of honest sums (module docstring). The message
         names the condition and how far off it is.
+    InputValueError
+        For a non-finite ``yty``, ``y_mean`` or ``weight_sum``, or ``weight_sum ≤ 0``.
     """
 
-    n_samples: int
-    x_mean: FloatArray
-    y_mean: float
-    gram: FloatArray
-    xty: FloatArray
-    yty: float
     feature_names: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -173,13 +232,15 @@ class SufficientStats:
         object.__setattr__(self, "xty", frozen_array(xty))
         object.__setattr__(self, "y_mean", check_finite(self.y_mean, "y_mean"))
         object.__setattr__(self, "yty", yty)
+        object.__setattr__(self, "weight_sum", _check_weight_sum(self.weight_sum))
         names = self.feature_names or feature_names_of(None, n_features)
         object.__setattr__(self, "feature_names", _check_names(names, n_features))
 
     def __repr__(self) -> str:
+        weights = "" if self.weight_sum is None else f", weight_sum={self.weight_sum!r}"
         return (
-            f"SufficientStats(n_samples={self.n_samples}, n_features={self.n_features}, "
-            f"feature_names={self.feature_names!r})"
+            f"SufficientStats(n_samples={self.n_samples}, n_features={self.n_features}"
+            f"{weights}, feature_names={self.feature_names!r})"
         )
 
     @property
@@ -189,7 +250,12 @@ class SufficientStats:
 
     @classmethod
     def from_arrays(
-        cls, X: Any, y: Any, *, feature_names: Sequence[str] | None = None
+        cls,
+        X: Any,
+        y: Any,
+        *,
+        sample_weight: Any = None,
+        feature_names: Sequence[str] | None = None,
     ) -> SufficientStats:
         """The statistics of in-memory data: shift by the first row, center, multiply.
 
@@ -198,15 +264,26 @@ class SufficientStats:
         X : array-like or DataFrame of shape (n, p)
             DataFrame column names become ``feature_names``.
         y : array-like of shape (n,)
+        sample_weight : array-like of shape (n,), optional
+            Observation weights ``s_i ≥ 0``, finite, not all 0: the weighted statistics
+            (module docstring; rows of weight 0 are dropped).
         feature_names : sequence of str, optional
             Overrides the names taken from ``X``.
+
+        Raises
+        ------
+        DataError
+            For ``sample_weight`` that is not one finite number ≥ 0 per row with a
+            positive sum.
         """
         design = as_design(X)
         target = as_target(y, design.shape[0])
+        weights = check_sample_weight(sample_weight, design.shape[0])
         names = feature_names_of(X, design.shape[1]) if feature_names is None else feature_names
         shift = (design[0].copy(), float(target[0]))
-        moments = shifted_block_moments(design, target, shift).unshift(*shift)
-        return moments.statistics(_check_names(names, design.shape[1]))
+        moments = shifted_block_moments(design, target, shift, weights)
+        assert moments is not None, "check_sample_weight leaves a row of positive weight"
+        return moments.unshift(*shift).statistics(_check_names(names, design.shape[1]))
 
     @classmethod
     def from_chunks(
@@ -221,9 +298,12 @@ class SufficientStats:
 
         Parameters
         ----------
-        blocks : iterable of (X_k, y_k)
+        blocks : iterable of (X_k, y_k) or (X_k, y_k, s_k)
             E.g. a generator reading a file chunk by chunk. ``X_k`` is (n_k, p), ``y_k``
-            is (n_k,); DataFrame blocks must share their column names.
+            is (n_k,); DataFrame blocks must share their column names. A third entry
+            ``s_k`` of shape (n_k,) holds the observation weights of the block's rows
+            (finite, ≥ 0; a block may have all weights 0): the result is the weighted
+            statistics (module docstring), where a block without weights has weights 1.
         feature_names : sequence of str, optional
             Overrides the column names of the first block.
 
@@ -231,71 +311,78 @@ class SufficientStats:
         ------
         DataError
             For an empty stream, or a block with non-finite values, a different number or
-            naming of columns, or a target that does not match its rows; the message
-            names the block's index (counted from 0).
+            naming of columns, a target or weights that do not match its rows, or
+            weights that are negative or not finite; the message names the block's index
+            (counted from 0). Also when every weight of the stream is 0.
         """
         if isinstance(blocks, str | bytes) or not isinstance(blocks, Iterable):
             raise InputTypeError(
-                f"blocks must be an iterable of (X, y) pairs; got {type(blocks).__name__}."
+                "blocks must be an iterable of (X, y) pairs or (X, y, sample_weight) "
+                f"triples; got {type(blocks).__name__}."
             )
         # Binary counter: the partial result of level ℓ summarizes 2^ℓ blocks.
         pending: list[tuple[int, BlockMoments]] = []
-        first_names: tuple[str, ...] | None = None
-        named_columns = False
+        columns = _Columns()
         shift: tuple[FloatArray, float] | None = None
         for index, block in enumerate(blocks):
-            X_block, y_block = _unpack(block, index)
+            X_block, y_block, s_block = _unpack(block, index)
             design = as_design(X_block, f"X of block {index}")
-            names = feature_names_of(X_block, design.shape[1])
-            if first_names is None:
-                first_names, named_columns = names, hasattr(X_block, "columns")
-            elif design.shape[1] != len(first_names):
-                raise DataError(
-                    f"X of block {index} has {design.shape[1]} columns but block 0 has "
-                    f"{len(first_names)}; every block must hold the same features."
-                )
-            elif named_columns and hasattr(X_block, "columns") and names != first_names:
-                raise DataError(
-                    f"X of block {index} has columns {names!r} but block 0 has "
-                    f"{first_names!r}; every block must hold the same features in order."
-                )
+            columns.check(X_block, design.shape[1], index)
             target = as_target(y_block, design.shape[0], f"y of block {index}")
+            weights = check_block_weights(
+                s_block, design.shape[0], f"sample_weight of block {index}"
+            )
             if shift is None:
                 shift = (design[0].copy(), float(target[0]))
-            merged, level = shifted_block_moments(design, target, shift), 0
+            merged, level = shifted_block_moments(design, target, shift, weights), 0
+            if merged is None:
+                continue
             while pending and pending[-1][0] == level:
                 merged = pending.pop()[1].merge(merged)
                 level += 1
             pending.append((level, merged))
-        if first_names is None or shift is None:
+        if columns.names is None or shift is None:
             raise DataError("blocks is empty; at least one block (X, y) with a row is needed.")
+        if not pending:
+            raise DataError(
+                "every observation weight of the blocks is 0; at least one row must have a "
+                "positive weight (a zero weight drops its row)."
+            )
         result = pending.pop()[1]
         while pending:
             result = pending.pop()[1].merge(result)
-        chosen = first_names if feature_names is None else feature_names
-        return result.unshift(*shift).statistics(_check_names(chosen, len(first_names)))
+        chosen = columns.names if feature_names is None else feature_names
+        return result.unshift(*shift).statistics(_check_names(chosen, len(columns.names)))
 
     @classmethod
     def from_dask(
-        cls, X: Any, y: Any, *, feature_names: Sequence[str] | None = None
+        cls,
+        X: Any,
+        y: Any,
+        *,
+        sample_weight: Any = None,
+        feature_names: Sequence[str] | None = None,
     ) -> SufficientStats:
         """The statistics of Dask arrays: one task per row block, merged in a tree.
 
         Needs the optional dependency ``dask`` (``pip install 'bayesreg[dask]'``). ``X``
-        is rechunked to hold all columns in each block and ``y`` to X's row blocks; each
-        block's centered statistics are computed by its own task and merged pairwise
-        (module docstring) under the scheduler in effect (``dask.config.set``).
+        is rechunked to hold all columns in each block and ``y`` (and ``sample_weight``)
+        to X's row blocks; each block's centered statistics are computed by its own task
+        and merged pairwise (module docstring) under the scheduler in effect
+        (``dask.config.set``).
 
         Parameters
         ----------
         X : dask.array.Array or dask.dataframe.DataFrame of shape (n, p)
             DataFrame column names become ``feature_names``.
         y : dask.array.Array, dask Series or array-like of shape (n,)
+        sample_weight : dask.array.Array, dask Series or array-like of shape (n,), optional
+            Observation weights ``s_i ≥ 0``, finite, not all 0: the weighted statistics.
         feature_names : sequence of str, optional
         """
         from bayesreg.core._stats_dask import dask_block_stats
 
-        moments, frame_names = dask_block_stats(X, y, shifted_block_moments)
+        moments, frame_names = dask_block_stats(X, y, sample_weight)
         names = feature_names if feature_names is not None else frame_names
         n_features = moments.x_mean.shape[0]
         return moments.statistics(None if names is None else _check_names(names, n_features))
@@ -304,7 +391,8 @@ class SufficientStats:
         """The statistics of the rows of both (Chan, Golub & LeVeque's pairwise update).
 
         Associative and commutative up to rounding: any order of merging the same blocks
-        gives the same statistics to working precision.
+        gives the same statistics to working precision. Unweighted statistics merge with
+        weighted ones as rows of weight 1.
         """
         if not isinstance(other, SufficientStats):
             raise InputTypeError(f"other must be a SufficientStats; got {type(other).__name__}.")
@@ -325,15 +413,16 @@ class SufficientStats:
         """``(XᵀX, Xᵀy, yᵀy)`` of the problem with or without an intercept.
 
         With an intercept: the centered ``(XcᵀXc, Xcᵀyc, ycᵀyc)``. Without: the raw
-        moments ``(G + n x̄x̄ᵀ, c + n x̄ȳ, s + n ȳ²)``. Fresh arrays.
+        moments ``(G + W x̄x̄ᵀ, c + W x̄ȳ, s + W ȳ²)`` (``W = n`` unweighted; weighted
+        they are ``XᵀSX``, ``XᵀSy``, ``yᵀSy``). Fresh arrays.
         """
         if check_bool(fit_intercept, "fit_intercept"):
             return self.gram.copy(), self.xty.copy(), self.yty
-        n = self.n_samples
+        total = self.total_weight
         return (
-            self.gram + n * np.outer(self.x_mean, self.x_mean),
-            self.xty + n * self.y_mean * self.x_mean,
-            self.yty + n * self.y_mean**2,
+            self.gram + total * np.outer(self.x_mean, self.x_mean),
+            self.xty + total * self.y_mean * self.x_mean,
+            self.yty + total * self.y_mean**2,
         )
 
     def centering(self, *, fit_intercept: bool = True) -> Centering:
@@ -343,26 +432,33 @@ class SufficientStats:
         return Centering(np.zeros(self.n_features), 0.0)
 
     def gram_problem(self, *, fit_intercept: bool = True) -> tuple[GramData, Centering]:
-        """The scaled ``(XᵀX/n, Xᵀy/n, yᵀy/n)`` the active-set solver reads, and the means."""
+        """The scaled ``(XᵀX/W, Xᵀy/W, yᵀy/W)`` the active-set solver reads, and the means.
+
+        ``W = n`` unweighted, ``Σs`` weighted (module docstring).
+        """
         gram, xty, yty = self.cross_products(fit_intercept=fit_intercept)
-        n = self.n_samples
-        return GramData(gram / n, xty / n, yty / n), self.centering(fit_intercept=fit_intercept)
+        total = self.total_weight
+        scaled = GramData(gram / total, xty / total, yty / total)
+        return scaled, self.centering(fit_intercept=fit_intercept)
 
     def target_scale(self, *, fit_intercept: bool = True) -> float:
-        """Root mean square of y about ȳ (about 0 without an intercept): ``√(yᵀy/n)``."""
-        return float(np.sqrt(self.cross_products(fit_intercept=fit_intercept)[2] / self.n_samples))
+        """Root mean square of y about ȳ (about 0 without an intercept): ``√(yᵀy/W)``."""
+        return float(
+            np.sqrt(self.cross_products(fit_intercept=fit_intercept)[2] / self.total_weight)
+        )
 
     def residual_sum_of_squares(self, coef: Any, intercept: float = 0.0) -> float:
-        """``||y − w0 − X w||² = s − 2wᵀc + wᵀGw + n (ȳ − w0 − x̄ᵀw)²``, clipped at 0.
+        """``||y − w0 − X w||² = s − 2wᵀc + wᵀGw + W (ȳ − w0 − x̄ᵀw)²``, clipped at 0.
 
-        The first three terms cancel when the fit is close (``R² → 1``): their sum has an
+        Weighted statistics give the weighted sum ``Σ_i s_i (y_i − w0 − x_iᵀw)²``. The
+        first three terms cancel when the fit is close (``R² → 1``): their sum has an
         absolute error of about ``eps·(s + 2|w|ᵀ|c| + |w|ᵀ|G||w|)``, so the result is
         accurate relative to ``ycᵀyc``, not to itself.
         """
         w = as_coef(coef, self.n_features)
         offset = self.y_mean - check_finite(intercept, "intercept") - float(self.x_mean @ w)
         quadratic = self.yty - 2.0 * float(w @ self.xty) + float(w @ self.gram @ w)
-        return max(quadratic, 0.0) + self.n_samples * offset**2
+        return max(quadratic, 0.0) + self.total_weight * offset**2
 
 
 def is_sufficient_stats(X: object, y: object) -> TypeGuard[SufficientStats]:
@@ -383,8 +479,8 @@ def is_sufficient_stats(X: object, y: object) -> TypeGuard[SufficientStats]:
     return True
 
 
-@dataclass(frozen=True)
-class BlockMoments:
+@dataclass(frozen=True, eq=False, repr=False)
+class BlockMoments(_Moments):
     """The centered moments of some rows while they are accumulated (not checked).
 
     The same numbers as :class:`SufficientStats` without names or validation, so that a
@@ -392,35 +488,37 @@ class BlockMoments:
     constructed, and checked, once at the end (:meth:`statistics`).
     """
 
-    n_samples: int
-    x_mean: FloatArray
-    y_mean: float
-    gram: FloatArray
-    xty: FloatArray
-    yty: float
-
     @classmethod
     def of(cls, stats: SufficientStats) -> BlockMoments:
         """The moments held by ``stats``."""
-        return cls(stats.n_samples, stats.x_mean, stats.y_mean, stats.gram, stats.xty, stats.yty)
+        return cls(
+            stats.n_samples, stats.x_mean, stats.y_mean, stats.gram, stats.xty, stats.yty,
+            weight_sum=stats.weight_sum,
+        )  # fmt: skip
 
     def merge(self, other: BlockMoments) -> BlockMoments:
         """The moments of the rows of both (Chan, Golub & LeVeque's pairwise update).
 
-        Associative and commutative up to rounding: any order of merging the same blocks
-        gives the same moments to working precision.
+        With ``W = W_A + W_B`` (row counts unweighted, weight sums weighted):
+        ``x̄ = x̄_A + (W_B/W) δ``, ``G = G_A + G_B + (W_A W_B/W) δδᵀ`` and likewise for
+        ``ȳ``, ``c`` and ``s`` (module docstring). Associative and commutative up to
+        rounding: any order of merging the same blocks gives the same moments to working
+        precision.
         """
-        n_samples = self.n_samples + other.n_samples
-        weight = self.n_samples * other.n_samples / n_samples
+        own, their = self.total_weight, other.total_weight
+        total = own + their
+        weight = own * their / total
         x_shift = other.x_mean - self.x_mean
         y_shift = other.y_mean - self.y_mean
+        weighted = self.weight_sum is not None or other.weight_sum is not None
         return BlockMoments(
-            n_samples=n_samples,
-            x_mean=self.x_mean + (other.n_samples / n_samples) * x_shift,
-            y_mean=self.y_mean + (other.n_samples / n_samples) * y_shift,
+            n_samples=self.n_samples + other.n_samples,
+            x_mean=self.x_mean + (their / total) * x_shift,
+            y_mean=self.y_mean + (their / total) * y_shift,
             gram=self.gram + other.gram + weight * np.outer(x_shift, x_shift),
             xty=self.xty + other.xty + weight * y_shift * x_shift,
             yty=self.yty + other.yty + weight * y_shift**2,
+            weight_sum=total if weighted else None,
         )
 
     def unshift(self, x_shift: FloatArray, y_shift: float) -> BlockMoments:
@@ -437,37 +535,171 @@ class BlockMoments:
             xty=self.xty,
             yty=self.yty,
             feature_names=feature_names or (),
+            weight_sum=self.weight_sum,
         )
 
 
-def _block_moments(design: FloatArray, target: FloatArray) -> BlockMoments:
-    """Centered moments of one (shifted) block; centers ``design`` and ``target`` in place.
+def merge_moments(left: BlockMoments | None, right: BlockMoments | None) -> BlockMoments | None:
+    """``left.merge(right)``, where None (a block of weight 0) is no rows."""
+    if left is None:
+        return right
+    if right is None:
+        return left
+    return left.merge(right)
 
-    Two passes: the means, then the products of the centered block (``XcᵀXc`` by BLAS
-    ``syrk``, the upper triangle mirrored).
+
+def shifted_block_moments(
+    design: FloatArray,
+    target: FloatArray,
+    shift: tuple[FloatArray, float],
+    weights: FloatArray | None = None,
+) -> BlockMoments | None:
+    """Moments of a block shifted by the reference row ``shift`` (may overwrite the block).
+
+    The rows of weight 0 are dropped first (a zero weight removes its row). Two passes:
+    the (weighted) means ``x̄ = Σ s_i x_i/W``, then the products of the centered rows
+    multiplied by ``√s_i``: ``G = Σ_i s_i xc_i xc_iᵀ`` by :func:`symmetric_gram`.
+    ``weights`` None: ``s_i = 1``, ``W = n``. None for a block of total weight 0 (it
+    holds no rows).
     """
-    x_mean = design.mean(axis=0)
-    y_mean = float(target.mean())
+    design, target, weights = _positive_rows(design, target, weights)
+    design -= shift[0]
+    target -= shift[1]
+    if weights is None:
+        x_mean = design.mean(axis=0)
+        y_mean = float(target.mean())
+        total = None
+    else:
+        total = float(weights.sum())
+        if not total > 0.0:
+            return None
+        x_mean = (weights @ design) / total
+        y_mean = float(weights @ target) / total
     design -= x_mean
     target -= y_mean
-    upper = scipy.linalg.blas.dsyrk(1.0, design.T, trans=0, lower=0)
+    if weights is not None:
+        root = np.sqrt(weights)
+        design *= root[:, None]
+        target *= root
     return BlockMoments(
         n_samples=design.shape[0],
         x_mean=x_mean,
         y_mean=y_mean,
-        gram=np.triu(upper) + np.triu(upper, 1).T,
+        gram=symmetric_gram(design),
         xty=design.T @ target,
         yty=float(target @ target),
+        weight_sum=total,
     )
 
 
-def shifted_block_moments(
-    design: FloatArray, target: FloatArray, shift: tuple[FloatArray, float]
-) -> BlockMoments:
-    """Moments of a block shifted by the reference row ``shift`` (overwrites the block)."""
-    design -= shift[0]
-    target -= shift[1]
-    return _block_moments(design, target)
+def symmetric_gram(design: FloatArray) -> FloatArray:
+    """``designᵀ design``, exactly symmetric: from the upper triangle BLAS ``syrk`` forms
+    (half the flops) for wide designs, by one product (symmetrized) for narrow ones."""
+    if design.shape[1] < _SYRK_MIN_FEATURES:
+        product = design.T @ design
+        small: FloatArray = 0.5 * (product + product.T)
+        return small
+    upper = scipy.linalg.blas.dsyrk(1.0, design.T, trans=0, lower=0)
+    gram: FloatArray = np.triu(upper) + np.triu(upper, 1).T
+    return gram
+
+
+def check_sample_weight(
+    sample_weight: Any, n_samples: int, name: str = "sample_weight"
+) -> FloatArray | None:
+    """``sample_weight`` as a fresh float64 array of ``n_samples`` finite weights ``≥ 0``
+    with a positive sum (None stays None).
+
+    Raises
+    ------
+    DataError
+        Naming the parameter (``name``), the value received and what is allowed.
+    """
+    weights = check_block_weights(sample_weight, n_samples, name)
+    if weights is not None and not float(weights.sum()) > 0.0:
+        raise DataError(
+            f"{name} must have a positive sum (a zero weight drops its row, and at "
+            f"least one row must remain); got all {n_samples} weights 0."
+        )
+    return weights
+
+
+def check_block_weights(sample_weight: Any, n_samples: int, name: str) -> FloatArray | None:
+    """``sample_weight`` as a fresh float64 array of ``n_samples`` finite weights ``≥ 0``
+    (all 0 allowed: a block of a stream), None staying None.
+
+    Raises
+    ------
+    DataError
+        Naming the parameter (``name``), the value received and what is allowed.
+    """
+    if sample_weight is None:
+        return None
+    try:
+        weights = np.array(sample_weight, dtype=np.float64, copy=True)
+    except (TypeError, ValueError) as error:
+        raise DataError(
+            f"{name} must be an array of {n_samples} finite numbers ≥ 0; got "
+            f"{type(sample_weight).__name__} that is not numeric ({error})."
+        ) from None
+    if weights.shape != (n_samples,):
+        raise DataError(
+            f"{name} must have shape ({n_samples},), one weight per row of X; got "
+            f"shape {weights.shape}."
+        )
+    bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0.0))
+    if bad.size:
+        raise DataError(
+            f"{name} must be finite and ≥ 0; got {weights[bad[0]]!r} at index "
+            f"{int(bad[0])} ({bad.size} such entries)."
+        )
+    return weights
+
+
+def _positive_rows(
+    design: FloatArray, target: FloatArray, weights: FloatArray | None
+) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+    """The rows of positive weight (a zero weight removes its row); all rows unweighted."""
+    if weights is None or np.all(weights > 0.0):
+        return design, target, weights
+    keep = weights > 0.0
+    return design[keep], target[keep], weights[keep]
+
+
+def _check_weight_sum(weight_sum: Any) -> float | None:
+    if weight_sum is None:
+        return None
+    total = check_finite(weight_sum, "weight_sum")
+    if not total > 0.0:
+        raise DataError(
+            f"weight_sum is the sum of the observation weights and must be > 0; got "
+            f"{weight_sum!r}. Pass None for unweighted statistics."
+        )
+    return total
+
+
+class _Columns:
+    """The columns of the first block of a stream, against which the others are checked."""
+
+    def __init__(self) -> None:
+        self.names: tuple[str, ...] | None = None
+        self.named = False
+
+    def check(self, X_block: Any, n_features: int, index: int) -> None:
+        """Record block 0's columns; raise DataError if block ``index`` differs from them."""
+        names = feature_names_of(X_block, n_features)
+        if self.names is None:
+            self.names, self.named = names, hasattr(X_block, "columns")
+        elif n_features != len(self.names):
+            raise DataError(
+                f"X of block {index} has {n_features} columns but block 0 has "
+                f"{len(self.names)}; every block must hold the same features."
+            )
+        elif self.named and hasattr(X_block, "columns") and names != self.names:
+            raise DataError(
+                f"X of block {index} has columns {names!r} but block 0 has "
+                f"{self.names!r}; every block must hold the same features in order."
+            )
 
 
 def _check_possible(n_samples: int, gram: FloatArray, xty: FloatArray, yty: float) -> None:
@@ -539,13 +771,19 @@ def _violation(scaled: FloatArray, joint: FloatArray, tolerance: float) -> str:
     )
 
 
-def _unpack(block: Any, index: int) -> tuple[Any, Any]:
-    if isinstance(block, str | bytes) or not isinstance(block, Sequence) or len(block) != 2:
+def _unpack(block: Any, index: int) -> tuple[Any, Any, Any]:
+    """``(X, y, sample_weight)`` of a block ``(X, y)`` (weight None) or ``(X, y, s)``."""
+    if (
+        isinstance(block, str | bytes)
+        or not isinstance(block, Sequence)
+        or len(block) not in (2, 3)
+    ):
         raise InputTypeError(
-            f"block {index} must be a pair (X, y); got {type(block).__name__}. Yield "
-            "(X_block, y_block) tuples."
+            f"block {index} must be a pair (X, y) or a triple (X, y, sample_weight); got "
+            f"{type(block).__name__}. Yield (X_block, y_block) or (X_block, y_block, "
+            "weights_block) tuples."
         )
-    return block[0], block[1]
+    return block[0], block[1], block[2] if len(block) == 3 else None
 
 
 def _check_names(names: Sequence[str], n_features: int) -> tuple[str, ...]:
