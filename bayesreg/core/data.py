@@ -67,7 +67,6 @@ __all__ = [
     "Statistics",
     "check_sample_weight",
     "least_squares_data",
-    "normalized_weights",
     "refuse_sparse_weights_with_factor",
     "target_scale",
 ]
@@ -483,8 +482,8 @@ def least_squares_data(
     sample_weight : array-like of shape (n,), optional
         Finite weights ``s_i ≥ 0``, not all 0 (a zero weight drops its row); refused with
         sufficient statistics, which carry their weights
-        (``SufficientStats.from_arrays(X, y, sample_weight=s)``). See
-        :func:`normalized_weights`.
+        (``SufficientStats.from_arrays(X, y, sample_weight=s)``). Checked by
+        :func:`~bayesreg.core.stats.check_sample_weight`; constant weights are no weights.
 
     Returns
     -------
@@ -528,23 +527,10 @@ def least_squares_data(
     )  # fmt: skip
 
 
-def normalized_weights(sample_weight: Any, n_samples: int) -> FloatArray | None:
-    """Observation weights checked and normalized to sum to n: ``s̃ = n·s/Σs``.
-
-    None when ``sample_weight`` is None or constant (the weighted objective
-    ``1/(2Σs) Σ s_i r_i²`` is then the unweighted one, computed bit for bit the same).
-
-    Raises
-    ------
-    DataError
-        Unless ``sample_weight`` is a 1-D array of ``n_samples`` finite numbers ``≥ 0``
-        with a positive sum (:func:`~bayesreg.core.stats.check_sample_weight`).
-    """
-    return _normalized(check_sample_weight(sample_weight, n_samples), n_samples)
-
-
 def _normalized(weights: FloatArray | None, n_samples: int) -> FloatArray | None:
-    """Checked weights normalized to sum to n (None when None or constant)."""
+    """Checked weights normalized to sum to n, ``s̃ = n·s/Σs``; None when None or constant
+    (the weighted objective ``1/(2Σs) Σ s_i r_i²`` is then the unweighted one, computed
+    bit for bit the same)."""
     if weights is None or np.all(weights == weights[0]):
         return None
     normalized: FloatArray = weights * (n_samples / float(weights.sum()))

@@ -166,8 +166,12 @@ class SufficientStats(_Moments):
     statistics are the weighted ones, ``x̄ = Σ s_i x_i/W``, ``XcᵀSXc``, ``XcᵀSyc``,
     ``ycᵀSyc`` with ``W = Σs`` (``weight_sum``), and the penalized solvers given them fit
     ``1/(2W) Σ_i s_i (y_i − w0 − x_iᵀw)² + penalty``: the fit of the rows with
-    ``sample_weight=s``. Only the penalized solvers (``ridge``, ``ridge_path``,
-    ``lasso``, ``elastic_net``, ``lasso_path``, ``alpha_max``) take weighted statistics.
+    ``sample_weight=s``. As for weighted rows (docs: conventions, observation weights),
+    ``W`` (:attr:`total_weight`) is the n of every alpha conversion
+    (``prior.penalty(n=W, σ)``), while ``n_samples`` counts the rows of positive weight,
+    which the noise's degrees of freedom count (``n_samples − 1`` with an intercept).
+    Only the penalized solvers (``ridge``, ``ridge_path``, ``lasso``, ``elastic_net``,
+    ``lasso_path``, ``alpha_max``) take weighted statistics.
 
     Attributes
     ----------
