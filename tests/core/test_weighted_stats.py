@@ -332,3 +332,26 @@ def test_dask_weight_errors() -> None:
         SufficientStats.from_dask(da.from_array(X), da.from_array(y), sample_weight=s[:10])
     with pytest.raises(DataError, match="positive sum"):
         SufficientStats.from_dask(da.from_array(X), da.from_array(y), sample_weight=0.0 * s)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    n=st.integers(min_value=4, max_value=60),
+    p=st.integers(min_value=1, max_value=5),
+    seed=st.integers(min_value=0, max_value=2**16),
+    fraction=st.floats(min_value=0.01, max_value=0.9),
+    l1_ratio=st.sampled_from([1.0, 0.5]),
+    fit_intercept=st.booleans(),
+)
+def test_fit_from_weighted_statistics_is_the_weighted_fit(
+    n: int, p: int, seed: int, fraction: float, l1_ratio: float, fit_intercept: bool
+) -> None:
+    """Any weights (zeros included), any alpha below alpha_max: statistics == rows."""
+    X, y, s = make_weighted(n, p, seed=seed, zeros=n // 4)
+    stats = SufficientStats.from_arrays(X, y, sample_weight=s)
+    options: dict[str, Any] = {"fit_intercept": fit_intercept}
+    alpha = fraction * alpha_max(X, y, l1_ratio=l1_ratio, sample_weight=s, **options)
+    a = elastic_net(stats, None, alpha, l1_ratio, **options)
+    b = elastic_net(X, y, alpha, l1_ratio, sample_weight=s, **options)
+    assert_same_fit(a.coef, b.coef)
+    assert a.intercept == pytest.approx(b.intercept, rel=FIT_RTOL, abs=FIT_RTOL)
