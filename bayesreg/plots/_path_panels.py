@@ -97,8 +97,9 @@ def plot_path_panels(
             axes.set_xlabel("alpha (log scale)")
     handles: list[Line2D | Patch] = [
         Line2D([], [], **MAP.line(lw=2.0), label="penalized path (MAP)"),
-        Line2D([], [], color="0.4", ls=":", lw=1.2, label="alpha_max (all w = 0)"),
     ]
+    if _shows_alpha_max(path):
+        handles.append(Line2D([], [], color="0.4", ls=":", lw=1.2, label="alpha_max (all w = 0)"))
     if posterior_bands is not None:
         handles.insert(
             1,
@@ -129,7 +130,13 @@ def _draw_panel(axes: Axes, path: PathFit, column: int, bands: PosteriorBands | 
         )
     axes.plot(alphas, path.coefs[order, column], **MAP.line(lw=2.0), gid="penalized path")
     axes.axhline(0.0, color="black", lw=0.6)
-    if math.isfinite(path.alpha_max) and alphas[0] <= path.alpha_max <= alphas[-1] * (1 + 1e-9):
+    if _shows_alpha_max(path):
         axes.axvline(path.alpha_max, color="0.4", ls=":", lw=1.2)
     axes.set_xscale("log")
     axes.set_xlim(alphas[0], alphas[-1])
+
+
+def _shows_alpha_max(path: PathFit) -> bool:
+    """Whether alpha_max lies in the path's range of alphas (up to rounding at its ends)."""
+    low, high = float(path.alphas.min()), float(path.alphas.max())
+    return math.isfinite(path.alpha_max) and low <= path.alpha_max <= high * (1 + 1e-9)
