@@ -43,6 +43,15 @@ which is the exact minimizer of the per-coordinate problem
 ``½||X_j||² (γ − w_j)² + μ_j |γ|`` (a soft threshold of ``w_j`` at ``μ_j/||X_j||²``):
 an adaptive lasso, coordinate by coordinate, with the paper's parameter-free penalty
 ``|w_j|⁻²``. Applied to every draw it gives sparse draws and inclusion probabilities.
+That penalty is not unit-free; ``savs(..., standardize=True)`` applies the same formula to
+the standardized coefficients (columns with ``||X_j||² = n``, y of unit root mean square),
+which makes the selection invariant to the units of y and of every x_j.
+
+**Ranking.** :func:`rank_variables` orders the coefficients by ``P(|w_j| > ε_j)``, with
+``ε_j = 0.1 · sd(y) / sd(x_j)`` by default (the rule of
+:func:`~bayesreg.posterior.summary.shrinkage_summary`), next to their posterior mean,
+credible interval, SAVS inclusion probability and, where the tree holds local scales,
+the shrinkage factor ``κ_j``.
 
 References
 ----------
@@ -457,7 +466,13 @@ def dss(
     )
 
 
-def savs(tree: xarray.DataTree, X: Any, *, fit_intercept: bool | None = None) -> SparseDraws:
+def savs(
+    tree: xarray.DataTree,
+    X: Any,
+    *,
+    fit_intercept: bool | None = None,
+    standardize: bool = False,
+) -> SparseDraws:
     """Signal adaptive variable selection (Ray & Bhattacharya 2018) of every draw.
 
     For each draw ``w`` (and for the posterior mean)::
@@ -475,6 +490,15 @@ def savs(tree: xarray.DataTree, X: Any, *, fit_intercept: bool | None = None) ->
     fit_intercept : bool, optional
         Center the columns before taking norms. Default: whether the tree samples an
         ``intercept``.
+    standardize : bool, default False
+        The penalty ``μ_j = |w_j|⁻²`` is not unit-free (``γ`` is in units of y/x_j, ``μ_j``
+        in their inverse square), so the paper's formula, the default, depends on the units
+        of y and of every column. With ``standardize=True`` it is applied to the
+        standardized coefficients ``b_j = w_j s_j / s_y`` (``s_j = ||X_j||/√n``, ``s_y``
+        the root mean square of the observed y about its mean, or about 0 without
+        intercept; y from the tree's observed data), whose columns have
+        ``||X_j||² = n``, and mapped back: ``γ_j = s_y/s_j · SAVS(b_j)``. The selection is
+        then invariant to the units of y and of each x_j.
 
     Returns
     -------
@@ -486,12 +510,64 @@ def savs(tree: xarray.DataTree, X: Any, *, fit_intercept: bool | None = None) ->
     intercept = _fit_intercept_of(tree, fit_intercept)
     draws, names = _coef_draws(tree)
     design = _design(X, draws.shape[-1])
-    norms = column_sq_norms(design, fit_intercept=intercept)
-    sparse = savs_threshold(draws, norms)
+    target_scale = (
+        _target_scale(tree, design.shape[0], fit_intercept=intercept)
+        if check_bool(standardize, "standardize")
+        else None
+    )
+    return _savs_of(draws, names, design, intercept, target_scale)
+
+
+def _target_scale(tree: xarray.DataTree, n_samples: int, *, fit_intercept: bool) -> float:
+    """``s_y``: the root mean square of the tree's observed y (about its mean with intercept)."""
+    observed = tree.children.get("observed_data")
+    if observed is None or "y_obs" not in observed.data_vars:
+        raise InputValueError(
+            "standardize=True needs the observed y (the tree's observed_data 'y_obs'), which "
+            "this tree does not hold; standardize y and X before sampling and use "
+            "standardize=False."
+        )
+    target = np.asarray(observed["y_obs"].to_numpy(), dtype=np.float64).ravel()
+    if target.shape[0] != n_samples:
+        raise DataError(
+            f"the tree's observed y has {target.shape[0]} values but X has {n_samples} rows; "
+            "pass the X the posterior was drawn with."
+        )
+    centered = target - target.mean() if fit_intercept else target
+    scale = float(np.sqrt(np.mean(centered**2)))
+    if not scale > 0.0:
+        raise DataError(
+            "standardize=True divides by the spread of the observed y, which is 0 (y is "
+            "constant); use standardize=False."
+        )
+    return scale
+
+
+def _savs_of(
+    draws: FloatArray,
+    names: tuple[str, ...],
+    design: Any,
+    fit_intercept: bool,
+    target_scale: float | None = None,
+) -> SparseDraws:
+    """:func:`savs` of validated draws (chain, draw, p) and design (standardized if
+    ``target_scale`` is given)."""
+    norms = column_sq_norms(design, fit_intercept=fit_intercept)
+    mean = draws.reshape(-1, draws.shape[-1]).mean(axis=0)
+    if target_scale is None:
+        sparse, coef = savs_threshold(draws, norms), savs_threshold(mean, norms)
+    else:
+        n_samples = design.shape[0]
+        # b = w s_j / s_y on columns with ||X_j||² = n; back to w's units by s_y / s_j
+        to_standard = np.sqrt(norms / n_samples) / target_scale
+        with np.errstate(divide="ignore", invalid="ignore"):
+            back = np.where(to_standard > 0.0, 1.0 / to_standard, 0.0)
+        sparse = savs_threshold(draws * to_standard, n_samples) * back
+        coef = savs_threshold(mean * to_standard, n_samples) * back
     return SparseDraws(
         draws=sparse,
         inclusion=(sparse != 0.0).reshape(-1, sparse.shape[-1]).mean(axis=0),
-        coef=savs_threshold(draws.reshape(-1, draws.shape[-1]).mean(axis=0), norms),
+        coef=coef,
         column_sq_norms=norms,
         feature_names=names,
     )
@@ -532,9 +608,9 @@ def _shrinkage_factors(tree: xarray.DataTree, norms: FloatArray, feature: str) -
         return None
     local = posterior["lambda"].transpose("chain", "draw", feature).to_numpy()
     scale = local.reshape(-1, norms.shape[0]) ** 2
-    if "tau" in posterior:
+    if "tau" in posterior and posterior["tau"].dims == ("chain", "draw"):
         scale = scale * posterior["tau"].to_numpy().reshape(-1, 1) ** 2
-    if "noise" in posterior:
+    if "noise" in posterior and posterior["noise"].dims == ("chain", "draw"):
         variance = posterior["noise"].to_numpy().reshape(-1, 1) ** 2
     elif "fixed_noise" in tree.attrs:
         variance = np.full((1, 1), float(tree.attrs["fixed_noise"]) ** 2)
@@ -551,6 +627,7 @@ def rank_variables(
     negligible: Any = None,
     prob: float = 0.95,
     fit_intercept: bool | None = None,
+    standardize: bool = False,
 ) -> pd.DataFrame:
     """Rank the variables by the posterior probability of a non-negligible effect.
 
@@ -576,6 +653,8 @@ def rank_variables(
         Probability of the credible interval.
     fit_intercept : bool, optional
         Default: whether the tree samples an ``intercept`` (centers the columns for SAVS).
+    standardize : bool, default False
+        Passed to :func:`savs` (SAVS in standardized units).
 
     Returns
     -------
@@ -585,10 +664,17 @@ def rank_variables(
         ``kappa`` when available.
     """
     probability = check_probability(prob, "prob")
-    selection = savs(tree, X, fit_intercept=fit_intercept)
+    _check_tree(tree)
+    intercept = _fit_intercept_of(tree, fit_intercept)
     draws, names = _coef_draws(tree)
     flat = draws.reshape(-1, draws.shape[-1])
     design = _design(X, flat.shape[1])
+    target_scale = (
+        _target_scale(tree, design.shape[0], fit_intercept=intercept)
+        if check_bool(standardize, "standardize")
+        else None
+    )
+    selection = _savs_of(draws, names, design, intercept, target_scale)
     epsilon = _negligible(tree, design, negligible)
     mean = flat.mean(axis=0)
     sd = flat.std(axis=0, ddof=1) if flat.shape[0] > 1 else np.zeros(flat.shape[1])
@@ -608,7 +694,8 @@ def rank_variables(
         columns["kappa"] = kappa
     table = pd.DataFrame(columns, index=pd.Index(list(names), name="feature"))
     with np.errstate(divide="ignore", invalid="ignore"):
-        strength = np.where(sd > 0.0, np.abs(mean) / sd, np.inf)
+        # |mean|/sd breaks ties; a coefficient without spread is as strong as its mean is non-zero
+        strength = np.where(sd > 0.0, np.abs(mean) / sd, np.where(mean != 0.0, np.inf, 0.0))
     order = np.lexsort((-strength, -table["prob_relevant"].to_numpy()))
     ranked = table.iloc[order].copy()
     ranked.insert(0, "rank", np.arange(1, len(names) + 1))

@@ -56,9 +56,13 @@ def simulated() -> tuple[np.ndarray, np.ndarray, Any]:
     return _simulated(0)
 
 
-def _hand_tree(posterior: dict[str, np.ndarray], **attrs: Any) -> Any:
+def _hand_tree(posterior: dict[str, np.ndarray], y: np.ndarray | None = None, **attrs: Any) -> Any:
     dims = {name: ["feature"] for name in ("coef", "lambda", "kappa")}
-    tree = arviz_base.from_dict({"posterior": posterior}, dims=dims)
+    groups = {"posterior": posterior}
+    if y is not None:
+        groups["observed_data"] = {"y_obs": y}
+        dims["y_obs"] = ["obs"]
+    tree = arviz_base.from_dict(groups, dims=dims)
     tree.attrs.update(attrs)
     return tree
 
@@ -249,6 +253,33 @@ def test_savs_of_the_posterior_draws(simulated: Any) -> None:
     np.testing.assert_allclose(sparse.draws, result.draws, rtol=1e-12, atol=0)
 
 
+def test_standardized_savs_is_unit_free_and_the_formula_on_standardized_data() -> None:
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((60, 4))
+    y = rng.standard_normal(60)
+    draws = rng.normal([1.0, 0.3, -0.1, 0.02], 0.2, size=(2, 40, 4))
+    tree = _hand_tree({"coef": draws, "intercept": np.zeros((2, 40))}, y=y)
+    base = savs(tree, X, standardize=True)
+    # y in other units (× c) and columns in other units (× d_j): w_j scales by c/d_j
+    c, d = 7.0, np.array([0.01, 3.0, 250.0, 1.0])
+    rescaled = _hand_tree({"coef": draws * c / d, "intercept": np.zeros((2, 40))}, y=c * y)
+    moved = savs(rescaled, X * d, standardize=True)
+    np.testing.assert_allclose(moved.draws, base.draws * c / d, rtol=1e-12, atol=0)
+    np.testing.assert_array_equal(moved.inclusion, base.inclusion)
+    assert not np.array_equal(
+        savs(rescaled, X * d).inclusion, savs(tree, X).inclusion
+    )  # the paper's formula in raw units is not unit-free
+    # on standardized data (||Xc_j||² = n, rms of yc = 1) both are the paper's formula
+    Xs = _centered(X) / _centered(X).std(axis=0)
+    ys = (y - y.mean()) / y.std()
+    standard = _hand_tree({"coef": draws, "intercept": np.zeros((2, 40))}, y=ys)
+    np.testing.assert_allclose(
+        savs(standard, Xs, standardize=True).draws, savs(standard, Xs).draws, rtol=1e-12, atol=0
+    )
+    with pytest.raises(InputValueError, match="standardize=True needs the observed y"):
+        savs(_hand_tree({"coef": draws}), X, standardize=True)
+
+
 # --- ranking -------------------------------------------------------------------------------
 
 
@@ -271,6 +302,15 @@ def test_ranking_puts_strong_signals_above_noise(simulated: Any) -> None:
     np.testing.assert_array_equal(custom["negligible"], 0.5)
 
 
+def test_a_coefficient_that_is_zero_in_every_draw_ranks_last() -> None:
+    rng = np.random.default_rng(2)
+    coef = rng.normal([0.01, 0.0, 0.02], 0.05, size=(1, 30, 3))
+    coef[..., 1] = 0.0
+    table = rank_variables(_hand_tree({"coef": coef}), rng.standard_normal((10, 3)), negligible=1.0)
+    assert table.index[-1] == "1"  # arviz_base numbers the features 0, 1, 2
+    assert table.loc["1", "savs_inclusion"] == 0.0
+
+
 def test_ranking_reports_shrinkage_factors_when_the_tree_holds_scales() -> None:
     rng = np.random.default_rng(5)
     X = rng.standard_normal((30, 2))
@@ -282,6 +322,11 @@ def test_ranking_reports_shrinkage_factors_when_the_tree_holds_scales() -> None:
     table = rank_variables(tree, X, negligible=0.1).sort_index()
     norms = np.sum(_centered(X) ** 2, axis=0)
     kappa = 1.0 / (1.0 + norms * local**2 * glob[..., None] ** 2 / 0.7**2)
+    np.testing.assert_allclose(table["kappa"], kappa.mean(axis=(0, 1)), rtol=1e-13)
+    sigma = np.abs(rng.standard_normal((2, 20))) + 0.1
+    sampled = _hand_tree({"coef": coef, "lambda": local, "noise": sigma})
+    table = rank_variables(sampled, X, negligible=0.1, fit_intercept=False).sort_index()
+    kappa = 1.0 / (1.0 + np.sum(X**2, axis=0) * local**2 / sigma[..., None] ** 2)
     np.testing.assert_allclose(table["kappa"], kappa.mean(axis=(0, 1)), rtol=1e-13)
     given_kappa = _hand_tree({"coef": coef, "kappa": local / (1.0 + local)})
     table = rank_variables(given_kappa, X, negligible=0.1).sort_index()
