@@ -31,6 +31,7 @@ import scipy.sparse
 
 from bayesreg.core.data import check_sample_weight
 from bayesreg.core.datafits import Datafit
+from bayesreg.core.glm_stream import StreamedGLM
 from bayesreg.core.newton import NewtonResult, minimize
 from bayesreg.core.newton_glm import PenalizedGLM
 from bayesreg.core.results import PathFit, PenalizedFit
@@ -182,8 +183,10 @@ class GLMData:
     Attributes
     ----------
     design : ndarray or scipy.sparse matrix of shape (n, p)
-    datafit : Datafit
-        ``L(η)`` of the family, holding y (and, for Poisson, the offset).
+    datafit : Datafit or None
+        ``L(η)`` of the family, holding y (and, for Poisson, the offset); None for rows
+        streamed from Dask (``design`` is then a
+        :class:`~bayesreg.core.glm_stream.StreamedRows`, which holds them).
     fit_intercept : bool
     null_intercept : float
         The best ``w0`` at ``w = 0`` (0 without an intercept): the default start point.
@@ -194,7 +197,8 @@ class GLMData:
         The rounding level of the gradient (:func:`kkt_floor`), below which no residual
         is certified.
     target : ndarray of shape (n,)
-        The response the datafit holds (outcomes, counts), for the existence checks.
+        The response the datafit holds (outcomes, counts), for the existence checks
+        (empty for streamed rows).
     penalty_factor : ndarray of shape (p,) or None
         Per-coefficient factors v of the penalty ``alpha Σ_j v_j [r|w_j| + (1 − r)/2 w_j²]``
         (None: all 1; 0: unpenalized), validated.
@@ -203,7 +207,7 @@ class GLMData:
     """
 
     design: Design
-    datafit: Datafit
+    datafit: Datafit | None
     fit_intercept: bool
     null_intercept: float
     null_gradient: FloatArray
@@ -244,15 +248,7 @@ def solve_glm(
     """Minimize ``L(η) + alpha·P(w)`` from ``start`` (θ = (w0, w), or w; default: w = 0
     with the null model's intercept), certified by the KKT residual against
     ``max(tol·ρ₀, floor)``. Arguments are already validated; no warning is issued."""
-    problem = PenalizedGLM(
-        data.design,
-        data.datafit,
-        alpha,
-        l1_ratio,
-        data.fit_intercept,
-        data.penalty_factor,
-        data.positive,
-    )
+    problem = _oracle(data, alpha, l1_ratio)
     threshold = max(tol * data.null_gradient_norm, data.floor)
     if start is None:
         start = problem.theta(np.zeros(data.n_features), data.null_intercept)
@@ -271,6 +267,23 @@ def solve_glm(
         tol=threshold,
     )
     return GLMSolution(fit, result, threshold)
+
+
+def _oracle(data: GLMData, alpha: float, l1_ratio: float) -> PenalizedGLM | StreamedGLM:
+    """The engine's oracle of ``L(η) + alpha·P(w)``: in memory, or over streamed rows."""
+    if data.datafit is None:
+        return StreamedGLM(
+            data.design, alpha, l1_ratio, data.fit_intercept, data.penalty_factor, data.positive
+        )
+    return PenalizedGLM(
+        data.design,
+        data.datafit,
+        alpha,
+        l1_ratio,
+        data.fit_intercept,
+        data.penalty_factor,
+        data.positive,
+    )
 
 
 def glm_path(

@@ -22,12 +22,16 @@ linear program, with the coefficients' bounds ``0 ≤ d_j ≤ 1`` instead of ``|
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any, Protocol
+
+import numpy as np
 
 from bayesreg.core._penalty_factor import check_penalty_factor
 from bayesreg.core.glm import (
     DEFAULT_TOL,
+    ROUNDING_FLOOR_ULPS,
     Design,
     GLMData,
     check_ml_design,
@@ -37,9 +41,15 @@ from bayesreg.core.glm import (
     solve_glm,
     warn_not_converged,
 )
+from bayesreg.core.glm_stream import (
+    is_dask_collection,
+    refuse_streamed,
+    streamed_null,
+    streamed_rows,
+)
 from bayesreg.core.results import PathFit, PenalizedFit
-from bayesreg.core.types import FloatArray
-from bayesreg.errors import DataError
+from bayesreg.core.types import EPS, FloatArray
+from bayesreg.errors import DataError, InputValueError
 from bayesreg.validation import (
     check_bool,
     check_finite_nonneg,
@@ -74,6 +84,11 @@ class GLMFamily(Protocol):
     @property
     def name(self) -> str:
         """The public single-fit function, as named in messages ("logistic", "poisson")."""
+        ...
+
+    @property
+    def likelihood(self) -> str:
+        """The likelihood's name in :func:`~bayesreg.core.datafits.datafit_of`."""
         ...
 
     @property
@@ -117,6 +132,12 @@ def check_glm_minimizer(family: GLMFamily, data: GLMData, alpha: float) -> None:
     """
     if alpha > 0.0:
         return
+    if data.datafit is None:
+        raise InputValueError(
+            "alpha=0 (the maximum-likelihood estimate) is not supported with a Dask design: "
+            "whether it exists is decided by a linear program over all rows in memory. Pass "
+            "alpha > 0 (a prior on w), or compute X in memory."
+        )
     design, with_intercept = check_ml_design(data.design, data.fit_intercept)
     bounds = separation_bounds(design.shape[1], data.fit_intercept, data.positive)
     if family.separable(design, data.target, bounds):
@@ -141,9 +162,32 @@ def _problem(
     offset: Any = None,
 ) -> GLMData:
     """The validated problem with its penalty factors and sign constraint attached."""
-    data = family.data(X, y, check_bool(fit_intercept, "fit_intercept"), sample_weight, offset)
+    fit_intercept = check_bool(fit_intercept, "fit_intercept")
+    if is_dask_collection(X):
+        if sample_weight is not None:
+            refuse_streamed("sample_weight", "<array>")
+        data = _streamed_data(family, X, y, fit_intercept, offset)
+    else:
+        data = family.data(X, y, fit_intercept, sample_weight, offset)
     factor = check_penalty_factor(penalty_factor, data.n_features)
     return replace(data, penalty_factor=factor, positive=check_bool(positive, "positive"))
+
+
+def _streamed_data(family: GLMFamily, X: Any, y: Any, fit_intercept: bool, offset: Any) -> GLMData:
+    """The problem over Dask row blocks (:mod:`bayesreg.core.glm_stream`): validated and
+    its null model computed in two passes; the rounding floor as in memory,
+    ``16·eps·√n·max_j Σ_i |z_ij| s_i / n``."""
+    rows = streamed_rows(X, y, offset, family.likelihood)
+    null = streamed_null(rows, fit_intercept)
+    return GLMData(
+        design=rows,
+        datafit=None,
+        fit_intercept=fit_intercept,
+        null_intercept=null.intercept,
+        null_gradient=null.gradient,
+        floor=ROUNDING_FLOOR_ULPS * EPS * math.sqrt(rows.n_samples) * null.unit,
+        target=np.empty(0),
+    )
 
 
 def fit_glm(

@@ -77,8 +77,11 @@ def logistic(
 
     Parameters
     ----------
-    X : array-like or scipy.sparse CSR/CSC matrix of shape (n_samples, n_features)
-        Design matrix (finite numbers).
+    X : array-like, scipy.sparse CSR/CSC matrix or Dask array of shape (n_samples, n_features)
+        Design matrix (finite numbers). A Dask array (with y, and an offset, as Dask
+        arrays or anything ``dask.array.asarray`` takes) is read block by block and never
+        gathered: each Newton step is one pass over the rows, memory O(p² + block)
+        (:mod:`bayesreg.core.glm_stream`); ``alpha > 0``, no ``sample_weight``.
     y : array-like of shape (n_samples,)
         Binary outcomes, coded 0 and 1.
     alpha : float
@@ -222,7 +225,7 @@ def logistic_alpha_max(
 
     Parameters
     ----------
-    X : array-like or scipy.sparse CSR/CSC matrix of shape (n_samples, n_features)
+    X : array-like, scipy.sparse CSR/CSC matrix or Dask array of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
         Binary outcomes, coded 0 and 1.
     l1_ratio : float, default 1.0
@@ -300,6 +303,7 @@ class LogisticFamily:
     """The Bernoulli likelihood in the shared GLM recipe (:mod:`bayesreg.core.glm_fit`)."""
 
     name: str = "logistic"
+    likelihood: str = "bernoulli"
     no_signal: str = "Xᵀ(y − ȳ) = 0: no column of X is correlated with y"
     no_estimate: str = "separates the y = 0 and y = 1 samples"
 

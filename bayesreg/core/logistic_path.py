@@ -47,8 +47,9 @@ def logistic_path(
 
     Parameters
     ----------
-    X : array-like or scipy.sparse CSR/CSC matrix of shape (n_samples, n_features)
-        Design matrix (a DataFrame works; a sparse matrix is never densified).
+    X : array-like, scipy.sparse CSR/CSC matrix or Dask array of shape (n_samples, n_features)
+        Design matrix (a DataFrame works; a sparse matrix is never densified; a Dask
+        array is streamed by blocks, as in :func:`~bayesreg.core.logistic.logistic`).
     y : array-like of shape (n_samples,)
         Binary outcomes, coded 0 and 1.
     alphas : array-like of float > 0, optional

@@ -33,7 +33,7 @@ from bayesreg.core.penalties import penalty_value
 from bayesreg.core.types import FloatArray, IndexArray
 from bayesreg.validation import is_sparse
 
-__all__ = ["PenalizedGLM"]
+__all__ = ["GLMPenaltyTerms", "PenalizedGLM"]
 
 
 @dataclass(frozen=True)
@@ -44,25 +44,25 @@ class _State:
     hessian_weights: FloatArray
 
 
-@dataclass(frozen=True)
-class PenalizedGLM:
-    """``F(w, w0) = L(w0 + X w) + alpha · P(w)`` (module docstring).
+class GLMPenaltyTerms:
+    """The penalty side of a penalized GLM, shared by its oracles (in memory, streamed).
 
-    ``X`` (dense, or scipy.sparse CSC/CSR) and the datafit's data are validated arrays,
-    never modified.
+    ``alpha · Σ_j v_j [r|w_j| + (1 − r)/2 w_j²]`` over θ = (w0, w) (θ = w without an
+    intercept), optionally with ``w ≥ 0``. A subclass holds the fields ``alpha``,
+    ``l1_ratio``, ``fit_intercept``, ``penalty_factor``, ``positive`` and says how many
+    features there are (``n_features``).
     """
 
-    X: Any
-    datafit: Datafit
     alpha: float
     l1_ratio: float
     fit_intercept: bool
-    #: Per-coefficient penalty factors v (None: all 1): P(w) = Σ_j v_j [r|w_j| + (1−r)/2 w_j²],
-    #: so the kink weights are alpha·r·v_j and the L2 weights alpha·(1 − r)·v_j; a coefficient
-    #: with v_j = 0 is a smooth, unpenalized coordinate.
-    penalty_factor: FloatArray | None = None
-    #: Constrain every w_j ≥ 0 (a bound at the kink m_j = 0; the intercept stays free).
-    positive: bool = False
+    penalty_factor: FloatArray | None
+    positive: bool
+
+    @property
+    def n_features(self) -> int:
+        """Number of coefficients p."""
+        raise NotImplementedError
 
     @property
     def convex(self) -> bool:
@@ -92,7 +92,7 @@ class PenalizedGLM:
     @cached_property
     def weights(self) -> FloatArray:
         """λ over θ: 0 for the intercept, alpha·r (times v_j) for each w_j."""
-        kinks = np.full(self.X.shape[1], self.l1)
+        kinks = np.full(self.n_features, self.l1)
         if self.penalty_factor is not None:
             kinks = kinks * self.penalty_factor
         return np.concatenate((np.zeros(self.n_free), kinks))
@@ -116,14 +116,14 @@ class PenalizedGLM:
         """The coordinates of θ held at ``θ_j ≥ 0`` (every w_j with ``positive``), or None."""
         if not self.positive:
             return None
-        bounded = np.ones(self.n_free + self.X.shape[1], dtype=bool)
+        bounded = np.ones(self.n_free + self.n_features, dtype=bool)
         bounded[: self.n_free] = False
         return bounded
 
     @cached_property
     def locations(self) -> FloatArray:
         """The kinks m = 0."""
-        return np.zeros(self.n_free + self.X.shape[1])
+        return np.zeros(self.n_free + self.n_features)
 
     def theta(self, coef: FloatArray, intercept: float) -> FloatArray:
         """θ of ``(coef, intercept)``."""
@@ -132,6 +132,32 @@ class PenalizedGLM:
     def split(self, theta: FloatArray) -> tuple[FloatArray, float]:
         """``(coef, intercept)`` of θ (intercept 0 without one)."""
         return theta[self.n_free :], float(theta[0]) if self.fit_intercept else 0.0
+
+
+@dataclass(frozen=True)
+class PenalizedGLM(GLMPenaltyTerms):
+    """``F(w, w0) = L(w0 + X w) + alpha · P(w)`` (module docstring).
+
+    ``X`` (dense, or scipy.sparse CSC/CSR) and the datafit's data are validated arrays,
+    never modified.
+    """
+
+    X: Any
+    datafit: Datafit
+    alpha: float
+    l1_ratio: float
+    fit_intercept: bool
+    #: Per-coefficient penalty factors v (None: all 1): P(w) = Σ_j v_j [r|w_j| + (1−r)/2 w_j²],
+    #: so the kink weights are alpha·r·v_j and the L2 weights alpha·(1 − r)·v_j; a coefficient
+    #: with v_j = 0 is a smooth, unpenalized coordinate.
+    penalty_factor: FloatArray | None = None
+    #: Constrain every w_j ≥ 0 (a bound at the kink m_j = 0; the intercept stays free).
+    positive: bool = False
+
+    @property
+    def n_features(self) -> int:
+        """Number of columns of X."""
+        return int(self.X.shape[1])
 
     def evaluate(self, theta: FloatArray) -> Point:
         """F, ĝ, λ and m at θ; the state is η (recomputed from θ, so it never drifts) and

@@ -79,8 +79,11 @@ def poisson(
 
     Parameters
     ----------
-    X : array-like or scipy.sparse CSR/CSC matrix of shape (n_samples, n_features)
-        Design matrix (finite numbers).
+    X : array-like, scipy.sparse CSR/CSC matrix or Dask array of shape (n_samples, n_features)
+        Design matrix (finite numbers). A Dask array (with y, and an offset, as Dask
+        arrays or anything ``dask.array.asarray`` takes) is read block by block and never
+        gathered: each Newton step is one pass over the rows, memory O(p² + block)
+        (:mod:`bayesreg.core.glm_stream`); ``alpha > 0``, no ``sample_weight``.
     y : array-like of shape (n_samples,)
         Counts: finite, ≥ 0 and integer-valued (stored as any numeric dtype).
     alpha : float
@@ -222,7 +225,7 @@ def poisson_alpha_max(
 
     Parameters
     ----------
-    X : array-like or scipy.sparse CSR/CSC matrix of shape (n_samples, n_features)
+    X : array-like, scipy.sparse CSR/CSC matrix or Dask array of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
         Counts (finite, ≥ 0, integer-valued).
     offset : array-like of shape (n_samples,), optional
@@ -290,7 +293,7 @@ def poisson_path(
 
     Parameters
     ----------
-    X : array-like or scipy.sparse CSR/CSC matrix of shape (n_samples, n_features)
+    X : array-like, scipy.sparse CSR/CSC matrix or Dask array of shape (n_samples, n_features)
     y : array-like of shape (n_samples,)
         Counts (finite, ≥ 0, integer-valued).
     alphas : array-like of float > 0, optional
@@ -474,6 +477,7 @@ class PoissonFamily:
     """The Poisson likelihood in the shared GLM recipe (:mod:`bayesreg.core.glm_fit`)."""
 
     name: str = "poisson"
+    likelihood: str = "poisson"
     no_signal: str = (
         "Xᵀ(μ₀ − y) = 0 at w = 0 with the best intercept: no column of X is correlated with "
         "the counts' residuals"
