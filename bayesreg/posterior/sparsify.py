@@ -4,9 +4,10 @@ A shrinkage prior gives a posterior whose draws are dense: no coefficient is exa
 The tools here turn it into sparse summaries, through the certified core.
 
 **Decoupled shrinkage and selection** (Hahn & Carvalho 2015). Shrinkage is left to the
-posterior; selection is a separate decision. The posterior mean ``w̄`` (with intercept
-``w̄0``) gives the dense fit ``ŷ = w̄0 + X w̄``, and the sparse summaries are the adaptive
-lasso path of that fit::
+posterior; selection is a separate decision. The posterior expected loss of a summary
+``γ`` is ``E||Xw − Xγ||² = ||Xw̄ − Xγ||² + const``, so only the posterior mean ``w̄``
+(with intercept ``w̄0``) enters, through the dense fit ``ŷ = w̄0 + X w̄``, and the sparse
+summaries are the adaptive lasso path of that fit::
 
     γ_α = argmin_γ  1/(2n) ||ŷ − γ0 − X γ||² + alpha Σ_j v_j |γ_j|,     v_j = 1/|w̄_j|
 
