@@ -67,7 +67,6 @@ __all__ = [
     "Statistics",
     "check_sample_weight",
     "least_squares_data",
-    "refuse_sparse_weights_with_factor",
     "target_scale",
 ]
 
@@ -535,12 +534,6 @@ def _normalized(weights: FloatArray | None, n_samples: int) -> FloatArray | None
         return None
     normalized: FloatArray = weights * (n_samples / float(weights.sum()))
     return normalized
-
-
-def refuse_sparse_weights_with_factor(problem: CenteredProblem, factor: Any) -> None:
-    """Accepts every combination: a sparse X with ``sample_weight`` and ``penalty_factor``
-    is solved (:func:`bayesreg.core._penalty_factor.factor_problem` keeps the weighted
-    centering). Kept only until its callers drop the call."""
 
 
 def _weighted(

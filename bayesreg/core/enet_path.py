@@ -24,17 +24,15 @@ import numpy as np
 
 from bayesreg.core._active_set import ActiveSet, solve_enet
 from bayesreg.core._duality import EnetCertificate, certify_enet, gap_threshold
-from bayesreg.core._penalty_factor import check_penalty_factor, factor_problem
+from bayesreg.core._penalty_factor import factor_problem
 from bayesreg.core.data import (
     CenteredProblem,
-    least_squares_data,
-    refuse_sparse_weights_with_factor,
 )
 from bayesreg.core.enet_solver import (
     DEFAULT_MAX_ITER,
     DEFAULT_TOL,
     alpha_max_of_data,
-    check_positive_with_factor,
+    least_squares_inputs,
 )
 from bayesreg.core.results import PathFit
 from bayesreg.core.types import FloatArray
@@ -107,16 +105,18 @@ def alpha_max(
     float
     """
     l1_ratio = check_l1_ratio(l1_ratio)
-    fit_intercept = check_bool(fit_intercept, "fit_intercept")
-    positive = check_bool(positive, "positive")
-    problem = least_squares_data(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
-    factor = check_penalty_factor(penalty_factor, problem.n_features)
-    refuse_sparse_weights_with_factor(problem, factor)
-    check_positive_with_factor(positive, factor)
-    if factor is None:
-        return alpha_max_of(problem, l1_ratio, positive=positive)
-    factored = factor_problem(problem, factor)
-    return alpha_max_of(factored.problem, l1_ratio, factored.l1_scale, positive=positive)
+    inputs = least_squares_inputs(
+        X,
+        y,
+        fit_intercept=fit_intercept,
+        sample_weight=sample_weight,
+        penalty_factor=penalty_factor,
+        positive=positive,
+    )
+    if inputs.factor is None:
+        return alpha_max_of(inputs.problem, l1_ratio, positive=inputs.positive)
+    factored = factor_problem(inputs.problem, inputs.factor)
+    return alpha_max_of(factored.problem, l1_ratio, factored.l1_scale, positive=inputs.positive)
 
 
 def alpha_max_of(
@@ -230,11 +230,15 @@ def lasso_path(
                 "l1_ratio = 0 (ridge) has no alpha_max, so the default grid is undefined; "
                 "pass alphas explicitly, or use ridge_path(X, y, alphas)."
             )
-    positive = check_bool(positive, "positive")
-    problem = least_squares_data(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
-    factor = check_penalty_factor(penalty_factor, problem.n_features)
-    refuse_sparse_weights_with_factor(problem, factor)
-    check_positive_with_factor(positive, factor)
+    inputs = least_squares_inputs(
+        X,
+        y,
+        fit_intercept=fit_intercept,
+        sample_weight=sample_weight,
+        penalty_factor=penalty_factor,
+        positive=positive,
+    )
+    problem, factor, positive = inputs.problem, inputs.factor, inputs.positive
     if factor is None:
         return solve_lasso_path(
             problem, grid, l1_ratio, n_alphas, eps, tol=tol, max_iter=max_iter, positive=positive

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -58,7 +58,6 @@ from bayesreg.core._penalty_factor import check_penalty_factor, factor_problem
 from bayesreg.core.data import (
     CenteredProblem,
     least_squares_data,
-    refuse_sparse_weights_with_factor,
 )
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.types import FloatArray
@@ -72,10 +71,11 @@ from bayesreg.validation import (
 )
 
 __all__ = [
+    "LeastSquaresInputs",
     "alpha_max_of_data",
-    "check_positive_with_factor",
     "elastic_net",
     "lasso",
+    "least_squares_inputs",
     "solve_elastic_net",
 ]
 
@@ -241,8 +241,9 @@ def elastic_net(
         ``sample_weight``, Gaussian noise of variance ``σ²/s_i``): the data term becomes
         ``1/(2Σs) Σ_i s_i (y_i − w0 − x_iᵀw)²``, solved and certified as the ordinary
         problem in the weighted rows (:func:`~bayesreg.core.data.least_squares_data`).
-        None or constant weights: the unweighted fit, bit for bit. Not with
-        SufficientStats, nor with a sparse X and ``penalty_factor``.
+        None or constant weights: the unweighted fit, bit for bit. Weighted
+        SufficientStats carry the weights already
+        (``SufficientStats.from_arrays(..., sample_weight=s)``).
 
     Returns
     -------
@@ -256,41 +257,67 @@ def elastic_net(
     """
     alpha = _check_alpha(alpha)
     l1_ratio = check_l1_ratio(l1_ratio)
-    fit_intercept = check_bool(fit_intercept, "fit_intercept")
     tol = check_tol(tol)
     max_iter = check_positive_int(max_iter, "max_iter")
-    positive = check_bool(positive, "positive")
-    problem = least_squares_data(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
-    factor = check_penalty_factor(penalty_factor, problem.n_features)
-    refuse_sparse_weights_with_factor(problem, factor)
-    check_positive_with_factor(positive, factor)
+    inputs = least_squares_inputs(
+        X,
+        y,
+        fit_intercept=fit_intercept,
+        sample_weight=sample_weight,
+        penalty_factor=penalty_factor,
+        positive=positive,
+    )
     return solve_elastic_net(
-        problem,
+        inputs.problem,
         alpha,
         l1_ratio,
         tol=tol,
         max_iter=max_iter,
-        penalty_factor=factor,
-        positive=positive,
+        penalty_factor=inputs.factor,
+        positive=inputs.positive,
     )
 
 
-def check_positive_with_factor(positive: bool, penalty_factor: FloatArray | None) -> None:
-    """Refuse ``positive=True`` with a zero penalty factor (its column is profiled out).
+@dataclass(frozen=True)
+class LeastSquaresInputs:
+    """A validated least-squares problem with its penalty factors and sign constraint."""
+
+    problem: CenteredProblem
+    factor: FloatArray | None
+    positive: bool
+
+
+def least_squares_inputs(
+    X: Any,
+    y: Any,
+    *,
+    fit_intercept: Any,
+    sample_weight: Any,
+    penalty_factor: Any,
+    positive: Any,
+) -> LeastSquaresInputs:
+    """Validate the data and the options the elastic-net fit, path and alpha_max share.
 
     Raises
     ------
     InputValueError
-        If ``positive`` and some ``penalty_factor[j] == 0``.
+        If ``positive`` and some ``penalty_factor[j] == 0``: an unpenalized column is
+        profiled out by an unconstrained least-squares fit, which cannot keep its
+        coefficient ≥ 0.
     """
-    if positive and penalty_factor is not None and not np.all(penalty_factor > 0.0):
-        zeros = np.flatnonzero(penalty_factor == 0.0)
+    fit_intercept = check_bool(fit_intercept, "fit_intercept")
+    positive = check_bool(positive, "positive")
+    problem = least_squares_data(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
+    factor = check_penalty_factor(penalty_factor, problem.n_features)
+    if positive and factor is not None and not np.all(factor > 0.0):
+        zeros = np.flatnonzero(factor == 0.0)
         raise InputValueError(
             f"positive=True with penalty_factor[{int(zeros[0])}] = 0.0 ({zeros.size} zero "
             "factors) is not supported: an unpenalized column is profiled out by an "
             "unconstrained least-squares fit, which cannot keep its coefficient ≥ 0. Give "
             "every factor > 0 (a small factor is nearly unpenalized), or positive=False."
         )
+    return LeastSquaresInputs(problem, factor, positive)
 
 
 def solve_elastic_net(
@@ -307,7 +334,7 @@ def solve_elastic_net(
 
     ``penalty_factor`` (checked, or None) is solved on the reduced uniform problem of
     :func:`~bayesreg.core._penalty_factor.factor_problem` and mapped back; ``positive``
-    (with every factor > 0, :func:`check_positive_with_factor`) constrains ``w ≥ 0``,
+    (with every factor > 0, :func:`least_squares_inputs`) constrains ``w ≥ 0``,
     which the scaling ``u_j = √v_j w_j`` preserves.
     """
     if penalty_factor is None:

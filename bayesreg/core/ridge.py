@@ -63,7 +63,6 @@ from bayesreg.core.data import (
     CenteredProblem,
     SparseRows,
     least_squares_data,
-    refuse_sparse_weights_with_factor,
 )
 from bayesreg.core.penalties import penalty_value
 from bayesreg.core.results import PenalizedFit, RidgePathFit
@@ -161,8 +160,8 @@ def ridge(
         ``1/(2Σs) Σ_i s_i (y_i − w0 − x_iᵀw)² + alpha/2 ||w||²`` (scikit-learn's
         ``Ridge(alpha·Σs).fit(X, y, sample_weight=s)``), the ordinary problem in the
         weighted rows (:func:`~bayesreg.core.data.least_squares_data`). None or constant:
-        the unweighted fit, bit for bit. Not with SufficientStats, nor with a sparse X
-        and ``penalty_factor``.
+        the unweighted fit, bit for bit. Weighted SufficientStats carry the weights
+        already (``SufficientStats.from_arrays(..., sample_weight=s)``).
     positive : bool, default False
         Non-negative ridge: F minimized over ``w ≥ 0``, the MAP under independent
         HalfNormal(τ) priors (the Gaussian prior truncated to ``w ≥ 0``). No longer a
@@ -216,7 +215,6 @@ def ridge(
         return _nonnegative_ridge(X, y, penalty, fit_intercept, penalty_factor, sample_weight)
     problem = least_squares_data(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
     factor = check_penalty_factor(penalty_factor, problem.n_features)
-    refuse_sparse_weights_with_factor(problem, factor)
     if factor is None or penalty == 0.0:
         return solve_ridge(problem, penalty)
     factored = factor_problem(problem, factor)
