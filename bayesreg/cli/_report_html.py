@@ -395,7 +395,11 @@ def render_report(results: DemoResults) -> str:
         "A regularization penalty is a prior, and the penalized estimate is the MAP estimate "
         "(Gaussian prior = ridge, Laplace prior = lasso, their mix = elastic net). This "
         "report checks the statement on bundled data, shows where a generic optimizer falls "
-        "short of the exact MAP, and looks past the MAP at the whole posterior.",
+        "short of the exact MAP, and looks past the MAP at the whole posterior. In every "
+        "figure the MAP (penalized estimate) is a blue diamond, least squares a black "
+        "cross, the posterior vermillion (mean: filled circle, median: hollow circle, "
+        "credible intervals and bands), and the Gaussian prior (ridge) orange, the Laplace "
+        "prior (lasso) blue, the elastic net green.",
         sections,
         footer=f"Written by bayesreg {__version__} (bayesreg demo). Data: diabetes (Efron et "
         "al. 2004), Wisconsin diagnostic breast cancer (Street, Wolberg & Mangasarian 1993).",

@@ -72,8 +72,9 @@ def plot_path(
     log_alpha : bool, default True
         Log scale for alpha (then every alpha must be > 0).
     labels : {"direct", "legend"}, default "direct"
-        ``"direct"``: feature names at the left end of the lines; ``"legend"``: a legend
-        right of the axes.
+        ``"direct"``: feature names at the left end of the lines, outside the Axes (a
+        figure with ``layout="constrained"``, as a new one has, makes room for them);
+        ``"legend"``: a legend right of the Axes.
 
     Returns
     -------
