@@ -74,5 +74,7 @@ def test_python_examples_in_the_readme_and_getting_started_run(page: str) -> Non
     text = (ROOT / page).read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.+?)\n```", text, re.S)
     assert blocks, page
+    # a page is read top to bottom: later blocks use what earlier ones defined
+    namespace: dict[str, object] = {}
     for block in blocks:
-        exec(compile(block, page, "exec"), {})
+        exec(compile(block, page, "exec"), namespace)

@@ -97,30 +97,14 @@ def poisson(
     offset : array-like of shape (n_samples,), optional
         Known term o of the linear predictor, finite (e.g. the log of each sample's
         exposure). Default: zeros.
-    fit_intercept : bool, default True
-        Fit the unpenalized intercept w0; otherwise w0 = 0.
-    tol : float, default 1e-10
-        Relative tolerance on the KKT residual, see Notes.
-    max_iter : int, default 200
-        Most Newton (or proximal Newton) steps.
+    fit_intercept, tol, max_iter, penalty_factor, positive
+        As in :func:`~bayesreg.core.logistic.logistic` (the KKT tolerance: see Notes).
     sample_weight : array-like of shape (n_samples,), optional
         Observation weights ``s_i ≥ 0`` (finite, not all 0): the loss becomes
         ``1/Σs Σ_i s_i [exp(o_i + η_i) − y_i (o_i + η_i)]`` (for integer s, row i repeated
         s_i times) — scikit-learn's ``PoissonRegressor(alpha=alpha).fit(X, y,
         sample_weight=s)`` for the L2 penalty (its loss is halved deviance averaged with
         ``s/Σs``). Rows of weight 0 are dropped. None or constant: the unweighted fit.
-    penalty_factor : array-like of shape (n_features,), optional
-        Per-coefficient factors ``v_j ≥ 0`` (finite, not all 0) of the penalty
-        ``alpha Σ_j v_j [r|w_j| + (1 − r)/2 w_j²]`` (glmnet's ``penalty.factor``, not
-        rescaled; glum's ``P1 = P2 = v``): the MAP under independent priors with one scale
-        per coefficient. ``v_j = 0`` leaves ``w_j`` unpenalized (a flat prior); the data
-        must then determine it (with classes or zero counts separable along it the fit does
-        not converge, and says so). None: all 1.
-    positive : bool, default False
-        Constrain every coefficient to ``w_j ≥ 0`` (the intercept stays free): the MAP
-        under an Exponential (l1_ratio = 1) or half-normal (l1_ratio = 0) prior, glmnet's
-        ``lower.limits = 0``; the KKT residual measures the one-sided conditions, as in
-        :func:`~bayesreg.core.logistic.logistic`.
 
     Returns
     -------
