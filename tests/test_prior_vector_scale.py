@@ -155,16 +155,22 @@ def test_bad_scales_are_refused(scale, match):
             family(scale=scale)
 
 
-def test_other_likelihoods_fit_with_vector_scales_but_are_not_compared():
-    """penalized_fit reaches the GLM solver with the factors; check_equivalence compares
-    per-coefficient scales for the Gaussian likelihood only and says so."""
+@pytest.mark.parametrize("likelihood", ["bernoulli", "poisson"])
+def test_glm_map_with_vector_scales_is_the_factored_fit(likelihood):
+    """Bernoulli and Poisson: find_map's MAP (check_equivalence) equals the core's
+    logistic / poisson with ``penalty_factor = prior.penalty_factor()`` at rtol 1e-8,
+    zeros included, and penalized_fit reaches the same solver."""
     X, y = _data()
-    labels = (y > np.median(y)).astype(float)
-    prior = LaplacePrior(scale=LAPLACE_SCALES)
-    fit = prior.penalized_fit(X, labels, likelihood="bernoulli")
-    assert fit.converged
-    with pytest.raises(InputValueError, match="Gaussian likelihood only"):
-        check_equivalence(X, labels, prior, likelihood="bernoulli")
+    target = (y > np.median(y)).astype(float) if likelihood == "bernoulli" else np.floor(np.abs(y))
+    scales = [0.5, 1.0, math.inf, 0.02, 0.2, 0.01]
+    prior = LaplacePrior(scale=scales)
+    report = check_equivalence(X, target, prior, likelihood=likelihood)
+    assert report.ok, str(report)
+    assert report.likelihood == likelihood
+    assert np.any(report.coef_map == 0.0)
+    assert report.coef_map[2] != 0.0  # flat: unpenalized
+    fit = prior.penalized_fit(X, target, likelihood=likelihood)
+    assert np.max(np.abs(fit.coef - report.coef_map)) <= 1e-8 * np.max(np.abs(fit.coef))
 
 
 def test_penalty_value_and_prox_use_the_factors():

@@ -197,8 +197,9 @@ class Prior(ABC):
             Observation weights ``s_i ≥ 0``: the Gaussian likelihood ``N(y_i | η_i, σ²/s_i)``
             (Bernoulli/Poisson: ``log p(y_i)`` counted ``s_i`` times), so
             ``−log p = (Σs/σ²)·[1/(2Σs) Σ s_i r_i² + (σ²/Σs)·(−log prior)]`` and the penalty
-            is ``self.penalty(n=Σs, σ)``: ``alpha = σ²(l1 + l2)/Σs``. Not with a
-            truncated (``positive``) prior or penalty factors.
+            is ``self.penalty(n=Σs, σ)``: ``alpha = σ²(l1 + l2)/Σs``, with the prior's
+            penalty factors (per-coefficient scales) and sign constraint as without
+            weights.
 
         Returns
         -------
@@ -225,16 +226,28 @@ class Prior(ABC):
                 "noise=None: penalized_fit needs the fixed noise standard deviation σ of the "
                 "Gaussian likelihood, since alpha = σ²(l1 + l2)/n; pass noise=σ > 0."
             )
-        if sample_weight is not None:
-            return _weighted_fit(self, design, y, sigma, kind, fit_intercept, offset, sample_weight)
-        alpha, l1_ratio = self.penalty(design.shape[0], 1.0 if sigma is None else sigma)
+        weights = (
+            None if sample_weight is None else check_sample_weight(sample_weight, design.shape[0])
+        )
+        alpha, l1_ratio = _alpha_for(
+            self, design.shape[0], weights, 1.0 if sigma is None else sigma
+        )
         if self.positive:
-            return _positive_fit(self, design, y, alpha, l1_ratio, kind, fit_intercept)
+            return _positive_fit(self, design, y, alpha, l1_ratio, kind, fit_intercept, weights)
         factor = self.penalty_factor()
         if factor is not None:
-            return _factored_fit(design, y, alpha, l1_ratio, factor, kind, fit_intercept, offset)
+            return _factored_fit(
+                design, y, alpha, l1_ratio, factor, kind, fit_intercept, offset, weights
+            )
         return penalized_solve(
-            design, y, alpha, l1_ratio, likelihood=kind, fit_intercept=fit_intercept, offset=offset
+            design,
+            y,
+            alpha,
+            l1_ratio,
+            likelihood=kind,
+            fit_intercept=fit_intercept,
+            offset=offset,
+            sample_weight=weights,
         )
 
     def penalty_value(self, w: ArrayLike, n_samples: int, noise: float = 1.0) -> float:
@@ -248,38 +261,15 @@ class Prior(ABC):
         return enet_prox(z, check_positive(step, "step"), alpha, l1_ratio)
 
 
-def _weighted_fit(
-    prior: Prior,
-    design: Any,
-    y: Any,
-    sigma: float | None,
-    kind: str,
-    fit_intercept: bool,
-    offset: Any,
-    sample_weight: Any,
-) -> PenalizedFit:
-    """:meth:`Prior.penalized_fit` with observation weights: n = Σs in the conversion."""
-    weights = check_sample_weight(sample_weight, design.shape[0])
-    total = design.shape[0] if weights is None else float(weights.sum())
-    if prior.positive or prior.penalty_factor() is not None:
-        raise InputValueError(
-            "sample_weight is supported by penalized_fit for priors without sign "
-            "constraints or per-coefficient scales; got a prior with "
-            f"positive={prior.positive} and penalty factors "
-            f"{'set' if prior.penalty_factor() is not None else 'unset'}."
-        )
-    # alpha = σ²(l1 + l2)/n is proportional to 1/n: n = Σs need not be an integer
-    unit_alpha, l1_ratio = prior.penalty(1, 1.0 if sigma is None else sigma)
-    return penalized_solve(
-        design,
-        y,
-        unit_alpha / total,
-        l1_ratio,
-        likelihood=kind,
-        fit_intercept=fit_intercept,
-        offset=offset,
-        sample_weight=weights,
-    )
+def _alpha_for(
+    prior: Prior, n_samples: int, weights: FloatArray | None, sigma: float
+) -> tuple[float, float]:
+    """``prior.penalty(n, σ)``, with observation weights at n = Σs (not an integer in
+    general: alpha = σ²(l1 + l2)/n is proportional to 1/n)."""
+    if weights is None:
+        return prior.penalty(n_samples, sigma)
+    unit_alpha, l1_ratio = prior.penalty(1, sigma)
+    return unit_alpha / float(weights.sum()), l1_ratio
 
 
 def _factored_fit(
@@ -291,12 +281,20 @@ def _factored_fit(
     likelihood: str,
     fit_intercept: bool,
     offset: Any = None,
+    weights: FloatArray | None = None,
 ) -> PenalizedFit:
     """The penalized fit with per-coefficient factors: ridge or elastic net (Gaussian),
-    logistic (Bernoulli) or Poisson regression (with its offset)."""
+    logistic (Bernoulli) or Poisson regression (with its offset), weighted by
+    ``weights``."""
     if likelihood == "bernoulli":
         return logistic(
-            design, y, alpha, l1_ratio, fit_intercept=fit_intercept, penalty_factor=factor
+            design,
+            y,
+            alpha,
+            l1_ratio,
+            fit_intercept=fit_intercept,
+            penalty_factor=factor,
+            sample_weight=weights,
         )
     if likelihood == "poisson":
         return poisson(
@@ -307,11 +305,25 @@ def _factored_fit(
             offset=offset,
             fit_intercept=fit_intercept,
             penalty_factor=factor,
+            sample_weight=weights,
         )
     if l1_ratio == 0.0:
-        return ridge(design, y, alpha, fit_intercept=fit_intercept, penalty_factor=factor)
+        return ridge(
+            design,
+            y,
+            alpha,
+            fit_intercept=fit_intercept,
+            penalty_factor=factor,
+            sample_weight=weights,
+        )
     return elastic_net(
-        design, y, alpha, l1_ratio, fit_intercept=fit_intercept, penalty_factor=factor
+        design,
+        y,
+        alpha,
+        l1_ratio,
+        fit_intercept=fit_intercept,
+        penalty_factor=factor,
+        sample_weight=weights,
     )
 
 
@@ -323,6 +335,7 @@ def _positive_fit(
     l1_ratio: float,
     likelihood: str,
     fit_intercept: bool,
+    weights: FloatArray | None = None,
 ) -> PenalizedFit:
     """The MAP of a prior supported on ``w ≥ 0``: the Gaussian fit with ``positive=True``."""
     if likelihood != "gaussian":
@@ -339,6 +352,7 @@ def _positive_fit(
         fit_intercept=fit_intercept,
         penalty_factor=prior.penalty_factor(),
         positive=True,
+        sample_weight=weights,
     )
 
 

@@ -17,6 +17,7 @@ samples and the noise σ fixed, ``−log p(w, w0 | y) = (n/σ²) F(w, w0) + cons
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -29,7 +30,28 @@ from bayesreg.core.types import FloatArray
 from bayesreg.priors._base import Prior
 from bayesreg.validation import check_positive
 
-__all__ = ["ExponentialPrior", "HalfNormalPrior"]
+__all__ = ["ExponentialPrior", "HalfNormalPrior", "positive_log_transform"]
+
+
+@functools.cache
+def positive_log_transform() -> Any:
+    """The log transform of the priors below: PyMC's ``LogTransform`` marked
+    ``bayesreg_positive_prior = True``.
+
+    The mark lives on the transform, which PyMC keeps when it rebuilds a model
+    (``pymc.model.transform.freeze_model``, ``freeze_dims_and_data``), where a tag on the
+    random variable is lost; :func:`bayesreg.pymc.find_map` reads it to remove the
+    transform and reach the exact zeros at the bound w = 0.
+    """
+    from pymc.logprob.transforms import LogTransform
+
+    class PositivePriorLogTransform(LogTransform):  # type: ignore[misc]
+        """θ = log w for a bayesreg prior on w ≥ 0 (the same map as ``LogTransform``)."""
+
+        name = "log"
+        bayesreg_positive_prior = True
+
+    return PositivePriorLogTransform()
 
 
 class _PositivePrior(Prior):
@@ -106,13 +128,20 @@ class ExponentialPrior(_PositivePrior):
         """``pm.Exponential(name, scale=b)``; ``noise`` is not used.
 
         PyMC samples the variable on the log scale (what NUTS needs), where the MAP's exact
-        zeros are out of reach. It is tagged (``rv.tag.bayesreg_positive_prior``), so that
-        :func:`bayesreg.pymc.find_map` removes that transform and minimizes over
+        zeros are out of reach. It is tagged (``rv.tag.bayesreg_positive_prior``, and its
+        transform is :func:`positive_log_transform`, which survives ``freeze_model``), so
+        that :func:`bayesreg.pymc.find_map` removes that transform and minimizes over
         ``w ≥ 0`` itself: the non-negative lasso, zeros included.
         """
         import pymc as pm
 
-        rv = pm.Exponential(name, scale=np.float64(self.scale), dims=dims, shape=shape)
+        rv = pm.Exponential(
+            name,
+            scale=np.float64(self.scale),
+            dims=dims,
+            shape=shape,
+            default_transform=positive_log_transform(),
+        )
         rv.tag.bayesreg_positive_prior = type(self).__name__
         return rv
 
@@ -171,6 +200,12 @@ class HalfNormalPrior(_PositivePrior):
         :meth:`ExponentialPrior.to_pymc`: ``find_map`` gives the non-negative ridge)."""
         import pymc as pm
 
-        rv = pm.HalfNormal(name, sigma=np.float64(self.scale), dims=dims, shape=shape)
+        rv = pm.HalfNormal(
+            name,
+            sigma=np.float64(self.scale),
+            dims=dims,
+            shape=shape,
+            default_transform=positive_log_transform(),
+        )
         rv.tag.bayesreg_positive_prior = type(self).__name__
         return rv

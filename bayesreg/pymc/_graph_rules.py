@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from bayesreg.priors import ElasticNetPrior
 
 __all__ = [
+    "Curvature",
+    "curvature",
     "depends_on",
     "dist_params",
     "family",
@@ -89,6 +91,8 @@ def _ops() -> dict[str, tuple[type, ...]]:
         "positive": (scalar.Exp, scalar.Cosh, Sigmoid, Softplus),
         "sigmoid": (Sigmoid,),
         "exp": (scalar.Exp,),
+        # convex and nondecreasing: h(g) is convex for a convex g
+        "convex increasing": (scalar.Exp, Softplus),
         "add": (scalar.Add,),
         "sub": (scalar.Sub,),
         "neg": (scalar.Neg,),
@@ -255,3 +259,124 @@ def family(rv: Any) -> str | None:
 
 def dist_params(rv: Any) -> list[Any]:
     return list(rv.owner.op.dist_params(rv.owner))
+
+
+class Curvature(NamedTuple):
+    """What :func:`curvature` proves of a graph: ``sign`` +1 convex, −1 concave, 0 affine
+    (constants included), holding when every entry of each variable in ``nonnegative``
+    (data without an owner, e.g. ``pm.Data`` weights) is ≥ 0."""
+
+    sign: int
+    nonnegative: frozenset[Any]
+
+
+def _combine(parts: list[Curvature | None]) -> Curvature | None:
+    """A sum of terms: convex if none is concave, concave if none is convex."""
+    if any(part is None for part in parts):
+        return None
+    known = [part for part in parts if part is not None]
+    signs = {part.sign for part in known} - {0}
+    if len(signs) > 1:
+        return None
+    needs = frozenset().union(*(part.nonnegative for part in known))
+    return Curvature(signs.pop() if signs else 0, needs)
+
+
+def _negated(part: Curvature | None) -> Curvature | None:
+    return None if part is None else Curvature(-part.sign, part.nonnegative)
+
+
+def _constant_sign(graph: Any) -> Curvature | None:
+    """The sign of a graph free of the variables: ``Curvature(+1)`` for entries ≥ 0,
+    ``Curvature(−1)`` for entries ≤ 0, else None. A data variable (a shared variable, whose
+    value can change) counts as ≥ 0 on the condition that it is, recorded in
+    ``nonnegative`` for the caller to check against its current value."""
+    from pytensor.compile.sharedvalue import SharedVariable
+    from pytensor.graph.basic import Constant
+
+    if isinstance(graph, Constant):
+        data = np.asarray(graph.data)
+        return (
+            Curvature(1, frozenset())
+            if np.all(data >= 0)
+            else (Curvature(-1, frozenset()) if np.all(data <= 0) else None)
+        )
+    if isinstance(graph, SharedVariable):
+        return Curvature(1, frozenset({graph}))
+    node = graph.owner
+    if node is None:
+        return None
+    if is_op(node.op, "view"):
+        return _constant_sign(node.inputs[0])
+    scalar = scalar_op(node)
+    if is_op(scalar, "positive"):
+        return Curvature(1, frozenset())
+    if is_op(scalar, "neg"):
+        return _negated(_constant_sign(node.inputs[0]))
+    if is_op(scalar, "mul"):
+        return _product([_constant_sign(factor) for factor in node.inputs])
+    return None
+
+
+def _product(parts: list[Curvature | None]) -> Curvature | None:
+    """The sign of a product of factors of known signs (with their conditions)."""
+    if any(part is None for part in parts):
+        return None
+    known = [part for part in parts if part is not None]
+    sign = int(np.prod([part.sign for part in known]))
+    return Curvature(sign, frozenset().union(*(part.nonnegative for part in known)))
+
+
+def curvature(graph: Any, variables: frozenset[Any], blockers: frozenset[Any]) -> Curvature | None:
+    """Convex, concave or affine in ``variables`` by the composition rules, else None.
+
+    Sound rules only (disciplined convex programming): an affine graph
+    (:func:`is_affine`) is affine; views and sums keep the curvature of their terms; a sum
+    is convex when no term is concave (concave likewise); negation flips it; a product
+    with exactly one varying factor keeps (or, by a factor ≤ 0, flips) that factor's
+    curvature, as does a division by a constant of one strict sign; a convex
+    nondecreasing function (exp, softplus) of a convex argument is convex. E.g.
+    ``Σ_i s_i [y_i η_i − softplus(η_i)]`` with η affine is concave when
+    ``s ≥ 0`` — a weighted Bernoulli log-likelihood.
+    """
+
+    def varies(node: Any) -> bool:
+        return depends_on(node, variables, blockers)
+
+    if not varies(graph) or is_affine(graph, variables, blockers):
+        return Curvature(0, frozenset())
+    node = graph.owner
+    if node is None:
+        return None
+    op, inputs = node.op, node.inputs
+    scalar = scalar_op(node)
+
+    def of(argument: Any) -> Curvature | None:
+        return curvature(argument, variables, blockers)
+
+    if is_op(op, "view"):
+        return None if any(map(varies, inputs[1:])) else of(inputs[0])
+    if is_op(op, "gather") or is_op(scalar, "add"):
+        return _combine([of(argument) for argument in inputs])
+    if is_op(scalar, "sub"):
+        return _combine([of(inputs[0]), _negated(of(inputs[1]))])
+    if is_op(scalar, "neg"):
+        return _negated(of(inputs[0]))
+    if is_op(scalar, "mul"):
+        varying = [argument for argument in inputs if varies(argument)]
+        if len(varying) != 1:
+            return None
+        fixed = [_constant_sign(argument) for argument in inputs if argument is not varying[0]]
+        return _product([of(varying[0]), *fixed])
+    if is_op(scalar, "div"):  # g / c with c of one strict sign (c = 0 nowhere)
+        divisor = None if varies(inputs[1]) else strict_sign(inputs[1])
+        inner = of(inputs[0])
+        return (
+            None
+            if divisor is None or inner is None
+            else Curvature(divisor * inner.sign, inner.nonnegative)
+        )
+    if is_op(scalar, "convex increasing"):
+        inner = of(inputs[0])
+        return None if inner is None or inner.sign < 0 else Curvature(1, inner.nonnegative)
+    return None

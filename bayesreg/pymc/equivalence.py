@@ -10,17 +10,21 @@ import numpy as np
 
 from bayesreg.core._duality import positive_subdiff_distance
 from bayesreg.core._penalty_factor import weighted_penalty_value
-from bayesreg.core.datafits import Poisson
 from bayesreg.core.enet_solver import elastic_net
 from bayesreg.core.objective import kkt_residual, objective
-from bayesreg.core.penalties import penalty_value, subdiff_distance
-from bayesreg.core.poisson import poisson
-from bayesreg.core.results import PenalizedFit
+from bayesreg.core.penalties import subdiff_distance
 from bayesreg.core.ridge import ridge
 from bayesreg.core.solve import penalized_solve
 from bayesreg.core.types import FloatArray, frozen_array
 from bayesreg.errors import InputValueError
 from bayesreg.priors import Prior, check_prior
+from bayesreg.pymc._comparison import (
+    PENALIZED_GLM_TOL,
+    Comparison,
+    GLMProblem,
+    compare_glm,
+    weighted_scales,
+)
 from bayesreg.pymc.map import find_map
 from bayesreg.pymc.model import (
     ModelKeywords,
@@ -40,7 +44,7 @@ from bayesreg.validation import (
 __all__ = ["EquivalenceReport", "check_equivalence"]
 
 #: Relative KKT tolerance of the logistic and Poisson fits that the MAP is compared with.
-PENALIZED_LOGISTIC_TOL = 1e-13
+PENALIZED_LOGISTIC_TOL = PENALIZED_GLM_TOL
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,11 @@ class EquivalenceReport:
         log-rate of order 1 plus how far the coefficients' error moves the intercept.
         Counts have no units, and these scales do not change when X is measured in
         other units.
+
+        With observation weights s every scale is taken on the folded rows
+        ``√s̃_i (x_i − x̄_s)``, ``√s̃_i (y_i − ȳ_s)``, ``s̃ = n·s/Σs`` (weighted means and
+        norms; for the Poisson likelihood ``√s̃ (μ₀ − y)`` with the weighted best
+        intercept), the weighted problem being the ordinary one on them.
     rtol : float
     n_samples : int
     noise : float
@@ -233,54 +242,6 @@ class EquivalenceReport:
         return f"σ = {self.noise:.6g} fixed"
 
 
-@dataclass(frozen=True)
-class _Scales:
-    """The verdict's scales (see :attr:`EquivalenceReport.ok`)."""
-
-    gradient: float
-    coef: float
-    intercept: float
-
-
-def _scales(X: FloatArray, y: FloatArray, fit: PenalizedFit, fit_intercept: bool) -> _Scales:
-    """The Gaussian verdict's scales: :func:`_weighted_scales` with every weight 1."""
-    return _weighted_scales(X, y, np.ones(X.shape[0]), fit, fit_intercept)
-
-
-def _poisson_scales(
-    X: FloatArray, y: FloatArray, offset: FloatArray | None, fit: PenalizedFit, fit_intercept: bool
-) -> _Scales:
-    """The Poisson verdict's scales (see :attr:`EquivalenceReport.ok`)."""
-    n_samples = X.shape[0]
-    x_mean = X.mean(axis=0) if fit_intercept else np.zeros(X.shape[1])
-    rounding = n_samples * float(np.finfo(np.float64).eps)
-    shift = np.zeros(n_samples) if offset is None else offset
-    if fit_intercept:  # μ₀ = Σy · softmax(o): the best intercept at w = 0
-        null_mean = float(np.sum(y)) * np.exp(shift - float(np.logaddexp.reduce(shift)))
-    else:
-        null_mean = np.exp(shift)
-    spread = max(float(np.linalg.norm(null_mean - y)), rounding * float(np.linalg.norm(y)))
-    column = max(
-        float(np.max(np.linalg.norm(X - x_mean, axis=0), initial=0.0)),
-        rounding * float(np.max(np.linalg.norm(X, axis=0), initial=0.0)),
-    )
-    data_coef = np.sqrt(n_samples) / column if column > 0.0 else 0.0
-    coef = max(float(np.max(np.abs(fit.coef), initial=0.0)), data_coef)
-    intercept = max(abs(fit.intercept), 1.0 + float(np.sum(np.abs(x_mean))) * coef)
-    return _Scales(gradient=column * spread / n_samples, coef=coef, intercept=float(intercept))
-
-
-@dataclass(frozen=True)
-class _Comparison:
-    """The penalized side of the comparison and the MAP's F and KKT residual for it."""
-
-    fit: PenalizedFit
-    scales: _Scales
-    kkt_map: float
-    objective_map: float
-    objective_penalized: float
-
-
 def _compare(
     design: FloatArray,
     target: FloatArray,
@@ -288,71 +249,20 @@ def _compare(
     penalty: tuple[float, float],
     coef_map: FloatArray,
     intercept_map: float,
-) -> _Comparison:
-    """Solve the penalized problem at ``penalty`` and measure the MAP against it."""
+) -> Comparison:
+    """Solve the Gaussian penalized problem at ``penalty`` and measure the MAP against it."""
     alpha, l1_ratio = penalty
-    kind, intercept = spec.likelihood, spec.fit_intercept
-    if kind == "poisson":
-        fit = poisson(
-            design,
-            target,
-            alpha,
-            l1_ratio,
-            offset=spec.offset,
-            fit_intercept=intercept,
-            tol=PENALIZED_LOGISTIC_TOL,
-        )
-        datafit = Poisson(target, spec.offset)
-
-        def value(coef: FloatArray, w0: float) -> float:
-            return datafit.value(w0 + design @ coef) + penalty_value(coef, alpha, l1_ratio)
-
-        # the KKT residual over the coefficients at the MAP's intercept: ∇_w L = Xᵀ(μ − y)/n
-        gradient, _ = datafit.derivatives(intercept_map + design @ coef_map)
-        distance = subdiff_distance(coef_map, design.T @ gradient, alpha, l1_ratio)
-        return _Comparison(
-            fit=fit,
-            scales=_poisson_scales(design, target, spec.offset, fit, intercept),
-            kkt_map=float(np.max(distance, initial=0.0)),
-            objective_map=value(coef_map, intercept_map),
-            objective_penalized=value(fit.coef, fit.intercept),
-        )
-    # The verdict compares coefficients at rtol, so the penalized side is solved well past
-    # it: a KKT residual of 1e-10 (logistic's default) can still move correlated
-    # coefficients by ~1e-8.
-    fit = penalized_solve(
-        design,
-        target,
-        alpha,
-        l1_ratio,
-        likelihood=kind,
-        fit_intercept=intercept,
-        tol=None if kind == "gaussian" else PENALIZED_LOGISTIC_TOL,
-    )
-    return _Comparison(
+    intercept = spec.fit_intercept
+    fit = penalized_solve(design, target, alpha, l1_ratio, fit_intercept=intercept)
+    return Comparison(
         fit=fit,
-        scales=_scales(design, target, fit, intercept),
+        scales=weighted_scales(design, target, None, fit, intercept),
         kkt_map=kkt_residual(
-            design, target, coef_map, intercept_map, alpha, l1_ratio, kind, fit_intercept=False
+            design, target, coef_map, intercept_map, alpha, l1_ratio, fit_intercept=False
         ),
-        objective_map=objective(design, target, coef_map, intercept_map, alpha, l1_ratio, kind),
-        objective_penalized=objective(
-            design, target, fit.coef, fit.intercept, alpha, l1_ratio, kind
-        ),
+        objective_map=objective(design, target, coef_map, intercept_map, alpha, l1_ratio),
+        objective_penalized=objective(design, target, fit.coef, fit.intercept, alpha, l1_ratio),
     )
-
-
-def _penalty_factor_of(prior: Prior, likelihood: str) -> FloatArray | None:
-    """The prior's penalty factors (None for a single scale); refused unless Gaussian."""
-    factor = prior.penalty_factor()
-    if factor is not None and likelihood != "gaussian":
-        raise InputValueError(
-            f"likelihood={likelihood!r} with per-coefficient prior scales ({prior!r}): "
-            "check_equivalence compares penalty factors for the Gaussian likelihood only. "
-            "The penalized fit exists (prior.penalized_fit(X, y, likelihood=...)), and "
-            "find_map(build_model(...)) computes the MAP; use a prior with a single scale here."
-        )
-    return factor
 
 
 def _compare_factored(
@@ -363,7 +273,7 @@ def _compare_factored(
     factor: FloatArray | None,
     coef_map: FloatArray,
     intercept_map: float,
-) -> _Comparison:
+) -> Comparison:
     """:func:`_compare`, or with per-coefficient factors ``v`` (Gaussian likelihood).
 
     The penalty is ``alpha Σ_j v_j P(w_j)`` with ``v = prior.penalty_factor()``; the KKT
@@ -388,9 +298,9 @@ def _compare_factored(
     # the KKT residual over the coefficients at the MAP's intercept: ∇_w L = Xᵀ(η − y)/n
     gradient = design.T @ ((intercept_map + design @ coef_map - target) / target.size)
     distance = subdiff_distance(coef_map, gradient, alpha * factor, l1_ratio)
-    return _Comparison(
+    return Comparison(
         fit=fit,
-        scales=_scales(design, target, fit, intercept),
+        scales=weighted_scales(design, target, None, fit, intercept),
         kkt_map=float(np.max(distance, initial=0.0)),
         objective_map=value(coef_map, intercept_map),
         objective_penalized=value(fit.coef, fit.intercept),
@@ -405,7 +315,7 @@ def _compare_positive(
     sigma: float,
     coef_map: FloatArray,
     intercept_map: float,
-) -> _Comparison:
+) -> Comparison:
     """:func:`_compare` for a prior supported on ``w ≥ 0`` (Gaussian likelihood).
 
     The penalized side is ``prior.penalized_fit`` (``elastic_net(..., positive=True)``);
@@ -427,9 +337,9 @@ def _compare_positive(
     distance = positive_subdiff_distance(
         coef_map, correlation, alpha * l1_ratio, alpha * (1.0 - l1_ratio)
     )
-    return _Comparison(
+    return Comparison(
         fit=fit,
-        scales=_scales(design, target, fit, spec.fit_intercept),
+        scales=weighted_scales(design, target, None, fit, spec.fit_intercept),
         kkt_map=float(np.max(np.where(coef_map < 0.0, np.inf, distance), initial=0.0)),
         objective_map=value(coef_map, intercept_map),
         objective_penalized=value(fit.coef, fit.intercept),
@@ -442,44 +352,17 @@ def _weighted_penalty(prior: Prior, weights: FloatArray, noise: float) -> tuple[
     return unit_alpha / float(weights.sum()), l1_ratio
 
 
-def _check_weighted_prior(prior: Prior) -> None:
-    """Refuse, with weights, what the weighted penalized fit does not take: penalty
-    factors, a sign-constrained prior."""
-    if prior.positive or prior.penalty_factor() is not None:
+def _check_comparable(prior: Prior, likelihood: str, weights: FloatArray | None) -> None:
+    """Refuse a sign-constrained prior where the comparison has no one-sided KKT check:
+    with observation weights or a likelihood other than Gaussian."""
+    if prior.positive and (weights is not None or likelihood != "gaussian"):
         raise InputValueError(
-            f"weights with {prior!r}: the weighted comparison takes priors with a single "
-            "scale and no sign constraint (as Prior.penalized_fit(..., sample_weight=...)); "
-            "omit weights, or use such a prior."
+            f"{prior!r} (supported on w ≥ 0) with likelihood={likelihood!r}"
+            f"{' and weights' if weights is not None else ''}: check_equivalence compares "
+            "sign-constrained priors for the Gaussian likelihood without weights only; "
+            "find_map(build_model(...)) computes the MAP. Omit weights, or use a prior on "
+            "the whole line."
         )
-
-
-def _weighted_scales(
-    X: FloatArray, y: FloatArray, weights: FloatArray, fit: PenalizedFit, fit_intercept: bool
-) -> _Scales:
-    """:func:`_scales` of the folded rows ``√s̃ (X − 1x̄_sᵀ)``, ``√s̃ (y − ȳ_s)`` with
-    ``s̃ = n·s/Σs``: the weighted problem is the ordinary one on them, so the scales are
-    those of :attr:`EquivalenceReport.ok` with weighted means and weighted norms."""
-    n_samples = X.shape[0]
-    scaled = weights * (n_samples / float(weights.sum()))
-    x_mean = scaled @ X / n_samples if fit_intercept else np.zeros(X.shape[1])
-    y_mean = float(scaled @ y) / n_samples if fit_intercept else 0.0
-    root = np.sqrt(scaled)
-    rounding = n_samples * float(np.finfo(np.float64).eps)
-    # ||yc||₂ and m = max_j ||Xc_j||₂ (weighted), floored at the rounding level of centering
-    spread = max(
-        float(np.linalg.norm(root * (y - y_mean))), rounding * float(np.linalg.norm(root * y))
-    )
-    column = max(
-        float(np.max(np.linalg.norm(root[:, None] * (X - x_mean), axis=0), initial=0.0)),
-        rounding * float(np.max(np.linalg.norm(root[:, None] * X, axis=0), initial=0.0)),
-    )
-    data_coef = spread / column if column > 0.0 else 0.0
-    coef = max(float(np.max(np.abs(fit.coef), initial=0.0)), data_coef)
-    intercept = max(
-        abs(fit.intercept),
-        spread / np.sqrt(n_samples) + float(np.sum(np.abs(x_mean))) * coef,
-    )
-    return _Scales(gradient=column * spread / n_samples, coef=coef, intercept=float(intercept))
 
 
 def _compare_weighted(
@@ -492,28 +375,32 @@ def _compare_weighted(
     penalty: tuple[float, float],
     coef_map: FloatArray,
     intercept_map: float,
-) -> _Comparison:
-    """The weighted Gaussian comparison, ``F_s = 1/(2Σs) Σ s_i r_i² + alpha·P(w)``.
+) -> Comparison:
+    """The weighted Gaussian comparison,
+    ``F_s = 1/(2Σs) Σ s_i r_i² + alpha Σ_j v_j P(w_j)`` (v = 1 for a single scale).
 
     The penalized side is ``prior.penalized_fit(X, y, noise=σ, sample_weight=s)``; the
     MAP's KKT residual is over the coefficients at its intercept, with
-    ``∇_w L = Xᵀ(s ⊙ (η − y))/Σs``.
+    ``∇_w L = Xᵀ(s ⊙ (η − y))/Σs`` and per-coordinate strengths ``alpha·v_j``.
     """
     alpha, l1_ratio = penalty
     total = float(weights.sum())
+    factor = prior.penalty_factor()
+    factors = np.ones(design.shape[1]) if factor is None else factor
     fit = prior.penalized_fit(
         design, target, noise=noise, fit_intercept=fit_intercept, sample_weight=weights
     )
 
     def value(coef: FloatArray, w0: float) -> float:
         residual = target - w0 - design @ coef
-        return float(weights @ residual**2) / (2 * total) + penalty_value(coef, alpha, l1_ratio)
+        penalty_term = weighted_penalty_value(coef, alpha, l1_ratio, factors)
+        return float(weights @ residual**2) / (2 * total) + penalty_term
 
     gradient = design.T @ (weights * (intercept_map + design @ coef_map - target)) / total
-    distance = subdiff_distance(coef_map, gradient, alpha, l1_ratio)
-    return _Comparison(
+    distance = subdiff_distance(coef_map, gradient, alpha * factors, l1_ratio)
+    return Comparison(
         fit=fit,
-        scales=_weighted_scales(design, target, weights, fit, fit_intercept),
+        scales=weighted_scales(design, target, weights, fit, fit_intercept),
         kkt_map=float(np.max(distance, initial=0.0)),
         objective_map=value(coef_map, intercept_map),
         objective_penalized=value(fit.coef, fit.intercept),
@@ -560,15 +447,20 @@ def check_equivalence(
     **options
         ``noise`` (default None), ``likelihood`` (default "gaussian"),
         ``fit_intercept`` (default True) and ``offset`` (default None, Poisson
-        likelihood only) and ``weights`` (default None, Gaussian likelihood only: row i
-        has noise σ/√s_i, and the MAP is compared with
-        ``prior.penalized_fit(X, y, noise=σ, sample_weight=weights)`` at
-        ``alpha = σ²(l1 + l2)/Σs``, F and the scales of the verdict taken weighted), as
-        in :func:`bayesreg.pymc.model.build_model`. ``noise`` is the
-        σ of the Gaussian likelihood: fixed at this value, or, when None, a free variable
-        reported as the joint MAP σ̂ (with n ≤ p the posterior then has no mode, and
-        ``find_map`` says so). The Bernoulli and Poisson likelihoods have no noise: omit
-        it.
+        likelihood only) and ``weights`` (default None; Gaussian: row i has noise
+        σ/√s_i; Bernoulli and Poisson: the log-likelihood ``Σ_i s_i log p(y_i | η_i)``),
+        as in :func:`bayesreg.pymc.model.build_model`. With weights the MAP is compared
+        with ``prior.penalized_fit(X, y, ..., sample_weight=weights)``: n becomes Σs in
+        the conversion, ``alpha = σ²(l1 + l2)/Σs`` (σ = 1 for Bernoulli and Poisson),
+        the loss is the weighted average ``1/Σs Σ_i s_i ℓ_i``, and the scales of the
+        verdict are taken weighted. A prior with per-coefficient scales (every
+        likelihood, with or without weights) is compared with the core solver's
+        ``penalty_factor = prior.penalty_factor()``. A sign-constrained prior
+        (``positive``) is compared for the Gaussian likelihood without weights only.
+        ``noise`` is the σ of the Gaussian likelihood: fixed at this value, or, when
+        None, a free variable reported as the joint MAP σ̂ (with n ≤ p the posterior
+        then has no mode, and ``find_map`` says so). The Bernoulli and Poisson
+        likelihoods have no noise: omit it.
 
     Returns
     -------
@@ -579,8 +471,8 @@ def check_equivalence(
     ------
     InputValueError
         If ``noise`` is given with the Bernoulli or Poisson likelihood or is not > 0, an
-        ``offset`` with another likelihood than Poisson, or another argument is not
-        allowed.
+        ``offset`` with another likelihood than Poisson, a sign-constrained prior with
+        weights or another likelihood than Gaussian, or another argument is not allowed.
     DataError
         If the data do not fit the likelihood (see
         :func:`~bayesreg.pymc.model.build_model`).
@@ -609,9 +501,7 @@ def check_equivalence(
     elif kind == "poisson":
         check_target(target, spec)
     feature_names = feature_names_of(X, n_features)
-    factor = _penalty_factor_of(prior, kind)
-    if spec.weights is not None:
-        _check_weighted_prior(prior)
+    _check_comparable(prior, kind, spec.weights)
 
     model = model_of_rows(design, target, prior, spec, feature_names)
     estimate = find_map(model)
@@ -623,16 +513,28 @@ def check_equivalence(
         sigma = 1.0  # the Bernoulli and Poisson likelihoods: the prior is taken at σ = 1
     coef_map = estimate.values["coef"]
     intercept_map = 0.0 if estimate.intercept is None else estimate.intercept
-    if prior.positive and spec.weights is None:  # the one-sided KKT conditions at 0
+    if spec.weights is None:
         alpha, l1_ratio = prior.penalty(n_samples, sigma)
-        compared = _compare_positive(design, target, spec, prior, sigma, coef_map, intercept_map)
-    elif spec.weights is None:
-        alpha, l1_ratio = prior.penalty(n_samples, sigma)
-        compared = _compare_factored(
-            design, target, spec, (alpha, l1_ratio), factor, coef_map, intercept_map
-        )
     else:  # n = Σs in the conversion
         alpha, l1_ratio = _weighted_penalty(prior, spec.weights, sigma)
+    if kind != "gaussian":
+        problem = GLMProblem(
+            kind, design, target, intercept, spec.offset, spec.weights, prior.penalty_factor()
+        )
+        compared = compare_glm(problem, (alpha, l1_ratio), coef_map, intercept_map)
+    elif prior.positive:  # the one-sided KKT conditions at 0
+        compared = _compare_positive(design, target, spec, prior, sigma, coef_map, intercept_map)
+    elif spec.weights is None:
+        compared = _compare_factored(
+            design,
+            target,
+            spec,
+            (alpha, l1_ratio),
+            prior.penalty_factor(),
+            coef_map,
+            intercept_map,
+        )
+    else:
         compared = _compare_weighted(
             design,
             target,

@@ -12,7 +12,7 @@ from typing import Any, Literal
 import numpy as np
 
 from bayesreg.core.types import BoolArray, FloatArray, frozen_array
-from bayesreg.errors import ConvergenceWarning, InputTypeError, ModelStructureError
+from bayesreg.errors import ConvergenceWarning, DataError, InputTypeError, ModelStructureError
 from bayesreg.pymc._solver import SolverResult, minimize_kinked
 from bayesreg.pymc.collapse import ScaleCollapse
 from bayesreg.pymc.oracle import compile_map
@@ -58,8 +58,10 @@ class MapEstimate:
         the free variables (Flat, HalfFlat, Normal, HalfNormal, Exponential, Laplace or
         elastic-net priors with constant parameters; a Normal likelihood with a mean
         affine in the free variables and a fixed σ, a Bernoulli likelihood with an
-        affine logit, or a Poisson likelihood with an affine log-rate, mean exp(η); no
-        potential on free variables), so the point is the global MAP.
+        affine logit, or a Poisson likelihood with an affine log-rate, mean exp(η);
+        potentials constant or proven concave, such as the weighted Bernoulli and
+        Poisson log-likelihoods ``Σ_i s_i log p(y_i | η_i)`` with ``s_i ≥ 0``), so the
+        point is the global MAP.
         ``"stationary"``: convexity is not known (a free σ, a StudentT likelihood, a
         hierarchical scale, ...), so the certificate proves a stationary point of log p
         only: every step ascends, so in practice a local mode, but another mode may be
@@ -192,6 +194,11 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
 
     Raises
     ------
+    DataError
+        If data that weight log-likelihood terms (the ``"weights"`` of a weighted
+        Bernoulli or Poisson model of ``build_model``) hold a negative or NaN entry, e.g.
+        after ``pm.set_data``: the weighted log-likelihood ``Σ_i s_i log p(y_i | η_i)``
+        is concave only for ``s_i ≥ 0``.
     ModelStructureError
         If the model has a kink this method does not handle (the message lists the
         variables), or if its posterior has no mode (log p unbounded above; the message
@@ -213,6 +220,7 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
     tolerance = check_tol(tol)
     iterations = check_positive_int(max_iter, "max_iter")
     compiled = compile_map(model)
+    _check_nonnegative(compiled.nonnegative_data)
     collapse = compiled.find_collapse()
     if collapse is not None:
         raise ModelStructureError(_no_mode_message(collapse))
@@ -255,6 +263,22 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
         tol=result.threshold,
         log_density=result.log_density,
     )
+
+
+def _check_nonnegative(data_variables: tuple[Any, ...]) -> None:
+    """Refuse a negative entry in data that multiply log-likelihood terms (weights)."""
+    for data in data_variables:
+        values = np.ravel(np.asarray(data.get_value(), dtype=np.float64))
+        bad = np.flatnonzero(~(values >= 0.0))
+        if bad.size:
+            index = int(bad[0])
+            raise DataError(
+                f"{data.name!r}[{index}] = {float(values[index])!r}: the data {data.name!r} weight "
+                "the log-likelihood terms (Σ_i s_i log p(y_i | η_i)) and must be ≥ 0 (a "
+                "negative weight rewards a worse fit, so −log p is no longer convex and can "
+                "be unbounded below). Set weights ≥ 0 with pm.set_data, or leave the row "
+                "out."
+            )
 
 
 def _feature_names(model: Any, values: Mapping[str, FloatArray]) -> tuple[str, ...] | None:

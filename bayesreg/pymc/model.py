@@ -36,6 +36,7 @@ __all__ = [
     "model_of_rows",
     "model_options",
     "noise_variable",
+    "weighted_loglik",
 ]
 
 
@@ -76,8 +77,12 @@ def build_model(
     ``F(w, w0) = 1/n Σ_i [exp(η_i) − y_i η_i] + alpha·[r ||w||₁ + (1 − r)/2 ||w||²]``
     with ``η = o + w0 + Xw``, the objective of :func:`~bayesreg.core.poisson.poisson`.
 
-    With observation weights ``s_i ≥ 0`` (Gaussian likelihood) row i has the noise
-    ``σ/√s_i``::
+    With observation weights ``s_i ≥ 0`` the Bernoulli and Poisson log-likelihoods are
+    ``Σ_i s_i log p(y_i | η_i)`` (the potential ``"y_obs"``, see :func:`weighted_loglik`):
+    ``−log p = Σs·F_s(w, w0) + const`` with ``F_s = 1/Σs Σ_i s_i ℓ_i + alpha·P(w)`` at
+    ``prior.penalty(Σs)`` — n becomes Σs — so the MAP is ``prior.penalized_fit(X, y,
+    likelihood=..., sample_weight=s)`` and integer weights are replicated rows. In the
+    Gaussian likelihood row i has the noise ``σ/√s_i``::
 
         y_i | w, w0, σ ~ Normal(w0 + x_iᵀ w, σ/√s_i)   (rows with s_i > 0)
 
@@ -132,15 +137,20 @@ def build_model(
         The known term o of the Poisson log-rate (finite numbers; the log of each
         sample's exposure when the counts are over different exposures). Poisson
         likelihood only. Default: no offset (o = 0).
+    weights : array-like of shape (n_samples,), optional
+        Observation weights ``s_i ≥ 0`` (finite, not all 0; rows only): noise ``σ/√s_i``
+        for row i (Gaussian), ``s_i log p(y_i | η_i)`` (Bernoulli, Poisson). Rows with
+        ``s_i = 0`` are left out (the ``"obs"`` coordinate keeps the others' indices).
 
     Returns
     -------
     pymc.Model
         Data ``"X"`` (dims ``("obs", "feature")``), ``"y"`` (dims ``"obs"``) and, with an
-        offset, ``"offset"`` (dims ``"obs"``) in ``pm.Data``; free variables ``"coef"``
-        (dims ``"feature"``), ``"intercept"`` when ``fit_intercept``, ``"noise"`` when σ
-        is free; observed ``"y_obs"``. It is an ordinary model: extend it, sample it, or
-        swap the data with ``pm.set_data``.
+        offset or weights, ``"offset"`` or ``"weights"`` (dims ``"obs"``) in ``pm.Data``;
+        free variables ``"coef"`` (dims ``"feature"``), ``"intercept"`` when
+        ``fit_intercept``, ``"noise"`` when σ is free; observed ``"y_obs"`` (a potential
+        for the weighted Bernoulli and Poisson likelihoods). It is an ordinary model:
+        extend it, sample it, or swap the data with ``pm.set_data``.
 
     Raises
     ------
@@ -153,7 +163,7 @@ def build_model(
     InputValueError
         If ``likelihood`` is not allowed, a ``noise`` is given with the Bernoulli or
         Poisson likelihood, an ``offset`` with a likelihood other than Poisson, or
-        ``weights`` with a likelihood other than Gaussian or with sufficient statistics.
+        ``weights`` with sufficient statistics.
 
     Examples
     --------
@@ -206,7 +216,8 @@ def build_model(
     )
     target = as_target(y, n_samples)
     check_prior(prior)
-    check_target(target, options)
+    # the rows of weight 0 are left out: the others must fit the likelihood on their own
+    check_target(target if options.weights is None else target[options.weights > 0.0], options)
     return model_of_rows(design, target, prior, options, feature_names_of(X, n_features))
 
 
@@ -277,25 +288,16 @@ def model_options(
 
 def check_weights(weights: Any, likelihood: str, n_samples: int | None) -> FloatArray | None:
     """``weights`` validated once by the data layer's
-    :func:`~bayesreg.core.data.check_sample_weight`, for the Gaussian likelihood only.
+    :func:`~bayesreg.core.data.check_sample_weight` (every likelihood).
 
     Raises
     ------
     DataError
         Unless ``weights`` are ``n_samples`` finite numbers ≥ 0 with a positive sum (the
         message names ``weights``).
-    InputValueError
-        With a likelihood other than Gaussian.
     """
     if weights is None:
         return None
-    if likelihood != "gaussian":
-        raise InputValueError(
-            f"weights were given with likelihood={likelihood!r}; weighted PyMC models are "
-            "supported for likelihood='gaussian' only (row i with noise σ/√s_i). For a "
-            "weighted penalized fit use prior.penalized_fit(X, y, likelihood="
-            f"{likelihood!r}, sample_weight=weights); or omit weights."
-        )
     if n_samples is None:
         raise InputValueError("weights: the number of samples they must match is unknown.")
     return check_sample_weight(weights, n_samples, name="weights")
@@ -354,8 +356,11 @@ def model_of_rows(
         coef = prior.to_pymc("coef", dims="feature", noise=noise_value)
         linear = pm.math.dot(X_data, coef)
         if options.fit_intercept:
-            start = _intercept_start(target, kind, options.offset, weights)
+            shift = None if options.offset is None else options.offset[rows]
+            start = _intercept_start(target, kind, shift, weights)
             linear = pm.Flat("intercept", initval=start) + linear
+        if kind == "poisson" and options.offset is not None:
+            linear = pm.Data("offset", options.offset[rows], dims="obs") + linear
         if kind == "gaussian":
             # row i has noise σ/√s_i: σ/√s is proportional to σ and constant when σ is
             # fixed, which bayesreg.pymc.structure and .collapse read
@@ -365,15 +370,37 @@ def model_of_rows(
                 else noise_value / pm.math.sqrt(pm.Data("weights", weights, dims="obs"))
             )
             pm.Normal("y_obs", mu=linear, sigma=sigma, observed=y_data, dims="obs")
+        elif weights is not None:
+            weighted_loglik(kind, linear, y_data, pm.Data("weights", weights, dims="obs"))
         elif kind == "bernoulli":
             pm.Bernoulli("y_obs", logit_p=linear, observed=y_data, dims="obs")
         else:
-            if options.offset is not None:
-                linear = pm.Data("offset", options.offset, dims="obs") + linear
             # log μ = o + w0 + Xw: the log-rate is affine in (w, w0), which is what
             # bayesreg.pymc.structure reads to prove −log p convex.
             pm.Poisson("y_obs", mu=pm.math.exp(linear), observed=y_data, dims="obs")
     return model
+
+
+def weighted_loglik(kind: str, linear: Any, y_data: Any, weights: Any) -> Any:
+    """The potential ``"y_obs"`` = ``Σ_i s_i log p(y_i | η_i)`` of a weighted Bernoulli or
+    Poisson model, η the linear predictor (the offset included).
+
+    ``log p(y | η) = y η − softplus(η)`` (Bernoulli, logit η) or
+    ``y η − exp(η) − log y!`` (Poisson, log-rate η): PyMC's log-densities, so integer
+    weights give the log-likelihood of replicated rows exactly. Written this way the
+    potential is proven concave by :mod:`bayesreg.pymc.structure` when the weights are
+    ≥ 0 (:func:`~bayesreg.pymc.map.find_map` checks them).
+    """
+    import pymc as pm
+
+    from bayesreg.pymc._graph_rules import pytensor_modules
+
+    _, pt = pytensor_modules()
+    if kind == "bernoulli":
+        log_density = y_data * linear - pt.softplus(linear)
+    else:
+        log_density = y_data * linear - pt.exp(linear) - pt.gammaln(y_data + 1.0)
+    return pm.Potential("y_obs", pt.sum(weights * log_density))
 
 
 def _residual_scale(
@@ -443,13 +470,16 @@ def _check_poisson(target: FloatArray, fit_intercept: bool) -> None:
 def _intercept_start(
     target: FloatArray, kind: str, offset: FloatArray | None, weights: FloatArray | None = None
 ) -> np.float64:
-    """The intercept of the model with w = 0 (see :func:`build_model`); weighted means
-    with ``weights`` (Gaussian likelihood)."""
+    """The intercept of the model with w = 0 (see :func:`build_model`); weighted with
+    ``weights`` (the rows of positive weight, as are ``target`` and ``offset``)."""
+    scale = np.ones(target.size) if weights is None else weights
     mean = float(np.mean(target)) if weights is None else float(weights @ target / weights.sum())
     if kind == "gaussian":
         return np.float64(mean)
     if kind == "bernoulli":
         return np.float64(np.log(mean) - np.log1p(-mean))
-    # Poisson: Σ exp(o + w0) = Σ y, i.e. w0 = log Σy − log Σ exp(o) (o = 0 without offset)
-    log_total = float(logsumexp(offset)) if offset is not None else float(np.log(target.size))
-    return np.float64(np.log(float(np.sum(target))) - log_total)
+    # Poisson: Σ s exp(o + w0) = Σ s y, i.e. w0 = log Σ s y − log Σ s exp(o) (o = 0, s = 1
+    # without offset or weights)
+    shift = np.zeros(target.size) if offset is None else offset
+    log_total = float(logsumexp(shift, b=scale))
+    return np.float64(np.log(float(scale @ target)) - log_total)

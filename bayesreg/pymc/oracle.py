@@ -39,7 +39,7 @@ import numpy as np
 from bayesreg.core.types import BoolArray, FloatArray, IndexArray
 from bayesreg.pymc._graph_rules import pytensor_modules
 from bayesreg.pymc.collapse import ScaleCollapse, collapse_candidates, compile_collapse
-from bayesreg.pymc.structure import find_kinks, is_convex
+from bayesreg.pymc.structure import convexity_conditions, find_kinks, positive_prior_of
 
 __all__ = ["CompiledMap", "NewtonTerms", "compile_map"]
 
@@ -84,6 +84,10 @@ class CompiledMap:
         ``θ ↦`` every free variable on its original scale, by name.
     optimality : {"global", "stationary"}
         "global" when f is known to be convex, else "stationary".
+    nonnegative_data : tuple
+        The data variables (weights of a weighted likelihood) that the convexity proof
+        needs ≥ 0 (:func:`~bayesreg.pymc.structure.convexity_conditions`); their values
+        can change with ``pm.set_data``, so they are checked at every call.
     find_collapse : callable
         ``() ↦`` a :class:`~bayesreg.pymc.collapse.ScaleCollapse` for the model's current
         data, or None when none is found.
@@ -97,6 +101,7 @@ class CompiledMap:
     free_values: Callable[[FloatArray], dict[str, FloatArray]]
     optimality: Literal["global", "stationary"]
     find_collapse: Callable[[], ScaleCollapse | None]
+    nonnegative_data: tuple[Any, ...] = ()
 
 
 def compile_map(model: Any) -> CompiledMap:
@@ -130,14 +135,14 @@ def _without_positive_transforms(model: Any) -> Any:
     """A copy of ``model`` without the transforms of its positive priors, or None.
 
     A variable created by :mod:`bayesreg.priors._positive` (tagged
-    ``bayesreg_positive_prior``) is log-transformed, which keeps its bound w = 0 out of
-    reach; in the copy its value variable is w itself.
+    ``bayesreg_positive_prior``, or with its marked transform after ``freeze_model``;
+    :func:`~bayesreg.pymc.structure.positive_prior_of`) is log-transformed, which keeps
+    its bound w = 0 out of reach; in the copy its value variable is w itself.
     """
     tagged = [
         rv
         for rv in model.free_RVs
-        if getattr(rv.tag, "bayesreg_positive_prior", None) is not None
-        and model.rvs_to_transforms.get(rv) is not None
+        if positive_prior_of(model, rv) is not None and model.rvs_to_transforms.get(rv) is not None
     ]
     if not tagged:
         return None
@@ -206,6 +211,7 @@ def _compile(model: Any, initial_point: dict[str, Any]) -> CompiledMap:
     layout = _layout(model, initial_point)
     kinks = _kink_graphs(model, layout)
     newton_terms = _newton_function(model, layout, kinks)
+    conditions = convexity_conditions(model)
     initial_theta = np.concatenate(
         [np.ravel(np.asarray(initial_point[v.name], dtype=np.float64)) for v in layout.value_vars]
     )
@@ -216,8 +222,9 @@ def _compile(model: Any, initial_point: dict[str, Any]) -> CompiledMap:
         initial_theta=initial_theta,
         newton_terms=newton_terms,
         free_values=_free_values_function(model, layout),
-        optimality="global" if is_convex(model) else "stationary",
+        optimality="global" if conditions is not None else "stationary",
         find_collapse=_collapse_finder(model, layout, initial_theta, newton_terms, kinks.index),
+        nonnegative_data=tuple(sorted(conditions or (), key=lambda data: str(data.name))),
     )
 
 

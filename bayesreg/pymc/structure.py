@@ -30,12 +30,14 @@ Flat, HalfFlat, Normal, HalfNormal, Exponential, Laplace or the elastic-net prio
 constant parameters, every likelihood is Normal with
 a mean affine in the free variables and a constant σ, Bernoulli with an affine logit, or
 Poisson with an affine log-rate (``mu = exp(η)``, η affine, as
-:func:`~bayesreg.pymc.model.build_model` writes it), and no potential depends on a free
-variable. A point with zero KKT residual is then the global MAP. A log-transformed
-positive variable (θ = log w) keeps this: the map w = e^θ is a bijection onto w > 0 with
-∂f/∂θ = w ∂f/∂w, so a stationary point in θ is one in w, of a function convex in w; an
-untransformed bounded one (HalfNormal, Exponential) is a convex term on its half-line,
-where the one-sided KKT conditions are those of a convex problem.
+:func:`~bayesreg.pymc.model.build_model` writes it), and every potential is constant or
+proven concave in the free variables by the composition rules of
+:func:`~bayesreg.pymc._graph_rules.curvature`. A point with zero KKT residual is then the
+global MAP. A log-transformed positive variable (θ = log w) keeps this: the map
+w = e^θ is a bijection onto w > 0 with ∂f/∂θ = w ∂f/∂w, so a stationary point in θ is
+one in w, of a function convex in w; an untransformed bounded one (HalfNormal,
+Exponential) is a convex term on its half-line, where the one-sided KKT conditions are
+those of a convex problem.
 
 Why the Poisson rule is sound: PyMC's Poisson log-density of y is
 ``y log μ − μ − log y!`` for y ≥ 0 (−∞ for y < 0, a constant in the free variables).
@@ -44,15 +46,29 @@ so for y ≥ 0 it is convex in η, and convex in θ when η is affine in θ. The
 μ only in the form exp(a) (after views, which commute with the elementwise exp) with a
 proven affine by :func:`~bayesreg.pymc._graph_rules.is_affine`; any other mean (a
 softplus link, exp times a free scale, ...) gives "no".
+
+**Weighted likelihoods.** ``build_model(..., weights=s)`` with the Bernoulli or Poisson
+likelihood writes the potential ``Σ_i s_i log p(y_i | η_i)`` with
+``log p = y η − softplus(η)`` (Bernoulli) or ``y η − exp(η) − log y!`` (Poisson) and
+η affine: softplus and exp are convex and nondecreasing, so each bracket is concave in
+θ, and a sum of concave terms with factors ``s_i ≥ 0`` is concave. The factors are data
+(``pm.Data("weights")``) that ``pm.set_data`` can change, so the proof is conditional:
+:func:`convexity_conditions` returns the data variables that must be ≥ 0, and
+:func:`~bayesreg.pymc.map.find_map` checks their current values at every call (a
+negative weight is refused: it would turn the term convex, and −log p could then be
+unbounded below).
 """
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from bayesreg.errors import ModelStructureError
 from bayesreg.priors import ElasticNetPrior, LaplacePrior
 from bayesreg.pymc._graph_rules import (
+    curvature,
     depends_on,
     dist_params,
     family,
@@ -63,7 +79,7 @@ from bayesreg.pymc._graph_rules import (
     scalar_op,
 )
 
-__all__ = ["Kink", "find_kinks", "is_convex"]
+__all__ = ["Kink", "convexity_conditions", "find_kinks", "is_convex", "positive_prior_of"]
 
 # Families whose log-density has an L1 kink; each recognizes its random variables.
 _KINKED_FAMILIES = (LaplacePrior, ElasticNetPrior)
@@ -102,6 +118,19 @@ def _bounded_term(model: Any, rv: Any) -> tuple[Any, Any] | None:
     return None
 
 
+def positive_prior_of(model: Any, rv: Any) -> str | None:
+    """The name of the bayesreg prior on ``w ≥ 0`` that created ``rv``, else None: its tag,
+    or, in a model PyMC rebuilt (``freeze_model``), where tags are lost, the mark on its
+    transform (:func:`bayesreg.priors._positive.positive_log_transform`)."""
+    tagged = getattr(rv.tag, "bayesreg_positive_prior", None)
+    if tagged is not None:
+        return str(tagged)
+    transform = model.rvs_to_transforms.get(rv)
+    if getattr(transform, "bayesreg_positive_prior", False):
+        return "prior supported on w ≥ 0"
+    return None
+
+
 def find_kinks(model: Any) -> list[Kink]:
     """The :class:`Kink` of each free L1 prior or bounded variable; raise for what cannot be
     handled."""
@@ -112,7 +141,7 @@ def find_kinks(model: Any) -> list[Kink]:
         if rv.dtype.startswith(("int", "uint", "bool")):
             problems[rv.name] = "discrete (the MAP here is over continuous variables)"
             continue
-        positive_prior = getattr(rv.tag, "bayesreg_positive_prior", None)
+        positive_prior = positive_prior_of(model, rv)
         if positive_prior is not None and model.rvs_to_transforms.get(rv) is not None:
             problems[rv.name] = (
                 f"a {positive_prior} (supported on w ≥ 0) on the log scale, where its "
@@ -173,7 +202,16 @@ def _through_views(graph: Any) -> Any:
 
 
 def is_convex(model: Any) -> bool:
-    """The convexity rule of the module docstring."""
+    """The convexity rule of the module docstring, with the data it relies on ≥ 0 now."""
+    conditions = convexity_conditions(model)
+    return conditions is not None and all(
+        bool(np.all(np.asarray(data.get_value()) >= 0.0)) for data in conditions
+    )
+
+
+def convexity_conditions(model: Any) -> frozenset[Any] | None:
+    """None unless the rule of the module docstring proves f convex; then the data
+    variables (weights of weighted likelihoods) whose entries the proof needs ≥ 0."""
     free = frozenset(model.free_RVs)
 
     def constant(graph: Any) -> bool:
@@ -199,11 +237,18 @@ def is_convex(model: Any) -> bool:
             )
         return False
 
-    return (
-        all(constant(potential) for potential in model.potentials)
-        and all(
+    if not (
+        all(
             family(rv) in _CONVEX_PRIORS and all(map(constant, dist_params(rv)))
             for rv in model.free_RVs
         )
         and all(convex_likelihood(rv) for rv in model.observed_RVs)
-    )
+    ):
+        return None
+    conditions: frozenset[Any] = frozenset()
+    for potential in model.potentials:  # log p gains the potential: it must be concave
+        shape = curvature(potential, free, free)
+        if shape is None or shape.sign > 0:
+            return None
+        conditions |= shape.nonnegative
+    return conditions
