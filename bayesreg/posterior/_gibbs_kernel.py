@@ -61,6 +61,15 @@ class ScaleMixtureChains:
             )
         self.data = data
         self.prior = prior
+        # per-coefficient factors v_j of the prior's weights (all 1 for a single scale)
+        self.factor = prior.factors(data.n_features)
+        if np.any(self.factor == 0.0) and data.n_samples < data.n_features:
+            raise DataError(
+                f"a flat prior on {int(np.sum(self.factor == 0.0))} coefficient(s) with "
+                f"p = {data.n_features} > n = {data.n_samples}: the p > n algorithm needs a "
+                "proper prior on every coefficient. Give every coefficient a finite scale, "
+                "or use method='nuts'."
+            )
         self.fixed_noise = noise is not None
         self.streams = ChainStreams(random_seed, chains)
         p = data.n_features
@@ -71,7 +80,8 @@ class ScaleMixtureChains:
         self.inv_mixing = np.zeros((chains, p))
         if prior.has_mixture:
             # over-dispersed start: τ_j² drawn from its prior Exp(rate l1²/2)
-            self.inv_mixing = 0.5 * prior.l1**2 / self.streams.gamma(1.0, p)
+            # (a flat coefficient, v_j = 0, keeps 1/τ_j² = 0: infinite prior variance)
+            self.inv_mixing = 0.5 * prior.l1**2 * self.factor**2 / self.streams.gamma(1.0, p)
         self.accepted = np.zeros(chains)  # Metropolis-Hastings acceptances of σ²
 
     def set_l1(self, l1: float | FloatArray) -> None:
@@ -140,9 +150,9 @@ class ScaleMixtureChains:
     def _coef_and_noise(self, z: FloatArray, gamma: FloatArray, uniform: FloatArray) -> None:
         data, prior = self.data, self.prior
         if prior.has_mixture:
-            precision = self.inv_mixing + prior.l2
+            precision = self.inv_mixing + prior.l2 * self.factor
         else:
-            precision = np.full_like(self.coef, prior.l2)
+            precision = np.full_like(self.coef, 1.0) * (prior.l2 * self.factor)
         if prior.scaled_by_noise:
             # the prior precision (1/τ² + l2) is in units of 1/σ²: σ² | τ, then w | σ², τ
             mean, spread, quadratic = scaled_block(data, precision, z)
@@ -156,12 +166,19 @@ class ScaleMixtureChains:
             self._noise_step(0.5 * data.residual_sum_of_squares(self.coef), gamma, uniform)
 
     def _mixing(self, normal: FloatArray, uniform: FloatArray) -> None:
-        """1/τ_j² ~ IG(mean l1 s/|w_j|, shape l1²): inverse mean ρ = |w_j|/(l1 s)."""
+        """1/τ_j² ~ IG(mean l1_j s/|w_j|, shape l1_j²) with ``l1_j = v_j l1``: inverse mean
+        ρ = |w_j|/(l1_j s); 1/τ_j² = 0 for a flat coefficient (v_j = 0)."""
         l1 = np.sqrt(self.l1_squared)
         if self.prior.scaled_by_noise:
             l1 = l1 * np.sqrt(self.noise_var)
-        inv_mean = np.abs(self.coef) / l1[:, None]
-        self.inv_mixing = inverse_gaussian(inv_mean, self.l1_squared[:, None], normal, uniform)
+        active = self.factor > 0.0
+        rate = l1[:, None] * self.factor
+        inv_mean = np.divide(
+            np.abs(self.coef), rate, out=np.zeros_like(self.coef), where=active[None, :]
+        )
+        shape = np.where(active, self.l1_squared[:, None] * self.factor**2, 1.0)
+        draws = inverse_gaussian(inv_mean, shape, normal, uniform)
+        self.inv_mixing = np.where(active, draws, 0.0)
 
     def intercept_draws(self, coef: FloatArray, noise_var: FloatArray) -> FloatArray:
         """``w0 | w, σ ~ N(ȳ − x̄ᵀw, σ²/n)`` for recorded draws (chains, draws); ``σ²/Σs``

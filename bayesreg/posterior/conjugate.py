@@ -22,6 +22,7 @@ is inverted explicitly.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,9 @@ import numpy as np
 import scipy.linalg
 
 from bayesreg.core.types import FloatArray
+from bayesreg.errors import DataError, InputValueError
 from bayesreg.posterior._stats_data import linear_data_of
+from bayesreg.priors import GaussianPrior
 from bayesreg.validation import check_positive, check_positive_int, check_seed
 
 __all__ = ["GaussianPosterior", "gaussian_posterior"]
@@ -45,10 +48,13 @@ class GaussianPosterior:
         Posterior mean ``m`` of ``w`` (equal to the MAP and to the ridge solution).
     factor : ndarray of shape (p, p)
         Lower Cholesky factor ``L`` of ``XcᵀXc + (σ²/τ²) I``.
-    noise, scale : float
-        The fixed noise sd σ and the prior sd τ.
+    noise : float
+        The fixed noise sd σ.
+    scale : float or tuple of float
+        The prior sd τ, or one ``τ_j`` per coefficient (``inf``: a flat prior).
     alpha : float
-        The equivalent ridge penalty ``σ²/(n τ²)`` (l1_ratio = 0).
+        The equivalent ridge penalty ``σ²/(n τ²)`` (l1_ratio = 0); with per-coefficient
+        scales ``σ²/(n τ_ref²)`` at the smallest scale, with :attr:`penalty_factor`.
     x_mean : ndarray of shape (p,)
     y_mean : float
     n_samples : int
@@ -57,12 +63,15 @@ class GaussianPosterior:
     weight_sum : float or None
         Σs with observation weights (None: unweighted); the intercept's conditional
         variance is ``σ²/Σs`` (``σ²/n`` without weights).
+    penalty_factor : ndarray of shape (p,) or None
+        With per-coefficient scales, ``v_j = τ_ref²/τ_j²`` (0 for a flat entry): the mean
+        is ``ridge(..., alpha, penalty_factor=v)``. None for a single scale.
     """
 
     mean: FloatArray
     factor: FloatArray
     noise: float
-    scale: float
+    scale: float | tuple[float, ...]
     alpha: float
     x_mean: FloatArray
     y_mean: float
@@ -70,6 +79,7 @@ class GaussianPosterior:
     fit_intercept: bool
     feature_names: tuple[str, ...]
     weight_sum: float | None = None
+    penalty_factor: FloatArray | None = None
 
     @property
     def _total_weight(self) -> float:
@@ -134,12 +144,12 @@ def gaussian_posterior(
     X: Any,
     y: Any,
     *,
-    scale: float,
+    scale: float | Sequence[float],
     noise: float,
     fit_intercept: bool = True,
     sample_weight: Any = None,
 ) -> GaussianPosterior:
-    """The exact posterior under ``w_j ~ N(0, scale²)`` with the noise sd fixed.
+    """The exact posterior under ``w_j ~ N(0, scale_j²)`` with the noise sd fixed.
 
     Parameters
     ----------
@@ -149,8 +159,10 @@ def gaussian_posterior(
         is read through ``XcᵀXc`` formed from sparse products (never densified), for
         any n, up to p = 10000 columns (``bayesreg.core.ridge.MAX_GRAM_FEATURES``).
     y : array-like of shape (n,), or None with SufficientStats
-    scale : float
-        Prior sd τ of each coefficient.
+    scale : float or sequence of float
+        Prior sd τ of each coefficient, or one ``τ_j`` per coefficient (in (0, ∞]; ``inf``
+        is a flat prior on ``w_j``, as in ``GaussianPrior(scale=τ)``): ``kI`` below is
+        then ``diag(σ²/τ_j²)``.
     noise : float
         Noise sd σ (fixed).
     fit_intercept : bool, default True
@@ -174,17 +186,35 @@ def gaussian_posterior(
         ``XcᵀXc`` are held densely), and for ``sample_weight`` that are not finite
         numbers ≥ 0 with a positive sum, one per row, or given with statistics.
     """
-    tau = check_positive(scale, "scale")
+    given: Any = scale
+    # one scale > 0, or a vector in (0, ∞] validated as GaussianPrior's
+    tau = check_positive(given, "scale") if np.ndim(given) == 0 else GaussianPrior(given).scale
     sigma = check_positive(noise, "noise")
     data = linear_data_of(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
-    ratio = (sigma / tau) ** 2
-    factor = scipy.linalg.cholesky(data.gram + ratio * np.eye(data.n_features), lower=True)
+    penalty_factor = None
+    if isinstance(tau, tuple):
+        ratios = _scale_ratios(sigma, np.asarray(tau), data.n_features)
+        ratio = float(np.max(ratios))  # at the smallest scale τ_ref
+        penalty_factor = ratios / ratio
+        prior_precision = np.diag(ratios)
+    else:
+        ratio = (sigma / tau) ** 2
+        prior_precision = ratio * np.eye(data.n_features)
+    try:
+        factor = scipy.linalg.cholesky(data.gram + prior_precision, lower=True)
+    except np.linalg.LinAlgError as error:
+        raise DataError(
+            "the posterior is improper: XcᵀXc + diag(σ²/τ_j²) is singular, so the data do "
+            "not determine the coefficients with a flat prior (τ_j = inf). Give them finite "
+            "scales, or remove collinear columns."
+        ) from error
     mean = scipy.linalg.cho_solve((factor, True), data.xty)
     return GaussianPosterior(
         mean=mean,
         factor=factor,
         noise=sigma,
         scale=tau,
+        penalty_factor=penalty_factor,
         alpha=ratio / data.total_weight,
         x_mean=data.x_mean,
         y_mean=data.y_mean,
@@ -193,3 +223,20 @@ def gaussian_posterior(
         feature_names=data.feature_names,
         weight_sum=data.weight_sum,
     )
+
+
+def _scale_ratios(sigma: float, scales: FloatArray, n_features: int) -> FloatArray:
+    """``σ²/τ_j²`` (0 for ``τ_j = inf``), one per feature.
+
+    Raises
+    ------
+    InputValueError
+        If there is not one scale per feature.
+    """
+    if scales.size != n_features:
+        raise InputValueError(
+            f"scale holds {scales.size} per-coefficient scales, but X has {n_features} "
+            "columns; give one scale per column."
+        )
+    ratios: FloatArray = (sigma / scales) ** 2
+    return ratios

@@ -53,7 +53,21 @@ def gibbs_prior_of(prior: Prior, noise: float | None) -> GibbsPrior:
     sampler needs. With σ free, a prior that conditions on σ (``conditions_on_noise``,
     Park & Casella's Bayesian lasso: ``l1 = λ/σ``) is scaled by σ, its weights read at
     σ = 1; a random λ with ``λ² ~ Gamma(r, δ)`` is the prior's ``hyperprior = (r, δ)``.
+
+    A prior with one scale per coefficient (``prior.penalty_factor()`` = v) has the
+    weights ``v_j·l1`` and ``v_j·l2`` of its reference scale: ``prior.penalty(1, 1)`` is
+    ``(l1 + l2, l1/(l1 + l2))`` there, and the sampler takes v as ``factor``.
     """
+    factor = prior.penalty_factor()
+    if factor is not None:
+        # weights at σ = 1; a prior that scales with σ keeps that form (σ fixed or not)
+        total, l1_ratio = prior.penalty(1, 1.0)
+        return GibbsPrior(
+            l1=total * l1_ratio,
+            l2=total * (1.0 - l1_ratio),
+            scaled_by_noise=bool(prior.conditions_on_noise),
+            factor=tuple(factor),
+        )
     hyperprior = getattr(prior, "hyperprior", None)
     if noise is not None and hyperprior is None:
         return GibbsPrior(l1=prior.l1_weight(noise), l2=prior.l2_weight(noise))
@@ -194,7 +208,11 @@ def sample_posterior(
         (nutpie when it is installed and the model allows it, PyMC's default choice).
         ``"exact"``: i.i.d. draws from the closed-form posterior (Gaussian prior,
         ``noise`` fixed). ``"gibbs"``: the NumPy Gibbs samplers of
-        :mod:`bayesreg.posterior.gibbs` (Gaussian likelihood).
+        :mod:`bayesreg.posterior.gibbs` (Gaussian likelihood). Every method takes a
+        prior with per-coefficient scales (``GaussianPrior(scale=τ)``, τ a vector,
+        ``inf`` for a flat entry): ``"exact"`` with the prior precision
+        ``diag(σ²/τ_j²)``, ``"gibbs"`` with the per-coefficient weights of
+        :func:`gibbs_prior_of` (a flat entry needs n ≥ p there).
     draws, chains, tune : int
         Draws kept per chain, chains, warm-up iterations (ignored by ``"exact"``).
     random_seed : int, Generator or None
@@ -206,8 +224,12 @@ def sample_posterior(
         The known term of the Poisson log-rate (e.g. log exposure), as in
         :func:`bayesreg.pymc.model.build_model`. Poisson likelihood only.
     sample_weight : array-like of shape (n,), optional
-        Observation weights ``s_i ≥ 0``, finite, not all 0 (Gaussian likelihood, rows
-        only): row i has noise ``σ/√s_i`` (``y_i ~ N(w0 + x_iᵀw, σ²/s_i)``), a zero weight
+        Observation weights ``s_i ≥ 0``, finite, not all 0 (rows only). Bernoulli and
+        Poisson (``"nuts"``): the log-likelihood ``Σ_i s_i log p(y_i | η_i)`` of
+        ``build_model(..., weights=sample_weight)``, so integer weights are replicated
+        rows and the MAP is ``prior.penalized_fit(X, y, likelihood=...,
+        sample_weight=sample_weight)`` (n becomes Σs in the conversion). Gaussian:
+        row i has noise ``σ/√s_i`` (``y_i ~ N(w0 + x_iᵀw, σ²/s_i)``), a zero weight
         removes its row, integer weights are replicated rows when σ is fixed. Every method
         samples that posterior: ``"exact"`` and ``"gibbs"`` on the rows
         ``√s_i (x_i − x̄_s)``, ``√s_i (y_i − ȳ_s)`` with σ's degrees of freedom counting
@@ -255,7 +277,11 @@ def sample_posterior(
     if from_stats:
         attrs["observed_data"] = f"none: the data are sufficient statistics of {X.n_samples} rows"
     if weights is not None:
-        attrs["sample_weight"] = "observation weights: row i has noise σ/√s_i"
+        attrs["sample_weight"] = (
+            "observation weights: row i has noise σ/√s_i"
+            if options.likelihood == "gaussian"
+            else "observation weights: log-likelihood Σ_i s_i log p(y_i | η_i)"
+        )
     if options.method == "nuts":
         return _sample_nuts(X, y, prior, options, attrs, offset, weights)
     data = linear_data_of(X, y, fit_intercept=options.fit_intercept)
@@ -278,15 +304,9 @@ def sample_posterior(
 def _checked_weights(
     sample_weight: Any, X: Any, options: _SamplingOptions, from_stats: bool
 ) -> FloatArray | None:
-    """``sample_weight`` validated once (raw, not normalized): Gaussian likelihood, rows."""
+    """``sample_weight`` validated once (raw, not normalized), for the rows."""
     if sample_weight is None:
         return None
-    if options.likelihood != "gaussian":
-        raise InputValueError(
-            f"sample_weight was given with likelihood={options.likelihood!r}; weighted "
-            "posterior sampling is supported for likelihood='gaussian' only. Omit "
-            "sample_weight."
-        )
     if from_stats:
         raise InputValueError(
             "sample_weight cannot be applied to SufficientStats, which hold no rows to "
@@ -380,11 +400,16 @@ def _sample_exact(
             f"noise={noise!r}. Pass noise=σ with a GaussianPrior, or use method='gibbs' "
             "or 'nuts'."
         )
-    # a Gaussian prior: −log p(w) = (l2/2) w², so τ² = 1/l2
+    # a Gaussian prior: −log p(w) = (l2/2) w², so τ² = 1/l2 (1/(v_j l2) per coefficient)
+    if mixture.factor is None:
+        scale: float | tuple[float, ...] = 1.0 / np.sqrt(mixture.l2)
+    else:
+        with np.errstate(divide="ignore"):  # v_j = 0: a flat prior, τ_j = inf
+            scale = tuple(1.0 / np.sqrt(mixture.l2 * np.asarray(mixture.factor)))
     exact = gaussian_posterior(
         X,
         y,
-        scale=1.0 / np.sqrt(mixture.l2),
+        scale=scale,
         noise=noise,
         fit_intercept=options.fit_intercept,
         sample_weight=weights,
