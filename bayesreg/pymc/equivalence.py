@@ -407,6 +407,54 @@ def _compare_weighted(
     )
 
 
+def _comparison(
+    design: FloatArray,
+    target: FloatArray,
+    spec: ModelOptions,
+    prior: Prior,
+    sigma: float,
+    coef_map: FloatArray,
+    intercept_map: float,
+) -> tuple[tuple[float, float], Comparison]:
+    """The penalty ``prior.penalty(n, σ)`` (n = Σs with weights) and the comparison of the
+    MAP with the penalized fit of the likelihood, weights, factors and sign constraint."""
+    kind, intercept, n_samples = spec.likelihood, spec.fit_intercept, target.size
+    if spec.weights is None:
+        alpha, l1_ratio = prior.penalty(n_samples, sigma)
+    else:  # n = Σs in the conversion
+        alpha, l1_ratio = _weighted_penalty(prior, spec.weights, sigma)
+    if kind != "gaussian":
+        problem = GLMProblem(
+            kind, design, target, intercept, spec.offset, spec.weights, prior.penalty_factor()
+        )
+        compared = compare_glm(problem, (alpha, l1_ratio), coef_map, intercept_map)
+    elif prior.positive:  # the one-sided KKT conditions at 0
+        compared = _compare_positive(design, target, spec, prior, sigma, coef_map, intercept_map)
+    elif spec.weights is None:
+        compared = _compare_factored(
+            design,
+            target,
+            spec,
+            (alpha, l1_ratio),
+            prior.penalty_factor(),
+            coef_map,
+            intercept_map,
+        )
+    else:
+        compared = _compare_weighted(
+            design,
+            target,
+            spec.weights,
+            intercept,
+            prior,
+            sigma,
+            (alpha, l1_ratio),
+            coef_map,
+            intercept_map,
+        )
+    return (alpha, l1_ratio), compared
+
+
 def check_equivalence(
     X: Any, y: Any, prior: Prior, *, rtol: float = 1e-8, **options: Unpack[ModelKeywords]
 ) -> EquivalenceReport:
@@ -513,39 +561,9 @@ def check_equivalence(
         sigma = 1.0  # the Bernoulli and Poisson likelihoods: the prior is taken at σ = 1
     coef_map = estimate.values["coef"]
     intercept_map = 0.0 if estimate.intercept is None else estimate.intercept
-    if spec.weights is None:
-        alpha, l1_ratio = prior.penalty(n_samples, sigma)
-    else:  # n = Σs in the conversion
-        alpha, l1_ratio = _weighted_penalty(prior, spec.weights, sigma)
-    if kind != "gaussian":
-        problem = GLMProblem(
-            kind, design, target, intercept, spec.offset, spec.weights, prior.penalty_factor()
-        )
-        compared = compare_glm(problem, (alpha, l1_ratio), coef_map, intercept_map)
-    elif prior.positive:  # the one-sided KKT conditions at 0
-        compared = _compare_positive(design, target, spec, prior, sigma, coef_map, intercept_map)
-    elif spec.weights is None:
-        compared = _compare_factored(
-            design,
-            target,
-            spec,
-            (alpha, l1_ratio),
-            prior.penalty_factor(),
-            coef_map,
-            intercept_map,
-        )
-    else:
-        compared = _compare_weighted(
-            design,
-            target,
-            spec.weights,
-            intercept,
-            prior,
-            sigma,
-            (alpha, l1_ratio),
-            coef_map,
-            intercept_map,
-        )
+    (alpha, l1_ratio), compared = _comparison(
+        design, target, spec, prior, sigma, coef_map, intercept_map
+    )
     fit, scales = compared.fit, compared.scales
     max_abs_diff = float(np.max(np.abs(coef_map - fit.coef), initial=0.0))
     intercept_abs_diff = abs(intercept_map - fit.intercept)
