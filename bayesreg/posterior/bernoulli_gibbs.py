@@ -4,7 +4,7 @@ The model is the Bernoulli likelihood with a scale-mixture prior on the coeffici
 a flat prior on the intercept::
 
     y_i | η_i ~ Bernoulli(expit(η_i)),   η = w0 + X w,
-    p(w_j) ∝ exp(−l1 |w_j| − l2 w_j² / 2),   p(w0) ∝ 1,
+    p(w_j) ∝ exp(−v_j [l1 |w_j| + l2 w_j² / 2]),   p(w0) ∝ 1,
 
 the posterior whose mode is penalized logistic regression (:func:`bayesreg.logistic`
 with ``alpha·r = l1/n``, ``alpha·(1 − r) = l2/n``). Polson, Scott & Windle (2013) write
@@ -16,7 +16,8 @@ each likelihood term as a Gaussian mixture over a Pólya-Gamma variable::
 ``e^{−l1|w|} ∝ ∫ N(w | 0, τ²) Exp(τ² | l1²/2) dτ²`` (Park & Casella 2008), so that every
 full conditional is a standard distribution:
 
-1. ``ω_i | w0, w ~ PG(1, η_i)`` (the ``polyagamma`` package's sampler);
+1. ``ω_i | w0, w ~ PG(b_i, η_i)`` (the ``polyagamma`` package's sampler; ``b_i = 1``, or
+   the observation weight ``s_i`` with ``κ_i = s_i (y_i − ½)``);
 2. ``θ = (w0, w) | ω, τ ~ N(Q⁻¹ Zᵀκ, Q⁻¹)``, ``Q = Zᵀ diag(ω) Z + diag(0, d)``,
    ``Z = [1, X]``, ``d_j = 1/τ_j² + l2`` — by a Cholesky factor of Q when the p + 1
    columns are at most n; otherwise ``w | w0, ω, τ`` by Bhattacharya, Chakraborty &
@@ -36,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from bayesreg.core.data import check_sample_weight
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.posterior._conditionals import ChainStreams, inverse_gaussian
@@ -67,6 +69,7 @@ def bernoulli_gibbs(
     chains: int = 4,
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
+    sample_weight: Any = None,
 ) -> GibbsDraws:
     """Draw from the posterior of a logistic regression by Pólya-Gamma Gibbs sampling.
 
@@ -84,8 +87,9 @@ def bernoulli_gibbs(
     prior : GibbsPrior
         The coefficients' scale-mixture prior: Gaussian (``l1 = 0``, ``l2 > 0``),
         Laplace (``l1 > 0``), elastic net (both) or the Bayesian lasso with a hyperprior
-        on l1. A prior scaled by the noise (``scaled_by_noise``) has no meaning without a
-        noise and is refused.
+        on l1; with ``factor`` = v, coefficient j has the weights ``v_j·l1``, ``v_j·l2``
+        (``v_j = 0``: a flat prior, when p + 1 ≤ n). A prior scaled by the noise
+        (``scaled_by_noise``) has no meaning without a noise and is refused.
     fit_intercept : bool, default True
         Sample the intercept under a flat prior (else w0 = 0).
     draws, tune, chains : int
@@ -93,6 +97,12 @@ def bernoulli_gibbs(
     random_seed : int, Generator or None
         Seed of ``numpy.random.default_rng``; one stream is spawned per chain.
     progressbar : bool, default True
+    sample_weight : array-like of shape (n,), optional
+        Observation weights ``s_i ≥ 0``: the log-likelihood ``Σ_i s_i log p(y_i | η_i)``
+        (row i counted s_i times). The augmentation holds for any ``s_i > 0``:
+        ``p(y_i | η_i)^{s_i} ∝ e^{κ_i η_i} ∫ e^{−ω_i η_i²/2} PG(ω_i | s_i, 0) dω_i`` with
+        ``κ_i = s_i (y_i − ½)``, so ``ω_i | η_i ~ PG(s_i, η_i)``; rows of weight 0 are
+        dropped. None: every ``s_i = 1``.
 
     Returns
     -------
@@ -106,7 +116,8 @@ def bernoulli_gibbs(
         If y is not binary, does not match X, or holds one class while an intercept is
         sampled (its flat prior would leave the posterior improper).
     InputTypeError, InputValueError
-        For a prior that is not a GibbsPrior, or is flat (l1 = l2 = 0) or scaled by σ.
+        For a prior that is not a GibbsPrior or is scaled by σ, or a zero factor with
+        p + 1 > n.
 
     References
     ----------
@@ -131,6 +142,11 @@ def bernoulli_gibbs(
     """
     design = as_design(X)
     target = check_binary_target(as_target(y, design.shape[0]))
+    weights = check_sample_weight(sample_weight, design.shape[0])
+    names = feature_names_of(X, design.shape[1])
+    if weights is not None:
+        keep = weights > 0.0
+        design, target, weights = design[keep], target[keep], weights[keep]
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
     _check_prior(prior)
     if fit_intercept and target.min() == target.max():
@@ -142,6 +158,7 @@ def bernoulli_gibbs(
     sampler = _PolyaGammaChains(
         design,
         target,
+        np.ones(target.size) if weights is None else weights,
         prior,
         fit_intercept=fit_intercept,
         chains=check_positive_int(chains, "chains"),
@@ -159,7 +176,7 @@ def bernoulli_gibbs(
         noise=None,
         lam=trace["l1"] if prior.l1_hyperprior is not None else None,
         prior=prior,
-        feature_names=feature_names_of(X, design.shape[1]),
+        feature_names=names,
     )
 
 
@@ -172,11 +189,6 @@ def _check_prior(prior: Any) -> None:
             "prior is scaled by the noise σ (scaled_by_noise=True), which the Bernoulli "
             "likelihood does not have; state its weights at σ = 1."
         )
-    if prior.l1 == 0.0 and prior.l2 == 0.0 and prior.l1_hyperprior is None:
-        raise InputValueError(
-            "prior is flat (l1 = l2 = 0): the logistic posterior under a flat prior is "
-            "improper whenever the classes are separable; give l1 > 0 or l2 > 0."
-        )
 
 
 class _PolyaGammaChains:
@@ -186,6 +198,7 @@ class _PolyaGammaChains:
         self,
         X: FloatArray,
         y: FloatArray,
+        counts: FloatArray,
         prior: GibbsPrior,
         *,
         fit_intercept: bool,
@@ -193,23 +206,34 @@ class _PolyaGammaChains:
         random_seed: int | np.random.Generator | None,
     ) -> None:
         self.X, self.prior, self.fit_intercept = X, prior, fit_intercept
-        self.kappa = y - 0.5
+        # b_i (the Pólya-Gamma shapes: the weights, 1 without) and κ_i = b_i (y_i − ½)
+        self.counts = counts
+        self.kappa = counts * (y - 0.5)
         self.streams = ChainStreams(random_seed, chains)
         n, p = X.shape
         self.chains = chains
         # the joint (w0, w) block by a (p + 1)-square Cholesky when that is the cheaper side
         self.joint = p + int(fit_intercept) <= n
         self.coef = np.zeros((chains, p))
-        # start at the intercept-only fit, logit(ȳ) (0 without an intercept)
-        start = float(np.log(y.mean() / (1.0 - y.mean()))) if fit_intercept else 0.0
+        # start at the intercept-only fit, logit(ȳ) (weighted; 0 without an intercept)
+        mean = float(counts @ y / counts.sum())
+        start = float(np.log(mean / (1.0 - mean))) if fit_intercept else 0.0
         self.intercept = np.full(chains, start)
-        start_l1 = prior.l1
-        if prior.l1_hyperprior is not None and start_l1 == 0.0:
-            shape, rate = prior.l1_hyperprior
-            start_l1 = float(np.sqrt(shape / rate))  # √E[l1²], the hyperprior's scale
-        self.l1 = np.full(chains, start_l1)
-        # 1/τ² starts at l1² (τ² = 1/l1², the mixing density's scale)
-        self.inv_tau2 = np.full((chains, p), start_l1**2)
+        # per-coefficient factors v (all 1 without): weights v_j·l1 and v_j·l2
+        self.factor = prior.factors(p)
+        self.kinked = prior.has_mixture & (self.factor > 0.0)  # coordinates with τ_j
+        if not self.joint and not np.all(self.factor > 0.0):
+            raise InputValueError(
+                "prior has a zero factor (a flat prior on a coefficient) while p + 1 > n: the "
+                "wide-design coefficient draw needs a proper prior on every coefficient. Give "
+                "every factor > 0."
+            )
+        # l1 = its fixed value, or the start of its chain under the hyperprior
+        self.l1 = np.full(chains, prior.l1)
+        # 1/τ_j² starts at (v_j l1)², the mixing density's scale; 0 where there is no τ_j
+        self.inv_tau2 = np.where(self.kinked, (self.factor * prior.l1) ** 2, 0.0)[
+            None, :
+        ] * np.ones((chains, 1))
 
     def run(self, iterations: int, *, progress: SamplingProgress) -> dict[str, FloatArray]:
         """Advance ``iterations`` sweeps; the states after each are returned."""
@@ -230,29 +254,22 @@ class _PolyaGammaChains:
     def _sweep(self) -> None:
         """One Gibbs sweep: ω, then (w0, w), then 1/τ², then l1 (module docstring)."""
         omega = self._polya_gamma(self.intercept[:, None] + self.coef @ self.X.T)
-        precision = (
-            self.inv_tau2 + self.prior.l2
-            if self.prior.l1 > 0.0 or self._random_l1
-            else (np.full_like(self.coef, self.prior.l2))
-        )
+        # d_j = 1/τ_j² + v_j l2 (the Laplace factor's variance mixed in where there is one)
+        precision = self.inv_tau2 + self.prior.l2 * self.factor
         if self.joint:
             self._draw_joint(omega, precision)
         else:
             self._draw_wide(omega, precision)
-        if self.prior.l1 > 0.0 or self._random_l1:
+        if self.prior.has_mixture:
             self._draw_mixing()
 
-    @property
-    def _random_l1(self) -> bool:
-        return self.prior.l1_hyperprior is not None
-
     def _polya_gamma(self, eta: FloatArray) -> FloatArray:
-        """``ω_i ~ PG(1, η_i)``, one generator per chain."""
+        """``ω_i ~ PG(b_i, η_i)``, one generator per chain."""
         from polyagamma import random_polyagamma
 
         return np.stack(
             [
-                np.asarray(random_polyagamma(1.0, row, random_state=generator), dtype=float)
+                np.asarray(random_polyagamma(self.counts, row, random_state=generator), dtype=float)
                 for row, generator in zip(eta, self.streams.generators, strict=True)
             ]
         )
@@ -308,12 +325,14 @@ class _PolyaGammaChains:
             self.intercept = linear / total + self.streams.normal(1)[:, 0] / np.sqrt(total)
 
     def _draw_mixing(self) -> None:
-        """``1/τ_j² | w_j ~ IG(l1/|w_j|, l1²)``; then ``l1² | τ`` under its hyperprior."""
+        """``1/τ_j² | w_j ~ IG(v_j l1/|w_j|, (v_j l1)²)``; then ``l1² | τ`` under its
+        hyperprior (factors are all 1 there)."""
         p = self.coef.shape[1]
-        l1 = self.l1[:, None]
-        self.inv_tau2 = inverse_gaussian(
-            np.abs(self.coef) / l1, l1**2, self.streams.normal(p), self.streams.uniform(p)
-        )
+        kink = self.l1[:, None] * self.factor[None, :]  # v_j l1, per chain
+        normal, uniform = self.streams.normal(p), self.streams.uniform(p)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            draws = inverse_gaussian(np.abs(self.coef) / kink, kink**2, normal, uniform)
+        self.inv_tau2 = np.where(self.kinked[None, :], draws, 0.0)
         if self.prior.l1_hyperprior is not None:
             shape, rate = self.prior.l1_hyperprior
             # l1² | τ ~ Gamma(r + p, δ + Σ τ_j²/2): τ_j² = 1/(1/τ_j²)

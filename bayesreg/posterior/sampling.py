@@ -21,6 +21,7 @@ from bayesreg.core.stats import SufficientStats, is_sufficient_stats
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputValueError, ModelStructureError
 from bayesreg.posterior._stats_data import linear_data_of
+from bayesreg.posterior.bernoulli_gibbs import bernoulli_gibbs
 from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.posterior.gibbs import GibbsPrior, gibbs_sample
 from bayesreg.priors import NoisePrior, Prior, check_prior
@@ -54,10 +55,18 @@ def gibbs_prior_of(prior: Prior, noise: float | None) -> GibbsPrior:
     Park & Casella's Bayesian lasso: ``l1 = λ/σ``) is scaled by σ, its weights read at
     σ = 1; a random λ with ``λ² ~ Gamma(r, δ)`` is the prior's ``hyperprior = (r, δ)``.
 
+    A sign-constrained prior (``prior.positive``) has no such form here and is refused.
+
     A prior with one scale per coefficient (``prior.penalty_factor()`` = v) has the
     weights ``v_j·l1`` and ``v_j·l2`` of its reference scale: ``prior.penalty(1, 1)`` is
     ``(l1 + l2, l1/(l1 + l2))`` there, and the sampler takes v as ``factor``.
     """
+    if prior.positive:
+        raise ModelStructureError(
+            f"{prior!r} is supported on w ≥ 0, but the Gibbs and exact samplers draw from "
+            "the two-sided scale mixture (their coefficient conditionals are untruncated "
+            "Gaussians). Use method='nuts', which samples the truncated prior."
+        )
     factor = prior.penalty_factor()
     if factor is not None:
         # weights at σ = 1; a prior that scales with σ keeps that form (σ fixed or not)
@@ -201,8 +210,11 @@ def sample_posterior(
         Fixed noise sd σ, or None to sample it (Gaussian likelihood). The Bernoulli and
         Poisson likelihoods have no noise: omit it.
     likelihood : {"gaussian", "bernoulli", "poisson"}
-        ``"bernoulli"`` and ``"poisson"`` need ``method="nuts"``. The Poisson likelihood
-        (log link) takes counts, integers ≥ 0, in ``y``.
+        ``"poisson"`` needs ``method="nuts"``; ``"bernoulli"`` takes ``"nuts"`` or
+        ``"gibbs"`` (Pólya-Gamma augmentation,
+        :func:`~bayesreg.posterior.bernoulli_gibbs.bernoulli_gibbs`, with weights and
+        per-coefficient scales). The Poisson likelihood (log link) takes counts, integers
+        ≥ 0, in ``y``.
     method : {"nuts", "gibbs", "exact"}
         ``"nuts"``: PyMC's ``pymc.sample`` on :func:`bayesreg.pymc.model.build_model`
         (nutpie when it is installed and the model allows it, PyMC's default choice).
@@ -284,6 +296,8 @@ def sample_posterior(
         )
     if options.method == "nuts":
         return _sample_nuts(X, y, prior, options, attrs, offset, weights)
+    if options.likelihood == "bernoulli":
+        return _sample_bernoulli_gibbs(X, y, prior, options, attrs, weights)
     data = linear_data_of(X, y, fit_intercept=options.fit_intercept)
     y_observed = None if from_stats else as_target(y, data.n_samples)
     if options.method == "exact":
@@ -329,11 +343,13 @@ def _checked_noise(noise: Any, likelihood: Any) -> float | None:
 def _check_likelihood_options(options: _SamplingOptions, offset: Any) -> None:
     """Refuse what only the Gaussian likelihood allows, and an offset outside Poisson."""
     kind = options.likelihood
-    if kind != "gaussian" and options.method != "nuts":
+    gibbs_logistic = kind == "bernoulli" and options.method == "gibbs"
+    if kind != "gaussian" and options.method != "nuts" and not gibbs_logistic:
         use = "logistic regression" if kind == "bernoulli" else "Poisson regression"
         raise InputValueError(
             f"method={options.method!r} needs the Gaussian likelihood (its conjugate or "
-            f"scale-mixture conditionals); got likelihood={kind!r}. Use method='nuts' for "
+            f"scale-mixture conditionals; the Bernoulli likelihood has a Pólya-Gamma Gibbs "
+            f"sampler, method='gibbs'); got likelihood={kind!r}. Use method='nuts' for "
             f"{use}."
         )
     if offset is not None and kind != "poisson":
@@ -457,6 +473,40 @@ def _sample_gibbs(
     if lam is not None and noise is not None and prior.conditions_on_noise:
         lam = lam * noise  # the sampler's l1 is λ/σ
     return _Draws(result.coef, result.intercept, result.noise, lam)
+
+
+def _sample_bernoulli_gibbs(
+    X: Any,
+    y: Any,
+    prior: Prior,
+    options: _SamplingOptions,
+    attrs: dict[str, Any],
+    weights: FloatArray | None,
+) -> xarray.DataTree:
+    """Pólya-Gamma Gibbs draws of a logistic regression (no noise: the prior's weights
+    are read at σ = 1, as the PyMC model states them)."""
+    mixture = dataclasses.replace(gibbs_prior_of(prior, 1.0), scaled_by_noise=False)
+    result = bernoulli_gibbs(
+        X,
+        y,
+        mixture,
+        fit_intercept=options.fit_intercept,
+        draws=options.draws,
+        tune=options.tune,
+        chains=options.chains,
+        random_seed=options.random_seed,
+        progressbar=options.progressbar,
+        sample_weight=weights,
+    )
+    return _posterior_tree(
+        coef=result.coef,
+        intercept=result.intercept,
+        noise=None,
+        lam=result.lam,
+        y=as_target(y, int(np.shape(X)[0])),
+        feature_names=result.feature_names,
+        attrs=attrs,
+    )
 
 
 def _sample_nuts(

@@ -10,6 +10,8 @@ ESS: a statement that holds for any seed with probability ≈ 1 − 6e-7 per com
 
 from __future__ import annotations
 
+from typing import Any
+
 import arviz as az
 import numpy as np
 import pytest
@@ -17,8 +19,9 @@ import scipy.special
 import scipy.stats
 from numpy.typing import NDArray
 
+import bayesreg as br
 from bayesreg.core.logistic import logistic
-from bayesreg.errors import DataError, InputTypeError, InputValueError
+from bayesreg.errors import DataError, InputTypeError, InputValueError, ModelStructureError
 from bayesreg.posterior._gibbs_priors import GibbsPrior
 from bayesreg.posterior.bernoulli_gibbs import bernoulli_gibbs
 
@@ -38,31 +41,47 @@ def make_problem(n: int, p: int, seed: int) -> tuple[FloatArray, FloatArray]:
 
 
 def log_posterior(
-    theta: FloatArray, X: FloatArray, y: FloatArray, l1: float, l2: float
+    theta: FloatArray,
+    X: FloatArray,
+    y: FloatArray,
+    l1: Any,
+    l2: Any,
+    s: FloatArray | None = None,
 ) -> FloatArray:
-    """log p(θ | y) + const for θ = (w0, w) rows: Bernoulli log-likelihood + log prior."""
+    """log p(θ | y) + const for θ = (w0, w) rows: Σ s_i log Bernoulli(y_i | η_i) + log
+    prior (l1, l2 scalars or one per coefficient)."""
     eta = theta[:, :1] + theta[:, 1:] @ X.T
-    loglik = np.sum(y * eta - np.logaddexp(0.0, eta), axis=1)
+    terms = y * eta - np.logaddexp(0.0, eta)
+    loglik = terms.sum(axis=1) if s is None else terms @ s
     w = theta[:, 1:]
-    return loglik - l1 * np.abs(w).sum(axis=1) - 0.5 * l2 * (w * w).sum(axis=1)
+    return loglik - (np.abs(w) * l1).sum(axis=1) - 0.5 * (w * w * l2).sum(axis=1)
 
 
 def oracle_moments(
-    X: FloatArray, y: FloatArray, l1: float, l2: float, seed: int
+    X: FloatArray,
+    y: FloatArray,
+    l1: float,
+    l2: float,
+    seed: int | None,
+    s: FloatArray | None = None,
+    v: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
-    """Importance-sampling posterior means of (w0, w) and their standard errors."""
+    """Importance-sampling posterior means of (w0, w) and their standard errors (weights
+    s, per-coefficient factors v of both l1 and l2)."""
     n, p = X.shape
-    alpha = (l1 + l2) / n
-    fit = logistic(X, y, alpha, l1 / (l1 + l2))
+    s = np.ones(n) if s is None else s
+    v = np.ones(p) if v is None else v
+    alpha = (l1 + l2) / s.sum()
+    fit = logistic(X, y, alpha, l1 / (l1 + l2), sample_weight=s, penalty_factor=v)
     center = np.concatenate(([fit.intercept], fit.coef))
     Z = np.column_stack((np.ones(n), X))
     mu = scipy.special.expit(Z @ center)
-    hessian = Z.T @ (Z * (mu * (1 - mu))[:, None])
-    hessian[1:, 1:] += l2 * np.eye(p)
+    hessian = Z.T @ (Z * (s * mu * (1 - mu))[:, None])
+    hessian[1:, 1:] += np.diag(l2 * v) + 0.1 * np.eye(p)
     scale = 2.0 * np.linalg.inv(hessian)
     proposal = scipy.stats.multivariate_t(loc=center, shape=scale, df=5)
     theta = proposal.rvs(ORACLE_DRAWS, random_state=np.random.default_rng(seed))
-    log_w = log_posterior(theta, X, y, l1, l2) - proposal.logpdf(theta)
+    log_w = log_posterior(theta, X, y, l1 * v, l2 * v, s) - proposal.logpdf(theta)
     weights = np.exp(log_w - log_w.max())
     weights /= weights.sum()
     mean = weights @ theta
@@ -93,10 +112,25 @@ def test_posterior_means_agree_with_importance_sampling(l1: float, l2: float) ->
         progressbar=False,
     )  # fmt: skip
     mean, se = gibbs_moments(result)
-    oracle_mean, oracle_se = oracle_moments(X, y, l1, l2, seed=None)  # type: ignore[arg-type]
+    oracle_mean, oracle_se = oracle_moments(X, y, l1, l2, seed=None)
     z = np.abs(mean - oracle_mean) / np.sqrt(se**2 + oracle_se**2)
     assert np.all(z <= Z_MAX), (mean, oracle_mean, z)
     assert float(np.max(az.rhat(result.coef[:, :, 0]))) < 1.01
+
+
+def test_weights_and_factors_agree_with_importance_sampling() -> None:
+    """PG(s_i, η_i) for weighted rows; per-coefficient weights v_j l1, v_j l2."""
+    X, y = make_problem(90, 3, seed=4)
+    s = np.random.default_rng(0).integers(0, 4, size=90).astype(float)
+    v = np.array([0.5, 2.0, 1.0])
+    result = bernoulli_gibbs(
+        X, y, GibbsPrior(l1=2.0, l2=0.5, factor=tuple(v)), draws=3000, tune=300, chains=4,
+        progressbar=False, sample_weight=s,
+    )  # fmt: skip
+    mean, se = gibbs_moments(result)
+    oracle_mean, oracle_se = oracle_moments(X, y, 2.0, 0.5, None, s=s, v=v)
+    z = np.abs(mean - oracle_mean) / np.sqrt(se**2 + oracle_se**2)
+    assert np.all(z <= Z_MAX), (mean, oracle_mean, z)
 
 
 def test_wide_design_block_agrees_with_the_joint_block() -> None:
@@ -107,7 +141,7 @@ def test_wide_design_block_agrees_with_the_joint_block() -> None:
         X, y, GibbsPrior(l1=0.0, l2=1.0), draws=3000, tune=300, chains=4, progressbar=False
     )
     mean, se = gibbs_moments(result)
-    oracle_mean, oracle_se = oracle_moments(X, y, 0.0, 1.0, seed=None)  # type: ignore[arg-type]
+    oracle_mean, oracle_se = oracle_moments(X, y, 0.0, 1.0, seed=None)
     z = np.abs(mean - oracle_mean) / np.sqrt(se**2 + oracle_se**2)
     assert np.all(z <= Z_MAX), (mean, oracle_mean, z)
 
@@ -162,3 +196,35 @@ def test_bad_inputs_are_refused_with_clear_messages() -> None:
         bernoulli_gibbs(X, np.ones(40), GibbsPrior(l1=1.0))
     with pytest.raises(DataError):
         bernoulli_gibbs(X, np.full(40, 2.0), GibbsPrior(l1=1.0))
+
+
+def test_sample_posterior_runs_it_for_the_bernoulli_likelihood() -> None:
+    """``sample_posterior(..., likelihood="bernoulli", method="gibbs")`` samples the model
+    ``build_model`` states: the prior's weights at σ = 1 (Laplace(0, b): l1 = 1/b)."""
+    X, y = make_problem(120, 3, seed=2)
+    prior = br.LaplacePrior(scale=1.0 / 3.0)
+    tree = br.sample_posterior(
+        X, y, prior, likelihood="bernoulli", method="gibbs", draws=3000, tune=300, chains=4,
+        progressbar=False,
+    )  # fmt: skip
+    coef = tree["posterior"]["coef"].to_numpy()
+    intercept = tree["posterior"]["intercept"].to_numpy()
+    assert coef.shape == (4, 3000, 3)
+    draws = np.concatenate((intercept[:, :, None], coef), axis=2)
+    mean = draws.mean(axis=(0, 1))
+    ess = np.array([float(az.ess(draws[:, :, k])) for k in range(4)])
+    se = draws.std(axis=(0, 1)) / np.sqrt(ess)
+    oracle_mean, oracle_se = oracle_moments(X, y, 3.0, 0.0, seed=None)
+    assert np.all(np.abs(mean - oracle_mean) <= Z_MAX * np.sqrt(se**2 + oracle_se**2))
+
+
+@pytest.mark.parametrize("method", ["gibbs", "exact"])
+def test_sign_constrained_priors_are_refused_by_the_mixture_samplers(method: str) -> None:
+    """The Gibbs and exact samplers draw untruncated Gaussians: an Exponential or
+    half-normal prior would be sampled as its two-sided version, so they refuse it."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 2))
+    y = X[:, 0] + rng.standard_normal(40)
+    for prior in (br.ExponentialPrior(scale=1.0), br.HalfNormalPrior(scale=1.0)):
+        with pytest.raises(ModelStructureError, match="w ≥ 0"):
+            br.sample_posterior(X, y, prior, noise=1.0, method=method, progressbar=False)

@@ -107,9 +107,9 @@ def test_exact_and_gibbs_refuse_what_they_cannot_do() -> None:
         sample_posterior(X, y, LaplacePrior(1.0), noise=1.0, method="exact")
     with pytest.raises(ModelStructureError, match="fixed noise"):
         sample_posterior(X, y, GaussianPrior(1.0), method="exact")
-    binary = (y > y.mean()).astype(float)
+    counts = np.round(np.abs(y))
     with pytest.raises(InputValueError, match="Gaussian likelihood"):
-        sample_posterior(X, binary, GaussianPrior(1.0), likelihood="bernoulli", method="gibbs")
+        sample_posterior(X, counts, GaussianPrior(1.0), likelihood="poisson", method="gibbs")
     with pytest.raises(InputValueError, match="method"):
         sample_posterior(X, y, GaussianPrior(1.0), method="hmc")
     with pytest.raises(InputTypeError, match="prior"):
