@@ -446,10 +446,13 @@ class SufficientStats(_Moments):
         return scaled, self.centering(fit_intercept=fit_intercept)
 
     def target_scale(self, *, fit_intercept: bool = True) -> float:
-        """Root mean square of y about ȳ (about 0 without an intercept): ``√(yᵀy/W)``."""
-        return float(
-            np.sqrt(self.cross_products(fit_intercept=fit_intercept)[2] / self.total_weight)
-        )
+        """Root mean square of y about ȳ (about 0 without an intercept): ``√(ycᵀyc/n)``.
+
+        With observation weights ``√(Σ s_i (y_i − ȳ_s)²/m)``, m the rows with ``s_i > 0``
+        (``n_samples``): the maximum-likelihood noise of the weighted model with w = 0
+        (row i of noise ``σ/√s_i``), as the rows give it.
+        """
+        return float(np.sqrt(self.cross_products(fit_intercept=fit_intercept)[2] / self.n_samples))
 
     def residual_sum_of_squares(self, coef: Any, intercept: float = 0.0) -> float:
         """``||y − w0 − X w||² = s − 2wᵀc + wᵀGw + W (ȳ − w0 − x̄ᵀw)²``, clipped at 0.

@@ -143,7 +143,9 @@ def linear_data_from(
     built with): the folded rows and cross products of ``problem`` (weights normalized
     to sum to n) are rescaled by ``Σs/n`` to the raw ones, the degrees of freedom count
     the rows with ``s_i > 0`` and :attr:`LinearData.total_weight` is Σs (module
-    docstring).
+    docstring). Weighted sufficient statistics
+    (``SufficientStats.from_arrays(..., sample_weight=s)``) carry Σs and their count of
+    rows with ``s_i > 0`` and are rescaled the same way.
 
     Raises
     ------
@@ -175,19 +177,22 @@ def linear_data_from(
         has_rows=with_rows,
         gram_of=problem.gram,
     )
-    return data if weights is None else _with_raw_weights(data, weights)
+    if weights is not None:
+        return _with_raw_weights(data, float(weights.sum()), int(np.count_nonzero(weights)))
+    if problem.kind == "statistics" and problem.weight_sum is not None:
+        # weighted statistics: folded to weights summing to their m rows of s_i > 0
+        return _with_raw_weights(data, problem.weight_sum, problem.n_samples)
+    return data
 
 
-def _with_raw_weights(data: LinearData, weights: FloatArray) -> LinearData:
+def _with_raw_weights(data: LinearData, total: float, positive: int) -> LinearData:
     """``data`` folded with ``s̃ = n·s/Σs`` rescaled to the raw weights s (module docstring).
 
-    The rows by ``√c``, the cross products by ``c = Σs/n``; the degrees of freedom count
-    the m rows with ``s_i > 0``.
+    The rows by ``√c``, the cross products by ``c = Σs/n`` (``total`` = Σs); the degrees
+    of freedom count the ``positive`` rows with ``s_i > 0``.
     """
-    total = float(weights.sum())
     factor = total / data.n_samples
     root = np.sqrt(factor)
-    positive = int(np.count_nonzero(weights > 0.0))
     folded_gram = data.gram_of
 
     def gram() -> FloatArray:

@@ -37,16 +37,22 @@ def sufficient_gaussian_loglik(
     xty: Any,
     yty: Any,
     n_samples: Any,
+    total_weight: Any = None,
 ) -> Any:
     """``log L`` of the module docstring as a PyTensor expression.
 
     ``offset`` is ``ȳ − w0 − x̄ᵀw``; ``gram``, ``xty``, ``yty`` are the centered
-    ``XcᵀXc``, ``Xcᵀyc``, ``ycᵀyc``.
+    ``XcᵀXc``, ``Xcᵀyc``, ``ycᵀyc``. With observation weights (row i of noise ``σ/√s_i``)
+    they are ``XcᵀSXc``, ``XcᵀSyc``, ``ycᵀSyc`` about the weighted means, the offset's
+    square counts ``total_weight`` = Σs times, and ``n_samples`` (the rows with
+    ``s_i > 0``) counts the ``−log σ`` terms: ``Σ_i s_i r_i² = ycᵀSyc − 2wᵀXcᵀSyc +
+    wᵀXcᵀSXc w + Σs·offset²`` (the constant ``½ Σ log s_i`` dropped). None: ``n_samples``.
     """
     import pymc as pm
 
     dot = pm.math.dot
-    squares = yty - 2.0 * dot(coef, xty) + dot(coef, dot(gram, coef)) + n_samples * offset**2
+    weight = n_samples if total_weight is None else total_weight
+    squares = yty - 2.0 * dot(coef, xty) + dot(coef, dot(gram, coef)) + weight * offset**2
     return (
         -n_samples * pm.math.log(noise)
         - 0.5 * n_samples * math.log(2.0 * math.pi)
@@ -68,7 +74,8 @@ def build_sufficient_model(
     ``"noise"`` when σ is free, with the same priors and starting points) and the
     likelihood of the module docstring as the potential ``"y_obs"``. The statistics are
     ``pm.Data``: ``"gram"``, ``"xty"`` and ``"x_mean"`` (dim ``"feature"``), ``"yty"``,
-    ``"y_mean"``, ``"n_samples"``; replace all of them together with ``pm.set_data``.
+    ``"y_mean"``, ``"n_samples"``, ``"total_weight"`` (Σs of weighted statistics, else
+    n); replace all of them together with ``pm.set_data``.
     """
     import pymc as pm
 
@@ -94,6 +101,7 @@ def build_sufficient_model(
         yty = pm.Data("yty", np.float64(stats.yty))
         y_mean = pm.Data("y_mean", np.float64(stats.y_mean))
         n_samples = pm.Data("n_samples", np.float64(stats.n_samples))
+        total_weight = pm.Data("total_weight", np.float64(stats.total_weight))
         if fixed_noise is not None:
             noise_value: Any = np.float64(fixed_noise)
         else:
@@ -106,7 +114,14 @@ def build_sufficient_model(
         pm.Potential(
             "y_obs",
             sufficient_gaussian_loglik(
-                coef, offset, noise_value, gram=gram, xty=xty, yty=yty, n_samples=n_samples
+                coef,
+                offset,
+                noise_value,
+                gram=gram,
+                xty=xty,
+                yty=yty,
+                n_samples=n_samples,
+                total_weight=total_weight,
             ),
         )
     return model

@@ -127,7 +127,8 @@ def test_integer_weights_are_replicated_rows() -> None:
 
 
 def test_constant_and_unit_weights() -> None:
-    """Weights 1 are no weights; constant weights c scale the products by c, not the fit."""
+    """Weights 1 are no weights; constant weights c scale the products by c, not the fit
+    (the noise scale of y by √c)."""
     X, y, _ = make_weighted(zeros=0)
     plain = SufficientStats.from_arrays(X, y)
     ones = SufficientStats.from_arrays(X, y, sample_weight=np.ones(len(y)))
@@ -140,7 +141,9 @@ def test_constant_and_unit_weights() -> None:
         difference = relative_difference(getattr(threes, name), scale * getattr(plain, name))
         assert difference <= STATS_RTOL
     assert_same_fit(lasso(threes, None, 0.1).coef, lasso(plain, None, 0.1).coef)
-    assert threes.target_scale() == pytest.approx(plain.target_scale(), rel=1e-13)
+    # raw weights set the noise (row i has σ/√s_i): constant 3 is the noise σ/√3, and the
+    # maximum-likelihood scale of y about its mean, √(Σ s_i (y_i − ȳ)²/m), grows by √3
+    assert threes.target_scale() == pytest.approx(np.sqrt(3.0) * plain.target_scale(), rel=1e-13)
 
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
