@@ -90,8 +90,10 @@ def test_errors_are_clear():
     X, y = _data()
     with pytest.raises(InputValueError, match="scale"):
         ExponentialPrior(-1.0)
-    with pytest.raises(InputValueError, match="Gaussian likelihood only"):
-        ExponentialPrior(1.0).penalized_fit(X, (y > 0).astype(float), likelihood="bernoulli")
+    with pytest.raises(InputValueError, match="noise"):
+        ExponentialPrior(1.0).penalized_fit(
+            X, (y > 0).astype(float), likelihood="bernoulli", noise=1.0
+        )
 
 
 def _one_sided_kkt(X, y, coef, intercept, alpha, l1_ratio):

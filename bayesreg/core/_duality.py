@@ -235,7 +235,7 @@ def _positive_gap(
 
 
 def positive_subdiff_distance(
-    coef: FloatArray, correlation: FloatArray, l1: float | FloatArray, l2: float
+    coef: FloatArray, correlation: FloatArray, l1: float | FloatArray, l2: float | FloatArray
 ) -> FloatArray:
     """KKT residual of the problem constrained to ``w ≥ 0``, per coordinate.
 

@@ -233,7 +233,9 @@ class Prior(ABC):
             self, design.shape[0], weights, 1.0 if sigma is None else sigma
         )
         if self.positive:
-            return _positive_fit(self, design, y, alpha, l1_ratio, kind, fit_intercept, weights)
+            return _positive_fit(
+                self, design, y, (alpha, l1_ratio), kind, fit_intercept, weights, offset
+            )
         factor = self.penalty_factor()
         if factor is not None:
             return _factored_fit(
@@ -331,29 +333,27 @@ def _positive_fit(
     prior: Prior,
     design: Any,
     y: Any,
-    alpha: float,
-    l1_ratio: float,
+    penalty: tuple[float, float],
     likelihood: str,
     fit_intercept: bool,
     weights: FloatArray | None = None,
+    offset: Any = None,
 ) -> PenalizedFit:
-    """The MAP of a prior supported on ``w ≥ 0``: the Gaussian fit with ``positive=True``."""
-    if likelihood != "gaussian":
-        raise InputValueError(
-            f"{type(prior).__name__} (supported on w ≥ 0) with likelihood={likelihood!r}: "
-            "the sign-constrained fit is available for the Gaussian likelihood only; use "
-            "likelihood='gaussian', or a prior on the whole line."
-        )
-    return elastic_net(
-        design,
-        y,
-        alpha,
-        l1_ratio,
-        fit_intercept=fit_intercept,
-        penalty_factor=prior.penalty_factor(),
-        positive=True,
-        sample_weight=weights,
-    )
+    """The MAP of a prior supported on ``w ≥ 0``: the fit of the likelihood with
+    ``positive=True`` (elastic net, logistic or Poisson regression), with the prior's
+    penalty factors and the observation weights."""
+    alpha, l1_ratio = penalty
+    options: dict[str, Any] = {
+        "fit_intercept": fit_intercept,
+        "penalty_factor": prior.penalty_factor(),
+        "positive": True,
+        "sample_weight": weights,
+    }
+    if likelihood == "bernoulli":
+        return logistic(design, y, alpha, l1_ratio, **options)
+    if likelihood == "poisson":
+        return poisson(design, y, alpha, l1_ratio, offset=offset, **options)
+    return elastic_net(design, y, alpha, l1_ratio, **options)
 
 
 def check_prior(prior: Any) -> Prior:

@@ -15,11 +15,13 @@ with ``sample_weight=s, penalty_factor=v``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import logsumexp
 
+from bayesreg.core._duality import positive_subdiff_distance
 from bayesreg.core._penalty_factor import weighted_penalty_value
 from bayesreg.core.datafits import datafit_of
 from bayesreg.core.logistic import logistic
@@ -152,6 +154,8 @@ class GLMProblem:
     offset: FloatArray | None = None
     weights: FloatArray | None = None
     factor: FloatArray | None = None
+    #: a prior supported on w ≥ 0: the fit is constrained and the KKT check one-sided
+    positive: bool = False
 
 
 def compare_glm(
@@ -178,6 +182,7 @@ def compare_glm(
             tol=PENALIZED_GLM_TOL,
             sample_weight=weights,
             penalty_factor=factor,
+            positive=problem.positive,
         )
     else:
         fit = logistic(
@@ -189,11 +194,14 @@ def compare_glm(
             tol=PENALIZED_GLM_TOL,
             sample_weight=weights,
             penalty_factor=factor,
+            positive=problem.positive,
         )
     shares = None if weights is None else weights / float(weights.sum())
     datafit = datafit_of(problem.likelihood, target, problem.offset, shares)
 
     def value(coef: FloatArray, w0: float) -> float:
+        if problem.positive and np.any(coef < 0.0):
+            return math.inf  # outside the prior's support
         if factor is None:
             return datafit.value(w0 + design @ coef) + penalty_value(coef, alpha, l1_ratio)
         penalty_term = weighted_penalty_value(coef, alpha, l1_ratio, factor)
@@ -201,7 +209,17 @@ def compare_glm(
 
     gradient, _ = datafit.derivatives(intercept_map + design @ coef_map)
     strengths = alpha if factor is None else alpha * factor
-    distance = subdiff_distance(coef_map, design.T @ gradient, strengths, l1_ratio)
+    if problem.positive:  # one-sided at 0; a negative coefficient is outside the domain
+        # u = −∇_w L; per coordinate l1 = alpha·v_j·r, l2 = alpha·v_j·(1 − r)
+        one_sided = positive_subdiff_distance(
+            coef_map,
+            -(design.T @ gradient),
+            strengths * l1_ratio,
+            strengths * (1.0 - l1_ratio),
+        )
+        distance = np.where(coef_map < 0.0, np.inf, one_sided)
+    else:
+        distance = subdiff_distance(coef_map, design.T @ gradient, strengths, l1_ratio)
     if problem.likelihood == "poisson":
         scales = poisson_scales(design, target, problem.offset, weights, fit, problem.fit_intercept)
     else:

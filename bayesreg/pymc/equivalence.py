@@ -354,14 +354,13 @@ def _weighted_penalty(prior: Prior, weights: FloatArray, noise: float) -> tuple[
 
 def _check_comparable(prior: Prior, likelihood: str, weights: FloatArray | None) -> None:
     """Refuse a sign-constrained prior where the comparison has no one-sided KKT check:
-    with observation weights or a likelihood other than Gaussian."""
-    if prior.positive and (weights is not None or likelihood != "gaussian"):
+    the Gaussian likelihood with observation weights."""
+    if prior.positive and weights is not None and likelihood == "gaussian":
         raise InputValueError(
-            f"{prior!r} (supported on w ≥ 0) with likelihood={likelihood!r}"
-            f"{' and weights' if weights is not None else ''}: check_equivalence compares "
-            "sign-constrained priors for the Gaussian likelihood without weights only; "
-            "find_map(build_model(...)) computes the MAP. Omit weights, or use a prior on "
-            "the whole line."
+            f"{prior!r} (supported on w ≥ 0) with likelihood='gaussian' and weights: "
+            "check_equivalence compares sign-constrained Gaussian-likelihood priors without "
+            "weights only; find_map(build_model(...)) computes the MAP. Omit weights, or use "
+            "a prior on the whole line."
         )
 
 
@@ -425,7 +424,14 @@ def _comparison(
         alpha, l1_ratio = _weighted_penalty(prior, spec.weights, sigma)
     if kind != "gaussian":
         problem = GLMProblem(
-            kind, design, target, intercept, spec.offset, spec.weights, prior.penalty_factor()
+            kind,
+            design,
+            target,
+            intercept,
+            spec.offset,
+            spec.weights,
+            prior.penalty_factor(),
+            prior.positive,
         )
         compared = compare_glm(problem, (alpha, l1_ratio), coef_map, intercept_map)
     elif prior.positive:  # the one-sided KKT conditions at 0
@@ -504,7 +510,9 @@ def check_equivalence(
         verdict are taken weighted. A prior with per-coefficient scales (every
         likelihood, with or without weights) is compared with the core solver's
         ``penalty_factor = prior.penalty_factor()``. A sign-constrained prior
-        (``positive``) is compared for the Gaussian likelihood without weights only.
+        (``positive``: Exponential, half-normal) is compared with the core fit with
+        ``positive=True`` and the one-sided KKT conditions, for every likelihood —
+        with weights for Bernoulli and Poisson, not for the Gaussian likelihood.
         ``noise`` is the σ of the Gaussian likelihood: fixed at this value, or, when
         None, a free variable reported as the joint MAP σ̂ (with n ≤ p the posterior
         then has no mode, and ``find_map`` says so). The Bernoulli and Poisson
