@@ -38,6 +38,7 @@ from typing import Any, Literal
 import numpy as np
 
 from bayesreg.core._penalty_factor import check_penalty_factor
+from bayesreg.core.data import check_sample_weight
 from bayesreg.core.solve import LIKELIHOODS
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputTypeError, InputValueError
@@ -149,7 +150,12 @@ def to_sklearn_logistic(alpha: float, n_samples: int, l1_ratio: float = 0.0) -> 
 
 
 def from_glmnet(
-    lam: float, mixing: float, *, y: Any = None, likelihood: Family = "gaussian"
+    lam: float,
+    mixing: float,
+    *,
+    y: Any = None,
+    likelihood: Family = "gaussian",
+    sample_weight: Any = None,
 ) -> tuple[float, float]:
     """glmnet ``lambda`` and ``alpha`` (mixing) → our ``(alpha, l1_ratio)``.
 
@@ -181,6 +187,11 @@ def from_glmnet(
         ``mixing < 1`` (its standard deviation ``s`` enters the L2 weight).
     likelihood : {"gaussian", "bernoulli"}, default "gaussian"
         glmnet's ``family``: ``"gaussian"`` or ``"binomial"`` (our ``"bernoulli"``).
+    sample_weight : array-like of shape (n_samples,), optional
+        glmnet's ``weights``. glmnet normalizes them to sum to 1, so its loss is ours with
+        ``sample_weight`` (``1/Σs Σ_i s_i ℓ_i``) at the same λ, and for the gaussian family
+        ``s`` is the weighted standard deviation ``√(Σ s_i (y_i − ȳ_s)²/Σs)`` (measured
+        against glmnet's Fortran through python-glmnet).
 
     Returns
     -------
@@ -189,13 +200,18 @@ def from_glmnet(
     """
     lam = check_finite_nonneg(lam, "lam")
     mixing = check_l1_ratio(mixing, "mixing")
-    scale = _glmnet_scale(y, likelihood, "mixing", mixing)
+    scale = _glmnet_scale(y, likelihood, "mixing", mixing, sample_weight)
     # L1 weight λa, L2 weight λ(1 − a)/s: alpha is their sum, l1_ratio the L1 share.
     return lam * (mixing + (1.0 - mixing) / scale), mixing * scale / (mixing * scale + 1.0 - mixing)
 
 
 def to_glmnet(
-    alpha: float, l1_ratio: float, *, y: Any = None, likelihood: Family = "gaussian"
+    alpha: float,
+    l1_ratio: float,
+    *,
+    y: Any = None,
+    likelihood: Family = "gaussian",
+    sample_weight: Any = None,
 ) -> dict[str, float]:
     """Our ``(alpha, l1_ratio)`` → glmnet's ``lambda`` and ``alpha`` (mixing).
 
@@ -218,6 +234,11 @@ def to_glmnet(
         The response to be fitted; required for the gaussian family when ``l1_ratio < 1``.
     likelihood : {"gaussian", "bernoulli"}, default "gaussian"
         glmnet's ``family``: ``"gaussian"`` or ``"binomial"`` (our ``"bernoulli"``).
+    sample_weight : array-like of shape (n_samples,), optional
+        glmnet's ``weights``. glmnet normalizes them to sum to 1, so its loss is ours with
+        ``sample_weight`` (``1/Σs Σ_i s_i ℓ_i``) at the same λ, and for the gaussian family
+        ``s`` is the weighted standard deviation ``√(Σ s_i (y_i − ȳ_s)²/Σs)`` (measured
+        against glmnet's Fortran through python-glmnet).
 
     Returns
     -------
@@ -226,7 +247,7 @@ def to_glmnet(
     """
     alpha = check_finite_nonneg(alpha, "alpha")
     l1_ratio = check_l1_ratio(l1_ratio)
-    scale = _glmnet_scale(y, likelihood, "l1_ratio", l1_ratio)
+    scale = _glmnet_scale(y, likelihood, "l1_ratio", l1_ratio, sample_weight)
     weight = l1_ratio + (1.0 - l1_ratio) * scale
     return {"lambda": alpha * weight, "alpha": l1_ratio / weight}
 
@@ -291,8 +312,11 @@ def _glmnet_factor(penalty_factor: Any) -> FloatArray:
     return factor
 
 
-def _glmnet_scale(y: Any, likelihood: str, mix_name: str, mix: float) -> float:
-    """glmnet's response scale ``s``: the standard deviation of y (divisor n), else 1.
+def _glmnet_scale(
+    y: Any, likelihood: str, mix_name: str, mix: float, sample_weight: Any = None
+) -> float:
+    """glmnet's response scale ``s``: the standard deviation of y (divisor n; with weights
+    ``√(Σ s_i (y_i − ȳ_s)²/Σs)``), else 1.
 
     1 for the binomial and Poisson families (no rescaling) and for a pure L1 penalty
     (``s`` cancels).
@@ -310,7 +334,12 @@ def _glmnet_scale(y: Any, likelihood: str, mix_name: str, mix: float) -> float:
             "likelihood='bernoulli')."
         )
     target = as_target(y, _n_entries(y))
-    scale = float(np.std(target))
+    weights = check_sample_weight(sample_weight, target.size)
+    if weights is None:
+        scale = float(np.std(target))
+    else:
+        center = float(weights @ target) / float(weights.sum())
+        scale = float(np.sqrt(weights @ (target - center) ** 2 / weights.sum()))
     if not scale > 0.0:
         raise DataError(
             f"y must vary (its standard deviation is {scale!r} over {target.size} entries): "

@@ -244,12 +244,12 @@ def test_sklearn_logistic_solution_satisfies_our_kkt() -> None:
 
 
 def glmnet_solution(
-    model: Any, X: FloatArray, y: FloatArray, lam: float
+    model: Any, X: FloatArray, y: FloatArray, lam: float, sample_weight: Any = None
 ) -> tuple[FloatArray, float]:
     """Fit a glmnet estimator at the single ``lam`` and read its coefficients there."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no silent non-convergence on glmnet's side
-        model.fit(X, y)
+        model.fit(X, y, sample_weight=sample_weight)
     assert model.lambda_path_[-1] == lam
     coef_path, intercept_path = model.coef_path_, model.intercept_path_
     # LogitNet keeps one row per class (a single row for two classes).
@@ -398,3 +398,35 @@ def test_converter_errors_name_the_argument() -> None:
         to_sklearn_elastic_net(0.1, -0.1)
     with pytest.raises(InputValueError, match=r"alpha must be a finite number > 0; got 0\.0"):
         to_sklearn_logistic(0.0, 10)
+
+
+@pytest.mark.parametrize("mixing", [0.0, 0.5, 1.0])
+def test_glmnet_weights_are_our_sample_weight(mixing: float) -> None:
+    """glmnet normalizes ``weights`` to sum to 1 (its loss is 1/Σs Σ s_i ℓ_i, ours with
+    ``sample_weight``) and, for the gaussian family, scales y by its weighted standard
+    deviation: the conversions with ``sample_weight`` give glmnet's solution."""
+    rng = np.random.default_rng(5)
+    weights = rng.uniform(0.2, 3.0, 80)
+    X, labels = make_labels(80, 4, seed=13)
+    lam = 0.02
+    model = glmnet.LogitNet(
+        alpha=mixing, lambda_path=np.array([lam]), standardize=False, tol=GLMNET_TOL,
+        max_iter=10**6, n_splits=0,
+    )  # fmt: skip
+    coef, intercept = glmnet_solution(model, X, labels, lam, sample_weight=weights)
+    alpha, l1_ratio = from_glmnet(lam, mixing, likelihood="bernoulli", sample_weight=weights)
+    ours = penalized_solve(
+        X, labels, alpha, l1_ratio, likelihood="bernoulli", tol=1e-14, sample_weight=weights
+    )
+    assert_same_solution(coef, intercept, ours, GLMNET_AGREEMENT)
+    X, y = make_problem(80, 5, seed=3)
+    y = 3.0 * y - 5.0
+    lam = 0.1
+    coef, intercept = glmnet_solution(
+        glmnet_gaussian(lam, mixing, True), X, y, lam, sample_weight=weights
+    )
+    alpha, l1_ratio = from_glmnet(lam, mixing, y=y, sample_weight=weights)
+    ours = penalized_solve(X, y, alpha, l1_ratio, tol=1e-15, sample_weight=weights)
+    assert_same_solution(coef, intercept, ours, GLMNET_AGREEMENT)
+    back = to_glmnet(ours.alpha, ours.l1_ratio, y=y, sample_weight=weights)
+    assert back["lambda"] == pytest.approx(lam, rel=1e-13)
