@@ -235,10 +235,7 @@ def to_glmnet(
     likelihood : {"gaussian", "bernoulli"}, default "gaussian"
         glmnet's ``family``: ``"gaussian"`` or ``"binomial"`` (our ``"bernoulli"``).
     sample_weight : array-like of shape (n_samples,), optional
-        glmnet's ``weights``. glmnet normalizes them to sum to 1, so its loss is ours with
-        ``sample_weight`` (``1/Σs Σ_i s_i ℓ_i``) at the same λ, and for the gaussian family
-        ``s`` is the weighted standard deviation ``√(Σ s_i (y_i − ȳ_s)²/Σs)`` (measured
-        against glmnet's Fortran through python-glmnet).
+        glmnet's ``weights``, as in :func:`from_glmnet`.
 
     Returns
     -------
