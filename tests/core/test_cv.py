@@ -203,7 +203,11 @@ def test_bad_arguments() -> None:
     with pytest.raises(InputTypeError, match="n_folds must be an integer"):
         cross_validate(X, y, n_folds=2.5)  # type: ignore[arg-type]
     with pytest.raises(InputValueError, match="likelihood must be one of 'gaussian', 'bernoulli'"):
-        cross_validate(X, y, likelihood="poisson")  # type: ignore[arg-type]
+        cross_validate(X, y, likelihood="gamma")  # type: ignore[arg-type]
+    with pytest.raises(DataError, match="count"):
+        cross_validate(X, y - 10.0, likelihood="poisson")
+    with pytest.raises(InputValueError, match="offset"):
+        cross_validate(X, y, offset=np.zeros(12))
     with pytest.raises(DataError, match="y must hold only 0 and 1"):
         cross_validate(X, y, likelihood="bernoulli")
     one_positive = np.zeros(12)

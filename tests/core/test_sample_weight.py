@@ -276,7 +276,7 @@ def test_refusals_name_sample_weight() -> None:
     with pytest.raises(DataError, match="sample_weight"):
         lasso(stats, None, 0.1, sample_weight=s)
     with pytest.raises(DataError, match="sample_weight"):
-        cross_validate(X, (y > 0).astype(float), likelihood="bernoulli", sample_weight=s)
+        cross_validate(X, (y > 0).astype(float), likelihood="bernoulli", sample_weight=-s)
 
 
 # --- GLMs: L = 1/Σs Σ_i s_i ℓ_i ------------------------------------------------------
