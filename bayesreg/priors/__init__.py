@@ -9,6 +9,11 @@ coefficient, so with n samples and the noise σ fixed its MAP minimizes
 ``ExponentialPrior`` and ``HalfNormalPrior`` are supported on ``w ≥ 0``: their MAP is the
 fit constrained to ``w ≥ 0`` (the core solvers' ``positive=True``).
 
+``HorseshoePrior``, ``HorseshoePlusPrior`` and ``RegularizedHorseshoePrior`` are
+global-local scale mixtures whose densities are unbounded at 0: they have a distribution
+face only (no finite MAP, so their penalty face raises), and are summarized by posterior
+means.
+
 Nothing here imports PyMC until a prior's ``to_pymc`` is called.
 """
 
@@ -22,6 +27,11 @@ from bayesreg.priors._families import (
     LaplacePrior,
     prior_from_penalty,
 )
+from bayesreg.priors._horseshoe import (
+    HorseshoePlusPrior,
+    HorseshoePrior,
+    RegularizedHorseshoePrior,
+)
 from bayesreg.priors._noise import NoisePrior
 from bayesreg.priors._positive import ExponentialPrior, HalfNormalPrior
 
@@ -31,9 +41,12 @@ __all__ = [
     "ExponentialPrior",
     "GaussianPrior",
     "HalfNormalPrior",
+    "HorseshoePlusPrior",
+    "HorseshoePrior",
     "LaplacePrior",
     "NoisePrior",
     "Prior",
+    "RegularizedHorseshoePrior",
     "check_prior",
     "penalty_from_weights",
     "prior_from_penalty",
