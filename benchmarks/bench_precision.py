@@ -1,4 +1,4 @@
-"""Time-to-precision curves of single lasso fits: bayesreg against scikit-learn, celer, skglm.
+"""Time-to-precision curves of the lasso: bayesreg against scikit-learn, celer and skglm.
 
 Problems (a 20-sparse truth, unit Gaussian noise, an intercept of 1)::
 
@@ -7,14 +7,22 @@ Problems (a 20-sparse truth, unit Gaussian noise, an intercept of 1)::
     500 × 20000    standard normal
     100000 × 100   columns AR(1), Toeplitz 0.5
 
-Each library fits the lasso with intercept at alpha = alpha_max/100 on the same raw
-arrays (``bayesreg.lasso``, ``sklearn.linear_model.Lasso``, ``celer.Lasso``,
-``skglm.Lasso``; all four minimize ``1/(2n)||y − w0 − Xw||² + alpha||w||₁``), once per
-tolerance of a ladder ``tol = 1e-2, 1e-3, …, 1e-12``. Every run gives one point: its
-median time and the duality gap of what it returned. The tolerances mean different
-things to different libraries (bayesreg and celer: a duality gap; scikit-learn: a
-coordinate update, then a gap; skglm: an optimality violation), so the curves plot the
-achieved gap, not the tol asked for.
+Tasks (all four libraries minimize ``1/(2n)||y − w0 − Xw||² + alpha||w||₁``):
+
+* ``lasso``: one fit with intercept at alpha = alpha_max/100 on the same raw arrays
+  (``bayesreg.lasso``, ``sklearn.linear_model.Lasso``, ``celer.Lasso``, ``skglm.Lasso``),
+  once per tolerance of a ladder ``tol = 1e-2, 1e-3, …, 1e-12``.
+* ``lasso_path``: 100 alphas from alpha_max down to alpha_max/100 (geometric), on the
+  centered data without intercept, each library in its preferred memory layout (C for
+  bayesreg, Fortran for the others): ``bayesreg.lasso_path``,
+  ``sklearn.linear_model.lasso_path``, ``celer.celer_path`` and skglm's
+  ``AndersonCD.path``, at ``tol = 1e-2, 1e-4, …, 1e-12``. The gap of a path is its worst
+  gap over the alphas.
+
+Every run gives one point: its median time and the duality gap of what it returned.
+The tolerances mean different things to different libraries (bayesreg and celer: a
+duality gap; scikit-learn: a coordinate update, then a gap; skglm: an optimality
+violation), so the curves plot the achieved gap, not the tol asked for.
 
 The gap is computed by one formula for every library, from the returned w alone (the
 intercept profiled out: Xc, yc are the centered data, w0 = ȳ − x̄ᵀw). With the residual
@@ -39,12 +47,17 @@ the time of a point is the median. One untimed fit per library and problem comes
 
 The table gives, per problem and library, the time of the loosest tol whose gap is
 ≤ 1e-4 and ≤ 1e-8, and the ratio bayesreg / fastest peer (below 1, bayesreg is faster).
+A peer whose gap lands just above a target at one tol is counted at the next, so its time
+is an upper bound within one step of the ladder (10× in tol for single fits, 100× for
+paths, where scikit-learn and celer end at about twice their tol): the figure shows the
+whole curve.
 
 Run::
 
     .venv/bin/python benchmarks/bench_precision.py [--repeats 3] [--quick] [--profile]
 
-Results go to ``benchmarks/results/precision.json``, ``precision.md`` and ``precision.png``.
+Results go to ``benchmarks/results/precision.json``, ``precision.md`` and ``precision.png``
+(one row of panels per task, one panel per problem).
 """
 
 from __future__ import annotations
@@ -80,6 +93,9 @@ DESIGNS = [(1000, 500, True), (200, 5000, False), (500, 20_000, False), (100_000
 QUICK_DESIGNS = [(300, 150, True), (60, 600, False), (100, 2000, False), (10_000, 50, True)]
 TOLS = [10.0**-k for k in range(2, 13)]
 QUICK_TOLS = [1e-2, 1e-4, 1e-6, 1e-8, 1e-10]
+PATH_TOLS = [10.0**-k for k in range(2, 13, 2)]
+PATH_ALPHAS = 100
+TASKS = ("lasso", "lasso_path")
 TARGETS = (1e-4, 1e-8)
 #: Below this gap a ladder stops: further points would sit at the same place.
 FLOOR = 1e-13
@@ -113,16 +129,22 @@ def make_problem(n: int, p: int, correlated: bool, seed: int = 0) -> tuple[Float
     return X, X @ truth + rng.standard_normal(n) + 1.0
 
 
-def relative_gap(Xc: FloatArray, yc: FloatArray, coef: FloatArray, alpha: float) -> float:
-    """The lasso duality gap of ``coef`` (module docstring) divided by F(0) = ||yc||²/(2n)."""
+def relative_gaps(
+    Xc: FloatArray, yc: FloatArray, coefs: FloatArray, alphas: FloatArray
+) -> FloatArray:
+    """The lasso duality gaps (module docstring) of the rows of ``coefs``, divided by F(0).
+
+    ``coefs[i]`` is scored at ``alphas[i]``; F(0) = ||yc||²/(2n).
+    """
     n = yc.shape[0]
-    residual = yc - Xc @ coef
-    u = Xc.T @ residual / n
-    rr = float(residual @ residual) / n
-    largest = float(np.max(np.abs(u))) if u.size else 0.0
-    s = 1.0 if largest <= alpha else alpha / largest
-    gap = (1.0 - s) ** 2 * rr / 2.0 + float(np.sum(alpha * np.abs(coef) - s * coef * u))
-    return gap / (float(yc @ yc) / (2 * n))
+    coefs = np.atleast_2d(coefs)
+    residuals = yc[:, None] - Xc @ coefs.T  # (n, k)
+    u = Xc.T @ residuals / n  # (p, k)
+    rr = np.sum(residuals**2, axis=0) / n
+    largest = np.max(np.abs(u), axis=0)
+    s = np.where(largest <= alphas, 1.0, alphas / np.maximum(largest, np.finfo(float).tiny))
+    gaps = (1.0 - s) ** 2 * rr / 2.0 + np.sum(alphas * np.abs(coefs.T) - s * coefs.T * u, axis=0)
+    return gaps / (float(yc @ yc) / (2 * n))
 
 
 def fitter(library: str, X: FloatArray, y: FloatArray, alpha: float) -> Fit | None:
@@ -153,6 +175,45 @@ def fitter(library: str, X: FloatArray, y: FloatArray, alpha: float) -> Fit | No
         return np.asarray(model.fit(X, y).coef_)
 
     return fit_skglm
+
+
+def path_fitter(library: str, Xc: FloatArray, yc: FloatArray, alphas: FloatArray) -> Fit | None:
+    """``tol -> coefs`` (one row per alpha) of ``library``'s path on the centered data."""
+    if library == "bayesreg":
+        return lambda tol: np.asarray(
+            bayesreg.lasso_path(Xc, yc, alphas, fit_intercept=False, tol=tol).coefs
+        )
+    if importlib.util.find_spec(MODULES[library]) is None:
+        return None
+    Xf = np.asfortranarray(Xc)
+    if library == "scikit-learn":
+        from sklearn.linear_model import lasso_path as sklearn_lasso_path
+
+        def path_sklearn(tol: float) -> FloatArray:
+            _, coefs, _ = sklearn_lasso_path(Xf, yc, alphas=alphas, tol=tol, max_iter=100_000)
+            return np.asarray(coefs.T)
+
+        return path_sklearn
+    if library == "celer":
+        from celer import celer_path
+
+        def path_celer(tol: float) -> FloatArray:
+            _, coefs, _ = celer_path(
+                Xf, yc, "lasso", alphas=alphas, tol=tol, max_iter=1000, max_epochs=100_000
+            )
+            return np.asarray(coefs.T)
+
+        return path_celer
+    from skglm.datafits import Quadratic
+    from skglm.penalties import L1
+    from skglm.solvers import AndersonCD
+
+    def path_skglm(tol: float) -> FloatArray:
+        solver = AndersonCD(tol=tol, max_iter=1000, max_epochs=100_000, fit_intercept=False)
+        _, coefs, _ = solver.path(Xf, yc, Quadratic(), L1(alphas[0]), alphas)
+        return np.asarray(coefs.T)
+
+    return path_skglm
 
 
 def curves(
@@ -213,38 +274,46 @@ def profile_fit(X: FloatArray, y: FloatArray, alpha: float, tol: float) -> str:
 
 
 def plot(results: list[dict[str, Any]], path: Path) -> None:
+    """One row of panels per task, one panel per problem, one line per library."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-    columns = 2
-    rows = (len(results) + columns - 1) // columns
-    figure, axes = plt.subplots(rows, columns, figsize=(10, 4.2 * rows), squeeze=False)
-    for axis, result in zip(axes.flat, results, strict=False):
-        for name, points in result["curves"].items():
-            color, marker, line = STYLE[name]
-            seconds = [point["seconds"] for point in points]
-            gaps = [max(point["gap"], 1e-17) for point in points]
-            axis.plot(seconds, gaps, color=color, marker=marker, linestyle=line, label=name)
-        for target in TARGETS:
-            axis.axhline(target, color="0.6", linewidth=0.8, linestyle=(0, (4, 4)))
-        axis.set_xscale("log")
-        axis.set_yscale("log")
-        axis.xaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
-        axis.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-        axis.xaxis.set_minor_formatter(NullFormatter())
-        axis.set_title(f"{result['n']} × {result['p']} ({result['design']})")
-        axis.set_xlabel("seconds")
-        axis.set_ylabel("relative duality gap")
-        axis.grid(True, which="major", color="0.9")
-        axis.legend(fontsize="small")
-    for axis in axes.flat[len(results) :]:
-        axis.set_visible(False)
-    figure.suptitle("Lasso at alpha = alpha_max/100: duality gap / F(0) against time")
+    tasks = [task for task in TASKS if any(result["task"] == task for result in results)]
+    columns = max(sum(result["task"] == task for result in results) for task in tasks)
+    figure, axes = plt.subplots(
+        len(tasks), columns, figsize=(4.6 * columns, 4.2 * len(tasks)), squeeze=False
+    )
+    for row, task in zip(axes, tasks, strict=True):
+        of_task = [result for result in results if result["task"] == task]
+        for axis, result in zip(row, of_task, strict=False):
+            for name, points in result["curves"].items():
+                color, marker, line = STYLE[name]
+                seconds = [point["seconds"] for point in points]
+                gaps = [max(point["gap"], 1e-17) for point in points]
+                axis.plot(seconds, gaps, color=color, marker=marker, linestyle=line, label=name)
+            for target in TARGETS:
+                axis.axhline(target, color="0.6", linewidth=0.8, linestyle=(0, (4, 4)))
+            axis.set_xscale("log")
+            axis.set_yscale("log")
+            axis.xaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
+            axis.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+            axis.xaxis.set_minor_formatter(NullFormatter())
+            title = "single fit" if task == "lasso" else f"path of {PATH_ALPHAS} alphas"
+            axis.set_title(f"{result['n']} × {result['p']} ({result['design']}): {title}")
+            axis.set_xlabel("seconds")
+            axis.set_ylabel("relative duality gap" + (" (worst)" if task != "lasso" else ""))
+            axis.grid(True, which="major", color="0.9")
+            axis.legend(fontsize="small")
+        for axis in row[len(of_task) :]:
+            axis.set_visible(False)
+    figure.suptitle(
+        "Lasso down to alpha = alpha_max/100: duality gap / F(0) against time, one point per tol"
+    )
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    figure.savefig(path, dpi=100)
     plt.close(figure)
 
 
@@ -260,18 +329,19 @@ def _ratio(ours: float | None, peers: list[float | None]) -> str:
 
 
 def markdown(results: list[dict[str, Any]], installed: list[str]) -> str:
-    headers = ["n × p", "design", "gap ≤"]
+    headers = ["task", "n × p", "design", "gap ≤"]
     headers += [f"{name} s" for name in installed] + ["bayesreg / fastest peer"]
     cells = []
     for result in results:
+        task = "lasso" if result["task"] == "lasso" else f"lasso_path ({PATH_ALPHAS} alphas)"
         for target in TARGETS:
             times = {name: result["time_to"][f"{target:.0e}"][name] for name in installed}
             cells.append(
-                [f"{result['n']} × {result['p']}", result["design"], f"{target:.0e}"]
+                [task, f"{result['n']} × {result['p']}", result["design"], f"{target:.0e}"]
                 + [_seconds(times[name]) for name in installed]
                 + [_ratio(times["bayesreg"], [times[name] for name in installed[1:]])]
             )
-    align = "llr" + "r" * len(installed) + "r"
+    align = "lllr" + "r" * len(installed) + "r"
     return markdown_table(headers, cells, align=align)
 
 
@@ -280,66 +350,82 @@ def main() -> None:
     parser = benchmark_parser(__doc__, repeats=3, quick_repeats=1)
     parser.add_argument("--budget", type=float, default=20.0, help="seconds per run")
     parser.add_argument("--profile", action="store_true", help="print a profile of each fit")
+    parser.add_argument("--no-path", action="store_true", help="single fits only")
     args = parse_arguments(parser)
     warnings.simplefilter("ignore")  # the peers warn when max_iter stops them first
     tols = QUICK_TOLS if args.quick else TOLS
+    path_tols = QUICK_TOLS if args.quick else PATH_TOLS
+    tasks = TASKS[:1] if args.no_path else TASKS
     results: list[dict[str, Any]] = []
     installed = ["bayesreg"]
     missing: list[str] = []
     with pinned_threads(args.threads):
-        for n, p, correlated in QUICK_DESIGNS if args.quick else DESIGNS:
-            X, y = make_problem(n, p, correlated)
-            Xc, yc = X - X.mean(axis=0), y - y.mean()
-            alpha = ALPHA_RATIO * alpha_max(X, y)
-            fits: dict[str, Fit] = {}
-            for name in LIBRARIES:
-                fit = fitter(name, X, y, alpha)
-                if fit is None:
-                    if name not in missing:
-                        missing.append(name)
-                    continue
-                fits[name] = fit
-                if name not in installed:
-                    installed.append(name)
-            design = "Toeplitz 0.5" if correlated else "independent"
-            print(f"{n} × {p} ({design}), alpha = {alpha:.4g}", flush=True)
-            if args.profile:
-                print(profile_fit(X, y, alpha, 1e-8))
-            points = curves(
-                fits,
-                lambda coef, Xc=Xc, yc=yc, alpha=alpha: relative_gap(Xc, yc, coef, alpha),
-                tols,
-                args.repeats,
-                args.budget,
-            )
-            results.append(
-                {
-                    "n": n,
-                    "p": p,
-                    "design": design,
-                    "alpha": alpha,
-                    "curves": points,
-                    "time_to": {
-                        f"{target:.0e}": {
-                            name: time_to(points[name], target) if name in points else None
-                            for name in LIBRARIES
-                        }
-                        for target in TARGETS
-                    },
-                }
-            )
+        for task in tasks:
+            for n, p, correlated in QUICK_DESIGNS if args.quick else DESIGNS:
+                X, y = make_problem(n, p, correlated)
+                Xc, yc = X - X.mean(axis=0), y - y.mean()
+                alpha = ALPHA_RATIO * alpha_max(X, y)
+                alphas = alpha_max(X, y) * np.geomspace(1.0, ALPHA_RATIO, PATH_ALPHAS)
+                fits: dict[str, Fit] = {}
+                for name in LIBRARIES:
+                    if task == "lasso":
+                        fit = fitter(name, X, y, alpha)
+                    else:
+                        fit = path_fitter(name, Xc, yc, alphas)
+                    if fit is None:
+                        if name not in missing:
+                            missing.append(name)
+                        continue
+                    fits[name] = fit
+                    if name not in installed:
+                        installed.append(name)
+                design = "Toeplitz 0.5" if correlated else "independent"
+                print(f"{task}: {n} × {p} ({design}), alpha = {alpha:.4g}", flush=True)
+                if args.profile and task == "lasso":
+                    print(profile_fit(X, y, alpha, 1e-8))
+                scored = np.array([alpha]) if task == "lasso" else alphas
+                points = curves(
+                    fits,
+                    lambda coefs, Xc=Xc, yc=yc, scored=scored: float(
+                        np.max(relative_gaps(Xc, yc, coefs, scored))
+                    ),
+                    tols if task == "lasso" else path_tols,
+                    args.repeats,
+                    args.budget,
+                )
+                del X, Xc, fits
+                results.append(
+                    {
+                        "task": task,
+                        "n": n,
+                        "p": p,
+                        "design": design,
+                        "alpha": alpha,
+                        "curves": points,
+                        "time_to": {
+                            f"{target:.0e}": {
+                                name: time_to(points[name], target) if name in points else None
+                                for name in LIBRARIES
+                            }
+                            for target in TARGETS
+                        },
+                    }
+                )
     for name in missing:
         print(f"{name} is not installed: left out")
     args.output_dir.mkdir(parents=True, exist_ok=True)
     figure = args.output_dir / "precision.png"
     plot(results, figure)
     note = (
-        f"\n\nLasso with intercept at alpha = alpha_max/100, each library run at tol = "
-        f"{tols[0]:.0e} … {tols[-1]:.0e}. Seconds: the run at the loosest tol whose duality gap, "
-        "relative to F(0) = ||y_c||²/(2n) and computed by one formula for every library "
-        "(the rescaled residual as dual point), is at most the target; — where no run "
-        f"reached it within the ladder (a run over {args.budget:g} s ends a ladder). "
-        "bayesreg / fastest peer below 1: bayesreg is faster."
+        f"\n\nlasso: one fit with intercept at alpha = alpha_max/100, each library run at "
+        f"tol = {tols[0]:.0e}, {tols[1]:.0e}, … {tols[-1]:.0e}. lasso_path: {PATH_ALPHAS} "
+        "alphas from alpha_max to alpha_max/100 on the centered data, tol = "
+        f"{path_tols[0]:.0e}, {path_tols[1]:.0e}, … {path_tols[-1]:.0e}, its gap the worst "
+        "over the alphas. Seconds: the run at the loosest tol whose duality gap, relative to "
+        "F(0) = ||y_c||²/(2n) and computed by one formula for every library (the rescaled "
+        "residual as dual point), is at most the target; — where no run reached it within "
+        f"the ladder (a run over {args.budget:g} s ends a ladder). bayesreg / fastest peer "
+        "below 1: bayesreg is faster."
     )
     if missing:
         note += " Not installed, left out: " + ", ".join(missing) + "."
@@ -347,7 +433,9 @@ def main() -> None:
         args.output_dir,
         {
             "alpha_ratio": ALPHA_RATIO,
+            "path_alphas": PATH_ALPHAS,
             "tols": tols,
+            "path_tols": path_tols,
             "targets": list(TARGETS),
             "budget_seconds": args.budget,
             "not_installed": missing,
