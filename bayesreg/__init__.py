@@ -54,6 +54,9 @@ _EXPORTS: dict[str, str] = {
     "HalfNormalPrior": "bayesreg.priors",
     "ElasticNetPrior": "bayesreg.priors",
     "BayesianLassoPrior": "bayesreg.priors",
+    "HorseshoePrior": "bayesreg.priors",
+    "HorseshoePlusPrior": "bayesreg.priors",
+    "RegularizedHorseshoePrior": "bayesreg.priors",
     "prior_from_penalty": "bayesreg.priors",
     # the PyMC layer (imports PyMC on first use)
     "build_model": "bayesreg.pymc.model",

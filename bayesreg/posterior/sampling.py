@@ -24,7 +24,13 @@ from bayesreg.posterior._stats_data import linear_data_of
 from bayesreg.posterior.bernoulli_gibbs import bernoulli_gibbs
 from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.posterior.gibbs import GibbsPrior, gibbs_sample
-from bayesreg.priors import NoisePrior, Prior, check_prior
+from bayesreg.priors import (
+    HorseshoePlusPrior,
+    HorseshoePrior,
+    NoisePrior,
+    Prior,
+    check_prior,
+)
 from bayesreg.validation import (
     as_design_or_sparse,
     as_target,
@@ -296,6 +302,8 @@ def sample_posterior(
         )
     if options.method == "nuts":
         return _sample_nuts(X, y, prior, options, attrs, offset, weights)
+    if options.method == "gibbs" and isinstance(prior, HorseshoePrior | HorseshoePlusPrior):
+        return _sample_horseshoe(X, y, prior, options, weights)
     if options.likelihood == "bernoulli":
         return _sample_bernoulli_gibbs(X, y, prior, options, attrs, weights)
     data = linear_data_of(X, y, fit_intercept=options.fit_intercept)
@@ -473,6 +481,37 @@ def _sample_gibbs(
     if lam is not None and noise is not None and prior.conditions_on_noise:
         lam = lam * noise  # the sampler's l1 is λ/σ
     return _Draws(result.coef, result.intercept, result.noise, lam)
+
+
+def _sample_horseshoe(
+    X: Any,
+    y: Any,
+    prior: HorseshoePrior | HorseshoePlusPrior,
+    options: _SamplingOptions,
+    weights: FloatArray | None,
+) -> xarray.DataTree:
+    """The inverse-gamma Gibbs sampler of the horseshoe family (Gaussian likelihood)."""
+    # horseshoe_gibbs reads this module's noise prior: imported on use
+    from bayesreg.posterior.horseshoe_gibbs import sample_horseshoe_gibbs
+
+    if options.likelihood != "gaussian":
+        raise InputValueError(
+            f"method='gibbs' with {type(prior).__name__} needs the Gaussian likelihood (its "
+            f"inverse-gamma scheme); got likelihood={options.likelihood!r}. Use method='nuts'."
+        )
+    return sample_horseshoe_gibbs(
+        X,
+        y,
+        prior,
+        noise=options.noise,
+        draws=options.draws,
+        tune=options.tune,
+        chains=options.chains,
+        random_seed=options.random_seed,
+        progressbar=options.progressbar,
+        fit_intercept=options.fit_intercept,
+        sample_weight=weights,
+    )
 
 
 def _sample_bernoulli_gibbs(

@@ -552,6 +552,7 @@ def check_equivalence(
     kind, fixed_noise, intercept = spec.likelihood, spec.noise, spec.fit_intercept
     target = as_target(y, n_samples)
     check_prior(prior)
+    prior.penalty(n_samples, 1.0)  # a prior with no penalty face (no MAP) says why here
     if kind == "bernoulli":
         check_binary_target(target)
     elif kind == "poisson":

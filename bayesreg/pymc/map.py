@@ -217,6 +217,11 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
         raise InputTypeError(
             f"model must be a pymc.Model (e.g. from build_model); got {type(model).__name__}."
         )
+    for variable in model.deterministics:
+        # a prior with no finite mode (the horseshoe family) marks its coefficients
+        reason = getattr(variable.tag, "bayesreg_no_map", None)
+        if reason:
+            raise ModelStructureError(f"find_map: {variable.name} has no MAP: {reason}")
     tolerance = check_tol(tol)
     iterations = check_positive_int(max_iter, "max_iter")
     compiled = compile_map(model)

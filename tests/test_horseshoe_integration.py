@@ -1,0 +1,49 @@
+"""The horseshoe family through the package's entry points.
+
+These priors have a distribution face only: ``sample_posterior(method="gibbs")`` runs
+their inverse-gamma Gibbs sampler, while ``find_map`` and ``check_equivalence`` refuse
+them with the reason (the density is unbounded at 0, so there is no finite MAP).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import bayesreg as br
+from bayesreg.errors import InputValueError, ModelStructureError
+
+
+def make_data() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 5))
+    return X, X @ np.array([2.0, 0.0, 0.0, -1.0, 0.0]) + rng.standard_normal(60)
+
+
+@pytest.mark.parametrize("prior", [br.HorseshoePrior(1.0), br.HorseshoePlusPrior(1.0)], ids=repr)
+def test_sample_posterior_gibbs_runs_the_horseshoe_sampler(prior: br.Prior) -> None:
+    X, y = make_data()
+    tree = br.sample_posterior(X, y, prior, method="gibbs", draws=400, chains=2, progressbar=False)
+    posterior = tree["posterior"]
+    assert {"coef", "coef_lambda", "intercept", "noise"} <= set(posterior.data_vars)
+    assert posterior["coef"].shape == (2, 400, 5)
+    assert np.all(np.isfinite(posterior["coef"].to_numpy()))
+
+
+def test_no_map_is_refused_with_the_reason() -> None:
+    X, y = make_data()
+    prior = br.HorseshoePrior(1.0)
+    with pytest.raises(ModelStructureError, match="unbounded at w_j = 0"):
+        br.find_map(br.build_model(X, y, prior))
+    with pytest.raises(ModelStructureError, match="unbounded at w_j = 0"):
+        br.check_equivalence(X, y, prior)
+
+
+def test_the_gibbs_sampler_is_for_the_gaussian_likelihood() -> None:
+    X, y = make_data()
+    labels = (y > 0).astype(float)
+    with pytest.raises(InputValueError, match="Gaussian likelihood"):
+        br.sample_posterior(
+            X, labels, br.HorseshoePrior(1.0), likelihood="bernoulli", method="gibbs",
+            progressbar=False,
+        )  # fmt: skip
