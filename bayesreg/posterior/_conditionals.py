@@ -13,14 +13,17 @@ cost is O(n² p), when p > n.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from bayesreg.core.types import FloatArray
 from bayesreg.posterior._data import LinearData
+from bayesreg.priors import NoisePrior
 
 __all__ = [
     "ChainStreams",
     "coef_given_noise",
     "inverse_gaussian",
+    "noise_variance_step",
     "scaled_block",
 ]
 
@@ -67,6 +70,32 @@ def inverse_gaussian(
     scaled_root = inv_mean * root
     draws: FloatArray = np.divide(root, scaled_root * scaled_root, out=root, where=~keep_root)
     return draws
+
+
+def noise_variance_step(
+    noise_prior: NoisePrior,
+    current: FloatArray,
+    half_quadratic: FloatArray,
+    gamma: FloatArray,
+    uniform: FloatArray,
+) -> tuple[FloatArray, NDArray[np.bool_]]:
+    """σ² ~ InvGamma(a0 + dof/2, b0 + quadratic/2), then the MH correction for c > 0.
+
+    ``gamma`` holds Gamma(a0 + dof/2, 1) variates, so ``(b0 + q/2)/gamma`` is the
+    inverse-gamma draw. A noise prior with curvature ``c > 0`` (HalfNormal on σ)
+    multiplies the target by ``e^{−c σ²}``: the draw is an independence proposal accepted
+    with probability ``min(1, exp(−c·(proposal − current)))``, compared on the log scale
+    (``log u < −c·(proposal − current)`` cannot overflow). Returns the new σ² and which
+    chains accepted.
+    """
+    proposal: FloatArray = (noise_prior.scale + half_quadratic) / gamma
+    curvature = noise_prior.curvature
+    if curvature == 0.0:
+        return proposal, np.ones(proposal.shape, dtype=bool)
+    with np.errstate(divide="ignore"):
+        log_uniform = np.log(uniform)
+    accept = log_uniform < -curvature * (proposal - current)
+    return np.where(accept, proposal, current), accept
 
 
 def _cholesky_draw(

@@ -23,6 +23,7 @@ from bayesreg.posterior._conditionals import (
     ChainStreams,
     coef_given_noise,
     inverse_gaussian,
+    noise_variance_step,
     scaled_block,
 )
 from bayesreg.posterior._data import LinearData
@@ -133,19 +134,12 @@ class ScaleMixtureChains:
     def _noise_step(
         self, half_quadratic: FloatArray, gamma: FloatArray, uniform: FloatArray
     ) -> None:
-        """σ² ~ InvGamma(a0 + dof/2, b0 + quadratic/2), then the MH correction for c > 0."""
-        proposal = (self.noise_prior.scale + half_quadratic) / gamma
-        curvature = self.noise_prior.curvature
-        if curvature == 0.0:
-            self.noise_var = proposal
-            return
-        # accept with probability min(1, exp(−c·(proposal − current))), compared on the
-        # log scale: log u < −c·(proposal − current) cannot overflow
-        with np.errstate(divide="ignore"):
-            log_uniform = np.log(uniform)
-        accept = log_uniform < -curvature * (proposal - self.noise_var)
-        self.noise_var = np.where(accept, proposal, self.noise_var)
-        self.accepted += accept
+        """σ² by :func:`~bayesreg.posterior._conditionals.noise_variance_step`."""
+        self.noise_var, accept = noise_variance_step(
+            self.noise_prior, self.noise_var, half_quadratic, gamma, uniform
+        )
+        if self.noise_prior.curvature != 0.0:
+            self.accepted += accept
 
     def _coef_and_noise(self, z: FloatArray, gamma: FloatArray, uniform: FloatArray) -> None:
         data, prior = self.data, self.prior

@@ -47,7 +47,7 @@ from bayesreg.core.data import check_sample_weight
 from bayesreg.core.stats import is_sufficient_stats
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputTypeError, ModelStructureError
-from bayesreg.posterior._conditionals import ChainStreams, coef_given_noise
+from bayesreg.posterior._conditionals import ChainStreams, coef_given_noise, noise_variance_step
 from bayesreg.posterior._data import LinearData
 from bayesreg.posterior._progress import SamplingProgress
 from bayesreg.posterior._stats_data import linear_data_of
@@ -248,17 +248,10 @@ class HorseshoeChains:
     def _noise_step(
         self, half_quadratic: FloatArray, gamma: FloatArray, uniform: FloatArray
     ) -> None:
-        """σ² ~ IG(a0 + dof/2, b0 + RSS/2), then the Metropolis-Hastings correction for c > 0."""
-        proposal = (self.noise_prior.scale + half_quadratic) / gamma
-        curvature = self.noise_prior.curvature
-        if curvature == 0.0:
-            self.noise_var = proposal
-            return
-        # accept with probability min(1, exp(−c·(proposal − current))), on the log scale
-        with np.errstate(divide="ignore"):
-            log_uniform = np.log(uniform)
-        self.accepted = log_uniform < -curvature * (proposal - self.noise_var)
-        self.noise_var = np.where(self.accepted, proposal, self.noise_var)
+        """σ² by :func:`~bayesreg.posterior._conditionals.noise_variance_step`."""
+        self.noise_var, self.accepted = noise_variance_step(
+            self.noise_prior, self.noise_var, half_quadratic, gamma, uniform
+        )
 
     def intercept_draws(self, coef: FloatArray, noise_var: FloatArray) -> FloatArray:
         """``w0 | w, σ ~ N(ȳ − x̄ᵀw, σ²/Σs)`` for recorded draws (chains, draws)."""

@@ -412,6 +412,18 @@ def _tree_attrs(prior: Prior, options: _SamplingOptions) -> dict[str, Any]:
     return attrs
 
 
+def _run_options(options: _SamplingOptions) -> dict[str, Any]:
+    """The run options every NumPy sampler takes, from the validated options."""
+    return {
+        "fit_intercept": options.fit_intercept,
+        "draws": options.draws,
+        "tune": options.tune,
+        "chains": options.chains,
+        "random_seed": options.random_seed,
+        "progressbar": options.progressbar,
+    }
+
+
 def _sample_exact(
     X: Any, y: Any, prior: Prior, options: _SamplingOptions, weights: FloatArray | None = None
 ) -> _Draws:
@@ -469,12 +481,7 @@ def _sample_gibbs(
         gibbs_prior_of(prior, noise),
         noise=noise,
         noise_prior=noise_prior,
-        fit_intercept=options.fit_intercept,
-        draws=options.draws,
-        tune=options.tune,
-        chains=options.chains,
-        random_seed=options.random_seed,
-        progressbar=options.progressbar,
+        **_run_options(options),
         sample_weight=weights,
     )
     lam = result.lam
@@ -504,12 +511,7 @@ def _sample_horseshoe(
         y,
         prior,
         noise=options.noise,
-        draws=options.draws,
-        tune=options.tune,
-        chains=options.chains,
-        random_seed=options.random_seed,
-        progressbar=options.progressbar,
-        fit_intercept=options.fit_intercept,
+        **_run_options(options),
         sample_weight=weights,
     )
 
@@ -529,12 +531,7 @@ def _sample_bernoulli_gibbs(
         X,
         y,
         mixture,
-        fit_intercept=options.fit_intercept,
-        draws=options.draws,
-        tune=options.tune,
-        chains=options.chains,
-        random_seed=options.random_seed,
-        progressbar=options.progressbar,
+        **_run_options(options),
         sample_weight=weights,
     )
     return _posterior_tree(
