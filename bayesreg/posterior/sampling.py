@@ -24,6 +24,7 @@ from bayesreg.posterior._stats_data import linear_data_of
 from bayesreg.posterior.bernoulli_gibbs import bernoulli_gibbs
 from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.posterior.gibbs import GibbsPrior, gibbs_sample
+from bayesreg.posterior.positive_gibbs import positive_gibbs
 from bayesreg.priors import (
     HorseshoePlusPrior,
     HorseshoePrior,
@@ -69,9 +70,9 @@ def gibbs_prior_of(prior: Prior, noise: float | None) -> GibbsPrior:
     """
     if prior.positive:
         raise ModelStructureError(
-            f"{prior!r} is supported on w ≥ 0, but the Gibbs and exact samplers draw from "
-            "the two-sided scale mixture (their coefficient conditionals are untruncated "
-            "Gaussians). Use method='nuts', which samples the truncated prior."
+            f"{prior!r} is supported on w ≥ 0, but the exact sampler and the scale-mixture "
+            "Gibbs sampler draw untruncated Gaussians. Use method='gibbs' with the Gaussian "
+            "likelihood (truncated-normal coordinate updates) or method='nuts'."
         )
     factor = prior.penalty_factor()
     if factor is not None:
@@ -304,6 +305,8 @@ def sample_posterior(
         return _sample_nuts(X, y, prior, options, attrs, offset, weights)
     if options.method == "gibbs" and isinstance(prior, HorseshoePrior | HorseshoePlusPrior):
         return _sample_horseshoe(X, y, prior, options, weights)
+    if options.method == "gibbs" and prior.positive and options.likelihood == "gaussian":
+        return _sample_positive(X, y, prior, options, attrs, weights)
     if options.likelihood == "bernoulli":
         return _sample_bernoulli_gibbs(X, y, prior, options, attrs, weights)
     data = linear_data_of(X, y, fit_intercept=options.fit_intercept)
@@ -488,6 +491,38 @@ def _sample_gibbs(
     if lam is not None and noise is not None and prior.conditions_on_noise:
         lam = lam * noise  # the sampler's l1 is λ/σ
     return _Draws(result.coef, result.intercept, result.noise, lam)
+
+
+def _sample_positive(
+    X: Any,
+    y: Any,
+    prior: Prior,
+    options: _SamplingOptions,
+    attrs: dict[str, Any],
+    weights: FloatArray | None,
+) -> xarray.DataTree:
+    """Truncated-normal coordinate Gibbs for a prior supported on ``w ≥ 0``."""
+    from_stats = is_sufficient_stats(X, y)
+    y_observed = None if from_stats else as_target(y, int(np.shape(X)[0]))
+    noise_prior = noise_prior_of(
+        prior, X if y_observed is None else y_observed, fit_intercept=options.fit_intercept,
+        weights=weights,
+    )  # fmt: skip
+    if options.noise is None:
+        attrs["noise_prior"] = noise_prior.description
+    result = positive_gibbs(
+        X, y, prior, noise=options.noise, noise_prior=noise_prior, sample_weight=weights,
+        **_run_options(options),
+    )  # fmt: skip
+    return _posterior_tree(
+        coef=result.coef,
+        intercept=result.intercept,
+        noise=result.noise,
+        lam=None,
+        y=y_observed,
+        feature_names=result.feature_names,
+        attrs=attrs,
+    )
 
 
 def _sample_horseshoe(
