@@ -1,8 +1,9 @@
 """The horseshoe family through the package's entry points.
 
 These priors have a distribution face only: ``sample_posterior(method="gibbs")`` runs
-their inverse-gamma Gibbs sampler, while ``find_map`` and ``check_equivalence`` refuse
-them with the reason (the density is unbounded at 0, so there is no finite MAP).
+their Gibbs sampler (Gaussian or Bernoulli likelihood), while ``find_map`` and
+``check_equivalence`` refuse them with the reason (the density is unbounded at 0, so
+there is no finite MAP).
 """
 
 from __future__ import annotations
@@ -39,11 +40,17 @@ def test_no_map_is_refused_with_the_reason() -> None:
         br.check_equivalence(X, y, prior)
 
 
-def test_the_gibbs_sampler_is_for_the_gaussian_likelihood() -> None:
+def test_the_gibbs_sampler_takes_the_bernoulli_likelihood_but_not_poisson() -> None:
     X, y = make_data()
     labels = (y > 0).astype(float)
+    tree = br.sample_posterior(
+        X, labels, br.HorseshoePrior(1.0), likelihood="bernoulli", method="gibbs",
+        draws=100, tune=50, chains=2, random_seed=0, progressbar=False,
+    )  # fmt: skip
+    assert tree.attrs["likelihood"] == "bernoulli"
+    assert np.all(np.isfinite(tree["posterior"]["coef"].to_numpy()))
     with pytest.raises(InputValueError, match="Gaussian likelihood"):
         br.sample_posterior(
-            X, labels, br.HorseshoePrior(1.0), likelihood="bernoulli", method="gibbs",
-            progressbar=False,
+            X, np.round(np.abs(y)), br.HorseshoePrior(1.0), likelihood="poisson",
+            method="gibbs", progressbar=False,
         )  # fmt: skip

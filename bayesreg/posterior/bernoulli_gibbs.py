@@ -37,23 +37,14 @@ from typing import Any
 
 import numpy as np
 
-from bayesreg.core.data import check_sample_weight
 from bayesreg.core.types import FloatArray
-from bayesreg.errors import DataError, InputTypeError, InputValueError
+from bayesreg.errors import InputTypeError, InputValueError
 from bayesreg.posterior._conditionals import ChainStreams, inverse_gaussian
 from bayesreg.posterior._gibbs_priors import GibbsPrior
-from bayesreg.posterior._progress import SamplingProgress
+from bayesreg.posterior._polya_gamma import PolyaGammaChains, bernoulli_rows
+from bayesreg.posterior._sweeps import run_sweeps
 from bayesreg.posterior.gibbs import GibbsDraws
-from bayesreg.validation import (
-    as_design,
-    as_target,
-    check_binary_target,
-    check_bool,
-    check_nonneg_int,
-    check_positive_int,
-    check_seed,
-    feature_names_of,
-)
+from bayesreg.validation import check_bool, check_nonneg_int, check_positive_int, check_seed
 
 __all__ = ["bernoulli_gibbs"]
 
@@ -140,43 +131,33 @@ def bernoulli_gibbs(
     >>> result.coef.shape
     (2, 200, 3)
     """
-    design = as_design(X)
-    target = check_binary_target(as_target(y, design.shape[0]))
-    weights = check_sample_weight(sample_weight, design.shape[0])
-    names = feature_names_of(X, design.shape[1])
-    if weights is not None:
-        keep = weights > 0.0
-        design, target, weights = design[keep], target[keep], weights[keep]
     fit_intercept = check_bool(fit_intercept, "fit_intercept")
+    rows = bernoulli_rows(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
     _check_prior(prior)
-    if fit_intercept and target.min() == target.max():
-        raise DataError(
-            f"y holds only the class {target[0]:g}; with a flat prior on the intercept the "
-            "posterior is improper (w0 runs off to ±∞). Pass data with both classes, or "
-            "fit_intercept=False."
-        )
-    sampler = _PolyaGammaChains(
-        design,
-        target,
-        np.ones(target.size) if weights is None else weights,
-        prior,
-        fit_intercept=fit_intercept,
-        chains=check_positive_int(chains, "chains"),
-        random_seed=check_seed(random_seed),
+    chains = check_positive_int(chains, "chains")
+    streams = ChainStreams(check_seed(random_seed), chains)
+    likelihood = PolyaGammaChains(rows, fit_intercept=fit_intercept, streams=streams)
+    scales = _MixtureScales(prior, rows.X.shape[1], streams, wide=not likelihood.joint)
+
+    def sweep() -> dict[str, FloatArray]:
+        likelihood.step(scales.precision())
+        scales.update(likelihood.coef)
+        return {**likelihood.snapshot(), "l1": scales.l1}
+
+    trace = run_sweeps(
+        sweep,
+        tune=check_nonneg_int(tune, "tune"),
+        draws=check_positive_int(draws, "draws"),
+        label=f"Pólya-Gamma Gibbs, {chains} chains",
+        progressbar=bool(progressbar),
     )
-    draws = check_positive_int(draws, "draws")
-    tune = check_nonneg_int(tune, "tune")
-    description = f"Pólya-Gamma Gibbs, {chains} chains"
-    with SamplingProgress(tune + draws, description, enabled=bool(progressbar)) as bar:
-        sampler.run(tune, progress=bar)
-        trace = sampler.run(draws, progress=bar)
     return GibbsDraws(
         coef=trace["coef"],
         intercept=trace["intercept"] if fit_intercept else None,
         noise=None,
         lam=trace["l1"] if prior.l1_hyperprior is not None else None,
         prior=prior,
-        feature_names=names,
+        feature_names=rows.feature_names,
     )
 
 
@@ -191,38 +172,18 @@ def _check_prior(prior: Any) -> None:
         )
 
 
-class _PolyaGammaChains:
-    """The chain states (w0, w, 1/τ², l1) of every chain, advanced together."""
+class _MixtureScales:
+    """The scale-mixture states (1/τ², l1) of every chain; the prior precision they give."""
 
     def __init__(
-        self,
-        X: FloatArray,
-        y: FloatArray,
-        counts: FloatArray,
-        prior: GibbsPrior,
-        *,
-        fit_intercept: bool,
-        chains: int,
-        random_seed: int | np.random.Generator | None,
+        self, prior: GibbsPrior, n_features: int, streams: ChainStreams, *, wide: bool
     ) -> None:
-        self.X, self.prior, self.fit_intercept = X, prior, fit_intercept
-        # b_i (the Pólya-Gamma shapes: the weights, 1 without) and κ_i = b_i (y_i − ½)
-        self.counts = counts
-        self.kappa = counts * (y - 0.5)
-        self.streams = ChainStreams(random_seed, chains)
-        n, p = X.shape
-        self.chains = chains
-        # the joint (w0, w) block by a (p + 1)-square Cholesky when that is the cheaper side
-        self.joint = p + int(fit_intercept) <= n
-        self.coef = np.zeros((chains, p))
-        # start at the intercept-only fit, logit(ȳ) (weighted; 0 without an intercept)
-        mean = float(counts @ y / counts.sum())
-        start = float(np.log(mean / (1.0 - mean))) if fit_intercept else 0.0
-        self.intercept = np.full(chains, start)
+        self.prior, self.streams = prior, streams
+        chains = len(streams.generators)
         # per-coefficient factors v (all 1 without): weights v_j·l1 and v_j·l2
-        self.factor = prior.factors(p)
+        self.factor = prior.factors(n_features)
         self.kinked = prior.has_mixture & (self.factor > 0.0)  # coordinates with τ_j
-        if not self.joint and not np.all(self.factor > 0.0):
+        if wide and not np.all(self.factor > 0.0):
             raise InputValueError(
                 "prior has a zero factor (a flat prior on a coefficient) while p + 1 > n: the "
                 "wide-design coefficient draw needs a proper prior on every coefficient. Give "
@@ -235,103 +196,24 @@ class _PolyaGammaChains:
             None, :
         ] * np.ones((chains, 1))
 
-    def run(self, iterations: int, *, progress: SamplingProgress) -> dict[str, FloatArray]:
-        """Advance ``iterations`` sweeps; the states after each are returned."""
-        p = self.X.shape[1]
-        trace = {
-            "coef": np.empty((self.chains, iterations, p)),
-            "intercept": np.empty((self.chains, iterations)),
-            "l1": np.empty((self.chains, iterations)),
-        }
-        for step in range(iterations):
-            self._sweep()
-            trace["coef"][:, step] = self.coef
-            trace["intercept"][:, step] = self.intercept
-            trace["l1"][:, step] = self.l1
-            progress.advance(1)
-        return trace
+    def precision(self) -> FloatArray:
+        """``d_j = 1/τ_j² + v_j l2`` (the Laplace factor's variance mixed in where there is one)."""
+        precision: FloatArray = self.inv_tau2 + self.prior.l2 * self.factor
+        return precision
 
-    def _sweep(self) -> None:
-        """One Gibbs sweep: ω, then (w0, w), then 1/τ², then l1 (module docstring)."""
-        omega = self._polya_gamma(self.intercept[:, None] + self.coef @ self.X.T)
-        # d_j = 1/τ_j² + v_j l2 (the Laplace factor's variance mixed in where there is one)
-        precision = self.inv_tau2 + self.prior.l2 * self.factor
-        if self.joint:
-            self._draw_joint(omega, precision)
-        else:
-            self._draw_wide(omega, precision)
+    def update(self, coef: FloatArray) -> None:
+        """``1/τ² | w`` and ``l1 | τ`` (steps 3 and 4 of the module docstring)."""
         if self.prior.has_mixture:
-            self._draw_mixing()
+            self._draw_mixing(coef)
 
-    def _polya_gamma(self, eta: FloatArray) -> FloatArray:
-        """``ω_i ~ PG(b_i, η_i)``, one generator per chain."""
-        from polyagamma import random_polyagamma
-
-        return np.stack(
-            [
-                np.asarray(random_polyagamma(self.counts, row, random_state=generator), dtype=float)
-                for row, generator in zip(eta, self.streams.generators, strict=True)
-            ]
-        )
-
-    def _draw_joint(self, omega: FloatArray, precision: FloatArray) -> None:
-        """``θ | ω, τ ~ N(Q⁻¹ Zᵀκ, Q⁻¹)``, Q = Zᵀ diag(ω) Z + diag(0, d), by Cholesky.
-
-        With ``Q = L Lᵀ`` and ``z ~ N(0, I)``, ``Q⁻¹(Zᵀκ + L z)`` has mean Q⁻¹Zᵀκ and
-        covariance ``Q⁻¹ L Lᵀ Q⁻¹ = Q⁻¹``: one batched solve gives the draw.
-        """
-        Z = (
-            self.X
-            if not self.fit_intercept
-            else np.column_stack((np.ones(self.X.shape[0]), self.X))
-        )
-        size = Z.shape[1]
-        matrix = np.einsum("ni,cn,nj->cij", Z, omega, Z)
-        free = int(self.fit_intercept)
-        matrix.reshape(self.chains, size * size)[:, free * (size + 1) :: size + 1] += precision
-        factor = np.linalg.cholesky(matrix)
-        z = self.streams.normal(size)
-        rhs = (Z.T @ self.kappa)[None, :] + np.einsum("cij,cj->ci", factor, z)
-        theta = np.linalg.solve(matrix, rhs[:, :, None])[:, :, 0]
-        self.coef = theta[:, free:]
-        if self.fit_intercept:
-            self.intercept = theta[:, 0]
-
-    def _draw_wide(self, omega: FloatArray, precision: FloatArray) -> None:
-        """``w | w0, ω, τ`` by Bhattacharya et al. (2016), then ``w0 | w, ω``.
-
-        With ``Φ = Ω^{1/2} X``, ``α = Ω^{−1/2}(κ − ω w0)`` and ``D = diag(1/d)``:
-        ``u ~ N(0, D)``, ``δ ~ N(0, I_n)``, ``v = Φu + δ``,
-        ``w = u + DΦᵀ(ΦDΦᵀ + I)⁻¹(α − v)`` is a draw of ``N(A⁻¹Φᵀα, A⁻¹)``,
-        ``A = ΦᵀΦ + D⁻¹ = XᵀΩX + diag(d)``, ``Φᵀα = Xᵀ(κ − ω w0)``.
-        """
-        n, p = self.X.shape
-        root = np.sqrt(omega)
-        variance = 1.0 / precision
-        z = self.streams.normal(p + n)
-        u = np.sqrt(variance) * z[:, :p]
-        phi = root[:, :, None] * self.X[None, :, :]
-        alpha = (self.kappa[None, :] - omega * self.intercept[:, None]) / root
-        v = np.einsum("cnp,cp->cn", phi, u) + z[:, p:]
-        phi_d = phi * variance[:, None, :]
-        system = np.einsum("cnp,cmp->cnm", phi_d, phi)
-        system[:, np.arange(n), np.arange(n)] += 1.0
-        solved = np.linalg.solve(system, (alpha - v)[:, :, None])[:, :, 0]
-        self.coef = u + np.einsum("cnp,cn->cp", phi_d, solved)
-        if self.fit_intercept:
-            # w0 | w, ω: precision Σω, mean Σ(κ_i − ω_i x_iᵀw)/Σω
-            total = omega.sum(axis=1)
-            linear = (self.kappa[None, :] - omega * (self.coef @ self.X.T)).sum(axis=1)
-            self.intercept = linear / total + self.streams.normal(1)[:, 0] / np.sqrt(total)
-
-    def _draw_mixing(self) -> None:
+    def _draw_mixing(self, coef: FloatArray) -> None:
         """``1/τ_j² | w_j ~ IG(v_j l1/|w_j|, (v_j l1)²)``; then ``l1² | τ`` under its
         hyperprior (factors are all 1 there)."""
-        p = self.coef.shape[1]
+        p = coef.shape[1]
         kink = self.l1[:, None] * self.factor[None, :]  # v_j l1, per chain
         normal, uniform = self.streams.normal(p), self.streams.uniform(p)
         with np.errstate(divide="ignore", invalid="ignore"):
-            draws = inverse_gaussian(np.abs(self.coef) / kink, kink**2, normal, uniform)
+            draws = inverse_gaussian(np.abs(coef) / kink, kink**2, normal, uniform)
         self.inv_tau2 = np.where(self.kinked[None, :], draws, 0.0)
         if self.prior.l1_hyperprior is not None:
             shape, rate = self.prior.l1_hyperprior

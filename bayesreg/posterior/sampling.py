@@ -30,6 +30,7 @@ from bayesreg.priors import (
     HorseshoePrior,
     NoisePrior,
     Prior,
+    RegularizedHorseshoePrior,
     check_prior,
 )
 from bayesreg.validation import (
@@ -218,16 +219,20 @@ def sample_posterior(
         Poisson likelihoods have no noise: omit it.
     likelihood : {"gaussian", "bernoulli", "poisson"}
         ``"poisson"`` needs ``method="nuts"``; ``"bernoulli"`` takes ``"nuts"`` or
-        ``"gibbs"`` (Pólya-Gamma augmentation,
-        :func:`~bayesreg.posterior.bernoulli_gibbs.bernoulli_gibbs`, with weights and
-        per-coefficient scales). The Poisson likelihood (log link) takes counts, integers
+        ``"gibbs"`` (Pólya-Gamma augmentation, with weights: every prior —
+        :func:`~bayesreg.posterior.bernoulli_gibbs.bernoulli_gibbs` for the scale
+        mixtures, with per-coefficient scales, and
+        :func:`~bayesreg.posterior.horseshoe_gibbs.sample_horseshoe_gibbs` for the
+        horseshoe family). The Poisson likelihood (log link) takes counts, integers
         ≥ 0, in ``y``.
     method : {"nuts", "gibbs", "exact"}
         ``"nuts"``: PyMC's ``pymc.sample`` on :func:`bayesreg.pymc.model.build_model`
         (nutpie when it is installed and the model allows it, PyMC's default choice).
         ``"exact"``: i.i.d. draws from the closed-form posterior (Gaussian prior,
         ``noise`` fixed). ``"gibbs"``: the NumPy Gibbs samplers of
-        :mod:`bayesreg.posterior.gibbs` (Gaussian likelihood). Every method takes a
+        :mod:`bayesreg.posterior.gibbs` (scale mixtures), ``positive_gibbs``
+        (sign-constrained) and ``horseshoe_gibbs`` (the horseshoe family, the regularized
+        horseshoe by Metropolis-Hastings steps within Gibbs). Every method takes a
         prior with per-coefficient scales (``GaussianPrior(scale=τ)``, τ a vector,
         ``inf`` for a flat entry): ``"exact"`` with the prior precision
         ``diag(σ²/τ_j²)``, ``"gibbs"`` with the per-coefficient weights of
@@ -303,7 +308,8 @@ def sample_posterior(
         )
     if options.method == "nuts":
         return _sample_nuts(X, y, prior, options, attrs, offset, weights)
-    if options.method == "gibbs" and isinstance(prior, HorseshoePrior | HorseshoePlusPrior):
+    horseshoe = HorseshoePrior | HorseshoePlusPrior | RegularizedHorseshoePrior
+    if options.method == "gibbs" and isinstance(prior, horseshoe):
         return _sample_horseshoe(X, y, prior, options, weights)
     if options.method == "gibbs" and prior.positive and options.likelihood == "gaussian":
         return _sample_positive(X, y, prior, options, attrs, weights)
@@ -528,23 +534,20 @@ def _sample_positive(
 def _sample_horseshoe(
     X: Any,
     y: Any,
-    prior: HorseshoePrior | HorseshoePlusPrior,
+    prior: HorseshoePrior | HorseshoePlusPrior | RegularizedHorseshoePrior,
     options: _SamplingOptions,
     weights: FloatArray | None,
 ) -> xarray.DataTree:
-    """The inverse-gamma Gibbs sampler of the horseshoe family (Gaussian likelihood)."""
+    """The Gibbs sampler of the horseshoe family (inverse-gamma auxiliaries, MH for the
+    regularized horseshoe's slab; Pólya-Gamma for the Bernoulli likelihood)."""
     # horseshoe_gibbs reads this module's noise prior: imported on use
     from bayesreg.posterior.horseshoe_gibbs import sample_horseshoe_gibbs
 
-    if options.likelihood != "gaussian":
-        raise InputValueError(
-            f"method='gibbs' with {type(prior).__name__} needs the Gaussian likelihood (its "
-            f"inverse-gamma scheme); got likelihood={options.likelihood!r}. Use method='nuts'."
-        )
     return sample_horseshoe_gibbs(
         X,
         y,
         prior,
+        likelihood=options.likelihood,
         noise=options.noise,
         **_run_options(options),
         sample_weight=weights,
