@@ -32,12 +32,14 @@ SCRIPTS = {
     "glm": "bench_glm.py",
     "gibbs_vs_nuts": "bench_gibbs_vs_nuts.py",
     "scaling": "bench_scaling.py",
+    "horseshoe_speed": "bench_horseshoe_speed.py",
+    "shrinkage": "bench_shrinkage.py",
     "sparse": "bench_sparse.py",
     "streaming": "bench_streaming.py",
     "demo_diagnostics": "demo_diagnostics.py",
 }
 #: Scripts that time each stage once and take no ``--repeats``.
-SINGLE_RUN = frozenset({"streaming", "demo_diagnostics"})
+SINGLE_RUN = frozenset({"streaming", "demo_diagnostics", "shrinkage"})
 #: Options always passed to a script.
 EXTRA_OPTIONS = {"streaming": ["--dask"]}
 
