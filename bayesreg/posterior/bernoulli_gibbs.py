@@ -26,6 +26,10 @@ full conditional is a standard distribution:
 4. ``l1² | τ ~ Gamma(r + p, δ + Σ_j τ_j²/2)`` when l1 has the hyperprior
    ``l1² ~ Gamma(r, δ)`` (the Bayesian lasso with a random λ).
 
+Steps 1 and 2 are :class:`~bayesreg.posterior._polya_gamma.PolyaGammaChains`, shared with
+the horseshoe family's Bernoulli sampler
+(:func:`~bayesreg.posterior.horseshoe_gibbs.sample_horseshoe_gibbs` with
+``likelihood="bernoulli"``, which updates the horseshoe scales instead of steps 3 and 4).
 All chains advance together: each sweep is a handful of batched NumPy operations over
 (chains, n) or (chains, p, p) arrays, and one generator per chain keeps each chain's
 stream its own.
