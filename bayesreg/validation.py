@@ -62,7 +62,16 @@ def _is_pandas(value: Any) -> bool:
 
 
 def is_sparse(value: Any) -> bool:
-    """Whether ``value`` is a scipy.sparse matrix or array (any format)."""
+    """Whether ``value`` is a scipy.sparse matrix or array (any format).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import scipy.sparse
+    >>> from bayesreg.validation import is_sparse
+    >>> is_sparse(scipy.sparse.eye(3, format="csr")), is_sparse(np.eye(3))
+    (True, False)
+    """
     return bool(scipy.sparse.issparse(value))
 
 
@@ -127,7 +136,19 @@ def _check_finite(array: FloatArray, name: str) -> None:
 
 
 def as_design(X: Any, name: str = "X") -> FloatArray:
-    """Return ``X`` as a fresh finite 2-D float64 array of shape (n, p), n, p ≥ 1."""
+    """Return ``X`` as a fresh finite 2-D float64 array of shape (n, p), n, p ≥ 1.
+
+    Examples
+    --------
+    >>> from bayesreg.validation import as_design
+    >>> X = as_design([[1, 2], [3, 4], [5, 6]])
+    >>> X.dtype, X.shape
+    (dtype('float64'), (3, 2))
+    >>> as_design([1.0, 2.0, 3.0])
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.DataError: X must be 2-D (n_samples, n_features); got 1-D with shape (3,). ...
+    """
     array = _to_float_array(X, name)
     if array.ndim != 2:
         raise DataError(
@@ -149,6 +170,18 @@ def as_design_or_sparse(X: Any, name: str = "X") -> FloatArray | Any:
     A sparse ``X`` is never densified: it is returned as it is when its values are
     already float64 (no copy), else converted to float64 (one copy of the stored
     values). It must be CSR or CSC, 2-D with n, p ≥ 1, real and finite.
+
+    Examples
+    --------
+    >>> import scipy.sparse
+    >>> from bayesreg.validation import as_design_or_sparse
+    >>> X = as_design_or_sparse(scipy.sparse.eye(3, format="csc", dtype=int))
+    >>> X.format, X.dtype
+    ('csc', dtype('float64'))
+    >>> as_design_or_sparse(scipy.sparse.eye(3, format="coo"))
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.InputTypeError: X is a scipy.sparse matrix in COO format; the solvers read ...
     """
     if not is_sparse(X):
         return as_design(X, name)
@@ -173,7 +206,18 @@ def as_design_or_sparse(X: Any, name: str = "X") -> FloatArray | Any:
 
 
 def as_target(y: Any, n_samples: int, name: str = "y") -> FloatArray:
-    """Return ``y`` as a fresh finite 1-D float64 array of length ``n_samples``."""
+    """Return ``y`` as a fresh finite 1-D float64 array of length ``n_samples``.
+
+    Examples
+    --------
+    >>> from bayesreg.validation import as_target
+    >>> as_target([[1], [2], [3]], 3)
+    array([1., 2., 3.])
+    >>> as_target([1, 2], 3)
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.DataError: y has 2 entries but X has 3 rows; they must have the same ...
+    """
     array = _to_float_array(y, name)
     if array.ndim == 2 and array.shape[1] == 1:
         array = array[:, 0].copy()
@@ -192,7 +236,18 @@ def as_target(y: Any, n_samples: int, name: str = "y") -> FloatArray:
 
 
 def as_coef(value: Any, n_features: int, name: str = "coef") -> FloatArray:
-    """Return a coefficient vector as a fresh finite float64 array of length ``n_features``."""
+    """Return a coefficient vector as a fresh finite float64 array of length ``n_features``.
+
+    Examples
+    --------
+    >>> from bayesreg.validation import as_coef
+    >>> as_coef([1, 0, -2], 3)
+    array([ 1.,  0., -2.])
+    >>> as_coef([1, 0], 3)
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.DataError: coef must have one entry per column of X (3); got shape (2,).
+    """
     array = _to_float_array(value, name)
     if array.shape != (n_features,):
         raise DataError(
@@ -203,7 +258,19 @@ def as_coef(value: Any, n_features: int, name: str = "coef") -> FloatArray:
 
 
 def check_binary_target(y: FloatArray, name: str = "y") -> FloatArray:
-    """Check that ``y`` holds only 0 and 1 (the Bernoulli likelihood's outcomes)."""
+    """Check that ``y`` holds only 0 and 1 (the Bernoulli likelihood's outcomes).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg.validation import check_binary_target
+    >>> check_binary_target(np.array([0.0, 1.0, 1.0]))
+    array([0., 1., 1.])
+    >>> check_binary_target(np.array([1.0, 2.0]))
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.DataError: y must hold only 0 and 1 for the Bernoulli likelihood; got the ...
+    """
     values = np.unique(y)
     if not np.all(np.isin(values, (0.0, 1.0))):
         shown = ", ".join(f"{v:g}" for v in values[:6]) + (", ..." if values.size > 6 else "")
@@ -215,7 +282,19 @@ def check_binary_target(y: FloatArray, name: str = "y") -> FloatArray:
 
 
 def check_counts(y: FloatArray, name: str = "y") -> FloatArray:
-    """Check that ``y`` holds counts, integers ≥ 0 (the Poisson likelihood's outcomes)."""
+    """Check that ``y`` holds counts, integers ≥ 0 (the Poisson likelihood's outcomes).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg.validation import check_counts
+    >>> check_counts(np.array([0.0, 3.0, 1.0]))
+    array([0., 3., 1.])
+    >>> check_counts(np.array([0.0, 2.5]))
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.DataError: y must hold counts (integers ≥ 0) for the Poisson likelihood; ...
+    """
     bad = np.flatnonzero((y < 0.0) | (y != np.floor(y)))
     if bad.size:
         index = int(bad[0])
@@ -240,7 +319,18 @@ def _as_real(value: Any, name: str) -> float:
 
 
 def check_finite(value: Any, name: str) -> float:
-    """Return ``value`` as a float, requiring a finite real number (of either sign)."""
+    """Return ``value`` as a float, requiring a finite real number (of either sign).
+
+    Examples
+    --------
+    >>> from bayesreg.validation import check_finite
+    >>> check_finite(-2, "offset")
+    -2.0
+    >>> check_finite(float("inf"), "offset")
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.InputValueError: offset must be a finite number; got inf.
+    """
     number = _as_real(value, name)
     if not math.isfinite(number):
         raise InputValueError(f"{name} must be a finite number; got {number!r}.")
@@ -248,7 +338,18 @@ def check_finite(value: Any, name: str) -> float:
 
 
 def check_finite_nonneg(value: Any, name: str) -> float:
-    """Return ``value`` as a float, requiring a finite number ≥ 0."""
+    """Return ``value`` as a float, requiring a finite number ≥ 0.
+
+    Examples
+    --------
+    >>> from bayesreg.validation import check_finite_nonneg
+    >>> check_finite_nonneg(0, "alpha")
+    0.0
+    >>> check_finite_nonneg(-0.5, "alpha")
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.InputValueError: alpha must be a finite number ≥ 0; got -0.5.
+    """
     number = _as_real(value, name)
     if not math.isfinite(number) or number < 0.0:
         raise InputValueError(f"{name} must be a finite number ≥ 0; got {number!r}.")
@@ -256,7 +357,18 @@ def check_finite_nonneg(value: Any, name: str) -> float:
 
 
 def check_positive(value: Any, name: str) -> float:
-    """Return ``value`` as a float, requiring a finite number > 0."""
+    """Return ``value`` as a float, requiring a finite number > 0.
+
+    Examples
+    --------
+    >>> from bayesreg.validation import check_positive
+    >>> check_positive(2, "noise")
+    2.0
+    >>> check_positive(0.0, "noise")
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.InputValueError: noise must be a finite number > 0; got 0.0.
+    """
     number = _as_real(value, name)
     if not math.isfinite(number) or number <= 0.0:
         raise InputValueError(f"{name} must be a finite number > 0; got {number!r}.")
@@ -264,7 +376,18 @@ def check_positive(value: Any, name: str) -> float:
 
 
 def check_l1_ratio(value: Any, name: str = "l1_ratio") -> float:
-    """Return ``value`` as a float in [0, 1] (0 = ridge, 1 = lasso)."""
+    """Return ``value`` as a float in [0, 1] (0 = ridge, 1 = lasso).
+
+    Examples
+    --------
+    >>> from bayesreg.validation import check_l1_ratio
+    >>> check_l1_ratio(1)
+    1.0
+    >>> check_l1_ratio(1.5)
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.InputValueError: l1_ratio must lie in [0, 1] (0 = ridge, 1 = lasso); got 1.5.
+    """
     number = _as_real(value, name)
     if not (0.0 <= number <= 1.0):
         raise InputValueError(f"{name} must lie in [0, 1] (0 = ridge, 1 = lasso); got {number!r}.")
@@ -272,7 +395,18 @@ def check_l1_ratio(value: Any, name: str = "l1_ratio") -> float:
 
 
 def check_tol(value: Any, name: str = "tol") -> float:
-    """Return a solver tolerance: a finite number > 0."""
+    """Return a solver tolerance: a finite number > 0.
+
+    Examples
+    --------
+    >>> from bayesreg.validation import check_tol
+    >>> check_tol(1e-8)
+    1e-08
+    >>> check_tol(0)
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.InputValueError: tol must be a finite number > 0; got 0.0.
+    """
     return check_positive(value, name)
 
 
@@ -289,17 +423,50 @@ def _check_int(value: Any, name: str, minimum: int) -> int:
 
 
 def check_positive_int(value: Any, name: str) -> int:
-    """Return ``value`` as an int, requiring an integer ≥ 1."""
+    """Return ``value`` as an int, requiring an integer ≥ 1.
+
+    Examples
+    --------
+    >>> from bayesreg.validation import check_positive_int
+    >>> check_positive_int(5, "n_folds")
+    5
+    >>> check_positive_int(2.0, "n_folds")
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.InputTypeError: n_folds must be an integer ≥ 1; got 2.0 of type float.
+    """
     return _check_int(value, name, 1)
 
 
 def check_nonneg_int(value: Any, name: str) -> int:
-    """Return ``value`` as an int, requiring an integer ≥ 0."""
+    """Return ``value`` as an int, requiring an integer ≥ 0.
+
+    Examples
+    --------
+    >>> from bayesreg.validation import check_nonneg_int
+    >>> check_nonneg_int(0, "tune")
+    0
+    >>> check_nonneg_int(-1, "tune")
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.InputValueError: tune must be an integer ≥ 0; got -1.
+    """
     return _check_int(value, name, 0)
 
 
 def check_probability(value: Any, name: str) -> float:
-    """Return ``value`` as a float strictly between 0 and 1."""
+    """Return ``value`` as a float strictly between 0 and 1.
+
+    Examples
+    --------
+    >>> from bayesreg.validation import check_probability
+    >>> check_probability(0.95, "level")
+    0.95
+    >>> check_probability(1, "level")
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.InputValueError: level must lie strictly between 0 and 1; got 1.0.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InputTypeError(
             f"{name} must be a number in (0, 1); got {value!r} of type {type(value).__name__}."
@@ -311,7 +478,21 @@ def check_probability(value: Any, name: str) -> float:
 
 
 def check_seed(value: Any) -> int | np.random.Generator | None:
-    """Accept ``None``, a non-negative int or a ``numpy.random.Generator`` as a seed."""
+    """Accept ``None``, a non-negative int or a ``numpy.random.Generator`` as a seed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg.validation import check_seed
+    >>> check_seed(None), check_seed(42)
+    (None, 42)
+    >>> isinstance(check_seed(np.random.default_rng(0)), np.random.Generator)
+    True
+    >>> check_seed(-1)
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.InputTypeError: random_seed must be None, an integer ≥ 0 or a ...
+    """
     if value is None or isinstance(value, np.random.Generator):
         return value
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 0:
@@ -322,7 +503,18 @@ def check_seed(value: Any) -> int | np.random.Generator | None:
 
 
 def check_choice(value: Any, name: str, allowed: Sequence[str]) -> str:
-    """Return ``value`` if it is one of the ``allowed`` strings."""
+    """Return ``value`` if it is one of the ``allowed`` strings.
+
+    Examples
+    --------
+    >>> from bayesreg.validation import check_choice
+    >>> check_choice("bernoulli", "likelihood", ("gaussian", "bernoulli"))
+    'bernoulli'
+    >>> check_choice("poisson", "likelihood", ("gaussian", "bernoulli"))
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.InputValueError: likelihood must be one of 'gaussian', 'bernoulli'; got ...
+    """
     if not isinstance(value, str) or value not in allowed:
         options = ", ".join(repr(a) for a in allowed)
         raise InputValueError(f"{name} must be one of {options}; got {_describe(value)}.")
@@ -330,7 +522,19 @@ def check_choice(value: Any, name: str, allowed: Sequence[str]) -> str:
 
 
 def feature_names_of(X: Any, n_features: int) -> tuple[str, ...]:
-    """Column names of a DataFrame, else ``x0, x1, ...``."""
+    """Column names of a DataFrame, else ``x0, x1, ...``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg.validation import feature_names_of
+    >>> feature_names_of(np.zeros((2, 3)), 3)
+    ('x0', 'x1', 'x2')
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes(as_frame=True)
+    >>> feature_names_of(X, X.shape[1])[:3]
+    ('age', 'sex', 'bmi')
+    """
     columns = getattr(X, "columns", None)
     if columns is not None and len(columns) == n_features:
         return tuple(str(c) for c in columns)
@@ -344,7 +548,18 @@ def _default_names(n_features: int) -> tuple[str, ...]:
 
 
 def check_alphas(values: Any, name: str = "alphas") -> FloatArray:
-    """Return a grid of penalty strengths as a fresh 1-D float64 array of finite numbers ≥ 0."""
+    """Return a grid of penalty strengths as a fresh 1-D float64 array of finite numbers ≥ 0.
+
+    Examples
+    --------
+    >>> from bayesreg.validation import check_alphas
+    >>> check_alphas([1.0, 0.1, 0.0])
+    array([1. , 0.1, 0. ])
+    >>> check_alphas(0.1)
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.DataError: alphas must be a non-empty 1-D sequence of penalty strengths; ...
+    """
     array = _to_float_array(values, name)
     if array.ndim != 1 or array.shape[0] == 0:
         raise DataError(
@@ -360,7 +575,19 @@ def check_alphas(values: Any, name: str = "alphas") -> FloatArray:
 
 
 def check_bool(value: Any, name: str) -> bool:
-    """Return ``value`` if it is a bool (``True``/``False``, NumPy bools included)."""
+    """Return ``value`` if it is a bool (``True``/``False``, NumPy bools included).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg.validation import check_bool
+    >>> check_bool(np.True_, "fit_intercept")
+    True
+    >>> check_bool(1, "fit_intercept")
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.InputTypeError: fit_intercept must be True or False; got 1 of type int.
+    """
     if not isinstance(value, bool | np.bool_):
         raise InputTypeError(
             f"{name} must be True or False; got {_describe(value)} of type {type(value).__name__}."
@@ -372,6 +599,16 @@ def check_path_alphas(alphas: Any, *, zero_hint: str) -> FloatArray:
     """Alphas of a path: finite and > 0, returned sorted in decreasing order.
 
     ``zero_hint`` tells the user what to call for alpha = 0 instead.
+
+    Examples
+    --------
+    >>> from bayesreg.validation import check_path_alphas
+    >>> check_path_alphas([0.1, 1.0, 0.5], zero_hint="Use ridge(X, y, 0) for alpha = 0.")
+    array([1. , 0.5, 0.1])
+    >>> check_path_alphas([1.0, 0.0], zero_hint="Use ridge(X, y, 0) for alpha = 0.")
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.InputValueError: alphas must all be > 0; got 1 value(s) equal to 0. Use ...
     """
     grid = check_alphas(alphas, "alphas")
     if np.any(grid <= 0.0):
@@ -384,7 +621,18 @@ def check_path_alphas(alphas: Any, *, zero_hint: str) -> FloatArray:
 
 
 def check_grid_eps(eps: Any) -> float:
-    """Ratio of the smallest to the largest alpha of a default path grid, in (0, 1)."""
+    """Ratio of the smallest to the largest alpha of a default path grid, in (0, 1).
+
+    Examples
+    --------
+    >>> from bayesreg.validation import check_grid_eps
+    >>> check_grid_eps(1e-3)
+    0.001
+    >>> check_grid_eps(1.0)
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.InputValueError: eps must lie in (0, 1) (the ratio of the smallest to the ...
+    """
     value = check_positive(eps, "eps")
     if value >= 1.0:
         raise InputValueError(
@@ -395,7 +643,18 @@ def check_grid_eps(eps: Any) -> float:
 
 
 def check_gamma_hyperprior(value: Any, name: str = "hyperprior") -> tuple[float, float]:
-    """A Gamma(shape, rate) hyperprior: a pair of finite numbers > 0."""
+    """A Gamma(shape, rate) hyperprior: a pair of finite numbers > 0.
+
+    Examples
+    --------
+    >>> from bayesreg.validation import check_gamma_hyperprior
+    >>> check_gamma_hyperprior((1, 0.5))
+    (1.0, 0.5)
+    >>> check_gamma_hyperprior(1.0)
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.InputValueError: hyperprior must be a pair (shape, rate) of a Gamma(shape, ...
+    """
     try:
         shape, rate = value
     except (TypeError, ValueError):
