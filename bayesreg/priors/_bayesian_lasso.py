@@ -50,6 +50,34 @@ class BayesianLassoPrior(Prior):
         Fixed λ > 0. Give exactly one of ``lam`` and ``hyperprior``.
     hyperprior : (float, float), optional
         ``(shape, rate)`` of the Gamma prior on λ², both > 0.
+
+    Examples
+    --------
+    With σ fixed the MAP is the lasso at ``alpha = σλ/n``:
+
+    >>> import numpy as np
+    >>> from bayesreg import lasso
+    >>> from bayesreg.datasets import load_diabetes
+    >>> from bayesreg.priors import BayesianLassoPrior
+    >>> X, y = load_diabetes()
+    >>> prior = BayesianLassoPrior(lam=2.0)
+    >>> alpha, l1_ratio = prior.penalty(len(y), noise=54.0)
+    >>> round(alpha, 4), l1_ratio
+    (0.2443, 1.0)
+    >>> fit = prior.penalized_fit(X, y, noise=54.0)
+    >>> np.allclose(fit.coef, lasso(X, y, alpha).coef)
+    True
+
+    Given σ the prior is ``Laplace(0, σ/λ)``, of variance ``2σ²/λ²``:
+
+    >>> prior.conditions_on_noise, prior.variance(noise=3.0)
+    (True, 4.5)
+
+    With ``λ² ~ Gamma(shape, rate)`` it has no penalty face (λ is random); it is for
+    PyMC models and the Gibbs sampler:
+
+    >>> BayesianLassoPrior(hyperprior=(1.0, 0.1))
+    BayesianLassoPrior(lam=None, hyperprior=(1.0, 0.1))
     """
 
     lam: float | None = None

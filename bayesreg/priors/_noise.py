@@ -37,6 +37,22 @@ class NoisePrior:
     :meth:`half_normal`. With ``curvature = 0`` the σ² conditional of the Gibbs sampler is
     an inverse gamma; otherwise it proposes from the inverse gamma part and corrects by
     Metropolis-Hastings with acceptance ``exp(−curvature · (σ²_new − σ²_old))``.
+
+    Examples
+    --------
+    >>> from bayesreg.priors import BayesianLassoPrior, LaplacePrior, NoisePrior
+    >>> NoisePrior.inverse_gamma(2.0, 1.0).description
+    'σ² ~ InvGamma(2, 1)'
+    >>> NoisePrior.half_normal(10.0).description
+    'σ ~ HalfNormal(10)'
+
+    The package's default: the reference prior for the Bayesian lasso (whose coefficient
+    scale is σ/λ), else a HalfNormal at the given residual scale:
+
+    >>> NoisePrior.default_for(BayesianLassoPrior(lam=1.0), 54.0).is_reference
+    True
+    >>> NoisePrior.default_for(LaplacePrior(1.0), 54.0).description
+    'σ ~ HalfNormal(54)'
     """
 
     shape: float = 0.0
