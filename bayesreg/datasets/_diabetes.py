@@ -41,5 +41,18 @@ def load_diabetes(*, scaled: bool = True, as_frame: bool = False) -> ArrayPair |
     the authors with the paper and are distributed in the R package ``lars`` and in
     scikit-learn (BSD-3-Clause), whose raw copy is the one bundled here
     (``bayesreg/datasets/data/diabetes.csv``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> X.shape, y.shape
+    ((442, 10), (442,))
+    >>> np.allclose(X.mean(axis=0), 0.0), np.allclose(np.linalg.norm(X, axis=0), 1.0)
+    (True, True)
+    >>> frame, target = load_diabetes(as_frame=True)
+    >>> list(frame.columns[:4]), target.name
+    (['age', 'sex', 'bmi', 'bp'], 'y')
     """
     return load_table(DIABETES, scale=scaled, as_frame=as_frame)

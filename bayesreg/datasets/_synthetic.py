@@ -46,6 +46,20 @@ class SyntheticData:
     correlation : float
         ρ of the Toeplitz correlation ``ρ^|i − j|`` between columns.
     likelihood : {"gaussian", "bernoulli"}
+
+    Examples
+    --------
+    :func:`make_synthetic` returns one, the truth included:
+
+    >>> from bayesreg.datasets import make_synthetic
+    >>> data = make_synthetic(100, 6, n_informative=2, correlation=0.5, random_seed=1)
+    >>> data.X.shape, data.likelihood, data.noise, data.correlation
+    ((100, 6), 'gaussian', 1.0, 0.5)
+    >>> len(data.support), data.covariance[0, :3].tolist()
+    (2, [1.0, 0.5, 0.25])
+    >>> labels = make_synthetic(50, 4, n_informative=2, likelihood="bernoulli", random_seed=0)
+    >>> labels.likelihood, set(labels.y.tolist()) <= {0.0, 1.0}
+    ('bernoulli', True)
     """
 
     X: FloatArray

@@ -71,6 +71,26 @@ class Role:
         The legend text used when a figure does not say more.
     filled : bool
         Whether the marker is filled (False: white face, coloured edge).
+
+    Examples
+    --------
+    :func:`role` returns the package's roles; ``point()`` and ``line()`` give the keyword
+    arguments of ``Axes.plot``, which a figure may override:
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from bayesreg.plots import Role, role
+    >>> isinstance(role("posterior_median"), Role), role("posterior_median").filled
+    (True, False)
+    >>> role("map").line()
+    {'color': '#0072B2', 'ls': '-'}
+    >>> custom = Role("#000000", "s", ":", "my estimate")
+    >>> fig, ax = plt.subplots()
+    >>> lines = ax.plot([0.0, 1.0], [1.0, 2.0], **custom.point(ms=8), label=custom.label)
+    >>> lines[0].get_marker(), lines[0].get_markersize()
+    ('s', 8.0)
+    >>> plt.close(fig)
     """
 
     color: str
@@ -154,6 +174,7 @@ def role(name: str) -> Role:
     ('#0072B2', 'D')
     >>> fig, ax = plt.subplots()
     >>> lines = ax.plot([0.5, 1.2], [0, 1], **role("truth").point(ms=10), label="truth")
+    >>> plt.close(fig)
     """
     if name not in ROLES:
         raise InputValueError(f"name must be one of {sorted(ROLES)}; got {name!r}.")
