@@ -69,6 +69,7 @@ horseshoe and other shrinkage priors. *Electronic Journal of Statistics* 11, 501
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +84,7 @@ from bayesreg.core.types import FloatArray, freeze_fields
 from bayesreg.errors import DataError, InputValueError
 from bayesreg.posterior._data import prepare_linear_data
 from bayesreg.posterior.summary import _check_tree, _default_negligible, _group
+from bayesreg.priors import HorseshoePlusPrior, HorseshoePrior, RegularizedHorseshoePrior
 from bayesreg.validation import (
     as_design_or_sparse,
     check_bool,
@@ -594,25 +596,62 @@ def _negligible(tree: xarray.DataTree, design: Any, negligible: Any) -> FloatArr
     return _default_negligible(design, observed["y_obs"].to_numpy())
 
 
+def _variable(posterior: Any, names: tuple[str, ...], dims: tuple[str, ...]) -> FloatArray | None:
+    """Draws ``(chains·draws, ...)`` of the first of ``names`` with dimensions ``dims``."""
+    for name in names:
+        if name in posterior and posterior[name].dims == dims:
+            values: FloatArray = posterior[name].transpose(*dims).to_numpy()
+            return values.reshape(-1, *values.shape[2:])
+    return None
+
+
+#: The ``prior_family`` attribute of trees drawn under a global-local prior.
+_GLOBAL_LOCAL_FAMILIES = tuple(
+    cls.__name__ for cls in (HorseshoePrior, HorseshoePlusPrior, RegularizedHorseshoePrior)
+)
+
+
+def _fixed_global_scale(tree: xarray.DataTree) -> float | None:
+    """τ of a horseshoe-family prior whose global scale is fixed (from the tree's attributes)."""
+    if tree.attrs.get("prior_family") not in _GLOBAL_LOCAL_FAMILIES:
+        return None
+    parameters = json.loads(str(tree.attrs.get("prior_parameters", "{}")))
+    if parameters.get("global_prior") != "fixed" or "scale" not in parameters:
+        return None
+    return float(parameters["scale"])
+
+
 def _shrinkage_factors(tree: xarray.DataTree, norms: FloatArray, feature: str) -> FloatArray | None:
     """Posterior mean of κ_j: a ``kappa`` variable, or ``1/(1 + ||Xc_j||² λ_j² τ²/σ²)``.
 
-    The second form (Piironen & Vehtari 2017) needs local scales ``lambda`` (per
-    feature), optionally a global ``tau``, and σ (``noise`` draws or ``fixed_noise``).
+    The second form (Piironen & Vehtari 2017) needs the local scales — ``coef_lambda_tilde``
+    (the regularized horseshoe's λ̃_j, which already holds its slab), else ``coef_lambda``
+    or ``lambda`` — per feature, the global scale τ (``coef_tau`` or ``tau`` draws, or the
+    fixed ``scale`` of a horseshoe-family prior; 1 when there is none) and σ (``noise``
+    draws or ``fixed_noise``). ``None`` when the tree lacks any of them (e.g. the
+    Bernoulli likelihood, which has no σ).
     """
     posterior = _group(tree, "posterior")
-    if "kappa" in posterior and feature in posterior["kappa"].dims:
-        kappa = posterior["kappa"].transpose("chain", "draw", feature).to_numpy()
-        mean_kappa: FloatArray = kappa.reshape(-1, norms.shape[0]).mean(axis=0)
+    kappa = _variable(posterior, ("kappa",), ("chain", "draw", feature))
+    if kappa is not None:
+        mean_kappa: FloatArray = kappa.mean(axis=0)
         return mean_kappa
-    if "lambda" not in posterior or feature not in posterior["lambda"].dims:
+    local = _variable(
+        posterior, ("coef_lambda_tilde", "coef_lambda", "lambda"), ("chain", "draw", feature)
+    )
+    if local is None:
         return None
-    local = posterior["lambda"].transpose("chain", "draw", feature).to_numpy()
-    scale = local.reshape(-1, norms.shape[0]) ** 2
-    if "tau" in posterior and posterior["tau"].dims == ("chain", "draw"):
-        scale = scale * posterior["tau"].to_numpy().reshape(-1, 1) ** 2
-    if "noise" in posterior and posterior["noise"].dims == ("chain", "draw"):
-        variance = posterior["noise"].to_numpy().reshape(-1, 1) ** 2
+    scale = local**2
+    tau = _variable(posterior, ("coef_tau", "tau"), ("chain", "draw"))
+    if tau is not None:
+        scale = scale * tau.reshape(-1, 1) ** 2
+    else:
+        fixed_tau = _fixed_global_scale(tree)
+        if fixed_tau is not None:
+            scale = scale * fixed_tau**2
+    noise = _variable(posterior, ("noise",), ("chain", "draw"))
+    if noise is not None:
+        variance = noise.reshape(-1, 1) ** 2
     elif "fixed_noise" in tree.attrs:
         variance = np.full((1, 1), float(tree.attrs["fixed_noise"]) ** 2)
     else:

@@ -156,8 +156,8 @@ class _GlobalLocalPrior(Prior):
             f"({self._family}: p(w_j) grows like log(1/|w_j|) as w_j → 0), so the posterior "
             "density is +inf wherever a coefficient is 0 and there is no finite MAP, hence "
             "no penalized estimate. Summarize this prior's posterior by its mean or median "
-            "instead: bayesreg.posterior.horseshoe_gibbs.sample_horseshoe_gibbs(X, y, prior) "
-            "(Gaussian likelihood), or NUTS on bayesreg.pymc.build_model(X, y, prior)."
+            "instead: bayesreg.sample_posterior(X, y, prior, method='gibbs') (Gaussian or "
+            "Bernoulli likelihood), or NUTS on bayesreg.pymc.build_model(X, y, prior)."
         )
 
     def _no_penalty(self, what: str) -> NoReturn:

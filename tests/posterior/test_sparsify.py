@@ -27,7 +27,7 @@ from bayesreg.posterior.sparsify import (
     savs,
     savs_threshold,
 )
-from bayesreg.priors import GaussianPrior
+from bayesreg.priors import GaussianPrior, HorseshoePrior, RegularizedHorseshoePrior
 
 SUPPORT = (0, 1, 2)
 TRUE_COEF = np.array([2.0, -1.5, 1.2, 0.0, 0.0, 0.0, 0.0, 0.0])
@@ -331,6 +331,35 @@ def test_ranking_reports_shrinkage_factors_when_the_tree_holds_scales() -> None:
     given_kappa = _hand_tree({"coef": coef, "kappa": local / (1.0 + local)})
     table = rank_variables(given_kappa, X, negligible=0.1).sort_index()
     np.testing.assert_allclose(table["kappa"], (local / (1.0 + local)).mean(axis=(0, 1)))
+
+
+def _draws(tree: Any, name: str) -> np.ndarray:
+    return np.asarray(tree.posterior[name].to_numpy())
+
+
+@pytest.mark.parametrize("global_prior", ["half_cauchy", "fixed"])
+def test_ranking_reads_the_scales_of_horseshoe_gibbs_trees(global_prior: str) -> None:
+    # κ_j = 1/(1 + ||Xc_j||² λ_j² τ²/σ²) from the sampler's own variable names: coef_lambda
+    # (horseshoe), coef_lambda_tilde (regularized horseshoe: the slab is inside λ̃_j),
+    # coef_tau or the prior's fixed scale, and the noise draws.
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((60, 4))
+    y = X @ np.array([3.0, 0.0, 0.0, 0.0]) + rng.standard_normal(60)
+    norms = np.sum(_centered(X) ** 2, axis=0)
+    for prior, local_name in (
+        (HorseshoePrior(0.5, global_prior=global_prior), "coef_lambda"),
+        (RegularizedHorseshoePrior(0.5, global_prior=global_prior), "coef_lambda_tilde"),
+    ):
+        tree = sample_posterior(
+            X, y, prior, method="gibbs", draws=200, chains=2, random_seed=3, progressbar=False
+        )
+        table = rank_variables(tree, X, negligible=0.1).sort_index()
+        tau_sq = _draws(tree, "coef_tau")[..., None] ** 2 if global_prior == "half_cauchy" else 0.25
+        scale = _draws(tree, local_name) ** 2 * tau_sq
+        kappa = 1.0 / (1.0 + norms * scale / _draws(tree, "noise")[..., None] ** 2)
+        np.testing.assert_allclose(table["kappa"], kappa.mean(axis=(0, 1)), rtol=1e-12)
+        # the strong effect is shrunk least
+        assert table["kappa"].iloc[0] < table["kappa"].iloc[1:].min()
 
 
 # --- bad input -----------------------------------------------------------------------------
