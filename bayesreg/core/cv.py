@@ -139,6 +139,17 @@ def cross_validate(
         Bernoulli likelihood y is not 0/1 or a class has fewer than 2 samples (Poisson:
         counts that are negative or not integers); if ``sample_weight`` is invalid or
         leaves a fold's held-out (or training) rows with zero total weight.
+
+    Examples
+    --------
+    >>> from bayesreg import cross_validate, lasso
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> cv = cross_validate(X, y, n_alphas=30, n_folds=5, random_seed=0)
+    >>> cv.mean_error.shape, bool(cv.alpha_min <= cv.alpha_1se)
+    ((30,), True)
+    >>> lasso(X, y, cv.alpha_1se).converged
+    True
     """
     design = as_design_or_sparse(X)
     n_samples = design.shape[0]

@@ -103,6 +103,19 @@ def alpha_max(
     Returns
     -------
     float
+
+    Examples
+    --------
+    At ``alpha_max`` every coefficient is zero; just below it, one enters:
+
+    >>> from bayesreg import alpha_max, lasso
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> a = alpha_max(X, y)
+    >>> round(a, 3)
+    2.148
+    >>> lasso(X, y, a).n_nonzero, lasso(X, y, 0.99 * a).n_nonzero
+    (0, 1)
     """
     l1_ratio = check_l1_ratio(l1_ratio)
     inputs = least_squares_inputs(
@@ -216,6 +229,19 @@ def lasso_path(
     ConvergenceWarning
         When some solution's certificate did not reach its threshold (its ``converged``
         is False).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg import lasso_path
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> path = lasso_path(X, y, n_alphas=30)
+    >>> path.coefs.shape, bool(path.converged.all())
+    ((30, 10), True)
+    >>> n_nonzero = np.count_nonzero(path.coefs, axis=1)
+    >>> int(n_nonzero[0]), int(n_nonzero[-1])  # from alpha_max down to alpha_max/1000
+    (0, 10)
     """
     l1_ratio = check_l1_ratio(l1_ratio)
     fit_intercept = check_bool(fit_intercept, "fit_intercept")

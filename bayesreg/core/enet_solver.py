@@ -134,6 +134,23 @@ def lasso(
     ConvergenceWarning
         When the certificate did not reach its threshold (the fit has
         ``converged=False``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg import lasso
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> fit = lasso(X, y, 0.5)
+    >>> fit.converged, fit.n_nonzero
+    (True, 4)
+    >>> np.flatnonzero(fit.coef)  # the selected features: bmi, bp, s3, s5
+    array([2, 3, 6, 8])
+
+    With ``positive=True``, the non-negative lasso:
+
+    >>> bool(np.all(lasso(X, y, 0.5, positive=True).coef >= 0))
+    True
     """
     return elastic_net(
         X,
@@ -254,6 +271,21 @@ def elastic_net(
     -----
     ConvergenceWarning
         When the gap did not reach the threshold (the fit has ``converged=False``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg import elastic_net, ridge
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> fit = elastic_net(X, y, 0.05, 0.5)
+    >>> fit.converged, fit.coef.shape
+    (True, (10,))
+
+    ``l1_ratio = 0`` is ridge:
+
+    >>> bool(np.allclose(elastic_net(X, y, 0.05, 0.0).coef, ridge(X, y, 0.05).coef))
+    True
     """
     alpha = _check_alpha(alpha)
     l1_ratio = check_l1_ratio(l1_ratio)

@@ -244,6 +244,15 @@ def logistic_alpha_max(
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> from bayesreg import logistic, logistic_alpha_max
+    >>> from bayesreg.datasets import load_breast_cancer
+    >>> X, y = load_breast_cancer(standardize=True)
+    >>> a = logistic_alpha_max(X, y)
+    >>> logistic(X, y, a).n_nonzero, logistic(X, y, 0.9 * a).n_nonzero > 0
+    (0, True)
     """
     return glm_family_alpha_max(
         LOGISTIC,

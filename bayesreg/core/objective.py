@@ -100,6 +100,21 @@ def objective(
     """``F(w, w0)`` for the given likelihood (``"gaussian"``, ``"bernoulli"``, ``"poisson"``).
 
     ``offset`` (Poisson only) is the known term o of the linear predictor.
+
+    Examples
+    --------
+    The value a solver reports is ``F`` at its solution, and no other point does better:
+
+    >>> import numpy as np
+    >>> from bayesreg.core import lasso, objective
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> fit = lasso(X, y, 0.5)
+    >>> value = objective(X, y, fit.coef, fit.intercept, fit.alpha, fit.l1_ratio)
+    >>> bool(np.isclose(value, fit.objective))
+    True
+    >>> bool(objective(X, y, 0.9 * fit.coef, fit.intercept, 0.5, 1.0) > value)
+    True
     """
     shift = _check_point(X, y, coef, alpha, l1_ratio, likelihood, offset)
     loss = datafit_of(likelihood, y, shift).value(intercept + X @ coef)

@@ -235,6 +235,15 @@ def poisson_alpha_max(
     DataError
         As :func:`poisson` does for its data (all-zero counts with an intercept
         included: there is no best intercept).
+
+    Examples
+    --------
+    >>> from bayesreg import poisson, poisson_alpha_max
+    >>> from bayesreg.datasets import load_randhie
+    >>> X, y = load_randhie(standardize=True)
+    >>> a = poisson_alpha_max(X, y)
+    >>> poisson(X, y, a).n_nonzero, poisson(X, y, 0.9 * a).n_nonzero > 0
+    (0, True)
     """
     return glm_family_alpha_max(
         POISSON,

@@ -52,6 +52,23 @@ class PenalizedFit:
         Which certificate ``gap`` is.
     tol : float
         The tolerance the certificate was checked against (in the units of ``gap``).
+
+    Examples
+    --------
+    Every solver returns one; its fields are read-only:
+
+    >>> from bayesreg import lasso
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> fit = lasso(X, y, 0.5)
+    >>> fit.converged, fit.certificate, fit.n_nonzero
+    (True, 'duality gap', 4)
+    >>> fit.coef.shape, round(fit.intercept, 3), fit.alpha, fit.l1_ratio
+    ((10,), 152.133, 0.5, 1.0)
+    >>> fit.decision_function(X[:3]).shape
+    (3,)
+    >>> fit.coef.flags.writeable
+    False
     """
 
     coef: FloatArray
@@ -117,6 +134,18 @@ class PathFit:
         does: the duality gap, or the KKT residual where the gap is within its rounding
         floor); None where one certificate holds for the whole path, as its producer
         documents.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg import lasso_path
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> path = lasso_path(X, y, n_alphas=20)
+    >>> len(path), path.coefs.shape, bool(path.converged.all())
+    (20, (20, 10), True)
+    >>> bool(path.alphas[0] == path.alpha_max), int(np.count_nonzero(path.coefs[0]))
+    (True, 0)
     """
 
     alphas: FloatArray
@@ -155,6 +184,23 @@ class RidgePathFit(PathFit):
         Generalized cross-validation error ``mean(r^2) / (1 - df_total/n)^2``.
     loo : ndarray of shape (k,)
         Exact leave-one-out mean squared error ``mean((r_i / (1 - h_ii))^2)``.
+
+    Examples
+    --------
+    The degrees of freedom fall from p towards 0 as alpha grows; GCV and LOO pick an alpha:
+
+    >>> import numpy as np
+    >>> from bayesreg import ridge_alphas, ridge_path
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> path = ridge_path(X, y, ridge_alphas(X, n_alphas=30))
+    >>> path.coefs.shape, path.df.shape, path.gcv.shape, path.loo.shape
+    ((30, 10), (30,), (30,), (30,))
+    >>> bool(np.all(np.diff(path.df) > 0))  # alphas decrease, df increases
+    True
+    >>> alpha_gcv = path.alphas[np.argmin(path.gcv)]
+    >>> bool(path.alphas[-1] < alpha_gcv < path.alphas[0])
+    True
     """
 
     df: FloatArray = field(default_factory=lambda: np.empty(0))
@@ -184,6 +230,17 @@ class CVResult:
     scoring : str
         ``"mse"`` (Gaussian) or ``"deviance"`` (Bernoulli: mean binomial deviance, −2 times
         the mean held-out log-likelihood, as glmnet reports it).
+
+    Examples
+    --------
+    >>> from bayesreg import cross_validate
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> cv = cross_validate(X, y, n_alphas=30, n_folds=5, random_seed=0)
+    >>> cv.scoring, cv.alphas.shape, cv.fold_errors.shape
+    ('mse', (30,), (5, 30))
+    >>> bool(cv.alpha_1se >= cv.alpha_min)
+    True
     """
 
     alphas: FloatArray

@@ -436,6 +436,24 @@ def ridge_path(
     -----
     ConvergenceWarning
         If any gap exceeds its threshold (as in :func:`ridge`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg import ridge, ridge_alphas, ridge_path
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> path = ridge_path(X, y, ridge_alphas(X, n_alphas=30))
+    >>> path.coefs.shape, bool(path.converged.all())
+    ((30, 10), True)
+
+    Each row is the ridge solution at its alpha, and GCV chooses one:
+
+    >>> bool(np.allclose(path.coefs[10], ridge(X, y, path.alphas[10]).coef))
+    True
+    >>> best = int(np.argmin(path.gcv))
+    >>> bool(0 < path.df[best] < 10)
+    True
     """
     grid = np.sort(check_alphas(alphas))[::-1].copy()
     problem = least_squares_data(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
@@ -524,6 +542,16 @@ def ridge_alphas(X: Any, *, n_alphas: int = 100, fit_intercept: bool = True) -> 
     ------
     DataError
         If ``Xc`` is zero (every column constant when an intercept is fitted).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg import ridge_alphas
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> alphas = ridge_alphas(X, n_alphas=50)
+    >>> alphas.shape, bool(np.all(np.diff(alphas) < 0))
+    ((50,), True)
     """
     count = check_positive_int(n_alphas, "n_alphas")
     with_intercept = check_bool(fit_intercept, "fit_intercept")

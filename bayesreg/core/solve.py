@@ -111,6 +111,20 @@ def penalized_solve(
     PenalizedFit
         The certified solution (duality gap for Gaussian, KKT residual for Bernoulli and
         Poisson).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg import lasso, penalized_solve
+    >>> from bayesreg.datasets import load_breast_cancer, load_diabetes
+    >>> X, y = load_diabetes()
+    >>> fit = penalized_solve(X, y, 0.5, 1.0)
+    >>> bool(np.allclose(fit.coef, lasso(X, y, 0.5).coef))
+    True
+    >>> X, y = load_breast_cancer(standardize=True)
+    >>> fit = penalized_solve(X, y, 0.05, 0.5, likelihood="bernoulli")
+    >>> fit.converged, fit.coef.shape
+    (True, (30,))
     """
     check_choice(likelihood, "likelihood", LIKELIHOODS)
     strength = check_finite_nonneg(alpha, "alpha")
