@@ -34,6 +34,22 @@ class GibbsPrior:
     coefficient (``Prior.penalty_factor()``; ``v_j = 0`` is a flat prior on ``w_j``), None
     for all 1: coefficient j then has the L1 weight ``v_j l1`` (Laplace(0, s/(v_j l1)))
     and the L2 weight ``v_j l2`` (Normal(0, s/√(v_j l2))).
+
+    Examples
+    --------
+    >>> from bayesreg.posterior import GibbsPrior, gibbs_prior_of
+    >>> from bayesreg.priors import LaplacePrior
+    >>> GibbsPrior.laplace(2.0)
+    GibbsPrior(l1=0.5, l2=0.0, scaled_by_noise=False, l1_hyperprior=None, factor=None)
+    >>> GibbsPrior.gaussian(0.5).l2, GibbsPrior.bayesian_lasso(2.0).scaled_by_noise
+    (4.0, True)
+    >>> GibbsPrior(l1=1.0, l2=2.0).has_mixture, GibbsPrior.gaussian(1.0).has_mixture
+    (True, False)
+
+    :func:`~bayesreg.posterior.gibbs_prior_of` gives the form of a prior object:
+
+    >>> gibbs_prior_of(LaplacePrior(2.0), noise=1.0) == GibbsPrior.laplace(2.0)
+    True
     """
 
     l1: float

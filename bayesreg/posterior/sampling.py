@@ -68,6 +68,32 @@ def gibbs_prior_of(prior: Prior, noise: float | None) -> GibbsPrior:
     A prior with one scale per coefficient (``prior.penalty_factor()`` = v) has the
     weights ``v_j·l1`` and ``v_j·l2`` of its reference scale: ``prior.penalty(1, 1)`` is
     ``(l1 + l2, l1/(l1 + l2))`` there, and the sampler takes v as ``factor``.
+
+    Parameters
+    ----------
+    prior : bayesreg.priors.Prior
+    noise : float or None
+        The fixed noise sd σ, or None when σ is sampled.
+
+    Returns
+    -------
+    GibbsPrior
+
+    Raises
+    ------
+    ModelStructureError
+        For a prior supported on ``w ≥ 0``.
+
+    Examples
+    --------
+    >>> from bayesreg.posterior import gibbs_prior_of
+    >>> from bayesreg.priors import BayesianLassoPrior, GaussianPrior, LaplacePrior
+    >>> gibbs_prior_of(LaplacePrior(2.0), noise=1.0)
+    GibbsPrior(l1=0.5, l2=0.0, scaled_by_noise=False, l1_hyperprior=None, factor=None)
+    >>> gibbs_prior_of(BayesianLassoPrior(lam=2.0), noise=None).scaled_by_noise
+    True
+    >>> gibbs_prior_of(GaussianPrior((1.0, 2.0)), noise=1.0).factor
+    (1.0, 0.25)
     """
     if prior.positive:
         raise ModelStructureError(
@@ -113,6 +139,28 @@ def noise_prior_of(
     :class:`~bayesreg.core.stats.SufficientStats` of the data. With observation weights
     (validated, raw) ``s_y = √(Σ s_i (y_i − ȳ_s)²/m)``, m the number of rows with
     ``s_i > 0``: the σ̂ of the weighted model with w = 0, as in ``build_model``.
+
+    Parameters
+    ----------
+    prior : bayesreg.priors.Prior
+    y : ndarray of shape (n,) or SufficientStats
+    fit_intercept : bool
+    weights : ndarray of shape (n,), optional
+
+    Returns
+    -------
+    NoisePrior
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg.posterior import noise_prior_of
+    >>> from bayesreg.priors import BayesianLassoPrior, LaplacePrior
+    >>> y = np.array([1.0, 3.0, 5.0, 7.0])
+    >>> noise_prior_of(LaplacePrior(1.0), y, fit_intercept=True).description
+    'σ ~ HalfNormal(2.23607)'
+    >>> noise_prior_of(BayesianLassoPrior(lam=1.0), y, fit_intercept=True).is_reference
+    True
     """
     if weights is None or isinstance(y, SufficientStats):
         return NoisePrior.default_for(prior, target_scale(y, fit_intercept=fit_intercept))
@@ -272,6 +320,33 @@ def sample_posterior(
         ``prior_parameters`` (:func:`prior_attrs`), ``noise_prior``, ``likelihood``,
         and ``fixed_noise`` (σ) when the noise was fixed: what
         :func:`~bayesreg.posterior.summary.shrinkage_summary` reads.
+
+    Examples
+    --------
+    I.i.d. draws from the exact posterior of a Gaussian prior with σ fixed:
+
+    >>> import numpy as np
+    >>> from bayesreg.datasets import load_diabetes
+    >>> from bayesreg.posterior import sample_posterior
+    >>> from bayesreg.priors import BayesianLassoPrior, GaussianPrior
+    >>> X, y = load_diabetes(as_frame=True)
+    >>> tree = sample_posterior(X, y, GaussianPrior(100.0), noise=54.0, method="exact",
+    ...                         draws=500, chains=2, random_seed=0)
+    >>> tree.posterior["coef"].dims, tree.posterior["coef"].shape
+    (('chain', 'draw', 'feature'), (2, 500, 10))
+    >>> tree.attrs["sampling_method"], tree.attrs["prior"], tree.attrs["fixed_noise"]
+    ('exact', 'GaussianPrior(scale=100.0)', 54.0)
+    >>> tree.posterior["feature"].values[:3].tolist()
+    ['age', 'sex', 'bmi']
+
+    Park & Casella's Bayesian lasso with a free σ, by Gibbs:
+
+    >>> tree = sample_posterior(X, y, BayesianLassoPrior(lam=2.0), method="gibbs",
+    ...                         draws=200, chains=2, random_seed=0, progressbar=False)
+    >>> sorted(tree.posterior.data_vars), tree.attrs["noise_prior"]
+    (['coef', 'intercept', 'noise'], 'p(σ²) ∝ 1/σ²')
+    >>> bool((tree.posterior["noise"] > 0).all())
+    True
     """
     check_prior(prior)
     options = _SamplingOptions(

@@ -90,6 +90,23 @@ class Diagnostics:
         ``100 × chains`` (Vehtari et al. 2021).
     ok : bool
         No divergences, R-hat ≤ ``rhat_max`` and both ESS ≥ ``ess_threshold``.
+
+    Examples
+    --------
+    :func:`check_diagnostics` returns one. I.i.d. draws from the exact posterior of a
+    Gaussian prior have an ESS near the number of draws:
+
+    >>> from bayesreg.datasets import load_diabetes
+    >>> from bayesreg.posterior import check_diagnostics, sample_posterior
+    >>> from bayesreg.priors import GaussianPrior
+    >>> X, y = load_diabetes()
+    >>> tree = sample_posterior(X, y, GaussianPrior(100.0), noise=54.0, method="exact",
+    ...                         draws=1000, chains=2, random_seed=0)
+    >>> diagnostics = check_diagnostics(tree)
+    >>> diagnostics.divergences, diagnostics.ess_threshold
+    (0, 200.0)
+    >>> diagnostics.min_ess_bulk > diagnostics.ess_threshold, diagnostics.max_rhat < 1.05
+    (True, True)
     """
 
     divergences: int
@@ -201,6 +218,34 @@ def check_diagnostics(
         Issue a :class:`~bayesreg.errors.DiagnosticsWarning` saying what to do.
     stacklevel : int, default 2
         Passed to :func:`warnings.warn` (2: the caller of this function).
+
+    Returns
+    -------
+    Diagnostics
+        The worst R-hat and ESS over the parameters, the divergences, and the verdict
+        ``ok``.
+
+    Examples
+    --------
+    Twenty draws of one chain are too few (100 effective draws per chain are asked):
+
+    >>> import warnings
+    >>> from bayesreg.datasets import load_diabetes
+    >>> from bayesreg.errors import DiagnosticsWarning
+    >>> from bayesreg.posterior import check_diagnostics, sample_posterior
+    >>> from bayesreg.priors import LaplacePrior
+    >>> X, y = load_diabetes()
+    >>> tree = sample_posterior(X, y, LaplacePrior(100.0), noise=54.0, method="gibbs",
+    ...                         draws=20, chains=1, random_seed=0, progressbar=False)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     diagnostics = check_diagnostics(tree)
+    >>> diagnostics.ok, diagnostics.ess_threshold
+    (False, 100.0)
+    >>> [warning.category is DiagnosticsWarning for warning in caught]
+    [True]
+    >>> check_diagnostics(tree, warn=False).ok
+    False
     """
     import arviz as az
 
@@ -266,6 +311,31 @@ def ridge_effective_dof(X: Any, alpha: float, *, fit_intercept: bool = True) -> 
     a Gaussian prior with ``alpha = σ²/(nτ²)`` it is the number of parameters the data
     determine, between p (alpha = 0, full rank) and 0 (alpha → ∞). ``X`` may be a
     scipy.sparse CSR/CSC matrix of up to 10000 columns (``d_j`` from ``XcᵀXc``).
+
+    Parameters
+    ----------
+    X : array-like or scipy.sparse CSR/CSC matrix of shape (n_samples, n_features)
+    alpha : float
+        The ridge penalty ≥ 0.
+    fit_intercept : bool, default True
+        Center the columns (the intercept is not counted).
+
+    Returns
+    -------
+    float
+        The effective degrees of freedom, between 0 and the rank of ``Xc``.
+
+    Examples
+    --------
+    >>> from bayesreg.datasets import load_diabetes
+    >>> from bayesreg.posterior import ridge_effective_dof
+    >>> from bayesreg.priors import GaussianPrior
+    >>> X, y = load_diabetes()
+    >>> ridge_effective_dof(X, 0.0)
+    10.0
+    >>> alpha, _ = GaussianPrior(100.0).penalty(len(y), noise=54.0)
+    >>> round(ridge_effective_dof(X, alpha), 3)
+    6.195
     """
     penalty = check_finite_nonneg(alpha, "alpha")
     design = as_design_or_sparse(X)
@@ -376,6 +446,29 @@ def shrinkage_summary(
     way, so shrinkage alone (a statement about magnitudes) does not describe it. It is
     NaN where least squares is exactly 0. ``least_squares`` is the minimum-norm solution
     when X (centered, with an intercept) has rank below its number of columns.
+
+    Examples
+    --------
+    Under Gaussian priors with σ fixed the posterior is Gaussian: its mean is the MAP,
+    the ridge estimate, up to Monte Carlo error:
+
+    >>> import numpy as np
+    >>> from bayesreg.datasets import load_diabetes
+    >>> from bayesreg.posterior import sample_posterior, shrinkage_summary
+    >>> from bayesreg.priors import GaussianPrior
+    >>> X, y = load_diabetes(as_frame=True)
+    >>> tree = sample_posterior(X, y, GaussianPrior(100.0), noise=54.0, method="exact",
+    ...                         draws=1000, chains=2, random_seed=0)
+    >>> summary = shrinkage_summary(tree, X, y)
+    >>> summary.shape, list(summary.index[:3])
+    ((10, 13), ['age', 'sex', 'bmi'])
+    >>> summary.loc["bmi", ["map", "least_squares"]].round(3).tolist()
+    [431.351, 519.846]
+    >>> mcse = summary["sd"] / np.sqrt(summary["ess_bulk"])
+    >>> bool(np.all(np.abs(summary["mean"] - summary["map"]) < 5 * mcse))
+    True
+    >>> bool(summary.loc["bmi", "shrinkage"] > 0.0)
+    True
     """
     import arviz as az
 
@@ -467,6 +560,29 @@ def bayesian_path(
         Long format, one row per (prior, feature): ``prior, alpha, l1_ratio, feature,
         penalized, mean, median, hdi_lower, hdi_upper``; ``attrs["hdi_prob"]`` holds
         ``hdi_prob`` (read by :func:`bayesreg.plots.plot_bayesian_path`).
+
+    Examples
+    --------
+    A Gaussian prior (exact posterior) and a Laplace prior (Gibbs) side by side; the
+    ``penalized`` column is the ridge or lasso estimate at the prior's penalty:
+
+    >>> import numpy as np
+    >>> from bayesreg import lasso
+    >>> from bayesreg.datasets import load_diabetes
+    >>> from bayesreg.posterior import bayesian_path
+    >>> from bayesreg.priors import GaussianPrior, LaplacePrior
+    >>> X, y = load_diabetes()
+    >>> path = bayesian_path(X, y, [GaussianPrior(100.0), LaplacePrior(100.0)], noise=54.0,
+    ...                      draws=500, random_seed=0)
+    >>> path.shape, path.attrs["hdi_prob"]
+    ((20, 9), 0.94)
+    >>> laplace = path[path["prior"] == "LaplacePrior(scale=100.0)"]
+    >>> round(float(laplace["alpha"].iloc[0]), 4), float(laplace["l1_ratio"].iloc[0])
+    (0.066, 1.0)
+    >>> np.allclose(laplace["penalized"], lasso(X, y, laplace["alpha"].iloc[0]).coef)
+    True
+    >>> bool(np.all(path["hdi_lower"] <= path["hdi_upper"]))
+    True
     """
     from bayesreg.posterior.sampling import sample_posterior
 
