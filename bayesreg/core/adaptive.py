@@ -66,6 +66,26 @@ class AdaptiveLassoFit:
     gamma : float
     initial : str
         ``"ridge"``, ``"ols"`` or ``"given"``.
+
+    Examples
+    --------
+    :func:`adaptive_lasso` returns one:
+
+    >>> import numpy as np
+    >>> from bayesreg import adaptive_lasso
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> result = adaptive_lasso(X, y, 0.5, gamma=2.0, initial="ols")
+    >>> result.gamma, result.initial, result.fit.converged
+    (2.0, 'ols', True)
+    >>> result.weights.shape, result.initial_coef.shape
+    ((10,), (10,))
+
+    The Laplace scales under which the fit is the MAP, at noise sd σ = 54:
+
+    >>> scales = result.prior_scales(n_samples=len(y), noise=54.0)
+    >>> bool(np.allclose(scales, 54.0**2 * np.abs(result.initial_coef) ** 2 / (len(y) * 0.5)))
+    True
     """
 
     fit: PenalizedFit
@@ -137,6 +157,18 @@ def adaptive_lasso(
         length or not finite, or ``gamma`` ≤ 0.
     DataError
         If every initial coefficient is 0 (nothing can enter).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg import adaptive_lasso
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> result = adaptive_lasso(X, y, 0.5)
+    >>> result.fit.converged, result.fit.coef.shape, result.initial
+    (True, (10,), 'ridge')
+    >>> bool(np.allclose(result.weights, 1.0 / np.abs(result.initial_coef)))
+    True
     """
     strength = check_positive(alpha, "alpha")
     power = check_positive(gamma, "gamma")

@@ -71,36 +71,90 @@ Family = Literal["gaussian", "bernoulli"]
 
 
 def from_sklearn_ridge(alpha: float, n_samples: int) -> tuple[float, float]:
-    """``Ridge(alpha=A)`` → ``(A / n, 0.0)``."""
+    """``Ridge(alpha=A)`` → ``(A / n, 0.0)``.
+
+    Examples
+    --------
+    scikit-learn's ``Ridge`` penalizes the summed loss, so its alpha is n times ours:
+
+    >>> from bayesreg.core import from_sklearn_ridge
+    >>> from_sklearn_ridge(4.42, n_samples=442)
+    (0.01, 0.0)
+    """
     A = check_finite_nonneg(alpha, "alpha")
     n = check_positive_int(n_samples, "n_samples")
     return A / n, 0.0
 
 
 def to_sklearn_ridge(alpha: float, n_samples: int) -> dict[str, float]:
-    """Our ridge ``alpha`` → keyword arguments of ``sklearn.linear_model.Ridge``."""
+    """Our ridge ``alpha`` → keyword arguments of ``sklearn.linear_model.Ridge``.
+
+    Examples
+    --------
+    The same fit in both packages:
+
+    >>> import numpy as np
+    >>> from sklearn.linear_model import Ridge
+    >>> from bayesreg import ridge
+    >>> from bayesreg.core import to_sklearn_ridge
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> to_sklearn_ridge(0.01, n_samples=len(y))
+    {'alpha': 4.42}
+    >>> sk = Ridge(**to_sklearn_ridge(0.01, n_samples=len(y))).fit(X, y)
+    >>> bool(np.allclose(sk.coef_, ridge(X, y, 0.01).coef))
+    True
+    """
     a = check_finite_nonneg(alpha, "alpha")
     n = check_positive_int(n_samples, "n_samples")
     return {"alpha": a * n}
 
 
 def from_sklearn_lasso(alpha: float) -> tuple[float, float]:
-    """``Lasso(alpha=A)`` → ``(A, 1.0)``: the same scaling."""
+    """``Lasso(alpha=A)`` → ``(A, 1.0)``: the same scaling.
+
+    Examples
+    --------
+    >>> from bayesreg.core import from_sklearn_lasso
+    >>> from_sklearn_lasso(0.5)
+    (0.5, 1.0)
+    """
     return check_finite_nonneg(alpha, "alpha"), 1.0
 
 
 def to_sklearn_lasso(alpha: float) -> dict[str, float]:
-    """Our lasso ``alpha`` → keyword arguments of ``sklearn.linear_model.Lasso``."""
+    """Our lasso ``alpha`` → keyword arguments of ``sklearn.linear_model.Lasso``.
+
+    Examples
+    --------
+    >>> from bayesreg.core import to_sklearn_lasso
+    >>> to_sklearn_lasso(0.5)
+    {'alpha': 0.5}
+    """
     return {"alpha": check_finite_nonneg(alpha, "alpha")}
 
 
 def from_sklearn_elastic_net(alpha: float, l1_ratio: float) -> tuple[float, float]:
-    """``ElasticNet(alpha=A, l1_ratio=r)`` → ``(A, r)``: the same scaling."""
+    """``ElasticNet(alpha=A, l1_ratio=r)`` → ``(A, r)``: the same scaling.
+
+    Examples
+    --------
+    >>> from bayesreg.core import from_sklearn_elastic_net
+    >>> from_sklearn_elastic_net(0.05, 0.5)
+    (0.05, 0.5)
+    """
     return check_finite_nonneg(alpha, "alpha"), check_l1_ratio(l1_ratio)
 
 
 def to_sklearn_elastic_net(alpha: float, l1_ratio: float) -> dict[str, float]:
-    """Our ``(alpha, l1_ratio)`` → keyword arguments of ``ElasticNet``."""
+    """Our ``(alpha, l1_ratio)`` → keyword arguments of ``ElasticNet``.
+
+    Examples
+    --------
+    >>> from bayesreg.core import to_sklearn_elastic_net
+    >>> to_sklearn_elastic_net(0.05, 0.5)
+    {'alpha': 0.05, 'l1_ratio': 0.5}
+    """
     return {"alpha": check_finite_nonneg(alpha, "alpha"), "l1_ratio": check_l1_ratio(l1_ratio)}
 
 
@@ -115,6 +169,16 @@ def from_sklearn_logistic(
 
     scikit-learn ≥ 1.8 states the mix by ``l1_ratio`` (0 = L2, 1 = L1); its deprecated
     ``penalty="l2" | "l1"`` is accepted as a keyword and means ``l1_ratio`` 0 or 1.
+
+    Examples
+    --------
+    ``C = 0.2`` on 500 samples is ``alpha = 1/(500·0.2) = 0.01``:
+
+    >>> from bayesreg.core import from_sklearn_logistic
+    >>> from_sklearn_logistic(0.2, 500, 0.5)
+    (0.01, 0.5)
+    >>> from_sklearn_logistic(0.2, 500, penalty="l1")
+    (0.01, 1.0)
     """
     c = check_positive(C, "C")
     n = check_positive_int(n_samples, "n_samples")
@@ -139,6 +203,14 @@ def to_sklearn_logistic(alpha: float, n_samples: int, l1_ratio: float = 0.0) -> 
     deprecated and the mix is given by ``l1_ratio`` alone: ``{"C": C, "l1_ratio": r}``,
     plus ``solver="saga"`` when r > 0 (the default solver handles only the L2 term; saga
     leaves the intercept unpenalized, as we do).
+
+    Examples
+    --------
+    >>> from bayesreg.core import to_sklearn_logistic
+    >>> to_sklearn_logistic(0.01, 500)
+    {'C': 0.2, 'l1_ratio': 0.0}
+    >>> to_sklearn_logistic(0.01, 500, l1_ratio=1.0)
+    {'C': 0.2, 'l1_ratio': 1.0, 'solver': 'saga'}
     """
     a = check_positive(alpha, "alpha")
     n = check_positive_int(n_samples, "n_samples")
@@ -197,6 +269,21 @@ def from_glmnet(
     -------
     tuple of float
         ``(alpha, l1_ratio)``.
+
+    Examples
+    --------
+    For the lasso the two scalings agree; with an L2 part glmnet's ``lambda`` depends on
+    the standard deviation of y:
+
+    >>> import numpy as np
+    >>> from bayesreg.core import from_glmnet, to_glmnet
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> from_glmnet(0.5, 1.0)
+    (0.5, 1.0)
+    >>> glmnet = to_glmnet(0.05, 0.5, y=y)
+    >>> bool(np.allclose(from_glmnet(glmnet["lambda"], glmnet["alpha"], y=y), (0.05, 0.5)))
+    True
     """
     lam = check_finite_nonneg(lam, "lam")
     mixing = check_l1_ratio(mixing, "mixing")
@@ -241,6 +328,17 @@ def to_glmnet(
     -------
     dict
         ``{"lambda": λ, "alpha": a}``, glmnet's names.
+
+    Examples
+    --------
+    >>> from bayesreg.core import to_glmnet
+    >>> from bayesreg.datasets import load_diabetes
+    >>> X, y = load_diabetes()
+    >>> to_glmnet(0.5, 1.0)
+    {'lambda': 0.5, 'alpha': 1.0}
+    >>> glmnet = to_glmnet(0.05, 0.5, y=y)
+    >>> round(glmnet["lambda"], 3), round(glmnet["alpha"], 5)
+    (1.95, 0.01282)
     """
     alpha = check_finite_nonneg(alpha, "alpha")
     l1_ratio = check_l1_ratio(l1_ratio)
@@ -267,6 +365,14 @@ def from_glmnet_penalty_factor(penalty_factor: Any) -> FloatArray:
     -------
     ndarray of shape (p,)
         ``v·p/Σ v``.
+
+    Examples
+    --------
+    glmnet rescales its factors to sum to p = 4:
+
+    >>> from bayesreg.core import from_glmnet_penalty_factor
+    >>> from_glmnet_penalty_factor([0.0, 1.0, 1.0, 6.0])
+    array([0. , 0.5, 0.5, 3. ])
     """
     factor = _glmnet_factor(penalty_factor)
     rescaled: FloatArray = factor * (factor.size / float(np.sum(factor)))
@@ -291,6 +397,13 @@ def to_glmnet_penalty_factor(alpha: float, penalty_factor: Any) -> tuple[float, 
     -------
     tuple
         ``(alpha', v')``.
+
+    Examples
+    --------
+    >>> from bayesreg.core import to_glmnet_penalty_factor
+    >>> alpha, factors = to_glmnet_penalty_factor(0.5, [0.0, 1.0, 1.0, 6.0])
+    >>> alpha, factors
+    (1.0, array([0. , 0.5, 0.5, 3. ]))
     """
     strength = check_finite_nonneg(alpha, "alpha")
     factor = _glmnet_factor(penalty_factor)

@@ -71,6 +71,24 @@ class ConstraintGeometry:
     l2_alpha : float
         Its Lagrange multiplier μ: ``l2_solution`` solves ``(G + μ I) w = c``, the ridge
         solution (``l1_ratio = 0``) at ``alpha = μ`` (0 when ŵ lies inside the disc).
+
+    Examples
+    --------
+    Each constrained solution is a penalized one, at the Lagrange multiplier:
+
+    >>> import numpy as np
+    >>> from bayesreg import lasso, ridge
+    >>> from bayesreg.core import constraint_geometry
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((200, 2)) @ np.array([[1.0, 0.6], [0.0, 0.8]])
+    >>> y = X @ np.array([2.0, 0.4]) + 0.5 * rng.standard_normal(200)
+    >>> geometry = constraint_geometry(X, y, budget=1.0)
+    >>> geometry.budget, round(float(np.abs(geometry.l1_solution).sum()), 6)
+    (1.0, 1.0)
+    >>> bool(np.allclose(lasso(X, y, geometry.l1_alpha).coef, geometry.l1_solution))
+    True
+    >>> bool(np.allclose(ridge(X, y, geometry.l2_alpha).coef, geometry.l2_solution))
+    True
     """
 
     gram: FloatArray

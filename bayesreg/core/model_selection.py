@@ -69,6 +69,22 @@ class TrainTestError:
         test rows.
     metric : str
         ``"mean squared error"`` (Gaussian) or ``"mean log loss"`` (Bernoulli).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg import lasso_path
+    >>> from bayesreg.core import train_test_error
+    >>> from bayesreg.datasets import load_prostate
+    >>> X_train, y_train = load_prostate(split="train", standardize=True)
+    >>> X_test, y_test = load_prostate(split="test", standardize=True)
+    >>> path = lasso_path(X_train, y_train, n_alphas=30)
+    >>> errors = train_test_error(path, X_train, y_train, X_test, y_test, random_seed=0)
+    >>> errors.metric, errors.train_error.shape, errors.test_error.shape
+    ('mean squared error', (30,), (30,))
+    >>> at_cv = errors.test_error[errors.alphas == errors.alpha_cv]
+    >>> bool(errors.test_error_at_cv == at_cv[0])
+    True
     """
 
     alphas: FloatArray

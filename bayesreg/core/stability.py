@@ -56,6 +56,23 @@ class SelectionFrequencies:
     likelihood : str
         ``"gaussian"`` or ``"bernoulli"``.
     feature_names : tuple of str
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg import bootstrap_selection
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((100, 4))
+    >>> y = 3.0 * X[:, 0] + rng.standard_normal(100)
+    >>> result = bootstrap_selection(X, y, 0.1, n_bootstrap=20, random_seed=1)
+    >>> result.n_bootstrap, result.coefs.shape, bool(result.converged.all())
+    (20, (20, 4), True)
+    >>> float(result.frequency[0])
+    1.0
+    >>> bool(np.array_equal(result.frequency, result.selected.mean(axis=0)))
+    True
+    >>> result.to_frame().columns.tolist()
+    ['frequency', 'sd']
     """
 
     frequency: FloatArray
