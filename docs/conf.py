@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pkgutil
 import re
+from pathlib import Path
+from typing import Any
 
 import bayesreg
 
@@ -21,7 +24,7 @@ extensions = [
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "figures"]
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "figures", "_inventories"]
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 
 # The notebooks are executed by the test suite (pytest --nbmake, in CI) and committed with
@@ -36,7 +39,79 @@ autodoc_typehints = "none"
 numpydoc_show_class_members = False
 numpydoc_validation_checks: set[str] = set()
 
-intersphinx_mapping: dict[str, tuple[str, None]] = {}
+# Links to other projects. The builds run without network access, so each project's
+# inventory is read from docs/_inventories/, written by make_inventories.py there: a
+# reference the build cannot resolve is added to that script's table.
+intersphinx_mapping = {
+    key: (url, f"_inventories/{key}.inv")
+    for key, url in {
+        "python": "https://docs.python.org/3/",
+        "numpy": "https://numpy.org/doc/stable/",
+        "scipy": "https://docs.scipy.org/doc/scipy/",
+        "sklearn": "https://scikit-learn.org/stable/",
+        "pandas": "https://pandas.pydata.org/docs/",
+        "xarray": "https://docs.xarray.dev/en/stable/",
+        "pymc": "https://www.pymc.io/projects/docs/en/stable/",
+        "arviz": "https://python.arviz.org/projects/stats/en/stable/",
+        "matplotlib": "https://matplotlib.org/stable/",
+        "dask": "https://docs.dask.org/en/stable/",
+    }.items()
+}
+
+# Parameter types ("ndarray of shape (n_samples, n_features)", "int, default 0") link the
+# words numpydoc_xref_aliases names (plus numpydoc's own: ndarray, array-like, float,
+# None, ...) and leave every other word as plain text, so shapes, "optional" and
+# "default" never become references.
+numpydoc_xref_param_type = True
+numpydoc_xref_ignore = "all"
+
+
+def _api_class_aliases() -> dict[str, str]:
+    """Each class of the API reference (api.md) by its short and dotted names."""
+    api = (Path(__file__).parent / "api.md").read_text()
+    entries = re.findall(r"^   ([A-Za-z_][\w.]*)$", api, re.MULTILINE)
+    aliases: dict[str, str] = {}
+    for entry in entries:
+        full = f"bayesreg.{entry}"
+        obj = pkgutil.resolve_name(full)
+        if not isinstance(obj, type):
+            continue
+        role = f":class:`~{full}`"
+        # The public path of its defining module: bayesreg.priors._base -> bayesreg.priors.
+        public = []
+        for part in obj.__module__.split("."):
+            if part.startswith("_"):
+                break
+            public.append(part)
+        for name in (entry, full, obj.__qualname__, ".".join([*public, obj.__qualname__])):
+            aliases[name] = role
+    return aliases
+
+
+numpydoc_xref_aliases = {
+    "bool": ":class:`python:bool`",
+    "boolean": ":class:`python:bool`",
+    "mapping": ":term:`python:mapping`",
+    "AssertionError": ":exc:`python:AssertionError`",
+    "numpy.ndarray": ":class:`numpy.ndarray`",
+    "Generator": ":class:`~numpy.random.Generator`",
+    "numpy.random.Generator": ":class:`numpy.random.Generator`",
+    "scipy.sparse": ":mod:`scipy.sparse`",
+    "DataFrame": ":class:`~pandas.DataFrame`",
+    "pandas.DataFrame": ":class:`pandas.DataFrame`",
+    "Series": ":class:`~pandas.Series`",
+    "xarray.DataTree": ":class:`xarray.DataTree`",
+    "xarray.Dataset": ":class:`xarray.Dataset`",
+    "pymc.Model": ":class:`pymc.Model`",
+    "Axes": ":class:`~matplotlib.axes.Axes`",
+    "matplotlib.axes.Axes": ":class:`matplotlib.axes.Axes`",
+    "Figure": ":class:`~matplotlib.figure.Figure`",
+    "matplotlib.figure.Figure": ":class:`matplotlib.figure.Figure`",
+    "dask.array.Array": ":class:`dask.array.Array`",
+    "dask.dataframe.DataFrame": ":class:`dask.dataframe.DataFrame`",
+    "dask.dataframe.Series": ":class:`dask.dataframe.Series`",
+    **_api_class_aliases(),
+}
 
 html_theme = "pydata_sphinx_theme"
 html_title = "bayesreg"
@@ -80,5 +155,49 @@ def _escape_docstring_bars(
         lines[index] = _escape_bars(line)
 
 
-def setup(app: object) -> None:
-    app.connect("autodoc-process-docstring", _escape_docstring_bars)  # type: ignore[attr-defined]
+_DOCUMENTED: dict[int, str] = {}
+
+
+def _documented_name(env: Any, obj: object) -> str | None:
+    """The name the API reference documents ``obj`` under, if it does."""
+    domain = env.get_domain("py")
+    if not _DOCUMENTED:
+        for name in domain.objects:
+            if not name.startswith("bayesreg."):
+                continue
+            try:
+                documented = pkgutil.resolve_name(name)
+            except (ImportError, AttributeError, ValueError):
+                continue
+            if callable(documented):
+                _DOCUMENTED.setdefault(id(documented), name)
+    return _DOCUMENTED.get(id(obj))
+
+
+def _resolve_by_documented_name(app: Any, env: Any, node: Any, contnode: Any) -> Any:
+    """Resolve a reference to a bayesreg object by the name the API reference uses.
+
+    Docstrings name objects where they are defined (``bayesreg.core.logistic.logistic``)
+    while the API reference documents them where users import them
+    (``bayesreg.logistic``): a full name that imports to a documented object links to
+    that object's page.
+    """
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or not target.startswith("bayesreg."):
+        return None
+    try:
+        obj = pkgutil.resolve_name(target)
+    except (ImportError, AttributeError, ValueError):
+        return None
+    name = _documented_name(env, obj)
+    if name is None or name == target:
+        return None
+    domain = env.get_domain("py")
+    return domain.resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], name, node, contnode
+    )
+
+
+def setup(app: Any) -> None:
+    app.connect("autodoc-process-docstring", _escape_docstring_bars)
+    app.connect("missing-reference", _resolve_by_documented_name)
