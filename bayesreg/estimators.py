@@ -364,6 +364,23 @@ class PriorClassifier(ClassifierMixin, _PriorEstimator):  # type: ignore[misc]
         Whether ``gap_`` reached the solver's tolerance.
     posterior_ : xarray.DataTree or None
     n_features_in_ : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import bayesreg as br
+    >>> from bayesreg.estimators import PriorClassifier
+    >>> X, y = br.datasets.load_breast_cancer(standardize=True)
+    >>> prior = br.LaplacePrior(scale=0.3)
+    >>> model = PriorClassifier(prior).fit(X, y)
+    >>> model.converged_, model.classes_, model.predict_proba(X[:2]).shape
+    (True, array([0., 1.]), (2, 2))
+
+    The MAP is the L1-penalized logistic regression at ``prior.penalty(n, 1.0)``:
+
+    >>> alpha, l1_ratio = prior.penalty(len(y), 1.0)
+    >>> bool(np.allclose(model.coef_, br.logistic(X, y, alpha, l1_ratio).coef))
+    True
     """
 
     def __sklearn_tags__(self) -> Any:

@@ -42,6 +42,21 @@ def assert_map_matches_penalty(
     ------
     AssertionError
         If the report is not ``ok``; the message holds the side-by-side table.
+
+    Examples
+    --------
+    The MAP under a Laplace prior (found by PyMC) is the lasso estimate; the report is
+    returned when it passes:
+
+    >>> import numpy as np
+    >>> from bayesreg import LaplacePrior
+    >>> from bayesreg.testing import assert_map_matches_penalty
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((50, 3))
+    >>> y = X @ np.array([1.0, 0.0, -0.5]) + rng.standard_normal(50)
+    >>> report = assert_map_matches_penalty(X, y, LaplacePrior(scale=0.5), noise=1.0)
+    >>> report.ok, round(report.alpha, 6), report.l1_ratio
+    (True, 0.04, 1.0)
     """
     report = check_equivalence(X, y, prior, rtol=rtol, **options)
     if not report.ok:
@@ -66,6 +81,24 @@ def assert_certified(fit: PenalizedFit | MapEstimate, *, tol: float | None = Non
     ------
     AssertionError
         If the certificate is above the threshold (or not converged).
+
+    Examples
+    --------
+    A converged fit passes silently; one stopped early fails:
+
+    >>> import warnings
+    >>> from bayesreg import lasso
+    >>> from bayesreg.datasets import load_diabetes
+    >>> from bayesreg.testing import assert_certified
+    >>> X, y = load_diabetes()
+    >>> assert_certified(lasso(X, y, 0.5))
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     early = lasso(X, y, 0.001, max_iter=1)
+    >>> assert_certified(early)
+    Traceback (most recent call last):
+    ...
+    AssertionError: the PenalizedFit is flagged converged=False: duality gap ...
     """
     if not isinstance(fit, PenalizedFit | MapEstimate):
         raise InputTypeError(
