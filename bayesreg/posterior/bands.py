@@ -49,6 +49,34 @@ class PosteriorBands:
         the prior that matches ``alphas[i]`` of the path (same order as ``path.alphas``).
     prob : float, default 0.94
         The credible probability, in (0, 1).
+
+    Examples
+    --------
+    :func:`bands_along_path` returns one from the table of
+    :func:`~bayesreg.posterior.bayesian_path`; exact posteriors of Gaussian priors here:
+
+    >>> import numpy as np
+    >>> from bayesreg.core.ridge import ridge_path
+    >>> from bayesreg.datasets import load_diabetes
+    >>> from bayesreg.posterior import bands_along_path, bayesian_path
+    >>> from bayesreg.priors import GaussianPrior
+    >>> X, y = load_diabetes()
+    >>> table = bayesian_path(X, y, [GaussianPrior(20.0), GaussianPrior(200.0)], noise=54.0)
+    >>> alphas = np.geomspace(table["alpha"].min(), table["alpha"].max(), 5)
+    >>> bands = bands_along_path(ridge_path(X, y, alphas), table)
+    >>> bands.lower.shape, bands.prob, bool(np.all(bands.lower <= bands.upper))
+    ((5, 10), 0.94, True)
+
+    Bands can also be built from arrays; they are checked and read-only:
+
+    >>> from bayesreg.posterior import PosteriorBands
+    >>> band = PosteriorBands(lower=[[-1.0, 0.0]], upper=[[1.0, 2.0]], prob=0.9)
+    >>> band.upper.shape, band.upper.flags.writeable
+    ((1, 2), False)
+    >>> PosteriorBands(lower=[[1.0]], upper=[[0.0]])
+    Traceback (most recent call last):
+        ...
+    bayesreg.errors.DataError: every lower bound must be ≤ its upper bound; swap the arrays.
     """
 
     lower: FloatArray

@@ -52,6 +52,23 @@ class LambdaRow:
         ``σ λ / n``, the lasso penalty on the package's scale.
     n_nonzero : int
         Non-zero coefficients of the lasso at ``alpha``.
+
+    Examples
+    --------
+    The rows of :func:`choose_lambda`'s result:
+
+    >>> from bayesreg.datasets import load_diabetes
+    >>> from bayesreg.posterior import choose_lambda
+    >>> X, y = load_diabetes()
+    >>> choice = choose_lambda(X, y, draws=500, chains=2, random_seed=0)
+    >>> row = choice.rows[2]
+    >>> row.method, row.lam == choice.mcem.lam
+    ('empirical Bayes (MCEM)', True)
+    >>> abs(row.alpha - row.noise * row.lam / len(y)) < 1e-12
+    True
+    >>> hyper = choice.rows[3]
+    >>> hyper.method, hyper.lam_lower < hyper.lam < hyper.lam_upper
+    ('hyperprior (median)', True)
     """
 
     method: str
@@ -77,6 +94,22 @@ class LambdaChoice:
         ``(r, δ)`` of ``λ² ~ Gamma(r, δ)``.
     interval_prob : float
     n_samples : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg.datasets import load_diabetes
+    >>> from bayesreg.posterior import choose_lambda
+    >>> X, y = load_diabetes()
+    >>> choice = choose_lambda(X, y, draws=500, chains=2, random_seed=0)
+    >>> table = choice.to_frame()
+    >>> table.index.tolist()
+    ['cross-validation (min)', 'cross-validation (1-SE)', 'empirical Bayes (MCEM)',
+     'hyperprior (median)']
+    >>> np.allclose(table["alpha"], table["noise"] * table["lam"] / choice.n_samples)
+    True
+    >>> choice.hyperprior[0], choice.interval_prob, choice.n_samples
+    (1.0, 0.95, 442)
     """
 
     rows: tuple[LambdaRow, ...]
@@ -173,6 +206,23 @@ def choose_lambda(
     -------
     LambdaChoice
         ``print(choice)`` shows the table; ``choice.to_frame()`` returns it.
+
+    Examples
+    --------
+    >>> from bayesreg.datasets import load_diabetes
+    >>> from bayesreg.posterior import choose_lambda
+    >>> X, y = load_diabetes()
+    >>> choice = choose_lambda(X, y, draws=500, chains=2, random_seed=0)
+    >>> print(choice)
+    λ of the Bayesian lasso three ways (alpha = σλ/n, n = 442); hyperprior λ² ~ Gamma(1, ...)
+    method                              λ  95% interval                σ       alpha  non-zeros
+    ---...
+    cross-validation (min)  ...
+    cross-validation (1-SE) ...
+    empirical Bayes (MCEM)  ...
+    hyperprior (median)     ...
+    >>> 0.2 < choice.mcem.lam < 0.3, choice.cv.alpha_min <= choice.cv.alpha_1se
+    (True, True)
     """
     from bayesreg.core.cv import cross_validate
 
