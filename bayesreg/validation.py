@@ -165,7 +165,7 @@ def as_design(X: Any, name: str = "X") -> FloatArray:
 
 
 def as_design_or_sparse(X: Any, name: str = "X") -> FloatArray | Any:
-    """Return ``X`` as :func:`as_design` does, or a checked scipy.sparse CSR/CSC matrix.
+    """Return ``X`` as :func:`.as_design` does, or a checked scipy.sparse CSR/CSC matrix.
 
     A sparse ``X`` is never densified: it is returned as it is when its values are
     already float64 (no copy), else converted to float64 (one copy of the stored

@@ -348,7 +348,7 @@ def to_glmnet(
 
 
 def from_glmnet_penalty_factor(penalty_factor: Any) -> FloatArray:
-    """glmnet's ``penalty.factor`` → our ``penalty_factor`` (use with :func:`from_glmnet`).
+    """glmnet's ``penalty.factor`` → our ``penalty_factor`` (use with :func:`.from_glmnet`).
 
     glmnet rescales its factors to sum to the number of columns p before fitting, so
     the penalty it minimizes has the factors ``v' = v·p/Σ_j v_j``; bayesreg does not

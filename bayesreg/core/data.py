@@ -291,7 +291,7 @@ class DenseRows(_Means):
         return self.X, self.y
 
     def solver_form(self, expected_passes: int) -> LeastSquaresData:
-        """:func:`~bayesreg.core._least_squares.choose_form` on the centered rows."""
+        """``choose_form`` of ``bayesreg.core._least_squares`` on the centered rows."""
         return choose_form(self.certificate_form(), expected_passes)
 
     def certificate_form(self) -> DesignData:
@@ -356,7 +356,7 @@ class SparseRows(_Means):
     def densified(self, caller: str) -> DenseRows:
         """A dense centered copy, for an algorithm that needs the rows (``caller`` names it).
 
-        Made only when ``n·p ≤`` :data:`DENSE_COPY_LIMIT`; a larger X is refused with a
+        Made only when ``n·p ≤ DENSE_COPY_LIMIT`` (10⁷); a larger X is refused with a
         :class:`~bayesreg.errors.DataError` naming ``caller``, X's shape and the limit.
         """
         n_samples, n_features = self.n_samples, self.n_features
@@ -482,12 +482,12 @@ def least_squares_data(
         Finite weights ``s_i ≥ 0``, not all 0 (a zero weight drops its row); refused with
         sufficient statistics, which carry their weights
         (``SufficientStats.from_arrays(X, y, sample_weight=s)``). Checked by
-        :func:`~bayesreg.core.stats.check_sample_weight`; constant weights are no weights.
+        ``bayesreg.core.stats.check_sample_weight``; constant weights are no weights.
 
     Returns
     -------
     DenseRows, SparseRows or Statistics
-        A :class:`CenteredProblem`.
+        A ``CenteredProblem``.
     """
     with_intercept = check_bool(fit_intercept, "fit_intercept")
     if isinstance(X, SufficientStats):

@@ -236,7 +236,7 @@ def logistic_alpha_max(
         ``c = s/Σs`` and μ0 the weighted mean of y.
     penalty_factor : array-like of shape (n_features,), optional
         As in :func:`logistic`: ``max_j |g_j|/(r·v_j)``; refused with a zero factor
-        (:func:`~bayesreg.core.glm.glm_alpha_max`).
+        (``bayesreg.core.glm.glm_alpha_max``).
     positive : bool, default False
         Under ``w ≥ 0`` only coefficients that would grow leave 0: ``max_j (−g_j)⁺/(r·v_j)``
         with ``g = Xᵀ(μ0 − y)/n`` (0 when no column is positively correlated with y).

@@ -221,7 +221,7 @@ def poisson_alpha_max(
         Observation weights, as in :func:`poisson` (``||Xᵀ c(μ₀ − y)||_∞ / r``, c = s/Σs).
     penalty_factor : array-like of shape (n_features,), optional
         As in :func:`poisson`: ``max_j |g_j|/(r·v_j)``; refused with a zero factor
-        (:func:`~bayesreg.core.glm.glm_alpha_max`).
+        (``bayesreg.core.glm.glm_alpha_max``).
     positive : bool, default False
         Under ``w ≥ 0`` only coefficients that would grow leave 0:
         ``max_j (−g_j)⁺/(r·v_j)`` with ``g = Xᵀ(μ₀ − y)/n``.

@@ -167,7 +167,7 @@ class SufficientStats(_Moments):
     ``ycᵀSyc`` with ``W = Σs`` (``weight_sum``), and the penalized solvers given them fit
     ``1/(2W) Σ_i s_i (y_i − w0 − x_iᵀw)² + penalty``: the fit of the rows with
     ``sample_weight=s``. As for weighted rows (docs: conventions, observation weights),
-    ``W`` (:attr:`total_weight`) is the n of every alpha conversion
+    ``W`` (``total_weight``) is the n of every alpha conversion
     (``prior.penalty(n=W, σ)``), while ``n_samples`` counts the rows of positive weight,
     which the noise's degrees of freedom count (``n_samples − 1`` with an intercept).
     Only the penalized solvers (``ridge``, ``ridge_path``, ``lasso``, ``elastic_net``,
@@ -193,7 +193,7 @@ class SufficientStats(_Moments):
         Column names (``x0, x1, ...`` unless given).
     weight_sum : float or None
         ``W = Σ_i s_i`` of weighted statistics, the n every solver divides by
-        (:attr:`total_weight`); None without weights (then W = n). Keyword only.
+        (``total_weight``); None without weights (then W = n). Keyword only.
 
     Raises
     ------

@@ -54,7 +54,7 @@ class GaussianPosterior:
         The prior sd τ, or one ``τ_j`` per coefficient (``inf``: a flat prior).
     alpha : float
         The equivalent ridge penalty ``σ²/(n τ²)`` (l1_ratio = 0); with per-coefficient
-        scales ``σ²/(n τ_ref²)`` at the smallest scale, with :attr:`penalty_factor`.
+        scales ``σ²/(n τ_ref²)`` at the smallest scale, with ``penalty_factor``.
     x_mean : ndarray of shape (p,)
     y_mean : float
     n_samples : int

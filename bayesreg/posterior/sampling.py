@@ -246,7 +246,7 @@ def sample_posterior(
     The model is ``y ~ N(w0 + Xw, σ²)`` (or Bernoulli with logit ``w0 + Xw``, or Poisson
     with log-rate ``offset + w0 + Xw``), ``w_j`` i.i.d. from ``prior``, a flat prior on
     ``w0``, and, when ``noise`` is None, the noise prior of
-    :func:`bayesreg.pymc.model.build_model` for every method (:func:`noise_prior_of`:
+    :func:`bayesreg.pymc.model.build_model` for every method (:func:`.noise_prior_of`:
     ``p(σ²) ∝ 1/σ²`` for Park & Casella's Bayesian lasso, ``σ ~ HalfNormal(s_y)``
     otherwise), so the three methods target the same posterior. Its MAP with σ fixed is
     the penalized estimate at ``prior.penalty(n, σ)`` (σ = 1 for the Bernoulli and
@@ -284,7 +284,7 @@ def sample_posterior(
         prior with per-coefficient scales (``GaussianPrior(scale=τ)``, τ a vector,
         ``inf`` for a flat entry): ``"exact"`` with the prior precision
         ``diag(σ²/τ_j²)``, ``"gibbs"`` with the per-coefficient weights of
-        :func:`gibbs_prior_of` (a flat entry needs n ≥ p there).
+        :func:`.gibbs_prior_of` (a flat entry needs n ≥ p there).
     draws, chains, tune : int
         Draws kept per chain, chains, warm-up iterations (ignored by ``"exact"``).
     random_seed : int, Generator or None
@@ -317,7 +317,7 @@ def sample_posterior(
         ``noise`` when free; ``coef_lam`` when λ has a hyperprior), ``observed_data``
         (``y_obs``, dim ``obs``), and for NUTS ``sample_stats``. Attributes
         ``sampling_method``, ``prior`` (its repr), ``prior_family`` and
-        ``prior_parameters`` (:func:`prior_attrs`), ``noise_prior``, ``likelihood``,
+        ``prior_parameters`` (``prior_attrs``), ``noise_prior``, ``likelihood``,
         and ``fixed_noise`` (σ) when the noise was fixed: what
         :func:`~bayesreg.posterior.summary.shrinkage_summary` reads.
 

@@ -252,7 +252,7 @@ class GaussianPrior(_ScaleFamily):
         return 0.0
 
     def l2_weight(self, noise: float = 1.0) -> float:
-        """``1/τ²`` (refused with per-coefficient scales: see :meth:`penalty_factor`)."""
+        """``1/τ²`` (refused with per-coefficient scales: see :meth:`.Prior.penalty_factor`)."""
         return self._weight()
 
     # Parameters go to PyMC as np.float64: PyTensor would store a Python float that is
@@ -317,7 +317,7 @@ class LaplacePrior(_ScaleFamily):
     _power: ClassVar[int] = 1
 
     def l1_weight(self, noise: float = 1.0) -> float:
-        """``1/b`` (refused with per-coefficient scales: see :meth:`penalty_factor`)."""
+        """``1/b`` (refused with per-coefficient scales: see :meth:`.Prior.penalty_factor`)."""
         return self._weight()
 
     def l2_weight(self, noise: float = 1.0) -> float:

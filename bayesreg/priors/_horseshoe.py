@@ -465,7 +465,7 @@ class HorseshoePlusPrior(_GlobalLocalPrior):
     of two independent ``C⁺(0, 1)`` variables, density
     ``p(λ) = 4 log λ / (π²(λ² − 1))``: more mass near 0 and in the tails (the
     marginal is ``∝ log²(1/|w|)``-like at 0). The marginal density has no closed form;
-    :meth:`logpdf` integrates ``∫ N(w | 0, λ²τ²) p(λ) dλ`` numerically (fixed τ).
+    :meth:`.Prior.logpdf` integrates ``∫ N(w | 0, λ²τ²) p(λ) dλ`` numerically (fixed τ).
 
     Parameters
     ----------
@@ -526,7 +526,7 @@ class RegularizedHorseshoePrior(_GlobalLocalPrior):
     guess p0 of the number of non-zero coefficients (:meth:`from_guess`):
     ``τ0 = p0/(p − p0) · σ/√n``.
 
-    The density is still unbounded at 0 (no MAP); :meth:`logpdf` and :meth:`variance`
+    The density is still unbounded at 0 (no MAP); :meth:`.Prior.logpdf` and :meth:`variance`
     integrate numerically (fixed τ; with an outer integral over c² for a random slab).
 
     Parameters

@@ -66,7 +66,7 @@ class NoisePrior:
         - ``p(σ²) ∝ 1/σ²`` for a prior with ``conditions_on_noise`` (the Bayesian lasso of
           Park & Casella, whose coefficient scale is σ/λ);
         - otherwise ``σ ~ HalfNormal(s)``, weakly informative, with ``s`` the residual
-          scale of the model with w = 0 (:func:`~bayesreg.core.data.target_scale`; 1 when
+          scale of the model with w = 0 (``bayesreg.core.data.target_scale``; 1 when
           that is 0): its median sits at 0.67 s and 5% of its mass beyond 1.96 s.
         """
         if prior.conditions_on_noise:

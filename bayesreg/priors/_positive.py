@@ -147,7 +147,7 @@ class ExponentialPrior(_PositivePrior):
 
         PyMC samples the variable on the log scale (what NUTS needs), where the MAP's exact
         zeros are out of reach. It is tagged (``rv.tag.bayesreg_positive_prior``, and its
-        transform is :func:`positive_log_transform`, which survives ``freeze_model``), so
+        transform is ``positive_log_transform``, which survives ``freeze_model``), so
         that :func:`bayesreg.pymc.find_map` removes that transform and minimizes over
         ``w ≥ 0`` itself: the non-negative lasso, zeros included.
         """

@@ -501,7 +501,7 @@ def check_equivalence(
     :func:`bayesreg.pymc.model.build_model` (PyMC), the penalized estimate from the NumPy
     core (``ridge``, ``elastic_net``, ``logistic`` or ``poisson``).
 
-    The verdict (:attr:`EquivalenceReport.ok`) is relative to the scales of the data:
+    The verdict (``ok`` of :class:`EquivalenceReport`) is relative to the scales of the data:
     the MAP's KKT residual for F relative to the gradient scale ``m ||yc|| / n``, the
     coefficients relative to ``max(||coef||∞, ||yc|| / m)`` and the intercepts relative
     to the scale of y (for the Poisson likelihood, the scales of the log-rate), all at
@@ -516,7 +516,7 @@ def check_equivalence(
         0/1 for the Bernoulli likelihood, counts for the Poisson likelihood.
     prior : Prior
     rtol : float, default 1e-8
-        Relative tolerance of the verdict (see :attr:`EquivalenceReport.ok`).
+        Relative tolerance of the verdict (see ``ok`` of :class:`EquivalenceReport`).
     **options
         ``noise`` (default None), ``likelihood`` (default "gaussian"),
         ``fit_intercept`` (default True) and ``offset`` (default None, Poisson

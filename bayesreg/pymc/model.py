@@ -78,7 +78,7 @@ def build_model(
     with ``η = o + w0 + Xw``, the objective of :func:`~bayesreg.core.poisson.poisson`.
 
     With observation weights ``s_i ≥ 0`` the Bernoulli and Poisson log-likelihoods are
-    ``Σ_i s_i log p(y_i | η_i)`` (the potential ``"y_obs"``, see :func:`weighted_loglik`):
+    ``Σ_i s_i log p(y_i | η_i)`` (the potential ``"y_obs"``, see ``weighted_loglik``):
     ``−log p = Σs·F_s(w, w0) + const`` with ``F_s = 1/Σs Σ_i s_i ℓ_i + alpha·P(w)`` at
     ``prior.penalty(Σs)`` — n becomes Σs — so the MAP is ``prior.penalized_fit(X, y,
     likelihood=..., sample_weight=s)`` and integer weights are replicated rows. In the
