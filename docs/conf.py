@@ -180,17 +180,22 @@ def _resolve_by_documented_name(app: Any, env: Any, node: Any, contnode: Any) ->
     Docstrings name objects where they are defined (``bayesreg.core.logistic.logistic``)
     while the API reference documents them where users import them
     (``bayesreg.logistic``): a full name that imports to a documented object links to
-    that object's page.
+    that object's page. A bare name of the top-level namespace (``adaptive_lasso`` in a
+    docstring of ``bayesreg.core``) is read as ``bayesreg.<name>``.
     """
     target = node.get("reftarget", "")
-    if node.get("refdomain") != "py" or not target.startswith("bayesreg."):
+    if node.get("refdomain") != "py":
+        return None
+    if target in bayesreg.__all__:
+        target = f"bayesreg.{target}"
+    if not target.startswith("bayesreg."):
         return None
     try:
         obj = pkgutil.resolve_name(target)
     except (ImportError, AttributeError, ValueError):
         return None
     name = _documented_name(env, obj)
-    if name is None or name == target:
+    if name is None or name == node.get("reftarget"):
         return None
     domain = env.get_domain("py")
     return domain.resolve_xref(

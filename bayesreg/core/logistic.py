@@ -81,7 +81,7 @@ def logistic(
         Design matrix (finite numbers). A Dask array (with y, and an offset, as Dask
         arrays or anything ``dask.array.asarray`` takes) is read block by block and never
         gathered: each Newton step is one pass over the rows, memory O(p² + block)
-        (:mod:`bayesreg.core.glm_stream`); ``alpha > 0``, no ``sample_weight``.
+        (``bayesreg.core.glm_stream``); ``alpha > 0``, no ``sample_weight``.
     y : array-like of shape (n_samples,)
         Binary outcomes, coded 0 and 1.
     alpha : float
@@ -155,7 +155,7 @@ def logistic(
     the intercept's column of ones), about 3.6e-15 √n for standardized columns, is
     the rounding level of the gradient, below which no residual can be certified.
 
-    **Algorithm.** The proximal Newton engine of :mod:`bayesreg.core.newton` with the
+    **Algorithm.** The proximal Newton engine :func:`bayesreg.core.newton.minimize` with the
     Bernoulli datafit, with an Armijo line search. For l1_ratio = 0 (and for alpha = 0)
     its steps are Newton steps, the system solved by Cholesky of the (p+1)×(p+1)
     Hessian when p ≤ n and through n×n matrices (Woodbury identity) when p > n. For

@@ -83,7 +83,7 @@ def poisson(
         Design matrix (finite numbers). A Dask array (with y, and an offset, as Dask
         arrays or anything ``dask.array.asarray`` takes) is read block by block and never
         gathered: each Newton step is one pass over the rows, memory O(p² + block)
-        (:mod:`bayesreg.core.glm_stream`); ``alpha > 0``, no ``sample_weight``.
+        (``bayesreg.core.glm_stream``); ``alpha > 0``, no ``sample_weight``.
     y : array-like of shape (n_samples,)
         Counts: finite, ≥ 0 and integer-valued (stored as any numeric dtype).
     alpha : float

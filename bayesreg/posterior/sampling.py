@@ -278,7 +278,7 @@ def sample_posterior(
         (nutpie when it is installed and the model allows it, PyMC's default choice).
         ``"exact"``: i.i.d. draws from the closed-form posterior (Gaussian prior,
         ``noise`` fixed). ``"gibbs"``: the NumPy Gibbs samplers of
-        :mod:`bayesreg.posterior.gibbs` (scale mixtures), ``positive_gibbs``
+        :func:`~bayesreg.posterior.gibbs_sample` (scale mixtures), ``positive_gibbs``
         (sign-constrained) and ``horseshoe_gibbs`` (the horseshoe family, the regularized
         horseshoe by Metropolis-Hastings steps within Gibbs). Every method takes a
         prior with per-coefficient scales (``GaussianPrior(scale=τ)``, τ a vector,

@@ -168,7 +168,7 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
     θ ≥ 0 on those coordinates, so the MAP is the non-negative lasso / ridge with σ
     fixed, zeros included. PyTensor compiles the value,
     gradient and Hessian of s once per model (reused after ``pm.set_data``); the kinks are
-    handled exactly by the core's proximal Newton engine (:mod:`bayesreg.core.newton`),
+    handled exactly by the core's proximal Newton engine (:func:`bayesreg.core.newton.minimize`),
     whose subproblem, a quadratic plus weighted L1, is solved in finitely many steps by an
     active-set method, so zeros are exact zeros.
     Near the solution the steps are Newton steps on the support: quadratic convergence.
@@ -198,7 +198,7 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
         ``pymc.model.transform.freeze_model``. Supported: continuous free
         variables; Laplace-type priors untransformed with a location that does not depend
         on free variables; Exponential and HalfNormal variables untransformed (bounded at
-        their location) or from the priors of :mod:`bayesreg.priors` (the others keep
+        their location) or from the priors of ``bayesreg.priors`` (the others keep
         their log transform: an interior mode on the log scale); no other |·| or sign(·)
         of the free variables in the log-density, except where its argument keeps one
         sign (PyMC's ``sign(σ)`` for a log-transformed σ in the StudentT or SkewNormal
