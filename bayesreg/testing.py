@@ -28,7 +28,7 @@ def assert_map_matches_penalty(
     likelihood, which has no noise. ``weights=s`` (Gaussian likelihood) compares the MAP of
     the weighted model with ``prior.penalized_fit(X, y, noise=σ, sample_weight=s)`` at
     ``prior.penalty(Σs, σ)``. The verdict is relative to the scales of the data
-    (:attr:`~bayesreg.pymc.equivalence.EquivalenceReport.ok`): the MAP's KKT residual for the
+    (``ok`` of :class:`~bayesreg.EquivalenceReport`): the MAP's KKT residual for the
     penalized problem relative to the gradient scale, the coefficients relative to
     ``max(||coef||∞, ||yc|| / max_j ||Xc_j||)``, the intercepts relative to the scale of y,
     each at ``rtol``, and the same exact zeros. It does not depend on the units of y or X.

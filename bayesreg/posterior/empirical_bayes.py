@@ -500,10 +500,10 @@ def empirical_bayes(
         (``GaussianPrior(2.0)``, ``GaussianPrior`` and ``"gaussian"`` are the same
         request).
 
-        - ``"gaussian"``, :class:`~bayesreg.priors.GaussianPrior`: :func:`ridge_evidence`
+        - ``"gaussian"``, :class:`~bayesreg.priors.GaussianPrior`: :func:`.ridge_evidence`
           (exact, one SVD) → ``.scale``, ``.noise``, ``.alpha``, ``.log_evidence``.
         - ``"laplace"``, :class:`~bayesreg.priors.BayesianLassoPrior`,
-          :class:`~bayesreg.priors.LaplacePrior`: :func:`lasso_mcem`, Park & Casella's
+          :class:`~bayesreg.priors.LaplacePrior`: :func:`.lasso_mcem`, Park & Casella's
           Bayesian lasso by Monte Carlo EM → ``.lam``, ``.trace``, ``.noise``, ``.alpha``,
           ``.scale``. The Laplace family is estimated in Park & Casella's
           parametrization, ``w_j | σ ~ Laplace(0, σ/λ)`` with ``p(σ²) ∝ 1/σ²``, whose
