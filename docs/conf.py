@@ -109,7 +109,6 @@ numpydoc_xref_aliases = {
     "matplotlib.figure.Figure": ":class:`matplotlib.figure.Figure`",
     "dask.array.Array": ":class:`dask.array.Array`",
     "dask.dataframe.DataFrame": ":class:`dask.dataframe.DataFrame`",
-    "dask.dataframe.Series": ":class:`dask.dataframe.Series`",
     **_api_class_aliases(),
 }
 

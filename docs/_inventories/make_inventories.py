@@ -76,7 +76,6 @@ def _generated(name: str, role: str, prefix: str) -> Entry:
 
 
 _NUMPY = "reference/generated/"
-_SCIPY = "reference/generated/"
 _SKLEARN = "modules/generated/"
 _PANDAS = "reference/api/"
 _XARRAY = "generated/"
@@ -88,6 +87,7 @@ _DASK = "generated/"
 #: Keyed by the file name (without ``.inv``), which is also the ``intersphinx_mapping``
 #: key in ``docs/conf.py``.
 INVENTORIES: dict[str, Project] = {
+    # list, dict and callable: numpydoc links these words of parameter types here.
     "python": Project(
         "Python",
         (
@@ -119,10 +119,7 @@ INVENTORIES: dict[str, Project] = {
     ),
     "scipy": Project(
         "SciPy",
-        (
-            Entry("scipy.sparse", "py:module", "reference/sparse.html#module-scipy.sparse"),
-            _generated("scipy.sparse.csr_matrix", "py:class", _SCIPY),
-        ),
+        (Entry("scipy.sparse", "py:module", "reference/sparse.html#module-scipy.sparse"),),
     ),
     "sklearn": Project(
         "scikit-learn",
@@ -173,7 +170,6 @@ INVENTORIES: dict[str, Project] = {
         (
             _generated("dask.array.Array", "py:class", _DASK),
             _generated("dask.dataframe.DataFrame", "py:class", _DASK),
-            _generated("dask.dataframe.Series", "py:class", _DASK),
         ),
     ),
 }
