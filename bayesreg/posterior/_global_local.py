@@ -22,20 +22,30 @@ density ``∝ x^(−α−1) e^(−β/x)``)::
     N(w_j; 0, v_j) = N(w_j; 0, a_j) · e^{−w_j²/(2c²)} · ((a_j + c²)/c²)^{1/2}.
 
 So the conditional of λ_j² is the horseshoe one above times ``g(λ_j²) = (λ_j²τ² + c²)^{1/2}``,
-that of τ² the horseshoe one times ``Π_j (λ_j²τ² + c²)^{1/2}``, and that of a random slab
-``c² ~ IG(ν/2, νs²/2)`` is ``IG(ν/2 + p/2, νs²/2 + Σ_j w_j²/2)`` (the inverse-gamma part)
-times ``Π_j (λ_j²τ² + c²)^{1/2}``. Each is drawn by an exact Metropolis-Hastings step
-whose independence proposal is the inverse-gamma part q: the target is ``π ∝ q·g``, so
-the move ``x → x'`` is accepted with probability
+drawn by an exact Metropolis-Hastings step whose independence proposal is the
+inverse-gamma part q: the target is ``π ∝ q·g``, so ``x → x'`` is accepted with
+probability ``min(1, π(x') q(x) / (π(x) q(x'))) = min(1, g(x') / g(x))``. The λ_j² steps
+are independent across j given (w, τ, c²); ``lambda_accept_rate`` records the fraction
+accepted in a sweep (about 0.8-0.98 on the bundled and simulated data).
 
-    min(1, π(x') q(x) / (π(x) q(x'))) = min(1, g(x') / g(x)),
+τ² (random) and a random slab ``c² ~ IG(ν/2, νs²/2)`` are single scalars whose
+conditionals involve every coefficient,
 
-the ratio of the extra factors (compared on the log scale). The λ_j² steps are
-independent across j given (w, τ, c²). The auxiliaries ν_j and ξ keep their
-inverse-gamma conditionals (the slab factor does not involve them). The acceptances are
-recorded: ``lambda_accept_rate`` (the fraction of the p local steps accepted in a sweep),
-``tau_accepted`` and ``slab_accepted``. With ``c² = ∞`` (no slab) every factor is
-constant and every proposal is accepted: the Gibbs steps of the horseshoe.
+    log p(t = log τ² | ·) = −t/2 − e^{−t}/ξ + Σ_j [½ log(1/v_j) − w_j²/(2v_j)]
+    log p(u = log c² | ·) = −(ν/2)u − (νs²/2)e^{−u} + Σ_j [½ log(1/v_j) − w_j²/(2v_j)]
+
+(``1/v_j = 1/(λ_j²τ²) + 1/c²``; the Jacobians of the log scale included), and are drawn by
+slice sampling on the log scale (:mod:`bayesreg.posterior._slice`, exact for any width).
+An independence proposal from the inverse-gamma part is not enough there: it counts every
+coefficient in c²'s shape (``ν/2 + p/2``) while a coefficient far inside the slab's
+reach (``λ_j²τ² ≪ c²``) carries no information on c², so on a sparse truth the proposal
+sits at a fraction of the target and is almost never accepted (6.6 % of the steps, c²
+R-hat 9.4 over 4 chains of 2000 draws, at p = 50 with 5 non-zero coefficients; with the
+slice step, R-hat 1.00 and bulk ESS 5745). ``tau_slice_evals`` and ``slab_slice_evals``
+record the log-density evaluations per step. The auxiliaries ν_j and ξ keep their
+inverse-gamma conditionals (the slab factor does not involve them). With ``c² = ∞`` (no
+slab) every factor is constant: λ_j² is accepted always and τ² is drawn from its
+inverse-gamma conditional, the Gibbs steps of the horseshoe.
 """
 
 from __future__ import annotations
@@ -47,6 +57,7 @@ import numpy as np
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputTypeError
 from bayesreg.posterior._conditionals import ChainStreams
+from bayesreg.posterior._slice import slice_step
 from bayesreg.priors._horseshoe import (
     HorseshoePlusPrior,
     HorseshoePrior,
@@ -115,8 +126,8 @@ class GlobalLocalScales:
             self.tau_sq *= self._half_cauchy_sq(1)[:, 0]
         self.xi = np.ones(chains)
         self.lambda_accept_rate = np.ones(chains)
-        self.tau_accepted = np.ones(chains, dtype=bool)
-        self.slab_accepted = np.ones(chains, dtype=bool)
+        self.tau_evaluations = np.zeros(chains)
+        self.slab_evaluations = np.zeros(chains)
 
     def _half_cauchy_sq(self, width: int) -> FloatArray:
         """Squares of C⁺(0, 1) draws: (z₁/z₂)², shape (chains, width)."""
@@ -171,36 +182,62 @@ class GlobalLocalScales:
             self._update_slab(half_sq, self.slab_shape, self.slab_sq)
 
     def _update_global(self, half_sq: FloatArray, tau_prior_scale: float) -> None:
-        """τ² ~ IG((p + 1)/2, 1/ξ + Σ w_j²/(2λ_j²)) (MH under a slab); ξ ~ IG(1, 1/s² + 1/τ²)."""
+        """τ² | ξ (inverse-gamma, or a slice step under a slab); ξ ~ IG(1, 1/s² + 1/τ²)."""
         p = half_sq.shape[1]
-        rate = 1.0 / self.xi + np.sum(half_sq / self.lam_sq, axis=1)
-        proposal = _inverse_gamma(rate, self.streams.gamma(0.5 * (p + 1), 1)[:, 0])
         if self.slab_sq is None:
-            self.tau_sq = proposal
+            rate = 1.0 / self.xi + np.sum(half_sq / self.lam_sq, axis=1)
+            self.tau_sq = _inverse_gamma(rate, self.streams.gamma(0.5 * (p + 1), 1)[:, 0])
         else:
-            log_ratio = np.sum(
-                self._log_slab_factor(self.lam_sq, proposal, self.slab_sq)
-                - self._log_slab_factor(self.lam_sq, self.tau_sq, self.slab_sq),
-                axis=1,
+            slab_sq, xi = self.slab_sq, self.xi
+
+            def log_density(log_tau_sq: FloatArray) -> FloatArray:
+                # t = log τ²: IG(τ²; 1/2, 1/ξ)·τ² · Π_j N(w_j; 0, v_j), 1/v_j = 1/(λ_j²τ²) + 1/c²
+                tau_sq = np.exp(log_tau_sq)
+                value: FloatArray = (
+                    -0.5 * log_tau_sq
+                    - 1.0 / (xi * tau_sq)
+                    + self._log_normal_terms(half_sq, self.lam_sq * tau_sq[:, None], slab_sq)
+                )
+                return value
+
+            log_tau_sq, self.tau_evaluations = slice_step(
+                log_density, np.log(self.tau_sq), self.streams
             )
-            self.tau_accepted = self._accept(log_ratio[:, None])[:, 0]
-            self.tau_sq = np.where(self.tau_accepted, proposal, self.tau_sq)
+            self.tau_sq = np.exp(log_tau_sq)
         self.xi = _inverse_gamma(
             1.0 / tau_prior_scale**2 + 1.0 / self.tau_sq, self.streams.gamma(1.0, 1)[:, 0]
         )
 
     def _update_slab(self, half_sq: FloatArray, shape: float, slab_sq: FloatArray) -> None:
-        """c² ~ IG(ν/2 + p/2, νs²/2 + Σ w_j²/2) proposed, accepted by the slab-factor ratio."""
-        p = half_sq.shape[1]
-        rate = self.slab_rate + np.sum(half_sq, axis=1)
-        proposal = _inverse_gamma(rate, self.streams.gamma(shape + 0.5 * p, 1)[:, 0])
-        log_ratio = np.sum(
-            self._log_slab_factor(self.lam_sq, self.tau_sq, proposal)
-            - self._log_slab_factor(self.lam_sq, self.tau_sq, slab_sq),
-            axis=1,
-        )
-        self.slab_accepted = self._accept(log_ratio[:, None])[:, 0]
-        self.slab_sq = np.where(self.slab_accepted, proposal, slab_sq)
+        """c² ~ IG(ν/2, νs²/2) · Π_j N(w_j; 0, v_j) by a slice step on log c²."""
+        scale_sq = self.lam_sq * self.tau_sq[:, None]
+
+        def log_density(log_slab_sq: FloatArray) -> FloatArray:
+            # u = log c²: the inverse-gamma prior times the Jacobian c², −(ν/2)u − (νs²/2)e^{−u}
+            slab = np.exp(log_slab_sq)
+            value: FloatArray = (
+                -shape * log_slab_sq
+                - self.slab_rate / slab
+                + self._log_normal_terms(half_sq, scale_sq, slab)
+            )
+            return value
+
+        log_slab_sq, self.slab_evaluations = slice_step(log_density, np.log(slab_sq), self.streams)
+        self.slab_sq = np.exp(log_slab_sq)
+
+    @staticmethod
+    def _log_normal_terms(half_sq: FloatArray, scale_sq: FloatArray, slab_sq: FloatArray) -> Any:
+        """``Σ_j log N(w_j; 0, v_j)`` up to a constant, ``1/v_j = 1/max(a_j, floor) + 1/c²``.
+
+        ``a_j = λ_j²τ²`` (chains, p), ``c²`` per chain; ``½ log(1/v_j) − w_j²/(2v_j)``
+        summed over j, with the floor of :meth:`precision` so that the scales' target is the
+        density the coefficient step uses. Overflow at extreme trial points gives −inf.
+        """
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            precision = 1.0 / np.maximum(scale_sq, _MIN_VARIANCE) + 1.0 / slab_sq[:, None]
+            terms = 0.5 * np.log(precision) - half_sq * precision
+            total = np.sum(terms, axis=1)
+        return np.where(np.isnan(total), -np.inf, total)
 
     def snapshot(self) -> dict[str, FloatArray]:
         """The states a recorded sweep keeps, named for :func:`draws_tree`."""
@@ -217,8 +254,8 @@ class GlobalLocalScales:
             )
             state["lambda_accept_rate"] = self.lambda_accept_rate
             if self.tau_prior_scale is not None:
-                state["tau_accepted"] = self.tau_accepted
+                state["tau_slice_evals"] = self.tau_evaluations
         if self.slab_shape is not None and self.slab_sq is not None:
             state["coef_slab_sq"] = self.slab_sq
-            state["slab_accepted"] = self.slab_accepted
+            state["slab_slice_evals"] = self.slab_evaluations
         return state

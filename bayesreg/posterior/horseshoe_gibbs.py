@@ -29,11 +29,11 @@ One sweep draws the coefficient block given the prior precisions
   observation weight, 1 without), then ``(w0, w) | ω, d`` Gaussian.
 * **Scales** (:mod:`bayesreg.posterior._global_local`): the inverse-gamma auxiliary scheme
   of Makalic & Schmidt (2016) for λ_j, η_j and τ; under the regularized horseshoe the
-  conditionals of λ_j², τ² and c² are those inverse-gamma ones times
-  ``(λ_j²τ² + c²)^{1/2}`` (products over j for τ² and c²), drawn by exact
-  Metropolis-Hastings steps with the inverse-gamma part as independence proposal,
-  accepted with the ratio of those factors (``sample_stats.lambda_accept_rate``,
-  ``tau_accepted``, ``slab_accepted``).
+  conditional of λ_j² is that inverse gamma times ``(λ_j²τ² + c²)^{1/2}``, drawn by an
+  exact Metropolis-Hastings step with the inverse gamma as independence proposal
+  (``sample_stats.lambda_accept_rate``), and τ² and c² are drawn by slice sampling on
+  the log scale from their exact conditionals (``tau_slice_evals``,
+  ``slab_slice_evals``: density evaluations per step).
 
 The hierarchy is that of the priors' :meth:`to_pymc` (the names of the recorded scales
 are those of the PyMC variables), so NUTS on :func:`bayesreg.pymc.model.build_model`
@@ -83,7 +83,7 @@ HorseshoeFamily = HorseshoePrior | HorseshoePlusPrior | RegularizedHorseshoePrio
 
 _LIKELIHOODS = ("gaussian", "bernoulli")
 # the recorded states that are diagnostics (sample_stats), not posterior draws
-_STATS = ("noise_accepted", "lambda_accept_rate", "tau_accepted", "slab_accepted")
+_STATS = ("noise_accepted", "lambda_accept_rate", "tau_slice_evals", "slab_slice_evals")
 
 
 @dataclass(frozen=True)
@@ -98,9 +98,10 @@ class HorseshoeDraws:
         ``coef_tau`` τ (when random); ``coef_lambda_tilde`` λ̃_j (regularized);
         ``coef_slab_sq`` c² (regularized, random slab).
     sample_stats : dict of str to ndarray
-        The Metropolis-Hastings acceptances, (chains, draws): ``noise_accepted`` (Gaussian
-        likelihood), ``lambda_accept_rate`` (fraction of the p local steps accepted),
-        ``tau_accepted`` and ``slab_accepted`` (regularized horseshoe).
+        Diagnostics of the non-Gibbs steps, (chains, draws): ``noise_accepted`` (Gaussian
+        likelihood), ``lambda_accept_rate`` (fraction of the p local Metropolis-Hastings
+        steps accepted), ``tau_slice_evals`` and ``slab_slice_evals`` (log-density
+        evaluations of the slice steps; regularized horseshoe).
     """
 
     posterior: dict[str, FloatArray]

@@ -115,7 +115,7 @@ def test_sample_posterior_runs_it_with_the_layout_of_the_gaussian_sampler() -> N
     }  # fmt: skip
     assert posterior["coef"].dims == ("chain", "draw", "feature")
     assert set(tree["sample_stats"].data_vars) == {
-        "lambda_accept_rate", "tau_accepted", "slab_accepted",
+        "lambda_accept_rate", "tau_slice_evals", "slab_slice_evals",
     }  # fmt: skip
     assert tree.attrs["likelihood"] == "bernoulli"
     assert tree.attrs["noise_prior"] == "none (Bernoulli likelihood)"

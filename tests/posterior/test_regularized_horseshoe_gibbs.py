@@ -133,7 +133,7 @@ def test_acceptances_and_the_regularized_scale_are_recorded() -> None:
         "coef_slab_sq",
     }  # fmt: skip
     assert set(sample_stats.data_vars) == {
-        "noise_accepted", "lambda_accept_rate", "tau_accepted", "slab_accepted",
+        "noise_accepted", "lambda_accept_rate", "tau_slice_evals", "slab_slice_evals",
     }  # fmt: skip
     rate = sample_stats["lambda_accept_rate"].values
     assert np.all((rate >= 0.0) & (rate <= 1.0))
