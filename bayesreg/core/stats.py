@@ -404,9 +404,9 @@ class SufficientStats(_Moments):
         ----------
         X : dask.array.Array or dask.dataframe.DataFrame of shape (n, p)
             DataFrame column names become ``feature_names``.
-        y : dask.array.Array, dask Series or array-like of shape (n,)
-        sample_weight : dask.array.Array, dask Series or array-like of shape (n,), optional
-            Observation weights ``s_i ≥ 0``, finite, not all 0: the weighted statistics.
+        y : dask.array.Array, dask.dataframe.Series or array-like of shape (n,)
+        sample_weight : dask.array.Array, dask.dataframe.Series or array-like, optional
+            Observation weights ``s_i ≥ 0``, shape (n,), finite, not all 0: the weighted statistics.
         feature_names : sequence of str, optional
         """
         from bayesreg.core._stats_dask import dask_block_stats

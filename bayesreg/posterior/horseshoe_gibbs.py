@@ -307,7 +307,7 @@ def sample_horseshoe_gibbs(
         random), ``coef_eta`` (η_j, horseshoe+), ``coef_lambda_tilde`` (λ̃_j) and
         ``coef_slab_sq`` (c², when random) for the regularized horseshoe — the names of
         the prior's ``to_pymc`` variables; ``sample_stats``: the acceptances of
-        :class:`HorseshoeDraws` (when there are any); ``observed_data``: ``y_obs`` (rows
+        ``HorseshoeDraws`` (when there are any); ``observed_data``: ``y_obs`` (rows
         only). Attributes as :func:`~bayesreg.posterior.sampling.sample_posterior` writes
         them, with ``sampling_method = "horseshoe_gibbs"``.
 
