@@ -73,7 +73,10 @@ def _api_class_aliases() -> dict[str, str]:
     aliases: dict[str, str] = {}
     for entry in entries:
         full = f"bayesreg.{entry}"
-        obj = pkgutil.resolve_name(full)
+        try:
+            obj = pkgutil.resolve_name(full)
+        except (ImportError, AttributeError, ValueError):
+            continue  # not an object of the package: autosummary reports it
         if not isinstance(obj, type):
             continue
         role = f":class:`~{full}`"
@@ -109,6 +112,7 @@ numpydoc_xref_aliases = {
     "matplotlib.figure.Figure": ":class:`matplotlib.figure.Figure`",
     "dask.array.Array": ":class:`dask.array.Array`",
     "dask.dataframe.DataFrame": ":class:`dask.dataframe.DataFrame`",
+    "dask.dataframe.Series": ":class:`dask.dataframe.Series`",
     **_api_class_aliases(),
 }
 

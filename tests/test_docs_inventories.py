@@ -97,3 +97,10 @@ def test_conf_maps_every_inventory_to_its_site() -> None:
         assert url.startswith("https://"), key
         assert url.endswith("/"), key
         assert (DOCS / location).resolve() == (INVENTORIES / f"{key}.inv").resolve()
+
+
+def test_readme_docs_command_is_the_nitpicky_one_ci_runs() -> None:
+    root = DOCS.parent
+    command = ".venv/bin/sphinx-build -n -W -q -b html docs docs/_build/html"
+    assert command in (root / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert f"`{command}`" in (root / "README.md").read_text(encoding="utf-8")

@@ -170,6 +170,7 @@ INVENTORIES: dict[str, Project] = {
         (
             _generated("dask.array.Array", "py:class", _DASK),
             _generated("dask.dataframe.DataFrame", "py:class", _DASK),
+            _generated("dask.dataframe.Series", "py:class", _DASK),
         ),
     ),
 }
