@@ -573,7 +573,7 @@ def bayesian_path(
     >>> from bayesreg.priors import GaussianPrior, LaplacePrior
     >>> X, y = load_diabetes()
     >>> path = bayesian_path(X, y, [GaussianPrior(100.0), LaplacePrior(100.0)], noise=54.0,
-    ...                      draws=500, random_seed=0)
+    ...                      chains=4, random_seed=0)
     >>> path.shape, path.attrs["hdi_prob"]
     ((20, 9), 0.94)
     >>> laplace = path[path["prior"] == "LaplacePrior(scale=100.0)"]
