@@ -22,8 +22,8 @@ from scipy import integrate, stats
 from bayesreg.core.enet_solver import elastic_net, lasso
 from bayesreg.core.ridge import ridge
 from bayesreg.datasets import load_diabetes
-from bayesreg.errors import InputValueError
-from bayesreg.priors import ExponentialPrior, HalfNormalPrior, LaplacePrior
+from bayesreg.errors import InputTypeError, InputValueError
+from bayesreg.priors import ExponentialPrior, GaussianPrior, HalfNormalPrior, LaplacePrior
 
 #: find_map against the certified penalized fit: coefficients within this relative error.
 MAP_RTOL = 1e-8
@@ -58,6 +58,31 @@ def test_halfnormal_map_is_nonnegative_ridge(scale):
     direct = ridge(X, y, sigma**2 / (n * scale**2), positive=True)
     np.testing.assert_array_equal(fit.coef, direct.coef)
     assert np.all(fit.coef >= 0.0)
+
+
+@pytest.mark.parametrize(
+    ("family", "truncated"), [(LaplacePrior, ExponentialPrior), (GaussianPrior, HalfNormalPrior)]
+)
+def test_positive_keyword_gives_the_truncated_prior(family, truncated):
+    # LaplacePrior(b, positive=True) is the Exponential prior, GaussianPrior(τ, positive=True)
+    # the half-normal: the same object, so the same MAP (the core fit with positive=True)
+    X, y = _data(2)
+    prior = family(0.7, positive=True)
+    assert type(prior) is truncated
+    assert prior == truncated(0.7)
+    assert prior.positive
+    np.testing.assert_array_equal(
+        prior.penalized_fit(X, y, noise=0.9).coef,
+        truncated(0.7).penalized_fit(X, y, noise=0.9).coef,
+    )
+    assert np.all(prior.rvs(1000, random_seed=0) >= 0.0)
+    two_sided = family(scale=0.7, positive=False)
+    assert type(two_sided) is family
+    assert not two_sided.positive
+    assert two_sided == family(0.7)
+    assert hash(two_sided) == hash(family(0.7))
+    with pytest.raises(InputTypeError, match="positive"):
+        family(0.7, positive="yes")
 
 
 def test_densities_match_scipy_and_integrate_to_one():

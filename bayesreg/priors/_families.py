@@ -29,7 +29,9 @@ from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputTypeError, InputValueError
 from bayesreg.priors import _elastic_net
 from bayesreg.priors._base import Prior, penalty_from_weights, weights_from_penalty
+from bayesreg.priors._positive import ExponentialPrior, HalfNormalPrior
 from bayesreg.validation import (
+    check_bool,
     check_finite_nonneg,
     check_l1_ratio,
     check_positive,
@@ -39,7 +41,7 @@ from bayesreg.validation import (
 __all__ = ["ElasticNetPrior", "GaussianPrior", "LaplacePrior", "prior_from_penalty"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class _ScaleFamily(Prior):
     """A family centered at 0 with one scale, or one scale per coefficient.
 
@@ -60,6 +62,29 @@ class _ScaleFamily(Prior):
     _generator: ClassVar[str]
     #: The power k of the scale in the penalty weight: 1/s^k.
     _power: ClassVar[int]
+
+    def __new__(cls, *args: Any, positive: bool = False, **kwargs: Any) -> Any:
+        """``positive=True`` returns the family truncated to ``w ≥ 0`` (see :meth:`__init__`)."""
+        if check_bool(positive, "positive"):
+            truncated = {"GaussianPrior": HalfNormalPrior, "LaplacePrior": ExponentialPrior}
+            if cls.__name__ not in truncated:
+                raise InputValueError(
+                    f"positive=True: {cls.__name__} has no truncated form; use "
+                    "GaussianPrior or LaplacePrior."
+                )
+            return truncated[cls.__name__](*args, **kwargs)
+        return super().__new__(cls)
+
+    def __init__(self, scale: float | ArrayLike, *, positive: bool = False) -> None:
+        """Set the scale; ``positive=True`` is handled by ``__new__``.
+
+        ``GaussianPrior(τ, positive=True)`` is :class:`~bayesreg.priors.HalfNormalPrior`
+        and ``LaplacePrior(b, positive=True)`` :class:`~bayesreg.priors.ExponentialPrior`:
+        the density restricted to ``w ≥ 0`` and renormalized, whose MAP is the core fit
+        with ``positive=True`` (non-negative ridge, non-negative lasso).
+        """
+        object.__setattr__(self, "scale", scale)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "scale", _check_scale(self.scale))
@@ -205,7 +230,7 @@ class _ScaleFamily(Prior):
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class GaussianPrior(_ScaleFamily):
     r"""Normal(0, τ) on each coefficient: the prior behind ridge regression.
 
@@ -273,7 +298,7 @@ class GaussianPrior(_ScaleFamily):
         return pm.Normal(name, mu=0.0, sigma=np.float64(self.scale), dims=dims, shape=shape)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class LaplacePrior(_ScaleFamily):
     r"""Laplace(0, b) on each coefficient: the prior behind the lasso.
 
