@@ -16,7 +16,7 @@ from that chain's generator in the rare update that uses the block up), so a cha
 draws do not depend on the other chains. Written here rather than taken from a library
 because it runs inside the package's NumPy sweeps, vectorized over chains.
 
-N. M. Neal (2003). Slice sampling. Annals of Statistics 31(3), 705-767.
+R. M. Neal (2003). Slice sampling. Annals of Statistics 31(3), 705-767.
 """
 
 from __future__ import annotations
