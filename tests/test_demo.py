@@ -1,4 +1,4 @@
-"""``bayesreg demo --quick``: the report folder, its numbers and its atomic writing.
+"""``bayesreg demo --quick``: the report folder, its numbers, its page and its atomic writing.
 
 The full demo runs once per module, in-process through ``bayesreg.cli.main.main``, replacing
 an existing report with ``--force``; the tests then read what it wrote. The numbers in
@@ -9,6 +9,8 @@ the lasso at σ̂λ/n) rather than against stored values.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import json
 import math
@@ -24,7 +26,9 @@ import pytest
 from sklearn.linear_model import Lasso
 
 import bayesreg.cli._sections
+import bayesreg.plots
 import bayesreg.posterior
+from bayesreg.cli._html import figure, png_data_uri
 from bayesreg.cli._posterior import _sample_until_sound
 from bayesreg.cli._sections import MAX_DOUBLINGS, DemoSettings, load_demo_data
 from bayesreg.cli.demo import run_demo
@@ -45,6 +49,8 @@ class DemoRun:
     stdout: str
     stderr: str
     summary: dict[str, Any]
+    # per call of plots.plot_cv_curve: the alpha of each marked choice, by its gid
+    cv_marks: list[dict[str, float]]
 
 
 def _strict_json(text: str) -> Any:
@@ -64,36 +70,72 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
     (out / "summary.json").write_text("{}", encoding="utf-8")
     (out / "stale.png").write_bytes(PNG_SIGNATURE)
     stdout, stderr = io.StringIO(), io.StringIO()
-    with redirect_stdout(stdout), redirect_stderr(stderr):
-        code = main(["demo", "--quick", "--force", "--out", str(out)])
+    cv_marks: list[dict[str, float]] = []
+    draw = bayesreg.plots.plot_cv_curve
+
+    def recording_draw(*args: Any, **kwargs: Any) -> Any:
+        # what the saved figure shows: the vertical lines of the choices, read back
+        axes = draw(*args, **kwargs)
+        marks = {
+            str(line.get_gid()): float(np.asarray(line.get_xdata())[0])
+            for line in axes.get_lines()
+            if line.get_gid()
+        }
+        cv_marks.append(marks)
+        return axes
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bayesreg.plots, "plot_cv_curve", recording_draw)
+        with redirect_stdout(stdout), redirect_stderr(stderr):
+            code = main(["demo", "--quick", "--force", "--out", str(out)])
     summary_path = out / "summary.json"
     summary = _strict_json(summary_path.read_text("utf-8")) if code == 0 else {}
-    return DemoRun(code, folder, out, stdout.getvalue(), stderr.getvalue(), summary)
+    return DemoRun(code, folder, out, stdout.getvalue(), stderr.getvalue(), summary, cv_marks)
 
 
 class _Links(HTMLParser):
-    """Every tag name and every src/href attribute of a page."""
+    """Every tag name, every src/href attribute (with its tag) and the images of a page.
+
+    ``images`` holds, per ``img``, its ``src``, its ``data-file`` and the ``id`` of the
+    section it sits in.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.tags: list[str] = []
-        self.images: list[str] = []
-        self.references: list[str] = []
+        self.references: list[tuple[str, str]] = []
+        self.images: list[tuple[str, str | None, str | None]] = []
+        self.section: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
+        values = dict(attrs)
+        if tag == "section":
+            self.section = values.get("id")
         for name, value in attrs:
             if name in ("src", "href") and value is not None:
-                self.references.append(value)
-                if tag == "img":
-                    self.images.append(value)
+                self.references.append((tag, value))
+        if tag == "img":
+            self.images.append((values.get("src") or "", values.get("data-file"), self.section))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "section":
+            self.section = None
+
+
+def _embedded_png(source: str) -> bytes:
+    """The bytes of a ``data:image/png;base64,...`` URI (strict base64)."""
+    prefix = "data:image/png;base64,"
+    assert source.startswith(prefix), source[:60]
+    return base64.b64decode(source[len(prefix) :], validate=True)
 
 
 @pytest.mark.slow
 def test_demo_writes_the_report_and_replaces_the_old_one(demo_run: DemoRun) -> None:
     assert demo_run.code == 0, demo_run.stderr
     figures = demo_run.summary["figures"]
-    assert len(figures) == 5
+    assert len(figures) == 6
+    assert "lambda_cv.png" in figures
     assert sorted(p.name for p in demo_run.out.iterdir()) == sorted(
         ["index.html", "summary.json", *figures]
     )
@@ -106,16 +148,26 @@ def test_demo_writes_the_report_and_replaces_the_old_one(demo_run: DemoRun) -> N
 
 
 @pytest.mark.slow
-def test_demo_html_is_self_contained(demo_run: DemoRun) -> None:
+def test_demo_html_is_one_self_contained_file(demo_run: DemoRun) -> None:
     page = (demo_run.out / "index.html").read_text("utf-8")
     links = _Links()
     links.feed(page)
     assert "script" not in links.tags
     assert "link" not in links.tags  # no external style sheet
-    assert sorted(links.images) == sorted(demo_run.summary["figures"])
-    for reference in links.references:
-        assert reference.startswith("#") or (demo_run.out / reference).is_file(), reference
+    # no network address anywhere a browser would fetch from (script, link, img, style)
+    for tag, reference in links.references:
+        assert not reference.lower().startswith(("http://", "https://", "//")), (tag, reference)
+        assert reference.startswith(("#", "data:image/png;base64,")), (tag, reference)
     assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:|//)", page)
+    assert not re.search(r"@import|url\(", page)  # the inline style sheet loads nothing
+    assert not re.search(r"mathjax|katex", page, re.IGNORECASE)  # math is Unicode text
+    # every image is embedded, decodes to a PNG, and is byte for byte the file beside it
+    assert sorted(str(item[1]) for item in links.images) == sorted(demo_run.summary["figures"])
+    for source, filename, _ in links.images:
+        png = _embedded_png(source)
+        assert png.startswith(PNG_SIGNATURE)
+        assert png == (demo_run.out / str(filename)).read_bytes()
+        assert f"<code>{filename}</code>" in page  # the caption names the file for reuse
     for heading in ("1. The MAP under a prior", "2. pm.find_MAP", "3. Beyond the MAP", "4. "):
         assert heading in page
 
@@ -201,6 +253,50 @@ def test_demo_lambda_three_ways(demo_run: DemoRun) -> None:
         # alpha = σλ/n on the unit-norm scaling
         assert row["alpha"] == pytest.approx(row["noise"] * row["lam"] / 442, rel=1e-12)
         assert 0 <= row["n_nonzero"] <= 10
+
+
+@pytest.mark.slow
+def test_demo_lambda_figure_marks_the_table_alphas(demo_run: DemoRun) -> None:
+    assert (demo_run.out / "lambda_cv.png").read_bytes().startswith(PNG_SIGNATURE)
+    page = (demo_run.out / "index.html").read_text("utf-8")
+    links = _Links()
+    links.feed(page)
+    # the figure sits in section 4, after its table ("Choosing λ")
+    sections = {filename: section for _, filename, section in links.images}
+    assert sections["lambda_cv.png"] == "lambda"
+    lambda_section = page[page.index('<section id="lambda">') :]
+    assert lambda_section.index("<table>") < lambda_section.index('data-file="lambda_cv.png"')
+    assert "1-SE" in lambda_section
+    assert "noise band" in lambda_section
+    # the alphas drawn are exactly the table's, as written to summary.json
+    table = {row["method"]: row["alpha"] for row in demo_run.summary["lambda"]["rows"]}
+    assert set(table) == {
+        "cross-validation (min)",
+        "cross-validation (1-SE)",
+        "empirical Bayes (MCEM)",
+        "hyperprior (median)",
+    }
+    assert demo_run.cv_marks  # the figure was drawn by plots.plot_cv_curve
+    for marks in demo_run.cv_marks:
+        assert marks == table
+    assert table["cross-validation (min)"] <= table["cross-validation (1-SE)"]
+
+
+def test_report_figures_are_embedded_not_linked() -> None:
+    png = PNG_SIGNATURE + b"rest of the file"
+    block = figure(png, "A <caption>", alt='a "title"', filename="plot.png")
+    links = _Links()
+    links.feed(block)
+    ((source, filename, _),) = links.images
+    assert _embedded_png(source) == png
+    assert filename == "plot.png"
+    assert "A &lt;caption&gt;" in block
+    assert 'alt="a &quot;title&quot;"' in block
+    assert png_data_uri(png) == "data:image/png;base64," + base64.b64encode(png).decode()
+    with pytest.raises(ValueError, match="PNG signature"):
+        png_data_uri(b"GIF89a")
+    with pytest.raises(binascii.Error):
+        _embedded_png("data:image/png;base64,@@@")
 
 
 @pytest.mark.slow

@@ -26,12 +26,13 @@ from sklearn.linear_model import lasso_path as sklearn_lasso_path
 
 from bayesreg.core.geometry import constraint_geometry
 from bayesreg.core.model_selection import TrainTestError
-from bayesreg.core.results import PathFit
+from bayesreg.core.results import CVResult, PathFit
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.plots import (
     matched_variance_priors,
     plot_bayesian_path,
     plot_constraint_geometry,
+    plot_cv_curve,
     plot_map_vs_posterior,
     plot_path,
     plot_path_panels,
@@ -344,6 +345,77 @@ def test_plot_train_test_error_marks_the_cv_choice_not_the_test_minimum() -> Non
     assert any("CV choice" in text for text in _legend_texts(ax))
     with pytest.raises(InputTypeError, match="errors must be a TrainTestError"):
         plot_train_test_error(alphas)  # type: ignore[arg-type]
+
+
+def _cv_result() -> CVResult:
+    """A U-shaped CV curve on a decreasing grid, as cross_validate returns it."""
+    alphas = np.geomspace(1e-3, 1e1, 41)
+    rng = np.random.default_rng(0)
+    fold_errors = 1.0 + np.log10(alphas / 0.05) ** 2 / 4 + 0.2 * rng.standard_normal((5, 41))
+    mean, spread = fold_errors.mean(axis=0), fold_errors.std(axis=0, ddof=1) / np.sqrt(5)
+    best = int(np.argmin(mean))
+    inside = np.flatnonzero(mean <= mean[best] + spread[best])
+    return CVResult(
+        alphas=alphas[::-1],
+        mean_error=mean[::-1],
+        std_error=spread[::-1],
+        fold_errors=fold_errors[:, ::-1],
+        alpha_min=float(alphas[best]),
+        alpha_1se=float(alphas[inside.max()]),
+        l1_ratio=1.0,
+        scoring="mse",
+    )
+
+
+def test_plot_cv_curve_marks_each_choice_at_its_alpha() -> None:
+    from bayesreg.plots import role
+
+    cv = _cv_result()
+    choices = {"empirical Bayes": 0.02, "hyperprior (median)": 0.5, "far away": 50.0}
+    _, ax = plt.subplots()
+    assert plot_cv_curve(cv, choices=choices, ax=ax) is ax
+    marks = {line.get_gid(): line for line in ax.get_lines() if line.get_gid()}
+    expected = {"cross-validation (min)": cv.alpha_min, "cross-validation (1-SE)": cv.alpha_1se}
+    assert {gid: _x(line)[0] for gid, line in marks.items()} == expected | choices
+    for line in marks.values():  # vertical lines: one alpha, the whole height
+        assert _x(line)[0] == _x(line)[1]
+    assert marks["cross-validation (min)"].get_color() == role("cv_error").color
+    assert marks["empirical Bayes"].get_color() == role("posterior_mean").color
+    assert marks["empirical Bayes"].get_marker() != marks["hyperprior (median)"].get_marker()
+    # the mean curve in increasing alpha, its ± 1 SE band, and the 1-SE rule's bar
+    curve = ax.get_lines()[0]
+    np.testing.assert_array_equal(_x(curve), cv.alphas[::-1])
+    np.testing.assert_array_equal(_y(curve), cv.mean_error[::-1])
+    assert curve.get_color() == role("cv_error").color
+    (band,) = ax.collections
+    vertices = np.concatenate([path.vertices for path in band.get_paths()])
+    upper = (cv.mean_error + cv.std_error).max()
+    assert vertices[:, 1].max() == pytest.approx(upper)
+    best = int(np.argmin(cv.mean_error))
+    bar = ax.get_lines()[1]
+    assert _y(bar)[0] == pytest.approx(cv.mean_error[best] + cv.std_error[best])
+    # the choices inside the grid sit on the curve; one outside it widens the axis
+    on_curve = [line for line in ax.get_lines() if _x(line).size == 1]
+    assert {float(_x(line)[0]) for line in on_curve} == {cv.alpha_min, cv.alpha_1se, 0.02, 0.5}
+    minimum = next(line for line in on_curve if _x(line)[0] == cv.alpha_min)
+    assert _y(minimum)[0] == pytest.approx(cv.mean_error[best])
+    assert ax.get_xscale() == "log"
+    assert ax.get_xlim()[1] > 50.0
+    assert any("alpha_1se" in text for text in _legend_texts(ax))
+
+
+def test_plot_cv_curve_rejects_bad_input() -> None:
+    cv = _cv_result()
+    with pytest.raises(InputTypeError, match="cv must be a CVResult"):
+        plot_cv_curve(cv.alphas)  # type: ignore[arg-type]
+    with pytest.raises(InputTypeError, match="choices must be a mapping"):
+        plot_cv_curve(cv, choices=[0.1])  # type: ignore[arg-type]
+    with pytest.raises(InputValueError, match="choices"):
+        plot_cv_curve(cv, choices={"zero": 0.0})
+    with pytest.raises(InputValueError, match="drawn from cv itself"):
+        plot_cv_curve(cv, choices={"cross-validation (min)": 0.1})
+    ax = plot_cv_curve(cv)
+    assert len([line for line in ax.get_lines() if line.get_gid()]) == 2
 
 
 # --------------------------------------------------------------------------- posterior

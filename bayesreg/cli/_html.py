@@ -1,17 +1,30 @@
 """A small self-contained HTML page: sections of text, tables and figures, no assets.
 
 Everything a caller passes as text is escaped here; only the blocks built by these
-functions are trusted HTML. The page has its style sheet inline and refers only to
-image files next to it, so it opens offline from any folder.
+functions are trusted HTML. The page is one file: its style sheet is inline, its images
+are embedded as ``data:image/png;base64,...`` URIs and its mathematics is Unicode text,
+so it refers to no other file and no network address and opens offline from anywhere.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Section", "code_block", "figure", "paragraph", "render_page", "table"]
+__all__ = [
+    "PNG_SIGNATURE",
+    "Section",
+    "code_block",
+    "figure",
+    "paragraph",
+    "png_data_uri",
+    "render_page",
+    "table",
+]
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d232a;
@@ -36,6 +49,7 @@ td.bad { color: #cf222e; font-weight: 600; }
 figure { margin: 1rem 0 1.6rem; }
 figure img { max-width: 100%; height: auto; border: 1px solid #e3e7eb; }
 figcaption { font-size: 0.9rem; color: #424a53; margin-top: 0.3rem; }
+figcaption .file { color: #57606a; }
 footer { margin-top: 3rem; font-size: 0.85rem; color: #57606a; }
 """
 
@@ -99,12 +113,30 @@ def table(
     return "\n".join(lines)
 
 
-def figure(filename: str, caption: str, *, alt: str) -> str:
-    """A figure showing the image file ``filename`` (a path relative to the page)."""
+def png_data_uri(png: bytes) -> str:
+    """``png`` (the bytes of a PNG file) as a ``data:image/png;base64,...`` URI."""
+    if not png.startswith(PNG_SIGNATURE):
+        raise ValueError("png_data_uri needs the bytes of a PNG file (PNG signature missing).")
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def figure(png: bytes, caption: str, *, alt: str, filename: str | None = None) -> str:
+    """A figure embedding the PNG image ``png`` in the page, with its caption.
+
+    ``filename`` names the same image's file next to the page, for reuse; the caption
+    mentions it and the ``img`` element carries it as ``data-file``. The page itself
+    does not load it.
+    """
+    file_attribute = f' data-file="{html.escape(filename, quote=True)}"' if filename else ""
+    file_note = (
+        f' <span class="file">(PNG file: <code>{html.escape(filename)}</code>)</span>'
+        if filename
+        else ""
+    )
     return (
-        f'<figure><img src="{html.escape(filename, quote=True)}" '
+        f'<figure><img src="{png_data_uri(png)}"{file_attribute} '
         f'alt="{html.escape(alt, quote=True)}">'
-        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+        f"<figcaption>{html.escape(caption)}{file_note}</figcaption></figure>"
     )
 
 

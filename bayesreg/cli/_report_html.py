@@ -34,7 +34,8 @@ def _numbers_table(header: list[str], rows: list[list[str]], caption: str | None
 def _figures(results: DemoResults, *keys: str) -> list[str]:
     chosen = [item for key in keys for item in results.figures if item.key == key]
     return [
-        figure(item.filename, f"{item.title}. {item.caption}", alt=item.title) for item in chosen
+        figure(item.png, f"{item.title}. {item.caption}", alt=item.title, filename=item.filename)
+        for item in chosen
     ]
 
 
@@ -340,6 +341,7 @@ def _lambda_section(results: DemoResults) -> Section:
                 ],
                 rows,
             ),
+            *_figures(results, "lambda_cv"),
             paragraph(
                 f"The Monte Carlo EM estimate λ = {mcem.lam:.4f} (Monte Carlo s.e. "
                 f"{mcem.lam_se:.4f}) {agreement} Park & Casella's published {PUBLISHED_LAM}. "
@@ -367,7 +369,8 @@ def _run_section(results: DemoResults) -> Section:
             "package versions and machine reproduces the Monte Carlo numbers. A posterior "
             "run whose R-hat or ESS was poor was drawn again with twice the draws; the "
             "diagnostics table shows the run length used. Key numbers are in "
-            "summary.json next to this page."
+            "summary.json next to this page; the figures are embedded in this page and "
+            "saved next to it as PNG files."
         ),
         _numbers_table(["step", "seconds"], timing),
     ]
@@ -399,7 +402,7 @@ def render_report(results: DemoResults) -> str:
         "figure the MAP (penalized estimate) is a blue diamond, least squares a black "
         "cross, the posterior vermillion (mean: filled circle, median: hollow circle, "
         "credible intervals and bands), and the Gaussian prior (ridge) orange, the Laplace "
-        "prior (lasso) blue, the elastic net green.",
+        "prior (lasso) blue, the elastic net green; cross-validation error black.",
         sections,
         footer=f"Written by bayesreg {__version__} (bayesreg demo). Data: diabetes (Efron et "
         "al. 2004), Wisconsin diagnostic breast cancer (Street, Wolberg & Mangasarian 1993).",

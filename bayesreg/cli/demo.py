@@ -6,11 +6,13 @@
 3. Posterior shrinkage under the Bayesian lasso, by NUTS and by Gibbs.
 4. λ chosen by cross-validation, empirical Bayes and a hyperprior.
 5. Figures: prior densities, constraint geometry, the lasso path with posterior bands,
-   the MAP against the posterior mean, a forest plot.
+   the MAP against the posterior mean, a forest plot, the cross-validation curve with
+   the chosen alphas.
 
-The report folder holds ``index.html`` (no external assets), the PNG figures and
-``summary.json``. It is written into a hidden temporary folder next to ``out`` and
-renamed at the end, so an interrupted run leaves no half-written report.
+The report folder holds ``index.html`` (one self-contained file: the figures embedded as
+``data:`` URIs, no external assets), the same figures as PNG files and ``summary.json``.
+It is written into a hidden temporary folder next to ``out`` and renamed at the end, so
+an interrupted run leaves no half-written report.
 """
 
 from __future__ import annotations
@@ -171,7 +173,8 @@ def run_demo(
     Parameters
     ----------
     out : path
-        The report folder to create: ``index.html``, ``summary.json`` and PNG figures.
+        The report folder to create: ``index.html`` (self-contained, figures embedded),
+        ``summary.json`` and the figures as PNG files.
     force : bool, default False
         Replace ``out`` if it exists (only a folder that is empty or holds a previous
         report).
@@ -239,7 +242,7 @@ def run_demo(
             with progress.step("lasso path with posterior bands"):
                 path_bands = lasso_path_with_bands(data, settings)
             with progress.step("figures and report"):
-                figures = save_figures(staging, data, posterior, path_bands)
+                figures = save_figures(staging, data, posterior, path_bands, lambdas)
                 results = DemoResults(
                     quick=shorten,
                     settings=settings,

@@ -8,13 +8,15 @@ circle, median: hollow circle, credible intervals and bands), the true coefficie
 purple star; the Gaussian prior (ridge) is orange, the Laplace prior (lasso) blue, the
 elastic net green. What the figures show is computed in the layers below:
 :mod:`bayesreg.core.geometry` (the constraint regions),
-:mod:`bayesreg.core.model_selection` (training, cross-validation and test error) and
+:mod:`bayesreg.core.model_selection` (training, cross-validation and test error),
+:func:`~bayesreg.core.cv.cross_validate` (the cross-validation curve) and
 :mod:`bayesreg.posterior.bands` (credible bands along a path).
 """
 
 from __future__ import annotations
 
 from bayesreg.plots._bayesian_path import plot_bayesian_path
+from bayesreg.plots._cv import plot_cv_curve
 from bayesreg.plots._geometry import plot_constraint_geometry
 from bayesreg.plots._path_panels import plot_path_panels
 from bayesreg.plots._paths import plot_path, plot_train_test_error
@@ -27,6 +29,7 @@ __all__ = [
     "matched_variance_priors",
     "plot_bayesian_path",
     "plot_constraint_geometry",
+    "plot_cv_curve",
     "plot_map_vs_posterior",
     "plot_path",
     "plot_path_panels",
