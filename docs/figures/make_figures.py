@@ -69,7 +69,7 @@ def prostate_figures() -> None:
     residuals = y.to_numpy() - fit.intercept - X.to_numpy() @ fit.coef
     noise = math.sqrt(float(residuals @ residuals) / (len(y) - X.shape[1] - 1))
     scales = np.geomspace(0.01, 3.0, 12)
-    table = bayesian_path(X, y, [GaussianPrior(s) for s in scales], noise=noise)
+    table = bayesian_path(X, y, [GaussianPrior(s) for s in scales], noise=noise, hdi_prob=0.95)
     fine = ridge_path(X, y, np.geomspace(table["alpha"].min(), table["alpha"].max(), 80))
     figure = plot_path_panels(
         fine, posterior_bands=bands_along_path(fine, table), feature_names=names, ncols=4
@@ -114,7 +114,7 @@ def diabetes_figures() -> None:
     _save(ax.figure, "map_vs_posterior")
     least_squares = ridge(X, y, 1e-12).coef
     ax = plot_shrinkage_forest(
-        tree, reference={"least squares": least_squares, "MAP (lasso)": map_coef}
+        tree, hdi_prob=0.95, reference={"least squares": least_squares, "MAP (lasso)": map_coef}
     )
     _save(ax.figure, "shrinkage_forest")
 
