@@ -75,8 +75,12 @@ def is_sparse(value: Any) -> bool:
     return bool(scipy.sparse.issparse(value))
 
 
-def _to_float_array(value: Any, name: str) -> FloatArray:
-    """Convert array-like input to a fresh float64 array with clear errors."""
+def _to_float_array(value: Any, name: str, *, copy: bool = True) -> FloatArray:
+    """Convert array-like input to a float64 array with clear errors.
+
+    ``copy``: a fresh array (True), or ``value`` itself when it already is a C-ordered
+    float64 ndarray (False; then only read from it).
+    """
     if is_sparse(value):
         raise InputTypeError(
             f"{name} is a scipy.sparse {value.format.upper()} matrix, which this function "
@@ -122,7 +126,7 @@ def _to_float_array(value: Any, name: str) -> FloatArray:
         )
     # np.array(copy=True) gives a fresh, writeable, C-ordered float64 array:
     # nothing the user passed in can be modified through it.
-    return np.array(raw, dtype=np.float64, order="C", copy=True)
+    return np.array(raw, dtype=np.float64, order="C", copy=True if copy else None)
 
 
 def _check_finite(array: FloatArray, name: str) -> None:
@@ -135,8 +139,13 @@ def _check_finite(array: FloatArray, name: str) -> None:
         )
 
 
-def as_design(X: Any, name: str = "X") -> FloatArray:
+def as_design(X: Any, name: str = "X", *, copy: bool = True) -> FloatArray:
     """Return ``X`` as a fresh finite 2-D float64 array of shape (n, p), n, p ≥ 1.
+
+    With ``copy=False`` an ``X`` that already is a C-ordered float64 ndarray is checked
+    and returned as it is (no copy; the caller must then only read from it), for a
+    caller that makes its own transformed copy (:func:`bayesreg.core.data.least_squares_data`
+    centers X into a fresh array in one pass).
 
     Examples
     --------
@@ -149,7 +158,7 @@ def as_design(X: Any, name: str = "X") -> FloatArray:
     ...
     bayesreg.errors.DataError: X must be 2-D (n_samples, n_features); got 1-D with shape (3,). ...
     """
-    array = _to_float_array(X, name)
+    array = _to_float_array(X, name, copy=copy)
     if array.ndim != 2:
         raise DataError(
             f"{name} must be 2-D (n_samples, n_features); got {array.ndim}-D with shape "
@@ -164,8 +173,9 @@ def as_design(X: Any, name: str = "X") -> FloatArray:
     return array
 
 
-def as_design_or_sparse(X: Any, name: str = "X") -> FloatArray | Any:
-    """Return ``X`` as :func:`.as_design` does, or a checked scipy.sparse CSR/CSC matrix.
+def as_design_or_sparse(X: Any, name: str = "X", *, copy: bool = True) -> FloatArray | Any:
+    """Return ``X`` as :func:`.as_design` does (with its ``copy``), or a checked
+    scipy.sparse CSR/CSC matrix.
 
     A sparse ``X`` is never densified: it is returned as it is when its values are
     already float64 (no copy), else converted to float64 (one copy of the stored
@@ -184,7 +194,7 @@ def as_design_or_sparse(X: Any, name: str = "X") -> FloatArray | Any:
     bayesreg.errors.InputTypeError: X is a scipy.sparse matrix in COO format; the solvers read ...
     """
     if not is_sparse(X):
-        return as_design(X, name)
+        return as_design(X, name, copy=copy)
     if X.format not in SPARSE_FORMATS:
         raise InputTypeError(
             f"{name} is a scipy.sparse matrix in {X.format.upper()} format; the solvers "

@@ -467,9 +467,10 @@ def least_squares_data(
     Parameters
     ----------
     X : array-like or DataFrame of shape (n, p), scipy.sparse CSR/CSC matrix, or SufficientStats
-        A dense ``X`` is copied to float64 once and centered in place; a sparse one is
-        kept as it is (copied only to convert its values to float64); statistics are
-        read (then ``y`` must be None).
+        A dense ``X`` is centered (or copied) in one pass into a fresh float64 array
+        that the problem owns, and never written to (converted first only when it is
+        not a C-ordered float64 array); a sparse one is kept as it is (copied only to
+        convert its values to float64); statistics are read (then ``y`` must be None).
     y : array-like of shape (n,), or None with SufficientStats
     fit_intercept : bool
         Center (profile out the flat intercept); otherwise ``x̄ = 0``, ``ȳ = 0``.
@@ -499,7 +500,9 @@ def least_squares_data(
                 "sample_weight=s), or pass X and y with sample_weight."
             )
         return _statistics(X, y, with_intercept)
-    design = as_design_or_sparse(X) if allow_sparse else as_design(X)
+    # A dense X is not copied here (it may be the caller's array: read only); the
+    # problem owns the centered (or scaled) copy made below, in one pass.
+    design = as_design_or_sparse(X, copy=False) if allow_sparse else as_design(X, copy=False)
     target = as_target(y, design.shape[0])
     names = tuple(feature_names or feature_names_of(X, design.shape[1]))
     n_samples = design.shape[0]
@@ -518,8 +521,8 @@ def least_squares_data(
             X=design, y=target, weight_sum=weight_sum,
         )  # fmt: skip
     x_mean = design.mean(axis=0) if with_intercept else np.zeros(design.shape[1])
-    if with_intercept:
-        design -= x_mean  # as_design returns a fresh copy
+    # Xc = X − 1x̄ᵀ into a fresh array (the caller's X is never written to).
+    design = design - x_mean if with_intercept else design.copy()
     return DenseRows(
         n_samples, with_intercept, x_mean, y_mean, design.T @ target, float(target @ target),
         names, X=design, y=target, weight_sum=weight_sum,
@@ -563,9 +566,8 @@ def _weighted(
             y=scaled_target, sample_weight=weights, weight_sum=weight_sum, row_scale=root,
         )  # fmt: skip
     x_mean = (weights @ design) / n_samples if fit_intercept else np.zeros(design.shape[1])
-    if fit_intercept:
-        design -= x_mean  # as_design returns a fresh copy
-    design *= root[:, None]
+    # X̃ = diag(√s̃)(X − 1x̄ᵀ) into a fresh array (the caller's X is never written to).
+    design = (design - x_mean if fit_intercept else design) * root[:, None]
     return DenseRows(
         n_samples, fit_intercept, x_mean, y_mean, design.T @ scaled_target, yty, names,
         X=design, y=scaled_target, sample_weight=weights, weight_sum=weight_sum,

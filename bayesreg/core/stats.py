@@ -80,7 +80,7 @@ from typing import Any, TypeGuard
 import numpy as np
 import scipy.linalg
 
-from bayesreg.core._least_squares import GramData
+from bayesreg.core._least_squares import GramData, syrk_gram
 from bayesreg.core.types import EPS, FloatArray, frozen_array
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.validation import (
@@ -631,9 +631,7 @@ def symmetric_gram(design: FloatArray) -> FloatArray:
         product = design.T @ design
         small: FloatArray = 0.5 * (product + product.T)
         return small
-    upper = scipy.linalg.blas.dsyrk(1.0, design.T, trans=0, lower=0)
-    gram: FloatArray = np.triu(upper) + np.triu(upper, 1).T
-    return gram
+    return syrk_gram(design)
 
 
 def check_sample_weight(

@@ -26,9 +26,9 @@ from sklearn.linear_model import ElasticNet, Lasso
 
 from bayesreg.core._active_set import ActiveSet, solve_enet
 from bayesreg.core._duality import enet_duality_gap, gap_threshold
-from bayesreg.core._least_squares import GramData
+from bayesreg.core._least_squares import GramData, syrk_gram
 from bayesreg.core.data import least_squares_data
-from bayesreg.core.enet_path import alpha_max
+from bayesreg.core.enet_path import alpha_max, lasso_path
 from bayesreg.core.enet_solver import elastic_net, lasso
 from bayesreg.core.objective import objective
 from bayesreg.core.penalties import subdiff_distance
@@ -363,3 +363,26 @@ def test_gram_and_design_forms_agree(n: int, p: int) -> None:
     # Both are exact minimizers of the same strictly convex (here unique) problem.
     assert relative_error(solutions[0].coef, solutions[1].coef) <= 1e-10
     assert np.array_equal(solutions[0].coef == 0.0, solutions[1].coef == 0.0)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_syrk_gram_is_the_exactly_symmetric_product(order: str) -> None:
+    """``scale·XᵀX`` from syrk's upper triangle: exactly symmetric, the product to rounding,
+    in either memory order of X (read as it is)."""
+    X = np.asarray(make_problem(60, 40, rho=0.5, seed=3)[0], order=order)
+    gram = syrk_gram(X, 0.5)
+    assert np.array_equal(gram, gram.T)
+    product = 0.5 * X.T @ X
+    assert np.max(np.abs(gram - product)) <= 1e-13 * np.max(np.abs(product))
+
+
+@pytest.mark.parametrize(("n", "p"), [(400, 60), (60, 400)])
+def test_single_fit_matches_its_path_point(n: int, p: int) -> None:
+    """A single fit (cold start when n ≥ p, the warm-start grid when n < p) returns the
+    minimizer the path gives at the same alpha."""
+    X, y = make_problem(n, p, rho=0.5, seed=p)
+    path = lasso_path(X, y, n_alphas=20, eps=1e-2)
+    fit = lasso(X, y, float(path.alphas[-1]))
+    assert fit.converged
+    assert relative_error(fit.coef, path.coefs[-1]) <= 1e-9
+    assert np.array_equal(fit.coef == 0.0, path.coefs[-1] == 0.0)
