@@ -139,7 +139,7 @@ def _lasso_path_bands(folder: Path, path_bands: PathWithBands, features: list[st
         "The lasso path is a path of MAP estimates; the posterior has bands",
         "One panel per coefficient. Blue line: the lasso solution at each alpha, the MAP "
         f"under Laplace(0, b) with b = σ²/(n·alpha) and σ = {DIABETES_NOISE:g}. Shaded: "
-        "94% highest-density intervals of the same posterior (Gibbs sampler at "
+        "95% highest-density intervals of the same posterior (Gibbs sampler at "
         f"{path_bands.band_alphas.size} alphas, joined linearly in log alpha). Dashed: the "
         f"Laplace(0, {LAPLACE_SCALE:g}) prior of sections 1–2. Right of alpha_max (dotted) "
         "every MAP coefficient is exactly 0; the posterior is not a point there.",
@@ -186,7 +186,7 @@ def _shrinkage_forest(folder: Path, posterior: PosteriorShrinkage) -> SavedFigur
         folder,
         "shrinkage_forest",
         "Posterior intervals, least squares and the MAP",
-        "94% and 50% highest-density intervals of each coefficient under the Bayesian "
+        "95% and 50% highest-density intervals of each coefficient under the Bayesian "
         "lasso (NUTS), with the least-squares estimate and the joint MAP: the prior pulls "
         "the posterior from least squares towards 0, and the MAP's exact zeros sit inside "
         "intervals that are not degenerate.",

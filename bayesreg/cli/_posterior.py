@@ -186,7 +186,7 @@ class PathWithBands:
 
 
 def lasso_path_with_bands(data: DemoData, settings: DemoSettings) -> PathWithBands:
-    """Lasso path from 1.5·alpha_max down to alpha_max/100, with 94% HDI bands.
+    """Lasso path from 1.5·alpha_max down to alpha_max/100, with 95% HDI bands.
 
     At each alpha the prior is Laplace(0, b) with ``b = σ²/(n·alpha)`` and σ = 54 fixed:
     its MAP is the path's point, and its posterior (Gibbs) gives the band. Beyond

@@ -197,7 +197,7 @@ def _posterior_section(results: DemoResults) -> Section:
                     "mean (NUTS)",
                     "mean (Gibbs)",
                     "median",
-                    "94% HDI",
+                    "95% HDI",
                     "P(direction)",
                     f"P(|w| < {posterior.negligible:.2g})",
                 ],

@@ -221,7 +221,7 @@ def plot_shrinkage_forest(
     posterior: Any,
     *,
     var_names: Sequence[str] = ("coef",),
-    hdi_prob: float = 0.94,
+    hdi_prob: float = 0.95,
     ax: Axes | None = None,
     reference: Mapping[str, Any] | None = None,
 ) -> Axes:
@@ -241,7 +241,7 @@ def plot_shrinkage_forest(
     var_names : sequence of str, default ("coef",)
         Variables to show; every element of each is one row (labels from its
         coordinates).
-    hdi_prob : float, default 0.94
+    hdi_prob : float, default 0.95
         Probability of the wide interval, in (0, 1).
     ax : matplotlib Axes, optional
         Where to draw; a new figure when None.

@@ -35,7 +35,7 @@ BAND_COLUMNS = ("alpha", "feature", "mean", "hdi_lower", "hdi_upper")
 #: two l1_ratios closer than this are the same penalty family (prior.penalty rounds)
 L1_RATIO_ATOL = 1e-9
 #: the HDI probability of bayesian_path when its table does not say
-DEFAULT_PROB = 0.94
+DEFAULT_PROB = 0.95
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class PosteriorBands:
     lower, upper : ndarray of shape (k, n_features)
         ``lower[i, j] ≤ upper[i, j]`` bound the credible interval of coefficient j under
         the prior that matches ``alphas[i]`` of the path (same order as ``path.alphas``).
-    prob : float, default 0.94
+    prob : float, default 0.95
         The credible probability, in (0, 1).
 
     Examples
@@ -65,7 +65,7 @@ class PosteriorBands:
     >>> alphas = np.geomspace(table["alpha"].min(), table["alpha"].max(), 5)
     >>> bands = bands_along_path(ridge_path(X, y, alphas), table)
     >>> bands.lower.shape, bands.prob, bool(np.all(bands.lower <= bands.upper))
-    ((5, 10), 0.94, True)
+    ((5, 10), 0.95, True)
 
     Bands can also be built from arrays; they are checked and read-only:
 
@@ -168,7 +168,7 @@ def bands_along_path(path: PathFit, bands: pd.DataFrame) -> PosteriorBands:
         j-th feature of ``bands`` in order of first appearance.
     bands : pandas.DataFrame
         From :func:`bayesreg.posterior.bayesian_path` on the same X, y, one row per
-        (prior, feature); ``bands.attrs["hdi_prob"]`` (default 0.94) is the probability.
+        (prior, feature); ``bands.attrs["hdi_prob"]`` (default 0.95) is the probability.
 
     Returns
     -------

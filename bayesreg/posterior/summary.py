@@ -384,7 +384,7 @@ def shrinkage_summary(
     *,
     noise: float | DrawnWith | None = DrawnWith.TREE,
     fit_intercept: bool = True,
-    hdi_prob: float = 0.94,
+    hdi_prob: float = 0.95,
     negligible: float | Sequence[float] | None = None,
     map_coef: Any = None,
 ) -> pd.DataFrame:
@@ -415,7 +415,7 @@ def shrinkage_summary(
         the joint MAP's ŵ, without compiling the PyMC model. A tree that records neither
         (not from ``sample_posterior``) needs ``noise`` to compute the MAP column.
     fit_intercept : bool, default True
-    hdi_prob : float, default 0.94
+    hdi_prob : float, default 0.95
     negligible : float, sequence of float or None
         ε_j of ``P(|w_j| < ε_j)``; default ``0.1 · sd(y) / sd(x_j)``.
     map_coef : array-like of shape (n_features,), optional
@@ -540,7 +540,7 @@ def bayesian_path(
     priors: Sequence[Prior],
     *,
     noise: float,
-    hdi_prob: float = 0.94,
+    hdi_prob: float = 0.95,
     fit_intercept: bool = True,
     draws: int = 1000,
     chains: int = 2,
@@ -575,7 +575,7 @@ def bayesian_path(
     >>> path = bayesian_path(X, y, [GaussianPrior(100.0), LaplacePrior(100.0)], noise=54.0,
     ...                      chains=4, random_seed=0)
     >>> path.shape, path.attrs["hdi_prob"]
-    ((20, 9), 0.94)
+    ((20, 9), 0.95)
     >>> laplace = path[path["prior"] == "LaplacePrior(scale=100.0)"]
     >>> round(float(laplace["alpha"].iloc[0]), 4), float(laplace["l1_ratio"].iloc[0])
     (0.066, 1.0)
