@@ -10,6 +10,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -665,6 +666,17 @@ def test_every_figure_draws_each_role_in_its_colour() -> None:
     assert by_gid["MAP (lasso)"].get_color() == roles["map"].color
     assert by_gid["MAP (lasso)"].get_marker() == roles["map"].marker
     assert by_gid["other"].get_color() not in {roles["map"].color, roles["least_squares"].color}
+    # maximum likelihood (the GLM's least squares) takes that role; an unnamed estimate takes
+    # no colour that the package gives a role
+    reference = {"maximum likelihood": [1.1, 0.1], "a": [1, 0], "b": [1, 0], "c": [1, 0]}
+    ax = plot_shrinkage_forest(tree, reference=reference)
+    by_gid = {line.get_gid(): line for line in ax.get_lines()}
+    assert by_gid["maximum likelihood"].get_marker() == roles["least_squares"].marker
+    from bayesreg.plots._style import ROLES
+
+    role_colours = {mcolors.to_hex(style.color) for style in ROLES.values()}
+    for name in "abc":
+        assert mcolors.to_hex(by_gid[name].get_color()) not in role_colours
     fig = plot_prior_densities()
     colours = {str(line.get_label()).split(" ")[0]: line.get_color() for line in fig.axes[0].lines}
     assert colours["Gaussian"] == roles["gaussian"].color

@@ -34,16 +34,20 @@ MEAN_COLOR = POSTERIOR_MEAN.color
 MEDIAN_COLOR = POSTERIOR_MEDIAN.color
 #: reference estimates named like these words take the package's style for them
 NAMED_REFERENCES = (
-    (("least squares", "least-squares", "ols"), LEAST_SQUARES),
+    (
+        ("least squares", "least-squares", "ols", "maximum likelihood", "maximum-likelihood"),
+        LEAST_SQUARES,
+    ),
     (("map", "lasso", "ridge", "penalized", "elastic net"), MAP),
     (("true", "truth"), TRUTH),
 )
-#: the styles of the other reference estimates, in turn
+#: the styles of the other reference estimates, in turn: greys with their own markers, so
+#: that no other estimate borrows a colour the package gives a role (priors, truth, errors)
 REFERENCE_STYLES = (
-    ("s", "#E69F00"),
-    ("^", "#009E73"),
-    ("v", "#56B4E9"),
-    ("P", "#CC79A7"),
+    ("s", "#4D4D4D"),
+    ("^", "#7F7F7F"),
+    ("v", "#A6A6A6"),
+    ("P", "#262626"),
     ("h", "#000000"),
 )
 SAMPLE_DIMS = ("chain", "draw")
