@@ -86,23 +86,26 @@ class GramData:
     def correlation(self, index: IndexArray, coef: FloatArray) -> tuple[FloatArray, float]:
         """``u = c − G[:, A] w_A`` and ``rr = yy − w_Aᵀ(c_A + u_A)``.
 
-        The second follows from ``||y − Xw||² = yᵀy − wᵀXᵀy − wᵀ(Xᵀy − XᵀXw)``.
+        The second follows from ``||y − Xw||² = yᵀy − wᵀXᵀy − wᵀ(Xᵀy − XᵀXw)``. G is
+        symmetric, so ``G[:, A] w_A = G[A, :]ᵀ w_A``: the rows of A are gathered
+        (contiguous in the row-major G, 2 to 10 times faster than its columns).
         """
         if index.size == 0:
             return self.xty.copy(), self.yty
-        if 4 * index.size > self.xty.size:
-            # Dense product: cheaper than gathering many columns of G.
+        if 3 * index.size > self.xty.size:
+            # Dense product: cheaper than gathering many rows of G.
             dense = np.zeros(self.xty.size)
             dense[index] = coef
             correlation = self.xty - self.gram @ dense
         else:
-            correlation = self.xty - self.gram[:, index] @ coef
+            correlation = self.xty - coef @ self.gram[index]
         residual_sq = self.yty - float(coef @ (self.xty[index] + correlation[index]))
         return correlation, max(residual_sq, 0.0)
 
     def gradient_magnitude(self, index: IndexArray, coef: FloatArray) -> FloatArray:
-        """``|c| + |G[:, A]| |w_A|``: the sizes of the two terms of ``u = c − G w``."""
-        magnitude: FloatArray = np.abs(self.xty) + np.abs(self.gram[:, index]) @ np.abs(coef)
+        """``|c| + |G[:, A]| |w_A|``: the sizes of the two terms of ``u = c − G w``
+        (``|G[A, :]|ᵀ|w_A|``, by rows, G being symmetric)."""
+        magnitude: FloatArray = np.abs(self.xty) + np.abs(coef) @ np.abs(self.gram[index])
         return magnitude
 
 
