@@ -243,6 +243,9 @@ class GaussianPrior(_ScaleFamily):
     ----------
     scale : float
         Standard deviation τ > 0.
+    positive : bool, default False
+        True returns :class:`~bayesreg.priors.HalfNormalPrior` ``(scale)``, the prior
+        truncated to ``w ≥ 0``, whose MAP is ``ridge(..., positive=True)``.
 
     Examples
     --------
@@ -311,6 +314,9 @@ class LaplacePrior(_ScaleFamily):
     ----------
     scale : float
         Scale b > 0 (the variance is 2b²).
+    positive : bool, default False
+        True returns :class:`~bayesreg.priors.ExponentialPrior` ``(scale)``, the prior
+        truncated to ``w ≥ 0``, whose MAP is ``lasso(..., positive=True)``.
 
     Examples
     --------
