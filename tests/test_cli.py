@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.linear_model import ElasticNet, LogisticRegression
+from sklearn.linear_model import ElasticNet, Lasso, LogisticRegression
 
 from bayesreg.cli.main import main
+from bayesreg.core.enet_solver import lasso
 from bayesreg.pymc.equivalence import EquivalenceReport
 
 N_SAMPLES = 80
@@ -147,6 +149,68 @@ def test_check_bernoulli_matches_sklearn_l1_logistic(
     assert payload["intercept_map"] == pytest.approx(oracle.intercept_[0], abs=1e-5)
 
 
+def _check_json(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict:
+    code = main(["check", *argv, "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return json.loads(captured.out)
+
+
+def test_check_positive_is_the_nonnegative_lasso_of_sklearn(
+    regression_csv: Path, data_frame: pd.DataFrame, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --positive: the Laplace prior truncated to w ≥ 0 (Exponential), MAP = Lasso(positive)
+    scale, noise = 0.5, 0.7
+    options = ["--target", "y", "--prior", "laplace", "--scale", str(scale), "--noise", "0.7"]
+    payload = _check_json([str(regression_csv), *options, "--positive"], capsys)
+    assert payload["ok"] is True
+    alpha = noise**2 / (N_SAMPLES * scale)
+    assert payload["alpha"] == pytest.approx(alpha, rel=1e-12)
+    X = data_frame[list(FEATURES)].to_numpy()
+    oracle = Lasso(alpha=alpha, positive=True, tol=1e-14, max_iter=100_000)
+    oracle.fit(X, data_frame["y"])
+    assert min(payload["coef_map"]) == 0.0  # x3's coefficient is negative unconstrained
+    np.testing.assert_allclose(payload["coef_map"], oracle.coef_, rtol=0, atol=1e-8)
+
+
+def test_check_weights_column_is_weighted_lasso_at_n_sum_of_weights(
+    tmp_path: Path, data_frame: pd.DataFrame, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --weights COL: row i has noise σ/√s_i; the penalty is stated at n = Σs
+    weights = np.random.default_rng(3).uniform(0.2, 3.0, N_SAMPLES)
+    frame = data_frame.drop(columns=["label"]).assign(s=weights)
+    path = tmp_path / "weighted.csv"
+    frame.to_csv(path, index=False)
+    scale, noise = 0.5, 0.7
+    options = ["--target", "y", "--prior", "laplace", "--scale", str(scale), "--noise", "0.7"]
+    payload = _check_json([str(path), *options, "--weights", "s"], capsys)
+    assert payload["ok"] is True
+    assert payload["feature_names"] == list(FEATURES)  # the weight column is no predictor
+    alpha = noise**2 / (weights.sum() * scale)
+    assert payload["alpha"] == pytest.approx(alpha, rel=1e-12)
+    oracle = Lasso(alpha=alpha, tol=1e-14, max_iter=100_000)
+    oracle.fit(frame[list(FEATURES)].to_numpy(), frame["y"], sample_weight=weights)
+    np.testing.assert_allclose(payload["coef_map"], oracle.coef_, rtol=0, atol=1e-8)
+
+
+def test_check_one_scale_per_column_is_the_lasso_with_penalty_factors(
+    regression_csv: Path, data_frame: pd.DataFrame, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Laplace(0, b_j): alpha = σ²/(n b_ref) at the smallest finite b_j, factors b_ref/b_j
+    scales, noise = (0.5, math.inf, 0.2), 0.7
+    options = ["--target", "y", "--prior", "laplace", "--noise", str(noise)]
+    payload = _check_json([str(regression_csv), *options, "--scale", "0.5,inf,0.2"], capsys)
+    assert payload["ok"] is True
+    alpha = noise**2 / (N_SAMPLES * 0.2)
+    assert payload["alpha"] == pytest.approx(alpha, rel=1e-12)
+    factors = np.array([0.2 / b for b in scales])
+    fit = lasso(
+        data_frame[list(FEATURES)].to_numpy(), data_frame["y"], alpha, penalty_factor=factors
+    )
+    np.testing.assert_allclose(payload["coef_map"], fit.coef, rtol=0, atol=1e-8)
+    assert payload["coef_map"][1] != 0.0  # the flat prior leaves x2 unpenalized
+
+
 def _error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     """Run a failing command: exit status 2, nothing on stdout, one clean error line."""
     code = main(argv)
@@ -213,6 +277,21 @@ def _error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
             ["--target", "y", "--prior", "laplace", "--alpha", "0.1"],
             "--alpha: a penalty is a prior only at a given noise σ",
         ),
+        (
+            "a,b,y\n1,2,2\n3,1,5\n4,4,1\n",
+            ["--target", "y", "--prior", "laplace", "--scale", "1,2,3", "--noise", "1"],
+            "--scale: 3 scales for 2 predictor columns ('a', 'b')",
+        ),
+        (
+            "a,y\n1,2\n3,5\n",
+            ["--target", "y", "--prior", "elastic-net", "--l1", "1", "--l2", "1", "--positive"],
+            "--positive: --prior elastic-net has no sign-constrained form",
+        ),
+        (
+            "a,y\n1,2\n3,5\n",
+            ["--target", "y", "--prior", "laplace", "--scale", "1", "--weights", "s"],
+            "--weights: no predictor column 's'",
+        ),
     ],
 )
 def test_check_errors_are_one_clear_line(
@@ -234,6 +313,8 @@ def test_check_errors_are_one_clear_line(
     [
         ["check", "data.csv", "--prior", "laplace"],  # --target missing
         ["check", "data.csv", "--target", "y", "--prior", "cauchy"],
+        ["check", "data.csv", "--target", "y", "--prior", "laplace", "--scale", "1,abc"],
+        ["check", "data.csv", "--target", "y", "--prior", "laplace", "--scale", "-1"],
         ["demo", "--unknown"],
         [],
     ],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +19,21 @@ if TYPE_CHECKING:
     from bayesreg.priors import Prior
     from bayesreg.pymc.equivalence import EquivalenceReport
 
-__all__ = ["check_csv", "prior_from_options", "read_table"]
+__all__ = ["check_csv", "prior_from_options", "read_table", "scale_argument"]
+
+
+def scale_argument(text: str) -> float | tuple[float, ...]:
+    """``--scale``: one number, or comma-separated numbers (one per predictor; ``inf`` flat)."""
+    parts = [part.strip() for part in text.split(",")]
+    try:
+        values = [float(part) for part in parts]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number or comma-separated numbers (inf allowed); got {text!r}"
+        ) from None
+    if any(math.isnan(v) or v <= 0.0 for v in values):
+        raise argparse.ArgumentTypeError(f"every scale must be > 0 (inf allowed); got {text!r}")
+    return values[0] if len(values) == 1 else tuple(values)
 
 
 def read_table(path: Path, target: str) -> tuple[pd.DataFrame, pd.Series]:
@@ -57,7 +73,7 @@ def read_table(path: Path, target: str) -> tuple[pd.DataFrame, pd.Series]:
 def prior_from_options(
     prior_name: str,
     *,
-    scale: float | None,
+    scale: float | tuple[float, ...] | None,
     l1: float | None,
     l2: float | None,
     alpha: float | None,
@@ -65,13 +81,53 @@ def prior_from_options(
     n_samples: int,
     noise: float | None,
     likelihood: str = "gaussian",
+    positive: bool = False,
 ) -> Prior:
     """Build the prior named on the command line from its scale or from a penalty.
 
     A penalty ``--alpha`` names a prior only through σ (``alpha = σ²(l1 + l2)/n``), so
     with the Gaussian likelihood it needs the fixed ``noise``; the Bernoulli likelihood
-    and Poisson likelihoods have none and the conversion takes σ = 1.
+    and Poisson likelihoods have none and the conversion takes σ = 1. ``positive``
+    truncates the Gaussian prior to the half-normal and the Laplace prior to the
+    exponential (``GaussianPrior(τ, positive=True)``, ``LaplacePrior(b, positive=True)``).
     """
+    prior = _two_sided_prior(
+        prior_name,
+        scale=scale,
+        l1=l1,
+        l2=l2,
+        alpha=alpha,
+        l1_ratio=l1_ratio,
+        n_samples=n_samples,
+        noise=noise,
+        likelihood=likelihood,
+    )
+    if not positive:
+        return prior
+    from bayesreg.priors import GaussianPrior, LaplacePrior
+
+    if not isinstance(prior, GaussianPrior | LaplacePrior):
+        raise InputValueError(
+            f"--positive: --prior {prior_name} has no sign-constrained form; use --prior "
+            "gaussian (half-normal: non-negative ridge) or laplace (exponential: non-negative "
+            "lasso)."
+        )
+    return type(prior)(prior.scale, positive=True)
+
+
+def _two_sided_prior(
+    prior_name: str,
+    *,
+    scale: float | tuple[float, ...] | None,
+    l1: float | None,
+    l2: float | None,
+    alpha: float | None,
+    l1_ratio: float | None,
+    n_samples: int,
+    noise: float | None,
+    likelihood: str,
+) -> Prior:
+    """The prior of ``--prior`` from ``--scale``, ``--l1``/``--l2`` or ``--alpha``."""
     from bayesreg.priors import ElasticNetPrior, GaussianPrior, LaplacePrior, prior_from_penalty
 
     if alpha is not None:
@@ -97,6 +153,10 @@ def prior_from_options(
     if l1_ratio is not None:
         raise InputValueError("--l1-ratio: only meaningful together with --alpha.")
     if prior_name == "elastic-net":
+        if scale is not None:
+            raise InputValueError(
+                "--scale: the elastic-net prior takes --l1 and --l2 (or --alpha), not --scale."
+            )
         if l1 is None or l2 is None:
             raise InputValueError(
                 "--l1/--l2: the elastic-net prior needs both (or --alpha with --l1-ratio)."
@@ -112,7 +172,7 @@ def check_csv(
     *,
     target: str,
     prior_name: str,
-    scale: float | None = None,
+    scale: float | tuple[float, ...] | None = None,
     l1: float | None = None,
     l2: float | None = None,
     alpha: float | None = None,
@@ -122,6 +182,8 @@ def check_csv(
     fit_intercept: bool = True,
     offset: str | None = None,
     exposure: str | None = None,
+    positive: bool = False,
+    weights: str | None = None,
 ) -> EquivalenceReport:
     """Equivalence report (exact MAP vs penalized solution) for a CSV file.
 
@@ -130,7 +192,11 @@ def check_csv(
     likelihoods, which have no noise. ``--alpha`` with the Gaussian likelihood needs a
     fixed ``noise``. With the Poisson likelihood the target column holds counts, and
     the column named by ``offset`` (the log-rate's known term) or ``exposure`` (t > 0,
-    offset log t) is taken out of the predictors and used as the offset.
+    offset log t) is taken out of the predictors and used as the offset. The column
+    named by ``weights`` is taken out of the predictors too and gives the observation
+    weights s_i (the prior's penalty is then stated at n = Σs). ``scale`` may hold one
+    scale per remaining predictor column (``inf``: a flat prior), and ``positive``
+    truncates the prior to ``w ≥ 0``.
     """
     from bayesreg.pymc.equivalence import check_equivalence
 
@@ -142,9 +208,23 @@ def check_csv(
         )
     if likelihood == "bernoulli":
         check_binary_target(y.to_numpy(dtype=float), f"--target: column {target!r}")
+    sample_weight = None
+    if weights is not None:
+        if alpha is not None:
+            raise InputValueError(
+                "--alpha: with --weights the penalty is stated at n = Σs; give the prior's own "
+                "parameters (--scale, --l1/--l2) instead."
+            )
+        X, sample_weight = _take_column(X, weights, "--weights", target)
     X, shift = _split_offset(X, target, likelihood, offset, exposure)
     if likelihood == "poisson":
         _check_counts(y.to_numpy(dtype=float), target)
+    if isinstance(scale, tuple) and len(scale) != X.shape[1]:
+        columns = ", ".join(repr(str(c)) for c in X.columns)
+        raise InputValueError(
+            f"--scale: {len(scale)} scales for {X.shape[1]} predictor columns ({columns}); "
+            "give one scale, or one per predictor column in that order."
+        )
     prior = prior_from_options(
         prior_name,
         scale=scale,
@@ -155,14 +235,39 @@ def check_csv(
         n_samples=int(X.shape[0]),
         noise=noise,
         likelihood=likelihood,
+        positive=positive,
     )
     if shift is None:
         return check_equivalence(
-            X, y, prior, noise=noise, likelihood=likelihood, fit_intercept=fit_intercept
+            X,
+            y,
+            prior,
+            noise=noise,
+            likelihood=likelihood,
+            fit_intercept=fit_intercept,
+            weights=sample_weight,
         )
     return check_equivalence(
-        X, y, prior, likelihood=likelihood, fit_intercept=fit_intercept, offset=shift
+        X,
+        y,
+        prior,
+        likelihood=likelihood,
+        fit_intercept=fit_intercept,
+        offset=shift,
+        weights=sample_weight,
     )
+
+
+def _take_column(
+    X: pd.DataFrame, column: str, option: str, target: str
+) -> tuple[pd.DataFrame, FloatArray]:
+    """Take the predictor ``column`` (named by ``option``) out of ``X``; its values."""
+    if column == target or column not in X.columns:
+        raise DataError(
+            f"{option}: no predictor column {column!r} (it must be a column of the file "
+            f"other than the target {target!r})."
+        )
+    return X.drop(columns=[column]), X[column].to_numpy(dtype=float)
 
 
 def _split_offset(
@@ -179,12 +284,7 @@ def _split_offset(
             f"{option}: only meaningful with --likelihood poisson; got --likelihood {likelihood}."
         )
     column = str(offset if offset is not None else exposure)
-    if column == target or column not in X.columns:
-        raise DataError(
-            f"{option}: no predictor column {column!r} (it must be a column of the file "
-            f"other than the target {target!r})."
-        )
-    values = X[column].to_numpy(dtype=float)
+    X, values = _take_column(X, column, option, target)
     if exposure is not None:
         bad = np.flatnonzero(~(values > 0.0))
         if bad.size:
@@ -193,7 +293,7 @@ def _split_offset(
                 f"{int(bad[0])} holds {float(values[bad[0]])!r}."
             )
         values = np.log(values)
-    return X.drop(columns=[column]), values
+    return X, values
 
 
 def _check_counts(y: FloatArray, target: str) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bayesreg.cli.check import scale_argument
 from bayesreg.errors import BayesregError
 
 __all__ = ["main"]
@@ -86,7 +87,14 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("data", type=Path, metavar="DATA.csv", help="a CSV file with a header")
     check.add_argument("--target", required=True, metavar="COL", help="the response column")
     check.add_argument("--prior", required=True, choices=PRIOR_CHOICES)
-    check.add_argument("--scale", type=float, help="prior scale (gaussian: sd; laplace: b)")
+    check.add_argument(
+        "--scale",
+        type=scale_argument,
+        help=(
+            "prior scale (gaussian: sd; laplace: b), or one scale per predictor column, "
+            "comma-separated (inf: a flat prior, the coefficient unpenalized)"
+        ),
+    )
     check.add_argument("--l1", type=float, help="elastic-net prior: weight a of |w|")
     check.add_argument("--l2", type=float, help="elastic-net prior: weight c of w²/2")
     check.add_argument("--alpha", type=float, help="penalty strength instead of a prior scale")
@@ -116,6 +124,19 @@ def _build_parser() -> argparse.ArgumentParser:
         "--exposure",
         metavar="COL",
         help="--likelihood poisson: the column holding each row's exposure t > 0 (offset log t)",
+    )
+    check.add_argument(
+        "--positive",
+        action="store_true",
+        help=(
+            "coefficients ≥ 0: the gaussian prior truncated to the half-normal (non-negative "
+            "ridge), the laplace prior to the exponential (non-negative lasso)"
+        ),
+    )
+    check.add_argument(
+        "--weights",
+        metavar="COL",
+        help="the column holding each row's observation weight s_i ≥ 0 (n becomes Σs)",
     )
     check.add_argument("--no-intercept", action="store_true", help="fit without an intercept")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -161,6 +182,8 @@ def _run_check(args: argparse.Namespace) -> None:
         fit_intercept=not args.no_intercept,
         offset=args.offset,
         exposure=args.exposure,
+        positive=args.positive,
+        weights=args.weights,
     )
     if args.json:
         payload: dict[str, Any] = report.to_dict()
