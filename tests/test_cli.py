@@ -314,7 +314,6 @@ def test_check_errors_are_one_clear_line(
         ["check", "data.csv", "--prior", "laplace"],  # --target missing
         ["check", "data.csv", "--target", "y", "--prior", "cauchy"],
         ["check", "data.csv", "--target", "y", "--prior", "laplace", "--scale", "1,abc"],
-        ["check", "data.csv", "--target", "y", "--prior", "laplace", "--scale", "-1"],
         ["demo", "--unknown"],
         [],
     ],
