@@ -93,45 +93,14 @@ def prior_from_options(
     truncates the Gaussian prior to the half-normal and the Laplace prior to the
     exponential (``GaussianPrior(τ, positive=True)``, ``LaplacePrior(b, positive=True)``).
     """
-    prior = _two_sided_prior(
-        prior_name,
-        scale=scale,
-        l1=l1,
-        l2=l2,
-        alpha=alpha,
-        l1_ratio=l1_ratio,
-        n_samples=n_samples,
-        noise=noise,
-        likelihood=likelihood,
-    )
-    if not positive:
-        return prior
-    from bayesreg.priors import GaussianPrior, LaplacePrior
+    from bayesreg.priors import ElasticNetPrior, GaussianPrior, LaplacePrior, prior_from_penalty
 
-    if not isinstance(prior, GaussianPrior | LaplacePrior):
+    if positive and prior_name == "elastic-net":
         raise InputValueError(
             f"--positive: --prior {prior_name} has no sign-constrained form; use --prior "
             "gaussian (half-normal: non-negative ridge) or laplace (exponential: non-negative "
             "lasso)."
         )
-    return type(prior)(prior.scale, positive=True)
-
-
-def _two_sided_prior(
-    prior_name: str,
-    *,
-    scale: float | tuple[float, ...] | None,
-    l1: float | None,
-    l2: float | None,
-    alpha: float | None,
-    l1_ratio: float | None,
-    n_samples: int,
-    noise: float | None,
-    likelihood: str,
-) -> Prior:
-    """The prior of ``--prior`` from ``--scale``, ``--l1``/``--l2`` or ``--alpha``."""
-    from bayesreg.priors import ElasticNetPrior, GaussianPrior, LaplacePrior, prior_from_penalty
-
     if alpha is not None:
         if scale is not None or l1 is not None or l2 is not None:
             raise InputValueError("--alpha: give either --alpha or the prior's own parameters.")
@@ -151,7 +120,10 @@ def _two_sided_prior(
                 f"--l1-ratio: {prior_name} means l1_ratio = {expected:g}; got {ratio:g}. "
                 "Use --prior elastic-net for a mix."
             )
-        return prior_from_penalty(alpha, ratio, n_samples, noise=1.0 if noise is None else noise)
+        prior = prior_from_penalty(alpha, ratio, n_samples, noise=1.0 if noise is None else noise)
+        if positive and isinstance(prior, GaussianPrior | LaplacePrior):
+            return type(prior)(prior.scale, positive=True)
+        return prior
     if l1_ratio is not None:
         raise InputValueError("--l1-ratio: only meaningful together with --alpha.")
     if prior_name == "elastic-net":
@@ -166,7 +138,8 @@ def _two_sided_prior(
         return ElasticNetPrior(l1=l1, l2=l2)
     if scale is None:
         raise InputValueError(f"--scale: required for --prior {prior_name} (or give --alpha).")
-    return GaussianPrior(scale=scale) if prior_name == "gaussian" else LaplacePrior(scale=scale)
+    family = GaussianPrior if prior_name == "gaussian" else LaplacePrior
+    return family(scale, positive=positive)
 
 
 def check_csv(
@@ -239,20 +212,11 @@ def check_csv(
         likelihood=likelihood,
         positive=positive,
     )
-    if shift is None:
-        return check_equivalence(
-            X,
-            y,
-            prior,
-            noise=noise,
-            likelihood=likelihood,
-            fit_intercept=fit_intercept,
-            weights=sample_weight,
-        )
     return check_equivalence(
         X,
         y,
         prior,
+        noise=noise,
         likelihood=likelihood,
         fit_intercept=fit_intercept,
         offset=shift,

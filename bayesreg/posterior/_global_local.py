@@ -72,6 +72,18 @@ HORSESHOE_FAMILY = (HorseshoePrior, HorseshoePlusPrior, RegularizedHorseshoePrio
 _MIN_VARIANCE = 1e-300
 
 
+def _prior_precision(scale_sq: FloatArray, slab_sq: FloatArray | None) -> FloatArray:
+    """``1/max(a_j, floor) + 1/c²`` (chains, p) for ``a_j = λ_j²τ²``; no slab term when None.
+
+    The floor keeps ``1/(λ_j²τ²)`` finite; the scale steps' targets use the same density
+    as the coefficient step.
+    """
+    precision: FloatArray = 1.0 / np.maximum(scale_sq, _MIN_VARIANCE)
+    if slab_sq is not None:
+        precision = precision + 1.0 / slab_sq[:, None]
+    return precision
+
+
 def check_horseshoe_family(prior: Any, caller: str) -> None:
     """Refuse a prior outside the horseshoe family, saying what ``caller`` takes."""
     if not isinstance(prior, HORSESHOE_FAMILY):
@@ -136,11 +148,7 @@ class GlobalLocalScales:
 
     def precision(self) -> FloatArray:
         """``1/(λ_j²τ²) + 1/c²`` (chains, p); ``1/c² = 0`` without a slab."""
-        scale_sq = self.lam_sq * self.tau_sq[:, None]
-        precision: FloatArray = 1.0 / np.maximum(scale_sq, _MIN_VARIANCE)
-        if self.slab_sq is not None:
-            precision = precision + 1.0 / self.slab_sq[:, None]
-        return precision
+        return _prior_precision(self.lam_sq * self.tau_sq[:, None], self.slab_sq)
 
     def _log_slab_factor(self, lam_sq: FloatArray, tau_sq: FloatArray, slab_sq: FloatArray) -> Any:
         """``log (λ_j²τ² + c²)^{1/2}`` per (chain, j) (τ², c² per chain)."""
@@ -234,7 +242,7 @@ class GlobalLocalScales:
         density the coefficient step uses. Overflow at extreme trial points gives −inf.
         """
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-            precision = 1.0 / np.maximum(scale_sq, _MIN_VARIANCE) + 1.0 / slab_sq[:, None]
+            precision = _prior_precision(scale_sq, slab_sq)
             terms = 0.5 * np.log(precision) - half_sq * precision
             total = np.sum(terms, axis=1)
         return np.where(np.isnan(total), -np.inf, total)

@@ -62,17 +62,13 @@ class _ScaleFamily(Prior):
     _generator: ClassVar[str]
     #: The power k of the scale in the penalty weight: 1/s^k.
     _power: ClassVar[int]
+    #: The family restricted to ``w ≥ 0`` and renormalized (``positive=True``).
+    _truncated: ClassVar[type[Prior]]
 
     def __new__(cls, *args: Any, positive: bool = False, **kwargs: Any) -> Any:
         """``positive=True`` returns the family truncated to ``w ≥ 0`` (see :meth:`__init__`)."""
         if check_bool(positive, "positive"):
-            truncated = {"GaussianPrior": HalfNormalPrior, "LaplacePrior": ExponentialPrior}
-            if cls.__name__ not in truncated:
-                raise InputValueError(
-                    f"positive=True: {cls.__name__} has no truncated form; use "
-                    "GaussianPrior or LaplacePrior."
-                )
-            return truncated[cls.__name__](*args, **kwargs)
+            return cls._truncated(*args, **kwargs)
         return super().__new__(cls)
 
     def __init__(self, scale: float | ArrayLike, *, positive: bool = False) -> None:
@@ -272,6 +268,7 @@ class GaussianPrior(_ScaleFamily):
 
     scale: float | tuple[float, ...]
     _density: ClassVar[Any] = stats.norm
+    _truncated: ClassVar[type[Prior]] = HalfNormalPrior
     _generator: ClassVar[str] = "normal"
     _power: ClassVar[int] = 2
 
@@ -344,6 +341,7 @@ class LaplacePrior(_ScaleFamily):
 
     scale: float | tuple[float, ...]
     _density: ClassVar[Any] = stats.laplace
+    _truncated: ClassVar[type[Prior]] = ExponentialPrior
     _generator: ClassVar[str] = "laplace"
     _power: ClassVar[int] = 1
 
