@@ -60,11 +60,12 @@ def test_the_regularized_horseshoe_slab_mixes_on_a_sparse_truth() -> None:
     data = make_synthetic(100, 50, n_informative=5, correlation=0.5, random_seed=1)
     prior = br.RegularizedHorseshoePrior(1.0, global_prior="half_cauchy")
     tree = br.sample_posterior(
-        data.X, data.y, prior, method="gibbs", draws=1000, tune=500, chains=4,
+        data.X, data.y, prior, method="gibbs", draws=2000, tune=500, chains=4,
         random_seed=0, progressbar=False,
     )  # fmt: skip
     summary = az.summary(tree, var_names=["coef_slab_sq", "coef_tau"], kind="diagnostics")
-    # measured 5745 (c²) and 216 (τ) over 4 × 2000 draws; the bounds hold with a wide margin
+    # over 4 × 2000 draws, seeds 0-3: bulk ESS 5495-5745 (c²) and 133-218 (τ), R-hat ≤ 1.04;
+    # the bounds hold for any seed with a wide margin (before the slice step: c² ESS 4)
     assert summary.loc["coef_slab_sq", "ess_bulk"] > 400, summary
     assert summary.loc["coef_tau", "ess_bulk"] > 25, summary
     assert summary["r_hat"].max() < 1.1, summary
