@@ -41,12 +41,15 @@ error sd/√reps. Convergence is checked by the median (and largest) R-hat of ``
 Replications loop outermost: replication r visits every cell before r + 1 starts, and
 the results are rewritten after every cell, so an interrupted run keeps what it did.
 No replication starts after ``--budget-minutes`` of wall time; the results state the
-number run. Results: ``benchmarks/results/shrinkage.json``, ``shrinkage.md`` and the
-figure ``shrinkage.png``.
+number run. ``--resume`` keeps the replications already in ``NAME.json`` and runs the
+next ones: replication r's data and seeds do not depend on what ran before, so a run
+in several parts gives the same replications as one long run. Results:
+``benchmarks/results/shrinkage.json``, ``shrinkage.md`` and the figure ``shrinkage.png``.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import subprocess
@@ -430,6 +433,11 @@ def main() -> None:
     parser.add_argument(
         "--name", default="shrinkage", help="results name: NAME.json, NAME.md, NAME.png"
     )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the replications already in NAME.json and run the next ones up to --reps",
+    )
     args = parse_arguments(parser)
     session = Session.begin(args.name)
     reps = args.reps if args.reps is not None else (2 if args.quick else 50)
@@ -453,16 +461,22 @@ def main() -> None:
             cell.key: {name: [] for name in names} for cell in cells
         }
         done: dict[str, int] = {cell.key: 0 for cell in cells}
+        if args.resume:
+            _load_previous(args.output_dir / f"{args.name}.json", names, draws, records, done)
+        first = min(done.values())
         stop_reason = f"all {reps} requested replications ran"
-        for rep in range(reps):
+        for rep in range(first, reps):
             elapsed = (time.perf_counter() - start) / 60.0
             if elapsed > args.budget_minutes:
                 stop_reason = (
                     f"the wall-time budget of {args.budget_minutes:g} minutes was spent after "
-                    f"{rep} replications ({elapsed:.1f} minutes); no further replication started"
+                    f"{rep} replications ({elapsed:.1f} minutes of this run); "
+                    "no further replication started"
                 )
                 break
             for index, cell in enumerate(cells):
+                if done[cell.key] > rep:
+                    continue
                 problem = simulate(cell, rep)
                 for name, fit in table.items():
                     seed = 1000 * rep + 10 * index + names.index(name)
@@ -487,6 +501,40 @@ def main() -> None:
             session, args, cells, names, records, done, reps, stop_reason, rhs_reason,
             draws, tune, chains, final=True,
         )  # fmt: skip
+
+
+def _load_previous(
+    path: Path,
+    names: list[str],
+    draws: int,
+    records: dict[str, dict[str, list[dict[str, float]]]],
+    done: dict[str, int],
+) -> None:
+    """Fill ``records`` and ``done`` with the replications an earlier run wrote to ``path``.
+
+    Replication r of a cell depends on (r, p, SNR) alone, and its fits on the seed
+    ``1000 r + 10 cell + method``, so a resumed run adds exactly the replications a
+    single longer run would have added. The earlier run must have had the same methods
+    and draws; anything else is refused rather than mixed.
+    """
+    if not path.exists():
+        raise SystemExit(f"--resume: {path} does not exist; run without --resume first")
+    previous = json.loads(path.read_text(encoding="utf-8"))
+    if previous["methods"] != names or previous["design"]["gibbs"]["draws"] != draws:
+        raise SystemExit(
+            f"--resume: {path} holds methods {previous['methods']} with "
+            f"{previous['design']['gibbs']['draws']} draws; this run has {names} with "
+            f"{draws} draws. Run the same methods (and --quick or not) to extend it."
+        )
+    for key, cell in previous["cells"].items():
+        if key not in done:
+            continue
+        reps = {len(cell["replications"][name]) for name in names}
+        if reps != {cell["reps"]}:
+            raise SystemExit(f"--resume: {path} is inconsistent in cell {key}: {sorted(reps)}")
+        for name in names:
+            records[key][name] = list(cell["replications"][name])
+        done[key] = cell["reps"]
 
 
 def _write(
