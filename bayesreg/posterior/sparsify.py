@@ -83,7 +83,12 @@ from bayesreg.core.results import PathFit
 from bayesreg.core.types import FloatArray, freeze_fields
 from bayesreg.errors import DataError, InputValueError
 from bayesreg.posterior._data import prepare_linear_data
-from bayesreg.posterior.summary import _check_tree, _default_negligible, _group
+from bayesreg.posterior.summary import (
+    _check_negligible,
+    _check_tree,
+    _default_negligible,
+    _group,
+)
 from bayesreg.priors import HorseshoePlusPrior, HorseshoePrior, RegularizedHorseshoePrior
 from bayesreg.validation import (
     as_design_or_sparse,
@@ -661,15 +666,8 @@ def _savs_of(
 
 def _negligible(tree: xarray.DataTree, design: Any, negligible: Any) -> FloatArray:
     """ε_j as given (one number or one per feature), else ``0.1 · sd(y) / sd(x_j)``."""
-    n_features = design.shape[1]
     if negligible is not None:
-        array = np.asarray(negligible, dtype=np.float64)
-        if array.ndim > 1 or array.size not in (1, n_features) or not np.all(array >= 0.0):
-            raise InputValueError(
-                f"negligible must be a number ≥ 0 or {n_features} of them (one per feature); "
-                f"got {negligible!r}."
-            )
-        return np.broadcast_to(array, (n_features,)).copy()
+        return _check_negligible(negligible, design.shape[1])
     observed = tree.children.get("observed_data")
     if observed is None or "y_obs" not in observed.data_vars:
         raise InputValueError(
