@@ -28,6 +28,7 @@ __all__ = [
     "eigen_spectrum",
     "gram_least_squares",
     "least_squares_coef",
+    "least_squares_noise",
     "linear_data_of",
     "require_gram_form",
 ]
@@ -107,6 +108,16 @@ def least_squares_coef(data: LinearData) -> FloatArray:
         coef: FloatArray = scipy.linalg.lstsq(data.X, data.y)[0]
         return coef
     return gram_least_squares(data)
+
+
+def least_squares_noise(data: LinearData) -> tuple[FloatArray, float]:
+    """The least-squares fit ``ŵ`` (:func:`least_squares_coef`) and its residual sd.
+
+    ``σ̂ = sqrt(||yc − Xc ŵ||² / (dof − p))``, the residual degrees of freedom clipped at 1.
+    """
+    coef = least_squares_coef(data)
+    rss = float(data.residual_sum_of_squares(coef[None, :])[0])
+    return coef, float(np.sqrt(rss / max(data.dof - data.n_features, 1)))
 
 
 def gram_least_squares(data: LinearData) -> FloatArray:

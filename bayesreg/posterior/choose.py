@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from bayesreg.core.results import CVResult
-from bayesreg.posterior._data import LinearData, prepare_linear_data
-from bayesreg.posterior._stats_data import least_squares_coef
+from bayesreg.posterior._data import prepare_linear_data
+from bayesreg.posterior._stats_data import least_squares_noise
 from bayesreg.posterior.empirical_bayes import LassoMCEM, lasso_mcem
 from bayesreg.posterior.gibbs import GibbsPrior, run_gibbs
 from bayesreg.validation import (
@@ -147,13 +147,6 @@ class LambdaChoice:
         return "\n".join(lines)
 
 
-def _least_squares_noise(data: LinearData) -> float:
-    """``σ̂ = sqrt(||yc − Xc ŵ_LS||² / (dof − p))`` (dof − p clipped at 1)."""
-    coef = least_squares_coef(data)
-    rss = float(data.residual_sum_of_squares(coef[None, :])[0])
-    return math.sqrt(rss / max(data.dof - data.n_features, 1))
-
-
 def _lasso_nonzero(X: Any, y: Any, alphas: list[float], fit_intercept: bool) -> list[int]:
     """Non-zero coefficients of the lasso at each of ``alphas``, from one path."""
     from bayesreg.core.enet_path import lasso_path
@@ -240,7 +233,7 @@ def choose_lambda(
         fit_intercept=fit_intercept,
         random_seed=cv_seed,
     )
-    ls_noise = _least_squares_noise(data)
+    _, ls_noise = least_squares_noise(data)
     mcem = lasso_mcem(X, y, fit_intercept=fit_intercept, random_seed=em_seed)
     if hyperprior is None:
         hyper = (1.0, 1.0 / (10.0 * mcem.lam**2))

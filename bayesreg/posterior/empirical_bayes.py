@@ -45,7 +45,7 @@ from bayesreg.posterior._gibbs_priors import GibbsPrior
 from bayesreg.posterior._progress import SamplingProgress
 from bayesreg.posterior._stats_data import (
     eigen_spectrum,
-    least_squares_coef,
+    least_squares_noise,
     linear_data_of,
 )
 from bayesreg.priors import BayesianLassoPrior, GaussianPrior, LaplacePrior, Prior
@@ -311,9 +311,7 @@ def ridge_evidence(X: Any, y: Any, *, fit_intercept: bool = True) -> RidgeEviden
 
 def _least_squares_start(data: LinearData) -> float:
     """Park & Casella's λ⁽⁰⁾ = p σ̂_LS / Σ_j |ŵ_LS,j| (minimum-norm LS when p ≥ n)."""
-    coef = least_squares_coef(data)
-    residual_dof = max(data.dof - data.n_features, 1)
-    noise = math.sqrt(float(data.residual_sum_of_squares(coef[None, :])[0]) / residual_dof)
+    coef, noise = least_squares_noise(data)
     total = float(np.sum(np.abs(coef)))
     if noise == 0.0 or total == 0.0:
         return 1.0
