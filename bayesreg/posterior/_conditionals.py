@@ -18,6 +18,7 @@ from scipy.linalg import lapack
 
 from bayesreg.core.types import FloatArray
 from bayesreg.posterior._data import LinearData
+from bayesreg.posterior._spd_kernel import spd_solve_small
 from bayesreg.priors import NoisePrior
 
 __all__ = [
@@ -99,10 +100,9 @@ def noise_variance_step(
     return np.where(accept, proposal, current), accept
 
 
-# from this order on, one LAPACK Cholesky (potrf) and one two-sided triangular solve
-# (potrs) per chain beat NumPy's batched Cholesky followed by a batched LU solve (which
-# factorizes A a second time); below it, the per-call overhead of a Python loop over
-# chains costs more than the extra flops (measured: equal at p ≈ 30, 2× apart at p = 100)
+# below this order, one compiled loop over chains (unblocked Cholesky and substitutions,
+# :mod:`bayesreg.posterior._spd_kernel`); from it on, LAPACK's blocked Cholesky (potrf)
+# and two-sided triangular solve (potrs) per chain, whose flops dominate the Python loop
 _PER_CHAIN_FROM = 32
 
 
@@ -112,27 +112,24 @@ def _spd_solve(matrices: FloatArray, rhs: FloatArray, z: FloatArray | None = Non
     ``rhs`` has shape (chains, m, k); the solutions have the same shape. With ``z``
     (chains, m) the solution of ``A_c x = L_c z_c`` is appended as column k
     (``A⁻¹ L z = L⁻ᵀ z`` has covariance ``A⁻¹``).
-    Small systems: NumPy's batched Cholesky and solve; large ones: LAPACK ``potrf`` and
-    ``potrs`` per chain, so A is factorized once.
+    Small systems: one compiled loop over chains (``L_c⁻ᵀ z_c`` directly, by back
+    substitution); large ones: LAPACK ``potrf`` and ``potrs`` per chain. Either way A is
+    factorized once.
     """
     chains, m, k = rhs.shape
+    if m < _PER_CHAIN_FROM:
+        return spd_solve_small(matrices, rhs, z)
     width = k if z is None else k + 1
     columns = np.empty((chains, m, width))
     columns[:, :, :k] = rhs
-    if m < _PER_CHAIN_FROM:
+    solved: FloatArray = np.empty_like(columns)
+    for c in range(chains):
+        factor, info = lapack.dpotrf(matrices[c], lower=1, clean=1)
+        if info != 0:
+            raise np.linalg.LinAlgError("Matrix is not positive definite")
         if z is not None:
-            factor = np.linalg.cholesky(matrices)
-            columns[:, :, k] = np.einsum("cij,cj->ci", factor, z)
-        solved: FloatArray = np.linalg.solve(matrices, columns)
-    else:
-        solved = np.empty_like(columns)
-        for c in range(chains):
-            factor, info = lapack.dpotrf(matrices[c], lower=1, clean=1)
-            if info != 0:
-                raise np.linalg.LinAlgError("Matrix is not positive definite")
-            if z is not None:
-                columns[c, :, k] = factor @ z[c]
-            solved[c], info = lapack.dpotrs(factor, columns[c], lower=1)
+            columns[c, :, k] = factor @ z[c]
+        solved[c], info = lapack.dpotrs(factor, columns[c], lower=1)
     return solved
 
 
