@@ -196,6 +196,11 @@ class Prior(ABC):
         sigma = check_positive(noise, "noise")
         return penalty_from_weights(self.l1_weight(sigma), self.l2_weight(sigma), n, sigma)
 
+    def _check_penalty_face(self, what: str) -> None:
+        """Nothing: the prior has a penalty face (a prior without a finite MAP refuses
+        ``what``, e.g. "penalized fit", with a ``ModelStructureError``)."""
+        return None
+
     def penalized_fit(
         self,
         X: Any,
@@ -251,7 +256,11 @@ class Prior(ABC):
             If ``noise`` is missing with the Gaussian likelihood, or given with the
             Bernoulli or Poisson likelihood, or ``offset`` is given with another
             likelihood than Poisson.
+        ModelStructureError
+            If the prior has no finite MAP (the horseshoe priors), before any check of
+            the data.
         """
+        self._check_penalty_face("penalized fit")
         kind = check_choice(likelihood, "likelihood", LIKELIHOODS)
         design = as_design_or_sparse(X)
         if offset is not None and kind != "poisson":
@@ -271,14 +280,18 @@ class Prior(ABC):
         alpha, l1_ratio = _alpha_for(
             self, design.shape[0], weights, 1.0 if sigma is None else sigma
         )
-        if self.positive:
-            return _positive_fit(
-                self, design, y, (alpha, l1_ratio), kind, fit_intercept, weights, offset
-            )
         factor = self.penalty_factor()
-        if factor is not None:
-            return _factored_fit(
-                design, y, alpha, l1_ratio, factor, kind, fit_intercept, offset, weights
+        if self.positive or factor is not None:
+            return _constrained_fit(
+                design,
+                y,
+                (alpha, l1_ratio),
+                kind,
+                fit_intercept,
+                factor=factor,
+                positive=self.positive,
+                weights=weights,
+                offset=offset,
             )
         return penalized_solve(
             design,
@@ -313,85 +326,34 @@ def _alpha_for(
     return unit_alpha / float(weights.sum()), l1_ratio
 
 
-def _factored_fit(
-    design: Any,
-    y: Any,
-    alpha: float,
-    l1_ratio: float,
-    factor: FloatArray,
-    likelihood: str,
-    fit_intercept: bool,
-    offset: Any = None,
-    weights: FloatArray | None = None,
-) -> PenalizedFit:
-    """The penalized fit with per-coefficient factors: ridge or elastic net (Gaussian),
-    logistic (Bernoulli) or Poisson regression (with its offset), weighted by
-    ``weights``."""
-    if likelihood == "bernoulli":
-        return logistic(
-            design,
-            y,
-            alpha,
-            l1_ratio,
-            fit_intercept=fit_intercept,
-            penalty_factor=factor,
-            sample_weight=weights,
-        )
-    if likelihood == "poisson":
-        return poisson(
-            design,
-            y,
-            alpha,
-            l1_ratio,
-            offset=offset,
-            fit_intercept=fit_intercept,
-            penalty_factor=factor,
-            sample_weight=weights,
-        )
-    if l1_ratio == 0.0:
-        return ridge(
-            design,
-            y,
-            alpha,
-            fit_intercept=fit_intercept,
-            penalty_factor=factor,
-            sample_weight=weights,
-        )
-    return elastic_net(
-        design,
-        y,
-        alpha,
-        l1_ratio,
-        fit_intercept=fit_intercept,
-        penalty_factor=factor,
-        sample_weight=weights,
-    )
-
-
-def _positive_fit(
-    prior: Prior,
+def _constrained_fit(
     design: Any,
     y: Any,
     penalty: tuple[float, float],
     likelihood: str,
     fit_intercept: bool,
+    *,
+    factor: FloatArray | None,
+    positive: bool,
     weights: FloatArray | None = None,
     offset: Any = None,
 ) -> PenalizedFit:
-    """The MAP of a prior supported on ``w ≥ 0``: the fit of the likelihood with
-    ``positive=True`` (elastic net, logistic or Poisson regression), with the prior's
-    penalty factors and the observation weights."""
+    """The penalized fit with per-coefficient factors and/or the sign constraint
+    ``w ≥ 0``: ridge (unconstrained, l1_ratio = 0) or elastic net (Gaussian), logistic
+    (Bernoulli) or Poisson regression (with its offset), weighted by ``weights``."""
     alpha, l1_ratio = penalty
     options: dict[str, Any] = {
         "fit_intercept": fit_intercept,
-        "penalty_factor": prior.penalty_factor(),
-        "positive": True,
+        "penalty_factor": factor,
+        "positive": positive,
         "sample_weight": weights,
     }
     if likelihood == "bernoulli":
         return logistic(design, y, alpha, l1_ratio, **options)
     if likelihood == "poisson":
         return poisson(design, y, alpha, l1_ratio, offset=offset, **options)
+    if l1_ratio == 0.0 and not positive:
+        return ridge(design, y, alpha, **options)
     return elastic_net(design, y, alpha, l1_ratio, **options)
 
 

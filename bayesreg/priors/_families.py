@@ -64,6 +64,8 @@ class _ScaleFamily(Prior):
     _power: ClassVar[int]
     #: The family restricted to ``w ≥ 0`` and renormalized (``positive=True``).
     _truncated: ClassVar[type[Prior]]
+    #: The PyMC distribution of the family and the name of its scale parameter.
+    _pymc_family: ClassVar[tuple[str, str]]
 
     def __new__(cls, *args: Any, positive: bool = False, **kwargs: Any) -> Any:
         """``positive=True`` returns the family truncated to ``w ≥ 0`` (see :meth:`__init__`)."""
@@ -112,16 +114,21 @@ class _ScaleFamily(Prior):
         factor: FloatArray = (self.reference_scale() / self._scales()) ** self._power
         return factor
 
+    def _single_scale(self, refusal: str) -> float:
+        """The scale, where only a single one has a meaning: with per-coefficient scales
+        the ``InputValueError`` "<family> with per-coefficient scales <refusal>"."""
+        if isinstance(self.scale, tuple):
+            raise InputValueError(f"{type(self).__name__} with per-coefficient scales {refusal}")
+        return self.scale
+
     def _weight(self) -> float:
         """``1/s^k`` for a single scale; refused with per-coefficient scales."""
-        if isinstance(self.scale, tuple):
-            raise InputValueError(
-                f"{type(self).__name__} with per-coefficient scales (scale={self.scale!r}) "
-                "has one weight per coefficient, 1/s_j^k, not one: use "
-                "penalty(n, σ) with penalty_factor() (the weight of coefficient j is "
-                "n·alpha·v_j/σ²), or a prior with a single scale here."
-            )
-        return 1.0 / self.scale**self._power
+        scale = self._single_scale(
+            f"(scale={self.scale!r}) has one weight per coefficient, 1/s_j^k, not one: use "
+            "penalty(n, σ) with penalty_factor() (the weight of coefficient j is "
+            "n·alpha·v_j/σ²), or a prior with a single scale here."
+        )
+        return 1.0 / scale**self._power
 
     def penalty(self, n_samples: int, noise: float = 1.0) -> tuple[float, float]:
         """``(alpha, l1_ratio)`` with ``alpha = σ²/(n s_ref^k)``; the factors are
@@ -192,23 +199,39 @@ class _ScaleFamily(Prior):
 
     def variance(self) -> float:
         """Prior variance of one coefficient (a single scale; see :meth:`variances`)."""
-        if isinstance(self.scale, tuple):
-            raise InputValueError(
-                f"{type(self).__name__} with per-coefficient scales has one variance per "
-                "coefficient: use variances()."
-            )
+        self._single_scale("has one variance per coefficient: use variances().")
         return float(self.variances()[0])
 
-    def _to_pymc_vector(self, name: str, dims: Any, shape: Any) -> Any:
-        """Per-coefficient scales in PyMC: the family with a vector scale, or, with flat
-        entries, the elastic-net ``CustomDist`` with per-entry weights (a = 1/b, c = 0 for
-        Laplace; a = 0, c = 1/τ² for Gaussian; a = c = 0 flat, log-density 0), which
-        find_map reads like the elastic-net prior (kinks of weight a, convex)."""
+    # Parameters go to PyMC as np.float64: PyTensor would store a Python float that is
+    # exact in float32 (such as 3.0) as a float32 constant.
+    def to_pymc(self, name: str, *, dims: Any = None, shape: Any = None, noise: Any = 1.0) -> Any:
+        """``pm.Normal(name, 0, τ)`` (Gaussian) or ``pm.Laplace(name, 0, b)`` (Laplace);
+        ``noise`` is not used (the prior does not depend on σ).
+
+        Per-coefficient scales: the same distribution with the vector scale, or, with flat
+        entries, the elastic-net ``CustomDist`` of :meth:`_to_pymc_flat`.
+        """
+        import pymc as pm
+
+        distribution, scale_name = self._pymc_family
+        if not isinstance(self.scale, tuple):
+            scale: Any = np.float64(self.scale)
+        elif np.any(np.isinf(self._scales())):
+            return self._to_pymc_flat(name, dims, shape)
+        else:
+            scale = self._scales()
+        return getattr(pm, distribution)(
+            name, mu=0.0, dims=dims, shape=shape, **{scale_name: scale}
+        )
+
+    def _to_pymc_flat(self, name: str, dims: Any, shape: Any) -> Any:
+        """Per-coefficient scales with flat entries in PyMC: the elastic-net ``CustomDist``
+        with per-entry weights (a = 1/b, c = 0 for Laplace; a = 0, c = 1/τ² for Gaussian;
+        a = c = 0 flat, log-density 0), which find_map reads like the elastic-net prior
+        (kinks of weight a, convex)."""
         import pymc as pm
 
         scales = self._scales()
-        if not np.any(np.isinf(scales)):
-            return None
         weight = np.where(np.isinf(scales), 0.0, 1.0 / np.where(np.isinf(scales), 1.0, scales))
         weight = weight**self._power
         zero = np.zeros_like(weight)
@@ -270,6 +293,7 @@ class GaussianPrior(_ScaleFamily):
     _density: ClassVar[Any] = stats.norm
     _truncated: ClassVar[type[Prior]] = HalfNormalPrior
     _generator: ClassVar[str] = "normal"
+    _pymc_family: ClassVar[tuple[str, str]] = ("Normal", "sigma")
     _power: ClassVar[int] = 2
 
     def l1_weight(self, noise: float = 1.0) -> float:
@@ -279,23 +303,6 @@ class GaussianPrior(_ScaleFamily):
     def l2_weight(self, noise: float = 1.0) -> float:
         """``1/τ²`` (refused with per-coefficient scales: see :meth:`.Prior.penalty_factor`)."""
         return self._weight()
-
-    # Parameters go to PyMC as np.float64: PyTensor would store a Python float that is
-    # exact in float32 (such as 3.0) as a float32 constant.
-    def to_pymc(self, name: str, *, dims: Any = None, shape: Any = None, noise: Any = 1.0) -> Any:
-        """``pm.Normal(name, 0, τ)``; ``noise`` is not used (the prior does not depend on σ).
-
-        Per-coefficient scales: ``pm.Normal`` with the vector τ, or, with flat entries,
-        the elastic-net ``CustomDist`` with ``a = 0``, ``c_j = 1/τ_j²`` (0: flat).
-        """
-        import pymc as pm
-
-        if isinstance(self.scale, tuple):
-            flat = self._to_pymc_vector(name, dims, shape)
-            if flat is not None:
-                return flat
-            return pm.Normal(name, mu=0.0, sigma=self._scales(), dims=dims, shape=shape)
-        return pm.Normal(name, mu=0.0, sigma=np.float64(self.scale), dims=dims, shape=shape)
 
 
 @dataclass(frozen=True, init=False)
@@ -343,6 +350,7 @@ class LaplacePrior(_ScaleFamily):
     _density: ClassVar[Any] = stats.laplace
     _truncated: ClassVar[type[Prior]] = ExponentialPrior
     _generator: ClassVar[str] = "laplace"
+    _pymc_family: ClassVar[tuple[str, str]] = ("Laplace", "b")
     _power: ClassVar[int] = 1
 
     def l1_weight(self, noise: float = 1.0) -> float:
@@ -352,21 +360,6 @@ class LaplacePrior(_ScaleFamily):
     def l2_weight(self, noise: float = 1.0) -> float:
         """0: the Laplace log-density has no ``w²`` term."""
         return 0.0
-
-    def to_pymc(self, name: str, *, dims: Any = None, shape: Any = None, noise: Any = 1.0) -> Any:
-        """``pm.Laplace(name, 0, b)``; ``noise`` is not used (the prior does not depend on σ).
-
-        Per-coefficient scales: ``pm.Laplace`` with the vector b, or, with flat entries,
-        the elastic-net ``CustomDist`` with ``a_j = 1/b_j`` (0: flat), ``c = 0``.
-        """
-        import pymc as pm
-
-        if isinstance(self.scale, tuple):
-            flat = self._to_pymc_vector(name, dims, shape)
-            if flat is not None:
-                return flat
-            return pm.Laplace(name, mu=0.0, b=self._scales(), dims=dims, shape=shape)
-        return pm.Laplace(name, mu=0.0, b=np.float64(self.scale), dims=dims, shape=shape)
 
     @staticmethod
     def pymc_l1_term(rv: Any) -> tuple[Any, Any] | None:

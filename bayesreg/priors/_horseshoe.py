@@ -47,7 +47,6 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import integrate, special
 
-from bayesreg.core.results import PenalizedFit
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputValueError, ModelStructureError
 from bayesreg.priors._base import Prior
@@ -160,42 +159,29 @@ class _GlobalLocalPrior(Prior):
             "Bernoulli likelihood), or NUTS on bayesreg.pymc.build_model(X, y, prior)."
         )
 
-    def _no_penalty(self, what: str) -> NoReturn:
+    def _check_penalty_face(self, what: str) -> NoReturn:
+        """Refuse ``what``: the prior has no finite MAP (penalized_fit asks this first)."""
         raise ModelStructureError(f"{type(self).__name__} has no {what}: {self.no_map_reason()}")
 
     def l1_weight(self, noise: float = 1.0) -> float:
         """Refused: the log-density is not ``−l1|w| − (l2/2) w²`` (no penalty face)."""
-        self._no_penalty("L1 weight")
+        self._check_penalty_face("L1 weight")
 
     def l2_weight(self, noise: float = 1.0) -> float:
         """Refused (no penalty face)."""
-        self._no_penalty("L2 weight")
+        self._check_penalty_face("L2 weight")
 
     def penalty(self, n_samples: int, noise: float = 1.0) -> tuple[float, float]:
         """Refused: there is no finite MAP, so no ``(alpha, l1_ratio)``."""
-        self._no_penalty("penalty (alpha, l1_ratio)")
-
-    def penalized_fit(
-        self,
-        X: Any,
-        y: Any,
-        *,
-        noise: float | None = None,
-        likelihood: str = "gaussian",
-        fit_intercept: bool = True,
-        offset: Any = None,
-        sample_weight: Any = None,
-    ) -> PenalizedFit:
-        """Refused: there is no finite MAP to compute."""
-        self._no_penalty("penalized fit")
+        self._check_penalty_face("penalty (alpha, l1_ratio)")
 
     def penalty_value(self, w: ArrayLike, n_samples: int, noise: float = 1.0) -> float:
         """Refused (no penalty face)."""
-        self._no_penalty("penalty value")
+        self._check_penalty_face("penalty value")
 
     def prox(self, z: ArrayLike, step: float, n_samples: int, noise: float = 1.0) -> FloatArray:
         """Refused (no penalty face)."""
-        self._no_penalty("proximal operator")
+        self._check_penalty_face("proximal operator")
 
     # -- the distribution face ---------------------------------------------------------
 
@@ -354,7 +340,23 @@ def _non_centered(
 
 
 @dataclass(frozen=True)
-class HorseshoePrior(_GlobalLocalPrior):
+class _UnboundedVariancePrior(_GlobalLocalPrior):
+    """The horseshoe and horseshoe+: a scale, the global prior and no slab, so the local
+    scale's Cauchy tail makes the variance infinite."""
+
+    scale: float = 1.0
+    global_prior: str = field(default="fixed", kw_only=True)
+
+    def __post_init__(self) -> None:
+        self._check_global()
+
+    def variance(self) -> float:
+        """``inf``: ``E[λ²] = ∞`` for ``λ ~ C⁺(0, 1)`` (and for a product of two)."""
+        return math.inf
+
+
+@dataclass(frozen=True)
+class HorseshoePrior(_UnboundedVariancePrior):
     r"""The horseshoe (Carvalho, Polson & Scott 2010): ``w_j ~ N(0, λ_j²τ²)``, ``λ_j ~ C⁺(0, 1)``.
 
     The marginal density of one coefficient, with τ fixed, has the closed form
@@ -407,13 +409,7 @@ class HorseshoePrior(_GlobalLocalPrior):
     bayesreg.errors.ModelStructureError: HorseshoePrior has no penalty (alpha, l1_ratio): ...
     """
 
-    scale: float = 1.0
-    global_prior: str = field(default="fixed", kw_only=True)
-
     _family: ClassVar[str] = "the horseshoe"
-
-    def __post_init__(self) -> None:
-        self._check_global()
 
     def _local_scales(self, rng: np.random.Generator, shape: tuple[int, ...]) -> FloatArray:
         return np.abs(rng.standard_cauchy(shape))
@@ -468,10 +464,6 @@ class HorseshoePrior(_GlobalLocalPrior):
         )
         return np.where(inside, log_density, -np.inf)
 
-    def variance(self) -> float:
-        """``inf``: ``E[λ²] = ∞`` for ``λ ~ C⁺(0, 1)``."""
-        return math.inf
-
     def to_pymc(self, name: str, *, dims: Any = None, shape: Any = None, noise: Any = 1.0) -> Any:
         """``name = {name}_z · {name}_lambda · τ`` (non-centred); ``noise`` is not used.
 
@@ -484,7 +476,7 @@ class HorseshoePrior(_GlobalLocalPrior):
 
 
 @dataclass(frozen=True)
-class HorseshoePlusPrior(_GlobalLocalPrior):
+class HorseshoePlusPrior(_UnboundedVariancePrior):
     r"""The horseshoe+ (Bhadra et al. 2017): ``λ_j | η_j ~ C⁺(0, η_j)``, ``η_j ~ C⁺(0, 1)``.
 
     ``w_j | λ_j, τ ~ N(0, λ_j²τ²)`` as in the horseshoe, with the local scale a product
@@ -517,13 +509,7 @@ class HorseshoePlusPrior(_GlobalLocalPrior):
     bayesreg.errors.ModelStructureError: HorseshoePlusPrior has no penalized fit: ...
     """
 
-    scale: float = 1.0
-    global_prior: str = field(default="fixed", kw_only=True)
-
     _family: ClassVar[str] = "the horseshoe+"
-
-    def __post_init__(self) -> None:
-        self._check_global()
 
     def _local_scales(self, rng: np.random.Generator, shape: tuple[int, ...]) -> FloatArray:
         eta = np.abs(rng.standard_cauchy(shape))
@@ -537,10 +523,6 @@ class HorseshoePlusPrior(_GlobalLocalPrior):
                 "global_prior='fixed' for logpdf, or rvs for draws."
             )
         return self.scale, _log_cauchy_product_density
-
-    def variance(self) -> float:
-        """``inf``: ``E[λ²] = ∞``."""
-        return math.inf
 
     def to_pymc(self, name: str, *, dims: Any = None, shape: Any = None, noise: Any = 1.0) -> Any:
         """``name = {name}_z · {name}_lambda · τ`` with ``{name}_lambda = {name}_eta · ℓ``,

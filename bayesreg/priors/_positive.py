@@ -54,10 +54,19 @@ def positive_log_transform() -> Any:
     return PositivePriorLogTransform()
 
 
+@dataclass(frozen=True)
 class _PositivePrior(Prior):
-    """The penalty face of a prior on ``w ≥ 0``: the penalty is ``+∞`` below 0."""
+    """A prior on ``w ≥ 0`` with one scale: its penalty face (``+∞`` below 0) and its
+    PyMC variable."""
 
     positive: ClassVar[bool] = True
+    #: The PyMC distribution and the name of its scale parameter.
+    _pymc_family: ClassVar[tuple[str, str]]
+
+    scale: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scale", check_positive(self.scale, "scale"))
 
     def penalty_value(self, w: ArrayLike, n_samples: int, noise: float = 1.0) -> float:
         """``alpha · P(w)`` for ``w ≥ 0`` (``P(w) = r Σw + (1 − r)/2 Σw²``), ``inf`` otherwise."""
@@ -73,6 +82,29 @@ class _PositivePrior(Prior):
         alpha, l1_ratio = self.penalty(n_samples, noise)
         values = enet_prox(z, check_positive(step, "step"), alpha, l1_ratio)
         return np.maximum(values, 0.0)
+
+    def to_pymc(self, name: str, *, dims: Any = None, shape: Any = None, noise: Any = 1.0) -> Any:
+        """``pm.Exponential(name, scale=b)`` or ``pm.HalfNormal(name, sigma=τ)``; ``noise``
+        is not used.
+
+        PyMC samples the variable on the log scale (what NUTS needs), where the MAP's exact
+        zeros are out of reach. It is tagged (``rv.tag.bayesreg_positive_prior``, and its
+        transform is ``positive_log_transform``, which survives ``freeze_model``), so
+        that :func:`bayesreg.pymc.find_map` removes that transform and minimizes over
+        ``w ≥ 0`` itself: the non-negative lasso or ridge, zeros included.
+        """
+        import pymc as pm
+
+        distribution, scale_name = self._pymc_family
+        rv = getattr(pm, distribution)(
+            name,
+            dims=dims,
+            shape=shape,
+            default_transform=positive_log_transform(),
+            **{scale_name: np.float64(self.scale)},
+        )
+        rv.tag.bayesreg_positive_prior = type(self).__name__
+        return rv
 
 
 @dataclass(frozen=True)
@@ -110,10 +142,7 @@ class ExponentialPrior(_PositivePrior):
     array([       -inf, -4.60517019])
     """
 
-    scale: float
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "scale", check_positive(self.scale, "scale"))
+    _pymc_family: ClassVar[tuple[str, str]] = ("Exponential", "scale")
 
     def l1_weight(self, noise: float = 1.0) -> float:
         """``1/b``."""
@@ -141,27 +170,6 @@ class ExponentialPrior(_PositivePrior):
     def variance(self) -> float:
         """``b²`` (the mean is b, not 0)."""
         return self.scale**2
-
-    def to_pymc(self, name: str, *, dims: Any = None, shape: Any = None, noise: Any = 1.0) -> Any:
-        """``pm.Exponential(name, scale=b)``; ``noise`` is not used.
-
-        PyMC samples the variable on the log scale (what NUTS needs), where the MAP's exact
-        zeros are out of reach. It is tagged (``rv.tag.bayesreg_positive_prior``, and its
-        transform is ``positive_log_transform``, which survives ``freeze_model``), so
-        that :func:`bayesreg.pymc.find_map` removes that transform and minimizes over
-        ``w ≥ 0`` itself: the non-negative lasso, zeros included.
-        """
-        import pymc as pm
-
-        rv = pm.Exponential(
-            name,
-            scale=np.float64(self.scale),
-            dims=dims,
-            shape=shape,
-            default_transform=positive_log_transform(),
-        )
-        rv.tag.bayesreg_positive_prior = type(self).__name__
-        return rv
 
 
 @dataclass(frozen=True)
@@ -200,10 +208,7 @@ class HalfNormalPrior(_PositivePrior):
     True
     """
 
-    scale: float
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "scale", check_positive(self.scale, "scale"))
+    _pymc_family: ClassVar[tuple[str, str]] = ("HalfNormal", "sigma")
 
     def l1_weight(self, noise: float = 1.0) -> float:
         """0: the HalfNormal log-density has no ``|w|`` term."""
@@ -230,18 +235,3 @@ class HalfNormalPrior(_PositivePrior):
     def variance(self) -> float:
         """``τ²(1 − 2/π)`` (the mean is ``τ√(2/π)``, not 0)."""
         return self.scale**2 * (1.0 - 2.0 / math.pi)
-
-    def to_pymc(self, name: str, *, dims: Any = None, shape: Any = None, noise: Any = 1.0) -> Any:
-        """``pm.HalfNormal(name, sigma=τ)``; ``noise`` is not used (log scale and tag as in
-        :meth:`ExponentialPrior.to_pymc`: ``find_map`` gives the non-negative ridge)."""
-        import pymc as pm
-
-        rv = pm.HalfNormal(
-            name,
-            sigma=np.float64(self.scale),
-            dims=dims,
-            shape=shape,
-            default_transform=positive_log_transform(),
-        )
-        rv.tag.bayesreg_positive_prior = type(self).__name__
-        return rv
