@@ -461,8 +461,11 @@ def main() -> None:
             cell.key: {name: [] for name in names} for cell in cells
         }
         done: dict[str, int] = {cell.key: 0 for cell in cells}
+        earlier: list[dict[str, Any]] = []
         if args.resume:
-            _load_previous(args.output_dir / f"{args.name}.json", names, draws, records, done)
+            earlier = _load_previous(
+                args.output_dir / f"{args.name}.json", names, draws, records, done
+            )
         first = min(done.values())
         stop_reason = f"all {reps} requested replications ran"
         for rep in range(first, reps):
@@ -495,11 +498,11 @@ def main() -> None:
                 )
                 _write(
                     session, args, cells, names, records, done, reps, stop_reason, rhs_reason,
-                    draws, tune, chains, final=False,
+                    draws, tune, chains, final=False, earlier=earlier,
                 )  # fmt: skip
         _write(
             session, args, cells, names, records, done, reps, stop_reason, rhs_reason,
-            draws, tune, chains, final=True,
+            draws, tune, chains, final=True, earlier=earlier,
         )  # fmt: skip
 
 
@@ -509,7 +512,7 @@ def _load_previous(
     draws: int,
     records: dict[str, dict[str, list[dict[str, float]]]],
     done: dict[str, int],
-) -> None:
+) -> list[dict[str, Any]]:
     """Fill ``records`` and ``done`` with the replications an earlier run wrote to ``path``.
 
     Replication r of a cell depends on (r, p, SNR) alone, and its fits on the seed
@@ -535,6 +538,11 @@ def _load_previous(
         for name in names:
             records[key][name] = list(cell["replications"][name])
         done[key] = cell["reps"]
+    parts: list[dict[str, Any]] = previous.get("earlier_parts", [])
+    return [
+        *parts,
+        {"bayesreg_commit": previous["bayesreg_commit"], "reps_run": previous["reps_run"]},
+    ]
 
 
 def _write(
@@ -552,6 +560,7 @@ def _write(
     chains: int,
     *,
     final: bool,
+    earlier: list[dict[str, Any]],
 ) -> None:
     results: dict[str, Any] = {"cells": {}}
     for cell in cells:
@@ -593,6 +602,11 @@ def _write(
         "the largest single-coefficient R-hat seen in any replication. "
         f"Horseshoe and horseshoe+: τ ~ C⁺(0, sd(y)); Bayesian lasso: λ² ~ Gamma{BL_HYPERPRIOR}. "
         + rhs_text
+        + "".join(
+            f" Replications up to {max(part['reps_run'].values())} ran on bayesreg "
+            f"{part['bayesreg_commit']} (an earlier part of this run, continued by --resume)."
+            for part in earlier
+        )
     )
     payload = {
         "design": {
@@ -610,6 +624,7 @@ def _write(
             "regularized_horseshoe": "included" if rhs_reason is None else rhs_reason,
         },
         "bayesreg_commit": _source_commit(),
+        "earlier_parts": earlier,
         "reps_requested": reps,
         "reps_run": done,
         "stop_reason": status,
