@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Unpack
 
@@ -13,6 +14,7 @@ from bayesreg.core._penalty_factor import weighted_penalty_value
 from bayesreg.core.enet_solver import elastic_net
 from bayesreg.core.objective import kkt_residual, objective
 from bayesreg.core.penalties import subdiff_distance
+from bayesreg.core.results import PenalizedFit
 from bayesreg.core.ridge import ridge
 from bayesreg.core.solve import penalized_solve
 from bayesreg.core.types import FloatArray, frozen_array
@@ -284,6 +286,34 @@ def _compare(
     )
 
 
+def _gaussian_comparison(
+    rows: tuple[FloatArray, FloatArray, FloatArray | None, bool],
+    fit: PenalizedFit,
+    penalty_term: Callable[[FloatArray], float],
+    kkt_map: float,
+    estimate: tuple[FloatArray, float],
+) -> Comparison:
+    """The comparison of the MAP ``estimate = (w, w0)`` with the Gaussian penalized
+    ``fit`` on ``rows = (X, y, s, fit_intercept)`` (s None: all 1), given the MAP's KKT
+    residual: ``F_s(w, w0) = 1/(2Σs) Σ_i s_i r_i² + penalty_term(w)`` at both points
+    (``1/(2n) ||r||²`` without weights) and the verdict's scales of the weighted rows."""
+    design, target, weights, fit_intercept = rows
+    total = target.size if weights is None else float(weights.sum())
+
+    def value(coef: FloatArray, w0: float) -> float:
+        residual = target - w0 - design @ coef
+        loss = residual @ residual if weights is None else weights @ residual**2
+        return float(loss) / (2 * total) + penalty_term(coef)
+
+    return Comparison(
+        fit=fit,
+        scales=weighted_scales(design, target, weights, fit, fit_intercept),
+        kkt_map=kkt_map,
+        objective_map=value(*estimate),
+        objective_penalized=value(fit.coef, fit.intercept),
+    )
+
+
 def _compare_factored(
     design: FloatArray,
     target: FloatArray,
@@ -308,21 +338,15 @@ def _compare_factored(
         fit = elastic_net(
             design, target, alpha, l1_ratio, fit_intercept=intercept, penalty_factor=factor
         )
-
-    def value(coef: FloatArray, w0: float) -> float:
-        residual = target - w0 - design @ coef
-        penalty_term = weighted_penalty_value(coef, alpha, l1_ratio, factor)
-        return float(residual @ residual) / (2 * target.size) + penalty_term
-
     # the KKT residual over the coefficients at the MAP's intercept: ∇_w L = Xᵀ(η − y)/n
     gradient = design.T @ ((intercept_map + design @ coef_map - target) / target.size)
     distance = subdiff_distance(coef_map, gradient, alpha * factor, l1_ratio)
-    return Comparison(
-        fit=fit,
-        scales=weighted_scales(design, target, None, fit, intercept),
-        kkt_map=float(np.max(distance, initial=0.0)),
-        objective_map=value(coef_map, intercept_map),
-        objective_penalized=value(fit.coef, fit.intercept),
+    return _gaussian_comparison(
+        (design, target, None, intercept),
+        fit,
+        lambda coef: weighted_penalty_value(coef, alpha, l1_ratio, factor),
+        float(np.max(distance, initial=0.0)),
+        (coef_map, intercept_map),
     )
 
 
@@ -345,23 +369,17 @@ def _compare_positive(
     n_samples = target.size
     alpha, l1_ratio = prior.penalty(n_samples, sigma)
     fit = prior.penalized_fit(design, target, noise=sigma, fit_intercept=spec.fit_intercept)
-
-    def value(coef: FloatArray, w0: float) -> float:
-        residual = target - w0 - design @ coef
-        penalty_term = prior.penalty_value(coef, n_samples, sigma)  # inf unless coef ≥ 0
-        return float(residual @ residual) / (2 * n_samples) + penalty_term
-
     # u = −∇_w L = Xᵀ(y − w0 − Xw)/n at the MAP's intercept
     correlation = design.T @ ((target - intercept_map - design @ coef_map) / n_samples)
     distance = positive_subdiff_distance(
         coef_map, correlation, alpha * l1_ratio, alpha * (1.0 - l1_ratio)
     )
-    return Comparison(
-        fit=fit,
-        scales=weighted_scales(design, target, None, fit, spec.fit_intercept),
-        kkt_map=float(np.max(np.where(coef_map < 0.0, np.inf, distance), initial=0.0)),
-        objective_map=value(coef_map, intercept_map),
-        objective_penalized=value(fit.coef, fit.intercept),
+    return _gaussian_comparison(
+        (design, target, None, spec.fit_intercept),
+        fit,
+        lambda coef: prior.penalty_value(coef, n_samples, sigma),  # inf unless coef ≥ 0
+        float(np.max(np.where(coef_map < 0.0, np.inf, distance), initial=0.0)),
+        (coef_map, intercept_map),
     )
 
 
@@ -408,20 +426,14 @@ def _compare_weighted(
     fit = prior.penalized_fit(
         design, target, noise=noise, fit_intercept=fit_intercept, sample_weight=weights
     )
-
-    def value(coef: FloatArray, w0: float) -> float:
-        residual = target - w0 - design @ coef
-        penalty_term = weighted_penalty_value(coef, alpha, l1_ratio, factors)
-        return float(weights @ residual**2) / (2 * total) + penalty_term
-
     gradient = design.T @ (weights * (intercept_map + design @ coef_map - target)) / total
     distance = subdiff_distance(coef_map, gradient, alpha * factors, l1_ratio)
-    return Comparison(
-        fit=fit,
-        scales=weighted_scales(design, target, weights, fit, fit_intercept),
-        kkt_map=float(np.max(distance, initial=0.0)),
-        objective_map=value(coef_map, intercept_map),
-        objective_penalized=value(fit.coef, fit.intercept),
+    return _gaussian_comparison(
+        (design, target, weights, fit_intercept),
+        fit,
+        lambda coef: weighted_penalty_value(coef, alpha, l1_ratio, factors),
+        float(np.max(distance, initial=0.0)),
+        (coef_map, intercept_map),
     )
 
 
