@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Unpack
@@ -11,11 +12,8 @@ import numpy as np
 
 from bayesreg.core._duality import positive_subdiff_distance
 from bayesreg.core._penalty_factor import weighted_penalty_value
-from bayesreg.core.enet_solver import elastic_net
 from bayesreg.core.objective import kkt_residual, objective
 from bayesreg.core.penalties import subdiff_distance
-from bayesreg.core.results import PenalizedFit
-from bayesreg.core.ridge import ridge
 from bayesreg.core.solve import penalized_solve
 from bayesreg.core.types import FloatArray, frozen_array
 from bayesreg.errors import InputValueError
@@ -286,19 +284,56 @@ def _compare(
     )
 
 
-def _gaussian_comparison(
-    rows: tuple[FloatArray, FloatArray, FloatArray | None, bool],
-    fit: PenalizedFit,
-    penalty_term: Callable[[FloatArray], float],
-    kkt_map: float,
-    estimate: tuple[FloatArray, float],
+def _compare_constrained(
+    design: FloatArray,
+    target: FloatArray,
+    spec: ModelOptions,
+    prior: Prior,
+    sigma: float,
+    penalty: tuple[float, float],
+    coef_map: FloatArray,
+    intercept_map: float,
 ) -> Comparison:
-    """The comparison of the MAP ``estimate = (w, w0)`` with the Gaussian penalized
-    ``fit`` on ``rows = (X, y, s, fit_intercept)`` (s None: all 1), given the MAP's KKT
-    residual: ``F_s(w, w0) = 1/(2Σs) Σ_i s_i r_i² + penalty_term(w)`` at both points
-    (``1/(2n) ||r||²`` without weights) and the verdict's scales of the weighted rows."""
-    design, target, weights, fit_intercept = rows
-    total = target.size if weights is None else float(weights.sum())
+    """:func:`_compare` for a prior with per-coefficient factors ``v``, with observation
+    weights ``s``, or supported on ``w ≥ 0`` (Gaussian likelihood).
+
+    The penalized side is ``prior.penalized_fit(X, y, noise=σ, sample_weight=s)``, the
+    objective ``F_s = 1/(2Σs) Σ s_i r_i² + alpha Σ_j v_j P(w_j)`` (``1/(2n) ||r||²``
+    without weights, v = 1 for a single scale, ``+∞`` outside ``w ≥ 0`` for a
+    sign-constrained prior). The MAP's KKT residual is over the coefficients at its
+    intercept, with ``∇_w L = Xᵀ(s ⊙ (η − y))/Σs`` and per-coordinate strengths
+    ``alpha·v_j``; for a sign-constrained prior (no weights) it is that of
+    ``min F + ι(w ≥ 0)``, one-sided at a zero coefficient: ``max(u_j − l1, 0)`` with
+    ``u = −∇_w L``, and ``|u_j − l1 − l2 w_j|`` where ``w_j > 0`` (infinite at a
+    negative coefficient, outside the domain).
+    """
+    alpha, l1_ratio = penalty
+    weights, n_samples = spec.weights, target.size
+    total = n_samples if weights is None else float(weights.sum())
+    fit = prior.penalized_fit(
+        design, target, noise=sigma, fit_intercept=spec.fit_intercept, sample_weight=weights
+    )
+    penalty_term: Callable[[FloatArray], float]
+    if prior.positive:  # without weights (see _check_comparable)
+        # u = −∇_w L = Xᵀ(y − w0 − Xw)/n at the MAP's intercept
+        correlation = design.T @ ((target - intercept_map - design @ coef_map) / n_samples)
+        one_sided = positive_subdiff_distance(
+            coef_map, correlation, alpha * l1_ratio, alpha * (1.0 - l1_ratio)
+        )
+        distance = np.where(coef_map < 0.0, np.inf, one_sided)
+        penalty_term = functools.partial(prior.penalty_value, n_samples=n_samples, noise=sigma)
+    else:
+        factor = prior.penalty_factor()
+        factors = np.ones(design.shape[1]) if factor is None else factor
+        misfit = intercept_map + design @ coef_map - target  # η − y at the MAP
+        if weights is None:
+            gradient = design.T @ (misfit / n_samples)
+        else:
+            gradient = design.T @ (weights * misfit) / total
+        distance = subdiff_distance(coef_map, gradient, alpha * factors, l1_ratio)
+        penalty_term = functools.partial(
+            weighted_penalty_value, alpha=alpha, l1_ratio=l1_ratio, penalty_factor=factors
+        )
 
     def value(coef: FloatArray, w0: float) -> float:
         residual = target - w0 - design @ coef
@@ -307,79 +342,10 @@ def _gaussian_comparison(
 
     return Comparison(
         fit=fit,
-        scales=weighted_scales(design, target, weights, fit, fit_intercept),
-        kkt_map=kkt_map,
-        objective_map=value(*estimate),
+        scales=weighted_scales(design, target, weights, fit, spec.fit_intercept),
+        kkt_map=float(np.max(distance, initial=0.0)),
+        objective_map=value(coef_map, intercept_map),
         objective_penalized=value(fit.coef, fit.intercept),
-    )
-
-
-def _compare_factored(
-    design: FloatArray,
-    target: FloatArray,
-    spec: ModelOptions,
-    penalty: tuple[float, float],
-    factor: FloatArray | None,
-    coef_map: FloatArray,
-    intercept_map: float,
-) -> Comparison:
-    """:func:`_compare`, or with per-coefficient factors ``v`` (Gaussian likelihood).
-
-    The penalty is ``alpha Σ_j v_j P(w_j)`` with ``v = prior.penalty_factor()``; the KKT
-    residual takes the per-coordinate strengths ``alpha·v_j`` (0: unpenalized).
-    """
-    if factor is None:
-        return _compare(design, target, spec, penalty, coef_map, intercept_map)
-    alpha, l1_ratio = penalty
-    intercept = spec.fit_intercept
-    if l1_ratio == 0.0:
-        fit = ridge(design, target, alpha, fit_intercept=intercept, penalty_factor=factor)
-    else:
-        fit = elastic_net(
-            design, target, alpha, l1_ratio, fit_intercept=intercept, penalty_factor=factor
-        )
-    # the KKT residual over the coefficients at the MAP's intercept: ∇_w L = Xᵀ(η − y)/n
-    gradient = design.T @ ((intercept_map + design @ coef_map - target) / target.size)
-    distance = subdiff_distance(coef_map, gradient, alpha * factor, l1_ratio)
-    return _gaussian_comparison(
-        (design, target, None, intercept),
-        fit,
-        lambda coef: weighted_penalty_value(coef, alpha, l1_ratio, factor),
-        float(np.max(distance, initial=0.0)),
-        (coef_map, intercept_map),
-    )
-
-
-def _compare_positive(
-    design: FloatArray,
-    target: FloatArray,
-    spec: ModelOptions,
-    prior: Prior,
-    sigma: float,
-    coef_map: FloatArray,
-    intercept_map: float,
-) -> Comparison:
-    """:func:`_compare` for a prior supported on ``w ≥ 0`` (Gaussian likelihood).
-
-    The penalized side is ``prior.penalized_fit`` (``elastic_net(..., positive=True)``);
-    the KKT residual is that of ``min F + ι(w ≥ 0)``, one-sided at a zero coefficient:
-    ``max(u_j − l1, 0)`` with ``u = −∇_w L``, and ``|u_j − l1 − l2 w_j|`` where ``w_j > 0``
-    (infinite at a negative coefficient, outside the domain).
-    """
-    n_samples = target.size
-    alpha, l1_ratio = prior.penalty(n_samples, sigma)
-    fit = prior.penalized_fit(design, target, noise=sigma, fit_intercept=spec.fit_intercept)
-    # u = −∇_w L = Xᵀ(y − w0 − Xw)/n at the MAP's intercept
-    correlation = design.T @ ((target - intercept_map - design @ coef_map) / n_samples)
-    distance = positive_subdiff_distance(
-        coef_map, correlation, alpha * l1_ratio, alpha * (1.0 - l1_ratio)
-    )
-    return _gaussian_comparison(
-        (design, target, None, spec.fit_intercept),
-        fit,
-        lambda coef: prior.penalty_value(coef, n_samples, sigma),  # inf unless coef ≥ 0
-        float(np.max(np.where(coef_map < 0.0, np.inf, distance), initial=0.0)),
-        (coef_map, intercept_map),
     )
 
 
@@ -399,42 +365,6 @@ def _check_comparable(prior: Prior, likelihood: str, weights: FloatArray | None)
             "weights only; find_map(build_model(...)) computes the MAP. Omit weights, or use "
             "a prior on the whole line."
         )
-
-
-def _compare_weighted(
-    design: FloatArray,
-    target: FloatArray,
-    weights: FloatArray,
-    fit_intercept: bool,
-    prior: Prior,
-    noise: float,
-    penalty: tuple[float, float],
-    coef_map: FloatArray,
-    intercept_map: float,
-) -> Comparison:
-    """The weighted Gaussian comparison,
-    ``F_s = 1/(2Σs) Σ s_i r_i² + alpha Σ_j v_j P(w_j)`` (v = 1 for a single scale).
-
-    The penalized side is ``prior.penalized_fit(X, y, noise=σ, sample_weight=s)``; the
-    MAP's KKT residual is over the coefficients at its intercept, with
-    ``∇_w L = Xᵀ(s ⊙ (η − y))/Σs`` and per-coordinate strengths ``alpha·v_j``.
-    """
-    alpha, l1_ratio = penalty
-    total = float(weights.sum())
-    factor = prior.penalty_factor()
-    factors = np.ones(design.shape[1]) if factor is None else factor
-    fit = prior.penalized_fit(
-        design, target, noise=noise, fit_intercept=fit_intercept, sample_weight=weights
-    )
-    gradient = design.T @ (weights * (intercept_map + design @ coef_map - target)) / total
-    distance = subdiff_distance(coef_map, gradient, alpha * factors, l1_ratio)
-    return _gaussian_comparison(
-        (design, target, weights, fit_intercept),
-        fit,
-        lambda coef: weighted_penalty_value(coef, alpha, l1_ratio, factors),
-        float(np.max(distance, initial=0.0)),
-        (coef_map, intercept_map),
-    )
 
 
 def _comparison(
@@ -465,30 +395,12 @@ def _comparison(
             prior.positive,
         )
         compared = compare_glm(problem, (alpha, l1_ratio), coef_map, intercept_map)
-    elif prior.positive:  # the one-sided KKT conditions at 0
-        compared = _compare_positive(design, target, spec, prior, sigma, coef_map, intercept_map)
-    elif spec.weights is None:
-        compared = _compare_factored(
-            design,
-            target,
-            spec,
-            (alpha, l1_ratio),
-            prior.penalty_factor(),
-            coef_map,
-            intercept_map,
+    elif prior.positive or spec.weights is not None or prior.penalty_factor() is not None:
+        compared = _compare_constrained(
+            design, target, spec, prior, sigma, (alpha, l1_ratio), coef_map, intercept_map
         )
     else:
-        compared = _compare_weighted(
-            design,
-            target,
-            spec.weights,
-            intercept,
-            prior,
-            sigma,
-            (alpha, l1_ratio),
-            coef_map,
-            intercept_map,
-        )
+        compared = _compare(design, target, spec, (alpha, l1_ratio), coef_map, intercept_map)
     return (alpha, l1_ratio), compared
 
 
