@@ -18,7 +18,7 @@ from scipy.linalg import lapack
 
 from bayesreg.core.types import FloatArray
 from bayesreg.posterior._data import LinearData
-from bayesreg.posterior._spd_kernel import spd_solve_small
+from bayesreg.posterior._spd_kernel import gram_draw_small, inverse_gaussian, spd_solve_small
 from bayesreg.priors import NoisePrior
 
 __all__ = [
@@ -52,26 +52,6 @@ class ChainStreams:
     def gamma(self, shape_parameter: float, *shape: int) -> FloatArray:
         """Gamma(shape_parameter, rate 1) variates of shape ``(chains, *shape)``."""
         return np.stack([g.standard_gamma(shape_parameter, shape) for g in self.generators])
-
-
-def inverse_gaussian(
-    inv_mean: FloatArray, shape: FloatArray | float, normal: FloatArray, uniform: FloatArray
-) -> FloatArray:
-    """Inverse Gaussian draws IG(mean μ, shape λ) by Michael, Schucany & Haas (1976).
-
-    Parametrized by ``ρ = 1/μ ≥ 0`` so that ``μ = ∞`` (the Lévy limit ``λ / ν²``,
-    reached when a coefficient is exactly 0) needs no special case. With ``ν ~ N(0, 1)``,
-    ``h = ν² / (2λ)``, the smaller root of the MSH quadratic, written without
-    cancellation, is ``x = 1 / (ρ + h + sqrt(h² + 2ρh))``; it is kept with probability
-    ``μ / (μ + x) = 1 / (1 + ρx)``, otherwise ``μ² / x = 1 / (ρ² x)`` is returned.
-    """
-    half_chi2 = normal * normal * (0.5 / np.asarray(shape))
-    root = 1.0 / (inv_mean + half_chi2 + np.sqrt(half_chi2 * (half_chi2 + 2.0 * inv_mean)))
-    keep_root = uniform * (1.0 + inv_mean * root) <= 1.0
-    # μ²/x = x/(ρx)², computed only where the other root is taken (there ρ > 0)
-    scaled_root = inv_mean * root
-    draws: FloatArray = np.divide(root, scaled_root * scaled_root, out=root, where=~keep_root)
-    return draws
 
 
 def noise_variance_step(
@@ -142,6 +122,8 @@ def _cholesky_draw(
     second has covariance ``A⁻¹ L Lᵀ A⁻¹ = A⁻¹`` (Rue 2001).
     """
     chains, p = precision.shape
+    if p < _PER_CHAIN_FROM:
+        return gram_draw_small(data.gram, gram_factor, precision, rhs, z)
     precision_matrix = gram_factor[:, None, None] * data.gram
     precision_matrix.reshape(chains, p * p)[:, :: p + 1] += precision
     solved = _spd_solve(precision_matrix, np.broadcast_to(rhs, (chains, p))[:, :, None], z)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bayesreg.posterior._conditionals import _PER_CHAIN_FROM, _spd_solve
-from bayesreg.posterior._spd_kernel import spd_solve_small
+from bayesreg.posterior._spd_kernel import gram_draw_small, inverse_gaussian, spd_solve_small
 
 
 def _batch(seed: int, chains: int, m: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -82,3 +82,54 @@ def test_both_sides_of_the_switch_agree(m: int) -> None:
         factor = np.linalg.cholesky(matrices[c])
         np.testing.assert_allclose(out[c, :, 0], np.linalg.solve(matrices[c], rhs[c, :, 0]))
         np.testing.assert_allclose(out[c, :, 1], np.linalg.solve(factor.T, z[c]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    chains=st.integers(1, 6),
+    m=st.integers(1, _PER_CHAIN_FROM - 1),
+)
+def test_gram_draw_equals_the_solve_with_the_formed_matrices(
+    seed: int, chains: int, m: int
+) -> None:
+    # A_c = f_c G + diag(q_c), formed explicitly, through the batched solve
+    rng = np.random.default_rng(seed)
+    root = rng.standard_normal((m + 3, m))
+    gram = root.T @ root
+    scale = rng.uniform(0.0, 3.0, chains)  # f_c = 0 leaves diag(q_c): still SPD
+    precision = rng.uniform(0.05, 5.0, (chains, m))
+    rhs = rng.standard_normal((chains, m))
+    z = rng.standard_normal((chains, m))
+    matrices = scale[:, None, None] * gram + np.stack([np.diag(q) for q in precision])
+    expected = spd_solve_small(matrices, rhs[:, :, None], z)
+    mean, spread = gram_draw_small(gram, scale, precision, rhs, z)
+    np.testing.assert_allclose(mean, expected[:, :, 0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(spread, expected[:, :, 1], rtol=1e-12, atol=1e-12)
+
+
+def test_gram_draw_refuses_a_matrix_that_is_not_positive_definite() -> None:
+    gram = -np.eye(3)
+    with pytest.raises(np.linalg.LinAlgError, match="chain 1"):
+        gram_draw_small(
+            gram, np.array([0.0, 2.0]), np.ones((2, 3)), np.ones((2, 3)), np.ones((2, 3))
+        )
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_inverse_gaussian_equals_the_msh_formulas(seed: int) -> None:
+    # Michael-Schucany-Haas with ρ = 1/μ: x = 1/(ρ + h + √(h² + 2ρh)), h = ν²/(2λ);
+    # x if u(1 + ρx) ≤ 1 else x/(ρx)², evaluated here in NumPy, broadcasting λ per column
+    rng = np.random.default_rng(seed)
+    inv_mean = rng.exponential(1.0, (4, 5))
+    inv_mean[0, 0] = 0.0  # the Lévy limit
+    shape = rng.exponential(2.0, 5)
+    normal, uniform = rng.standard_normal((4, 5)), rng.random((4, 5))
+    h = normal**2 / (2.0 * shape)
+    x = 1.0 / (inv_mean + h + np.sqrt(h * h + 2.0 * inv_mean * h))
+    with np.errstate(divide="ignore"):
+        expected = np.where(uniform * (1.0 + inv_mean * x) <= 1.0, x, x / (inv_mean * x) ** 2)
+    np.testing.assert_allclose(
+        inverse_gaussian(inv_mean, shape, normal, uniform), expected, rtol=1e-13
+    )
