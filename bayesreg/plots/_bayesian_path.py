@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -13,10 +12,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from bayesreg.core.results import PathFit
-from bayesreg.plots._common import checked_features, checked_path, figure_or_new
+from bayesreg.plots._common import checked_features, checked_path, draw_panels
 from bayesreg.plots._style import BAND_OPACITY, CREDIBLE_INTERVAL, MAP, POSTERIOR_MEAN
 from bayesreg.posterior.bands import band_features, check_band_table
-from bayesreg.validation import check_positive_int
 
 __all__ = ["plot_bayesian_path"]
 
@@ -92,19 +90,15 @@ def plot_bayesian_path(
     table = check_band_table(bands, path)
     all_features = band_features(table, path)
     chosen = checked_features(features, all_features)
-    columns = min(check_positive_int(ncols, "ncols"), len(chosen))
-    n_rows = math.ceil(len(chosen) / columns)
-    figure = figure_or_new(fig, (2.9 * columns, 2.3 * n_rows + 0.7))
-    grid = figure.add_gridspec(n_rows, columns)
-    first_axes = None
-    for panel, name in enumerate(chosen):
-        axes = figure.add_subplot(grid[divmod(panel, columns)], sharex=first_axes)
-        first_axes = first_axes or axes
-        _draw_panel(axes, path, all_features.index(name), table[table["feature"] == name])
-        axes.set_title(name, fontsize=10)
-        # the x label goes on the lowest panel of each column
-        if panel + columns >= len(chosen):
-            axes.set_xlabel("alpha (log scale)")
+    figure = draw_panels(
+        chosen,
+        lambda axes, name: _draw_panel(
+            axes, path, all_features.index(name), table[table["feature"] == name]
+        ),
+        ncols=ncols,
+        fig=fig,
+        panel_size=(2.9, 2.3),
+    )
     probability = table.attrs.get("hdi_prob")
     band_label = "posterior HDI" if probability is None else f"{probability:.0%} posterior HDI"
     figure.legend(

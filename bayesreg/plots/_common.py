@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -14,12 +15,13 @@ from matplotlib.figure import Figure
 from bayesreg.core.results import PathFit
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputTypeError, InputValueError
-from bayesreg.validation import as_target, feature_names_of
+from bayesreg.validation import as_target, check_positive_int, feature_names_of
 
 __all__ = [
     "axes_or_new",
     "checked_features",
     "checked_path",
+    "draw_panels",
     "feature_labels",
     "feature_styles",
     "figure_or_new",
@@ -50,6 +52,37 @@ def figure_or_new(fig: Figure | None, size: tuple[float, float]) -> Figure:
             "matplotlib.pyplot.figure()."
         )
     return fig
+
+
+def draw_panels(
+    names: Sequence[str],
+    draw: Callable[[Axes, str], None],
+    *,
+    ncols: int,
+    fig: Figure | None,
+    panel_size: tuple[float, float],
+) -> Figure:
+    """One small panel per entry of ``names``, ``ncols`` to a row, on a shared alpha axis.
+
+    ``draw(axes, name)`` fills each panel, which is titled ``name``; the lowest panel of
+    each column is labelled ``alpha (log scale)``. The panels fill ``fig``, or a new
+    figure of ``panel_size`` inches per panel and 0.7 inch more for a legend below.
+    """
+    columns = min(check_positive_int(ncols, "ncols"), len(names))
+    n_rows = math.ceil(len(names) / columns)
+    width, height = panel_size
+    figure = figure_or_new(fig, (width * columns, height * n_rows + 0.7))
+    grid = figure.add_gridspec(n_rows, columns)
+    first_axes = None
+    for panel, name in enumerate(names):
+        axes = figure.add_subplot(grid[divmod(panel, columns)], sharex=first_axes)
+        first_axes = first_axes or axes
+        draw(axes, name)
+        axes.set_title(name, fontsize=10)
+        # the x label goes on the lowest panel of each column
+        if panel + columns >= len(names):
+            axes.set_xlabel("alpha (log scale)")
+    return figure
 
 
 def checked_features(features: Sequence[str] | None, available: Sequence[str]) -> list[str]:

@@ -16,13 +16,12 @@ from bayesreg.core.results import PathFit
 from bayesreg.plots._common import (
     checked_features,
     checked_path,
+    draw_panels,
     feature_labels,
-    figure_or_new,
 )
 from bayesreg.plots._paths import check_bands
 from bayesreg.plots._style import BAND_OPACITY, CREDIBLE_INTERVAL, MAP
 from bayesreg.posterior.bands import PosteriorBands
-from bayesreg.validation import check_positive_int
 
 __all__ = ["plot_path_panels"]
 
@@ -82,19 +81,13 @@ def plot_path_panels(
     check_bands(posterior_bands, path)
     names = feature_labels(feature_names, path.coefs.shape[1])
     chosen = checked_features(features, names)
-    columns = min(check_positive_int(ncols, "ncols"), len(chosen))
-    n_rows = math.ceil(len(chosen) / columns)
-    figure = figure_or_new(fig, (2.6 * columns, 2.0 * n_rows + 0.7))
-    grid = figure.add_gridspec(n_rows, columns)
-    first_axes = None
-    for panel, name in enumerate(chosen):
-        axes = figure.add_subplot(grid[divmod(panel, columns)], sharex=first_axes)
-        first_axes = first_axes or axes
-        _draw_panel(axes, path, names.index(name), posterior_bands)
-        axes.set_title(name, fontsize=10)
-        # the x label goes on the lowest panel of each column
-        if panel + columns >= len(chosen):
-            axes.set_xlabel("alpha (log scale)")
+    figure = draw_panels(
+        chosen,
+        lambda axes, name: _draw_panel(axes, path, names.index(name), posterior_bands),
+        ncols=ncols,
+        fig=fig,
+        panel_size=(2.6, 2.0),
+    )
     handles: list[Line2D | Patch] = [
         Line2D([], [], **MAP.line(lw=2.0), label="penalized path (MAP)"),
     ]
