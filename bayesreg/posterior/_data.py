@@ -34,7 +34,7 @@ what the samplers read and decides, in :func:`linear_data_from` alone, in which 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -199,18 +199,13 @@ def _with_raw_weights(data: LinearData, total: float, positive: int) -> LinearDa
         scaled: FloatArray = factor * folded_gram()
         return scaled
 
-    return LinearData(
+    return replace(
+        data,
         X=root * data.X,
         y=root * data.y,
         xty=factor * data.xty,
         yty=factor * data.yty,
-        x_mean=data.x_mean,
-        y_mean=data.y_mean,
         dof=positive - 1 if data.fit_intercept else positive,
-        fit_intercept=data.fit_intercept,
-        feature_names=data.feature_names,
-        n_samples=data.n_samples,
-        has_rows=data.has_rows,
         gram_of=gram,
         weight_sum=total,
     )
