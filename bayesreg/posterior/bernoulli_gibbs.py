@@ -44,11 +44,10 @@ import numpy as np
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputTypeError, InputValueError
 from bayesreg.posterior._conditionals import ChainStreams, inverse_gaussian
+from bayesreg.posterior._front import RunOptions
 from bayesreg.posterior._gibbs_priors import GibbsPrior
 from bayesreg.posterior._polya_gamma import PolyaGammaChains, bernoulli_rows
-from bayesreg.posterior._sweeps import run_sweeps
 from bayesreg.posterior.gibbs import GibbsDraws
-from bayesreg.validation import check_bool, check_nonneg_int, check_positive_int, check_seed
 
 __all__ = ["bernoulli_gibbs"]
 
@@ -135,12 +134,18 @@ def bernoulli_gibbs(
     >>> result.coef.shape
     (2, 200, 3)
     """
-    fit_intercept = check_bool(fit_intercept, "fit_intercept")
-    rows = bernoulli_rows(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
+    run = RunOptions.checked(
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        random_seed=random_seed,
+        progressbar=progressbar,
+        fit_intercept=fit_intercept,
+    )
+    rows = bernoulli_rows(X, y, fit_intercept=run.fit_intercept, sample_weight=sample_weight)
     _check_prior(prior)
-    chains = check_positive_int(chains, "chains")
-    streams = ChainStreams(check_seed(random_seed), chains)
-    likelihood = PolyaGammaChains(rows, fit_intercept=fit_intercept, streams=streams)
+    streams = run.streams()
+    likelihood = PolyaGammaChains(rows, fit_intercept=run.fit_intercept, streams=streams)
     scales = _MixtureScales(prior, rows.X.shape[1], streams, wide=not likelihood.joint)
 
     def sweep() -> dict[str, FloatArray]:
@@ -148,16 +153,10 @@ def bernoulli_gibbs(
         scales.update(likelihood.coef)
         return {**likelihood.snapshot(), "l1": scales.l1}
 
-    trace = run_sweeps(
-        sweep,
-        tune=check_nonneg_int(tune, "tune"),
-        draws=check_positive_int(draws, "draws"),
-        label=f"Pólya-Gamma Gibbs, {chains} chains",
-        progressbar=bool(progressbar),
-    )
+    trace = run.sweeps(sweep, "Pólya-Gamma Gibbs")
     return GibbsDraws(
         coef=trace["coef"],
-        intercept=trace["intercept"] if fit_intercept else None,
+        intercept=trace["intercept"] if run.fit_intercept else None,
         noise=None,
         lam=trace["l1"] if prior.l1_hyperprior is not None else None,
         prior=prior,

@@ -22,6 +22,7 @@ import pandas as pd
 
 from bayesreg.core.results import CVResult
 from bayesreg.posterior._data import prepare_linear_data
+from bayesreg.posterior._front import RunOptions
 from bayesreg.posterior._stats_data import least_squares_noise
 from bayesreg.posterior.empirical_bayes import LassoMCEM, lasso_mcem
 from bayesreg.posterior.gibbs import GibbsPrior, run_gibbs
@@ -244,11 +245,14 @@ def choose_lambda(
         GibbsPrior.bayesian_lasso(hyperprior=hyper),
         noise=None,
         noise_prior=None,
-        draws=n_draws,
-        tune=500,
-        chains=n_chains,
-        random_seed=gibbs_seed,
-        progressbar=False,
+        run=RunOptions(
+            draws=n_draws,
+            tune=500,
+            chains=n_chains,
+            random_seed=gibbs_seed,
+            progressbar=False,
+            fit_intercept=data.fit_intercept,
+        ),
     )
     # the hyperprior model samples both λ and σ
     assert full.lam is not None

@@ -41,12 +41,13 @@ import numpy as np
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputTypeError
 from bayesreg.posterior._data import LinearData
+from bayesreg.posterior._front import RunOptions, check_noise_prior
 from bayesreg.posterior._gibbs_kernel import ScaleMixtureChains
 from bayesreg.posterior._gibbs_priors import GibbsPrior
 from bayesreg.posterior._progress import SamplingProgress
 from bayesreg.posterior._stats_data import linear_data_of
 from bayesreg.priors import NoisePrior
-from bayesreg.validation import check_nonneg_int, check_positive, check_positive_int, check_seed
+from bayesreg.validation import check_positive
 
 __all__ = ["GibbsDraws", "GibbsPrior", "NoisePrior", "gibbs_sample", "run_gibbs"]
 
@@ -186,20 +187,19 @@ def gibbs_sample(
         rows_when_wide="gibbs_sample",
         sample_weight=sample_weight,
     )
-    if noise_prior is not None and not isinstance(noise_prior, NoisePrior):
-        raise InputTypeError(
-            f"noise_prior must be a NoisePrior or None; got {type(noise_prior).__name__}."
-        )
     return run_gibbs(
         data,
         prior,
+        noise_prior=check_noise_prior(noise_prior),
         noise=None if noise is None else check_positive(noise, "noise"),
-        noise_prior=noise_prior,
-        draws=check_positive_int(draws, "draws"),
-        tune=check_nonneg_int(tune, "tune"),
-        chains=check_positive_int(chains, "chains"),
-        random_seed=check_seed(random_seed),
-        progressbar=bool(progressbar),
+        run=RunOptions.checked(
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            random_seed=random_seed,
+            progressbar=progressbar,
+            fit_intercept=data.fit_intercept,
+        ),
     )
 
 
@@ -209,20 +209,21 @@ def run_gibbs(
     *,
     noise: float | None,
     noise_prior: NoisePrior | None,
-    draws: int,
-    tune: int,
-    chains: int,
-    random_seed: int | np.random.Generator | None,
-    progressbar: bool,
+    run: RunOptions,
 ) -> GibbsDraws:
     """:func:`gibbs_sample` on data and options that are already validated."""
     sampler = ScaleMixtureChains(
-        data, prior, noise=noise, chains=chains, random_seed=random_seed, noise_prior=noise_prior
+        data,
+        prior,
+        noise=noise,
+        chains=run.chains,
+        random_seed=run.random_seed,
+        noise_prior=noise_prior,
     )
-    with SamplingProgress(tune + draws, f"Gibbs, {chains} chains", enabled=progressbar) as bar:
-        if tune:
-            sampler.run(tune, record=False, progress=bar)
-        trace = sampler.run(draws, record=True, progress=bar)
+    with SamplingProgress(run.tune + run.draws, run.label("Gibbs"), enabled=run.progressbar) as bar:
+        if run.tune:
+            sampler.run(run.tune, record=False, progress=bar)
+        trace = sampler.run(run.draws, record=True, progress=bar)
     intercept = (
         sampler.intercept_draws(trace["coef"], trace["noise_var"]) if data.fit_intercept else None
     )

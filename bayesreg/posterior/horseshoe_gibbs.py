@@ -48,31 +48,28 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from bayesreg.core.data import check_sample_weight
-from bayesreg.core.stats import is_sufficient_stats
 from bayesreg.core.types import FloatArray
-from bayesreg.errors import DataError, InputTypeError, InputValueError
+from bayesreg.errors import DataError, InputValueError
 from bayesreg.posterior._conditionals import ChainStreams, coef_given_noise, noise_variance_step
 from bayesreg.posterior._data import LinearData
+from bayesreg.posterior._front import (
+    RunOptions,
+    check_noise_prior,
+    draws_tree,
+    noise_prior_of,
+    observed_target,
+    tree_attrs,
+)
 from bayesreg.posterior._global_local import GlobalLocalScales, check_horseshoe_family
 from bayesreg.posterior._polya_gamma import PolyaGammaChains, bernoulli_rows
 from bayesreg.posterior._stats_data import linear_data_of
-from bayesreg.posterior._sweeps import run_sweeps
-from bayesreg.posterior.sampling import noise_prior_of, prior_attrs
 from bayesreg.priors import NoisePrior
 from bayesreg.priors._horseshoe import (
     HorseshoePlusPrior,
     HorseshoePrior,
     RegularizedHorseshoePrior,
 )
-from bayesreg.validation import (
-    as_target,
-    check_bool,
-    check_choice,
-    check_nonneg_int,
-    check_positive,
-    check_positive_int,
-    check_seed,
-)
+from bayesreg.validation import check_choice, check_positive
 
 if TYPE_CHECKING:
     import xarray
@@ -82,6 +79,7 @@ __all__ = ["HorseshoeDraws", "sample_horseshoe_gibbs"]
 HorseshoeFamily = HorseshoePrior | HorseshoePlusPrior | RegularizedHorseshoePrior
 
 _LIKELIHOODS = ("gaussian", "bernoulli")
+_METHOD = "horseshoe_gibbs"  # the trees' sampling_method
 # the recorded states that are diagnostics (sample_stats), not posterior draws
 _STATS = ("noise_accepted", "lambda_accept_rate", "tau_slice_evals", "slab_slice_evals")
 
@@ -113,6 +111,18 @@ class HorseshoeDraws:
         return cls(
             posterior={k: v for k, v in trace.items() if k not in _STATS},
             sample_stats={k: v for k, v in trace.items() if k in _STATS},
+        )
+
+    def tree(
+        self, y: FloatArray | None, feature_names: tuple[str, ...], attrs: dict[str, Any]
+    ) -> xarray.DataTree:
+        """The ArviZ 1 DataTree of the draws (the layout of ``sample_posterior``)."""
+        return draws_tree(
+            self.posterior,
+            y=y,
+            feature_names=feature_names,
+            attrs=attrs,
+            sample_stats=self.sample_stats,
         )
 
 
@@ -182,11 +192,8 @@ class _GaussianChains:
 def _run(
     likelihood: _GaussianChains | PolyaGammaChains,
     scales: GlobalLocalScales,
-    *,
-    draws: int,
-    tune: int,
-    label: str,
-    progressbar: bool,
+    prior: HorseshoeFamily,
+    run: RunOptions,
 ) -> dict[str, FloatArray]:
     """Alternate the likelihood's coefficient step and the scale updates."""
 
@@ -195,7 +202,7 @@ def _run(
         scales.update(likelihood.coef)
         return {**likelihood.snapshot(), **scales.snapshot()}
 
-    return run_sweeps(sweep, tune=tune, draws=draws, label=label, progressbar=progressbar)
+    return run.sweeps(sweep, f"{type(prior).__name__} Gibbs")
 
 
 def _gaussian_draws(
@@ -204,13 +211,13 @@ def _gaussian_draws(
     *,
     noise: float | None,
     noise_prior: NoisePrior,
-    run: dict[str, Any],
+    run: RunOptions,
 ) -> HorseshoeDraws:
     """The Gibbs run of the Gaussian likelihood on validated data and options."""
-    streams = ChainStreams(run.pop("random_seed"), run["chains"])
+    streams = run.streams()
     likelihood = _GaussianChains(data, noise=noise, noise_prior=noise_prior, streams=streams)
     scales = GlobalLocalScales(prior, data.n_features, streams)
-    trace = _run(likelihood, scales, **_loop_options(prior, run))
+    trace = _run(likelihood, scales, prior, run)
     noise_var = trace.pop("noise_var")
     if data.fit_intercept:
         trace["intercept"] = likelihood.intercept_draws(trace["coef"], noise_var)
@@ -220,28 +227,17 @@ def _gaussian_draws(
 
 
 def _bernoulli_draws(
-    X: Any, y: Any, prior: HorseshoeFamily, *, sample_weight: Any, run: dict[str, Any]
+    X: Any, y: Any, prior: HorseshoeFamily, *, sample_weight: Any, run: RunOptions
 ) -> tuple[HorseshoeDraws, FloatArray, tuple[str, ...]]:
     """The Pólya-Gamma Gibbs run; also the kept outcomes and the feature names."""
-    fit_intercept = run.pop("fit_intercept")
-    rows = bernoulli_rows(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
-    streams = ChainStreams(run.pop("random_seed"), run["chains"])
-    likelihood = PolyaGammaChains(rows, fit_intercept=fit_intercept, streams=streams)
+    rows = bernoulli_rows(X, y, fit_intercept=run.fit_intercept, sample_weight=sample_weight)
+    streams = run.streams()
+    likelihood = PolyaGammaChains(rows, fit_intercept=run.fit_intercept, streams=streams)
     scales = GlobalLocalScales(prior, rows.X.shape[1], streams)
-    trace = _run(likelihood, scales, **_loop_options(prior, run))
-    if not fit_intercept:
+    trace = _run(likelihood, scales, prior, run)
+    if not run.fit_intercept:
         del trace["intercept"]
     return HorseshoeDraws.from_trace(trace), rows.y, rows.feature_names
-
-
-def _loop_options(prior: HorseshoeFamily, run: dict[str, Any]) -> dict[str, Any]:
-    """``draws``, ``tune``, the progress label and switch of a run."""
-    return {
-        "draws": run["draws"],
-        "tune": run["tune"],
-        "label": f"{type(prior).__name__} Gibbs, {run['chains']} chains",
-        "progressbar": run["progressbar"],
-    }
 
 
 def sample_horseshoe_gibbs(
@@ -333,86 +329,43 @@ def sample_horseshoe_gibbs(
     """
     check_horseshoe_family(prior, "sample_horseshoe_gibbs")
     kind = check_choice(likelihood, "likelihood", _LIKELIHOODS)
-    run: dict[str, Any] = {
-        "fit_intercept": check_bool(fit_intercept, "fit_intercept"),
-        "draws": check_positive_int(draws, "draws"),
-        "tune": check_nonneg_int(tune, "tune"),
-        "chains": check_positive_int(chains, "chains"),
-        "random_seed": check_seed(random_seed),
-        "progressbar": check_bool(progressbar, "progressbar"),
-    }
-    attrs: dict[str, Any] = {
-        "sampling_method": "horseshoe_gibbs",
-        **prior_attrs(prior),
-        "likelihood": kind,
-    }
+    run = RunOptions.checked(
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        random_seed=random_seed,
+        progressbar=progressbar,
+        fit_intercept=fit_intercept,
+    )
     if kind == "bernoulli":
         if noise is not None or noise_prior is not None:
             raise InputValueError(
                 f"noise={noise!r}, noise_prior={noise_prior!r} were given with "
                 "likelihood='bernoulli', which has no noise; omit both."
             )
-        draws_pg, outcomes, names = _bernoulli_draws(
+        result, outcomes, names = _bernoulli_draws(
             X, y, prior, sample_weight=sample_weight, run=run
         )
-        attrs["noise_prior"] = "none (Bernoulli likelihood)"
-        return _draws_tree(draws_pg, outcomes, names, attrs)
-    from_stats = is_sufficient_stats(X, y)
+        attrs = tree_attrs(_METHOD, prior, likelihood=kind, noise=None)
+        return result.tree(outcomes, names, attrs)
     data = linear_data_of(
         X,
         y,
-        fit_intercept=run["fit_intercept"],
+        fit_intercept=run.fit_intercept,
         rows_when_wide="sample_horseshoe_gibbs",
         sample_weight=sample_weight,
     )
-    y_observed = None if from_stats else as_target(y, data.n_samples)
-    if noise_prior is None:
-        weights = None if from_stats else check_sample_weight(sample_weight, data.n_samples)
-        noise_prior = noise_prior_of(
+    y_observed = observed_target(X, y)
+    checked = check_noise_prior(noise_prior)
+    if checked is None:
+        weights = None if y_observed is None else check_sample_weight(sample_weight, data.n_samples)
+        checked = noise_prior_of(
             prior,
             X if y_observed is None else y_observed,
             fit_intercept=data.fit_intercept,
             weights=weights,
         )
-    elif not isinstance(noise_prior, NoisePrior):
-        raise InputTypeError(
-            f"noise_prior must be a NoisePrior or None; got {type(noise_prior).__name__}."
-        )
     sigma = None if noise is None else check_positive(noise, "noise")
-    result = _gaussian_draws(data, prior, noise=sigma, noise_prior=noise_prior, run=run)
-    attrs["noise_prior"] = noise_prior.description if sigma is None else f"fixed σ = {sigma!r}"
-    if sigma is not None:
-        attrs["fixed_noise"] = sigma
-    return _draws_tree(result, y_observed, data.feature_names, attrs)
-
-
-def _draws_tree(
-    result: HorseshoeDraws,
-    y: FloatArray | None,
-    feature_names: tuple[str, ...],
-    attrs: dict[str, Any],
-) -> xarray.DataTree:
-    """The ArviZ 1 DataTree of the draws (the layout of ``sample_posterior``)."""
-    from arviz_base import from_dict
-
-    groups: dict[str, dict[str, FloatArray]] = {"posterior": result.posterior}
-    if result.sample_stats:
-        groups["sample_stats"] = result.sample_stats
-    coords: dict[str, Any] = {"feature": list(feature_names)}
-    if y is not None:
-        groups["observed_data"] = {"y_obs": y}
-        coords["obs"] = np.arange(y.shape[0])
-    by_feature = ["feature"]
-    tree: xarray.DataTree = from_dict(
-        groups,
-        dims={
-            "coef": by_feature,
-            "coef_lambda": by_feature,
-            "coef_eta": by_feature,
-            "coef_lambda_tilde": by_feature,
-            "y_obs": ["obs"],
-        },
-        coords=coords,
-        attrs={"posterior": attrs, "/": attrs},
-    )
-    return tree
+    result = _gaussian_draws(data, prior, noise=sigma, noise_prior=checked, run=run)
+    attrs = tree_attrs(_METHOD, prior, likelihood=kind, noise=sigma, noise_prior=checked)
+    return result.tree(y_observed, data.feature_names, attrs)

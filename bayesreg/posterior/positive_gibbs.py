@@ -32,7 +32,8 @@ import scipy.stats
 
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputValueError
-from bayesreg.posterior._conditionals import ChainStreams, noise_variance_step
+from bayesreg.posterior._conditionals import noise_variance_step
+from bayesreg.posterior._front import RunOptions
 from bayesreg.posterior._progress import SamplingProgress
 from bayesreg.posterior._stats_data import linear_data_of
 from bayesreg.priors import NoisePrior, Prior
@@ -58,12 +59,7 @@ def positive_gibbs(
     *,
     noise: float | None,
     noise_prior: NoisePrior,
-    fit_intercept: bool = True,
-    draws: int = 1000,
-    tune: int = 500,
-    chains: int = 4,
-    random_seed: int | np.random.Generator | None = None,
-    progressbar: bool = True,
+    run: RunOptions,
     sample_weight: Any = None,
 ) -> PositiveDraws:
     """Draw from the posterior of a linear regression under a prior supported on ``w ≥ 0``.
@@ -82,10 +78,11 @@ def positive_gibbs(
     noise : float or None
         σ fixed, or None to sample it under ``noise_prior``.
     noise_prior : NoisePrior
-    fit_intercept : bool, default True
-    draws, tune, chains, random_seed, progressbar, sample_weight
-        As in :func:`~bayesreg.posterior.sampling.sample_posterior` (weights: row i has
-        noise ``σ/√s_i``).
+    run : RunOptions
+        Draws, warm-up, chains, seed, progress bar and intercept, validated.
+    sample_weight : array-like of shape (n,), optional
+        As in :func:`~bayesreg.posterior.sampling.sample_posterior`: row i has noise
+        ``σ/√s_i``.
 
     Returns
     -------
@@ -100,13 +97,14 @@ def positive_gibbs(
         raise InputValueError(
             f"positive_gibbs samples priors supported on w ≥ 0 with a fixed scale; got {prior!r}."
         )
-    data = linear_data_of(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
+    data = linear_data_of(X, y, fit_intercept=run.fit_intercept, sample_weight=sample_weight)
     p = data.n_features
     factor = prior.penalty_factor()
     v = np.ones(p) if factor is None else np.asarray(factor, dtype=float)
     l1, l2 = prior.l1_weight(1.0) * v, prior.l2_weight(1.0) * v
     gram, xty = data.gram, data.xty
-    streams = ChainStreams(random_seed, chains)
+    draws, tune, chains = run.draws, run.tune, run.chains
+    streams = run.streams()
     coef = np.zeros((chains, p))
     # σ fixed, or started at the residual variance of w = 0
     start = noise**2 if noise is not None else data.yty / max(data.dof, 1)
@@ -115,8 +113,8 @@ def positive_gibbs(
     total = tune + draws
     trace_coef = np.empty((chains, draws, p))
     trace_noise = np.empty((chains, draws))
-    description = f"truncated-normal Gibbs, {chains} chains"
-    with SamplingProgress(total, description, enabled=progressbar) as bar:
+    description = run.label("truncated-normal Gibbs")
+    with SamplingProgress(total, description, enabled=run.progressbar) as bar:
         for step in range(total):
             uniform = streams.uniform(p)
             for j in range(p):

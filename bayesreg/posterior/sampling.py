@@ -9,21 +9,29 @@ prior. The NUTS tree also holds PyMC's ``sample_stats`` (divergences, tree depth
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from bayesreg.core.data import check_sample_weight, target_scale
+from bayesreg.core.data import check_sample_weight
 from bayesreg.core.solve import check_noise
-from bayesreg.core.stats import SufficientStats, is_sufficient_stats
+from bayesreg.core.stats import is_sufficient_stats
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputValueError, ModelStructureError
+from bayesreg.posterior._front import (
+    RunOptions,
+    draws_tree,
+    noise_prior_of,
+    observed_target,
+    prior_attrs,
+    tree_attrs,
+)
 from bayesreg.posterior._stats_data import linear_data_of
 from bayesreg.posterior.bernoulli_gibbs import bernoulli_gibbs
 from bayesreg.posterior.conjugate import gaussian_posterior
-from bayesreg.posterior.gibbs import GibbsPrior, gibbs_sample
+from bayesreg.posterior.gibbs import GibbsPrior, run_gibbs
+from bayesreg.posterior.horseshoe_gibbs import sample_horseshoe_gibbs
 from bayesreg.posterior.positive_gibbs import positive_gibbs
 from bayesreg.priors import (
     HorseshoePlusPrior,
@@ -33,15 +41,7 @@ from bayesreg.priors import (
     RegularizedHorseshoePrior,
     check_prior,
 )
-from bayesreg.validation import (
-    as_design_or_sparse,
-    as_target,
-    check_bool,
-    check_choice,
-    check_nonneg_int,
-    check_positive_int,
-    check_seed,
-)
+from bayesreg.validation import as_design_or_sparse, check_choice
 
 if TYPE_CHECKING:
     import xarray
@@ -122,105 +122,6 @@ def gibbs_prior_of(prior: Prior, noise: float | None) -> GibbsPrior:
     if hyperprior is not None:
         return GibbsPrior(l1=0.0, scaled_by_noise=scaled, l1_hyperprior=hyperprior)
     return GibbsPrior(l1=prior.l1_weight(1.0), l2=prior.l2_weight(1.0), scaled_by_noise=scaled)
-
-
-def noise_prior_of(
-    prior: Prior,
-    y: FloatArray | SufficientStats,
-    *,
-    fit_intercept: bool,
-    weights: FloatArray | None = None,
-) -> NoisePrior:
-    """The prior of a free noise σ, the same as :func:`bayesreg.pymc.model.build_model`'s.
-
-    ``p(σ²) ∝ 1/σ²`` for a prior that conditions on σ (Park & Casella), otherwise
-    ``σ ~ HalfNormal(s_y)`` with ``s_y`` the root mean square of y about its mean (about
-    0 without intercept), or 1 when that is 0. ``y`` is the target or the
-    :class:`~bayesreg.core.stats.SufficientStats` of the data. With observation weights
-    (validated, raw) ``s_y = √(Σ s_i (y_i − ȳ_s)²/m)``, m the number of rows with
-    ``s_i > 0``: the σ̂ of the weighted model with w = 0, as in ``build_model``.
-
-    Parameters
-    ----------
-    prior : bayesreg.priors.Prior
-    y : ndarray of shape (n,) or SufficientStats
-    fit_intercept : bool
-    weights : ndarray of shape (n,), optional
-
-    Returns
-    -------
-    NoisePrior
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from bayesreg.posterior import noise_prior_of
-    >>> from bayesreg.priors import BayesianLassoPrior, LaplacePrior
-    >>> y = np.array([1.0, 3.0, 5.0, 7.0])
-    >>> noise_prior_of(LaplacePrior(1.0), y, fit_intercept=True).description
-    'σ ~ HalfNormal(2.23607)'
-    >>> noise_prior_of(BayesianLassoPrior(lam=1.0), y, fit_intercept=True).is_reference
-    True
-    """
-    if weights is None or isinstance(y, SufficientStats):
-        return NoisePrior.default_for(prior, target_scale(y, fit_intercept=fit_intercept))
-    center = float(weights @ y / weights.sum()) if fit_intercept else 0.0
-    positive = int(np.count_nonzero(weights > 0.0))
-    scale = float(np.sqrt(weights @ (y - center) ** 2 / positive))
-    return NoisePrior.default_for(prior, scale)
-
-
-def prior_attrs(prior: Prior) -> dict[str, str]:
-    """The tree attributes that name the prior: its repr, family and parameters (JSON).
-
-    ``prior_family`` is the class name and ``prior_parameters`` the JSON object of its
-    dataclass fields, from which :func:`bayesreg.posterior.summary.shrinkage_summary`
-    rebuilds the prior (``"{}"`` for a prior that is not a dataclass).
-    """
-    parameters: dict[str, Any] = (
-        {item.name: getattr(prior, item.name) for item in dataclasses.fields(prior)}
-        if dataclasses.is_dataclass(prior)
-        else {}
-    )
-    return {
-        "prior": repr(prior),
-        "prior_family": type(prior).__name__,
-        "prior_parameters": json.dumps(parameters),
-    }
-
-
-def _posterior_tree(
-    *,
-    coef: FloatArray,
-    intercept: FloatArray | None,
-    noise: FloatArray | None,
-    lam: FloatArray | None,
-    y: FloatArray | None,
-    feature_names: tuple[str, ...],
-    attrs: dict[str, Any],
-) -> xarray.DataTree:
-    """Build the ArviZ 1 DataTree of a NumPy sampler's draws (no observed data if y is None)."""
-    from arviz_base import from_dict
-
-    posterior: dict[str, FloatArray] = {"coef": coef}
-    if intercept is not None:
-        posterior["intercept"] = intercept
-    if noise is not None:
-        posterior["noise"] = noise
-    if lam is not None:
-        posterior["coef_lam"] = lam
-    groups: dict[str, dict[str, FloatArray]] = {"posterior": posterior}
-    coords: dict[str, Any] = {"feature": list(feature_names)}
-    if y is not None:
-        groups["observed_data"] = {"y_obs": y}
-        coords["obs"] = np.arange(y.shape[0])
-    tree: xarray.DataTree = from_dict(
-        groups,
-        dims={"coef": ["feature"], "y_obs": ["obs"]},
-        coords=coords,
-        attrs={"posterior": attrs, "/": attrs},
-    )
-    return tree
 
 
 def sample_posterior(
@@ -353,63 +254,47 @@ def sample_posterior(
         method=check_choice(method, "method", _METHODS),
         likelihood=check_choice(likelihood, "likelihood", _LIKELIHOODS),
         noise=_checked_noise(noise, likelihood),
-        draws=check_positive_int(draws, "draws"),
-        chains=check_positive_int(chains, "chains"),
-        tune=check_nonneg_int(tune, "tune"),
-        random_seed=check_seed(random_seed),
-        progressbar=check_bool(progressbar, "progressbar"),
-        fit_intercept=check_bool(fit_intercept, "fit_intercept"),
+        run=RunOptions.checked(
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            random_seed=random_seed,
+            progressbar=progressbar,
+            fit_intercept=fit_intercept,
+        ),
         nuts_sampler=None
         if nuts_sampler is None
         else check_choice(nuts_sampler, "nuts_sampler", _NUTS_SAMPLERS),
     )
     _check_likelihood_options(options, offset)
     from_stats = is_sufficient_stats(X, y)
-    weights = _checked_weights(sample_weight, X, options, from_stats)
+    weights = _checked_weights(sample_weight, X, from_stats)
     if from_stats and options.likelihood != "gaussian":
         raise InputValueError(
             "sufficient statistics summarize the Gaussian likelihood only; the "
             f"{options.likelihood.capitalize()} likelihood needs the rows. Pass X and y, or "
             "likelihood='gaussian'."
         )
-    attrs = _tree_attrs(prior, options)
+    data_attrs: dict[str, Any] = {}
     if from_stats:
-        attrs["observed_data"] = f"none: the data are sufficient statistics of {X.n_samples} rows"
+        data_attrs["observed_data"] = (
+            f"none: the data are sufficient statistics of {X.n_samples} rows"
+        )
     if weights is not None:
-        attrs["sample_weight"] = (
+        data_attrs["sample_weight"] = (
             "observation weights: row i has noise σ/√s_i"
             if options.likelihood == "gaussian"
             else "observation weights: log-likelihood Σ_i s_i log p(y_i | η_i)"
         )
     if options.method == "nuts":
-        return _sample_nuts(X, y, prior, options, attrs, offset, weights)
+        return _sample_nuts(X, y, prior, options, data_attrs, offset, weights)
     horseshoe = HorseshoePrior | HorseshoePlusPrior | RegularizedHorseshoePrior
     if options.method == "gibbs" and isinstance(prior, horseshoe):
         return _sample_horseshoe(X, y, prior, options, weights)
-    if options.method == "gibbs" and prior.positive and options.likelihood == "gaussian":
-        return _sample_positive(X, y, prior, options, attrs, weights)
-    if options.likelihood == "bernoulli":
-        return _sample_bernoulli_gibbs(X, y, prior, options, attrs, weights)
-    data = linear_data_of(X, y, fit_intercept=options.fit_intercept)
-    y_observed = None if from_stats else as_target(y, data.n_samples)
-    if options.method == "exact":
-        sampled = _sample_exact(X, y, prior, options, weights)
-    else:
-        sampled = _sample_gibbs(X, y, prior, options, attrs, y_observed, weights)
-    return _posterior_tree(
-        coef=sampled.coef,
-        intercept=sampled.intercept,
-        noise=sampled.noise,
-        lam=sampled.lam,
-        y=y_observed,
-        feature_names=data.feature_names,
-        attrs=attrs,
-    )
+    return _sample_numpy(X, y, prior, options, data_attrs, weights)
 
 
-def _checked_weights(
-    sample_weight: Any, X: Any, options: _SamplingOptions, from_stats: bool
-) -> FloatArray | None:
+def _checked_weights(sample_weight: Any, X: Any, from_stats: bool) -> FloatArray | None:
     """``sample_weight`` validated once (raw, not normalized), for the rows."""
     if sample_weight is None:
         return None
@@ -453,12 +338,23 @@ def _check_likelihood_options(options: _SamplingOptions, offset: Any) -> None:
 
 @dataclass(frozen=True)
 class _Draws:
-    """Draws of a NumPy sampler, arrays of shape (chains, draws, ...)."""
+    """Draws of a NumPy sampler, arrays of shape (chains, draws, ...), and the feature names."""
 
     coef: FloatArray
     intercept: FloatArray | None
-    noise: FloatArray | None = None
-    lam: FloatArray | None = None
+    noise: FloatArray | None
+    lam: FloatArray | None
+    feature_names: tuple[str, ...]
+
+    @property
+    def posterior(self) -> dict[str, FloatArray | None]:
+        """The posterior group's variables (None: not sampled)."""
+        return {
+            "coef": self.coef,
+            "intercept": self.intercept,
+            "noise": self.noise,
+            "coef_lam": self.lam,
+        }
 
 
 @dataclass(frozen=True)
@@ -468,48 +364,51 @@ class _SamplingOptions:
     method: str
     likelihood: str
     noise: float | None
-    draws: int
-    chains: int
-    tune: int
-    random_seed: int | np.random.Generator | None
-    progressbar: bool
-    fit_intercept: bool
+    run: RunOptions
     nuts_sampler: str | None
 
 
-def _tree_attrs(prior: Prior, options: _SamplingOptions) -> dict[str, Any]:
-    """The attributes every method's tree carries (the noise prior is filled in later)."""
-    if options.likelihood in ("bernoulli", "poisson"):
-        noise_prior = f"none ({options.likelihood.capitalize()} likelihood)"
-    elif options.noise is not None:
-        noise_prior = f"fixed σ = {options.noise!r}"
+def _sample_numpy(
+    X: Any,
+    y: Any,
+    prior: Prior,
+    options: _SamplingOptions,
+    data_attrs: dict[str, Any],
+    weights: FloatArray | None,
+) -> xarray.DataTree:
+    """The exact posterior's draws or a NumPy Gibbs sampler's (not the horseshoe family's),
+    as a tree."""
+    y_observed = observed_target(X, y)
+    noise_prior: NoisePrior | None = None
+    if options.method == "exact":
+        sampled = _sample_exact(X, y, prior, options, weights)
+    elif options.likelihood == "bernoulli":
+        sampled = _sample_bernoulli_gibbs(X, y, prior, options, weights)
     else:
-        noise_prior = ""
-    attrs: dict[str, Any] = {
-        "sampling_method": options.method,
-        **prior_attrs(prior),
-        "likelihood": options.likelihood,
-        "noise_prior": noise_prior,
-    }
-    if options.noise is not None:
-        attrs["fixed_noise"] = options.noise
-    return attrs
-
-
-def _run_options(options: _SamplingOptions) -> dict[str, Any]:
-    """The run options every NumPy sampler takes, from the validated options."""
-    return {
-        "fit_intercept": options.fit_intercept,
-        "draws": options.draws,
-        "tune": options.tune,
-        "chains": options.chains,
-        "random_seed": options.random_seed,
-        "progressbar": options.progressbar,
-    }
+        noise_prior = noise_prior_of(
+            prior,
+            X if y_observed is None else y_observed,
+            fit_intercept=options.run.fit_intercept,
+            weights=weights,
+        )
+        sampled = _sample_gibbs(X, y, prior, options, noise_prior, weights)
+    attrs = tree_attrs(
+        options.method,
+        prior,
+        likelihood=options.likelihood,
+        noise=options.noise,
+        noise_prior=noise_prior,
+    )
+    return draws_tree(
+        sampled.posterior,
+        y=y_observed,
+        feature_names=sampled.feature_names,
+        attrs={**attrs, **data_attrs},
+    )
 
 
 def _sample_exact(
-    X: Any, y: Any, prior: Prior, options: _SamplingOptions, weights: FloatArray | None = None
+    X: Any, y: Any, prior: Prior, options: _SamplingOptions, weights: FloatArray | None
 ) -> _Draws:
     """I.i.d. draws from the closed-form posterior (Gaussian prior, σ fixed)."""
     noise = options.noise
@@ -526,18 +425,17 @@ def _sample_exact(
     else:
         with np.errstate(divide="ignore"):  # v_j = 0: a flat prior, τ_j = inf
             scale = tuple(1.0 / np.sqrt(mixture.l2 * np.asarray(mixture.factor)))
+    run = options.run
     exact = gaussian_posterior(
         X,
         y,
         scale=scale,
         noise=noise,
-        fit_intercept=options.fit_intercept,
+        fit_intercept=run.fit_intercept,
         sample_weight=weights,
     )
-    coef, intercept = exact.sample(
-        options.draws, chains=options.chains, random_seed=options.random_seed
-    )
-    return _Draws(coef, intercept)
+    coef, intercept = exact.sample(run.draws, chains=run.chains, random_seed=run.random_seed)
+    return _Draws(coef, intercept, None, None, exact.feature_names)
 
 
 def _sample_gibbs(
@@ -545,65 +443,48 @@ def _sample_gibbs(
     y: Any,
     prior: Prior,
     options: _SamplingOptions,
-    attrs: dict[str, Any],
-    y_observed: FloatArray | None,
-    weights: FloatArray | None = None,
+    noise_prior: NoisePrior,
+    weights: FloatArray | None,
 ) -> _Draws:
-    """The NumPy Gibbs samplers of :mod:`bayesreg.posterior.gibbs`."""
+    """The Gaussian likelihood's NumPy Gibbs samplers: truncated-normal coordinate updates
+    for a prior supported on ``w ≥ 0`` (:mod:`~bayesreg.posterior.positive_gibbs`), the
+    scale-mixture sampler of :mod:`bayesreg.posterior.gibbs` otherwise."""
     noise = options.noise
-    noise_prior = noise_prior_of(
-        prior,
-        X if y_observed is None else y_observed,
-        fit_intercept=options.fit_intercept,
-        weights=weights,
-    )
-    if noise is None:
-        attrs["noise_prior"] = noise_prior.description
-    result = gibbs_sample(
+    if prior.positive:
+        signed = positive_gibbs(
+            X,
+            y,
+            prior,
+            noise=noise,
+            noise_prior=noise_prior,
+            run=options.run,
+            sample_weight=weights,
+        )
+        return _Draws(signed.coef, signed.intercept, signed.noise, None, signed.feature_names)
+    data = linear_data_of(
         X,
         y,
-        gibbs_prior_of(prior, noise),
-        noise=noise,
-        noise_prior=noise_prior,
-        **_run_options(options),
+        fit_intercept=options.run.fit_intercept,
+        rows_when_wide="gibbs_sample",
         sample_weight=weights,
+    )
+    result = run_gibbs(
+        data, gibbs_prior_of(prior, noise), noise=noise, noise_prior=noise_prior, run=options.run
     )
     lam = result.lam
     if lam is not None and noise is not None and prior.conditions_on_noise:
         lam = lam * noise  # the sampler's l1 is λ/σ
-    return _Draws(result.coef, result.intercept, result.noise, lam)
+    return _Draws(result.coef, result.intercept, result.noise, lam, result.feature_names)
 
 
-def _sample_positive(
-    X: Any,
-    y: Any,
-    prior: Prior,
-    options: _SamplingOptions,
-    attrs: dict[str, Any],
-    weights: FloatArray | None,
-) -> xarray.DataTree:
-    """Truncated-normal coordinate Gibbs for a prior supported on ``w ≥ 0``."""
-    from_stats = is_sufficient_stats(X, y)
-    y_observed = None if from_stats else as_target(y, int(np.shape(X)[0]))
-    noise_prior = noise_prior_of(
-        prior, X if y_observed is None else y_observed, fit_intercept=options.fit_intercept,
-        weights=weights,
-    )  # fmt: skip
-    if options.noise is None:
-        attrs["noise_prior"] = noise_prior.description
-    result = positive_gibbs(
-        X, y, prior, noise=options.noise, noise_prior=noise_prior, sample_weight=weights,
-        **_run_options(options),
-    )  # fmt: skip
-    return _posterior_tree(
-        coef=result.coef,
-        intercept=result.intercept,
-        noise=result.noise,
-        lam=None,
-        y=y_observed,
-        feature_names=result.feature_names,
-        attrs=attrs,
-    )
+def _sample_bernoulli_gibbs(
+    X: Any, y: Any, prior: Prior, options: _SamplingOptions, weights: FloatArray | None
+) -> _Draws:
+    """Pólya-Gamma Gibbs draws of a logistic regression (no noise: the prior's weights
+    are read at σ = 1, as the PyMC model states them)."""
+    mixture = dataclasses.replace(gibbs_prior_of(prior, 1.0), scaled_by_noise=False)
+    result = bernoulli_gibbs(X, y, mixture, **options.run.keywords(), sample_weight=weights)
+    return _Draws(result.coef, result.intercept, None, result.lam, result.feature_names)
 
 
 def _sample_horseshoe(
@@ -615,46 +496,14 @@ def _sample_horseshoe(
 ) -> xarray.DataTree:
     """The Gibbs sampler of the horseshoe family (inverse-gamma auxiliaries, MH for the
     regularized horseshoe's slab; Pólya-Gamma for the Bernoulli likelihood)."""
-    # horseshoe_gibbs reads this module's noise prior: imported on use
-    from bayesreg.posterior.horseshoe_gibbs import sample_horseshoe_gibbs
-
     return sample_horseshoe_gibbs(
         X,
         y,
         prior,
         likelihood=options.likelihood,
         noise=options.noise,
-        **_run_options(options),
+        **options.run.keywords(),
         sample_weight=weights,
-    )
-
-
-def _sample_bernoulli_gibbs(
-    X: Any,
-    y: Any,
-    prior: Prior,
-    options: _SamplingOptions,
-    attrs: dict[str, Any],
-    weights: FloatArray | None,
-) -> xarray.DataTree:
-    """Pólya-Gamma Gibbs draws of a logistic regression (no noise: the prior's weights
-    are read at σ = 1, as the PyMC model states them)."""
-    mixture = dataclasses.replace(gibbs_prior_of(prior, 1.0), scaled_by_noise=False)
-    result = bernoulli_gibbs(
-        X,
-        y,
-        mixture,
-        **_run_options(options),
-        sample_weight=weights,
-    )
-    return _posterior_tree(
-        coef=result.coef,
-        intercept=result.intercept,
-        noise=None,
-        lam=result.lam,
-        y=as_target(y, int(np.shape(X)[0])),
-        feature_names=result.feature_names,
-        attrs=attrs,
     )
 
 
@@ -663,7 +512,7 @@ def _sample_nuts(
     y: Any,
     prior: Prior,
     options: _SamplingOptions,
-    attrs: dict[str, Any],
+    data_attrs: dict[str, Any],
     offset: Any = None,
     weights: FloatArray | None = None,
 ) -> xarray.DataTree:
@@ -672,34 +521,42 @@ def _sample_nuts(
 
     from bayesreg.pymc.model import build_model
 
+    run = options.run
     model = build_model(
         X,
         y,
         prior,
         noise=options.noise,
         likelihood=options.likelihood,
-        fit_intercept=options.fit_intercept,
+        fit_intercept=run.fit_intercept,
         offset=offset,
         weights=weights,
     )
     sampler = {} if options.nuts_sampler is None else {"nuts_sampler": options.nuts_sampler}
     tree: xarray.DataTree = pm.sample(
-        draws=options.draws,
-        tune=options.tune,
-        chains=options.chains,
-        random_seed=options.random_seed,
-        progressbar=options.progressbar,
+        draws=run.draws,
+        tune=run.tune,
+        chains=run.chains,
+        random_seed=run.random_seed,
+        progressbar=run.progressbar,
         model=model,
         **sampler,
     )
+    noise_prior = None
     if options.noise is None and options.likelihood == "gaussian":
         # the model holds the validated target (its rows of positive weight, with their
         # weights); statistics stand for it without rows
         target = X if y is None else model["y"].get_value()
         kept = None if weights is None else model["weights"].get_value()
-        attrs["noise_prior"] = noise_prior_of(
-            prior, target, fit_intercept=options.fit_intercept, weights=kept
-        ).description
+        noise_prior = noise_prior_of(prior, target, fit_intercept=run.fit_intercept, weights=kept)
+    attrs = tree_attrs(
+        "nuts",
+        prior,
+        likelihood=options.likelihood,
+        noise=options.noise,
+        noise_prior=noise_prior,
+    )
+    attrs.update(data_attrs)
     tree.attrs.update(attrs)
     tree["posterior"].attrs.update(attrs)
     return tree
