@@ -438,7 +438,22 @@ def main() -> None:
         action="store_true",
         help="keep the replications already in NAME.json and run the next ones up to --reps",
     )
+    parser.add_argument(
+        "--first-rep",
+        type=int,
+        default=0,
+        help="start at this replication (a part run, to be joined by --resume --absorb)",
+    )
+    parser.add_argument(
+        "--absorb",
+        type=Path,
+        default=None,
+        help="with --resume: append the replications of a part run (its --first-rep at or "
+        "before the replications already in NAME.json)",
+    )
     args = parse_arguments(parser)
+    if args.absorb is not None and not args.resume:
+        parser.error("--absorb joins a part run to NAME.json: use it with --resume")
     session = Session.begin(args.name)
     reps = args.reps if args.reps is not None else (2 if args.quick else 50)
     draws, tune, chains = (300, 150, 2) if args.quick else (1000, 500, 2)
@@ -460,12 +475,14 @@ def main() -> None:
         records: dict[str, dict[str, list[dict[str, float]]]] = {
             cell.key: {name: [] for name in names} for cell in cells
         }
-        done: dict[str, int] = {cell.key: 0 for cell in cells}
+        done: dict[str, int] = {cell.key: args.first_rep for cell in cells}
         earlier: list[dict[str, Any]] = []
         if args.resume:
             earlier = _load_previous(
                 args.output_dir / f"{args.name}.json", names, draws, records, done
             )
+        if args.absorb is not None:
+            earlier.append(_absorb(args.absorb, names, draws, records, done))
         first = min(done.values())
         stop_reason = f"all {reps} requested replications ran"
         for rep in range(first, reps):
@@ -545,6 +562,38 @@ def _load_previous(
     ]
 
 
+def _absorb(
+    path: Path,
+    names: list[str],
+    draws: int,
+    records: dict[str, dict[str, list[dict[str, float]]]],
+    done: dict[str, int],
+) -> dict[str, Any]:
+    """Append the replications of the part run in ``path`` that ``records`` lacks.
+
+    The part run started at its ``first_rep`` b; it must not leave a gap (b ≤ the
+    replications already held). Replications both hold are the same draws (the data and
+    seeds depend on the replication alone) and are kept once.
+    """
+    part = json.loads(path.read_text(encoding="utf-8"))
+    if part["methods"] != names or part["design"]["gibbs"]["draws"] != draws:
+        raise SystemExit(f"--absorb: {path} ran other methods or draws than this run")
+    first = int(part.get("first_rep", 0))
+    for key, cell in part["cells"].items():
+        if key not in done:
+            continue
+        if first > done[key]:
+            raise SystemExit(
+                f"--absorb: {path} starts at replication {first}, but {key} holds only "
+                f"{done[key]}: run the replications between first"
+            )
+        skip = done[key] - first
+        for name in names:
+            records[key][name].extend(cell["replications"][name][skip:])
+        done[key] = max(done[key], first + len(cell["replications"][names[0]]))
+    return {"bayesreg_commit": part["bayesreg_commit"], "reps_run": part["reps_run"]}
+
+
 def _write(
     session: Session,
     args: Any,
@@ -564,12 +613,12 @@ def _write(
 ) -> None:
     results: dict[str, Any] = {"cells": {}}
     for cell in cells:
-        if done[cell.key] == 0:
+        if not records[cell.key][names[0]]:
             continue
         results["cells"][cell.key] = {
             "p": cell.p,
             "snr": cell.snr,
-            "reps": done[cell.key],
+            "reps": len(records[cell.key][names[0]]),
             "summary": {name: summarize(records[cell.key][name]) for name in names},
             "replications": {name: records[cell.key][name] for name in names},
         }
@@ -604,7 +653,7 @@ def _write(
         + rhs_text
         + "".join(
             f" Replications up to {max(part['reps_run'].values())} ran on bayesreg "
-            f"{part['bayesreg_commit']} (an earlier part of this run, continued by --resume)."
+            f"{part['bayesreg_commit']} (a part of this run, joined by --resume)."
             for part in earlier
         )
     )
@@ -627,6 +676,7 @@ def _write(
         "earlier_parts": earlier,
         "reps_requested": reps,
         "reps_run": done,
+        "first_rep": args.first_rep if not args.resume else 0,
         "stop_reason": status,
         "methods": names,
         **results,
