@@ -41,6 +41,22 @@ from bayesreg.validation import (
 __all__ = ["ElasticNetPrior", "GaussianPrior", "LaplacePrior", "prior_from_penalty"]
 
 
+@dataclass(frozen=True)
+class _Kind:
+    """What sets the Gaussian and the Laplace family apart."""
+
+    #: The power k of the scale in the penalty weight 1/s^k (2 Gaussian, 1 Laplace).
+    power: int
+    #: The SciPy distribution (``stats.norm``, ``stats.laplace``) and the name of the
+    #: ``numpy.random.Generator`` method that draw the family at ``loc=0, scale``.
+    density: Any
+    generator: str
+    #: The PyMC distribution and the name of its scale parameter.
+    pymc: tuple[str, str]
+    #: The family restricted to ``w ≥ 0`` and renormalized (``positive=True``).
+    truncated: type[Prior]
+
+
 @dataclass(frozen=True, init=False)
 class _ScaleFamily(Prior):
     """A family centered at 0 with one scale, or one scale per coefficient.
@@ -56,21 +72,12 @@ class _ScaleFamily(Prior):
     """
 
     scale: float | tuple[float, ...]
-    #: The SciPy distribution (``stats.norm``, ``stats.laplace``) and the name of the
-    #: ``numpy.random.Generator`` method that draw the family at ``loc=0, scale``.
-    _density: ClassVar[Any]
-    _generator: ClassVar[str]
-    #: The power k of the scale in the penalty weight: 1/s^k.
-    _power: ClassVar[int]
-    #: The family restricted to ``w ≥ 0`` and renormalized (``positive=True``).
-    _truncated: ClassVar[type[Prior]]
-    #: The PyMC distribution of the family and the name of its scale parameter.
-    _pymc_family: ClassVar[tuple[str, str]]
+    _kind: ClassVar[_Kind]
 
     def __new__(cls, *args: Any, positive: bool = False, **kwargs: Any) -> Any:
         """``positive=True`` returns the family truncated to ``w ≥ 0`` (see :meth:`__init__`)."""
         if check_bool(positive, "positive"):
-            return cls._truncated(*args, **kwargs)
+            return cls._kind.truncated(*args, **kwargs)
         return super().__new__(cls)
 
     def __init__(self, scale: float | ArrayLike, *, positive: bool = False) -> None:
@@ -111,7 +118,7 @@ class _ScaleFamily(Prior):
         """
         if not isinstance(self.scale, tuple):
             return None
-        factor: FloatArray = (self.reference_scale() / self._scales()) ** self._power
+        factor: FloatArray = (self.reference_scale() / self._scales()) ** self._kind.power
         return factor
 
     def _single_scale(self, refusal: str) -> float:
@@ -128,15 +135,15 @@ class _ScaleFamily(Prior):
             "penalty(n, σ) with penalty_factor() (the weight of coefficient j is "
             "n·alpha·v_j/σ²), or a prior with a single scale here."
         )
-        return 1.0 / scale**self._power
+        return 1.0 / scale**self._kind.power
 
     def penalty(self, n_samples: int, noise: float = 1.0) -> tuple[float, float]:
         """``(alpha, l1_ratio)`` with ``alpha = σ²/(n s_ref^k)``; the factors are
         :meth:`penalty_factor` (all 1 for a single scale: the same alpha as before)."""
         n = check_positive_int(n_samples, "n_samples")
         sigma = check_positive(noise, "noise")
-        weight = 1.0 / self.reference_scale() ** self._power
-        l1, l2 = (weight, 0.0) if self._power == 1 else (0.0, weight)
+        weight = 1.0 / self.reference_scale() ** self._kind.power
+        l1, l2 = (weight, 0.0) if self._kind.power == 1 else (0.0, weight)
         return penalty_from_weights(l1, l2, n, sigma)
 
     def penalty_value(self, w: ArrayLike, n_samples: int, noise: float = 1.0) -> float:
@@ -163,12 +170,12 @@ class _ScaleFamily(Prior):
         """
         values = np.asarray(w, dtype=np.float64)
         if not isinstance(self.scale, tuple):
-            result: FloatArray = self._density.logpdf(values, scale=self.scale)
+            result: FloatArray = self._kind.density.logpdf(values, scale=self.scale)
             return result
         scales = self._scales()
         flat = np.isinf(scales)
         finite = np.where(flat, 1.0, scales)
-        density = self._density.logpdf(values, scale=finite)
+        density = self._kind.density.logpdf(values, scale=finite)
         flat_b = np.broadcast_to(flat, np.shape(density))
         result = np.where(flat_b, 0.0, density)
         return result
@@ -179,7 +186,7 @@ class _ScaleFamily(Prior):
         With per-coefficient scales ``size`` defaults to ``(p,)`` and must end in p
         (e.g. ``(draws, p)``); a flat entry has no draws (refused).
         """
-        draw = getattr(np.random.default_rng(random_seed), self._generator)
+        draw = getattr(np.random.default_rng(random_seed), self._kind.generator)
         if not isinstance(self.scale, tuple):
             draws: FloatArray = draw(0.0, self.scale, size)
             return draws
@@ -193,7 +200,7 @@ class _ScaleFamily(Prior):
 
     def variances(self) -> FloatArray:
         """Prior variance of each coefficient (``inf`` for a flat entry)."""
-        factor = 1.0 if self._power == 2 else 2.0
+        factor = 1.0 if self._kind.power == 2 else 2.0
         variances: FloatArray = factor * np.atleast_1d(self._scales()) ** 2
         return variances
 
@@ -213,7 +220,7 @@ class _ScaleFamily(Prior):
         """
         import pymc as pm
 
-        distribution, scale_name = self._pymc_family
+        distribution, scale_name = self._kind.pymc
         if not isinstance(self.scale, tuple):
             scale: Any = np.float64(self.scale)
         elif np.any(np.isinf(self._scales())):
@@ -233,9 +240,9 @@ class _ScaleFamily(Prior):
 
         scales = self._scales()
         weight = np.where(np.isinf(scales), 0.0, 1.0 / np.where(np.isinf(scales), 1.0, scales))
-        weight = weight**self._power
+        weight = weight**self._kind.power
         zero = np.zeros_like(weight)
-        l1, l2 = (weight, zero) if self._power == 1 else (zero, weight)
+        l1, l2 = (weight, zero) if self._kind.power == 1 else (zero, weight)
         return pm.CustomDist(
             name,
             l1,
@@ -290,11 +297,7 @@ class GaussianPrior(_ScaleFamily):
     """
 
     scale: float | tuple[float, ...]
-    _density: ClassVar[Any] = stats.norm
-    _truncated: ClassVar[type[Prior]] = HalfNormalPrior
-    _generator: ClassVar[str] = "normal"
-    _pymc_family: ClassVar[tuple[str, str]] = ("Normal", "sigma")
-    _power: ClassVar[int] = 2
+    _kind: ClassVar[_Kind] = _Kind(2, stats.norm, "normal", ("Normal", "sigma"), HalfNormalPrior)
 
     def l1_weight(self, noise: float = 1.0) -> float:
         """0: the Gaussian log-density has no ``|w|`` term."""
@@ -347,11 +350,7 @@ class LaplacePrior(_ScaleFamily):
     """
 
     scale: float | tuple[float, ...]
-    _density: ClassVar[Any] = stats.laplace
-    _truncated: ClassVar[type[Prior]] = ExponentialPrior
-    _generator: ClassVar[str] = "laplace"
-    _pymc_family: ClassVar[tuple[str, str]] = ("Laplace", "b")
-    _power: ClassVar[int] = 1
+    _kind: ClassVar[_Kind] = _Kind(1, stats.laplace, "laplace", ("Laplace", "b"), ExponentialPrior)
 
     def l1_weight(self, noise: float = 1.0) -> float:
         """``1/b`` (refused with per-coefficient scales: see :meth:`.Prior.penalty_factor`)."""
