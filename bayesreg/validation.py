@@ -267,6 +267,45 @@ def as_coef(value: Any, n_features: int, name: str = "coef") -> FloatArray:
     return array
 
 
+def check_outcomes(y: FloatArray, likelihood: str, name: str = "y") -> FloatArray:
+    """Check that ``y`` holds outcomes of ``likelihood`` and return it.
+
+    0 and 1 for the Bernoulli likelihood, counts (integers ≥ 0) for the Poisson one; the
+    Gaussian likelihood takes any finite number (:func:`as_target` checked that already).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayesreg.validation import check_outcomes
+    >>> check_outcomes(np.array([0.0, 3.0, 1.0]), "poisson")
+    array([0., 3., 1.])
+    >>> check_outcomes(np.array([0.0, 3.0, 1.0]), "bernoulli")
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.DataError: y must hold only 0 and 1 for the Bernoulli likelihood; got the ...
+    """
+    if likelihood == "bernoulli":
+        values = np.unique(y)
+        if not np.all(np.isin(values, (0.0, 1.0))):
+            shown = ", ".join(f"{v:g}" for v in values[:6]) + (", ..." if values.size > 6 else "")
+            raise DataError(
+                f"{name} must hold only 0 and 1 for the Bernoulli likelihood; got the "
+                f"values {{{shown}}}. Encode the two classes as 0 and 1."
+            )
+    elif likelihood == "poisson":
+        bad = np.flatnonzero((y < 0.0) | (y != np.floor(y)))
+        if bad.size:
+            index = int(bad[0])
+            value = float(y[index])
+            problem = "negative" if value < 0.0 else "not an integer"
+            raise DataError(
+                f"{name} must hold counts (integers ≥ 0) for the Poisson likelihood; "
+                f"{name}[{index}] = {value!r} is {problem} ({bad.size} such value(s) in all). "
+                "Pass the observed counts (rates belong in the offset, as log exposure)."
+            )
+    return y
+
+
 def check_binary_target(y: FloatArray, name: str = "y") -> FloatArray:
     """Check that ``y`` holds only 0 and 1 (the Bernoulli likelihood's outcomes).
 
@@ -281,14 +320,7 @@ def check_binary_target(y: FloatArray, name: str = "y") -> FloatArray:
     ...
     bayesreg.errors.DataError: y must hold only 0 and 1 for the Bernoulli likelihood; got the ...
     """
-    values = np.unique(y)
-    if not np.all(np.isin(values, (0.0, 1.0))):
-        shown = ", ".join(f"{v:g}" for v in values[:6]) + (", ..." if values.size > 6 else "")
-        raise DataError(
-            f"{name} must hold only 0 and 1 for the Bernoulli likelihood; got the "
-            f"values {{{shown}}}. Encode the two classes as 0 and 1."
-        )
-    return y
+    return check_outcomes(y, "bernoulli", name)
 
 
 def check_counts(y: FloatArray, name: str = "y") -> FloatArray:
@@ -305,17 +337,29 @@ def check_counts(y: FloatArray, name: str = "y") -> FloatArray:
     ...
     bayesreg.errors.DataError: y must hold counts (integers ≥ 0) for the Poisson likelihood; ...
     """
-    bad = np.flatnonzero((y < 0.0) | (y != np.floor(y)))
-    if bad.size:
-        index = int(bad[0])
-        value = float(y[index])
-        problem = "negative" if value < 0.0 else "not an integer"
-        raise DataError(
-            f"{name} must hold counts (integers ≥ 0) for the Poisson likelihood; "
-            f"{name}[{index}] = {value!r} is {problem} ({bad.size} such value(s) in all). "
-            "Pass the observed counts (rates belong in the offset, as log exposure)."
+    return check_outcomes(y, "poisson", name)
+
+
+def check_offset_likelihood(offset: Any, likelihood: str) -> None:
+    """Refuse an offset with any likelihood but the Poisson one, whose linear predictor
+    has the known term it is (checked further by the caller).
+
+    Examples
+    --------
+    >>> from bayesreg.validation import check_offset_likelihood
+    >>> check_offset_likelihood([0.0, 0.5], "poisson")
+    >>> check_offset_likelihood([0.0, 0.5], "gaussian")
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.InputValueError: offset is a term of the Poisson likelihood's linear ...
+    """
+    if offset is not None and likelihood != "poisson":
+        raise InputValueError(
+            "offset is a term of the Poisson likelihood's linear predictor (the known term "
+            "of the log-rate, e.g. log exposure) and belongs to likelihood='poisson' only; "
+            f"got an offset with likelihood={likelihood!r}. Omit offset, or use "
+            "likelihood='poisson'."
         )
-    return y
 
 
 def _as_real(value: Any, name: str) -> float:

@@ -84,7 +84,6 @@ is no larger.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -155,19 +154,18 @@ def enet_duality_gap(
     if positive:
         l1_weights = alpha * l1_ratio * (1.0 if l1_scale is None else l1_scale)
         return _positive_gap(coef, correlation, residual_sq, l1_weights, alpha * (1.0 - l1_ratio))
-    if l1_scale is not None:
-        l1_weights = alpha * l1_ratio * l1_scale
-        return _weighted_gap(coef, correlation, residual_sq, l1_weights, alpha * (1.0 - l1_ratio))
-    l1 = alpha * l1_ratio
     l2 = alpha * (1.0 - l1_ratio)
+    smooth_grad = correlation - l2 * coef
+    if l1_scale is None:
+        l1: float | FloatArray = alpha * l1_ratio
+        scale = _uniform_scale(smooth_grad, alpha * l1_ratio)
+    else:
+        l1 = alpha * l1_ratio * l1_scale
+        scale = _weighted_scale(smooth_grad, l1)
     abs_coef = np.abs(coef)
     gap = np.inf
-    smooth_grad = correlation - l2 * coef
-    grad_norm = float(np.abs(smooth_grad).max()) if coef.size else 0.0
-    if l1 > 0.0 or grad_norm == 0.0:
-        # s = min(1, l1 / ||g||∞): the largest rescaling of ρ̃ that is dual feasible.
-        scale = 1.0 if grad_norm <= l1 else l1 / grad_norm
-        # Each term l1|w_j| − s w_j g_j ≥ 0 since s|g_j| ≤ l1; clip rounding below 0.
+    if scale is not None:
+        # Each term l1_j|w_j| − s w_j g_j ≥ 0 since s|g_j| ≤ l1_j; clip rounding below 0.
         gap = _augmented_gap(
             l1 * abs_coef - scale * coef * smooth_grad, scale, residual_sq, l2, coef
         )
@@ -176,28 +174,23 @@ def enet_duality_gap(
     return float(gap)
 
 
-def _weighted_gap(
-    coef: FloatArray, correlation: FloatArray, residual_sq: float, l1: FloatArray, l2: float
-) -> float:
-    """:func:`enet_duality_gap` with per-coordinate L1 weights ``l1_j`` and uniform ``l2``.
+def _uniform_scale(smooth_grad: FloatArray, l1: float) -> float | None:
+    """``s = min(1, l1 / ||g||∞)``: the largest rescaling of ρ̃ that is dual feasible (None:
+    none is, ``l1 = 0 < ||g||∞``)."""
+    grad_norm = float(np.abs(smooth_grad).max()) if smooth_grad.size else 0.0
+    if l1 > 0.0 or grad_norm == 0.0:
+        return 1.0 if grad_norm <= l1 else l1 / grad_norm
+    return None
 
-    The augmented point is rescaled by ``s = min(1, min_j l1_j/|g_j|)``, the largest
-    ``s`` with ``|s g_j| ≤ l1_j`` for every j (the dual constraint of a weighted L1), so
-    each term ``l1_j|w_j| − s w_j g_j`` is ≥ 0; the Fenchel gap takes ``l1_j`` termwise.
-    """
-    abs_coef = np.abs(coef)
-    gap = np.inf
-    smooth_grad = correlation - l2 * coef
-    penalized = bool(np.all(l1 > 0.0)) and coef.size > 0
+
+def _weighted_scale(smooth_grad: FloatArray, l1: FloatArray) -> float | None:
+    """``s = min(1, min_j l1_j/|g_j|)``, the largest ``s`` with ``|s g_j| ≤ l1_j`` for every j
+    (the dual constraint of a weighted L1; None: none is, some ``l1_j = 0 < |g_j|``)."""
+    penalized = bool(np.all(l1 > 0.0)) and smooth_grad.size > 0
     if penalized or not np.any(smooth_grad):
         ratio = float(np.max(np.abs(smooth_grad) / l1)) if penalized else 0.0
-        scale = 1.0 if ratio <= 1.0 else 1.0 / ratio
-        gap = _augmented_gap(
-            l1 * abs_coef - scale * coef * smooth_grad, scale, residual_sq, l2, coef
-        )
-    if l2 > 0.0:
-        gap = min(gap, _fenchel_gap(coef, abs_coef, correlation, l1, l2))
-    return float(gap)
+        return 1.0 if ratio <= 1.0 else 1.0 / ratio
+    return None
 
 
 def _positive_gap(
@@ -279,14 +272,8 @@ def gap_threshold(yty: float, tol: float) -> float:
     return tol * max(0.5 * yty, _TINY)
 
 
-@dataclass(frozen=True)
-class EnetCertificate:
-    """How a solution is certified: which certificate, its value, its threshold, the verdict."""
-
-    kind: Certificate
-    value: float
-    tol: float
-    converged: bool
+class EnetCertificate(Certificate):
+    """The certificate of an elastic-net solution (:func:`certify_enet`), with its wording."""
 
     def describe(self) -> str:
         """The certificate against its threshold, in words (for warnings)."""
@@ -358,7 +345,7 @@ def certify_enet(
     """
     threshold = gap_threshold(data.yty, tol)
     if gap <= threshold:
-        return EnetCertificate("duality gap", gap, threshold, True)
+        return EnetCertificate("duality gap", gap, threshold)
     index = np.flatnonzero(coef)
     correlation, residual_sq = data.correlation(index, coef[index])
     gap = min(
@@ -371,7 +358,7 @@ def certify_enet(
     evaluation = _evaluation_floor(coef, magnitude, data.xty, data.yty)
     gap_tol = max(threshold, evaluation)
     if gap <= gap_tol:
-        return EnetCertificate("duality gap", gap, gap_tol, True)
+        return EnetCertificate("duality gap", gap, gap_tol)
     rounding = EPS * math.sqrt(coef.size) * magnitude
     if l1_scale is None:
         resolution = _resolution_floor(coef, rounding, residual_sq, alpha, l1_ratio)
@@ -380,7 +367,7 @@ def certify_enet(
             coef, rounding, residual_sq, alpha, l1_ratio, l1_scale
         )
     if gap > evaluation + resolution:
-        return EnetCertificate("duality gap", gap, gap_tol, False)
+        return EnetCertificate("duality gap", gap, gap_tol)
     if positive:
         l1_weights = alpha * l1_ratio * (1.0 if l1_scale is None else l1_scale)
         distance = positive_subdiff_distance(
@@ -394,7 +381,7 @@ def certify_enet(
     kkt_tol = max(
         tol * float(np.max(np.abs(data.xty))), KKT_ROUNDING_FACTOR * float(np.max(rounding))
     )
-    return EnetCertificate("kkt residual", kkt, kkt_tol, kkt <= kkt_tol)
+    return EnetCertificate("kkt residual", kkt, kkt_tol)
 
 
 def enet_gap_floor(data: LeastSquaresData, coef: FloatArray) -> float:

@@ -40,7 +40,7 @@ from bayesreg.core._duality import enet_gap_floor
 from bayesreg.core._ridge_linalg import RELATIVE_GAP_TOL, jacobi_cholesky
 from bayesreg.core.data import CenteredProblem
 from bayesreg.core.penalties import penalty_value
-from bayesreg.core.results import RidgePathFit
+from bayesreg.core.results import PathCertificates, RidgePathFit
 from bayesreg.core.types import EPS, FloatArray
 from bayesreg.errors import DataError
 
@@ -49,6 +49,7 @@ __all__ = [
     "enet_gap_floor",
     "gram_eigen",
     "ridge_from_statistics",
+    "ridge_path_fit",
     "ridge_path_from_statistics",
 ]
 
@@ -167,7 +168,7 @@ def ridge_from_statistics(
 
 def ridge_path_from_statistics(
     problem: CenteredProblem, alphas: FloatArray
-) -> tuple[RidgePathFit, FloatArray]:
+) -> tuple[RidgePathFit, PathCertificates]:
     """The ridge path at ``alphas`` (decreasing) from one eigendecomposition of G.
 
     ``w(α) = V diag(1/(λ + nα)) Vᵀc``; ``df(α) = Σ_j λ_j/(λ_j + nα)``; ``gcv`` with the
@@ -178,32 +179,49 @@ def ridge_path_from_statistics(
     ``floor = ||δ||²/(2n·t)`` (or ``/(2n·λ_min)`` at alpha = 0, the smallest retained
     eigenvalue) and ``δ = eps·√p·(|c| + |G||w| + t|w|)`` the rounding of the gradient
     (module docstring). ``loo`` is NaN: the leave-one-out error needs the leverage of
-    each row, which the statistics do not hold. Returns the path and the thresholds.
+    each row, which the statistics do not hold. Returns the path and its certificates.
     """
     gram, xty, n_samples = problem.gram(), problem.xty, problem.n_samples
     shifts = n_samples * alphas
     eigen = _eigen_of(gram, n_samples)
     coefs = eigen.coefs(xty, shifts)
     gaps, thresholds, rss = _certificates(problem, gram, coefs, shifts, eigen)
+    certificates = PathCertificates(gaps, thresholds)
     df = np.sum(eigen.eigenvalues * eigen.filters(shifts), axis=1)
     denominator = (1.0 - (df + (1.0 if problem.fit_intercept else 0.0)) / n_samples) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
         gcv = np.where(denominator > 0.0, rss / n_samples / denominator, np.inf)
+    loo = np.full(alphas.size, np.nan)
+    fit = ridge_path_fit(problem, alphas, coefs, rss, certificates, df=df, gcv=gcv, loo=loo)
+    return fit, certificates
+
+
+def ridge_path_fit(
+    problem: CenteredProblem,
+    alphas: FloatArray,
+    coefs: FloatArray,
+    rss: FloatArray,
+    certificates: PathCertificates,
+    *,
+    df: FloatArray,
+    gcv: FloatArray,
+    loo: FloatArray,
+) -> RidgePathFit:
+    """A ridge path solved from one factorization: its objectives from the residual sums
+    of squares ``rss``, one solve per alpha, ``alpha_max = inf``."""
     penalties = np.array(
         [penalty_value(w, float(a), 0.0) for w, a in zip(coefs, alphas, strict=True)]
     )
-    fit = RidgePathFit(
+    return RidgePathFit(
         alphas=alphas,
         coefs=coefs,
         intercepts=problem.intercepts(coefs),
-        gaps=gaps,
         l1_ratio=0.0,
-        objectives=rss / (2.0 * n_samples) + penalties,
-        converged=gaps <= thresholds,
+        objectives=rss / (2.0 * problem.n_samples) + penalties,
         n_iters=np.ones(alphas.size, dtype=np.int64),
         alpha_max=math.inf,
         df=df,
         gcv=gcv,
-        loo=np.full(alphas.size, np.nan),
+        loo=loo,
+        **certificates.path_fields(),
     )
-    return fit, thresholds

@@ -39,11 +39,11 @@ from bayesreg.validation import (
     as_design_or_sparse,
     as_target,
     check_alphas,
-    check_binary_target,
     check_bool,
     check_choice,
-    check_counts,
     check_l1_ratio,
+    check_offset_likelihood,
+    check_outcomes,
     check_positive_int,
     check_tol,
 )
@@ -164,17 +164,12 @@ def cross_validate(
             f"n_folds must lie between 2 and n_samples = {n_samples}; got {folds}."
         )
     bernoulli = family == "bernoulli"
-    if offset is not None and family != "poisson":
-        raise InputValueError(
-            f"offset was given with likelihood={family!r}; an offset (the known term of the "
-            "log-rate, e.g. log exposure) belongs to likelihood='poisson' only."
-        )
+    check_offset_likelihood(offset, family)
     shift = None if offset is None else as_target(offset, n_samples, name="offset")
     weights = check_sample_weight(sample_weight, n_samples)
+    check_outcomes(target, family)
     if bernoulli:
-        _check_classes(check_binary_target(target), folds)
-    elif family == "poisson":
-        check_counts(target)
+        _check_classes(target, folds)
     grid = (
         _default_grid(
             design,

@@ -15,26 +15,18 @@ in two passes. No feature is ever discarded without that check.
 
 from __future__ import annotations
 
-import math
 import warnings
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from bayesreg.core._active_set import ActiveSet, solve_enet
-from bayesreg.core._duality import EnetCertificate, certify_enet, gap_threshold
-from bayesreg.core._penalty_factor import factor_problem
-from bayesreg.core.data import (
-    CenteredProblem,
-)
 from bayesreg.core.enet_solver import (
     DEFAULT_MAX_ITER,
     DEFAULT_TOL,
-    alpha_max_of_data,
+    EnetProblem,
     least_squares_inputs,
 )
-from bayesreg.core.results import PathFit
+from bayesreg.core.results import PathCertificates, PathFit
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
 from bayesreg.validation import (
@@ -46,7 +38,7 @@ from bayesreg.validation import (
     check_tol,
 )
 
-__all__ = ["alpha_max", "alpha_max_of", "lasso_path", "solve_lasso_path"]
+__all__ = ["alpha_max", "lasso_path", "solve_lasso_path"]
 
 
 def alpha_max(
@@ -126,28 +118,7 @@ def alpha_max(
         penalty_factor=penalty_factor,
         positive=positive,
     )
-    if inputs.factor is None:
-        return alpha_max_of(inputs.problem, l1_ratio, positive=inputs.positive)
-    factored = factor_problem(inputs.problem, inputs.factor)
-    return alpha_max_of(factored.problem, l1_ratio, factored.l1_scale, positive=inputs.positive)
-
-
-def alpha_max_of(
-    problem: CenteredProblem,
-    l1_ratio: float,
-    l1_scale: FloatArray | None = None,
-    *,
-    positive: bool = False,
-) -> float:
-    """:func:`alpha_max` of validated data: ``max_j |Xcᵀyc|_j / (n·l1_ratio·l1_scale_j)``.
-
-    On the reduced problem of penalty factors ``v`` (``l1_scale = √v``, columns divided
-    by ``√v_j``) this is ``max_j |Xcᵀyc|_j / (n·r·v_j)`` of the original columns; with
-    ``positive`` the positive parts ``(Xcᵀyc)_j⁺`` replace ``|Xcᵀyc|_j``.
-    """
-    if l1_ratio == 0.0:
-        return math.inf
-    return alpha_max_of_data(problem.xty, problem.n_samples, l1_ratio, l1_scale, positive=positive)
+    return inputs.elastic_net(l1_ratio).alpha_max()
 
 
 def lasso_path(
@@ -264,48 +235,23 @@ def lasso_path(
         penalty_factor=penalty_factor,
         positive=positive,
     )
-    problem, factor, positive = inputs.problem, inputs.factor, inputs.positive
-    if factor is None:
-        return solve_lasso_path(
-            problem, grid, l1_ratio, n_alphas, eps, tol=tol, max_iter=max_iter, positive=positive
-        )
-    factored = factor_problem(problem, factor)
-    path = solve_lasso_path(
-        factored.problem,
-        grid,
-        l1_ratio,
-        n_alphas,
-        eps,
-        tol=tol,
-        max_iter=max_iter,
-        l1_scale=factored.l1_scale,
-        positive=positive,
+    return solve_lasso_path(
+        inputs.elastic_net(l1_ratio, tol=tol, max_iter=max_iter), grid, n_alphas, eps
     )
-    coefs = factored.coefs(path.coefs)
-    return replace(path, coefs=coefs, intercepts=problem.intercepts(coefs))
 
 
 def solve_lasso_path(
-    problem: CenteredProblem,
-    grid: FloatArray | None,
-    l1_ratio: float,
-    n_alphas: int,
-    eps: float,
-    *,
-    tol: float,
-    max_iter: int,
-    l1_scale: FloatArray | None = None,
-    positive: bool = False,
+    problem: EnetProblem, grid: FloatArray | None, n_alphas: int, eps: float
 ) -> PathFit:
     """:func:`lasso_path` on validated data (``grid`` decreasing, or None for the default).
 
-    ``l1_scale``: per-coordinate L1 multipliers of the reduced problem of penalty factors
-    (:mod:`bayesreg.core._penalty_factor`); the caller maps the coefficients back.
-    ``positive``: the problem constrained to ``w ≥ 0``.
+    Each solution is warm-started at the previous one and certified on its own; with
+    penalty factors the path is solved on the reduced problem and its coefficients mapped
+    back (:class:`~bayesreg.core.enet_solver.EnetProblem`).
     """
-    top = alpha_max_of(problem, l1_ratio, l1_scale, positive=positive)
+    top = problem.alpha_max()
     if grid is None:
-        if top == 0.0 and positive:
+        if top == 0.0 and problem.positive:
             raise DataError(
                 "positive=True and no column of X is positively correlated with y "
                 "(max_j (Xcᵀyc)_j ≤ 0), so every alpha > 0 gives w = 0 and the default grid "
@@ -318,63 +264,33 @@ def solve_lasso_path(
                 "Pass alphas explicitly."
             )
         grid = np.geomspace(top, eps * top, n_alphas)
-    data = problem.certificate_form()
-    threshold = gap_threshold(data.yty, tol)
-    n_features = data.xty.shape[0]
-    solver_data = problem.solver_form(expected_passes=2 * grid.size)
-    coefs = np.zeros((grid.size, n_features))
-    objectives = np.zeros(grid.size)
-    n_iters = np.zeros(grid.size, dtype=np.int64)
-    certificates: list[EnetCertificate] = []
-    active = ActiveSet()
-    for i, alpha in enumerate(grid):
-        solution = solve_enet(
-            solver_data,
-            active,
-            alpha=float(alpha),
-            l1_ratio=l1_ratio,
-            threshold=threshold,
-            max_iter=max_iter,
-            l1_scale=l1_scale,
-            positive=positive,
-        )
-        certificates.append(
-            certify_enet(
-                data,
-                solution.coef,
-                solution.gap,
-                alpha=float(alpha),
-                l1_ratio=l1_ratio,
-                tol=tol,
-                l1_scale=l1_scale,
-                positive=positive,
-            )
-        )
-        coefs[i], objectives[i], n_iters[i] = solution.coef, solution.objective, solution.n_iter
-    gaps = np.array([certificate.value for certificate in certificates])
-    converged = np.array([certificate.converged for certificate in certificates])
+    solutions = list(problem.solutions(grid, expected_passes=2 * grid.size))
+    found = [
+        problem.certify(solution, float(alpha))
+        for alpha, solution in zip(grid, solutions, strict=True)
+    ]
+    certificates = PathCertificates.of(found)
+    converged = certificates.converged
     if not converged.all():
-        worst = max(range(grid.size), key=lambda i: gaps[i] / certificates[i].tol)
+        worst = certificates.worst()
         warnings.warn(
             f"lasso_path: {int((~converged).sum())} of {grid.size} solutions did not reach "
             f"their certificate's threshold; the worst, at alpha = {grid[worst]:.6g}, has "
-            f"{certificates[worst].describe()}. Their converged flag is False. Increase "
+            f"{found[worst].describe()}. Their converged flag is False. Increase "
             "max_iter, or loosen tol if the certificate is at the rounding level.",
             ConvergenceWarning,
             stacklevel=3,
         )
-    intercepts = problem.intercepts(coefs)
+    coefs = problem.coefs(np.array([solution.coef for solution in solutions]))
     return PathFit(
         alphas=grid,
         coefs=coefs,
-        intercepts=intercepts,
-        gaps=gaps,
-        l1_ratio=l1_ratio,
-        objectives=objectives,
-        converged=converged,
-        n_iters=n_iters,
+        intercepts=problem.data.intercepts(coefs),
+        l1_ratio=problem.l1_ratio,
+        objectives=np.array([solution.objective for solution in solutions]),
+        n_iters=np.array([solution.n_iter for solution in solutions], dtype=np.int64),
         alpha_max=top,
-        certificates=tuple(certificate.kind for certificate in certificates),
+        **certificates.path_fields(),
     )
 
 

@@ -47,14 +47,17 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from bayesreg.core._active_set import ActiveSet, ActiveSetSolution, solve_enet
-from bayesreg.core._duality import certify_enet, gap_threshold
-from bayesreg.core._penalty_factor import check_penalty_factor, factor_problem
+from bayesreg.core._duality import EnetCertificate, certify_enet, gap_threshold
+from bayesreg.core._least_squares import LeastSquaresData
+from bayesreg.core._penalty_factor import FactoredProblem, check_penalty_factor, factor_problem
 from bayesreg.core.data import (
     CenteredProblem,
     least_squares_data,
@@ -71,8 +74,8 @@ from bayesreg.validation import (
 )
 
 __all__ = [
+    "EnetProblem",
     "LeastSquaresInputs",
-    "alpha_max_of_data",
     "elastic_net",
     "lasso",
     "least_squares_inputs",
@@ -302,15 +305,96 @@ def elastic_net(
         penalty_factor=penalty_factor,
         positive=positive,
     )
-    return solve_elastic_net(
-        inputs.problem,
-        alpha,
-        l1_ratio,
-        tol=tol,
-        max_iter=max_iter,
-        penalty_factor=inputs.factor,
-        positive=inputs.positive,
-    )
+    return solve_elastic_net(inputs.elastic_net(l1_ratio, tol=tol, max_iter=max_iter), alpha)
+
+
+@dataclass(frozen=True)
+class EnetProblem:
+    """An elastic net at one ``l1_ratio`` on validated data, solved at one alpha or more.
+
+    The solver works on the uniform ``problem``: ``data`` itself, or with penalty factors
+    its reduction by :func:`~bayesreg.core._penalty_factor.factor_problem` (``factored``:
+    L1 weights ``alpha·r·l1_scale_j``), whose coefficients :meth:`coefs` maps back to the
+    columns of ``data``. ``positive`` (with every factor > 0, :func:`least_squares_inputs`)
+    constrains ``w ≥ 0``, which the scaling ``u_j = √v_j w_j`` preserves.
+    """
+
+    data: CenteredProblem
+    l1_ratio: float
+    tol: float = DEFAULT_TOL
+    max_iter: int = DEFAULT_MAX_ITER
+    positive: bool = False
+    factored: FactoredProblem | None = None
+
+    @property
+    def problem(self) -> CenteredProblem:
+        """The uniform problem the solver works on."""
+        return self.data if self.factored is None else self.factored.problem
+
+    @property
+    def l1_scale(self) -> FloatArray | None:
+        """The L1 multipliers ``√v`` of the reduced problem (None: no penalty factors)."""
+        return None if self.factored is None else self.factored.l1_scale
+
+    def alpha_max(self) -> float:
+        """The smallest alpha whose solution is all zeros (``inf`` for ``l1_ratio = 0``).
+
+        ``max_j |Xcᵀyc|_j / (n·r·l1_scale_j)`` of the uniform problem, i.e.
+        ``max_j |Xcᵀyc|_j / (n·r·v_j)`` of the original columns. With ``positive`` (``w ≥ 0``,
+        where ``w = 0`` is optimal iff every ``(Xcᵀyc)_j/n ≤ alpha·r·v_j``) the positive parts
+        ``(Xcᵀyc)_j⁺`` replace ``|Xcᵀyc|_j``: 0 when no column is positively correlated with
+        y (then every alpha > 0 gives w = 0).
+        """
+        if self.l1_ratio == 0.0:
+            return math.inf
+        xty, l1_scale = self.problem.xty, self.l1_scale
+        if self.positive:
+            xty = np.maximum(xty, 0.0)
+        largest = np.max(np.abs(xty) if l1_scale is None else np.abs(xty) / l1_scale)
+        return float(largest) / (self.problem.n_samples * self.l1_ratio)
+
+    def solutions(self, grid: Iterable[float], expected_passes: int) -> Iterator[ActiveSetSolution]:
+        """The solutions at each alpha of ``grid`` in turn, each warm-started at the previous.
+
+        Each stops at ``tol·F(0)`` of the uniform problem (:func:`gap_threshold`); whether
+        it is certified is for :meth:`certify` to say.
+        """
+        problem = self.problem
+        threshold = gap_threshold(problem.yty / problem.n_samples, self.tol)
+        solver_data = problem.solver_form(expected_passes=expected_passes)
+        active = ActiveSet()
+        for alpha in grid:
+            yield solve_enet(
+                solver_data,
+                active,
+                alpha=float(alpha),
+                l1_ratio=self.l1_ratio,
+                threshold=threshold,
+                max_iter=self.max_iter,
+                l1_scale=self.l1_scale,
+                positive=self.positive,
+            )
+
+    @cached_property
+    def _certificate_data(self) -> LeastSquaresData:
+        return self.problem.certificate_form()
+
+    def certify(self, solution: ActiveSetSolution, alpha: float) -> EnetCertificate:
+        """The certificate of ``solution`` at ``alpha`` (:func:`certify_enet`)."""
+        return certify_enet(
+            self._certificate_data,
+            solution.coef,
+            solution.gap,
+            alpha=alpha,
+            l1_ratio=self.l1_ratio,
+            tol=self.tol,
+            l1_scale=self.l1_scale,
+            positive=self.positive,
+        )
+
+    def coefs(self, solved: FloatArray) -> FloatArray:
+        """The coefficients of the columns of ``data`` from the solver's (rows, shape (k, ·))."""
+        return solved if self.factored is None else self.factored.coefs(solved)
 
 
 @dataclass(frozen=True)
@@ -320,6 +404,13 @@ class LeastSquaresInputs:
     problem: CenteredProblem
     factor: FloatArray | None
     positive: bool
+
+    def elastic_net(
+        self, l1_ratio: float, *, tol: float = DEFAULT_TOL, max_iter: int = DEFAULT_MAX_ITER
+    ) -> EnetProblem:
+        """The elastic net at ``l1_ratio`` on these data (penalty factors reduced here)."""
+        factored = None if self.factor is None else factor_problem(self.problem, self.factor)
+        return EnetProblem(self.problem, l1_ratio, tol, max_iter, self.positive, factored)
 
 
 def least_squares_inputs(
@@ -355,130 +446,63 @@ def least_squares_inputs(
     return LeastSquaresInputs(problem, factor, positive)
 
 
-def solve_elastic_net(
-    problem: CenteredProblem,
-    alpha: float,
-    l1_ratio: float,
-    *,
-    tol: float,
-    max_iter: int,
-    penalty_factor: FloatArray | None = None,
-    positive: bool = False,
-) -> PenalizedFit:
+def solve_elastic_net(problem: EnetProblem, alpha: float) -> PenalizedFit:
     """:func:`elastic_net` on validated data (arguments already checked).
 
-    ``penalty_factor`` (checked, or None) is solved on the reduced uniform problem of
-    :func:`~bayesreg.core._penalty_factor.factor_problem` and mapped back; ``positive``
-    (with every factor > 0, :func:`least_squares_inputs`) constrains ``w ≥ 0``,
-    which the scaling ``u_j = √v_j w_j`` preserves.
+    From a cold start when n ≥ p, else through warm starts along a geometric grid from
+    alpha_max (:func:`_continuation_grid`); ``n_iter`` counts the passes over the whole
+    grid, and the last solution is certified.
     """
-    if penalty_factor is None:
-        return _solve_uniform(problem, alpha, l1_ratio, tol, max_iter, None, positive)
-    factored = factor_problem(problem, penalty_factor)
-    fit = _solve_uniform(
-        factored.problem, alpha, l1_ratio, tol, max_iter, factored.l1_scale, positive
-    )
-    coef = factored.coef(fit.coef)
-    return replace(fit, coef=coef, intercept=problem.intercept(coef))
-
-
-def _solve_uniform(
-    problem: CenteredProblem,
-    alpha: float,
-    l1_ratio: float,
-    tol: float,
-    max_iter: int,
-    l1_scale: FloatArray | None,
-    positive: bool = False,
-) -> PenalizedFit:
-    threshold = gap_threshold(problem.yty / problem.n_samples, tol)
-    solution = _solve_with_continuation(
-        problem, alpha, l1_ratio, threshold, max_iter, l1_scale, positive
-    )
-    certificate = certify_enet(
-        problem.certificate_form(),
-        solution.coef,
-        solution.gap,
-        alpha=alpha,
-        l1_ratio=l1_ratio,
-        tol=tol,
-        l1_scale=l1_scale,
-        positive=positive,
-    )
+    grid, expected_passes = _continuation_grid(problem, alpha)
+    n_iter = 0
+    for solution in problem.solutions(grid, expected_passes):
+        n_iter += solution.n_iter
+    certificate = problem.certify(solution, alpha)
     if not certificate.converged:
         warnings.warn(
-            f"elastic_net(alpha={alpha:.6g}, l1_ratio={l1_ratio:.6g}) stopped after "
-            f"{solution.n_iter} iterations with {certificate.describe()}; the fit has "
+            f"elastic_net(alpha={alpha:.6g}, l1_ratio={problem.l1_ratio:.6g}) stopped after "
+            f"{n_iter} iterations with {certificate.describe()}; the fit has "
             "converged=False. Increase max_iter, or loosen tol if the certificate is at the "
             "rounding level of the data.",
             ConvergenceWarning,
-            stacklevel=4,
+            stacklevel=3,
         )
+    coef = problem.coefs(solution.coef[np.newaxis])[0]
     return PenalizedFit(
-        coef=solution.coef,
-        intercept=problem.intercept(solution.coef),
+        coef=coef,
+        intercept=problem.data.intercept(coef),
         alpha=alpha,
-        l1_ratio=l1_ratio,
+        l1_ratio=problem.l1_ratio,
         objective=solution.objective,
-        gap=certificate.value,
-        converged=certificate.converged,
-        n_iter=solution.n_iter,
-        certificate=certificate.kind,
-        tol=certificate.tol,
+        n_iter=n_iter,
+        **certificate.fit_fields(),
     )
 
 
-def _solve_with_continuation(
-    problem: CenteredProblem,
-    alpha: float,
-    l1_ratio: float,
-    threshold: float,
-    max_iter: int,
-    l1_scale: FloatArray | None = None,
-    positive: bool = False,
-) -> ActiveSetSolution:
-    """Solve at ``alpha``: from a cold start when n ≥ p, else through warm starts along
-    a geometric grid from alpha_max.
+def _continuation_grid(problem: EnetProblem, alpha: float) -> tuple[list[float], int]:
+    """The alphas to solve at on the way to ``alpha``, and the passes they are expected to take.
 
     When n < p, started cold far below alpha_max, many (numerically dependent) features
     violate the optimality condition at once and most of those tried first leave again.
     Following the path from ``alpha_max = ||c||∞ / r`` (where w = 0) with
     ``CONTINUATION_PER_DECADE`` points per decade keeps the support changes small, so
-    each point costs about two passes. ``n_iter`` of the result counts the passes over
-    the whole path. With ``l1_scale`` alpha_max is ``max_j |c_j|/(r·l1_scale_j)``; with
-    ``positive``, ``max_j c_j⁺/(r·l1_scale_j)``.
+    each point costs about two passes. With ``l1_scale`` alpha_max is
+    ``max_j |c_j|/(r·l1_scale_j)``; with ``positive``, ``max_j c_j⁺/(r·l1_scale_j)``.
 
     When n ≥ p the working set, grown at most geometrically per pass, reaches the support
     from the cold start in fewer passes (7 to 10 at alpha_max/100, against 2 per point
     of the ~12 of the grid) and fewer Cholesky updates, so the grid is not followed.
     """
+    uniform = problem.problem
+    if problem.l1_ratio == 0.0 or uniform.n_samples >= uniform.n_features:
+        return [alpha], COLD_START_PASSES
     grid = [alpha]
-    expected_passes = COLD_START_PASSES
-    if l1_ratio > 0.0 and problem.n_samples < problem.n_features:
-        top = alpha_max_of_data(
-            problem.xty, problem.n_samples, l1_ratio, l1_scale, positive=positive
-        )
-        if alpha < top:
-            n_points = math.ceil(CONTINUATION_PER_DECADE * math.log10(top / alpha))
-            grid = list(np.geomspace(top, alpha, n_points + 1)[1:])
-            grid[-1] = alpha
-        expected_passes = 2 * len(grid) + 2
-    solver_data = problem.solver_form(expected_passes=expected_passes)
-    active = ActiveSet()
-    n_iter = 0
-    for point in grid:
-        solution = solve_enet(
-            solver_data,
-            active,
-            alpha=float(point),
-            l1_ratio=l1_ratio,
-            threshold=threshold,
-            max_iter=max_iter,
-            l1_scale=l1_scale,
-            positive=positive,
-        )
-        n_iter += solution.n_iter
-    return replace(solution, n_iter=n_iter)
+    top = problem.alpha_max()
+    if alpha < top:
+        n_points = math.ceil(CONTINUATION_PER_DECADE * math.log10(top / alpha))
+        grid = list(np.geomspace(top, alpha, n_points + 1)[1:])
+        grid[-1] = alpha
+    return grid, 2 * len(grid) + 2
 
 
 def _check_alpha(alpha: Any) -> float:
@@ -490,24 +514,3 @@ def _check_alpha(alpha: Any) -> float:
             "use ridge(X, y, 0.0)."
         )
     return number
-
-
-def alpha_max_of_data(
-    xty: FloatArray,
-    n_samples: int,
-    l1_ratio: float,
-    l1_scale: FloatArray | None = None,
-    *,
-    positive: bool = False,
-) -> float:
-    """``max_j |Xcᵀyc|_j / (n·r·l1_scale_j)`` (``l1_scale`` None: all ones), for r > 0.
-
-    With ``positive`` (``w ≥ 0``, where ``w = 0`` is optimal iff every ``(Xcᵀyc)_j/n ≤
-    alpha·r·l1_scale_j``) it is ``max_j (Xcᵀyc)_j⁺ / (n·r·l1_scale_j)``: 0 when no column is
-    positively correlated with y (then every alpha > 0 gives w = 0).
-    """
-    if positive:
-        xty = np.maximum(xty, 0.0)
-    if l1_scale is None:
-        return float(np.max(np.abs(xty))) / (n_samples * l1_ratio)
-    return float(np.max(np.abs(xty) / l1_scale)) / (n_samples * l1_ratio)

@@ -24,7 +24,12 @@ from bayesreg.core.datafits import datafit_of, log1pexp
 from bayesreg.core.penalties import penalty_value, subdiff_distance
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputValueError
-from bayesreg.validation import as_target, check_finite_nonneg, check_l1_ratio
+from bayesreg.validation import (
+    as_target,
+    check_finite_nonneg,
+    check_l1_ratio,
+    check_offset_likelihood,
+)
 
 __all__ = [
     "LOSS_LIKELIHOODS",
@@ -65,15 +70,8 @@ def _check_point(
     _check_shapes(X, y, coef)
     check_finite_nonneg(alpha, "alpha")
     check_l1_ratio(l1_ratio)
-    if offset is None:
-        return None
-    if likelihood != "poisson":
-        raise InputValueError(
-            f"offset is a term of the Poisson likelihood's linear predictor; got an offset "
-            f"with likelihood={likelihood!r}. Omit offset, or use likelihood='poisson'."
-        )
-    shift: FloatArray = as_target(offset, np.shape(y)[0], name="offset")
-    return shift
+    check_offset_likelihood(offset, likelihood)
+    return None if offset is None else as_target(offset, np.shape(y)[0], name="offset")
 
 
 def _check_shapes(X: FloatArray, y: FloatArray, coef: FloatArray) -> None:

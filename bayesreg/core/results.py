@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -10,10 +11,81 @@ from numpy.typing import NDArray
 
 from bayesreg.core.types import FloatArray, freeze_fields
 
-__all__ = ["CVResult", "PathFit", "PenalizedFit", "RidgePathFit"]
+__all__ = [
+    "CVResult",
+    "Certificate",
+    "CertificateKind",
+    "PathCertificates",
+    "PathFit",
+    "PenalizedFit",
+    "RidgePathFit",
+]
 
 
-Certificate = Literal["duality gap", "kkt residual"]
+CertificateKind = Literal["duality gap", "kkt residual"]
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """How one solution is certified: which certificate, its value, its threshold.
+
+    ``converged`` is ``value ≤ tol``. Every solver builds its :class:`PenalizedFit` from
+    one certificate, through :meth:`fit_fields`.
+    """
+
+    kind: CertificateKind
+    value: float
+    tol: float
+
+    @property
+    def converged(self) -> bool:
+        """Whether the certificate reached its threshold."""
+        return bool(self.value <= self.tol)
+
+    def fit_fields(self) -> dict[str, Any]:
+        """The fields of a :class:`PenalizedFit` it sets: gap, converged, certificate, tol."""
+        return {
+            "gap": self.value,
+            "converged": self.converged,
+            "certificate": self.kind,
+            "tol": self.tol,
+        }
+
+
+@dataclass(frozen=True)
+class PathCertificates:
+    """The certificates of a path's solutions, one entry per alpha.
+
+    ``kinds`` None: one certificate for the whole path, as its producer documents
+    (:attr:`PathFit.certificates`).
+    """
+
+    values: FloatArray
+    tols: FloatArray
+    kinds: tuple[CertificateKind, ...] | None = None
+
+    @classmethod
+    def of(cls, certificates: Sequence[Certificate]) -> PathCertificates:
+        """The path of the solutions' :class:`Certificate` s, kinds included."""
+        return cls(
+            np.array([certificate.value for certificate in certificates]),
+            np.array([certificate.tol for certificate in certificates]),
+            tuple(certificate.kind for certificate in certificates),
+        )
+
+    @property
+    def converged(self) -> NDArray[np.bool_]:
+        """``values ≤ tols``."""
+        return self.values <= self.tols
+
+    def worst(self) -> int:
+        """The index whose value is farthest above its threshold, relatively."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return int(np.argmax(self.values / self.tols))
+
+    def path_fields(self) -> dict[str, Any]:
+        """The fields of a :class:`PathFit` they set: gaps, converged, certificates."""
+        return {"gaps": self.values, "converged": self.converged, "certificates": self.kinds}
 
 
 @dataclass(frozen=True)
@@ -79,7 +151,7 @@ class PenalizedFit:
     gap: float
     converged: bool
     n_iter: int
-    certificate: Certificate = "duality gap"
+    certificate: CertificateKind = "duality gap"
     tol: float = float("nan")
 
     def __post_init__(self) -> None:
@@ -157,7 +229,7 @@ class PathFit:
     converged: NDArray[np.bool_]
     n_iters: NDArray[np.int64]
     alpha_max: float
-    certificates: tuple[Certificate, ...] | None = None
+    certificates: tuple[CertificateKind, ...] | None = None
 
     def __post_init__(self) -> None:
         freeze_fields(self, "alphas", "coefs", "intercepts", "gaps", "objectives")

@@ -58,14 +58,18 @@ from bayesreg.core._ridge_linalg import (
     numerical_rank,
     svd_spectrum,
 )
-from bayesreg.core._stats_solvers import ridge_from_statistics, ridge_path_from_statistics
+from bayesreg.core._stats_solvers import (
+    ridge_from_statistics,
+    ridge_path_fit,
+    ridge_path_from_statistics,
+)
 from bayesreg.core.data import (
     CenteredProblem,
     SparseRows,
     least_squares_data,
 )
 from bayesreg.core.penalties import penalty_value
-from bayesreg.core.results import PenalizedFit, RidgePathFit
+from bayesreg.core.results import Certificate, PathCertificates, PenalizedFit, RidgePathFit
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
 from bayesreg.validation import (
@@ -260,7 +264,8 @@ def solve_ridge(problem: CenteredProblem, alpha: float) -> PenalizedFit:
     else:
         _require_gram_size(problem, "ridge")
         coef, gap, tol, value = ridge_from_statistics(problem, alpha)
-    if not gap <= tol:
+    certificate = Certificate("duality gap", gap, tol)
+    if not certificate.converged:
         _warn_gap(gap, tol, alpha)
     return PenalizedFit(
         coef=coef,
@@ -268,11 +273,8 @@ def solve_ridge(problem: CenteredProblem, alpha: float) -> PenalizedFit:
         alpha=alpha,
         l1_ratio=0.0,
         objective=value,
-        gap=gap,
-        converged=gap <= tol,
         n_iter=n_iter,
-        certificate="duality gap",
-        tol=tol,
+        **certificate.fit_fields(),
     )
 
 
@@ -458,17 +460,22 @@ def ridge_path(
     grid = np.sort(check_alphas(alphas))[::-1].copy()
     problem = least_squares_data(X, y, fit_intercept=fit_intercept, sample_weight=sample_weight)
     if problem.kind == "dense":
-        return _ridge_path_from_rows(problem, grid)
-    _require_gram_size(problem, "ridge_path")
-    path, thresholds = ridge_path_from_statistics(problem, grid)
-    if not np.all(path.converged):
-        worst = int(np.argmax(path.gaps / thresholds))
-        _warn_gap(float(path.gaps[worst]), float(thresholds[worst]), float(grid[worst]))
+        path, certificates = _ridge_path_from_rows(problem, grid)
+    else:
+        _require_gram_size(problem, "ridge_path")
+        path, certificates = ridge_path_from_statistics(problem, grid)
+    if not np.all(certificates.converged):
+        worst = certificates.worst()
+        gap, tol = float(certificates.values[worst]), float(certificates.tols[worst])
+        _warn_gap(gap, tol, float(grid[worst]))
     return path
 
 
-def _ridge_path_from_rows(problem: CenteredProblem, grid: FloatArray) -> RidgePathFit:
-    """:func:`ridge_path` from the dense centered rows (one factorization)."""
+def _ridge_path_from_rows(
+    problem: CenteredProblem, grid: FloatArray
+) -> tuple[RidgePathFit, PathCertificates]:
+    """:func:`ridge_path` from the dense centered rows (one factorization), with its
+    certificates."""
     Xc, yc = problem.dense_rows()
     n_samples = problem.n_samples
     shifts = n_samples * grid
@@ -479,12 +486,10 @@ def _ridge_path_from_rows(problem: CenteredProblem, grid: FloatArray) -> RidgePa
         spectrum = svd_spectrum(Xc, yc)
     coefs = spectrum.coefs(shifts)
     residuals = yc[None, :] - coefs @ Xc.T
-    gaps = duality_gaps(Xc, coefs, residuals, grid, spectrum.basis)
-    thresholds = gap_thresholds(Xc, yc, coefs, residuals, grid)
-    converged = gaps <= thresholds
-    if not np.all(converged):
-        worst = int(np.argmax(gaps / thresholds))
-        _warn_gap(float(gaps[worst]), float(thresholds[worst]), float(grid[worst]))
+    certificates = PathCertificates(
+        duality_gaps(Xc, coefs, residuals, grid, spectrum.basis),
+        gap_thresholds(Xc, yc, coefs, residuals, grid),
+    )
 
     # df(α) = Σ_j λ_j/(λ_j + nα); h_ii(α) = [1/n] + Σ_j W_ij/(λ_j + nα)
     filters = spectrum.filters(shifts)
@@ -495,27 +500,9 @@ def _ridge_path_from_rows(problem: CenteredProblem, grid: FloatArray) -> RidgePa
     mean_squared_residual = np.mean(residuals**2, axis=1)
     gcv = _ratio_or_inf(mean_squared_residual, (1.0 - trace_hat / n_samples) ** 2)
     loo = np.mean(_ratio_or_inf(residuals, 1.0 - leverage) ** 2, axis=1)
-
-    objectives = np.array(
-        [
-            float(r @ r) / (2.0 * n_samples) + penalty_value(w, float(a), 0.0)
-            for r, w, a in zip(residuals, coefs, grid, strict=True)
-        ]
-    )
-    return RidgePathFit(
-        alphas=grid,
-        coefs=coefs,
-        intercepts=problem.intercepts(coefs),
-        gaps=gaps,
-        l1_ratio=0.0,
-        objectives=objectives,
-        converged=converged,
-        n_iters=np.ones(grid.shape[0], dtype=np.int64),
-        alpha_max=float("inf"),
-        df=df,
-        gcv=gcv,
-        loo=loo,
-    )
+    rss = np.array([float(r @ r) for r in residuals])
+    path = ridge_path_fit(problem, grid, coefs, rss, certificates, df=df, gcv=gcv, loo=loo)
+    return path, certificates
 
 
 def ridge_alphas(X: Any, *, n_alphas: int = 100, fit_intercept: bool = True) -> FloatArray:

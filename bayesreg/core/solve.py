@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bayesreg.core.enet_solver import DEFAULT_TOL as ENET_DEFAULT_TOL
@@ -16,6 +17,7 @@ from bayesreg.validation import (
     check_choice,
     check_finite_nonneg,
     check_l1_ratio,
+    check_offset_likelihood,
     check_positive,
 )
 
@@ -129,40 +131,23 @@ def penalized_solve(
     check_choice(likelihood, "likelihood", LIKELIHOODS)
     strength = check_finite_nonneg(alpha, "alpha")
     ratio = check_l1_ratio(l1_ratio)
-    if offset is not None and likelihood != "poisson":
-        raise InputValueError(
-            f"offset was given with likelihood={likelihood!r}; an offset (the known term of "
-            "the log-rate, e.g. log exposure) belongs to likelihood='poisson' only."
-        )
-    if likelihood == "bernoulli":
-        return logistic(
-            X,
-            y,
-            strength,
-            ratio,
-            fit_intercept=fit_intercept,
-            tol=GLM_DEFAULT_TOL if tol is None else tol,
-            sample_weight=sample_weight,
-        )
-    if likelihood == "poisson":
-        return poisson(
-            X,
-            y,
-            strength,
-            ratio,
-            offset=offset,
-            fit_intercept=fit_intercept,
-            tol=GLM_DEFAULT_TOL if tol is None else tol,
-            sample_weight=sample_weight,
-        )
-    if ratio == 0.0:
+    check_offset_likelihood(offset, likelihood)
+    if likelihood == "gaussian" and ratio == 0.0:
         return ridge(X, y, strength, fit_intercept=fit_intercept, sample_weight=sample_weight)
-    return elastic_net(
+    solvers: dict[str, Callable[..., PenalizedFit]] = {
+        "gaussian": elastic_net,
+        "bernoulli": logistic,
+        "poisson": poisson,
+    }
+    default_tol = ENET_DEFAULT_TOL if likelihood == "gaussian" else GLM_DEFAULT_TOL
+    offset_option = {"offset": offset} if likelihood == "poisson" else {}
+    return solvers[likelihood](
         X,
         y,
         strength,
         ratio,
         fit_intercept=fit_intercept,
-        tol=ENET_DEFAULT_TOL if tol is None else tol,
+        tol=default_tol if tol is None else tol,
         sample_weight=sample_weight,
+        **offset_option,
     )
