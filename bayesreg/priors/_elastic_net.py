@@ -32,6 +32,7 @@ __all__ = [
     "log_normalizer",
     "logpdf",
     "pymc_l1_term",
+    "pymc_variable",
     "pytensor_logp",
     "pytensor_logp_degenerate",
     "random",
@@ -152,6 +153,27 @@ def pytensor_logp_degenerate(value: Any, a: Any, c: Any) -> Any:
     log_z_laplace = pt.log(2.0 / a_safe)
     log_z = pt.switch(smooth, log_z_enet, pt.switch(kinked, log_z_laplace, 0.0))
     return -a * pt.abs(value) - 0.5 * c * value**2 - log_z
+
+
+def pymc_variable(
+    name: str, a: Any, c: Any, *, degenerate: bool, dims: Any = None, shape: Any = None
+) -> Any:
+    """The PyMC ``CustomDist`` of this density, named by :data:`ELASTIC_NET_OP_NAME`,
+    with weights ``a``, ``c`` (per entry when arrays); ``degenerate`` takes the ``logp``
+    that allows ``c = 0`` and ``a = c = 0`` (:func:`pytensor_logp_degenerate`)."""
+    import pymc as pm
+
+    return pm.CustomDist(
+        name,
+        a,
+        c,
+        logp=pytensor_logp_degenerate if degenerate else pytensor_logp,
+        random=random,
+        signature="(),()->()",
+        class_name=ELASTIC_NET_OP_NAME,
+        dims=dims,
+        shape=shape,
+    )
 
 
 def pymc_l1_term(rv: Any) -> tuple[Any, Any] | None:

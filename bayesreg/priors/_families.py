@@ -236,24 +236,12 @@ class _ScaleFamily(Prior):
         with per-entry weights (a = 1/b, c = 0 for Laplace; a = 0, c = 1/τ² for Gaussian;
         a = c = 0 flat, log-density 0), which find_map reads like the elastic-net prior
         (kinks of weight a, convex)."""
-        import pymc as pm
-
         scales = self._scales()
         weight = np.where(np.isinf(scales), 0.0, 1.0 / np.where(np.isinf(scales), 1.0, scales))
         weight = weight**self._kind.power
         zero = np.zeros_like(weight)
         l1, l2 = (weight, zero) if self._kind.power == 1 else (zero, weight)
-        return pm.CustomDist(
-            name,
-            l1,
-            l2,
-            logp=_elastic_net.pytensor_logp_degenerate,
-            random=_elastic_net.random,
-            signature="(),()->()",
-            class_name=_elastic_net.ELASTIC_NET_OP_NAME,
-            dims=dims,
-            shape=shape,
-        )
+        return _elastic_net.pymc_variable(name, l1, l2, degenerate=True, dims=dims, shape=shape)
 
 
 @dataclass(frozen=True, init=False)
@@ -485,18 +473,8 @@ class ElasticNetPrior(Prior):
         pure = self._pure_family()
         if pure is not None:
             return pure.to_pymc(name, dims=dims, shape=shape)
-        import pymc as pm
-
-        return pm.CustomDist(
-            name,
-            np.float64(self.l1),
-            np.float64(self.l2),
-            logp=_elastic_net.pytensor_logp,
-            random=_elastic_net.random,
-            signature="(),()->()",
-            class_name=_elastic_net.ELASTIC_NET_OP_NAME,
-            dims=dims,
-            shape=shape,
+        return _elastic_net.pymc_variable(
+            name, np.float64(self.l1), np.float64(self.l2), degenerate=False, dims=dims, shape=shape
         )
 
     @staticmethod
