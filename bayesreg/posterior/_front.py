@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     import xarray
 
 __all__ = [
+    "Draws",
     "RunOptions",
     "check_noise_prior",
     "draws_tree",
@@ -136,6 +137,36 @@ class RunOptions:
             label=self.label(sampler),
             progressbar=self.progressbar,
         )
+
+
+@dataclass(frozen=True)
+class Draws:
+    """Draws of a NumPy sampler, arrays of shape (chains, draws, ...).
+
+    Attributes
+    ----------
+    coef : ndarray (chains, draws, p)
+    intercept : ndarray (chains, draws) or None (no intercept fitted)
+    noise : ndarray (chains, draws) or None (σ fixed, or no noise): the noise sd σ
+    lam : ndarray (chains, draws) or None: λ when it has a hyperprior
+    feature_names : tuple of str
+    """
+
+    coef: FloatArray
+    intercept: FloatArray | None
+    noise: FloatArray | None
+    lam: FloatArray | None
+    feature_names: tuple[str, ...]
+
+    @property
+    def posterior(self) -> dict[str, FloatArray | None]:
+        """The posterior group's variables (None: not sampled)."""
+        return {
+            "coef": self.coef,
+            "intercept": self.intercept,
+            "noise": self.noise,
+            "coef_lam": self.lam,
+        }
 
 
 def check_noise_prior(noise_prior: Any) -> NoisePrior | None:

@@ -24,32 +24,19 @@ and ESS say when (:func:`~bayesreg.posterior.summary.check_diagnostics`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import scipy.stats
 
-from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputValueError
 from bayesreg.posterior._conditionals import noise_variance_step
-from bayesreg.posterior._front import RunOptions
+from bayesreg.posterior._front import Draws, RunOptions
 from bayesreg.posterior._progress import SamplingProgress
 from bayesreg.posterior._stats_data import linear_data_of
 from bayesreg.priors import NoisePrior, Prior
 
-__all__ = ["PositiveDraws", "positive_gibbs"]
-
-
-@dataclass(frozen=True)
-class PositiveDraws:
-    """Draws of shape (chains, draws, ...): ``coef`` (≥ 0), ``intercept`` (None without
-    one), ``noise`` (None when σ is fixed), and the feature names."""
-
-    coef: FloatArray
-    intercept: FloatArray | None
-    noise: FloatArray | None
-    feature_names: tuple[str, ...]
+__all__ = ["positive_gibbs"]
 
 
 def positive_gibbs(
@@ -61,7 +48,7 @@ def positive_gibbs(
     noise_prior: NoisePrior,
     run: RunOptions,
     sample_weight: Any = None,
-) -> PositiveDraws:
+) -> Draws:
     """Draw from the posterior of a linear regression under a prior supported on ``w ≥ 0``.
 
     The posterior's mode minimizes ``1/(2n)||y − w0 − Xw||² + alpha Σ_j v_j [r w_j +
@@ -86,7 +73,9 @@ def positive_gibbs(
 
     Returns
     -------
-    PositiveDraws
+    Draws
+        ``coef`` (≥ 0), ``intercept`` (None without one), ``noise`` (None when σ is
+        fixed), ``lam = None``.
 
     Raises
     ------
@@ -144,9 +133,10 @@ def positive_gibbs(
         intercept = centre + spread * np.stack(
             [g.standard_normal(draws) for g in streams.generators]
         )
-    return PositiveDraws(
+    return Draws(
         coef=trace_coef,
         intercept=intercept,
         noise=None if noise is not None else np.sqrt(trace_noise),
+        lam=None,
         feature_names=data.feature_names,
     )

@@ -20,6 +20,7 @@ from bayesreg.core.stats import is_sufficient_stats
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import InputValueError, ModelStructureError
 from bayesreg.posterior._front import (
+    Draws,
     RunOptions,
     draws_tree,
     noise_prior_of,
@@ -337,27 +338,6 @@ def _check_likelihood_options(options: _SamplingOptions, offset: Any) -> None:
 
 
 @dataclass(frozen=True)
-class _Draws:
-    """Draws of a NumPy sampler, arrays of shape (chains, draws, ...), and the feature names."""
-
-    coef: FloatArray
-    intercept: FloatArray | None
-    noise: FloatArray | None
-    lam: FloatArray | None
-    feature_names: tuple[str, ...]
-
-    @property
-    def posterior(self) -> dict[str, FloatArray | None]:
-        """The posterior group's variables (None: not sampled)."""
-        return {
-            "coef": self.coef,
-            "intercept": self.intercept,
-            "noise": self.noise,
-            "coef_lam": self.lam,
-        }
-
-
-@dataclass(frozen=True)
 class _SamplingOptions:
     """The validated options of :func:`sample_posterior`."""
 
@@ -409,7 +389,7 @@ def _sample_numpy(
 
 def _sample_exact(
     X: Any, y: Any, prior: Prior, options: _SamplingOptions, weights: FloatArray | None
-) -> _Draws:
+) -> Draws:
     """I.i.d. draws from the closed-form posterior (Gaussian prior, σ fixed)."""
     noise = options.noise
     mixture = None if noise is None else gibbs_prior_of(prior, noise)
@@ -435,7 +415,7 @@ def _sample_exact(
         sample_weight=weights,
     )
     coef, intercept = exact.sample(run.draws, chains=run.chains, random_seed=run.random_seed)
-    return _Draws(coef, intercept, None, None, exact.feature_names)
+    return Draws(coef, intercept, None, None, exact.feature_names)
 
 
 def _sample_gibbs(
@@ -445,13 +425,13 @@ def _sample_gibbs(
     options: _SamplingOptions,
     noise_prior: NoisePrior,
     weights: FloatArray | None,
-) -> _Draws:
+) -> Draws:
     """The Gaussian likelihood's NumPy Gibbs samplers: truncated-normal coordinate updates
     for a prior supported on ``w ≥ 0`` (:mod:`~bayesreg.posterior.positive_gibbs`), the
     scale-mixture sampler of :mod:`bayesreg.posterior.gibbs` otherwise."""
     noise = options.noise
     if prior.positive:
-        signed = positive_gibbs(
+        return positive_gibbs(
             X,
             y,
             prior,
@@ -460,7 +440,6 @@ def _sample_gibbs(
             run=options.run,
             sample_weight=weights,
         )
-        return _Draws(signed.coef, signed.intercept, signed.noise, None, signed.feature_names)
     data = linear_data_of(
         X,
         y,
@@ -474,17 +453,17 @@ def _sample_gibbs(
     lam = result.lam
     if lam is not None and noise is not None and prior.conditions_on_noise:
         lam = lam * noise  # the sampler's l1 is λ/σ
-    return _Draws(result.coef, result.intercept, result.noise, lam, result.feature_names)
+    return Draws(result.coef, result.intercept, result.noise, lam, result.feature_names)
 
 
 def _sample_bernoulli_gibbs(
     X: Any, y: Any, prior: Prior, options: _SamplingOptions, weights: FloatArray | None
-) -> _Draws:
+) -> Draws:
     """Pólya-Gamma Gibbs draws of a logistic regression (no noise: the prior's weights
     are read at σ = 1, as the PyMC model states them)."""
     mixture = dataclasses.replace(gibbs_prior_of(prior, 1.0), scaled_by_noise=False)
     result = bernoulli_gibbs(X, y, mixture, **options.run.keywords(), sample_weight=weights)
-    return _Draws(result.coef, result.intercept, None, result.lam, result.feature_names)
+    return Draws(result.coef, result.intercept, None, result.lam, result.feature_names)
 
 
 def _sample_horseshoe(
