@@ -141,16 +141,9 @@ class RunOptions:
 
 @dataclass(frozen=True)
 class Draws:
-    """Draws of a NumPy sampler, arrays of shape (chains, draws, ...).
-
-    Attributes
-    ----------
-    coef : ndarray (chains, draws, p)
-    intercept : ndarray (chains, draws) or None (no intercept fitted)
-    noise : ndarray (chains, draws) or None (σ fixed, or no noise): the noise sd σ
-    lam : ndarray (chains, draws) or None: λ when it has a hyperprior
-    feature_names : tuple of str
-    """
+    """Draws of a NumPy sampler, arrays of shape (chains, draws, ...): ``coef``,
+    ``intercept`` (None without one), ``noise`` σ (None when fixed or absent), ``lam``
+    (λ under a hyperprior, else None), and the feature names."""
 
     coef: FloatArray
     intercept: FloatArray | None
