@@ -12,7 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from bayesreg.core.results import PathFit
-from bayesreg.plots._common import checked_features, checked_path, draw_panels
+from bayesreg.plots._common import checked_features, checked_path, draw_panels, with_panel_docs
 from bayesreg.plots._style import BAND_OPACITY, CREDIBLE_INTERVAL, MAP, POSTERIOR_MEAN
 from bayesreg.posterior.bands import band_features, check_band_table
 
@@ -22,6 +22,7 @@ PATH_COLOR = MAP.color
 POSTERIOR_COLOR = POSTERIOR_MEAN.color
 
 
+@with_panel_docs
 def plot_bayesian_path(
     path: PathFit,
     bands: pd.DataFrame,
@@ -58,15 +59,7 @@ def plot_bayesian_path(
         band.
     features : sequence of str, optional
         Which features to draw, in this order (default: all, in the order of ``bands``).
-    ncols : int, default 5
-        Panels per row.
-    fig : matplotlib Figure, optional
-        Where to draw (an empty figure: the panels fill it); a new figure when None.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        ``fig`` (or the new figure) with one Axes per chosen feature.
+    {panel docs}
 
     Examples
     --------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,6 +27,7 @@ __all__ = [
     "feature_styles",
     "figure_or_new",
     "vector",
+    "with_panel_docs",
 ]
 
 
@@ -52,6 +54,31 @@ def figure_or_new(fig: Figure | None, size: tuple[float, float]) -> Figure:
             "matplotlib.pyplot.figure()."
         )
     return fig
+
+
+#: The parameters and the Returns section of the plots drawn by :func:`draw_panels`.
+PANEL_DOCS = """\
+ncols : int, default 5
+    Panels per row.
+fig : matplotlib Figure, optional
+    Where to draw (an empty figure: the panels fill it); a new figure when None.
+
+Returns
+-------
+matplotlib.figure.Figure
+    ``fig`` (or the new figure) with one Axes per chosen feature."""
+
+
+def with_panel_docs[F: Callable[..., Any]](function: F) -> F:
+    """``function`` with the line ``{panel docs}`` of its docstring replaced by
+    :data:`PANEL_DOCS`, indented as that line."""
+    lines = (function.__doc__ or "").split("\n")
+    for index, line in enumerate(lines):
+        if line.strip() == "{panel docs}":
+            indent = line[: len(line) - len(line.lstrip())]
+            lines[index] = textwrap.indent(PANEL_DOCS, indent)
+    function.__doc__ = "\n".join(lines)
+    return function
 
 
 def draw_panels(

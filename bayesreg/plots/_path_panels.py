@@ -18,6 +18,7 @@ from bayesreg.plots._common import (
     checked_path,
     draw_panels,
     feature_labels,
+    with_panel_docs,
 )
 from bayesreg.plots._paths import check_bands
 from bayesreg.plots._style import BAND_OPACITY, CREDIBLE_INTERVAL, MAP
@@ -26,6 +27,7 @@ from bayesreg.posterior.bands import PosteriorBands
 __all__ = ["plot_path_panels"]
 
 
+@with_panel_docs
 def plot_path_panels(
     path: PathFit,
     *,
@@ -55,15 +57,7 @@ def plot_path_panels(
         One name per coefficient (default ``x0, x1, ...``).
     features : sequence of str, optional
         Which of ``feature_names`` to draw, in this order (default: all).
-    ncols : int, default 5
-        Panels per row.
-    fig : matplotlib Figure, optional
-        Where to draw (an empty figure: the panels fill it); a new figure when None.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        ``fig`` (or the new figure) with one Axes per chosen feature.
+    {panel docs}
 
     Examples
     --------
