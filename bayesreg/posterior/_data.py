@@ -113,6 +113,18 @@ class LinearData:
         """Number of coefficients ``p``."""
         return int(self.x_mean.shape[0])
 
+    def intercept_draws(
+        self, coef: FloatArray, noise_var: FloatArray, normal: FloatArray
+    ) -> FloatArray:
+        """``w0 | w, σ ~ N(ȳ − x̄ᵀw, σ²/total_weight)``, the flat intercept drawn afterwards.
+
+        ``coef`` (..., p) and ``noise_var`` σ² (...) are draws; ``normal`` holds standard
+        normal variates of shape (...).
+        """
+        center = self.y_mean - coef @ self.x_mean
+        intercept: FloatArray = center + np.sqrt(noise_var / self.total_weight) * normal
+        return intercept
+
     def residual_sum_of_squares(self, coef: FloatArray) -> FloatArray:
         """``||yc − Xc w||²`` for each row of ``coef`` (shape (..., p)).
 

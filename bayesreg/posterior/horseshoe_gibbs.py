@@ -183,10 +183,7 @@ class _GaussianChains:
 
     def intercept_draws(self, coef: FloatArray, noise_var: FloatArray) -> FloatArray:
         """``w0 | w, σ ~ N(ȳ − x̄ᵀw, σ²/Σs)`` for recorded draws (chains, draws)."""
-        z = self.streams.normal(noise_var.shape[1])
-        center = self.data.y_mean - coef @ self.data.x_mean
-        intercept: FloatArray = center + np.sqrt(noise_var / self.data.total_weight) * z
-        return intercept
+        return self.data.intercept_draws(coef, noise_var, self.streams.normal(noise_var.shape[1]))
 
 
 def _run(

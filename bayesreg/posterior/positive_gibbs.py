@@ -127,12 +127,7 @@ def positive_gibbs(
             bar.advance(1)
     intercept = None
     if data.fit_intercept:
-        # w0 | w, σ ~ N(ȳ − x̄ᵀw, σ²/n)
-        centre = data.y_mean - trace_coef @ data.x_mean
-        spread = np.sqrt(trace_noise / data.total_weight)
-        intercept = centre + spread * np.stack(
-            [g.standard_normal(draws) for g in streams.generators]
-        )
+        intercept = data.intercept_draws(trace_coef, trace_noise, streams.normal(draws))
     return Draws(
         coef=trace_coef,
         intercept=intercept,
