@@ -180,32 +180,14 @@ def build_model(
     >>> estimate.converged, estimate.optimality
     (True, 'global')
     """
-    if is_sufficient_stats(X, y):
-        # The Gaussian likelihood through XcᵀXc, Xcᵀyc, ycᵀyc: O(p²) per gradient.
-        from bayesreg.pymc.likelihood import build_sufficient_model
-
-        if weights is not None:
-            raise InputValueError(
-                "weights were given with sufficient statistics, which already sum over the "
-                "rows and cannot weight them; pass X and y (the rows) with weights instead."
-            )
-
-        options = model_options(
-            noise=noise,
-            likelihood=likelihood,
-            fit_intercept=fit_intercept,
-            offset=offset,
-            n_samples=X.n_samples,
+    sufficient = is_sufficient_stats(X, y)
+    if sufficient and weights is not None:
+        raise InputValueError(
+            "weights were given with sufficient statistics, which already sum over the "
+            "rows and cannot weight them; pass X and y (the rows) with weights instead."
         )
-        return build_sufficient_model(
-            X,
-            prior,
-            noise=options.noise,
-            likelihood=options.likelihood,
-            fit_intercept=options.fit_intercept,
-        )
-    design = as_design_or_sparse(X)
-    n_samples, n_features = design.shape
+    design = X if sufficient else as_design_or_sparse(X)
+    n_samples = X.n_samples if sufficient else design.shape[0]
     options = model_options(
         noise=noise,
         likelihood=likelihood,
@@ -214,6 +196,18 @@ def build_model(
         weights=weights,
         n_samples=n_samples,
     )
+    if sufficient:
+        # The Gaussian likelihood through XcᵀXc, Xcᵀyc, ycᵀyc: O(p²) per gradient.
+        from bayesreg.pymc.likelihood import build_sufficient_model
+
+        return build_sufficient_model(
+            X,
+            prior,
+            noise=options.noise,
+            likelihood=options.likelihood,
+            fit_intercept=options.fit_intercept,
+        )
+    n_features = design.shape[1]
     target = as_target(y, n_samples)
     check_prior(prior)
     # the rows of weight 0 are left out: the others must fit the likelihood on their own
