@@ -66,7 +66,7 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
-from bayesreg.core._duality import enet_duality_gap
+from bayesreg.core._duality import EnetPenalty
 from bayesreg.core.types import FloatArray, IndexArray
 
 __all__ = [
@@ -469,53 +469,34 @@ def minimize_l1_quadratic(
 class _DualityGap:
     """The least-squares elastic net's rule: the duality gap, slack relative to max|Xᵀy|/n."""
 
-    alpha: float
-    l1_ratio: float
+    penalty: EnetPenalty
     threshold: float
     slack: float
-    l1_scale: FloatArray | None = None
-    positive: bool = False
 
     def measure(
         self, coef: FloatArray, correlation: FloatArray, residual_sq: float
     ) -> tuple[float, float, float]:
-        gap = enet_duality_gap(
-            coef,
-            correlation,
-            residual_sq,
-            self.alpha,
-            self.l1_ratio,
-            self.l1_scale,
-            positive=self.positive,
-        )
-        abs_coef = np.abs(coef)
-        l1 = float(abs_coef.sum() if self.l1_scale is None else self.l1_scale @ abs_coef)
-        penalty = self.alpha * (
-            self.l1_ratio * l1 + 0.5 * (1.0 - self.l1_ratio) * float(coef @ coef)
-        )
-        return gap, 0.5 * residual_sq + penalty, self.slack
+        gap = self.penalty.duality_gap(coef, correlation, residual_sq)
+        return gap, 0.5 * residual_sq + self.penalty.value(coef), self.slack
 
 
 def solve_enet(
     data: QuadraticBlocks,
     active: ActiveSet,
+    penalty: EnetPenalty,
     *,
-    alpha: float,
-    l1_ratio: float,
     threshold: float,
     max_iter: int,
-    l1_scale: FloatArray | None = None,
-    positive: bool = False,
 ) -> ActiveSetSolution:
     """Minimize ``1/(2n)||y − Xw||² + alpha·P(w)`` at one ``alpha`` from the warm start
     ``active`` (updated in place).
 
-    With ``positive`` every coefficient is constrained to ``w_j ≥ 0`` (module docstring,
-    "Sign constraints"), certified by the duality gap of the constrained problem
-    (:func:`bayesreg.core._duality.enet_duality_gap` with ``positive=True``); the warm
-    start must come from a solve with ``positive`` too.
+    With ``penalty.positive`` every coefficient is constrained to ``w_j ≥ 0`` (module
+    docstring, "Sign constraints"), certified by the duality gap of the constrained problem
+    (:meth:`bayesreg.core._duality.EnetPenalty.duality_gap`); the warm start must come from
+    a solve with ``positive`` too.
 
-    With ``l1_scale`` (all entries > 0) the L1 weight of coordinate j is
+    With ``penalty.l1_scale`` (all entries > 0) the L1 weight of coordinate j is
     ``alpha·r·l1_scale_j`` and the L2 weight stays ``alpha(1 − r)``: the uniform problem
     that per-coefficient penalty factors reduce to (:mod:`bayesreg.core._penalty_factor`).
 
@@ -524,14 +505,11 @@ def solve_enet(
     level reached). Whether the result is certified is decided by the caller
     (:func:`bayesreg.core._duality.certify_enet`).
     """
-    active.set_l2(alpha * (1.0 - l1_ratio))
-    if l1_scale is None:
-        weights = np.full(data.xty.shape, alpha * l1_ratio)
-    else:
-        weights = alpha * l1_ratio * l1_scale
+    active.set_l2(penalty.l2)
+    weights = np.full(data.xty.shape, penalty.l1)
     slack = _KKT_SLACK * float(np.max(np.abs(data.xty)))
-    rule = _DualityGap(alpha, l1_ratio, threshold, slack, l1_scale, positive)
-    if not positive:
+    rule = _DualityGap(penalty, threshold, slack)
+    if not penalty.positive:
         return minimize_l1_quadratic(data, active, weights, rule, max_iter=max_iter)
     mask = np.ones(data.xty.shape, dtype=bool)
     return minimize_l1_quadratic(data, active, weights, rule, max_iter=max_iter, positive=mask)

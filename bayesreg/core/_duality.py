@@ -84,6 +84,7 @@ is no larger.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -95,6 +96,7 @@ from bayesreg.core.types import EPS, FloatArray
 __all__ = [
     "KKT_ROUNDING_FACTOR",
     "EnetCertificate",
+    "EnetPenalty",
     "certify_enet",
     "enet_duality_gap",
     "enet_gap_floor",
@@ -111,6 +113,110 @@ _TINY = float(np.finfo(np.float64).tiny)
 KKT_ROUNDING_FACTOR = 16.0
 
 
+@dataclass(frozen=True)
+class EnetPenalty:
+    """The penalty ``alpha·P(w)`` of one elastic-net problem, what its gap and floors read.
+
+    ``P(w) = Σ_j [r·l1_scale_j |w_j| + (1 − r)/2 w_j²]`` (``r = l1_ratio``; ``l1_scale``
+    None: all ones), over ``w ≥ 0`` when ``positive``: the L1 weights
+    ``l1_j = alpha·r·l1_scale_j`` and the uniform L2 weight ``l2 = alpha(1 − r)`` of the
+    module docstring.
+
+    Attributes
+    ----------
+    alpha, l1_ratio : float
+        The penalty, ``alpha > 0``.
+    l1_scale : ndarray of shape (p,), optional
+        Per-coordinate L1 multipliers (all > 0), the problem of
+        :mod:`bayesreg.core._penalty_factor`. None: the uniform ``l1 = alpha·r``.
+    positive : bool, default False
+        The problem constrained to ``w ≥ 0`` (module docstring, "Sign constraints").
+    """
+
+    alpha: float
+    l1_ratio: float
+    l1_scale: FloatArray | None = None
+    positive: bool = False
+
+    @property
+    def l1(self) -> float | FloatArray:
+        """``alpha·r``, or the weights ``alpha·r·l1_scale_j``."""
+        uniform = self.alpha * self.l1_ratio
+        return uniform if self.l1_scale is None else uniform * self.l1_scale
+
+    @property
+    def l2(self) -> float:
+        """``alpha(1 − r)``."""
+        return self.alpha * (1.0 - self.l1_ratio)
+
+    def value(self, coef: FloatArray) -> float:
+        """``alpha·(r Σ_j l1_scale_j |w_j| + (1 − r)/2 ||w||²)`` at ``w = coef``."""
+        abs_coef = np.abs(coef)
+        l1 = float(abs_coef.sum() if self.l1_scale is None else self.l1_scale @ abs_coef)
+        return self.alpha * (self.l1_ratio * l1 + 0.5 * (1.0 - self.l1_ratio) * float(coef @ coef))
+
+    def duality_gap(self, coef: FloatArray, correlation: FloatArray, residual_sq: float) -> float:
+        """Duality gap of ``1/(2n)||y − Xw||² + alpha·P(w)`` at ``w = coef``.
+
+        Parameters
+        ----------
+        coef : ndarray of shape (p,)
+            The primal point ``w`` (≥ 0 when ``positive``).
+        correlation : ndarray of shape (p,)
+            ``u = Xᵀ(y − X w) / n``.
+        residual_sq : float
+            ``||y − X w||² / n``.
+
+        Returns
+        -------
+        float
+            ``min(gap_aug, gap_fenchel)`` (module docstring), an upper bound on
+            ``P(w) − min P`` that is 0 exactly at the minimizer. With ``l1_scale`` the dual
+            constraint is ``|g_j| ≤ l1_j`` coordinatewise, so
+            ``s = min(1, min_j l1_j/|g_j|)``, and the Fenchel conjugate
+            ``Σ_j (|v_j| − l1_j)₊²/(2 l2)``; every formula of the module docstring holds
+            with ``l1_j`` in place of ``l1``. With ``positive``: the one-sided dual
+            constraint ``s = min(1, min_j l1_j/g_j⁺)`` and the Fenchel conjugate
+            ``Σ_j (v_j − l1_j)₊²/(2 l2)``.
+        """
+        l1, l2 = self.l1, self.l2
+        if self.positive:
+            return _positive_gap(coef, correlation, residual_sq, l1, l2)
+        smooth_grad = correlation - l2 * coef
+        if isinstance(l1, np.ndarray):
+            scale = _weighted_scale(smooth_grad, l1)
+        else:
+            scale = _uniform_scale(smooth_grad, l1)
+        abs_coef = np.abs(coef)
+        gap = np.inf
+        if scale is not None:
+            # Each term l1_j|w_j| − s w_j g_j ≥ 0 since s|g_j| ≤ l1_j; clip rounding below 0.
+            gap = _augmented_gap(
+                l1 * abs_coef - scale * coef * smooth_grad, scale, residual_sq, l2, coef
+            )
+        if l2 > 0.0:
+            gap = min(gap, _fenchel_gap(coef, abs_coef, correlation, l1, l2))
+        return float(gap)
+
+    def kkt_distance(self, coef: FloatArray, correlation: FloatArray) -> FloatArray:
+        """``dist(u_j, ∂h_j(w_j))`` per coordinate: the KKT residual's terms."""
+        if self.positive:
+            return positive_subdiff_distance(coef, correlation, self.l1, self.l2)
+        if self.l1_scale is None:
+            return subdiff_distance(coef, -correlation, self.alpha, self.l1_ratio)
+        return _weighted_subdiff_distance(
+            coef, correlation, self.alpha, self.l1_ratio, self.l1_scale
+        )
+
+    def resolution_floor(self, coef: FloatArray, rounding: FloatArray, residual_sq: float) -> float:
+        """The gap of an exact minimizer whose correlations err by ``rounding``."""
+        if self.l1_scale is None:
+            return _resolution_floor(coef, rounding, residual_sq, self.alpha, self.l1_ratio)
+        return _weighted_resolution_floor(
+            coef, rounding, residual_sq, self.alpha, self.l1_ratio, self.l1_scale
+        )
+
+
 def enet_duality_gap(
     coef: FloatArray,
     correlation: FloatArray,
@@ -123,55 +229,10 @@ def enet_duality_gap(
 ) -> float:
     """Duality gap of ``1/(2n)||y − Xw||² + alpha·P(w)`` at ``w = coef``.
 
-    Parameters
-    ----------
-    coef : ndarray of shape (p,)
-        The primal point ``w``.
-    correlation : ndarray of shape (p,)
-        ``u = Xᵀ(y − X w) / n``.
-    residual_sq : float
-        ``||y − X w||² / n``.
-    alpha, l1_ratio : float
-        The penalty, ``alpha > 0``.
-    l1_scale : ndarray of shape (p,), optional
-        Per-coordinate L1 weights ``l1_j = alpha·r·l1_scale_j`` (all > 0) with the L2
-        weight ``alpha(1 − r)`` uniform: the problem of
-        :mod:`bayesreg.core._penalty_factor`. The dual constraint is then ``|g_j| ≤ l1_j``
-        coordinatewise, so ``s = min(1, min_j l1_j/|g_j|)``, and the Fenchel conjugate
-        ``Σ_j (|v_j| − l1_j)₊²/(2 l2)``; every formula of the module docstring holds
-        with ``l1_j`` in place of ``l1``. None: the uniform ``l1 = alpha·r``.
-    positive : bool, default False
-        The problem constrained to ``w ≥ 0`` (``coef`` must be ≥ 0): the one-sided dual
-        constraint ``s = min(1, min_j l1_j/g_j⁺)`` and the Fenchel conjugate
-        ``Σ_j (v_j − l1_j)₊²/(2 l2)`` (module docstring, "Sign constraints").
-
-    Returns
-    -------
-    float
-        ``min(gap_aug, gap_fenchel)`` (module docstring), an upper bound on
-        ``P(w) − min P`` that is 0 exactly at the minimizer.
+    :meth:`EnetPenalty.duality_gap` of ``EnetPenalty(alpha, l1_ratio, l1_scale, positive)``.
     """
-    if positive:
-        l1_weights = alpha * l1_ratio * (1.0 if l1_scale is None else l1_scale)
-        return _positive_gap(coef, correlation, residual_sq, l1_weights, alpha * (1.0 - l1_ratio))
-    l2 = alpha * (1.0 - l1_ratio)
-    smooth_grad = correlation - l2 * coef
-    if l1_scale is None:
-        l1: float | FloatArray = alpha * l1_ratio
-        scale = _uniform_scale(smooth_grad, alpha * l1_ratio)
-    else:
-        l1 = alpha * l1_ratio * l1_scale
-        scale = _weighted_scale(smooth_grad, l1)
-    abs_coef = np.abs(coef)
-    gap = np.inf
-    if scale is not None:
-        # Each term l1_j|w_j| − s w_j g_j ≥ 0 since s|g_j| ≤ l1_j; clip rounding below 0.
-        gap = _augmented_gap(
-            l1 * abs_coef - scale * coef * smooth_grad, scale, residual_sq, l2, coef
-        )
-    if l2 > 0.0:
-        gap = min(gap, _fenchel_gap(coef, abs_coef, correlation, l1, l2))
-    return float(gap)
+    penalty = EnetPenalty(alpha, l1_ratio, l1_scale, positive)
+    return penalty.duality_gap(coef, correlation, residual_sq)
 
 
 def _uniform_scale(smooth_grad: FloatArray, l1: float) -> float | None:
@@ -289,15 +350,7 @@ class EnetCertificate(Certificate):
 
 
 def certify_enet(
-    data: LeastSquaresData,
-    coef: FloatArray,
-    gap: float,
-    *,
-    alpha: float,
-    l1_ratio: float,
-    tol: float,
-    l1_scale: FloatArray | None = None,
-    positive: bool = False,
+    data: LeastSquaresData, coef: FloatArray, gap: float, penalty: EnetPenalty, *, tol: float
 ) -> EnetCertificate:
     """Certify ``w = coef`` for ``1/(2n)||y − Xw||² + alpha·P(w)``: duality gap or KKT.
 
@@ -325,19 +378,16 @@ def certify_enet(
         The solution ``w``.
     gap : float
         Its duality gap as the solver computed it.
-    alpha, l1_ratio : float
-        The penalty, ``alpha > 0``.
+    penalty : EnetPenalty
+        ``alpha·P``. With ``l1_scale`` the floors and the KKT residual use ``l1_j``: the
+        resolution floor takes ``1 − s = t/(1 + t)``, ``t = max_j δ_j/l1_j`` (the worst
+        rescaling a rounding ``δ`` can force), and ``2(1 − s) Σ_j l1_j|w_j|``. With
+        ``positive``: the duality gap and the KKT residual
+        (:func:`positive_subdiff_distance`) of the constrained problem, the same floors
+        (module docstring).
     tol : float
         The relative tolerance (of the gap to ``F(0) = yᵀy/(2n)``, of the KKT residual
         to ``||c||∞``).
-    l1_scale : ndarray of shape (p,), optional
-        Per-coordinate L1 weights ``alpha·r·l1_scale_j`` (:func:`enet_duality_gap`); the
-        floors and the KKT residual then use ``l1_j``: the resolution floor takes
-        ``1 − s = t/(1 + t)``, ``t = max_j δ_j/l1_j`` (the worst rescaling a rounding
-        ``δ`` can force), and ``2(1 − s) Σ_j l1_j|w_j|``.
-    positive : bool, default False
-        The problem constrained to ``w ≥ 0``: its duality gap and its KKT residual
-        (:func:`positive_subdiff_distance`), the same floors (module docstring).
 
     Returns
     -------
@@ -348,36 +398,16 @@ def certify_enet(
         return EnetCertificate("duality gap", gap, threshold)
     index = np.flatnonzero(coef)
     correlation, residual_sq = data.correlation(index, coef[index])
-    gap = min(
-        gap,
-        enet_duality_gap(
-            coef, correlation, residual_sq, alpha, l1_ratio, l1_scale, positive=positive
-        ),
-    )
+    gap = min(gap, penalty.duality_gap(coef, correlation, residual_sq))
     magnitude = data.gradient_magnitude(index, coef[index])
     evaluation = _evaluation_floor(coef, magnitude, data.xty, data.yty)
     gap_tol = max(threshold, evaluation)
     if gap <= gap_tol:
         return EnetCertificate("duality gap", gap, gap_tol)
     rounding = EPS * math.sqrt(coef.size) * magnitude
-    if l1_scale is None:
-        resolution = _resolution_floor(coef, rounding, residual_sq, alpha, l1_ratio)
-    else:
-        resolution = _weighted_resolution_floor(
-            coef, rounding, residual_sq, alpha, l1_ratio, l1_scale
-        )
-    if gap > evaluation + resolution:
+    if gap > evaluation + penalty.resolution_floor(coef, rounding, residual_sq):
         return EnetCertificate("duality gap", gap, gap_tol)
-    if positive:
-        l1_weights = alpha * l1_ratio * (1.0 if l1_scale is None else l1_scale)
-        distance = positive_subdiff_distance(
-            coef, correlation, l1_weights, alpha * (1.0 - l1_ratio)
-        )
-    elif l1_scale is None:
-        distance = subdiff_distance(coef, -correlation, alpha, l1_ratio)
-    else:
-        distance = _weighted_subdiff_distance(coef, correlation, alpha, l1_ratio, l1_scale)
-    kkt = float(np.max(distance))
+    kkt = float(np.max(penalty.kkt_distance(coef, correlation)))
     kkt_tol = max(
         tol * float(np.max(np.abs(data.xty))), KKT_ROUNDING_FACTOR * float(np.max(rounding))
     )

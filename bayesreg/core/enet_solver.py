@@ -55,7 +55,12 @@ from typing import Any
 import numpy as np
 
 from bayesreg.core._active_set import ActiveSet, ActiveSetSolution, solve_enet
-from bayesreg.core._duality import EnetCertificate, certify_enet, gap_threshold
+from bayesreg.core._duality import (
+    EnetCertificate,
+    EnetPenalty,
+    certify_enet,
+    gap_threshold,
+)
 from bayesreg.core._least_squares import LeastSquaresData
 from bayesreg.core._penalty_factor import FactoredProblem, check_penalty_factor, factor_problem
 from bayesreg.core.data import (
@@ -353,6 +358,10 @@ class EnetProblem:
         largest = np.max(np.abs(xty) if l1_scale is None else np.abs(xty) / l1_scale)
         return float(largest) / (self.problem.n_samples * self.l1_ratio)
 
+    def penalty(self, alpha: float) -> EnetPenalty:
+        """The penalty at ``alpha`` of the uniform problem (L1 multipliers ``l1_scale``)."""
+        return EnetPenalty(alpha, self.l1_ratio, self.l1_scale, self.positive)
+
     def solutions(self, grid: Iterable[float], expected_passes: int) -> Iterator[ActiveSetSolution]:
         """The solutions at each alpha of ``grid`` in turn, each warm-started at the previous.
 
@@ -364,15 +373,9 @@ class EnetProblem:
         solver_data = problem.solver_form(expected_passes=expected_passes)
         active = ActiveSet()
         for alpha in grid:
+            penalty = self.penalty(float(alpha))
             yield solve_enet(
-                solver_data,
-                active,
-                alpha=float(alpha),
-                l1_ratio=self.l1_ratio,
-                threshold=threshold,
-                max_iter=self.max_iter,
-                l1_scale=self.l1_scale,
-                positive=self.positive,
+                solver_data, active, penalty, threshold=threshold, max_iter=self.max_iter
             )
 
     @cached_property
@@ -385,11 +388,8 @@ class EnetProblem:
             self._certificate_data,
             solution.coef,
             solution.gap,
-            alpha=alpha,
-            l1_ratio=self.l1_ratio,
+            self.penalty(alpha),
             tol=self.tol,
-            l1_scale=self.l1_scale,
-            positive=self.positive,
         )
 
     def coefs(self, solved: FloatArray) -> FloatArray:

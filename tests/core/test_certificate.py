@@ -23,7 +23,7 @@ import scipy.linalg
 from numpy.typing import NDArray
 from sklearn.linear_model import LinearRegression
 
-from bayesreg.core._duality import certify_enet
+from bayesreg.core._duality import EnetPenalty, certify_enet
 from bayesreg.core.data import least_squares_data
 from bayesreg.core.enet_path import alpha_max, lasso_path
 from bayesreg.core.enet_solver import elastic_net, lasso
@@ -155,7 +155,28 @@ def test_certify_enet_recomputes_a_gram_form_gap_from_the_rows() -> None:
     alpha = 0.05 * alpha_max(X, y)
     fit = lasso(X, y, alpha)
     data = least_squares_data(X, y, fit_intercept=True).certificate_form()
-    certificate = certify_enet(data, fit.coef, 1.0, alpha=alpha, l1_ratio=1.0, tol=1e-12)
+    certificate = certify_enet(data, fit.coef, 1.0, EnetPenalty(alpha, 1.0), tol=1e-12)
     assert certificate.kind == "duality gap"
     assert certificate.converged
     assert certificate.value <= certificate.tol
+
+
+def test_enet_penalty_weights_value_and_kkt_distance() -> None:
+    # EnetPenalty carries alpha·P: its L1/L2 weights, its value, and the KKT distance that
+    # is 0 exactly where the correlations meet the subdifferential.
+    scale = np.array([1.0, 2.0, 0.5])
+    penalty = EnetPenalty(0.4, 0.75, scale)
+    assert penalty.l2 == pytest.approx(0.1)
+    np.testing.assert_allclose(penalty.l1, 0.3 * scale)
+    coef = np.array([1.0, 0.0, -2.0])
+    expected = 0.4 * (0.75 * (1.0 + 0.5 * 2.0) + 0.125 * 5.0)
+    assert penalty.value(coef) == pytest.approx(expected)
+    # u_j ∈ ∂(l1_j|w_j| + l2/2 w_j²): l1_j sign(w_j) + l2 w_j where w_j ≠ 0, |u_j| ≤ l1_j at 0.
+    optimal = np.array([0.3 + 0.1, 0.5, -0.15 - 0.2])
+    np.testing.assert_allclose(penalty.kkt_distance(coef, optimal), 0.0, atol=1e-15)
+    assert penalty.kkt_distance(coef, optimal + np.array([0.0, 0.2, 0.0]))[1] == pytest.approx(0.1)
+    one_sided = EnetPenalty(0.4, 0.75, scale, positive=True)
+    # Over w ≥ 0, w_j = 0 is optimal iff u_j ≤ l1_j (one-sided).
+    below = np.array([-1.0, 0.6, 0.15])
+    np.testing.assert_allclose(one_sided.kkt_distance(np.zeros(3), below), 0.0)
+    np.testing.assert_allclose(one_sided.kkt_distance(np.zeros(3), below + 0.1), [0.0, 0.1, 0.1])

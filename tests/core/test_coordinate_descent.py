@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from sklearn.linear_model import ElasticNet, Lasso
 
 from bayesreg.core._active_set import ActiveSet, solve_enet
-from bayesreg.core._duality import enet_duality_gap, gap_threshold
+from bayesreg.core._duality import EnetPenalty, enet_duality_gap, gap_threshold
 from bayesreg.core._least_squares import GramData, syrk_gram
 from bayesreg.core.data import least_squares_data
 from bayesreg.core.enet_path import alpha_max, lasso_path
@@ -356,7 +356,7 @@ def test_gram_and_design_forms_agree(n: int, p: int) -> None:
     alpha = 0.05 * float(np.max(np.abs(design.xty)))
     threshold = gap_threshold(design.yty, 1e-12)
     solutions = [
-        solve_enet(data, ActiveSet(), alpha=alpha, l1_ratio=1.0, threshold=threshold, max_iter=100)
+        solve_enet(data, ActiveSet(), EnetPenalty(alpha, 1.0), threshold=threshold, max_iter=100)
         for data in (design, gram)
     ]
     assert all(solution.gap <= threshold for solution in solutions)
