@@ -46,6 +46,7 @@ __all__ = [
     "Design",
     "GLMData",
     "GLMSolution",
+    "WeightedRows",
     "as_glm_design",
     "check_ml_design",
     "clear_margin",
@@ -55,6 +56,7 @@ __all__ = [
     "glm_path",
     "gradient_unit",
     "kkt_floor",
+    "sample_gradient",
     "solve_glm",
     "warn_not_converged",
     "weighted_rows",
@@ -97,10 +99,32 @@ def gradient_unit(X: Design, fit_intercept: bool, scale: FloatArray | None = Non
     return max(weighted, float(np.mean(scale))) if fit_intercept else weighted
 
 
-def kkt_floor(X: Design, fit_intercept: bool, scale: FloatArray | None = None) -> float:
-    """``16 · eps · √n · max_j mean_i |z_ij| s_i``: below it no KKT residual is certified."""
+def kkt_floor(
+    X: Design,
+    fit_intercept: bool,
+    scale: FloatArray | None = None,
+    weights: FloatArray | None = None,
+) -> float:
+    """``16 · eps · √n · max_j mean_i |z_ij| s_i``: below it no KKT residual is certified.
+
+    With observation weights ``c`` (summing to 1) the bound of ``n·|g_i|`` is ``s_i·n c_i``
+    (``n c_i`` for ``s`` None).
+    """
+    if weights is not None:
+        relative = X.shape[0] * weights
+        scale = relative if scale is None else scale * relative
     root_n = float(np.sqrt(X.shape[0]))
     return ROUNDING_FLOOR_ULPS * EPS * root_n * gradient_unit(X, fit_intercept, scale)
+
+
+def sample_gradient(X: Design, residual: FloatArray, weights: FloatArray | None) -> FloatArray:
+    """``∇_w L = Xᵀ c r`` from the per-sample residuals ``r = μ − y`` and the weights ``c``
+    (summing to 1), or ``Xᵀ r / n`` without weights."""
+    if weights is not None:
+        weighted: FloatArray = np.asarray(X.T @ (weights * residual))
+        return weighted
+    gradient: FloatArray = np.asarray(X.T @ residual) / residual.size
+    return gradient
 
 
 @dataclass(frozen=True)
@@ -225,6 +249,13 @@ class GLMData:
     def n_features(self) -> int:
         """Number of columns p."""
         return int(self.design.shape[1])
+
+    def alpha_max(self, l1_ratio: float, *, strict: bool = True) -> float:
+        """The smallest alpha whose fit is w = 0: :func:`glm_alpha_max` of the null
+        gradient with this problem's penalty factors and sign constraint."""
+        return glm_alpha_max(
+            self.null_gradient, l1_ratio, self.penalty_factor, strict=strict, positive=self.positive
+        )
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 import numpy as np
+import scipy.optimize
 
 from bayesreg.core._penalty_factor import check_penalty_factor
 from bayesreg.core.glm import (
@@ -34,12 +35,15 @@ from bayesreg.core.glm import (
     ROUNDING_FLOOR_ULPS,
     Design,
     GLMData,
+    WeightedRows,
+    as_glm_design,
     check_ml_design,
-    glm_alpha_max,
+    clear_margin,
     glm_grid,
     glm_path,
     solve_glm,
     warn_not_converged,
+    weighted_rows,
 )
 from bayesreg.core.glm_stream import (
     is_dask_collection,
@@ -51,6 +55,7 @@ from bayesreg.core.results import PathFit, PenalizedFit
 from bayesreg.core.types import EPS, FloatArray
 from bayesreg.errors import DataError, InputValueError
 from bayesreg.validation import (
+    as_target,
     check_bool,
     check_finite_nonneg,
     check_grid_eps,
@@ -68,6 +73,7 @@ __all__ = [
     "fit_glm",
     "fit_glm_path",
     "glm_family_alpha_max",
+    "separating_direction_found",
     "separation_bounds",
 ]
 
@@ -101,9 +107,18 @@ class GLMFamily(Protocol):
         """Says how a direction of recession moves the fit (the estimate does not exist)."""
         ...
 
-    def data(self, X: Any, y: Any, fit_intercept: bool, sample_weight: Any, offset: Any) -> GLMData:
-        """The validated problem (zero-weight rows dropped) with its null model; raises
-        DataError when the null model (the best intercept at w = 0) does not exist."""
+    def response(self, y: FloatArray, offset: FloatArray | None, fit_intercept: bool) -> FloatArray:
+        """y checked as the family's response (binary outcomes, counts); raises DataError for
+        a value, or an offset, the likelihood does not take."""
+        ...
+
+    def check_null(self, n_samples: int, target_sum: float, fit_intercept: bool) -> None:
+        """Raise DataError when the null model (the best intercept at w = 0) does not exist,
+        from the number of rows and the sum of y (in memory, or over streamed rows)."""
+        ...
+
+    def data(self, rows: WeightedRows, fit_intercept: bool) -> GLMData:
+        """The problem on validated rows (zero-weight rows dropped) with its null model."""
         ...
 
     def separable(self, design: Design, target: FloatArray, bounds: Bounds) -> bool:
@@ -120,6 +135,33 @@ def separation_bounds(n_columns: int, fit_intercept: bool, positive: bool) -> Bo
     lower = 0.0 if positive else -1.0
     n_features = n_columns - int(fit_intercept)
     return [(-1.0, 1.0)] * int(fit_intercept) + [(lower, 1.0)] * n_features
+
+
+def separating_direction_found(
+    margins: Design, design: Design, bounds: Bounds, level: Design | None = None
+) -> bool:
+    """Whether some d ≠ 0 within ``bounds`` has ``M d ≥ 0`` (and ``E d = 0``), M = ``margins``,
+    E = ``level``: a direction of recession of the likelihood, found by the linear program
+
+        maximize Σ_i (M d)_i  subject to  M d ≥ 0,  E d = 0,  d within the bounds,
+
+    whose optimum is 0 (at d = 0) exactly when there is none; a direction counts only when
+    its largest margin is clear of rounding (:func:`~bayesreg.core.glm.clear_margin`).
+    """
+    if level is not None and level.shape[0] == 0:
+        level = None
+    program = scipy.optimize.linprog(
+        -np.asarray(margins.sum(axis=0)).ravel(),
+        A_ub=-margins,
+        b_ub=np.zeros(margins.shape[0]),
+        A_eq=level,
+        b_eq=None if level is None else np.zeros(level.shape[0]),
+        bounds=bounds,
+        method="highs",
+    )
+    if program.x is None:
+        return False
+    return clear_margin(margins @ program.x, design)
 
 
 def check_glm_minimizer(family: GLMFamily, data: GLMData, alpha: float) -> None:
@@ -168,9 +210,24 @@ def _problem(
             refuse_streamed("sample_weight", "<array>")
         data = _streamed_data(family, X, y, fit_intercept, offset)
     else:
-        data = family.data(X, y, fit_intercept, sample_weight, offset)
+        data = _in_memory_data(family, X, y, fit_intercept, sample_weight, offset)
     factor = check_penalty_factor(penalty_factor, data.n_features)
     return replace(data, penalty_factor=factor, positive=check_bool(positive, "positive"))
+
+
+def _in_memory_data(
+    family: GLMFamily, X: Any, y: Any, fit_intercept: bool, sample_weight: Any, offset: Any
+) -> GLMData:
+    """The validated design (CSC when sparse), response and offset, the weights applied
+    (zero-weight rows dropped: :func:`~bayesreg.core.glm.weighted_rows`), refused where
+    the null model does not exist."""
+    design = as_glm_design(X)
+    target = as_target(y, design.shape[0])
+    shift = None if offset is None else as_target(offset, design.shape[0], name="offset")
+    target = family.response(target, shift, fit_intercept)
+    rows = weighted_rows(design, target, sample_weight, shift)
+    family.check_null(rows.target.size, float(rows.target.sum()), fit_intercept)
+    return family.data(rows, fit_intercept)
 
 
 def _streamed_data(family: GLMFamily, X: Any, y: Any, fit_intercept: bool, offset: Any) -> GLMData:
@@ -178,6 +235,7 @@ def _streamed_data(family: GLMFamily, X: Any, y: Any, fit_intercept: bool, offse
     its null model computed in two passes; the rounding floor as in memory,
     ``16·eps·√n·max_j Σ_i |z_ij| s_i / n``."""
     rows = streamed_rows(X, y, offset, family.likelihood)
+    family.check_null(rows.n_samples, rows.target_sum, fit_intercept)
     null = streamed_null(rows, fit_intercept)
     return GLMData(
         design=rows,
@@ -226,8 +284,7 @@ def glm_family_alpha_max(
     """The smallest alpha whose fit is w = 0 (:func:`~bayesreg.core.glm.glm_alpha_max`);
     ``inputs`` as in :func:`fit_glm`."""
     data = _problem(family, X, y, **inputs)
-    l1_ratio = check_l1_ratio(l1_ratio)
-    return glm_alpha_max(data.null_gradient, l1_ratio, data.penalty_factor, positive=data.positive)
+    return data.alpha_max(check_l1_ratio(l1_ratio))
 
 
 def fit_glm_path(
@@ -252,19 +309,15 @@ def fit_glm_path(
     data = _problem(family, X, y, **inputs)
     l1_ratio = check_l1_ratio(l1_ratio)
     tol = check_tol(tol)
+    # with given alphas a zero penalty factor leaves alpha_max unknown (NaN), not refused
+    top = data.alpha_max(l1_ratio, strict=alphas is None)
     if alphas is not None:
         grid = check_path_alphas(
             alphas,
             zero_hint=f"For the maximum-likelihood estimate (alpha = 0) call {family.name}"
             "(X, y, 0.0).",
         )
-        top = glm_alpha_max(
-            data.null_gradient, l1_ratio, data.penalty_factor, strict=False, positive=data.positive
-        )
     else:
-        top = glm_alpha_max(
-            data.null_gradient, l1_ratio, data.penalty_factor, positive=data.positive
-        )
         no_signal = family.no_signal
         if data.positive:
             no_signal += " in the direction positive coefficients can take"

@@ -183,26 +183,16 @@ def streamed_null(rows: StreamedRows, fit_intercept: bool) -> StreamedNull:
     """The best intercept at w = 0 and the gradient there, in one pass.
 
     Bernoulli: ``w0* = logit(ȳ)``; Poisson: ``w0* = log Σy − log Σ exp(o)`` (0 without
-    an intercept). Raises DataError when that intercept does not exist (one class, or
-    every count 0).
+    an intercept). The caller has checked that the intercept exists (both classes, or a
+    positive count: ``GLMFamily.check_null`` of :mod:`bayesreg.core.glm_fit`).
     """
     n, total = rows.n_samples, rows.target_sum
-    if rows.likelihood == "bernoulli":
-        if fit_intercept and total in (0.0, float(n)):
-            raise DataError(
-                f"y holds only the class {1.0 if total else 0.0:g}; with an unpenalized "
-                "intercept the objective has no minimizer (w0 runs off to ±∞). Pass data "
-                "with both classes, or fit_intercept=False."
-            )
-        intercept = math.log(total / (n - total)) if fit_intercept else 0.0
+    if not fit_intercept:
+        intercept = 0.0
+    elif rows.likelihood == "bernoulli":
+        intercept = math.log(total / (n - total))
     else:
-        if fit_intercept and total == 0.0:
-            raise DataError(
-                f"y holds only zeros ({n} counts); with an unpenalized intercept the "
-                "objective has no minimizer (F decreases as w0 → −∞). Pass data with a "
-                "positive count, or fit_intercept=False."
-            )
-        intercept = math.log(total) - math.log(rows.exposure_sum) if fit_intercept else 0.0
+        intercept = math.log(total) - math.log(rows.exposure_sum)
     parts = rows.map_blocks(_block_null, intercept, n, rows.likelihood)
     gradient = np.sum([part[0] for part in parts], axis=0)
     column_units = np.sum([part[1] for part in parts], axis=0) / n

@@ -16,8 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-import scipy.optimize
 import scipy.sparse
 from scipy.special import logit
 
@@ -26,16 +24,21 @@ from bayesreg.core.glm import (
     DEFAULT_TOL,
     Design,
     GLMData,
+    WeightedRows,
     as_glm_design,
-    clear_margin,
     kkt_floor,
-    weighted_rows,
+    sample_gradient,
 )
-from bayesreg.core.glm_fit import Bounds, fit_glm, glm_family_alpha_max
+from bayesreg.core.glm_fit import (
+    Bounds,
+    fit_glm,
+    glm_family_alpha_max,
+    separating_direction_found,
+)
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError
-from bayesreg.validation import as_target, check_binary_target, is_sparse
+from bayesreg.validation import check_binary_target, is_sparse
 
 __all__ = [
     "LOGISTIC",
@@ -276,17 +279,14 @@ def logistic_data(
     ``eps·√n·max_j mean_i |x_ij|`` times :data:`~bayesreg.core.glm.ROUNDING_FLOOR_ULPS`
     (``|μ − y| ≤ 1``).
     """
-    if weights is None:
-        null_mean, scale = float(target.mean()), None
-    else:
-        null_mean, scale = float(weights @ target), target.size * weights
+    null_mean = float(target.mean()) if weights is None else float(weights @ target)
     return GLMData(
         design=design,
         datafit=Bernoulli(target, weights),
         fit_intercept=fit_intercept,
         null_intercept=float(logit(null_mean)) if fit_intercept else 0.0,
         null_gradient=null_gradient(design, target, fit_intercept, weights),
-        floor=kkt_floor(design, fit_intercept, scale),
+        floor=kkt_floor(design, fit_intercept, weights=weights),
         target=target,
     )
 
@@ -298,13 +298,11 @@ def null_gradient(
 
     With weights ``c`` (summing to 1): ``Xᵀ c(μ0 − y)``, μ0 the weighted mean.
     """
-    if weights is not None:
-        weighted_prob = float(weights @ y) if fit_intercept else 0.5
-        weighted: FloatArray = np.asarray(X.T @ (weights * (weighted_prob - y)))
-        return weighted
-    null_prob = float(y.mean()) if fit_intercept else 0.5
-    gradient: FloatArray = np.asarray(X.T @ (null_prob - y)) / len(y)
-    return gradient
+    if not fit_intercept:
+        null_prob = 0.5
+    else:
+        null_prob = float(y.mean()) if weights is None else float(weights @ y)
+    return sample_gradient(X, null_prob - y, weights)
 
 
 @dataclass(frozen=True)
@@ -316,19 +314,21 @@ class LogisticFamily:
     no_signal: str = "Xᵀ(y − ȳ) = 0: no column of X is correlated with y"
     no_estimate: str = "separates the y = 0 and y = 1 samples"
 
-    def data(self, X: Any, y: Any, fit_intercept: bool, sample_weight: Any, offset: Any) -> GLMData:
-        """Binary outcomes on a validated design, zero-weight rows dropped (no offset);
-        refused when a single class is left and an intercept is fitted (w0 → ±∞)."""
-        design = as_glm_design(X)
-        target = check_binary_target(as_target(y, design.shape[0]))
-        rows = weighted_rows(design, target, sample_weight)
-        y = rows.target
-        if fit_intercept and y.min() == y.max():
+    def response(self, y: FloatArray, offset: FloatArray | None, fit_intercept: bool) -> FloatArray:
+        """Binary outcomes, coded 0 and 1 (the logistic solvers take no offset)."""
+        return check_binary_target(y)
+
+    def check_null(self, n_samples: int, target_sum: float, fit_intercept: bool) -> None:
+        """Refused when a single class is left and an intercept is fitted (w0 → ±∞)."""
+        if fit_intercept and target_sum in (0.0, float(n_samples)):
             raise DataError(
-                f"y holds only the class {y[0]:g}; with an unpenalized intercept the "
-                "objective has no minimizer (w0 runs off to ±∞). Pass data with both "
-                "classes, or fit_intercept=False."
+                f"y holds only the class {1.0 if target_sum else 0.0:g}; with an unpenalized "
+                "intercept the objective has no minimizer (w0 runs off to ±∞). Pass data with "
+                "both classes, or fit_intercept=False."
             )
+
+    def data(self, rows: WeightedRows, fit_intercept: bool) -> GLMData:
+        """The Bernoulli problem on the rows kept, with its null model (:func:`logistic_data`)."""
         return logistic_data(rows.design, rows.target, fit_intercept, rows.weights)
 
     def separable(self, design: Design, target: FloatArray, bounds: Bounds) -> bool:
@@ -346,16 +346,7 @@ class LogisticFamily:
         signed = (
             scipy.sparse.diags(labels) @ design if is_sparse(design) else labels[:, None] * design
         )
-        program = scipy.optimize.linprog(
-            -np.asarray(signed.sum(axis=0)).ravel(),
-            A_ub=-signed,
-            b_ub=np.zeros(signed.shape[0]),
-            bounds=bounds,
-            method="highs",
-        )
-        if program.x is None:
-            return False
-        return clear_margin(signed @ program.x, design)
+        return separating_direction_found(signed, design, bounds)
 
 
 #: The logistic family, shared by :func:`logistic`, its path and its alpha_max.

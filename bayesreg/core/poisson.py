@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import numpy as np
-import scipy.optimize
 from scipy.special import logsumexp
 
 from bayesreg.core.datafits import Poisson
@@ -28,21 +26,21 @@ from bayesreg.core.glm import (
     DEFAULT_TOL,
     Design,
     GLMData,
-    as_glm_design,
-    clear_margin,
+    WeightedRows,
     kkt_floor,
-    weighted_rows,
+    sample_gradient,
 )
-from bayesreg.core.glm_fit import Bounds, fit_glm, fit_glm_path, glm_family_alpha_max
+from bayesreg.core.glm_fit import (
+    Bounds,
+    fit_glm,
+    fit_glm_path,
+    glm_family_alpha_max,
+    separating_direction_found,
+)
 from bayesreg.core.results import PathFit, PenalizedFit
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError
-from bayesreg.validation import (
-    as_target,
-    check_bool,
-    check_counts,
-    is_sparse,
-)
+from bayesreg.validation import check_counts, is_sparse
 
 __all__ = ["POISSON", "PoissonFamily", "poisson", "poisson_alpha_max", "poisson_path"]
 
@@ -368,101 +366,43 @@ def poisson_path(
     )
 
 
-@dataclass(frozen=True)
-class _PoissonData:
-    """Validated data of a Poisson fit and what the null model (w = 0) gives."""
+def _null_intercept(
+    target: FloatArray, offset: FloatArray | None, weights: FloatArray | None
+) -> float:
+    """The best w0 at w = 0: log Σy − log Σ exp(o).
 
-    design: Design
-    target: FloatArray
-    offset: FloatArray | None
-    fit_intercept: bool
-    #: ``c = s/Σs`` on the rows kept (zero weights dropped); None: unweighted (``1/n``).
-    weights: FloatArray | None = None
-
-    @cached_property
-    def null_intercept(self) -> float:
-        """The best w0 at w = 0: log Σy − log Σ exp(o) (0 without an intercept).
-
-        With weights c: ``log Σ c_i y_i − log Σ c_i exp(o_i)``.
-        """
-        if not self.fit_intercept:
-            return 0.0
-        if self.weights is not None:
-            shift = np.zeros(self.target.size) if self.offset is None else self.offset
-            total = math.log(float(self.weights @ self.target))
-            return total - float(logsumexp(shift, b=self.weights))
-        total = math.log(float(self.target.sum()))
-        if self.offset is None:
-            return total - math.log(self.target.size)
-        return total - float(logsumexp(self.offset))
-
-    @cached_property
-    def null_mean(self) -> FloatArray:
-        """μ₀ = exp(o + w0) at w = 0 (Σy · softmax(o) with an intercept, never overflowing)."""
-        if self.weights is not None and self.fit_intercept:
-            # exp(o_i) Σc y / Σ c exp(o), by a softmax of o weighted by c
-            shift = np.zeros(self.target.size) if self.offset is None else self.offset
-            shares: FloatArray = np.exp(shift - logsumexp(shift, b=self.weights))
-            return float(self.weights @ self.target) * shares
-        if self.offset is None:
-            return np.full(self.target.size, math.exp(self.null_intercept))
-        if self.fit_intercept:
-            shares = np.exp(self.offset - logsumexp(self.offset))
-            return float(self.target.sum()) * shares
-        mean: FloatArray = np.exp(self.offset)
-        return mean
-
-    @cached_property
-    def null_gradient(self) -> FloatArray:
-        """``∇_w L`` at w = 0 with the best intercept: ``Xᵀ(μ₀ − y)/n`` (``Xᵀ c(μ₀ − y)``
-        with weights)."""
-        residual = self.null_mean - self.target
-        if self.weights is not None:
-            weighted: FloatArray = np.asarray(self.design.T @ (self.weights * residual))
-            return weighted
-        gradient: FloatArray = np.asarray(self.design.T @ residual) / self.target.size
-        return gradient
-
-    @cached_property
-    def floor(self) -> float:
-        """The rounding level of the gradient, with per-sample scale max(y_i, μ₀_i)."""
-        scale = np.maximum(self.target, self.null_mean)
-        if self.weights is not None:
-            scale = scale * (self.target.size * self.weights)
-        return kkt_floor(self.design, self.fit_intercept, scale)
-
-    @cached_property
-    def glm(self) -> GLMData:
-        """The problem for the shared GLM solver: the Poisson datafit and the null model."""
-        return GLMData(
-            design=self.design,
-            datafit=Poisson(self.target, self.offset, self.weights),
-            fit_intercept=self.fit_intercept,
-            null_intercept=self.null_intercept,
-            null_gradient=self.null_gradient,
-            floor=self.floor,
-            target=self.target,
-        )
+    With weights c: ``log Σ c_i y_i − log Σ c_i exp(o_i)``.
+    """
+    if weights is not None:
+        shift = np.zeros(target.size) if offset is None else offset
+        total = math.log(float(weights @ target))
+        return total - float(logsumexp(shift, b=weights))
+    total = math.log(float(target.sum()))
+    if offset is None:
+        return total - math.log(target.size)
+    return total - float(logsumexp(offset))
 
 
-def _poisson_data(
-    X: Any, y: Any, offset: Any, fit_intercept: Any, sample_weight: Any = None
-) -> _PoissonData:
-    """Validate X, the counts y, the offset, fit_intercept and the weights (zero-weight
-    rows dropped: :func:`~bayesreg.core.glm.weighted_rows`)."""
-    design = as_glm_design(X)
-    target = check_counts(as_target(y, design.shape[0]))
-    shift = None if offset is None else as_target(offset, design.shape[0], name="offset")
-    fit_intercept = check_bool(fit_intercept, "fit_intercept")
-    if shift is not None and not fit_intercept and float(shift.max()) > LOG_MAX_FLOAT:
-        index = int(np.argmax(shift))
-        raise DataError(
-            f"offset[{index}] = {float(shift[index])!r} has exp(offset) overflow float64 (offsets "
-            f"must be ≤ {LOG_MAX_FLOAT:.2f} without an intercept, where the solver starts "
-            "at μ = exp(offset)). Shift the offset, or pass fit_intercept=True."
-        )
-    rows = weighted_rows(design, target, sample_weight, shift)
-    return _PoissonData(rows.design, rows.target, rows.offset, fit_intercept, rows.weights)
+def _null_mean(
+    target: FloatArray,
+    offset: FloatArray | None,
+    weights: FloatArray | None,
+    fit_intercept: bool,
+    intercept: float,
+) -> FloatArray:
+    """μ₀ = exp(o + w0) at w = 0 (Σy · softmax(o) with an intercept, never overflowing)."""
+    if weights is not None and fit_intercept:
+        # exp(o_i) Σc y / Σ c exp(o), by a softmax of o weighted by c
+        shift = np.zeros(target.size) if offset is None else offset
+        shares: FloatArray = np.exp(shift - logsumexp(shift, b=weights))
+        return float(weights @ target) * shares
+    if offset is None:
+        return np.full(target.size, math.exp(intercept))
+    if fit_intercept:
+        shares = np.exp(offset - logsumexp(offset))
+        return float(target.sum()) * shares
+    mean: FloatArray = np.exp(offset)
+    return mean
 
 
 @dataclass(frozen=True)
@@ -479,17 +419,46 @@ class PoissonFamily:
         "is ≤ 0 on every zero count, < 0 on some and 0 on every positive count (those means → 0)"
     )
 
-    def data(self, X: Any, y: Any, fit_intercept: bool, sample_weight: Any, offset: Any) -> GLMData:
-        """Counts and offset on a validated design, zero-weight rows dropped; refused when
-        every count is 0 and an intercept is fitted (F decreases as w0 → −∞)."""
-        data = _poisson_data(X, y, offset, fit_intercept, sample_weight)
-        if data.fit_intercept and not np.any(data.target > 0.0):
+    def response(self, y: FloatArray, offset: FloatArray | None, fit_intercept: bool) -> FloatArray:
+        """Counts (finite, ≥ 0, integer-valued); without an intercept the solver starts at
+        μ = exp(offset), so an offset whose exp overflows is refused."""
+        target = check_counts(y)
+        if offset is not None and not fit_intercept and float(offset.max()) > LOG_MAX_FLOAT:
+            index = int(np.argmax(offset))
             raise DataError(
-                f"y holds only zeros ({data.target.size} counts); with an unpenalized "
+                f"offset[{index}] = {float(offset[index])!r} has exp(offset) overflow float64 "
+                f"(offsets must be ≤ {LOG_MAX_FLOAT:.2f} without an intercept, where the solver "
+                "starts at μ = exp(offset)). Shift the offset, or pass fit_intercept=True."
+            )
+        return target
+
+    def check_null(self, n_samples: int, target_sum: float, fit_intercept: bool) -> None:
+        """Refused when every count is 0 and an intercept is fitted (F decreases as
+        w0 → −∞)."""
+        if fit_intercept and target_sum == 0.0:
+            raise DataError(
+                f"y holds only zeros ({n_samples} counts); with an unpenalized "
                 "intercept the objective has no minimizer (F decreases as w0 → −∞, every "
                 "mean → 0). Pass data with a positive count, or fit_intercept=False."
             )
-        return data.glm
+
+    def data(self, rows: WeightedRows, fit_intercept: bool) -> GLMData:
+        """The Poisson problem on the rows kept, with its null model (w = 0): the best
+        intercept, the means μ₀ it gives, the gradient ``Xᵀ(μ₀ − y)/n`` there
+        (``Xᵀ c(μ₀ − y)`` with weights) and the rounding floor with per-sample scale
+        ``max(y_i, μ₀_i)``."""
+        target, offset, weights = rows.target, rows.offset, rows.weights
+        intercept = _null_intercept(target, offset, weights) if fit_intercept else 0.0
+        mean = _null_mean(target, offset, weights, fit_intercept, intercept)
+        return GLMData(
+            design=rows.design,
+            datafit=Poisson(target, offset, weights),
+            fit_intercept=fit_intercept,
+            null_intercept=intercept,
+            null_gradient=sample_gradient(rows.design, mean - target, weights),
+            floor=kkt_floor(rows.design, fit_intercept, np.maximum(target, mean), weights),
+            target=target,
+        )
 
     def separable(self, design: Design, target: FloatArray, bounds: Bounds) -> bool:
         """Whether a direction of recession of the log-likelihood lies within ``bounds``."""
@@ -516,16 +485,4 @@ def _zero_counts_separable(design: Design, y: FloatArray, bounds: Bounds) -> boo
     if not zero.any():
         return False
     rows = design.tocsr() if is_sparse(design) else design
-    zeros, positives = rows[zero], rows[~zero]
-    program = scipy.optimize.linprog(
-        np.asarray(zeros.sum(axis=0)).ravel(),
-        A_ub=zeros,
-        b_ub=np.zeros(zeros.shape[0]),
-        A_eq=positives if positives.shape[0] else None,
-        b_eq=np.zeros(positives.shape[0]) if positives.shape[0] else None,
-        bounds=bounds,
-        method="highs",
-    )
-    if program.x is None:
-        return False
-    return clear_margin(-np.asarray(zeros @ program.x), design)
+    return separating_direction_found(-rows[zero], design, bounds, level=rows[~zero])
