@@ -190,38 +190,18 @@ def gram_draw_small(
 ) -> tuple[FloatArray, FloatArray]:
     """``(A_c⁻¹ b_c, L_c⁻ᵀ z_c)`` with ``A_c = f_c G + diag(q_c) = L_c L_cᵀ``.
 
-    Parameters
-    ----------
-    gram : ndarray of shape (m, m)
-        The symmetric matrix G shared by the chains (only its lower triangle is read).
-    scale : ndarray of shape (chains,)
-        The factors ``f_c ≥ 0``.
-    precision : ndarray of shape (chains, m)
-        The diagonals ``q_c``.
-    rhs : ndarray of shape (chains, m) or (m,)
-        The right-hand sides ``b_c``, or one b shared by the chains.
-    z : ndarray of shape (chains, m)
-        Standard normal variates: the second result is a draw from ``N(0, A_c⁻¹)``.
+    ``gram`` is the (m, m) matrix G shared by the chains (its lower triangle is read),
+    ``scale`` the factors ``f_c ≥ 0`` (chains,), ``precision`` the diagonals ``q_c``
+    (chains, m), ``rhs`` the right-hand sides ``b_c`` (chains, m), or one (m,) shared by
+    the chains, and ``z`` standard normal variates (chains, m), so that the second result
+    is a draw from ``N(0, A_c⁻¹)``. As :func:`spd_solve_small`, it raises
+    :class:`numpy.linalg.LinAlgError` when some ``A_c`` is not positive definite.
 
-    Returns
-    -------
-    mean, spread : ndarray of shape (chains, m)
-        ``A_c⁻¹ b_c`` and ``L_c⁻ᵀ z_c``.
-
-    Raises
-    ------
-    numpy.linalg.LinAlgError
-        When some ``A_c`` is not positive definite.
-
-    Examples
-    --------
     >>> import numpy as np
     >>> from bayesreg.posterior._spd_kernel import gram_draw_small
     >>> G = np.array([[2.0, 1.0], [1.0, 2.0]])
-    >>> mean, spread = gram_draw_small(
-    ...     G, np.ones(1), np.ones((1, 2)), np.array([[1.0, 0.0]]), np.zeros((1, 2))
-    ... )
-    >>> np.allclose((G + np.eye(2)) @ mean[0], [1.0, 0.0]), spread.tolist()
+    >>> mean, spread = gram_draw_small(G, np.ones(1), np.ones((1, 2)), np.ones(2), np.zeros((1, 2)))
+    >>> np.allclose((G + np.eye(2)) @ mean[0], [1.0, 1.0]), spread.tolist()
     (True, [[0.0, 0.0]])
     """
     chains, m = precision.shape
