@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -372,6 +372,18 @@ def _as_real(value: Any, name: str) -> float:
     return float(value)
 
 
+def _check_real(value: Any, name: str, within: Callable[[float], bool], requirement: str) -> float:
+    """Return ``value`` as a float, requiring ``within(value)``.
+
+    Raises ``InputTypeError`` if it is not a real number, ``InputValueError`` ("``name``
+    must ``requirement``; got …") if it is one outside the allowed set.
+    """
+    number = _as_real(value, name)
+    if not within(number):
+        raise InputValueError(f"{name} must {requirement}; got {number!r}.")
+    return number
+
+
 def check_finite(value: Any, name: str) -> float:
     """Return ``value`` as a float, requiring a finite real number (of either sign).
 
@@ -385,10 +397,7 @@ def check_finite(value: Any, name: str) -> float:
     ...
     bayesreg.errors.InputValueError: offset must be a finite number; got inf.
     """
-    number = _as_real(value, name)
-    if not math.isfinite(number):
-        raise InputValueError(f"{name} must be a finite number; got {number!r}.")
-    return number
+    return _check_real(value, name, math.isfinite, "be a finite number")
 
 
 def check_finite_nonneg(value: Any, name: str) -> float:
@@ -404,10 +413,9 @@ def check_finite_nonneg(value: Any, name: str) -> float:
     ...
     bayesreg.errors.InputValueError: alpha must be a finite number ≥ 0; got -0.5.
     """
-    number = _as_real(value, name)
-    if not math.isfinite(number) or number < 0.0:
-        raise InputValueError(f"{name} must be a finite number ≥ 0; got {number!r}.")
-    return number
+    return _check_real(
+        value, name, lambda x: math.isfinite(x) and x >= 0.0, "be a finite number ≥ 0"
+    )
 
 
 def check_positive(value: Any, name: str) -> float:
@@ -423,10 +431,9 @@ def check_positive(value: Any, name: str) -> float:
     ...
     bayesreg.errors.InputValueError: noise must be a finite number > 0; got 0.0.
     """
-    number = _as_real(value, name)
-    if not math.isfinite(number) or number <= 0.0:
-        raise InputValueError(f"{name} must be a finite number > 0; got {number!r}.")
-    return number
+    return _check_real(
+        value, name, lambda x: math.isfinite(x) and x > 0.0, "be a finite number > 0"
+    )
 
 
 def check_l1_ratio(value: Any, name: str = "l1_ratio") -> float:
@@ -442,10 +449,9 @@ def check_l1_ratio(value: Any, name: str = "l1_ratio") -> float:
     ...
     bayesreg.errors.InputValueError: l1_ratio must lie in [0, 1] (0 = ridge, 1 = lasso); got 1.5.
     """
-    number = _as_real(value, name)
-    if not (0.0 <= number <= 1.0):
-        raise InputValueError(f"{name} must lie in [0, 1] (0 = ridge, 1 = lasso); got {number!r}.")
-    return number
+    return _check_real(
+        value, name, lambda x: 0.0 <= x <= 1.0, "lie in [0, 1] (0 = ridge, 1 = lasso)"
+    )
 
 
 def check_tol(value: Any, name: str = "tol") -> float:

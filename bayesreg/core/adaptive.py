@@ -33,7 +33,7 @@ import numpy as np
 from bayesreg.core.enet_solver import DEFAULT_MAX_ITER, DEFAULT_TOL, lasso
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.ridge import ridge
-from bayesreg.core.types import FloatArray, frozen_array
+from bayesreg.core.types import FloatArray, freeze_fields
 from bayesreg.errors import DataError, InputValueError
 from bayesreg.validation import (
     as_coef,
@@ -95,8 +95,7 @@ class AdaptiveLassoFit:
     initial: str
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "weights", frozen_array(self.weights))
-        object.__setattr__(self, "initial_coef", frozen_array(self.initial_coef))
+        freeze_fields(self, "weights", "initial_coef")
 
     def prior_scales(self, n_samples: int, noise: float) -> FloatArray:
         """``b_j = σ²|ŵ_j|^γ/(n·alpha)``: the Laplace scales whose MAP this fit is."""
