@@ -562,6 +562,34 @@ def check_seed(value: Any) -> int | np.random.Generator | None:
     return int(value)
 
 
+def as_generator(value: Any) -> np.random.Generator:
+    """``numpy.random.default_rng(value)`` for None, an integer ≥ 0 or a Generator.
+
+    A Generator is returned as is (draws continue its stream). A negative integer is an
+    ``InputValueError`` here (:func:`check_seed` reports it as an ``InputTypeError``).
+
+    Examples
+    --------
+    >>> from bayesreg.validation import as_generator
+    >>> bool(as_generator(0).integers(10) == as_generator(0).integers(10))
+    True
+    >>> as_generator(-1)
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.InputValueError: random_seed must be an integer ≥ 0; got -1.
+    """
+    if value is None or isinstance(value, np.random.Generator):
+        return np.random.default_rng(value)
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InputTypeError(
+            "random_seed must be None, an integer ≥ 0 or a numpy.random.Generator; got "
+            f"{value!r} of type {type(value).__name__}."
+        )
+    if int(value) < 0:
+        raise InputValueError(f"random_seed must be an integer ≥ 0; got {int(value)}.")
+    return np.random.default_rng(int(value))
+
+
 def check_choice(value: Any, name: str, allowed: Sequence[str]) -> str:
     """Return ``value`` if it is one of the ``allowed`` strings.
 

@@ -18,7 +18,6 @@ Tibshirani 2010, glmnet's ``lambda.1se``).
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -34,9 +33,10 @@ from bayesreg.core.poisson import poisson_alpha_max, poisson_path
 from bayesreg.core.results import CVResult, PathFit
 from bayesreg.core.ridge import ridge_alphas, ridge_path
 from bayesreg.core.types import FloatArray
-from bayesreg.errors import DataError, InputTypeError, InputValueError
+from bayesreg.errors import DataError, InputValueError
 from bayesreg.validation import (
     as_design_or_sparse,
+    as_generator,
     as_target,
     check_alphas,
     check_bool,
@@ -185,7 +185,7 @@ def cross_validate(
         else np.sort(check_alphas(alphas))[::-1].copy()
     )
 
-    fold_of = _assign_folds(target, folds, _rng(random_seed), stratify=bernoulli)
+    fold_of = _assign_folds(target, folds, as_generator(random_seed), stratify=bernoulli)
     fold_errors = np.empty((folds, grid.shape[0]))
     for fold in range(folds):
         held_out = fold_of == fold
@@ -380,15 +380,5 @@ def _check_classes(y: FloatArray, n_folds: int) -> None:
         )
 
 
-def _rng(seed: Any) -> np.random.Generator:
-    """``numpy.random.default_rng(seed)`` for None, an integer ≥ 0 or a Generator."""
-    if seed is None or isinstance(seed, np.random.Generator):
-        return np.random.default_rng(seed)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise InputTypeError(
-            f"random_seed must be None, an integer ≥ 0 or a numpy.random.Generator; got "
-            f"{seed!r} of type {type(seed).__name__}."
-        )
-    if int(seed) < 0:
-        raise InputValueError(f"random_seed must be an integer ≥ 0; got {int(seed)}.")
-    return np.random.default_rng(int(seed))
+#: The fold generator's seed check (bootstrap_selection draws with it too).
+_rng = as_generator

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 from typing import Literal
 
@@ -11,8 +10,9 @@ from numpy.typing import NDArray
 from scipy import linalg, special
 
 from bayesreg.core.types import FloatArray, frozen_array
-from bayesreg.errors import InputTypeError, InputValueError
+from bayesreg.errors import InputValueError
 from bayesreg.validation import (
+    as_generator,
     check_choice,
     check_finite,
     check_positive,
@@ -85,19 +85,6 @@ def toeplitz_correlation(n_features: int, correlation: float) -> FloatArray:
     """The Toeplitz correlation matrix ``Σ_ij = ρ^|i − j|`` (an AR(1) process's)."""
     lags = np.arange(n_features, dtype=np.float64)
     return np.asarray(linalg.toeplitz(correlation**lags), dtype=np.float64)
-
-
-def _check_seed(random_seed: object) -> int | np.random.Generator | None:
-    if random_seed is None or isinstance(random_seed, np.random.Generator):
-        return random_seed
-    if isinstance(random_seed, bool) or not isinstance(random_seed, numbers.Integral):
-        raise InputTypeError(
-            "random_seed must be None, an integer ≥ 0 or a numpy.random.Generator; got "
-            f"{random_seed!r} of type {type(random_seed).__name__}."
-        )
-    if int(random_seed) < 0:
-        raise InputValueError(f"random_seed must be an integer ≥ 0; got {int(random_seed)}.")
-    return int(random_seed)
 
 
 def make_synthetic(
@@ -190,7 +177,7 @@ def make_synthetic(
             f"got {noise!r}. Leave noise at its default."
         )
     intercept = check_finite(intercept, "intercept")
-    rng = np.random.default_rng(_check_seed(random_seed))
+    rng = as_generator(random_seed)
 
     coef = np.zeros(n_features)
     support = np.sort(rng.choice(n_features, size=n_informative, replace=False))
