@@ -184,7 +184,4 @@ class ScaleMixtureChains:
     def intercept_draws(self, coef: FloatArray, noise_var: FloatArray) -> FloatArray:
         """``w0 | w, σ ~ N(ȳ − x̄ᵀw, σ²/n)`` for recorded draws (chains, draws); ``σ²/Σs``
         with observation weights (``data.total_weight``)."""
-        z = self.streams.normal(noise_var.shape[1])
-        center = self.data.y_mean - coef @ self.data.x_mean
-        intercept: FloatArray = center + np.sqrt(noise_var / self.data.total_weight) * z
-        return intercept
+        return self.data.intercept_draws(coef, noise_var, self.streams.normal(noise_var.shape[1]))
