@@ -49,6 +49,7 @@ in several parts gives the same replications as one long run. Results:
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -401,8 +402,13 @@ def figure(results: dict[str, Any], names: list[str], path: Path) -> None:
     plt.close(fig)
 
 
+@functools.cache
 def _source_commit() -> str:
-    """The commit of the package that ran: ``BAYESREG_COMMIT``, else the repository HEAD."""
+    """The commit of the package that ran: ``BAYESREG_COMMIT``, else the repository HEAD.
+
+    Read once, when the run starts (``main`` asks first): a later commit to the checkout
+    does not change the code a running process has imported.
+    """
     if os.environ.get("BAYESREG_COMMIT"):
         return os.environ["BAYESREG_COMMIT"]
     completed = subprocess.run(
@@ -455,6 +461,7 @@ def main() -> None:
     if args.absorb is not None and not args.resume:
         parser.error("--absorb joins a part run to NAME.json: use it with --resume")
     session = Session.begin(args.name)
+    _source_commit()
     reps = args.reps if args.reps is not None else (2 if args.quick else 50)
     draws, tune, chains = (300, 150, 2) if args.quick else (1000, 500, 2)
     p_values = (50, 200) if args.quick else P_VALUES
