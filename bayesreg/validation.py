@@ -78,8 +78,8 @@ def is_sparse(value: Any) -> bool:
 def _to_float_array(value: Any, name: str, *, copy: bool = True) -> FloatArray:
     """Convert array-like input to a float64 array with clear errors.
 
-    ``copy``: a fresh array (True), or ``value`` itself when it already is a C-ordered
-    float64 ndarray (False; then only read from it).
+    ``copy``: a fresh C-ordered array (True), or ``value`` itself when it already is a
+    float64 ndarray, in whatever memory layout (False; then only read from it).
     """
     if is_sparse(value):
         raise InputTypeError(
@@ -125,8 +125,12 @@ def _to_float_array(value: Any, name: str, *, copy: bool = True) -> FloatArray:
             "numeric array first."
         )
     # np.array(copy=True) gives a fresh, writeable, C-ordered float64 array:
-    # nothing the user passed in can be modified through it.
-    return np.array(raw, dtype=np.float64, order="C", copy=True if copy else None)
+    # nothing the user passed in can be modified through it. Without a copy a float64
+    # array is returned in its own layout (C, Fortran or strided), for a caller that
+    # makes its own transformed C-ordered copy in one pass.
+    if not copy:
+        return np.asarray(raw, dtype=np.float64)
+    return np.array(raw, dtype=np.float64, order="C", copy=True)
 
 
 def _check_finite(array: FloatArray, name: str) -> None:
@@ -142,10 +146,11 @@ def _check_finite(array: FloatArray, name: str) -> None:
 def as_design(X: Any, name: str = "X", *, copy: bool = True) -> FloatArray:
     """Return ``X`` as a fresh finite 2-D float64 array of shape (n, p), n, p ≥ 1.
 
-    With ``copy=False`` an ``X`` that already is a C-ordered float64 ndarray is checked
-    and returned as it is (no copy; the caller must then only read from it), for a
-    caller that makes its own transformed copy (:func:`bayesreg.core.data.least_squares_data`
-    centers X into a fresh array in one pass).
+    With ``copy=False`` an ``X`` that already is a float64 ndarray, C-ordered, Fortran-
+    ordered or strided, is checked and returned as it is (no copy; the caller must then
+    only read from it), for a caller that makes its own transformed copy
+    (:func:`bayesreg.core.data.least_squares_data` centers X into a fresh C-ordered array
+    in one pass).
 
     Examples
     --------

@@ -467,10 +467,11 @@ def least_squares_data(
     Parameters
     ----------
     X : array-like or DataFrame of shape (n, p), scipy.sparse CSR/CSC matrix, or SufficientStats
-        A dense ``X`` is centered (or copied) in one pass into a fresh float64 array
-        that the problem owns, and never written to (converted first only when it is
-        not a C-ordered float64 array); a sparse one is kept as it is (copied only to
-        convert its values to float64); statistics are read (then ``y`` must be None).
+        A dense ``X`` is centered (or copied) in one pass into a fresh C-ordered
+        float64 array that the problem owns, read in its own memory layout and never
+        written to (converted first only when it is not float64); a sparse one is kept
+        as it is (copied only to convert its values to float64); statistics are read
+        (then ``y`` must be None).
     y : array-like of shape (n,), or None with SufficientStats
     fit_intercept : bool
         Center (profile out the flat intercept); otherwise ``x̄ = 0``, ``ȳ = 0``.
@@ -520,9 +521,14 @@ def least_squares_data(
             n_samples, with_intercept, x_mean, y_mean, xty, float(target @ target), names,
             X=design, y=target, weight_sum=weight_sum,
         )  # fmt: skip
+    # Xc = X − 1x̄ᵀ in one fresh C-ordered array that the problem owns, copied from X in
+    # its own layout (the caller's X is never written to, and a Fortran-ordered X is not
+    # copied twice); x̄ is taken from the C-ordered copy, so that the same numbers give
+    # the same x̄ to the bit whatever the layout they came in
+    design = np.array(design, order="C", copy=True)
     x_mean = design.mean(axis=0) if with_intercept else np.zeros(design.shape[1])
-    # Xc = X − 1x̄ᵀ into a fresh array (the caller's X is never written to).
-    design = design - x_mean if with_intercept else design.copy()
+    if with_intercept:
+        design -= x_mean
     return DenseRows(
         n_samples, with_intercept, x_mean, y_mean, design.T @ target, float(target @ target),
         names, X=design, y=target, weight_sum=weight_sum,
@@ -565,9 +571,13 @@ def _weighted(
             n_samples, fit_intercept, x_mean, y_mean, xty, yty, names, X=scaled,
             y=scaled_target, sample_weight=weights, weight_sum=weight_sum, row_scale=root,
         )  # fmt: skip
+    # X̃ = diag(√s̃)(X − 1x̄ᵀ) in one fresh C-ordered array (the caller's X is never
+    # written to); x̄ from the C-ordered copy, as in least_squares_data
+    design = np.array(design, order="C", copy=True)
     x_mean = (weights @ design) / n_samples if fit_intercept else np.zeros(design.shape[1])
-    # X̃ = diag(√s̃)(X − 1x̄ᵀ) into a fresh array (the caller's X is never written to).
-    design = (design - x_mean if fit_intercept else design) * root[:, None]
+    if fit_intercept:
+        design -= x_mean
+    design *= root[:, None]
     return DenseRows(
         n_samples, fit_intercept, x_mean, y_mean, design.T @ scaled_target, yty, names,
         X=design, y=scaled_target, sample_weight=weights, weight_sum=weight_sum,

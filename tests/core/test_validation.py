@@ -234,3 +234,25 @@ def test_xarray_and_pandas_nullable_inputs() -> None:
     # A pandas nullable integer Series with a missing value is reported as NaN.
     with pytest.raises(DataError, match="1 NaN"):
         as_target(pd.Series([1, None, 3], dtype="Int64"), 3)
+
+
+@pytest.mark.parametrize("layout", [np.ascontiguousarray, np.asfortranarray, strided])
+def test_uncopied_design_keeps_its_layout_and_the_centered_copy_is_c_ordered(
+    layout: object,
+) -> None:
+    # as_design(copy=False) hands a float64 X over as it is, whatever its layout; the data
+    # layer then makes its one centered copy, C-ordered, and leaves X untouched
+    from bayesreg.core.data import least_squares_data
+
+    values = np.arange(24, dtype=np.float64).reshape(6, 4) ** 1.5
+    X = layout(values)  # type: ignore[operator]
+    snapshot = np.array(X, copy=True)
+    assert as_design(X, copy=False) is X
+    data = least_squares_data(X, np.arange(6.0), fit_intercept=True)
+    assert data.X.flags.c_contiguous
+    assert not np.shares_memory(data.X, X)
+    np.testing.assert_array_equal(data.X, values - values.mean(axis=0))
+    np.testing.assert_array_equal(X, snapshot)
+    uncentered = least_squares_data(X, np.arange(6.0), fit_intercept=False)
+    assert uncentered.X.flags.c_contiguous
+    np.testing.assert_array_equal(uncentered.X, values)
