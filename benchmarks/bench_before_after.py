@@ -13,7 +13,8 @@ the median of ``repeats`` calls, in wall time and in process CPU time
 (``time.process_time``: on a shared machine the steadier of the two). The table gives the
 median over rounds and the min–max of the per-round ratios. Only bayesreg is timed; the
 peer comparisons are the other scripts' job. Results:
-``benchmarks/results/NAME.json`` and ``NAME.md`` (``--name``, default ``before_after``).
+``benchmarks/results/NAME.json`` and ``NAME.md`` (``--name``, default
+``before_after_REV`` with REV the short hash of ``--before``).
 """
 
 from __future__ import annotations
@@ -245,7 +246,9 @@ def main() -> None:
     parser.add_argument("--before", required=True, help="the earlier revision")
     parser.add_argument("--after", default="HEAD", help="the later revision (HEAD)")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (5)")
-    parser.add_argument("--name", default="before_after", help="results name")
+    parser.add_argument(
+        "--name", default=None, help="results name (before_after_REV: REV the short --before)"
+    )
     parser.add_argument("--only", nargs="+", default=None, help="run only these workloads")
     args = parse_arguments(parser)
     names = list(WORKLOADS) if args.only is None else args.only
@@ -253,8 +256,8 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown workloads {sorted(unknown)}; have {list(WORKLOADS)}")
     rounds = 2 if args.quick else args.rounds
-    session = Session.begin(args.name)
     commits = {"before": _git("rev-parse", args.before), "after": _git("rev-parse", args.after)}
+    session = Session.begin(args.name or f"before_after_{commits['before'][:7]}")
     with tempfile.TemporaryDirectory(prefix="bayesreg-before-after-") as scratch:
         workers: dict[str, Worker] = {}
         try:
