@@ -31,7 +31,7 @@ are in :mod:`bayesreg.core._ridge_linalg` (:func:`~bayesreg.core._ridge_linalg.j
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Protocol
 
@@ -467,9 +467,9 @@ def least_squares_data(
     Parameters
     ----------
     X : array-like or DataFrame of shape (n, p), scipy.sparse CSR/CSC matrix, or SufficientStats
-        A dense ``X`` is centered (or copied) in one pass into a fresh C-ordered
-        float64 array that the problem owns, read in its own memory layout and never
-        written to (converted first only when it is not float64); a sparse one is kept
+        A dense ``X`` is centered (or copied) into one fresh C-ordered float64 array
+        that the problem owns, read in its own memory layout and never written to
+        (converted first only when it is not float64); a sparse one is kept
         as it is (copied only to convert its values to float64); statistics are read
         (then ``y`` must be None).
     y : array-like of shape (n,), or None with SufficientStats
@@ -521,18 +521,39 @@ def least_squares_data(
             n_samples, with_intercept, x_mean, y_mean, xty, float(target @ target), names,
             X=design, y=target, weight_sum=weight_sum,
         )  # fmt: skip
-    # Xc = X − 1x̄ᵀ in one fresh C-ordered array that the problem owns, copied from X in
-    # its own layout (the caller's X is never written to, and a Fortran-ordered X is not
-    # copied twice); x̄ is taken from the C-ordered copy, so that the same numbers give
-    # the same x̄ to the bit whatever the layout they came in
-    design = np.array(design, order="C", copy=True)
-    x_mean = design.mean(axis=0) if with_intercept else np.zeros(design.shape[1])
-    if with_intercept:
-        design -= x_mean
+    design, x_mean = _owned_centered(
+        design,
+        (lambda rows: rows.mean(axis=0)) if with_intercept else _no_mean,
+    )
     return DenseRows(
         n_samples, with_intercept, x_mean, y_mean, design.T @ target, float(target @ target),
         names, X=design, y=target, weight_sum=weight_sum,
     )  # fmt: skip
+
+
+def _no_mean(rows: FloatArray) -> FloatArray:
+    """``x̄ = 0``: no intercept, no centering."""
+    return np.zeros(rows.shape[1])
+
+
+def _owned_centered(
+    design: FloatArray, mean_of: Callable[[FloatArray], FloatArray]
+) -> tuple[FloatArray, FloatArray]:
+    """``(X − 1x̄ᵀ, x̄)`` in one fresh C-ordered array, ``x̄ = mean_of(X)``; X is only read.
+
+    x̄ is always computed from C-ordered numbers (a reduction's rounding depends on the
+    memory order), so the same numbers give the same result to the bit whatever layout
+    they came in. A C-ordered X is centered into a new array in one pass; any other
+    layout is copied once into C order and centered there in place (no second copy of
+    X, which matters for a Fortran-ordered X of many rows).
+    """
+    if design.flags.c_contiguous:
+        x_mean = mean_of(design)
+        return design - x_mean, x_mean
+    owned = np.array(design, order="C", copy=True)
+    x_mean = mean_of(owned)
+    owned -= x_mean
+    return owned, x_mean
 
 
 def _normalized(weights: FloatArray | None, n_samples: int) -> FloatArray | None:
@@ -571,12 +592,11 @@ def _weighted(
             n_samples, fit_intercept, x_mean, y_mean, xty, yty, names, X=scaled,
             y=scaled_target, sample_weight=weights, weight_sum=weight_sum, row_scale=root,
         )  # fmt: skip
-    # X̃ = diag(√s̃)(X − 1x̄ᵀ) in one fresh C-ordered array (the caller's X is never
-    # written to); x̄ from the C-ordered copy, as in least_squares_data
-    design = np.array(design, order="C", copy=True)
-    x_mean = (weights @ design) / n_samples if fit_intercept else np.zeros(design.shape[1])
-    if fit_intercept:
-        design -= x_mean
+    # X̃ = diag(√s̃)(X − 1x̄ᵀ), scaled in place in the problem's own copy
+    design, x_mean = _owned_centered(
+        design,
+        (lambda rows: (weights @ rows) / n_samples) if fit_intercept else _no_mean,
+    )
     design *= root[:, None]
     return DenseRows(
         n_samples, fit_intercept, x_mean, y_mean, design.T @ scaled_target, yty, names,
