@@ -42,7 +42,7 @@ from bayesreg.priors import (
     RegularizedHorseshoePrior,
     check_prior,
 )
-from bayesreg.validation import as_design_or_sparse, check_choice
+from bayesreg.validation import as_design_or_sparse, check_choice, check_offset_likelihood
 
 if TYPE_CHECKING:
     import xarray
@@ -330,11 +330,7 @@ def _check_likelihood_options(options: _SamplingOptions, offset: Any) -> None:
             f"sampler, method='gibbs'); got likelihood={kind!r}. Use method='nuts' for "
             f"{use}."
         )
-    if offset is not None and kind != "poisson":
-        raise InputValueError(
-            f"offset was given with likelihood={kind!r}; an offset (the known term of the "
-            "log-rate, e.g. log exposure) belongs to likelihood='poisson' only."
-        )
+    check_offset_likelihood(offset, kind)
 
 
 @dataclass(frozen=True)

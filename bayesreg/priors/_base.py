@@ -34,6 +34,7 @@ from bayesreg.errors import InputTypeError, InputValueError
 from bayesreg.validation import (
     as_design_or_sparse,
     check_choice,
+    check_offset_likelihood,
     check_positive,
     check_positive_int,
 )
@@ -263,11 +264,7 @@ class Prior(ABC):
         self._check_penalty_face("penalized fit")
         kind = check_choice(likelihood, "likelihood", LIKELIHOODS)
         design = as_design_or_sparse(X)
-        if offset is not None and kind != "poisson":
-            raise InputValueError(
-                f"offset was given with likelihood={kind!r}; an offset (the known term of "
-                "the log-rate, e.g. log exposure) belongs to likelihood='poisson' only."
-            )
+        check_offset_likelihood(offset, kind)
         sigma = check_noise(noise, kind)
         if sigma is None and kind == "gaussian":
             raise InputValueError(

@@ -22,6 +22,7 @@ from bayesreg.validation import (
     check_bool,
     check_choice,
     check_counts,
+    check_offset_likelihood,
     feature_names_of,
     is_sparse,
 )
@@ -262,12 +263,7 @@ def model_options(
         )
     shift: FloatArray | None = None
     if offset is not None:
-        if kind != "poisson":
-            raise InputValueError(
-                f"offset was given with likelihood={kind!r}; an offset (the known term of "
-                "the log-rate, e.g. log exposure) belongs to likelihood='poisson' only. "
-                "Omit offset, or pass likelihood='poisson'."
-            )
+        check_offset_likelihood(offset, kind)
         if n_samples is None:
             raise InputValueError("offset: the number of samples it must match is unknown.")
         shift = as_target(offset, n_samples, name="offset")
