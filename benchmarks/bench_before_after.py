@@ -56,6 +56,15 @@ WORKLOADS: dict[str, tuple[int, str, str]] = {
         "d = make_synthetic(200, 5000, n_informative=20, correlation=0.5, random_seed=0)",
         "lasso_path(d.X, d.y, n_alphas=100, tol=1e-6)",
     ),
+    "lasso 500×20000, alpha_max/100": (
+        3,
+        "from bayesreg.core import lasso, alpha_max\n"
+        "rng = np.random.default_rng(0)\n"
+        "X = rng.standard_normal((500, 20000))\n"
+        "y = X[:, :20] @ rng.standard_normal(20) + rng.standard_normal(500)\n"
+        "a = alpha_max(X, y) / 100",
+        "lasso(X, y, a, tol=1e-8)",
+    ),
     "elastic_net 1000×500, l1_ratio 0.5": (
         7,
         "from bayesreg.datasets import make_synthetic\n"
