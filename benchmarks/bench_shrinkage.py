@@ -460,6 +460,8 @@ def main() -> None:
     args = parse_arguments(parser)
     if args.absorb is not None and not args.resume:
         parser.error("--absorb joins a part run to NAME.json: use it with --resume")
+    if args.resume and args.first_rep != 0:
+        parser.error("--first-rep starts a part run; --resume continues NAME.json from its end")
     session = Session.begin(args.name)
     _source_commit()
     reps = args.reps if args.reps is not None else (2 if args.quick else 50)
@@ -485,11 +487,10 @@ def main() -> None:
         done: dict[str, int] = {cell.key: args.first_rep for cell in cells}
         earlier: list[dict[str, Any]] = []
         if args.resume:
-            earlier = _load_previous(
-                args.output_dir / f"{args.name}.json", names, draws, records, done
-            )
+            own = args.output_dir / f"{args.name}.json"
+            earlier = _join(own, "--resume", names, draws, records, done)
         if args.absorb is not None:
-            earlier.append(_absorb(args.absorb, names, draws, records, done))
+            earlier += _join(args.absorb, "--absorb", names, draws, records, done)
         first = min(done.values())
         stop_reason = f"all {reps} requested replications ran"
         for rep in range(first, reps):
@@ -530,75 +531,52 @@ def main() -> None:
         )  # fmt: skip
 
 
-def _load_previous(
+def _join(
     path: Path,
+    option: str,
     names: list[str],
     draws: int,
     records: dict[str, dict[str, list[dict[str, float]]]],
     done: dict[str, int],
 ) -> list[dict[str, Any]]:
-    """Fill ``records`` and ``done`` with the replications an earlier run wrote to ``path``.
+    """Append to ``records`` the replications of the run in ``path`` that they lack.
 
-    Replication r of a cell depends on (r, p, SNR) alone, and its fits on the seed
-    ``1000 r + 10 cell + method``, so a resumed run adds exactly the replications a
-    single longer run would have added. The earlier run must have had the same methods
-    and draws; anything else is refused rather than mixed.
+    ``--resume`` joins this run's own earlier file (it starts at replication 0 and
+    ``records`` are empty), ``--absorb`` a part run started at its ``first_rep`` b, which
+    must leave no gap (b ≤ the replications already held). Replication r of a cell
+    depends on (r, p, SNR) alone, and its fits on the seed ``1000 r + 10 cell + method``,
+    so replications both hold are the same draws and are kept once, and a run in parts
+    gives the replications of one long run. The joined run must have had the same
+    methods and draws; anything else is refused rather than mixed. Returns its parts (the
+    commit each ran and the replications it left per cell), its own earlier parts first.
     """
     if not path.exists():
-        raise SystemExit(f"--resume: {path} does not exist; run without --resume first")
-    previous = json.loads(path.read_text(encoding="utf-8"))
-    if previous["methods"] != names or previous["design"]["gibbs"]["draws"] != draws:
-        raise SystemExit(
-            f"--resume: {path} holds methods {previous['methods']} with "
-            f"{previous['design']['gibbs']['draws']} draws; this run has {names} with "
-            f"{draws} draws. Run the same methods (and --quick or not) to extend it."
-        )
-    for key, cell in previous["cells"].items():
-        if key not in done:
-            continue
-        reps = {len(cell["replications"][name]) for name in names}
-        if reps != {cell["reps"]}:
-            raise SystemExit(f"--resume: {path} is inconsistent in cell {key}: {sorted(reps)}")
-        for name in names:
-            records[key][name] = list(cell["replications"][name])
-        done[key] = cell["reps"]
-    parts: list[dict[str, Any]] = previous.get("earlier_parts", [])
-    return [
-        *parts,
-        {"bayesreg_commit": previous["bayesreg_commit"], "reps_run": previous["reps_run"]},
-    ]
-
-
-def _absorb(
-    path: Path,
-    names: list[str],
-    draws: int,
-    records: dict[str, dict[str, list[dict[str, float]]]],
-    done: dict[str, int],
-) -> dict[str, Any]:
-    """Append the replications of the part run in ``path`` that ``records`` lacks.
-
-    The part run started at its ``first_rep`` b; it must not leave a gap (b ≤ the
-    replications already held). Replications both hold are the same draws (the data and
-    seeds depend on the replication alone) and are kept once.
-    """
+        raise SystemExit(f"{option}: {path} does not exist")
     part = json.loads(path.read_text(encoding="utf-8"))
     if part["methods"] != names or part["design"]["gibbs"]["draws"] != draws:
-        raise SystemExit(f"--absorb: {path} ran other methods or draws than this run")
+        raise SystemExit(
+            f"{option}: {path} holds methods {part['methods']} with "
+            f"{part['design']['gibbs']['draws']} draws; this run has {names} with "
+            f"{draws} draws. Run the same methods (and --quick or not) to join it."
+        )
     first = int(part.get("first_rep", 0))
     for key, cell in part["cells"].items():
         if key not in done:
             continue
+        reps = {len(cell["replications"][name]) for name in names}
+        if reps != {cell["reps"]}:
+            raise SystemExit(f"{option}: {path} is inconsistent in cell {key}: {sorted(reps)}")
         if first > done[key]:
             raise SystemExit(
-                f"--absorb: {path} starts at replication {first}, but {key} holds only "
+                f"{option}: {path} starts at replication {first}, but {key} holds only "
                 f"{done[key]}: run the replications between first"
             )
         skip = done[key] - first
         for name in names:
             records[key][name].extend(cell["replications"][name][skip:])
-        done[key] = max(done[key], first + len(cell["replications"][names[0]]))
-    return {"bayesreg_commit": part["bayesreg_commit"], "reps_run": part["reps_run"]}
+        done[key] = max(done[key], first + cell["reps"])
+    parts: list[dict[str, Any]] = part.get("earlier_parts", [])
+    return [*parts, {"bayesreg_commit": part["bayesreg_commit"], "reps_run": part["reps_run"]}]
 
 
 def _write(
@@ -683,7 +661,7 @@ def _write(
         "earlier_parts": earlier,
         "reps_requested": reps,
         "reps_run": done,
-        "first_rep": args.first_rep if not args.resume else 0,
+        "first_rep": args.first_rep,
         "stop_reason": status,
         "methods": names,
         **results,
