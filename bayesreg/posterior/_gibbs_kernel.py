@@ -65,7 +65,8 @@ class ScaleMixtureChains:
         # per-coefficient factors v_j of the prior's weights (all 1 for a single scale)
         self.factor = prior.factors(data.n_features)
         self.factor_squared = self.factor**2
-        self.all_active = bool(np.all(self.factor > 0.0))
+        self.active = self.factor > 0.0  # coefficients with a prior scale (v_j > 0)
+        self.all_active = bool(np.all(self.active))
         if np.any(self.factor == 0.0) and data.n_samples < data.n_features:
             raise DataError(
                 f"a flat prior on {int(np.sum(self.factor == 0.0))} coefficient(s) with "
@@ -167,18 +168,14 @@ class ScaleMixtureChains:
         l1 = np.sqrt(self.l1_squared)
         if self.prior.scaled_by_noise:
             l1 = l1 * np.sqrt(self.noise_var)
-        if self.all_active:
-            inv_mean = np.abs(self.coef) / (l1[:, None] * self.factor)
-            shape = self.l1_squared[:, None] * self.factor_squared
-            self.inv_mixing = inverse_gaussian(inv_mean, shape, normal, uniform)
-            return
-        active = self.factor > 0.0
         rate = l1[:, None] * self.factor
-        inv_mean = np.divide(
-            np.abs(self.coef), rate, out=np.zeros_like(self.coef), where=active[None, :]
-        )
-        shape = np.where(active, self.l1_squared[:, None] * self.factor_squared, 1.0)
-        draws = inverse_gaussian(inv_mean, shape, normal, uniform)
+        shape = self.l1_squared[:, None] * self.factor_squared
+        if self.all_active:
+            self.inv_mixing = inverse_gaussian(np.abs(self.coef) / rate, shape, normal, uniform)
+            return
+        active = self.active[None, :]
+        inv_mean = np.divide(np.abs(self.coef), rate, out=np.zeros_like(self.coef), where=active)
+        draws = inverse_gaussian(inv_mean, np.where(active, shape, 1.0), normal, uniform)
         self.inv_mixing = np.where(active, draws, 0.0)
 
     def intercept_draws(self, coef: FloatArray, noise_var: FloatArray) -> FloatArray:
