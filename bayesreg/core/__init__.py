@@ -10,21 +10,9 @@ with L the averaged Gaussian, Bernoulli or Poisson loss, and returns its certifi
 
 from __future__ import annotations
 
+from bayesreg.core import conventions
 from bayesreg.core.adaptive import AdaptiveLassoFit, adaptive_lasso
-from bayesreg.core.conventions import (
-    from_glmnet,
-    from_glmnet_penalty_factor,
-    from_sklearn_elastic_net,
-    from_sklearn_lasso,
-    from_sklearn_logistic,
-    from_sklearn_ridge,
-    to_glmnet,
-    to_glmnet_penalty_factor,
-    to_sklearn_elastic_net,
-    to_sklearn_lasso,
-    to_sklearn_logistic,
-    to_sklearn_ridge,
-)
+from bayesreg.core.conventions import *  # noqa: F403  (re-exported by its __all__)
 from bayesreg.core.cv import cross_validate
 from bayesreg.core.enet_path import alpha_max, lasso_path
 from bayesreg.core.enet_solver import elastic_net, lasso
@@ -61,12 +49,6 @@ __all__ = [
     "cross_validate",
     "elastic_net",
     "enet_prox",
-    "from_glmnet",
-    "from_glmnet_penalty_factor",
-    "from_sklearn_elastic_net",
-    "from_sklearn_lasso",
-    "from_sklearn_logistic",
-    "from_sklearn_ridge",
     "gradient_descent_ridge",
     "lasso",
     "lasso_path",
@@ -84,11 +66,7 @@ __all__ = [
     "ridge_path",
     "soft_threshold",
     "subdiff_distance",
-    "to_glmnet",
-    "to_glmnet_penalty_factor",
-    "to_sklearn_elastic_net",
-    "to_sklearn_lasso",
-    "to_sklearn_logistic",
-    "to_sklearn_ridge",
     "train_test_error",
 ]
+# the convention converters, as their module exports them
+__all__ += conventions.__all__
