@@ -114,18 +114,26 @@ def is_op(op: Any, role: str) -> bool:
     return isinstance(op, _ops()[role])
 
 
+def _under_views(graph: Any) -> Any:
+    """``graph`` with its outer views removed: the first input of each view op (a reshape,
+    broadcast or selection), whose entries the view only rearranges, so that every entry
+    of the view is an entry of that input and has its sign."""
+    while graph.owner is not None and is_op(graph.owner.op, "view"):
+        graph = graph.owner.inputs[0]
+    return graph
+
+
 def strict_sign(graph: Any) -> int | None:
     """+1 or −1 if every entry of ``graph`` has that sign wherever it is defined, else None."""
     from pytensor.graph.basic import Constant
 
+    graph = _under_views(graph)
     if isinstance(graph, Constant):
         data = np.asarray(graph.data)
         return 1 if np.all(data > 0) else -1 if np.all(data < 0) else None
     node = graph.owner
     if node is None:
         return None
-    if is_op(node.op, "view"):
-        return strict_sign(node.inputs[0])
     scalar = scalar_op(node)
     if is_op(scalar, "positive"):
         return 1
@@ -294,6 +302,7 @@ def _constant_sign(graph: Any) -> Curvature | None:
     from pytensor.compile.sharedvalue import SharedVariable
     from pytensor.graph.basic import Constant
 
+    graph = _under_views(graph)
     if isinstance(graph, Constant):
         data = np.asarray(graph.data)
         return (
@@ -306,8 +315,6 @@ def _constant_sign(graph: Any) -> Curvature | None:
     node = graph.owner
     if node is None:
         return None
-    if is_op(node.op, "view"):
-        return _constant_sign(node.inputs[0])
     scalar = scalar_op(node)
     if is_op(scalar, "positive"):
         return Curvature(1, frozenset())
