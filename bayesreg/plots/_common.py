@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -21,6 +21,7 @@ from bayesreg.validation import as_target, check_positive_int, feature_names_of
 __all__ = [
     "axes_or_new",
     "checked_features",
+    "checked_on_log_axis",
     "checked_path",
     "draw_panels",
     "feature_labels",
@@ -160,6 +161,50 @@ def vector(value: Any, name: str, length: int | None = None) -> FloatArray:
             "coefficient); pass arrays of the same length."
         )
     return array
+
+
+class _AlphaGrid(Protocol):
+    """A result computed over penalty strengths ``alphas`` (a CV curve, error curves)."""
+
+    @property
+    def alphas(self) -> FloatArray: ...
+
+
+def checked_on_log_axis[Grid: _AlphaGrid](
+    value: Any, kind: type[Grid], name: str, source: str
+) -> Grid:
+    """``value`` if it is a ``kind`` (made by ``source``) whose alphas a log axis can show.
+
+    Parameters
+    ----------
+    value : object
+        The argument ``name`` of a plotting function.
+    kind : type
+        The result class it must be, with an ``alphas`` attribute.
+    name : str
+        The argument's name, for the messages.
+    source : str
+        The function that makes a ``kind``, named in the message of a wrong type.
+
+    Returns
+    -------
+    kind
+        ``value`` itself.
+
+    Raises
+    ------
+    InputTypeError
+        If ``value`` is not a ``kind``.
+    DataError
+        If one of its alphas is ≤ 0 (``log α`` undefined).
+    """
+    if not isinstance(value, kind):
+        raise InputTypeError(
+            f"{name} must be a {kind.__name__} (from {source}); got {type(value).__name__}."
+        )
+    if np.any(value.alphas <= 0.0):
+        raise DataError(f"{name}.alphas contains alpha ≤ 0, which a log axis cannot show.")
+    return value
 
 
 def checked_path(path: Any, *, log_axis: bool = True) -> PathFit:

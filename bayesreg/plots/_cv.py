@@ -13,8 +13,8 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from bayesreg.core.results import CVResult
-from bayesreg.errors import DataError, InputTypeError, InputValueError
-from bayesreg.plots._common import axes_or_new
+from bayesreg.errors import InputTypeError, InputValueError
+from bayesreg.plots._common import axes_or_new, checked_on_log_axis
 from bayesreg.plots._style import BAND_OPACITY, CV_ERROR, POSTERIOR_MEAN
 from bayesreg.validation import check_positive
 
@@ -110,13 +110,7 @@ def plot_cv_curve(
     >>> ax.get_xscale()
     'log'
     """
-    if not isinstance(cv, CVResult):
-        raise InputTypeError(
-            "cv must be a CVResult (from bayesreg.core.cv.cross_validate); got "
-            f"{type(cv).__name__}."
-        )
-    if np.any(cv.alphas <= 0.0):
-        raise DataError("cv.alphas contains alpha ≤ 0, which a log axis cannot show.")
+    cv = checked_on_log_axis(cv, CVResult, "cv", "bayesreg.core.cv.cross_validate")
     others = _checked_choices(choices)
     axes = axes_or_new(ax, figsize=(8.0, 4.8))
     order = np.argsort(cv.alphas)

@@ -17,7 +17,13 @@ from bayesreg.core.model_selection import TrainTestError
 from bayesreg.core.results import PathFit
 from bayesreg.core.types import FloatArray
 from bayesreg.errors import DataError, InputTypeError, InputValueError
-from bayesreg.plots._common import axes_or_new, checked_path, feature_labels, feature_styles
+from bayesreg.plots._common import (
+    axes_or_new,
+    checked_on_log_axis,
+    checked_path,
+    feature_labels,
+    feature_styles,
+)
 from bayesreg.plots._style import BAND_OPACITY, CV_ERROR, TEST_ERROR, TRAIN_ERROR
 from bayesreg.posterior.bands import PosteriorBands
 from bayesreg.validation import check_bool
@@ -248,13 +254,9 @@ def plot_train_test_error(errors: TrainTestError, *, ax: Axes | None = None) -> 
     >>> from bayesreg.plots import plot_train_test_error
     >>> ax = plot_train_test_error(errors)
     """
-    if not isinstance(errors, TrainTestError):
-        raise InputTypeError(
-            "errors must be a TrainTestError (from bayesreg.core.model_selection."
-            f"train_test_error); got {type(errors).__name__}."
-        )
-    if np.any(errors.alphas <= 0.0):
-        raise DataError("errors.alphas contains alpha ≤ 0, which a log axis cannot show.")
+    errors = checked_on_log_axis(
+        errors, TrainTestError, "errors", "bayesreg.core.model_selection.train_test_error"
+    )
     axes = axes_or_new(ax, figsize=(7.0, 4.5))
     order = np.argsort(errors.alphas)
     grid = errors.alphas[order]
