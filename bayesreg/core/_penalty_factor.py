@@ -52,6 +52,7 @@ from bayesreg.core.data import (
     SparseRows,
     Statistics,
 )
+from bayesreg.core.stats import nonnegative_entries
 from bayesreg.core.types import FloatArray, IndexArray
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 
@@ -76,27 +77,16 @@ def check_penalty_factor(value: Any, n_features: int) -> FloatArray | None:
     """
     if value is None:
         return None
-    try:
-        factor = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise InputTypeError(
-            f"penalty_factor must be an array of {n_features} finite numbers ≥ 0 (one per "
-            f"column of X) or None; got a value of type {type(value).__name__} that is not "
-            "numeric."
-        ) from error
-    if factor.shape != (n_features,):
-        raise InputValueError(
-            f"penalty_factor must be a 1-D array of {n_features} finite numbers ≥ 0 (one per "
-            f"column of X) or None; got shape {factor.shape}."
-        )
-    bad = np.flatnonzero(~np.isfinite(factor) | (factor < 0.0))
-    if bad.size:
-        j = int(bad[0])
-        raise InputValueError(
-            f"penalty_factor must hold finite numbers ≥ 0 (0: the coefficient is unpenalized); "
-            f"got penalty_factor[{j}] = {float(factor[j])!r} ({bad.size} such entries). An "
-            "infinite factor (a coefficient fixed at 0) is expressed by dropping the column."
-        )
+    factor = nonnegative_entries(
+        value,
+        n_features,
+        "penalty_factor",
+        "one per column of X",
+        hint=" A factor 0 leaves its coefficient unpenalized; an infinite factor (a coefficient "
+        "fixed at 0) is expressed by dropping the column.",
+        type_error=InputTypeError,
+        value_error=InputValueError,
+    )
     if not np.any(factor > 0.0):
         raise InputValueError(
             "penalty_factor is all zeros: no coefficient is penalized, which is least "

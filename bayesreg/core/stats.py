@@ -82,7 +82,7 @@ import scipy.linalg
 
 from bayesreg.core._least_squares import GramData, syrk_gram
 from bayesreg.core.types import EPS, FloatArray, frozen_array
-from bayesreg.errors import DataError, InputTypeError, InputValueError
+from bayesreg.errors import BayesregError, DataError, InputTypeError, InputValueError
 from bayesreg.validation import (
     as_coef,
     as_design,
@@ -101,6 +101,7 @@ __all__ = [
     "check_sample_weight",
     "is_sufficient_stats",
     "merge_moments",
+    "nonnegative_entries",
     "shifted_block_moments",
     "symmetric_gram",
 ]
@@ -665,25 +666,53 @@ def check_block_weights(sample_weight: Any, n_samples: int, name: str) -> FloatA
     """
     if sample_weight is None:
         return None
+    return nonnegative_entries(sample_weight, n_samples, name, "one weight per row of X")
+
+
+def nonnegative_entries(
+    value: Any,
+    size: int,
+    name: str,
+    per: str,
+    *,
+    hint: str = "",
+    type_error: type[BayesregError] = DataError,
+    value_error: type[InputValueError] = DataError,
+) -> FloatArray:
+    """``value`` as a fresh float64 vector ``v`` of ``size`` entries with ``v_j ≥ 0`` and
+    every ``v_j`` finite: the check of observation weights and of penalty factors.
+
+    ``per`` says what one entry belongs to (``"one weight per row of X"``), ``hint`` is
+    appended to the message on a bad entry.
+
+    Raises
+    ------
+    type_error
+        If ``value`` is not numeric.
+    value_error
+        If its shape is not ``(size,)``, or an entry is negative, NaN or infinite (naming
+        the first and counting them).
+    """
     try:
-        weights = np.array(sample_weight, dtype=np.float64, copy=True)
+        entries = np.array(value, dtype=np.float64, copy=True)
     except (TypeError, ValueError) as error:
-        raise DataError(
-            f"{name} must be an array of {n_samples} finite numbers ≥ 0; got "
-            f"{type(sample_weight).__name__} that is not numeric ({error})."
+        raise type_error(
+            f"{name} must be an array of {size} finite numbers ≥ 0 ({per}) or None; got a "
+            f"value of type {type(value).__name__} that is not numeric ({error})."
         ) from None
-    if weights.shape != (n_samples,):
-        raise DataError(
-            f"{name} must have shape ({n_samples},), one weight per row of X; got "
-            f"shape {weights.shape}."
+    if entries.shape != (size,):
+        raise value_error(
+            f"{name} must have shape ({size},): {size} finite numbers ≥ 0, {per}; got shape "
+            f"{entries.shape}."
         )
-    bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0.0))
+    bad = np.flatnonzero(~np.isfinite(entries) | (entries < 0.0))
     if bad.size:
-        raise DataError(
-            f"{name} must be finite and ≥ 0; got {weights[bad[0]]!r} at index "
-            f"{int(bad[0])} ({bad.size} such entries)."
+        first = int(bad[0])
+        raise value_error(
+            f"{name} must be finite and ≥ 0 ({size} finite numbers ≥ 0, {per}); got "
+            f"{name}[{first}] = {float(entries[first])!r} ({bad.size} such entries).{hint}"
         )
-    return weights
+    return entries
 
 
 def _positive_rows(
