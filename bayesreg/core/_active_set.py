@@ -73,8 +73,10 @@ __all__ = [
     "DEPENDENT_PIVOT",
     "ActiveSet",
     "ActiveSetSolution",
+    "DualityGapRule",
     "QuadraticBlocks",
     "StoppingRule",
+    "kkt_slack",
     "minimize_l1_quadratic",
     "solve_enet",
 ]
@@ -466,8 +468,12 @@ def minimize_l1_quadratic(
 
 
 @dataclass(frozen=True)
-class _DualityGap:
-    """The least-squares elastic net's rule: the duality gap, slack relative to max|Xᵀy|/n."""
+class DualityGapRule:
+    """The least-squares elastic net's rule: the duality gap, slack relative to max|Xᵀy|/n.
+
+    ``slack`` (``_KKT_SLACK·max_j|c_j|``, :func:`kkt_slack`): violations of zero
+    coefficients up to it are rounding.
+    """
 
     penalty: EnetPenalty
     threshold: float
@@ -478,6 +484,11 @@ class _DualityGap:
     ) -> tuple[float, float, float]:
         gap = self.penalty.duality_gap(coef, correlation, residual_sq)
         return gap, 0.5 * residual_sq + self.penalty.value(coef), self.slack
+
+
+def kkt_slack(xty: FloatArray) -> float:
+    """The rounding level of a violation ``|u_j| − λ_j``: ``_KKT_SLACK·max_j|b_j|``."""
+    return _KKT_SLACK * float(np.max(np.abs(xty)))
 
 
 def solve_enet(
@@ -507,8 +518,7 @@ def solve_enet(
     """
     active.set_l2(penalty.l2)
     weights = np.full(data.xty.shape, penalty.l1)
-    slack = _KKT_SLACK * float(np.max(np.abs(data.xty)))
-    rule = _DualityGap(penalty, threshold, slack)
+    rule = DualityGapRule(penalty, threshold, kkt_slack(data.xty))
     if not penalty.positive:
         return minimize_l1_quadratic(data, active, weights, rule, max_iter=max_iter)
     mask = np.ones(data.xty.shape, dtype=bool)

@@ -124,6 +124,12 @@ class DesignData:
         n_samples = X.shape[0]
         return cls(X, y, (X.T @ y) / n_samples, float(y @ y) / n_samples)
 
+    def restrict(self, columns: IndexArray) -> DesignData:
+        """The problem on ``X[:, columns]`` (a column-major copy of those columns)."""
+        return DesignData(
+            np.asfortranarray(self.X[:, columns]), self.y, self.xty[columns], self.yty
+        )
+
     def gram_block(self, rows: IndexArray, cols: IndexArray) -> FloatArray:
         """``X[:, rows]ᵀ X[:, cols] / n`` formed on demand."""
         block: FloatArray = (self.X[:, rows].T @ self.X[:, cols]) / self.X.shape[0]
@@ -169,6 +175,15 @@ class SparseDesignData:
     xty: FloatArray
     yty: float
     row_scale: FloatArray | None = field(default=None, kw_only=True)
+
+    def restrict(self, columns: IndexArray) -> SparseDesignData:
+        """The problem on the columns ``X[:, columns]`` (still sparse, CSC)."""
+        return replace(
+            self,
+            X=self.X[:, columns].tocsc(),
+            x_mean=self.x_mean[columns],
+            xty=self.xty[columns],
+        )
 
     def gram_block(self, rows: IndexArray, cols: IndexArray) -> FloatArray:
         """``(X_rowsᵀ X_cols − n x̄_rows x̄_colsᵀ) / n`` (the same with weights: ``Σ s̃ = n``)."""

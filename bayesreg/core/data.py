@@ -467,9 +467,10 @@ def least_squares_data(
     Parameters
     ----------
     X : array-like or DataFrame of shape (n, p), scipy.sparse CSR/CSC matrix, or SufficientStats
-        A dense ``X`` is centered (or copied) into one fresh C-ordered float64 array
-        that the problem owns, read in its own memory layout and never written to
-        (converted first only when it is not float64); a sparse one is kept
+        A dense ``X`` is centered (or copied) into one fresh float64 array that the
+        problem owns (C-ordered, column-major when n < p), read in its own memory layout
+        and never written to (converted first only when it is not float64); a sparse one
+        is kept
         as it is (copied only to convert its values to float64); statistics are read
         (then ``y`` must be None).
     y : array-like of shape (n,), or None with SufficientStats
@@ -539,21 +540,24 @@ def _no_mean(rows: FloatArray) -> FloatArray:
 def _owned_centered(
     design: FloatArray, mean_of: Callable[[FloatArray], FloatArray]
 ) -> tuple[FloatArray, FloatArray]:
-    """``(X − 1x̄ᵀ, x̄)`` in one fresh C-ordered array, ``x̄ = mean_of(X)``; X is only read.
+    """``(X − 1x̄ᵀ, x̄)`` in one fresh array, ``x̄ = mean_of(X)``; X is only read.
 
-    x̄ is always computed from C-ordered numbers (a reduction's rounding depends on the
-    memory order), so the same numbers give the same result to the bit whatever layout
-    they came in. A C-ordered X is centered into a new array in one pass; any other
-    layout is copied once into C order and centered there in place (no second copy of
-    X, which matters for a Fortran-ordered X of many rows).
+    The copy is C-ordered, or column-major when n < p: the solvers of wide problems gather
+    columns (working sets, Gram blocks of the support), contiguous in that layout, and
+    writing it here saves a second copy of X. x̄ is always computed from C-ordered numbers
+    (a reduction's rounding depends on the memory order), so the same numbers give the
+    same result to the bit whatever layout they came in. A C-ordered X is centered into
+    the new array in one pass; any other layout is first copied into C order (for x̄) and
+    centered there in place, or into the column-major copy.
     """
-    if design.flags.c_contiguous:
-        x_mean = mean_of(design)
-        return design - x_mean, x_mean
-    owned = np.array(design, order="C", copy=True)
-    x_mean = mean_of(owned)
-    owned -= x_mean
-    return owned, x_mean
+    order: Literal["C", "F"] = "F" if design.shape[0] < design.shape[1] else "C"
+    source = design if design.flags.c_contiguous else np.array(design, order="C", copy=True)
+    x_mean = mean_of(source)
+    if source is not design and order == "C":
+        source -= x_mean
+        return source, x_mean
+    centered: FloatArray = np.subtract(source, x_mean, out=np.empty(design.shape, order=order))
+    return centered, x_mean
 
 
 def _normalized(weights: FloatArray | None, n_samples: int) -> FloatArray | None:

@@ -12,7 +12,11 @@ about a microsecond per coordinate update in pure NumPy. It is an exact active-s
 method (``bayesreg.core._active_set``): one pass over the data per outer iteration
 checks every feature's optimality condition, and on the working set the minimizer
 for a fixed sign pattern is one Cholesky solve, so the support is found exactly
-and the solution is accurate to rounding. Convergence is certified by the duality
+and the solution is accurate to rounding. With many columns (p ≥ 200, n < p or too many
+columns for the Gram matrix) that pass is restricted to a working set that grows while
+columns outside it violate their condition (``bayesreg.core._working_set``, the idea of
+celer and skglm), and one pass over all columns checks the full problem after each
+restricted solve. Convergence is certified by the duality
 gap (``bayesreg.core._duality``), which is both the stopping rule and the returned
 ``gap``: the iteration stops when ``gap ≤ tol · F(0)`` with ``F(0) = ||yc||²/(2n)``
 (and no zero coefficient violates its optimality condition beyond rounding), or at the
@@ -54,15 +58,16 @@ from typing import Any
 
 import numpy as np
 
-from bayesreg.core._active_set import ActiveSet, ActiveSetSolution, solve_enet
+from bayesreg.core._active_set import ActiveSet, ActiveSetSolution, kkt_slack, solve_enet
 from bayesreg.core._duality import (
     EnetCertificate,
     EnetPenalty,
     certify_enet,
     gap_threshold,
 )
-from bayesreg.core._least_squares import LeastSquaresData
+from bayesreg.core._least_squares import DesignData, LeastSquaresData, SparseDesignData
 from bayesreg.core._penalty_factor import FactoredProblem, check_penalty_factor, factor_problem
+from bayesreg.core._working_set import WORKING_SET_MIN_FEATURES, WorkingSetSolver
 from bayesreg.core.data import (
     CenteredProblem,
     least_squares_data,
@@ -206,7 +211,12 @@ def elastic_net(
     set the minimizer for a fixed sign pattern ``σ`` solves
     ``(G_AA + alpha(1 − r) I) w_A = c_A − alpha r σ_A`` by Cholesky; a coordinate whose
     sign would flip leaves at zero. The support is found exactly and the solution is
-    accurate to rounding.
+    accurate to rounding. With p ≥ 200 columns read from the design (n < p, or p too
+    large for the Gram matrix) the passes run over a working set of columns — the
+    support and the columns of largest violation ``|u_j| − alpha·r`` — solved exactly,
+    then one pass over all columns computes the certificate of the full problem and
+    enlarges the working set by the violators found (at least doubling the new
+    columns each round), until none is left.
 
     Certificate: the duality gap ``F(w) − D(θ) ≥ F(w) − min F`` at the dual point made
     from the residual (rescaled onto the dual-feasible set of the augmented-design
@@ -245,7 +255,8 @@ def elastic_net(
         gap is within its rounding floor, of the KKT residual to ``||Xcᵀyc||∞/n``
         (see :func:`elastic_net`).
     max_iter : int, default 1000
-        Maximum number of outer iterations (passes over all features); when n < p at
+        Maximum number of outer iterations (passes over all features, or over the working
+        set and the passes over all features that check it); when n < p at
         each point of the short warm-start path from alpha_max down to ``alpha`` that
         the solver then follows, and ``n_iter`` reports the passes summed over that path.
     penalty_factor : array-like of shape (n_features,), optional
@@ -371,6 +382,13 @@ class EnetProblem:
         problem = self.problem
         threshold = gap_threshold(problem.yty / problem.n_samples, self.tol)
         solver_data = problem.solver_form(expected_passes=expected_passes)
+        wide = problem.n_features >= WORKING_SET_MIN_FEATURES
+        if wide and isinstance(solver_data, DesignData | SparseDesignData):
+            solver = WorkingSetSolver(solver_data, kkt_slack(solver_data.xty))
+            for alpha in grid:
+                penalty = self.penalty(float(alpha))
+                yield solver.solve(penalty, threshold=threshold, max_iter=self.max_iter)
+            return
         active = ActiveSet()
         for alpha in grid:
             penalty = self.penalty(float(alpha))

@@ -241,7 +241,8 @@ def test_uncopied_design_keeps_its_layout_and_the_centered_copy_is_c_ordered(
     layout: object,
 ) -> None:
     # as_design(copy=False) hands a float64 X over as it is, whatever its layout; the data
-    # layer then makes its one centered copy, C-ordered, and leaves X untouched
+    # layer then makes its one centered copy, C-ordered when n ≥ p (column-major when
+    # n < p, below), and leaves X untouched
     from bayesreg.core.data import least_squares_data
 
     values = np.arange(24, dtype=np.float64).reshape(6, 4) ** 1.5
@@ -256,3 +257,10 @@ def test_uncopied_design_keeps_its_layout_and_the_centered_copy_is_c_ordered(
     uncentered = least_squares_data(X, np.arange(6.0), fit_intercept=False)
     assert uncentered.X.flags.c_contiguous
     np.testing.assert_array_equal(uncentered.X, values)
+    # wide: the one copy is column-major, the same numbers to the bit
+    wide_values = values.T.copy()
+    wide = layout(wide_values)  # type: ignore[operator]
+    wide_data = least_squares_data(wide, np.arange(4.0), fit_intercept=True)
+    assert wide_data.X.flags.f_contiguous
+    assert not np.shares_memory(wide_data.X, wide)
+    np.testing.assert_array_equal(wide_data.X, wide_values - wide_values.mean(axis=0))
