@@ -184,7 +184,9 @@ def scaled_block(
     with ``w`` integrated out, ``p(σ² | τ) ∝ p(σ²) (σ²)^(−dof/2) exp(−Q/(2σ²))`` where
     ``Q = ycᵀyc − ycᵀXc A⁻¹ Xcᵀyc = ycᵀ(I + Xc D Xcᵀ)⁻¹yc``. Returns ``(A⁻¹Xcᵀyc, e, Q)``
     with ``e ~ N(0, A⁻¹)``, so that ``w = A⁻¹Xcᵀyc + σ e`` once σ² is drawn. Drawing σ²
-    with ``w`` integrated out (Rajaratnam et al. 2019) mixes faster than given ``w``.
+    with ``w`` integrated out (Rajaratnam et al. 2019) mixes faster than given ``w``. A
+    coefficient with a flat prior (``q_j = 0``) adds ``(σ²)^(+1/2)`` to this marginal:
+    the caller's inverse-gamma shape has ``−p₀/2`` for p₀ of them.
     """
     ones = np.ones(precision.shape[0])
     if data.n_samples >= data.n_features:

@@ -7,6 +7,10 @@ One sweep (the full conditionals are stated in :mod:`bayesreg.posterior.gibbs`):
 2. ``1/τ_j² | w_j, σ`` (inverse Gaussian), when the prior has a Laplace factor;
 3. ``l1² | τ`` (gamma), when l1 has a hyperprior.
 
+With ``update="coordinate"`` step 1 is instead a sweep of single-site draws
+``w_j | w_−j, τ, σ²`` followed by ``σ² | w, τ`` (compiled, whole blocks of iterations at
+once; :mod:`bayesreg.posterior._coordinate_kernel` states the conditionals).
+
 σ² is drawn from the inverse-gamma kernel ``(σ²)^(−a−1) e^(−b/σ²)`` of its conditional;
 a noise prior with curvature ``c > 0`` (HalfNormal on σ) multiplies the target by
 ``e^(−c σ²)``, which a Metropolis-Hastings step with acceptance
@@ -14,6 +18,8 @@ a noise prior with curvature ``c > 0`` (HalfNormal on σ) multiplies the target 
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -30,6 +36,9 @@ from bayesreg.posterior._data import LinearData
 from bayesreg.posterior._gibbs_priors import GibbsPrior
 from bayesreg.posterior._progress import SamplingProgress
 from bayesreg.priors import NoisePrior
+
+if TYPE_CHECKING:
+    from bayesreg.posterior._coordinate_kernel import CoordinateModel, CoordinateVariates
 
 __all__ = ["ScaleMixtureChains"]
 
@@ -49,10 +58,18 @@ class ScaleMixtureChains:
         chains: int,
         random_seed: int | np.random.Generator | None,
         noise_prior: NoisePrior | None = None,
+        update: str = "block",
     ) -> None:
+        self.update = update  # "block" or "coordinate", validated by the caller
         self.noise_prior = NoisePrior.reference() if noise_prior is None else noise_prior
-        # shape of the inverse-gamma kernel of σ²'s conditional: a0 + dof/2
-        self.noise_shape = self.noise_prior.shape + 0.5 * data.dof
+        # per-coefficient factors v_j of the prior's weights (all 1 for a single scale)
+        self.factor = prior.factors(data.n_features)
+        # shape of the inverse-gamma kernel of σ²'s conditional: a0 + dof/2 given w and a
+        # prior free of σ; with a σ-scaled prior and w integrated out, a0 + (dof − p₀)/2:
+        # each of the p₀ flat coefficients (v_j = 0) has no factor (σ²)^(−1/2) of its own,
+        # and integrating it out of the likelihood leaves (σ²)^(+1/2)
+        flat = int(np.sum(self.factor == 0.0)) if prior.scaled_by_noise else 0
+        self.noise_shape = self.noise_prior.shape + 0.5 * (data.dof - flat)
         if noise is None and self.noise_shape <= 0.0:
             raise DataError(
                 f"the noise cannot be learned from {data.n_samples} sample(s) under "
@@ -62,8 +79,6 @@ class ScaleMixtureChains:
             )
         self.data = data
         self.prior = prior
-        # per-coefficient factors v_j of the prior's weights (all 1 for a single scale)
-        self.factor = prior.factors(data.n_features)
         self.factor_squared = self.factor**2
         self.active = self.factor > 0.0  # coefficients with a prior scale (v_j > 0)
         self.all_active = bool(np.all(self.active))
@@ -96,6 +111,8 @@ class ScaleMixtureChains:
         self, n_iter: int, *, record: bool, progress: SamplingProgress | None = None
     ) -> dict[str, FloatArray]:
         """Advance all chains ``n_iter`` iterations; return the draws when ``record``."""
+        if self.update == "coordinate":
+            return self._run_coordinate(n_iter, record=record, progress=progress)
         chains, p = self.coef.shape
         data, prior = self.data, self.prior
         trace: dict[str, FloatArray] = {}
@@ -132,6 +149,87 @@ class ScaleMixtureChains:
             start += block
             if progress is not None:
                 progress.advance(block)
+        return trace
+
+    def _coordinate_model(self) -> CoordinateModel:
+        """The constants of the coordinate iterations (``_coordinate_kernel``)."""
+        from bayesreg.posterior._coordinate_kernel import CoordinateModel
+
+        prior, noise_prior = self.prior, self.noise_prior
+        hyper_rate = 0.0 if prior.l1_hyperprior is None else prior.l1_hyperprior[1]
+        flags = (
+            prior.scaled_by_noise,
+            self.fixed_noise,
+            prior.has_mixture,
+            prior.l1_hyperprior is not None,
+        )
+        return CoordinateModel(
+            gram=np.ascontiguousarray(self.data.gram, dtype=np.float64),
+            xty=np.ascontiguousarray(self.data.xty, dtype=np.float64),
+            yty=float(self.data.yty),
+            factor=np.ascontiguousarray(self.factor, dtype=np.float64),
+            flags=np.array(flags, dtype=bool),
+            prior=np.array([prior.l2, hyper_rate]),
+            noise=np.array([noise_prior.scale, noise_prior.curvature]),
+        )
+
+    def _coordinate_variates(self, block: int) -> CoordinateVariates:
+        """One block's variates, drawn per chain; σ²'s conditional given w has shape
+        ``a0 + dof/2``, plus ``p₊/2`` (coefficients with a prior scale) when the prior
+        scales with σ: ``noise_shape + p/2`` then (``noise_shape`` has ``−p₀/2``)."""
+        from bayesreg.posterior._coordinate_kernel import CoordinateVariates
+
+        chains, p = self.coef.shape
+        prior = self.prior
+        shape = self.noise_shape + (0.5 * p if prior.scaled_by_noise else 0.0)
+        normal = self.streams.normal(block, p)
+        noise_gamma = self.streams.gamma(max(shape, 0.5), block)
+        noise_uniform = self.streams.uniform(block)
+        mixing_normal = mixing_uniform = np.empty((chains, 0, p))
+        if prior.has_mixture:
+            mixing_normal = self.streams.normal(block, p)
+            mixing_uniform = self.streams.uniform(block, p)
+        l1_gamma = np.empty((chains, 0))
+        if prior.l1_hyperprior is not None:
+            l1_gamma = self.streams.gamma(p + prior.l1_hyperprior[0], block)
+        return CoordinateVariates(
+            normal, noise_gamma, noise_uniform, mixing_normal, mixing_uniform, l1_gamma
+        )
+
+    def _run_coordinate(
+        self, n_iter: int, *, record: bool, progress: SamplingProgress | None
+    ) -> dict[str, FloatArray]:
+        """:meth:`run` with coordinate sweeps, one compiled call per block of iterations
+        (the compiled module, and numba with it, is imported here on first use)."""
+        from bayesreg.posterior._coordinate_kernel import CoordinateState, coordinate_block
+
+        chains, p = self.coef.shape
+        model = self._coordinate_model()
+        state = CoordinateState(
+            coef=np.ascontiguousarray(self.coef, dtype=np.float64),
+            inv_mixing=np.ascontiguousarray(self.inv_mixing, dtype=np.float64),
+            scalars=np.stack([self.noise_var, self.l1_squared, self.accepted], axis=1),
+        )
+        trace: dict[str, FloatArray] = {}
+        if record:
+            trace["coef"] = np.empty((chains, n_iter, p))
+            trace["noise_var"] = np.empty((chains, n_iter))
+            trace["l1"] = np.empty((chains, n_iter))
+        start = 0
+        while start < n_iter:
+            block = min(_BLOCK, n_iter - start)
+            coef, scalars = coordinate_block(model, state, self._coordinate_variates(block))
+            if record:
+                trace["coef"][:, start : start + block] = coef
+                trace["noise_var"][:, start : start + block] = scalars[:, :, 0]
+                trace["l1"][:, start : start + block] = np.sqrt(scalars[:, :, 1])
+            start += block
+            if progress is not None:
+                progress.advance(block)
+        self.coef, self.inv_mixing = state.coef, state.inv_mixing
+        self.noise_var = state.scalars[:, 0].copy()
+        self.l1_squared = state.scalars[:, 1].copy()
+        self.accepted = state.scalars[:, 2].copy()
         return trace
 
     def _noise_step(

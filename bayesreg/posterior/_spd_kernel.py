@@ -30,9 +30,22 @@ import numpy as np
 
 from bayesreg.core.types import FloatArray
 
-__all__ = ["gram_draw_small", "inverse_gaussian", "spd_solve_small"]
+__all__ = ["gram_draw_small", "inverse_gaussian", "inverse_gaussian_scalar", "spd_solve_small"]
 
 _compiled: dict[str, Callable[..., Any]] = {}
+
+
+def inverse_gaussian_scalar(
+    inv_mean: float, shape: float, normal: float, uniform: float
+) -> float:  # pragma: no cover
+    """One inverse-Gaussian draw as :func:`inverse_gaussian` states it (compiled by numba
+    into that ufunc, and into the coordinate sweeps of ``_coordinate_kernel``)."""
+    half_chi2 = normal * normal * (0.5 / shape)
+    root: float = 1.0 / (inv_mean + half_chi2 + np.sqrt(half_chi2 * (half_chi2 + 2.0 * inv_mean)))
+    if uniform * (1.0 + inv_mean * root) <= 1.0:
+        return root
+    scaled_root = inv_mean * root
+    return root / (scaled_root * scaled_root)
 
 
 def _kernels() -> dict[str, Callable[..., Any]]:  # pragma: no cover
@@ -113,14 +126,6 @@ def _kernels() -> dict[str, Callable[..., Any]]:  # pragma: no cover
             back(factor, out[0, c], out[0, c])
             back(factor, z[c], out[1, c])
         return 0
-
-    def inverse_gaussian_scalar(inv_mean: Any, shape: Any, normal: Any, uniform: Any) -> Any:
-        half_chi2 = normal * normal * (0.5 / shape)
-        root = 1.0 / (inv_mean + half_chi2 + np.sqrt(half_chi2 * (half_chi2 + 2.0 * inv_mean)))
-        if uniform * (1.0 + inv_mean * root) <= 1.0:
-            return root
-        scaled_root = inv_mean * root
-        return root / (scaled_root * scaled_root)
 
     vectorize = cast(Callable[..., Any], numba.vectorize)
     inverse_gaussian_ufunc = vectorize(["float64(float64, float64, float64, float64)"], cache=True)

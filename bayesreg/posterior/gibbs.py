@@ -20,9 +20,12 @@ so, with latent τ_j², the full conditionals are standard:
     w | τ, σ           Gaussian with prior precision (1/τ_j² + l2)/s²
     1/τ_j² | w_j, σ     InverseGaussian(mean = l1 s / |w_j|, shape = l1²)
     σ² | w, τ           ∝ p(σ²) (σ²)^(−dof/2) exp(−||yc − Xc w||²/(2σ²))  (prior free of σ)
-    σ² | τ  (w out)     ∝ p(σ²) (σ²)^(−dof/2) exp(−ycᵀ(I + Xc D Xcᵀ)⁻¹yc/(2σ²))  (scaled)
+    σ² | τ  (w out)     ∝ p(σ²) (σ²)^(−(dof−p₀)/2) exp(−ycᵀ(I + Xc D Xcᵀ)⁻¹yc/(2σ²))  (scaled)
+    σ² | w, τ           ∝ p(σ²) (σ²)^(−(dof+p−p₀)/2) exp(−(||yc − Xc w||² + Σ q_j w_j²)/(2σ²))
+                          (scaled, the coordinate update; q_j = 1/τ_j² + v_j l2)
     l1² | τ             Gamma(p + r, δ + Σ_j τ_j²/2)
 
+with p₀ the coefficients with a flat prior (v_j = 0: no factor of σ of their own).
 σ² is inverse gamma when c = 0 and is otherwise drawn by an exact Metropolis-Hastings
 step (``_gibbs_kernel``). The factor exp(−l2 w²/(2s²)) does not involve τ, so the
 elastic net needs no more than the lasso (unlike the parametrization of Li & Lin 2010).
@@ -47,9 +50,12 @@ from bayesreg.posterior._gibbs_priors import GibbsPrior
 from bayesreg.posterior._progress import SamplingProgress
 from bayesreg.posterior._stats_data import linear_data_of
 from bayesreg.priors import NoisePrior
-from bayesreg.validation import check_positive
+from bayesreg.validation import check_choice, check_positive
 
-__all__ = ["GibbsDraws", "GibbsPrior", "NoisePrior", "gibbs_sample", "run_gibbs"]
+__all__ = ["UPDATES", "GibbsDraws", "GibbsPrior", "NoisePrior", "gibbs_sample", "run_gibbs"]
+
+UPDATES = ("block", "coordinate")
+"""The coefficient updates of :func:`gibbs_sample` (its ``update`` parameter)."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,7 @@ def gibbs_sample(
     random_seed: int | np.random.Generator | None = None,
     progressbar: bool = True,
     sample_weight: Any = None,
+    update: str = "block",
 ) -> GibbsDraws:
     """Draw from the posterior of a linear regression under a scale-mixture prior by Gibbs.
 
@@ -148,6 +155,31 @@ def gibbs_sample(
         ``√s_i (y_i − ȳ_s)`` (raw weights, weighted means); σ² has ``m − 1`` degrees of
         freedom (m rows with ``s_i > 0``; m without intercept), not Σs; and
         ``w0 | w, σ ~ N(ȳ_s − x̄_sᵀw, σ²/Σs)``.
+    update : {"block", "coordinate"}, default "block"
+        How ``w`` is drawn. ``"block"``: all p coefficients at once from
+        ``w | τ, σ² ~ N(A⁻¹Xcᵀyc, σ²A⁻¹)`` (a Cholesky factor of the p × p ``A``, O(p³/3)
+        per chain and iteration, or Bhattacharya et al. when p > n); with a σ-scaled
+        prior σ² is drawn with w integrated out first. ``"coordinate"``: single-site
+        draws ``w_j | w_−j, τ, σ² ~ N((b_j − Σ_{k≠j} G_jk w_k)/a_j, σ²/a_j)`` with
+        ``G = XcᵀXc``, ``b = Xcᵀyc``, ``a_j = G_jj + q_j`` (``q_j = 1/τ_j² + v_j l2``;
+        ``G_jj + σ² q_j`` for a prior not scaled by σ), one sweep over j costing O(p²)
+        (each draw over-relaxed, ``w_j ← m_j + α (w_j − m_j) + √(1 − α²) σ z/√a_j``
+        with m_j the conditional mean and α = −0.6, which leaves the conditional
+        invariant), then σ² given w::
+
+            σ² | w, τ ~ InvGamma(a0 + dof/2 + p₊/2, b0 + ||yc − Xc w||²/2 + Σ_j q_j w_j²/2)
+
+        for a σ-scaled prior (p₊ coefficients with a prior scale; each contributes
+        ``N(w_j | 0, σ²/q_j)``), ``InvGamma(a0 + dof/2, b0 + ||yc − Xc w||²/2)``
+        otherwise (a HalfNormal noise prior adds the same Metropolis-Hastings
+        correction). Both leave the same posterior invariant; a coordinate sweep is
+        cheaper but mixes more slowly when the columns of X are strongly correlated,
+        so compare effective samples per second: on ``make_synthetic(1000, 200,
+        correlation=0.5)`` under the Bayesian lasso it gives about 0.55 effective draws
+        per draw against 0.9 for the block, at a small fraction of the cost per
+        iteration; on the diabetes data (p = 10) about 0.15 against 0.55, at equal
+        effective samples per second. The coordinate update reads the p × p Gram matrix
+        also when p > n. Draws for a fixed seed differ between updates.
 
     Returns
     -------
@@ -158,6 +190,8 @@ def gibbs_sample(
     DataError
         For statistics with n < p; for a sparse X of more than 10000 columns, or with
         n < p and more than ``DENSE_COPY_LIMIT`` entries (the message names X's shape).
+    InputValueError
+        For an ``update`` other than ``"block"`` and ``"coordinate"``.
 
     Examples
     --------
@@ -180,6 +214,7 @@ def gibbs_sample(
     """
     if not isinstance(prior, GibbsPrior):
         raise InputTypeError(f"prior must be a GibbsPrior; got {type(prior).__name__}.")
+    update = check_choice(update, "update", UPDATES)
     data = linear_data_of(
         X,
         y,
@@ -200,6 +235,7 @@ def gibbs_sample(
             progressbar=progressbar,
             fit_intercept=data.fit_intercept,
         ),
+        update=update,
     )
 
 
@@ -210,8 +246,10 @@ def run_gibbs(
     noise: float | None,
     noise_prior: NoisePrior | None,
     run: RunOptions,
+    update: str = "block",
 ) -> GibbsDraws:
-    """:func:`gibbs_sample` on data and options that are already validated."""
+    """:func:`gibbs_sample` on data and options that are already validated (``update``
+    one of :data:`UPDATES`)."""
     sampler = ScaleMixtureChains(
         data,
         prior,
@@ -219,6 +257,7 @@ def run_gibbs(
         chains=run.chains,
         random_seed=run.random_seed,
         noise_prior=noise_prior,
+        update=update,
     )
     with SamplingProgress(run.tune + run.draws, run.label("Gibbs"), enabled=run.progressbar) as bar:
         if run.tune:
