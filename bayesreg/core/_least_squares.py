@@ -137,15 +137,30 @@ class DesignData:
 
     def correlation(self, index: IndexArray, coef: FloatArray) -> tuple[FloatArray, float]:
         """``u = Xᵀρ/n`` and ``rr = ρᵀρ/n`` with ``ρ = y − X_A w_A`` (one pass over X)."""
-        n_samples, n_features = self.X.shape
+        residual = self.residual(index, coef)
+        return self.correlation_at(residual), float(residual @ residual) / self.X.shape[0]
+
+    def residual(self, index: IndexArray, coef: FloatArray) -> FloatArray:
+        """``ρ = y − X_A w_A``."""
+        n_features = self.X.shape[1]
         if 4 * index.size > n_features:
             # Dense product: cheaper than gathering many columns of X.
             dense = np.zeros(n_features)
             dense[index] = coef
-            residual = self.y - self.X @ dense
+            residual: FloatArray = self.y - self.X @ dense
         else:
             residual = self.y - self.X[:, index] @ coef if index.size else self.y
-        return (self.X.T @ residual) / n_samples, float(residual @ residual) / n_samples
+        return residual
+
+    def correlation_at(self, residual: FloatArray) -> FloatArray:
+        """``Xᵀρ/n`` for a given residual ``ρ`` (one pass over X)."""
+        correlation: FloatArray = (self.X.T @ residual) / self.X.shape[0]
+        return correlation
+
+    def column_norms(self) -> FloatArray:
+        """``||x_j||`` of every column (one pass over X)."""
+        norms: FloatArray = np.sqrt(np.einsum("ij,ij->j", self.X, self.X))
+        return norms
 
     def gradient_magnitude(self, index: IndexArray, coef: FloatArray) -> FloatArray:
         """``|X|ᵀ(|y| + |X_A| |w_A|) / n``: the sizes behind ``u = Xᵀ(y − X_A w_A)/n``.
@@ -198,21 +213,45 @@ class SparseDesignData:
 
         (``√s̃`` in place of ``1`` with weights.)
         """
-        n_samples, n_features = self.X.shape
-        residual = self.y
-        if index.size:
-            dense = np.zeros(n_features)
-            dense[index] = coef
-            shift = float(self.x_mean[index] @ coef)
-            fitted = np.asarray(self.X @ dense)
-            if self.row_scale is None:
-                residual = self.y - fitted + shift
-            else:
-                residual = self.y - fitted + self.row_scale * shift
+        residual = self.residual(index, coef)
+        return self.correlation_at(residual), float(residual @ residual) / self.X.shape[0]
+
+    def residual(self, index: IndexArray, coef: FloatArray) -> FloatArray:
+        """``ρ = yc − Xc_A w_A = yc − X_A w_A + 1 x̄_Aᵀw_A`` (``√s̃`` for ``1`` with weights)."""
+        if not index.size:
+            return self.y
+        dense = np.zeros(self.X.shape[1])
+        dense[index] = coef
+        shift = float(self.x_mean[index] @ coef)
+        fitted = np.asarray(self.X @ dense)
+        if self.row_scale is None:
+            residual: FloatArray = self.y - fitted + shift
+        else:
+            residual = self.y - fitted + self.row_scale * shift
+        return residual
+
+    def correlation_at(self, residual: FloatArray) -> FloatArray:
+        """``Xcᵀρ/n = (Xᵀρ − x̄ 1ᵀρ)/n`` for a given residual (``√s̃ᵀρ`` with weights)."""
         scale = self.row_scale
         total = float(residual.sum()) if scale is None else float(scale @ residual)
-        correlation = np.asarray(self.X.T @ residual) - self.x_mean * total
-        return correlation / n_samples, float(residual @ residual) / n_samples
+        correlation: FloatArray = (np.asarray(self.X.T @ residual) - self.x_mean * total) / (
+            self.X.shape[0]
+        )
+        return correlation
+
+    def column_norms(self) -> FloatArray:
+        """``||xc_j||`` of the centered columns: ``√(||x_j||² − n x̄_j²)``.
+
+        ``Xc = X − c x̄ᵀ`` with ``cᵀc = n`` and ``cᵀx_j = n x̄_j`` (``c = 1``, or ``√s̃``
+        with ``X`` holding the scaled rows), so ``||xc_j||² = ||x_j||² − n x̄_j²``; clipped
+        at 0 and raised by ``32·eps·||x_j||²`` so that rounding (of a difference of terms
+        each at most ``||x_j||²``) cannot make it an underestimate.
+        """
+        squares = np.asarray(self.X.multiply(self.X).sum(axis=0)).ravel()
+        centered = np.maximum(squares - self.X.shape[0] * self.x_mean**2, 0.0)
+        centered += 32.0 * np.finfo(float).eps * squares
+        norms: FloatArray = np.sqrt(centered)
+        return norms
 
     def gradient_magnitude(self, index: IndexArray, coef: FloatArray) -> FloatArray:
         """An upper bound on ``|Xc|ᵀ(|yc| + |Xc_A||w_A|)/n`` from ``|Xc_ij| ≤ |X_ij| + c_i|x̄_j|``.

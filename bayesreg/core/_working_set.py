@@ -28,10 +28,24 @@ restricted solve is exact and the violator's direction descends), so no support 
 and the loop ends. When no column outside the support violates its condition but the gap
 is above the threshold, one restricted solve on the support alone refines ``w`` (the
 active-set method's refinement step); a second such round ends the solve at the rounding
-level, for the caller to certify. The correlations
-of the last full pass are kept: the next alpha of a path starts from them (its warm start
-is the same ``w``), so a path whose support changes little costs about one full pass per
-alpha.
+level, for the caller to certify.
+
+**Bounds instead of passes.** The correlations ``u_j(ρ_0)`` of the last full pass, at the
+residual ``ρ_0``, bound those at the current residual ``ρ`` (Cauchy–Schwarz)::
+
+    |u_j(ρ) − u_j(ρ_0)| = |x_jᵀ(ρ − ρ_0)|/n ≤ ||x_j|| · ||ρ − ρ_0||/n
+
+so a column whose bound ``|u_j(ρ_0)| + ||x_j|| ||ρ − ρ_0||/n`` is ≤ ``l1_j`` needs no pass
+to be certified at zero, and the bounds in place of ``|u_j|`` keep the rescaled dual
+point of the gap feasible (a larger ``||g||∞`` only shrinks its scaling; off the support
+the gap reads ``|u_j|``, or ``u_j⁺`` under ``w ≥ 0``, and the Fenchel conjugate is
+increasing in it), so the gap computed from them is a valid certificate of the full
+problem. The correlations on the working set are exact (a pass over ``|W|`` columns).
+At each alpha of a path the first working set holds every column whose bound could
+reach its ``l1_j`` after a step like the last one; when the solve on it leaves every
+bound below ``l1_j`` and the gap below the threshold, that alpha needs no full pass at
+all. A full pass is made only when the bounds do not settle the certificate (or have
+grown too loose to screen: more than a tenth of the columns within reach).
 """
 
 from __future__ import annotations
@@ -51,7 +65,7 @@ from bayesreg.core._active_set import (
 from bayesreg.core._duality import EnetPenalty
 from bayesreg.core.types import FloatArray, IndexArray
 
-__all__ = ["WORKING_SET_MIN_FEATURES", "RestrictableData", "WorkingSetSolver"]
+__all__ = ["WORKING_SET_MIN_FEATURES", "RestrictableData", "WorkingSetSolver", "violation_cap"]
 
 #: Below this many features every pass is cheap and the plain active-set method is used.
 WORKING_SET_MIN_FEATURES = 200
@@ -60,7 +74,7 @@ _FIRST_CANDIDATES = 10
 
 
 class RestrictableData(QuadraticBlocks, Protocol):
-    """Least-squares data that can be restricted to a subset of its columns."""
+    """Least-squares data read by columns: restricted, and its residual and norms."""
 
     @property
     def yty(self) -> float:
@@ -71,21 +85,57 @@ class RestrictableData(QuadraticBlocks, Protocol):
         """The same problem on the columns ``X[:, columns]`` only."""
         ...
 
+    def residual(self, index: IndexArray, coef: FloatArray) -> FloatArray:
+        """``ρ = y − X_A w_A``."""
+        ...
+
+    def correlation_at(self, residual: FloatArray) -> FloatArray:
+        """``Xᵀρ / n``."""
+        ...
+
+    def column_norms(self) -> FloatArray:
+        """``||x_j||`` of every column."""
+        ...
+
+
+@dataclass(frozen=True)
+class _Pass:
+    """The correlations ``u = Xᵀρ/n`` of a pass over all columns, at the residual ``ρ``."""
+
+    residual: FloatArray
+    correlation: FloatArray
+
+
+@dataclass
+class _Restricted:
+    """The working set ``columns`` (the support first) and the data restricted to it."""
+
+    columns: IndexArray
+    data: RestrictableData
+
 
 @dataclass
 class WorkingSetSolver:
     """The elastic net on ``data`` by working sets, warm-started along a path.
 
-    Holds the support (:class:`ActiveSet`, global column indices) and the correlations
-    ``u`` and ``||y − Xw||²/n`` of the last full pass at it.
+    Holds the support (:class:`ActiveSet`, global column indices), the last pass over all
+    columns (its residual and correlations, from which the bounds of the module docstring
+    start) and the column norms.
     """
 
     data: RestrictableData
     slack: float
     active: ActiveSet = field(default_factory=ActiveSet)
-    _correlation: FloatArray | None = None
-    _residual_sq: float = 0.0
     full_passes: int = 0
+    _last: _Pass = field(init=False)
+    _norms: FloatArray | None = None
+    _drift_step: float = 0.0
+    _residual: FloatArray | None = None
+
+    def __post_init__(self) -> None:
+        # at w = 0 the residual is y and the correlations are Xᵀy/n, known without a pass
+        empty = np.empty(0, dtype=np.intp)
+        self._last = _Pass(self.data.residual(empty, np.empty(0)), self.data.xty.copy())
 
     def solve(self, penalty: EnetPenalty, *, threshold: float, max_iter: int) -> ActiveSetSolution:
         """Minimize F at ``penalty`` from the current support (module docstring).
@@ -97,40 +147,119 @@ class WorkingSetSolver:
         weights = np.broadcast_to(np.asarray(penalty.l1, dtype=float), (n_features,))
         rule = DualityGapRule(penalty, threshold, self.slack)
         self.active.set_l2(penalty.l2)
-        correlation = self._full_pass() if self._correlation is None else self._correlation
+        if self.active.size and self.full_passes == 0:
+            self._full_pass()  # a warm start given from outside
+        start_drift = self._drift(self._current_residual())
         candidates, refined, n_iter = _FIRST_CANDIDATES, False, 0
+        working = self._screened(weights, penalty.positive, candidates)
         while True:
+            if working is not None:
+                n_iter += self._solve_restricted(working, weights, rule, max_iter - n_iter)
+            estimate, residual_sq, exact = self._estimate(working, penalty.positive)
             coef = self.active.full_coef(n_features)
-            gap, objective, _ = rule.measure(coef, correlation, self._residual_sq)
-            violation = _violation(correlation, weights, penalty.positive)
+            gap, objective, _ = rule.measure(coef, estimate, residual_sq)
+            violation = (estimate if penalty.positive else np.abs(estimate)) - weights
             violation[self.active.index] = -np.inf
             violated = bool(np.any(violation > self.slack))
             if (gap <= threshold and not violated) or n_iter >= max_iter:
                 break
+            if not exact:
+                # the bounds do not settle it: one pass over all columns makes them exact
+                self._full_pass()
+                n_iter, working = n_iter + 1, None
+                continue
             if violated:
-                columns = self._working_set(violation, max(candidates, self.active.size))
+                columns = self._grow(violation, max(candidates, self.active.size))
                 candidates, refined = 2 * candidates, False
             elif refined:
                 break  # the support is optimal and refining no longer helps: rounding level
             else:
                 columns, refined = self.active.index, True
-            restricted = _restricted_rule(rule, penalty, columns)
-            n_iter += self._solve_restricted(columns, weights, restricted, max_iter - n_iter)
-            correlation = self._full_pass()
-            n_iter += 1
+            working = _Restricted(columns, self.data.restrict(columns))
+        self._drift_step = max(self._drift(self._current_residual()) - start_drift, 0.0)
         return ActiveSetSolution(coef, gap, objective, max(n_iter, 1))
 
-    def _full_pass(self) -> FloatArray:
-        """``u`` and ``||y − Xw||²/n`` over all columns at the current support (kept)."""
-        correlation, residual_sq = self.data.correlation(self.active.index, self.active.coef)
-        self._correlation, self._residual_sq = correlation, residual_sq
-        self.full_passes += 1
-        return correlation
+    @property
+    def norms(self) -> FloatArray:
+        """``||x_j||`` (computed once)."""
+        if self._norms is None:
+            self._norms = self.data.column_norms()
+        return self._norms
 
-    def _working_set(self, violation: FloatArray, candidates: int) -> IndexArray:
-        """The support and the ``candidates`` columns of largest ``|u_j| − l1_j`` outside it."""
-        outside = violation.size - self.active.size
-        count = min(candidates, outside)
+    def _current_residual(self) -> FloatArray:
+        """``ρ = y − X_A w_A`` at the current support (kept until the support moves)."""
+        if self._residual is None:
+            self._residual = self.data.residual(self.active.index, self.active.coef)
+        return self._residual
+
+    def _full_pass(self) -> None:
+        """The correlations over all columns at the current support (kept)."""
+        residual = self._current_residual()
+        self._last = _Pass(residual, self.data.correlation_at(residual))
+        self.full_passes += 1
+
+    def _drift(self, residual: FloatArray) -> float:
+        """``||ρ − ρ_last|| / n``: how far the correlations may have moved per unit norm."""
+        change = residual - self._last.residual
+        return float(np.sqrt(change @ change) / residual.shape[0])
+
+    def _bounds(self, drift: float, positive: bool) -> FloatArray:
+        """Upper bounds of ``|u_j|`` (of ``u_j`` when ``positive``) at a residual ``drift`` away.
+
+        ``|u_j(ρ) − u_j(ρ_last)| = |x_jᵀ(ρ − ρ_last)|/n ≤ ||x_j|| ||ρ − ρ_last||/n``
+        (Cauchy–Schwarz); exact when ``drift = 0``.
+        """
+        last = self._last.correlation
+        reference = last if positive else np.abs(last)
+        if drift == 0.0:
+            return reference.copy()
+        bounds: FloatArray = reference + drift * self.norms
+        return bounds
+
+    def _estimate(
+        self, working: _Restricted | None, positive: bool
+    ) -> tuple[FloatArray, float, bool]:
+        """The correlations for the certificate: exact on the working set, bounds elsewhere.
+
+        Returns ``(estimate, ||ρ||²/n, exact)``: ``estimate_j`` is ``u_j`` on the working
+        set (and the support) and an upper bound of ``|u_j|`` (of ``u_j`` when
+        ``positive``) elsewhere, so the rescaled dual point of the gap stays feasible (the
+        gap reads ``|u_j|``, or ``u_j⁺``, off the support) and a zero coefficient whose
+        bound is ≤ ``l1_j`` is optimal; ``exact`` when no bound was needed.
+        """
+        residual = self._current_residual()
+        drift = self._drift(residual)
+        estimate = self._bounds(drift, positive)
+        if working is not None:
+            estimate[working.columns] = working.data.correlation_at(residual)
+        elif drift == 0.0:
+            estimate[self.active.index] = self._last.correlation[self.active.index]
+        elif self.active.size:
+            support = self.data.restrict(self.active.index)
+            estimate[self.active.index] = support.correlation_at(residual)
+        return estimate, float(residual @ residual) / residual.shape[0], drift == 0.0
+
+    def _screened(self, weights: FloatArray, positive: bool, candidates: int) -> _Restricted | None:
+        """The first working set at a new penalty: the support, every column whose bound
+        may reach its ``l1_j`` after the step the last solve took, and the ``candidates``
+        largest violations (None when the support alone is checked first)."""
+        drift = self._drift(self._current_residual())
+        cap = max(candidates, self.active.size, violation_cap(weights.size))
+        violation = self._bounds(drift + self._drift_step, positive) - weights
+        violation[self.active.index] = -np.inf
+        reach = int(np.sum(violation > -self.slack))
+        if reach > cap and drift > 0.0:
+            # the bounds have grown too loose to screen: start them again from a full pass
+            self._full_pass()
+            violation = self._bounds(self._drift_step, positive) - weights
+            violation[self.active.index] = -np.inf
+            reach = int(np.sum(violation > -self.slack))
+        columns = self._grow(violation, min(max(candidates, self.active.size, reach), cap))
+        return _Restricted(columns, self.data.restrict(columns))
+
+    def _grow(self, violation: FloatArray, count: int) -> IndexArray:
+        """The support and the ``count`` columns of largest violation outside it."""
+        count = min(count, violation.size - self.active.size)
         if count <= 0:
             return self.active.index
         chosen = np.argpartition(-violation, count - 1)[:count]
@@ -138,19 +267,25 @@ class WorkingSetSolver:
         return np.concatenate([self.active.index, np.sort(chosen)])
 
     def _solve_restricted(
-        self, columns: IndexArray, weights: FloatArray, rule: DualityGapRule, max_iter: int
+        self, working: _Restricted, weights: FloatArray, rule: DualityGapRule, max_iter: int
     ) -> int:
-        """Solve on ``X[:, columns]`` (the support first in ``columns``); return its passes."""
-        size = self.active.size
-        # the support sits at positions 0..size−1 of `columns`, in its own order
-        self.active.index = np.arange(size)
+        """Solve on the working set (which holds the support); return its passes.
+
+        The support is mapped to positions in the working set before and back to columns
+        after (the active set's factor keeps its order).
+        """
+        columns = working.columns
+        position = np.empty(self.data.xty.shape[0], dtype=np.intp)
+        position[columns] = np.arange(columns.size)
+        self.active.index = position[self.active.index]
+        self._residual = None
         positive = np.ones(columns.size, dtype=bool) if rule.penalty.positive else None
         try:
             solution = minimize_l1_quadratic(
-                self.data.restrict(columns),
+                working.data,
                 self.active,
                 np.ascontiguousarray(weights[columns]),
-                rule,
+                _restricted_rule(rule, columns),
                 max_iter=max(max_iter, 1),
                 positive=positive,
             )
@@ -159,16 +294,15 @@ class WorkingSetSolver:
         return solution.n_iter
 
 
-def _violation(correlation: FloatArray, weights: FloatArray, positive: bool) -> FloatArray:
-    """``|u_j| − l1_j`` (``u_j − l1_j`` under the sign constraint ``w ≥ 0``)."""
-    violation: FloatArray = (correlation if positive else np.abs(correlation)) - weights
-    return violation
+def violation_cap(n_features: int) -> int:
+    """The most columns a bound-screened working set takes (a tenth of all): beyond it the
+    bounds are too loose to save a pass over all columns."""
+    return max(n_features // 10, 1)
 
 
-def _restricted_rule(
-    rule: DualityGapRule, penalty: EnetPenalty, columns: IndexArray
-) -> DualityGapRule:
+def _restricted_rule(rule: DualityGapRule, columns: IndexArray) -> DualityGapRule:
     """The rule of the problem restricted to ``columns`` (its L1 multipliers restricted)."""
+    penalty = rule.penalty
     if penalty.l1_scale is None:
         return rule
     return replace(rule, penalty=replace(penalty, l1_scale=penalty.l1_scale[columns]))
