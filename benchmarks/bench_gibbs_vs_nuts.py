@@ -12,12 +12,15 @@ on two problems: the diabetes data (n = 442, p = 10, λ = 0.237), and a simulate
 ``make_synthetic(1000, 200, n_informative=10, correlation=0.5)`` (λ = 1; nutpie only, as
 PyMC's own sampler takes minutes there).
 
-is sampled by ``sample_posterior(method="gibbs")`` (the blocked scale-mixture Gibbs
-sampler, chains vectorized in one thread), and by NUTS on ``build_model`` with PyMC's
-own sampler (``nuts_sampler="pymc"``) and with nutpie. All run in this process. NUTS
-and the first Gibbs row use 4 chains; the second Gibbs row runs 32 chains in lockstep
-(same total number of draws), the operating point of a vectorized sampler whose cost
-per iteration is mostly fixed overhead at p = 10. The figure of merit is the smallest
+is sampled by ``sample_posterior(method="gibbs")`` with either coefficient update
+(``gibbs_update="block"``: all of w from one p × p Cholesky factor per iteration, chains
+vectorized in one thread; ``"coordinate"``: over-relaxed single-coefficient sweeps,
+O(p²) per iteration, all chains in one compiled call per block of iterations), and by
+NUTS on ``build_model`` with PyMC's own sampler (``nuts_sampler="pymc"``) and with
+nutpie. All run in this process. NUTS and the "4 chains" Gibbs rows use 4 chains; the
+block update's second row runs 32 chains in lockstep (same total number of draws), the
+operating point of a vectorized sampler whose cost per iteration is mostly fixed
+overhead at p = 10. The figure of merit is the smallest
 bulk effective sample size over ``coef`` (10), ``intercept`` and ``noise`` divided by
 the sampling wall time.
 Compilation (PyMC/nutpie) is excluded from that time and reported separately: for
@@ -32,8 +35,10 @@ Medians over repeats; results go to
 
 Each sampler runs with its defaults for parallelism: PyMC uses ``cpu_count() // 2``
 processes (1 on this 2-core machine, so its chains run in sequence), nutpie runs its
-chains in threads on all cores, the Gibbs sampler uses one thread. Wall time is what
-is compared; the machine may be shared, so compare rows of one run.
+chains in threads on all cores, the Gibbs sampler uses one thread. BLAS and OpenMP pools
+are pinned to ``--threads`` (default 1) with threadpoolctl once every library is
+imported. Wall time is what is compared; the machine may be shared, so compare rows of
+one run.
 """
 
 from __future__ import annotations
@@ -44,8 +49,18 @@ from typing import Any
 
 import arviz as az
 import numpy as np
-from _common import Session, benchmark_parser, markdown_table, parse_arguments, timed
+import nutpie
+import pymc as pm
+from _common import (
+    Session,
+    benchmark_parser,
+    markdown_table,
+    parse_arguments,
+    pinned_threads,
+    timed,
+)
 
+import bayesreg.posterior._coordinate_kernel  # noqa: F401  (numba, imported before pinning)
 from bayesreg.datasets import load_diabetes, make_synthetic
 from bayesreg.posterior.sampling import sample_posterior
 from bayesreg.priors import BayesianLassoPrior
@@ -113,7 +128,14 @@ def _run(
 
 
 def run_gibbs(
-    X: Any, y: Any, prior: BayesianLassoPrior, repeat: int, draws: int, tune: int, chains: int
+    X: Any,
+    y: Any,
+    prior: BayesianLassoPrior,
+    repeat: int,
+    draws: int,
+    tune: int,
+    chains: int,
+    update: str = "block",
 ) -> Run:
     seconds, tree = timed(
         lambda: sample_posterior(
@@ -126,14 +148,14 @@ def run_gibbs(
             chains=chains,
             random_seed=repeat,
             progressbar=False,
+            gibbs_update=update,
         )
     )
-    return _run(f"Gibbs, {chains} chains", repeat, tree, seconds, 0.0, draws, tune, seconds)
+    name = f"Gibbs {update}, {chains} chains"
+    return _run(name, repeat, tree, seconds, 0.0, draws, tune, seconds)
 
 
 def run_pymc(X: Any, y: Any, prior: BayesianLassoPrior, repeat: int, draws: int, tune: int) -> Run:
-    import pymc as pm
-
     build_seconds, model = timed(lambda: build_model(X, y, prior))
     total, tree = timed(
         lambda: pm.sample(
@@ -155,8 +177,6 @@ def run_pymc(X: Any, y: Any, prior: BayesianLassoPrior, repeat: int, draws: int,
 def run_nutpie(
     X: Any, y: Any, prior: BayesianLassoPrior, repeat: int, draws: int, tune: int
 ) -> Run:
-    import nutpie
-
     build_seconds, model = timed(lambda: build_model(X, y, prior))
     compile_seconds, compiled = timed(lambda: nutpie.compile_pymc_model(model))
     seconds, tree = timed(
@@ -231,6 +251,7 @@ def run_problem(
         mine = [run_gibbs(X, y, prior, repeat, gibbs_draws, tune, CHAINS)]
         lockstep_draws = gibbs_draws * CHAINS // LOCKSTEP_CHAINS
         mine.append(run_gibbs(X, y, prior, repeat, lockstep_draws, tune, LOCKSTEP_CHAINS))
+        mine.append(run_gibbs(X, y, prior, repeat, gibbs_draws, tune, CHAINS, "coordinate"))
         if with_pymc:
             mine.append(run_pymc(X, y, prior, repeat, nuts_draws, tune))
         mine.append(run_nutpie(X, y, prior, repeat, nuts_draws, tune))
@@ -243,7 +264,7 @@ def run_problem(
         }
         for name in samplers
     }
-    gibbs_rows = samplers[:2]
+    gibbs_rows = [name for name in samplers if name.startswith("Gibbs")]
     for name in samplers:
         for gibbs in gibbs_rows:
             for figure, suffix in (
@@ -257,7 +278,7 @@ def run_problem(
 
 def main() -> None:
     session = Session.begin("gibbs_vs_nuts")
-    parser = benchmark_parser(__doc__, repeats=3, quick_repeats=1, threads=False)
+    parser = benchmark_parser(__doc__, repeats=3, quick_repeats=1, threads=True)
     args = parse_arguments(parser)
     nuts_draws, tune = (500, 500) if args.quick else (2000, 1000)
     problems = {
@@ -274,14 +295,19 @@ def main() -> None:
         ),
     }
     record: dict[str, Any] = {
-        "chains": {"nuts": CHAINS, "gibbs": [CHAINS, LOCKSTEP_CHAINS]},
+        "chains": {
+            "nuts": CHAINS,
+            "gibbs block": [CHAINS, LOCKSTEP_CHAINS],
+            "gibbs coordinate": [CHAINS],
+        },
         "figure_of_merit": "min bulk ESS over coef, intercept, noise / sampling wall seconds; "
         "and / wall seconds of the whole call (model building and compilation included)",
         "problems": {},
     }
     tables = []
     for title, (X, y, prior, with_pymc) in problems.items():
-        summary, runs, gibbs_rows = run_problem(X, y, prior, args, with_pymc=with_pymc)
+        with pinned_threads(args.threads):
+            summary, runs, gibbs_rows = run_problem(X, y, prior, args, with_pymc=with_pymc)
         record["problems"][title] = {"summary": summary, "runs": [asdict(run) for run in runs]}
         tables.append(f"**{title}**\n\n" + markdown(summary, runs, gibbs_rows))
     note = (
@@ -290,15 +316,16 @@ def main() -> None:
         f"reported apart), min-ESS per call-second by the wall time of the whole call (model "
         f"building and compilation included). NUTS runs {CHAINS} chains of {nuts_draws} "
         f"draws after {tune} tuning steps; the Gibbs rows draw the same total with {CHAINS} "
-        f"and {LOCKSTEP_CHAINS} chains. A ratio column reads: that Gibbs row's figure over "
-        "this row's, for sampling alone and for the whole call."
+        f"and {LOCKSTEP_CHAINS} chains (block update) and {CHAINS} chains (coordinate "
+        "update), with the same number of tuning steps per chain. A ratio column reads: "
+        "that Gibbs row's figure over this row's, for sampling alone and for the whole call."
     )
     session.write(
         args.output_dir,
         record,
         "\n\n".join(tables) + note,
         repeats=args.repeats,
-        threads=None,
+        threads=args.threads,
     )
 
 
