@@ -16,9 +16,9 @@ one chain's arithmetic is m³/6 + 2m²k ≈ 400 flops, a fraction of a microseco
 NumPy's batched ``cholesky`` and ``solve`` cost tens of microseconds of call overhead per
 sweep and factorize A twice (``solve`` runs an LU decomposition of its own); likewise
 the inverse-Gaussian draw is eight NumPy passes over p numbers per chain. numba is the
-compiler PyTensor already brings; it is imported on the first call only, so
-``import bayesreg`` stays fast, and ``cache=True`` keeps the machine code between
-processes.
+compiler PyTensor already brings; it is imported on the first call only, with the
+compiled bodies of :mod:`bayesreg.posterior._spd_compiled`, so ``import bayesreg`` stays
+fast, and ``cache=True`` keeps the machine code between processes.
 """
 
 from __future__ import annotations
@@ -49,89 +49,19 @@ def inverse_gaussian_scalar(
 
 
 def _kernels() -> dict[str, Callable[..., Any]]:  # pragma: no cover
-    """The compiled functions, built on first use (numba compiles these bodies; they are
-    covered through the Python wrappers below)."""
+    """The compiled functions, imported or built on first use (covered through the
+    Python wrappers below)."""
     if _compiled:
         return _compiled
     import numba
 
-    jit = numba.njit(cache=True, nogil=True, error_model="numpy")
-
-    @jit
-    def factorize(a: Any, factor: Any) -> bool:
-        # Cholesky–Banachiewicz: L_jj = √(a_jj − Σ_q<j L_jq²),
-        # L_ij = (a_ij − Σ_q<j L_iq L_jq) / L_jj for i > j; False if A is not SPD
-        m = a.shape[0]
-        for j in range(m):
-            s = a[j, j]
-            for q in range(j):
-                s -= factor[j, q] * factor[j, q]
-            if not s > 0.0:
-                return False
-            d = np.sqrt(s)
-            factor[j, j] = d
-            for i in range(j + 1, m):
-                t = a[i, j]
-                for q in range(j):
-                    t -= factor[i, q] * factor[j, q]
-                factor[i, j] = t / d
-        return True
-
-    @jit
-    def forward(factor: Any, b: Any, x: Any) -> None:
-        # L x = b
-        for i in range(factor.shape[0]):
-            t = b[i]
-            for q in range(i):
-                t -= factor[i, q] * x[q]
-            x[i] = t / factor[i, i]
-
-    @jit
-    def back(factor: Any, b: Any, x: Any) -> None:
-        # Lᵀ x = b (b may be x itself: row i reads only x[q], q > i, already solved)
-        for i in range(factor.shape[0] - 1, -1, -1):
-            t = b[i]
-            for q in range(i + 1, factor.shape[0]):
-                t -= factor[q, i] * x[q]
-            x[i] = t / factor[i, i]
-
-    @jit
-    def solve(matrices: Any, rhs: Any, z: Any, out: Any) -> int:
-        chains, m, k = rhs.shape
-        factor = np.zeros((m, m))
-        for c in range(chains):
-            if not factorize(matrices[c], factor):
-                return c + 1
-            for col in range(k):
-                forward(factor, rhs[c, :, col], out[c, :, col])
-                back(factor, out[c, :, col], out[c, :, col])
-            if z.shape[0] == chains:
-                back(factor, z[c], out[c, :, k])
-        return 0
-
-    @jit
-    def gram_draw(gram: Any, scale: Any, precision: Any, rhs: Any, z: Any, out: Any) -> int:
-        chains, m = precision.shape
-        a = np.empty((m, m))
-        factor = np.zeros((m, m))
-        for c in range(chains):
-            # A_c = f_c G + diag(q_c), lower triangle only
-            for i in range(m):
-                for j in range(i + 1):
-                    a[i, j] = scale[c] * gram[i, j]
-                a[i, i] += precision[c, i]
-            if not factorize(a, factor):
-                return c + 1
-            forward(factor, rhs[c % rhs.shape[0]], out[0, c])
-            back(factor, out[0, c], out[0, c])
-            back(factor, z[c], out[1, c])
-        return 0
+    from bayesreg.posterior import _spd_compiled
 
     vectorize = cast(Callable[..., Any], numba.vectorize)
     inverse_gaussian_ufunc = vectorize(["float64(float64, float64, float64, float64)"], cache=True)
     _compiled.update(
-        solve=solve,
-        gram_draw=gram_draw,
+        solve=_spd_compiled.solve,
+        gram_draw=_spd_compiled.gram_draw,
         inverse_gaussian=inverse_gaussian_ufunc(inverse_gaussian_scalar),
     )
     return _compiled
