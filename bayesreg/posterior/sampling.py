@@ -217,9 +217,10 @@ def sample_posterior(
         Gaussian likelihood, not the horseshoe family or a sign-constrained prior):
         the ``update`` of :func:`~bayesreg.posterior.gibbs_sample`. ``"block"`` draws
         all of w at once (a p × p Cholesky factor per iteration); ``"coordinate"``
-        sweeps over-relaxed single-coefficient draws at O(p²) per iteration, and is
-        the faster in effective samples per second for p in the hundreds with n ≥ p.
-        Other samplers ignore it.
+        sweeps over-relaxed single-coefficient draws at O(p²) per iteration: faster in
+        effective samples per second unless columns of X are strongly correlated
+        (measurements in :func:`~bayesreg.posterior.gibbs_sample`). Other samplers
+        ignore it.
 
     Returns
     -------
