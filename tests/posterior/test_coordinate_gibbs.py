@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from bayesreg.datasets import make_synthetic
-from bayesreg.errors import InputValueError
+from bayesreg.errors import DataError, InputValueError
 from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.posterior.gibbs import GibbsDraws, GibbsPrior, NoisePrior, gibbs_sample
 from bayesreg.posterior.sampling import sample_posterior
@@ -203,3 +203,12 @@ def test_update_is_validated() -> None:
         )
     with pytest.raises(InputValueError, match=r"update must be one of .*got 3"):
         gibbs_sample(X, y, GibbsPrior.bayesian_lasso(1.0), update=3, progressbar=False)  # type: ignore[arg-type]
+
+
+def test_constant_column_with_a_flat_prior_is_refused() -> None:
+    """A column without variation has G_jj = 0; with v_j = 0 its conditional is improper."""
+    X, y = _problem(20, 3, seed=9)
+    X[:, 0] = 1.0
+    prior = GibbsPrior(l1=0.0, l2=1.0, factor=(0.0, 1.0, 1.0))
+    with pytest.raises(DataError, match="flat prior"):
+        gibbs_sample(X, y, prior, noise=1.0, draws=10, progressbar=False, update="coordinate")
