@@ -63,12 +63,27 @@ from bayesreg.core._active_set import (
     minimize_l1_quadratic,
 )
 from bayesreg.core._duality import EnetPenalty
+from bayesreg.core._least_squares import SparseDesignData
+from bayesreg.core._sparse_cd import coordinate_descent
 from bayesreg.core.types import FloatArray, IndexArray
 
-__all__ = ["WORKING_SET_MIN_FEATURES", "RestrictableData", "WorkingSetSolver", "violation_cap"]
+__all__ = [
+    "SPARSE_EXACT_SUPPORT",
+    "SPARSE_FACTOR_SUPPORT",
+    "WORKING_SET_MIN_FEATURES",
+    "RestrictableData",
+    "WorkingSetSolver",
+    "violation_cap",
+]
 
 #: Below this many features every pass is cheap and the plain active-set method is used.
 WORKING_SET_MIN_FEATURES = 200
+#: Sparse X: supports up to this size are solved exactly by the active-set method (its
+#: factor is cubic in the support's size); beyond it by coordinate descent.
+SPARSE_EXACT_SUPPORT = 250
+#: Sparse X: when coordinate descent converges slowly (an ill-conditioned support, e.g.
+#: as large as n) on a support of at most this size, the exact method takes over.
+SPARSE_FACTOR_SUPPORT = 4000
 #: New candidates the first working set of a solve takes beyond the support.
 _FIRST_CANDIDATES = 10
 
@@ -131,6 +146,8 @@ class WorkingSetSolver:
     _norms: FloatArray | None = None
     _drift_step: float = 0.0
     _residual: FloatArray | None = None
+    _coordinate: bool = False
+    _exact: bool = False
 
     def __post_init__(self) -> None:
         # at w = 0 the residual is y and the correlations are Xᵀy/n, known without a pass
@@ -140,44 +157,66 @@ class WorkingSetSolver:
     def solve(self, penalty: EnetPenalty, *, threshold: float, max_iter: int) -> ActiveSetSolution:
         """Minimize F at ``penalty`` from the current support (module docstring).
 
-        ``n_iter`` counts the passes of the restricted solves plus the full passes;
-        ``max_iter`` bounds that count.
+        ``n_iter`` counts the passes of the restricted solves (epochs of coordinate
+        descent on sparse data) plus the full passes; ``max_iter`` bounds that count.
         """
         n_features = self.data.xty.shape[0]
         weights = np.broadcast_to(np.asarray(penalty.l1, dtype=float), (n_features,))
         rule = DualityGapRule(penalty, threshold, self.slack)
-        self.active.set_l2(penalty.l2)
+        self._set_l2(penalty.l2)
         if self.active.size and self.full_passes == 0:
             self._full_pass()  # a warm start given from outside
         start_drift = self._drift(self._current_residual())
-        candidates, refined, n_iter = _FIRST_CANDIDATES, False, 0
-        working = self._screened(weights, penalty.positive, candidates)
+        plan = _Plan()
+        working: _Restricted | None = self._screened(weights, penalty.positive, plan.candidates)
+        n_iter = 0
         while True:
             if working is not None:
-                n_iter += self._solve_restricted(working, weights, rule, max_iter - n_iter)
+                plan.columns = working.columns
+                # coordinate descent stops at a tolerance: half the threshold, so that the
+                # full problem's gap (≥ the restricted one) can still meet it
+                inner = threshold / 2 if self.coordinate else threshold
+                n_iter += self._solve_restricted(working, weights, rule, inner, max_iter - n_iter)
             estimate, residual_sq, exact = self._estimate(working, penalty.positive)
             coef = self.active.full_coef(n_features)
             gap, objective, _ = rule.measure(coef, estimate, residual_sq)
             violation = (estimate if penalty.positive else np.abs(estimate)) - weights
             violation[self.active.index] = -np.inf
             violated = bool(np.any(violation > self.slack))
-            if (gap <= threshold and not violated) or n_iter >= max_iter:
+            # coordinate descent is certified by the gap alone (no exact support)
+            if (gap <= threshold and (self.coordinate or not violated)) or n_iter >= max_iter:
                 break
             if not exact:
                 # the bounds do not settle it: one pass over all columns makes them exact
                 self._full_pass()
                 n_iter, working = n_iter + 1, None
                 continue
-            if violated:
-                columns = self._grow(violation, max(candidates, self.active.size))
-                candidates, refined = 2 * candidates, False
-            elif refined:
-                break  # the support is optimal and refining no longer helps: rounding level
-            else:
-                columns, refined = self.active.index, True
+            columns = plan.next(violation, self.active, self.slack, self.coordinate)
+            if columns is None:
+                break  # nothing to add and refining no longer helps: rounding level
             working = _Restricted(columns, self.data.restrict(columns))
         self._drift_step = max(self._drift(self._current_residual()) - start_drift, 0.0)
         return ActiveSetSolution(coef, gap, objective, max(n_iter, 1))
+
+    @property
+    def coordinate(self) -> bool:
+        """Whether the restricted problems are solved by coordinate descent: sparse X whose
+        support has outgrown ``SPARSE_EXACT_SUPPORT`` (once, for the rest of the path)."""
+        sparse = isinstance(self.data, SparseDesignData)
+        large = self.active.size > SPARSE_EXACT_SUPPORT
+        if not (self._coordinate or self._exact) and sparse and large:
+            # the factor is no longer kept: coordinate descent needs none
+            self._coordinate = True
+            self.active.gram = self.active.chol = np.empty((0, 0))
+        return self._coordinate
+
+    def _set_l2(self, l2: float) -> None:
+        """The ridge weight of the penalty (the active set refactors its block; coordinate
+        descent keeps no factor)."""
+        if self.coordinate:
+            self.active.l2 = l2
+        else:
+            self.active.set_l2(l2)
 
     @property
     def norms(self) -> FloatArray:
@@ -239,7 +278,7 @@ class WorkingSetSolver:
             estimate[self.active.index] = support.correlation_at(residual)
         return estimate, float(residual @ residual) / residual.shape[0], drift == 0.0
 
-    def _screened(self, weights: FloatArray, positive: bool, candidates: int) -> _Restricted | None:
+    def _screened(self, weights: FloatArray, positive: bool, candidates: int) -> _Restricted:
         """The first working set at a new penalty: the support, every column whose bound
         may reach its ``l1_j`` after the step the last solve took, and the ``candidates``
         largest violations (None when the support alone is checked first)."""
@@ -254,44 +293,116 @@ class WorkingSetSolver:
             violation = self._bounds(self._drift_step, positive) - weights
             violation[self.active.index] = -np.inf
             reach = int(np.sum(violation > -self.slack))
-        columns = self._grow(violation, min(max(candidates, self.active.size, reach), cap))
+        count = min(max(candidates, self.active.size, reach), cap)
+        columns = _grown(self.active.index, violation, count)
         return _Restricted(columns, self.data.restrict(columns))
 
-    def _grow(self, violation: FloatArray, count: int) -> IndexArray:
-        """The support and the ``count`` columns of largest violation outside it."""
-        count = min(count, violation.size - self.active.size)
-        if count <= 0:
-            return self.active.index
-        chosen = np.argpartition(-violation, count - 1)[:count]
-        chosen = chosen[violation[chosen] > -np.inf]
-        return np.concatenate([self.active.index, np.sort(chosen)])
+    def _to_exact(self) -> None:
+        """Leave coordinate descent for the exact active-set method, for good: factor the
+        support's Gram block (columns dependent on earlier ones leave at 0) and keep the
+        values reached as the start of the segment walk."""
+        self._coordinate, self._exact = False, True
+        index, coef, sign = self.active.index, self.active.coef, self.active.sign
+        self.active = ActiveSet(l2=self.active.l2)
+        self.active.append(self.data, index, sign)
+        kept = np.isin(index, self.active.index)
+        self.active.coef = coef[kept]
+        self._residual = None
 
     def _solve_restricted(
-        self, working: _Restricted, weights: FloatArray, rule: DualityGapRule, max_iter: int
+        self,
+        working: _Restricted,
+        weights: FloatArray,
+        rule: DualityGapRule,
+        threshold: float,
+        max_iter: int,
     ) -> int:
         """Solve on the working set (which holds the support); return its passes.
 
         The support is mapped to positions in the working set before and back to columns
-        after (the active set's factor keeps its order).
+        after (the active set's factor keeps its order). Sparse data: coordinate descent
+        from the support's values to a restricted gap ≤ ``threshold``.
         """
         columns = working.columns
         position = np.empty(self.data.xty.shape[0], dtype=np.intp)
         position[columns] = np.arange(columns.size)
-        self.active.index = position[self.active.index]
+        local_weights = np.ascontiguousarray(weights[columns])
+        local_rule = _restricted_rule(rule, columns)
         self._residual = None
+        if self.coordinate and isinstance(working.data, SparseDesignData):
+            start = np.zeros(columns.size)
+            start[position[self.active.index]] = self.active.coef
+            # coordinate descent stops early when slow; a support the factor can afford
+            # is then handed to the exact solver for the rest of the path
+            affordable = self.active.size <= SPARSE_FACTOR_SUPPORT
+            found = coordinate_descent(
+                working.data, start, local_weights, local_rule,
+                threshold=threshold, max_epochs=max(max_iter, 1), stop_when_slow=affordable,
+            )  # fmt: skip
+            support = np.flatnonzero(found.coef)
+            self.active.index, self.active.coef = columns[support], found.coef[support]
+            self.active.sign = np.sign(self.active.coef)
+            if found.slow:
+                self._to_exact()
+            return found.epochs
+        self.active.index = position[self.active.index]
         positive = np.ones(columns.size, dtype=bool) if rule.penalty.positive else None
         try:
             solution = minimize_l1_quadratic(
                 working.data,
                 self.active,
-                np.ascontiguousarray(weights[columns]),
-                _restricted_rule(rule, columns),
+                local_weights,
+                local_rule,
                 max_iter=max(max_iter, 1),
                 positive=positive,
             )
         finally:
             self.active.index = columns[self.active.index]
         return solution.n_iter
+
+
+@dataclass
+class _Plan:
+    """How the working set grows within one solve.
+
+    The active-set solve leaves every column of the working set optimal, so only the
+    support is kept and the next set adds the largest violators; coordinate descent keeps
+    the whole set (its columns are solved to a tolerance, not dropped) and adds violators
+    from outside it. New candidates double each round. With no violator left, one round
+    refines on the same columns; a second one ends the solve.
+    """
+
+    candidates: int = _FIRST_CANDIDATES
+    refined: bool = False
+    columns: IndexArray | None = None
+
+    def next(
+        self, violation: FloatArray, active: ActiveSet, slack: float, coordinate: bool
+    ) -> IndexArray | None:
+        """The next working set from exact violations (support at ``-inf``), or None."""
+        keep = active.index
+        if coordinate and self.columns is not None:
+            keep = self.columns
+            violation = violation.copy()
+            violation[keep] = -np.inf
+        if np.any(violation > slack):
+            columns = _grown(keep, violation, max(self.candidates, active.size))
+            self.candidates, self.refined = 2 * self.candidates, False
+            return columns
+        if self.refined:
+            return None
+        self.refined = True
+        return keep
+
+
+def _grown(keep: IndexArray, violation: FloatArray, count: int) -> IndexArray:
+    """``keep`` and the ``count`` columns of largest violation outside it (at ``-inf``)."""
+    count = min(count, violation.size - keep.size)
+    if count <= 0:
+        return keep
+    chosen = np.argpartition(-violation, count - 1)[:count]
+    chosen = chosen[violation[chosen] > -np.inf]
+    return np.concatenate([keep, np.sort(chosen)])
 
 
 def violation_cap(n_features: int) -> int:
