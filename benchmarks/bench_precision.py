@@ -6,6 +6,9 @@ Problems (a 20-sparse truth, unit Gaussian noise, an intercept of 1)::
     200 × 5000     standard normal
     500 × 20000    standard normal
     100000 × 100   columns AR(1), Toeplitz 0.5
+    10000 × 50000  sparse CSR, density 0.001, standard normal non-zeros (single fits only:
+                   the path task runs on centered data, which a sparse X cannot be without
+                   densifying; every library then centers it implicitly for the intercept)
 
 Tasks (all four libraries minimize ``1/(2n)||y − w0 − Xw||² + alpha||w||₁``):
 
@@ -73,6 +76,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scipy.sparse
 from _common import (
     Session,
     benchmark_parser,
@@ -88,9 +92,28 @@ from bayesreg.core.enet_path import alpha_max
 
 FloatArray = NDArray[np.float64]
 
-#: (n, p, correlated columns)
-DESIGNS = [(1000, 500, True), (200, 5000, False), (500, 20_000, False), (100_000, 100, True)]
-QUICK_DESIGNS = [(300, 150, True), (60, 600, False), (100, 2000, False), (10_000, 50, True)]
+#: (n, p, columns: "toeplitz", "independent" or "sparse")
+DESIGNS = [
+    (1000, 500, "toeplitz"),
+    (200, 5000, "independent"),
+    (500, 20_000, "independent"),
+    (100_000, 100, "toeplitz"),
+    (10_000, 50_000, "sparse"),
+]
+QUICK_DESIGNS = [
+    (300, 150, "toeplitz"),
+    (60, 600, "independent"),
+    (100, 2000, "independent"),
+    (10_000, 50, "toeplitz"),
+    (2000, 10_000, "sparse"),
+]
+#: Non-zeros per entry of the sparse design.
+DENSITY = 1e-3
+LABELS = {
+    "toeplitz": "Toeplitz 0.5",
+    "independent": "independent",
+    "sparse": f"sparse CSR, density {DENSITY:g}",
+}
 TOLS = [10.0**-k for k in range(2, 13)]
 QUICK_TOLS = [1e-2, 1e-4, 1e-6, 1e-8, 1e-10]
 PATH_TOLS = [10.0**-k for k in range(2, 13, 2)]
@@ -113,10 +136,15 @@ STYLE = {
 Fit = Callable[[float], FloatArray]
 
 
-def make_problem(n: int, p: int, correlated: bool, seed: int = 0) -> tuple[FloatArray, FloatArray]:
-    """Toeplitz(0.5) (AR(1)) or independent standard normal columns, 20-sparse truth."""
+def make_problem(n: int, p: int, kind: str, seed: int = 0) -> tuple[Any, FloatArray]:
+    """Toeplitz(0.5) (AR(1)), independent standard normal or sparse CSR columns (standard
+    normal non-zeros at density ``DENSITY``); a 20-sparse truth."""
     rng = np.random.default_rng(seed)
-    if correlated:
+    if kind == "sparse":
+        X: Any = scipy.sparse.random(
+            n, p, density=DENSITY, format="csr", random_state=seed, data_rvs=rng.standard_normal
+        )
+    elif kind == "toeplitz":
         X = np.empty((n, p))
         X[:, 0] = rng.standard_normal(n)
         innovation = np.sqrt(1.0 - 0.25)
@@ -126,20 +154,28 @@ def make_problem(n: int, p: int, correlated: bool, seed: int = 0) -> tuple[Float
         X = rng.standard_normal((n, p))
     truth = np.zeros(p)
     truth[rng.choice(p, size=min(20, p), replace=False)] = rng.standard_normal(min(20, p))
-    return X, X @ truth + rng.standard_normal(n) + 1.0
+    return X, np.asarray(X @ truth) + rng.standard_normal(n) + 1.0
 
 
 def relative_gaps(
-    Xc: FloatArray, yc: FloatArray, coefs: FloatArray, alphas: FloatArray
+    X: Any, x_mean: FloatArray | None, yc: FloatArray, coefs: FloatArray, alphas: FloatArray
 ) -> FloatArray:
     """The lasso duality gaps (module docstring) of the rows of ``coefs``, divided by F(0).
 
+    ``X`` is the centered design (``x_mean`` None), or a sparse X with its column means
+    ``x_mean``, centered implicitly: ``Xc w = X w − 1 x̄ᵀw``, ``Xcᵀr = Xᵀr − x̄ 1ᵀr``.
     ``coefs[i]`` is scored at ``alphas[i]``; F(0) = ||yc||²/(2n).
     """
     n = yc.shape[0]
     coefs = np.atleast_2d(coefs)
-    residuals = yc[:, None] - Xc @ coefs.T  # (n, k)
-    u = Xc.T @ residuals / n  # (p, k)
+    fitted = np.asarray(X @ coefs.T)
+    if x_mean is not None:
+        fitted = fitted - x_mean @ coefs.T
+    residuals = yc[:, None] - fitted  # (n, k)
+    products = np.asarray(X.T @ residuals)
+    if x_mean is not None:
+        products = products - np.outer(x_mean, residuals.sum(axis=0))
+    u = products / n  # (p, k)
     rr = np.sum(residuals**2, axis=0) / n
     largest = np.max(np.abs(u), axis=0)
     s = np.where(largest <= alphas, 1.0, alphas / np.maximum(largest, np.finfo(float).tiny))
@@ -361,9 +397,14 @@ def main() -> None:
     missing: list[str] = []
     with pinned_threads(args.threads):
         for task in tasks:
-            for n, p, correlated in QUICK_DESIGNS if args.quick else DESIGNS:
-                X, y = make_problem(n, p, correlated)
-                Xc, yc = X - X.mean(axis=0), y - y.mean()
+            for n, p, kind in QUICK_DESIGNS if args.quick else DESIGNS:
+                sparse = kind == "sparse"
+                if sparse and task == "lasso_path":
+                    continue  # centered data only (module docstring)
+                X, y = make_problem(n, p, kind)
+                yc = y - y.mean()
+                x_mean = np.asarray(X.mean(axis=0)).ravel() if sparse else None
+                Xc = X if sparse else X - X.mean(axis=0)
                 alpha = ALPHA_RATIO * alpha_max(X, y)
                 alphas = alpha_max(X, y) * np.geomspace(1.0, ALPHA_RATIO, PATH_ALPHAS)
                 fits: dict[str, Fit] = {}
@@ -379,15 +420,15 @@ def main() -> None:
                     fits[name] = fit
                     if name not in installed:
                         installed.append(name)
-                design = "Toeplitz 0.5" if correlated else "independent"
+                design = LABELS[kind]
                 print(f"{task}: {n} × {p} ({design}), alpha = {alpha:.4g}", flush=True)
                 if args.profile and task == "lasso":
                     print(profile_fit(X, y, alpha, 1e-8))
                 scored = np.array([alpha]) if task == "lasso" else alphas
                 points = curves(
                     fits,
-                    lambda coefs, Xc=Xc, yc=yc, scored=scored: float(
-                        np.max(relative_gaps(Xc, yc, coefs, scored))
+                    lambda coefs, Xc=Xc, x_mean=x_mean, yc=yc, scored=scored: float(
+                        np.max(relative_gaps(Xc, x_mean, yc, coefs, scored))
                     ),
                     tols if task == "lasso" else path_tols,
                     args.repeats,

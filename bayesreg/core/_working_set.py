@@ -68,6 +68,7 @@ from bayesreg.core._sparse_cd import coordinate_descent
 from bayesreg.core.types import FloatArray, IndexArray
 
 __all__ = [
+    "MAX_EPOCHS",
     "SPARSE_EXACT_SUPPORT",
     "SPARSE_FACTOR_SUPPORT",
     "WORKING_SET_MIN_FEATURES",
@@ -83,7 +84,11 @@ WORKING_SET_MIN_FEATURES = 200
 SPARSE_EXACT_SUPPORT = 250
 #: Sparse X: when coordinate descent converges slowly (an ill-conditioned support, e.g.
 #: as large as n) on a support of at most this size, the exact method takes over.
-SPARSE_FACTOR_SUPPORT = 4000
+SPARSE_FACTOR_SUPPORT = 1000
+#: The epochs one coordinate-descent solve of a working set may take (celer's
+#: ``max_epochs``): an epoch is far cheaper than an outer iteration, which ``max_iter``
+#: counts, and a support about as large as n may need thousands.
+MAX_EPOCHS = 100_000
 #: New candidates the first working set of a solve takes beyond the support.
 _FIRST_CANDIDATES = 10
 
@@ -157,8 +162,9 @@ class WorkingSetSolver:
     def solve(self, penalty: EnetPenalty, *, threshold: float, max_iter: int) -> ActiveSetSolution:
         """Minimize F at ``penalty`` from the current support (module docstring).
 
-        ``n_iter`` counts the passes of the restricted solves (epochs of coordinate
-        descent on sparse data) plus the full passes; ``max_iter`` bounds that count.
+        ``n_iter`` counts the passes of the restricted solves plus the full passes, a
+        coordinate-descent solve of a working set (sparse data) as one, its epochs bounded
+        by ``MAX_EPOCHS``; ``max_iter`` bounds that count.
         """
         n_features = self.data.xty.shape[0]
         weights = np.broadcast_to(np.asarray(penalty.l1, dtype=float), (n_features,))
@@ -337,14 +343,14 @@ class WorkingSetSolver:
             affordable = self.active.size <= SPARSE_FACTOR_SUPPORT
             found = coordinate_descent(
                 working.data, start, local_weights, local_rule,
-                threshold=threshold, max_epochs=max(max_iter, 1), stop_when_slow=affordable,
+                threshold=threshold, max_epochs=MAX_EPOCHS, stop_when_slow=affordable,
             )  # fmt: skip
             support = np.flatnonzero(found.coef)
             self.active.index, self.active.coef = columns[support], found.coef[support]
             self.active.sign = np.sign(self.active.coef)
             if found.slow:
                 self._to_exact()
-            return found.epochs
+            return 1  # one iteration of the outer count; its epochs have their own budget
         self.active.index = position[self.active.index]
         positive = np.ones(columns.size, dtype=bool) if rule.penalty.positive else None
         try:
