@@ -338,7 +338,7 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
             axis.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
             axis.xaxis.set_minor_formatter(NullFormatter())
             title = "single fit" if task == "lasso" else f"path of {PATH_ALPHAS} alphas"
-            axis.set_title(f"{result['n']} × {result['p']} ({result['design']}): {title}")
+            axis.set_title(f"{result['n']} × {result['p']} ({result['design']})\n{title}")
             axis.set_xlabel("seconds")
             axis.set_ylabel("relative duality gap" + (" (worst)" if task != "lasso" else ""))
             axis.grid(True, which="major", color="0.9")
