@@ -237,3 +237,26 @@ def test_sparse_large_support_lasso_agrees_with_scikit_learn() -> None:
     np.testing.assert_allclose(fit.coef, oracle.coef_, rtol=0, atol=1e-9)
     np.testing.assert_array_equal(fit.coef != 0.0, oracle.coef_ != 0.0)
     assert fit.intercept == pytest.approx(oracle.intercept_, abs=1e-9)
+
+
+def test_sparse_coordinate_descent_with_weights_factors_and_ridge_part() -> None:
+    # observation weights (rows scaled, centering by √s̃), per-column L1 multipliers and an
+    # L2 part: coordinate descent on the working sets against the exact active-set method
+    X, y = _large_support_problem(7, *WELL_CONDITIONED)
+    rng = np.random.default_rng(7)
+    weights = rng.uniform(0.2, 3.0, y.size)
+    data = least_squares_data(X, y, fit_intercept=True, sample_weight=weights).certificate_form()
+    assert isinstance(data, SparseDesignData)
+    assert data.row_scale is not None
+    scale = rng.uniform(0.5, 2.0, data.xty.size)
+    alpha = float(np.max(np.abs(data.xty) / scale)) / 60
+    penalty = EnetPenalty(alpha, 0.8, scale, False)
+    plain = solve_enet(data, ActiveSet(), penalty, threshold=0.0, max_iter=5000)
+    solver = WorkingSetSolver(data, kkt_slack(data.xty))
+    found = solver.solve(penalty, threshold=1e-13 * data.yty, max_iter=100000)
+    assert np.count_nonzero(plain.coef) > SPARSE_EXACT_SUPPORT
+    assert solver.coordinate
+    assert found.gap <= 1e-13 * data.yty
+    assert found.objective - plain.objective <= found.gap + 1e-15 * data.yty
+    top = float(np.abs(plain.coef).max())
+    np.testing.assert_allclose(found.coef, plain.coef, rtol=0, atol=1e-5 * top)
