@@ -260,3 +260,22 @@ def test_sparse_coordinate_descent_with_weights_factors_and_ridge_part() -> None
     assert found.objective - plain.objective <= found.gap + 1e-15 * data.yty
     top = float(np.abs(plain.coef).max())
     np.testing.assert_allclose(found.coef, plain.coef, rtol=0, atol=1e-5 * top)
+
+
+def test_sparse_lasso_path_through_the_switch_agrees_with_scikit_learn() -> None:
+    # along a path the support outgrows SPARSE_EXACT_SUPPORT: the first alphas are solved
+    # by the exact method, the later ones by coordinate descent; every point against
+    # scikit-learn's lasso_path on the same CSR matrix (no intercept: neither centers)
+    from sklearn.linear_model import lasso_path as sklearn_lasso_path
+
+    from bayesreg import lasso_path
+
+    X, y = _large_support_problem(8, *WELL_CONDITIONED)
+    top = float(np.max(np.abs(X.T @ y))) / y.size  # type: ignore[attr-defined]
+    alphas = np.geomspace(top, top / 100, 12)
+    path = lasso_path(X, y, alphas, fit_intercept=False, tol=1e-14)
+    _, oracle, _ = sklearn_lasso_path(X, y, alphas=alphas, tol=1e-14, max_iter=100000)
+    assert bool(path.converged.all())
+    assert np.count_nonzero(path.coefs[-1]) > SPARSE_EXACT_SUPPORT
+    np.testing.assert_allclose(path.coefs, oracle.T, rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(path.coefs != 0.0, oracle.T != 0.0)
