@@ -15,11 +15,13 @@ designs. Each update is exact in its coordinate::
 
 (``S`` the soft threshold, its positive part under ``w ≥ 0``), with the residual kept as
 ``ρ_X = yc − X w`` and the scalar ``t = cᵀρ_X``: ``xc_jᵀρ = x_jᵀρ_X − x̄_j t`` (the centering
-costs O(1) per update, not O(n)). Every few epochs the duality gap of the restricted
-problem is computed from the exact residual ``ρ = ρ_X + c (x̄ᵀw)``; the solve stops when it
-is ≤ the threshold asked for, or when no coordinate moves beyond rounding (``ROUNDING``):
-a fixed point, where the gap is at its rounding level. The working set's outer loop
-certifies the full problem.
+costs O(1) per update, not O(n)). Every ``ANDERSON_DEPTH`` epochs an Anderson
+extrapolation of the last iterates (Bertrand & Massias 2021, as in skglm) is tried and
+kept only if it lowers F, so the iteration stays monotone. Every few epochs the duality gap
+of the restricted problem is computed from the exact residual ``ρ = ρ_X + c (x̄ᵀw)``; the
+solve stops when it is ≤ the threshold asked for, or when no coordinate moves beyond
+rounding (``ROUNDING``): a fixed point, where the gap is at its rounding level. The working
+set's outer loop certifies the full problem.
 """
 
 from __future__ import annotations

@@ -128,7 +128,7 @@ class _Pass:
 
 @dataclass
 class _Restricted:
-    """The working set ``columns`` (the support first) and the data restricted to it."""
+    """The working set ``columns`` (which hold the support) and the data restricted to it."""
 
     columns: IndexArray
     data: RestrictableData
@@ -286,8 +286,9 @@ class WorkingSetSolver:
 
     def _screened(self, weights: FloatArray, positive: bool, candidates: int) -> _Restricted:
         """The first working set at a new penalty: the support, every column whose bound
-        may reach its ``l1_j`` after the step the last solve took, and the ``candidates``
-        largest violations (None when the support alone is checked first)."""
+        may reach its ``l1_j`` after the step the last solve took (at most
+        :func:`violation_cap` of them, after a full pass if more are within reach), and
+        the ``candidates`` largest violations."""
         drift = self._drift(self._current_residual())
         cap = max(candidates, self.active.size, violation_cap(weights.size))
         violation = self._bounds(drift + self._drift_step, positive) - weights
