@@ -279,3 +279,41 @@ def test_sparse_lasso_path_through_the_switch_agrees_with_scikit_learn() -> None
     assert np.count_nonzero(path.coefs[-1]) > SPARSE_EXACT_SUPPORT
     np.testing.assert_allclose(path.coefs, oracle.T, rtol=0, atol=1e-9)
     np.testing.assert_array_equal(path.coefs != 0.0, oracle.T != 0.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    ratio=st.floats(1.5, 300.0),
+    l1_ratio=st.sampled_from([1.0, 0.6]),
+    positive=st.booleans(),
+)
+def test_coordinate_descent_is_certified_on_random_sparse_designs(
+    seed: int, ratio: float, l1_ratio: float, positive: bool
+) -> None:
+    # coordinate descent forced from the first column on (no exact solver): whatever the
+    # design and alpha, the returned gap is the full problem's and meets the threshold
+    # asked for, and F at the result is within that gap of the exact minimum
+    import bayesreg.core._working_set as working_set
+
+    X, y = _large_support_problem(seed % 1000, 120, 400, 0.05, 0.2)
+    data = _data(X, y)
+    alpha = float(np.max(np.abs(data.xty))) / (l1_ratio * ratio)
+    penalty = EnetPenalty(alpha, l1_ratio, None, positive)
+    threshold = 1e-10 * data.yty
+    original = working_set.SPARSE_EXACT_SUPPORT
+    working_set.SPARSE_EXACT_SUPPORT = -1
+    try:
+        solver = WorkingSetSolver(data, kkt_slack(data.xty))
+        found = solver.solve(penalty, threshold=threshold, max_iter=1000)
+    finally:
+        working_set.SPARSE_EXACT_SUPPORT = original
+    exact = solve_enet(data, ActiveSet(), penalty, threshold=0.0, max_iter=5000)
+    assert solver.coordinate or solver._exact  # coordinate descent ran (or handed over)
+    index = np.flatnonzero(found.coef)
+    correlation, residual_sq = data.correlation(index, found.coef[index])
+    assert found.gap <= threshold
+    assert penalty.duality_gap(found.coef, correlation, residual_sq) <= 1.01 * threshold
+    assert found.objective - exact.objective <= threshold + 1e-15 * data.yty
+    if positive:
+        assert np.all(found.coef >= 0.0)
