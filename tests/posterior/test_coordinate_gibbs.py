@@ -10,6 +10,7 @@ from __future__ import annotations
 import arviz as az
 import numpy as np
 import pytest
+from _gibbs_problems import correlated_problem, mcse
 
 from bayesreg.datasets import make_synthetic
 from bayesreg.errors import DataError, InputValueError
@@ -23,22 +24,6 @@ from bayesreg.priors import BayesianLassoPrior
 Z = 5.0
 
 
-def _problem(n: int, p: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Correlated columns (pairwise 0.4), two non-zero coefficients, intercept 0.5."""
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n, p)) @ np.linalg.cholesky(0.6 * np.eye(p) + 0.4)
-    coef = np.zeros(p)
-    coef[: min(p, 2)] = [1.5, -1.0][: min(p, 2)]
-    return X, X @ coef + 0.5 + rng.standard_normal(n)
-
-
-def _mcse(draws: np.ndarray) -> np.ndarray:
-    """Monte Carlo standard error of the mean of each trailing coordinate of
-    (chains, draws, ...) draws."""
-    flat = draws.reshape(draws.shape[0], draws.shape[1], -1)
-    return np.array([float(az.mcse(flat[..., j])) for j in range(flat.shape[-1])])
-
-
 def _centered_products(coef: np.ndarray, mean: np.ndarray) -> np.ndarray:
     """(w_i − μ_i)(w_j − μ_j) per draw, (chains, draws, p, p): their means are Cov(w)."""
     centered = coef - mean
@@ -47,11 +32,11 @@ def _centered_products(coef: np.ndarray, mean: np.ndarray) -> np.ndarray:
 
 def _assert_moments(coef: np.ndarray, mean: np.ndarray, covariance: np.ndarray) -> None:
     """The sample mean and covariance of the draws match (mean, covariance) within Z MCSE."""
-    assert np.all(np.abs(coef.mean(axis=(0, 1)) - mean) <= Z * _mcse(coef))
+    assert np.all(np.abs(coef.mean(axis=(0, 1)) - mean) <= Z * mcse(coef))
     products = _centered_products(coef, mean)
     p = mean.shape[0]
     error = np.abs(products.mean(axis=(0, 1)) - covariance).reshape(-1)
-    assert np.all(error <= Z * _mcse(products.reshape(*products.shape[:2], p * p)))
+    assert np.all(error <= Z * mcse(products.reshape(*products.shape[:2], p * p)))
 
 
 @pytest.mark.parametrize(("n", "p", "seed"), [(30, 3, 0), (6, 10, 1)])
@@ -59,7 +44,7 @@ def test_gaussian_prior_with_fixed_noise_matches_the_exact_posterior(
     n: int, p: int, seed: int
 ) -> None:
     """w ~ N(0, s² I), σ fixed: w | y ~ N(m, C) in closed form, also when p > n."""
-    X, y = _problem(n, p, seed=seed)
+    X, y = correlated_problem(n, p, seed=seed)
     scale, noise = 0.8, 0.9
     exact = gaussian_posterior(X, y, scale=scale, noise=noise)
     run = gibbs_sample(
@@ -93,7 +78,7 @@ def test_noise_scaled_gaussian_prior_matches_the_normal_inverse_gamma_posterior(
     beyond the tolerance.
     """
     n, p, c = 25, 6, 2.0
-    X, y = _problem(n, p, seed=4)
+    X, y = correlated_problem(n, p, seed=4)
     factor = np.r_[np.zeros(flat), np.ones(p - flat)]
     Xc, yc = X - X.mean(axis=0), y - y.mean()
     precision = Xc.T @ Xc + c * np.diag(factor)
@@ -131,7 +116,7 @@ def _assert_same_posterior(block: np.ndarray, coordinate: np.ndarray) -> None:
     for power in (1, 2):
         first, second = block**power, coordinate**power
         gap = np.abs(first.mean(axis=(0, 1)) - second.mean(axis=(0, 1)))
-        spread = np.hypot(_mcse(first), _mcse(second))
+        spread = np.hypot(mcse(first), mcse(second))
         assert np.all(gap <= Z * spread)
 
 
@@ -150,7 +135,7 @@ def test_coordinate_and_block_updates_share_the_posterior(
 ) -> None:
     """Bayesian lasso and its relatives: coefficients, σ and λ agree with the block
     update's posterior (means and second moments) within Monte Carlo error."""
-    X, y = _problem(40, 4, seed=6)
+    X, y = correlated_problem(40, 4, seed=6)
     block, coordinate = _both_updates(
         X, y, prior=prior, noise_prior=noise_prior, draws=5000, chains=4, random_seed=7
     )
@@ -194,7 +179,7 @@ def test_coordinate_update_through_sample_posterior_matches_the_block_update() -
 
 
 def test_update_is_validated() -> None:
-    X, y = _problem(20, 3, seed=8)
+    X, y = correlated_problem(20, 3, seed=8)
     with pytest.raises(InputValueError, match=r"update must be one of 'block', 'coordinate'"):
         gibbs_sample(X, y, GibbsPrior.bayesian_lasso(1.0), update="diagonal", progressbar=False)
     with pytest.raises(InputValueError, match=r"gibbs_update must be one of .*got 'Block'"):
@@ -207,7 +192,7 @@ def test_update_is_validated() -> None:
 
 def test_constant_column_with_a_flat_prior_is_refused() -> None:
     """A column without variation has G_jj = 0; with v_j = 0 its conditional is improper."""
-    X, y = _problem(20, 3, seed=9)
+    X, y = correlated_problem(20, 3, seed=9)
     X[:, 0] = 1.0
     prior = GibbsPrior(l1=0.0, l2=1.0, factor=(0.0, 1.0, 1.0))
     with pytest.raises(DataError, match="flat prior"):

@@ -5,25 +5,13 @@ from __future__ import annotations
 import arviz as az
 import numpy as np
 import pytest
+from _gibbs_problems import correlated_problem, mcse
 from scipy import stats
 
 from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.posterior._conditionals import inverse_gaussian
 from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.posterior.gibbs import GibbsPrior, NoisePrior, gibbs_sample
-
-
-def _problem(n: int, p: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n, p)) @ np.linalg.cholesky(0.6 * np.eye(p) + 0.4)
-    coef = np.zeros(p)
-    coef[: min(p, 2)] = [1.5, -1.0][: min(p, 2)]
-    return X, X @ coef + 0.5 + rng.standard_normal(n)
-
-
-def _mcse(draws: np.ndarray) -> np.ndarray:
-    """Monte Carlo standard error of the mean of each trailing coordinate (ArviZ)."""
-    return np.array([az.mcse(draws[..., j]) for j in range(draws.shape[-1])])
 
 
 @pytest.mark.parametrize(("mean", "shape"), [(0.3, 1.0), (2.0, 0.5), (50.0, 4.0), (1e-3, 10.0)])
@@ -50,7 +38,7 @@ def test_inverse_gaussian_with_infinite_mean_is_the_levy_limit() -> None:
 
 @pytest.mark.parametrize(("n", "p"), [(30, 3), (6, 10)])
 def test_gaussian_prior_with_fixed_noise_matches_the_exact_posterior(n: int, p: int) -> None:
-    X, y = _problem(n, p, seed=2)
+    X, y = correlated_problem(n, p, seed=2)
     scale, noise = 0.8, 0.9
     exact = gaussian_posterior(X, y, scale=scale, noise=noise)
     run = gibbs_sample(
@@ -65,7 +53,7 @@ def test_gaussian_prior_with_fixed_noise_matches_the_exact_posterior(n: int, p: 
     )
     draws = run.coef
     assert run.noise is None
-    assert np.all(np.abs(draws.mean(axis=(0, 1)) - exact.mean) <= 4.0 * _mcse(draws))
+    assert np.all(np.abs(draws.mean(axis=(0, 1)) - exact.mean) <= 4.0 * mcse(draws))
     sd = draws.reshape(-1, p).std(axis=0)
     np.testing.assert_allclose(sd, np.sqrt(np.diag(exact.covariance)), rtol=0.05)
 
@@ -80,7 +68,7 @@ def test_noise_scaled_gaussian_prior_matches_the_normal_inverse_gamma_posterior(
     σ² | y ~ InvGamma(m_dof/2, Q/2) and w | y ~ t_{m_dof}(m, (Q/m_dof) A⁻¹), so
     E[σ²] = Q/(m_dof − 2), E[w] = m, Cov(w) = Q/(m_dof − 2) · A⁻¹.
     """
-    X, y = _problem(n, p, seed=4)
+    X, y = correlated_problem(n, p, seed=4)
     c = 2.0
     Xc, yc = X - X.mean(axis=0), y - y.mean()
     precision = Xc.T @ Xc + c * np.eye(p)
@@ -99,7 +87,7 @@ def test_noise_scaled_gaussian_prior_matches_the_normal_inverse_gamma_posterior(
         progressbar=False,
     )
     assert run.noise is not None
-    assert np.all(np.abs(run.coef.mean(axis=(0, 1)) - mean) <= 4.0 * _mcse(run.coef))
+    assert np.all(np.abs(run.coef.mean(axis=(0, 1)) - mean) <= 4.0 * mcse(run.coef))
     np.testing.assert_allclose(
         run.coef.reshape(-1, p).std(axis=0), np.sqrt(np.diag(covariance)), rtol=0.06
     )
@@ -152,12 +140,12 @@ def test_laplace_and_elastic_net_priors_match_quadrature(l1: float, l2: float) -
         random_seed=7,
         progressbar=False,
     )
-    assert np.all(np.abs(run.coef.mean(axis=(0, 1)) - mean) <= 4.0 * _mcse(run.coef))
+    assert np.all(np.abs(run.coef.mean(axis=(0, 1)) - mean) <= 4.0 * mcse(run.coef))
     np.testing.assert_allclose(run.coef.reshape(-1, 2).std(axis=0), sd, rtol=0.04)
 
 
 def test_seeds_reproduce_and_chains_do_not_depend_on_their_number() -> None:
-    X, y = _problem(20, 3, seed=8)
+    X, y = correlated_problem(20, 3, seed=8)
     prior = GibbsPrior.bayesian_lasso(hyperprior=(1.0, 1.0))
     options = {"draws": 30, "tune": 10, "random_seed": 9, "progressbar": False}
     two = gibbs_sample(X, y, prior, chains=2, **options)  # type: ignore[arg-type]
@@ -172,7 +160,7 @@ def test_seeds_reproduce_and_chains_do_not_depend_on_their_number() -> None:
 def test_shapes_names_and_optional_draws() -> None:
     import pandas as pd
 
-    X, y = _problem(15, 3, seed=10)
+    X, y = correlated_problem(15, 3, seed=10)
     frame = pd.DataFrame(X, columns=["a", "b", "c"])
     run = gibbs_sample(
         frame,
@@ -205,7 +193,7 @@ def test_shapes_names_and_optional_draws() -> None:
 
 
 def test_bad_priors_and_arguments_are_rejected_with_their_names() -> None:
-    X, y = _problem(10, 2, seed=11)
+    X, y = correlated_problem(10, 2, seed=11)
     with pytest.raises(InputValueError, match="flat prior"):
         GibbsPrior(l1=0.0, l2=0.0)
     with pytest.raises(InputValueError, match="l2 = 0"):
@@ -225,7 +213,7 @@ def test_bad_priors_and_arguments_are_rejected_with_their_names() -> None:
 
 
 def test_inputs_are_not_modified() -> None:
-    X, y = _problem(12, 3, seed=12)
+    X, y = correlated_problem(12, 3, seed=12)
     X_before, y_before = X.copy(), y.copy()
     gibbs_sample(X, y, GibbsPrior.laplace(1.0), draws=5, chains=1, progressbar=False)
     np.testing.assert_array_equal(X, X_before)
@@ -242,13 +230,13 @@ def test_noise_priors_describe_themselves_and_check_their_parameters() -> None:
         NoisePrior(shape=-1.0)
     with pytest.raises(InputValueError, match="scale"):
         NoisePrior.half_normal(0.0)
-    X, y = _problem(10, 2, seed=13)
+    X, y = correlated_problem(10, 2, seed=13)
     with pytest.raises(InputTypeError, match="noise_prior"):
         gibbs_sample(X, y, GibbsPrior.laplace(1.0), noise_prior=(1.0, 1.0), progressbar=False)  # type: ignore[arg-type]
 
 
 def test_progress_is_shown_on_standard_error(capsys: pytest.CaptureFixture[str]) -> None:
-    X, y = _problem(10, 2, seed=14)
+    X, y = correlated_problem(10, 2, seed=14)
     gibbs_sample(X, y, GibbsPrior.laplace(1.0), draws=300, tune=0, chains=1, progressbar=True)
     captured = capsys.readouterr()
     assert "Gibbs" in captured.err
