@@ -126,7 +126,7 @@ class _Pass:
     correlation: FloatArray
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Restricted:
     """The working set ``columns`` (which hold the support) and the data restricted to it."""
 
@@ -145,14 +145,14 @@ class WorkingSetSolver:
 
     data: RestrictableData
     slack: float
-    active: ActiveSet = field(default_factory=ActiveSet)
-    full_passes: int = 0
+    active: ActiveSet = field(default_factory=ActiveSet, init=False)
+    full_passes: int = field(default=0, init=False)
     _last: _Pass = field(init=False)
-    _norms: FloatArray | None = None
-    _drift_step: float = 0.0
-    _residual: FloatArray | None = None
-    _coordinate: bool = False
-    _exact: bool = False
+    _norms: FloatArray | None = field(default=None, init=False)
+    _drift_step: float = field(default=0.0, init=False)
+    _residual: FloatArray | None = field(default=None, init=False)
+    _coordinate: bool = field(default=False, init=False)
+    _exact: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         # at w = 0 the residual is y and the correlations are Xᵀy/n, known without a pass
@@ -170,8 +170,6 @@ class WorkingSetSolver:
         weights = np.broadcast_to(np.asarray(penalty.l1, dtype=float), (n_features,))
         rule = DualityGapRule(penalty, threshold, self.slack)
         self._set_l2(penalty.l2)
-        if self.active.size and self.full_passes == 0:
-            self._full_pass()  # a warm start given from outside
         start_drift = self._drift(self._current_residual())
         plan = _Plan()
         working: _Restricted | None = self._screened(weights, penalty.positive, plan.candidates)
