@@ -263,7 +263,13 @@ class _Means:
 
 @dataclass(frozen=True)
 class DenseRows(_Means):
-    """A dense centered design ``Xc`` (n × p, owned) and target ``yc``."""
+    """A dense centered design ``Xc`` (n × p) and target ``yc``.
+
+    ``Xc`` is the problem's own centered (or scaled) copy, or, without intercept or
+    weights, a read-only view of the caller's float64 X when it is already contiguous in
+    the order the solvers read (C, column-major when n < p): nothing is centered, so
+    nothing is copied, and nothing can write through the view.
+    """
 
     X: FloatArray = field(default_factory=lambda: np.empty((0, 0)), repr=False)
     y: FloatArray = field(default_factory=lambda: np.empty(0), repr=False)
@@ -503,7 +509,8 @@ def least_squares_data(
             )
         return _statistics(X, y, with_intercept)
     # A dense X is not copied here (it may be the caller's array: read only); the
-    # problem owns the centered (or scaled) copy made below, in one pass.
+    # problem owns the centered (or scaled) copy made below, in one pass, or reads X
+    # through a read-only view when there is nothing to center.
     design = as_design_or_sparse(X, copy=False) if allow_sparse else as_design(X, copy=False)
     target = as_target(y, design.shape[0])
     names = tuple(feature_names or feature_names_of(X, design.shape[1]))
@@ -522,10 +529,14 @@ def least_squares_data(
             n_samples, with_intercept, x_mean, y_mean, xty, float(target @ target), names,
             X=design, y=target, weight_sum=weight_sum,
         )  # fmt: skip
-    design, x_mean = _owned_centered(
-        design,
-        (lambda rows: rows.mean(axis=0)) if with_intercept else _no_mean,
-    )
+    if not with_intercept and _in_solver_layout(design):
+        # nothing to center: the problem reads X itself, through a read-only view
+        design, x_mean = _read_only_view(design), np.zeros(design.shape[1])
+    else:
+        design, x_mean = _owned_centered(
+            design,
+            (lambda rows: rows.mean(axis=0)) if with_intercept else _no_mean,
+        )
     return DenseRows(
         n_samples, with_intercept, x_mean, y_mean, design.T @ target, float(target @ target),
         names, X=design, y=target, weight_sum=weight_sum,
@@ -535,6 +546,26 @@ def least_squares_data(
 def _no_mean(rows: FloatArray) -> FloatArray:
     """``x̄ = 0``: no intercept, no centering."""
     return np.zeros(rows.shape[1])
+
+
+def _solver_order(shape: tuple[int, ...]) -> Literal["C", "F"]:
+    """The memory order the solvers read a dense X in: column-major when n < p (wide
+    problems gather columns: working sets, Gram blocks of the support), else C."""
+    return "F" if shape[0] < shape[1] else "C"
+
+
+def _in_solver_layout(design: FloatArray) -> bool:
+    """Whether a float64 ``design`` is already contiguous in :func:`_solver_order`."""
+    contiguous = design.flags[_solver_order(design.shape)]  # flags["C"]: C-contiguous
+    return bool(contiguous) and design.dtype == np.float64
+
+
+def _read_only_view(design: FloatArray) -> FloatArray:
+    """A view of ``design`` that cannot be written through (the caller's array is not
+    copied, and no step of a fit can change it)."""
+    view = design.view()
+    view.flags.writeable = False
+    return view
 
 
 def _owned_centered(
@@ -550,7 +581,7 @@ def _owned_centered(
     the new array in one pass; any other layout is first copied into C order (for x̄) and
     centered there in place, or into the column-major copy.
     """
-    order: Literal["C", "F"] = "F" if design.shape[0] < design.shape[1] else "C"
+    order = _solver_order(design.shape)
     source = design if design.flags.c_contiguous else np.array(design, order="C", copy=True)
     x_mean = mean_of(source)
     if source is not design and order == "C":

@@ -257,6 +257,11 @@ def test_uncopied_design_keeps_its_layout_and_the_centered_copy_is_c_ordered(
     uncentered = least_squares_data(X, np.arange(6.0), fit_intercept=False)
     assert uncentered.X.flags.c_contiguous
     np.testing.assert_array_equal(uncentered.X, values)
+    # nothing to center: an X already in the solvers' layout is read, not copied, through
+    # a view that cannot be written (the caller's array keeps its own flags)
+    assert np.shares_memory(uncentered.X, X) == (layout is np.ascontiguousarray)
+    assert not uncentered.X.flags.writeable or not np.shares_memory(uncentered.X, X)
+    assert X.flags.writeable
     # wide: the one copy is column-major, the same numbers to the bit
     wide_values = values.T.copy()
     wide = layout(wide_values)  # type: ignore[operator]
@@ -264,3 +269,29 @@ def test_uncopied_design_keeps_its_layout_and_the_centered_copy_is_c_ordered(
     assert wide_data.X.flags.f_contiguous
     assert not np.shares_memory(wide_data.X, wide)
     np.testing.assert_array_equal(wide_data.X, wide_values - wide_values.mean(axis=0))
+    wide_uncentered = least_squares_data(wide, np.arange(4.0), fit_intercept=False)
+    assert wide_uncentered.X.flags.f_contiguous
+    assert np.shares_memory(wide_uncentered.X, wide) == (layout is np.asfortranarray)
+    np.testing.assert_array_equal(wide_uncentered.X, wide_values)
+    np.testing.assert_array_equal(wide, wide_values)
+
+
+def test_uncentered_fit_reads_the_callers_array_and_agrees_with_a_copy() -> None:
+    # fit_intercept=False on a float64 X in the solvers' layout: the fit reads X itself;
+    # the solution is that of a private copy (the same numbers, the same operations) and
+    # X is unchanged, whichever path the solver takes (Gram form, design form, working
+    # sets)
+    import bayesreg
+
+    rng = np.random.default_rng(3)
+    for n, p in ((300, 40), (40, 300)):
+        X = rng.standard_normal((n, p))
+        X = np.asfortranarray(X) if n < p else X
+        y = X[:, :5] @ np.ones(5) + rng.standard_normal(n)
+        snapshot = X.copy(order="K")
+        fit = bayesreg.lasso(X, y, 0.05, fit_intercept=False)
+        copied = bayesreg.lasso(X.copy(order="K"), y, 0.05, fit_intercept=False)
+        np.testing.assert_array_equal(fit.coef, copied.coef)
+        assert fit.converged
+        np.testing.assert_array_equal(X, snapshot)
+        assert X.flags.writeable
