@@ -10,6 +10,9 @@ and, where it helps, how to fix the call.
 
 from __future__ import annotations
 
+import os
+import warnings
+
 __all__ = [
     "BayesregError",
     "BayesregWarning",
@@ -19,6 +22,7 @@ __all__ = [
     "InputTypeError",
     "InputValueError",
     "ModelStructureError",
+    "warn",
 ]
 
 
@@ -164,3 +168,27 @@ class DiagnosticsWarning(BayesregWarning):
     >>> issubclass(DiagnosticsWarning, BayesregWarning)
     True
     """
+
+
+#: Frames in files below this folder are bayesreg's own; a warning skips them.
+_PACKAGE_FOLDER = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def warn(message: str, category: type[Warning] = BayesregWarning) -> None:
+    """Issue ``message`` as ``category``, attributed to the first caller outside bayesreg.
+
+    Every warning of the package goes through here: the line a warning names is the line
+    of the user's code that called into bayesreg, however deep inside the package it was
+    raised (``warnings.warn``'s ``skip_file_prefixes``, so no call site counts frames).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from bayesreg.errors import ConvergenceWarning, warn
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn("not certified", ConvergenceWarning)
+    >>> caught[0].category.__name__, str(caught[0].message)
+    ('ConvergenceWarning', 'not certified')
+    """
+    warnings.warn(message, category, skip_file_prefixes=(_PACKAGE_FOLDER,))

@@ -15,7 +15,6 @@ in two passes. No feature is ever discarded without that check.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -28,7 +27,7 @@ from bayesreg.core.enet_solver import (
 )
 from bayesreg.core.results import PathCertificates, PathFit
 from bayesreg.core.types import FloatArray
-from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
+from bayesreg.errors import ConvergenceWarning, DataError, InputValueError, warn
 from bayesreg.validation import (
     check_bool,
     check_grid_eps,
@@ -273,13 +272,12 @@ def solve_lasso_path(
     converged = certificates.converged
     if not converged.all():
         worst = certificates.worst()
-        warnings.warn(
+        warn(
             f"lasso_path: {int((~converged).sum())} of {grid.size} solutions did not reach "
             f"their certificate's threshold; the worst, at alpha = {grid[worst]:.6g}, has "
             f"{found[worst].describe()}. Their converged flag is False. Increase "
             "max_iter, or loosen tol if the certificate is at the rounding level.",
             ConvergenceWarning,
-            stacklevel=3,
         )
     coefs = problem.coefs(np.array([solution.coef for solution in solutions]))
     return PathFit(

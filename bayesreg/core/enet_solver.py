@@ -53,7 +53,6 @@ problem, whose dual constraint ``Xcᵀθ ≤ alpha·r`` is one-sided too
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -77,7 +76,7 @@ from bayesreg.core.data import (
 )
 from bayesreg.core.results import PenalizedFit
 from bayesreg.core.types import FloatArray
-from bayesreg.errors import ConvergenceWarning, InputValueError
+from bayesreg.errors import ConvergenceWarning, InputValueError, warn
 from bayesreg.validation import (
     check_bool,
     check_finite_nonneg,
@@ -500,13 +499,12 @@ def solve_elastic_net(problem: EnetProblem, alpha: float) -> PenalizedFit:
         n_iter += solution.n_iter
     certificate = problem.certify(solution, alpha)
     if not certificate.converged:
-        warnings.warn(
+        warn(
             f"elastic_net(alpha={alpha:.6g}, l1_ratio={problem.l1_ratio:.6g}) stopped after "
             f"{n_iter} iterations with {certificate.describe()}; the fit has "
             "converged=False. Increase max_iter, or loosen tol if the certificate is at the "
             "rounding level of the data.",
             ConvergenceWarning,
-            stacklevel=3,
         )
     coef = problem.coefs(solution.coef[np.newaxis])[0]
     return PenalizedFit(

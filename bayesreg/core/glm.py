@@ -22,7 +22,6 @@ null model (the best intercept at w = 0 and the gradient there) and its existenc
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +35,7 @@ from bayesreg.core.newton import NewtonResult, minimize
 from bayesreg.core.newton_glm import PenalizedGLM
 from bayesreg.core.results import PathFit, PenalizedFit
 from bayesreg.core.types import EPS, FloatArray
-from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
+from bayesreg.errors import ConvergenceWarning, DataError, InputValueError, warn
 from bayesreg.validation import as_design_or_sparse, is_sparse
 
 __all__ = [
@@ -179,11 +178,8 @@ def column_rank(design: Design) -> int:
     return int(np.linalg.matrix_rank(design))
 
 
-def warn_not_converged(
-    solver: str, result: NewtonResult, threshold: float, max_iter: int, *, stacklevel: int = 3
-) -> None:
-    """The ConvergenceWarning of ``solver``; the default ``stacklevel`` points at the caller
-    of the function that calls this one."""
+def warn_not_converged(solver: str, result: NewtonResult, threshold: float, max_iter: int) -> None:
+    """The ConvergenceWarning of ``solver`` (at the caller's line that called bayesreg)."""
     if result.stalled:
         reason = (
             f"the line search found no decrease of the objective beyond rounding error "
@@ -192,11 +188,10 @@ def warn_not_converged(
         )
     else:
         reason = f"max_iter={max_iter} steps were used up. Raise max_iter or loosen tol."
-    warnings.warn(
+    warn(
         f"{solver} did not converge: KKT residual {result.kkt:.3e} > tolerance "
         f"{threshold:.3e}; {reason} The returned coefficients are not certified optimal.",
         ConvergenceWarning,
-        stacklevel=stacklevel,
     )
 
 
@@ -342,13 +337,12 @@ def glm_path(
     not_converged = [fit for fit in fits if not fit.converged]
     if not_converged:
         worst = max(not_converged, key=lambda fit: fit.gap / fit.tol)
-        warnings.warn(
+        warn(
             f"{solver}: {len(not_converged)} of {grid.size} fits did not reach their KKT "
             f"threshold (worst: residual {worst.gap:.3e} > {worst.tol:.3e} at alpha = "
             f"{worst.alpha:.6g}); their converged flag is False. Loosen tol if the residual "
             "is near the rounding level.",
             ConvergenceWarning,
-            stacklevel=3,
         )
     return PathFit(
         alphas=grid,

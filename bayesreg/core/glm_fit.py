@@ -274,7 +274,7 @@ def fit_glm(
     check_glm_minimizer(family, data, alpha)
     solved = solve_glm(data, alpha, l1_ratio, tol=tol, max_iter=max_iter)
     if not solved.fit.converged:
-        warn_not_converged(family.name, solved.result, solved.threshold, max_iter, stacklevel=4)
+        warn_not_converged(family.name, solved.result, solved.threshold, max_iter)
     return solved.fit
 
 

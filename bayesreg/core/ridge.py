@@ -39,7 +39,6 @@ the original problem.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import replace
 from typing import Any
 
@@ -71,7 +70,7 @@ from bayesreg.core.data import (
 from bayesreg.core.penalties import penalty_value
 from bayesreg.core.results import Certificate, PathCertificates, PenalizedFit, RidgePathFit
 from bayesreg.core.types import FloatArray
-from bayesreg.errors import ConvergenceWarning, DataError, InputValueError
+from bayesreg.errors import ConvergenceWarning, DataError, InputValueError, warn
 from bayesreg.validation import (
     as_design_or_sparse,
     check_alphas,
@@ -599,10 +598,9 @@ def _ratio_or_inf(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
 
 
 def _warn_gap(gap: float, tol: float, alpha: float) -> None:
-    warnings.warn(
+    warn(
         f"ridge: the duality gap {gap:.3e} at alpha={alpha!r} is above its threshold "
         f"{tol:.3e} (max of {RELATIVE_GAP_TOL:g} · ||yc||²/(2n) and the rounding floor of "
         "the gap), so the solution is not certified optimal to working precision.",
         ConvergenceWarning,
-        stacklevel=3,
     )

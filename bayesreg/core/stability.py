@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from bayesreg.core.cv import _rng
 from bayesreg.core.solve import LIKELIHOODS, penalized_solve
 from bayesreg.core.types import FloatArray, freeze_fields
-from bayesreg.errors import ConvergenceWarning, InputValueError
+from bayesreg.errors import ConvergenceWarning, InputValueError, warn
 from bayesreg.validation import (
     as_design,
     as_target,
@@ -237,12 +237,11 @@ def bootstrap_selection(
             )
         coefs[b], converged[b] = fit.coef, fit.converged
     if not converged.all():
-        warnings.warn(
+        warn(
             f"bootstrap_selection: {int((~converged).sum())} of {n_bootstrap} resample fits "
             f"at alpha = {strength:.6g} did not reach their certificate's tolerance; their "
             "converged entry is False and their zeros are not certified.",
             ConvergenceWarning,
-            stacklevel=2,
         )
     return SelectionFrequencies(
         frequency=(coefs != 0.0).mean(axis=0),

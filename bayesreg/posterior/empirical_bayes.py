@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import inspect
 import math
-import warnings
 from dataclasses import dataclass, field
 from typing import Any, Literal, overload
 
@@ -38,7 +37,7 @@ import scipy.linalg
 import scipy.optimize
 
 from bayesreg.core.types import FloatArray
-from bayesreg.errors import ConvergenceWarning, DataError, InputTypeError, InputValueError
+from bayesreg.errors import ConvergenceWarning, DataError, InputTypeError, InputValueError, warn
 from bayesreg.posterior._data import LinearData
 from bayesreg.posterior._gibbs_kernel import ScaleMixtureChains
 from bayesreg.posterior._gibbs_priors import GibbsPrior
@@ -279,22 +278,20 @@ def ridge_evidence(X: Any, y: Any, *, fit_intercept: bool = True) -> RidgeEviden
         log_ratio = max(candidates, key=profile)
     elif slopes[-1] > 0.0:
         log_ratio = float(grid[-1])
-        warnings.warn(
+        warn(
             "the ridge evidence has no interior maximum: it keeps growing as the prior scale "
             f"τ → 0 (checked down to σ²/τ² = e^{log_ratio:.0f}); the data favour w = 0. "
             "The returned scale is the smallest one checked.",
             ConvergenceWarning,
-            stacklevel=2,
         )
     else:
         log_ratio = float(grid[0])
-        warnings.warn(
+        warn(
             "the ridge evidence has no interior maximum: it keeps growing as the noise σ → 0 "
             f"(checked down to σ²/τ² = e^{log_ratio:.0f}), as happens when the centered data "
             f"have no residual dimension ({dof} degrees of freedom, rank {d.shape[0]}). "
             "Fix the noise or use more samples than features.",
             ConvergenceWarning,
-            stacklevel=2,
         )
     ratio = math.exp(log_ratio)
     noise_var = q_of(ratio) / dof
@@ -422,11 +419,10 @@ def lasso_mcem(
     drift = abs(float(average[half:].mean() - average[:half].mean())) if half else 0.0
     converged = drift <= tolerance * estimate
     if not converged:
-        warnings.warn(
+        warn(
             f"Monte Carlo EM for λ has not settled: the two halves of the last {window} "
             f"iterates differ by {drift / estimate:.2%} (tol {tolerance:.2%}). Increase n_iter.",
             ConvergenceWarning,
-            stacklevel=2,
         )
     noise_estimate = float(np.mean(noise_means[-window:]))
     spread = float(per_chain.std(ddof=1)) if n_chains > 1 else math.nan

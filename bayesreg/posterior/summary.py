@@ -13,7 +13,6 @@ from __future__ import annotations
 import enum
 import json
 import math
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from bayesreg import errors
 from bayesreg.core.ridge import centered_singular_values
 from bayesreg.core.types import EPS, FloatArray
 from bayesreg.errors import DiagnosticsWarning, InputTypeError, InputValueError
@@ -205,7 +205,7 @@ def _max_over(tree: Any) -> float:
 
 
 def check_diagnostics(
-    tree: xarray.DataTree, *, rhat_max: float = 1.01, warn: bool = True, stacklevel: int = 2
+    tree: xarray.DataTree, *, rhat_max: float = 1.01, warn: bool = True
 ) -> Diagnostics:
     """Divergences, R-hat and ESS of a posterior, with a DiagnosticsWarning when poor.
 
@@ -215,9 +215,8 @@ def check_diagnostics(
         A DataTree with a ``posterior`` group (and ``sample_stats`` for NUTS).
     rhat_max : float, default 1.01
     warn : bool, default True
-        Issue a :class:`~bayesreg.errors.DiagnosticsWarning` saying what to do.
-    stacklevel : int, default 2
-        Passed to :func:`warnings.warn` (2: the caller of this function).
+        Issue a :class:`~bayesreg.errors.DiagnosticsWarning` saying what to do (at the
+        line of the caller's code that called into bayesreg).
 
     Returns
     -------
@@ -277,10 +276,9 @@ def check_diagnostics(
             "increase draws"
         )
     if problems and warn:
-        warnings.warn(
+        errors.warn(
             "posterior diagnostics are poor: " + "; ".join(problems) + ".",
             DiagnosticsWarning,
-            stacklevel=stacklevel,
         )
     return Diagnostics(
         divergences=divergences,
@@ -482,7 +480,7 @@ def shrinkage_summary(
         )
     drawn_prior = _tree_prior(tree, prior)
     drawn_noise = _tree_noise(tree, noise, needed=map_coef is None)
-    check_diagnostics(tree, stacklevel=3)
+    check_diagnostics(tree)
     data = prepare_linear_data(X, y, fit_intercept=fit_intercept)
     coef = _group(tree, "posterior")["coef"]
     draws = coef.to_numpy().reshape(-1, coef.shape[-1])
@@ -624,7 +622,7 @@ def bayesian_path(
                 progressbar=False,
                 fit_intercept=fit_intercept,
             )
-            check_diagnostics(tree, stacklevel=3)
+            check_diagnostics(tree)
             sampled = _group(tree, "posterior")["coef"].to_numpy().reshape(-1, data.n_features)
             hdi = az.hdi(tree, prob=probability, var_names=["coef"])["coef"]
             mean, median = sampled.mean(axis=0), np.median(sampled, axis=0)

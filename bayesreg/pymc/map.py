@@ -3,7 +3,6 @@ certificate."""
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -12,7 +11,7 @@ from typing import Any, Literal
 import numpy as np
 
 from bayesreg.core.types import BoolArray, FloatArray, frozen_array
-from bayesreg.errors import ConvergenceWarning, DataError, InputTypeError, ModelStructureError
+from bayesreg.errors import ConvergenceWarning, DataError, InputTypeError, ModelStructureError, warn
 from bayesreg.pymc._solver import SolverResult, minimize_kinked
 from bayesreg.pymc.collapse import ScaleCollapse
 from bayesreg.pymc.oracle import compile_map
@@ -287,7 +286,7 @@ def find_map(model: Any, *, tol: float = 1e-10, max_iter: int = 100) -> MapEstim
             "pm.InverseGamma)."
         )
     if not result.converged:
-        warnings.warn(_non_convergence_message(result), ConvergenceWarning, stacklevel=2)
+        warn(_non_convergence_message(result), ConvergenceWarning)
     values = compiled.free_values(result.theta)
     zero_pattern = {
         name: result.at_kink[part].reshape(values[name].shape)
