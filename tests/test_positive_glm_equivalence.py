@@ -3,7 +3,8 @@
 An Exponential(b) prior on each w_j ≥ 0 is the non-negative L1 penalty, a half-normal(τ)
 prior the non-negative L2 penalty: the MAP of the PyMC model is the core's
 ``logistic``/``poisson`` fit with ``positive=True`` (alpha = (l1 + l2)/n, or /Σs with
-weights). ``check_equivalence`` compares them with the one-sided KKT conditions; here the
+weights; and the same with the Gaussian likelihood). ``check_equivalence`` compares them
+with the one-sided KKT conditions; here the
 verdict, the coefficients (to COEF_ATOL) and the zero pattern are checked, and the fit
 must differ from the unconstrained one (the bound is active).
 """
@@ -52,7 +53,22 @@ def test_map_is_the_non_negative_fit(likelihood: str, prior: br.Prior, weighted:
     np.testing.assert_allclose(fit.coef, core.coef, rtol=0.0, atol=COEF_ATOL)
 
 
-def test_weighted_gaussian_comparison_of_a_sign_constrained_prior_is_refused() -> None:
-    X, labels, _, weights = make_data(1)
-    with pytest.raises(br.errors.InputValueError, match="w ≥ 0"):
-        br.check_equivalence(X, labels, br.ExponentialPrior(0.5), noise=1.0, weights=weights)
+@pytest.mark.parametrize("prior", [br.ExponentialPrior(0.5), br.HalfNormalPrior(0.5)], ids=repr)
+def test_weighted_gaussian_map_is_the_non_negative_fit_of_the_replicated_rows(
+    prior: br.Prior,
+) -> None:
+    # integer weights s are rows repeated s_i times: the weighted MAP under a prior on
+    # w ≥ 0 is the non-negative fit of the replicated rows (alpha = σ²(l1 + l2)/Σs, Σs the
+    # number of replicated rows), checked by the one-sided KKT conditions
+    X, _, _, weights = make_data(1)
+    y = X @ np.array([1.0, -1.0, 0.5, -0.5, 0.0]) + np.random.default_rng(1).standard_normal(150)
+    report = br.check_equivalence(X, y, prior, noise=1.0, weights=weights)
+    assert report.ok
+    assert np.all(report.coef_map >= 0.0)
+    counts = weights.astype(int)
+    replicated = prior.penalized_fit(np.repeat(X, counts, axis=0), np.repeat(y, counts), noise=1.0)
+    np.testing.assert_allclose(report.coef_map, replicated.coef, rtol=0.0, atol=COEF_ATOL)
+    np.testing.assert_array_equal(report.coef_map == 0.0, replicated.coef == 0.0)
+    assert np.any(replicated.coef == 0.0)  # the sign constraint is active
+    free = br.ridge(X, y, 1.0, sample_weight=weights)
+    assert np.any(free.coef < 0.0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Unpack
@@ -16,7 +17,6 @@ from bayesreg.core.objective import kkt_residual, objective
 from bayesreg.core.penalties import subdiff_distance
 from bayesreg.core.solve import penalized_solve
 from bayesreg.core.types import FloatArray, frozen_array
-from bayesreg.errors import InputValueError
 from bayesreg.priors import Prior, check_prior
 from bayesreg.pymc._comparison import (
     PENALIZED_GLM_TOL,
@@ -302,10 +302,10 @@ def _compare_constrained(
     without weights, v = 1 for a single scale, ``+∞`` outside ``w ≥ 0`` for a
     sign-constrained prior). The MAP's KKT residual is over the coefficients at its
     intercept, with ``∇_w L = Xᵀ(s ⊙ (η − y))/Σs`` and per-coordinate strengths
-    ``alpha·v_j``; for a sign-constrained prior (no weights) it is that of
-    ``min F + ι(w ≥ 0)``, one-sided at a zero coefficient: ``max(u_j − l1, 0)`` with
-    ``u = −∇_w L``, and ``|u_j − l1 − l2 w_j|`` where ``w_j > 0`` (infinite at a
-    negative coefficient, outside the domain).
+    ``alpha·v_j``; for a sign-constrained prior it is that of ``min F_s + ι(w ≥ 0)``,
+    one-sided at a zero coefficient: ``max(u_j − l1_j, 0)`` with ``u = −∇_w L``, and
+    ``|u_j − l1_j − l2_j w_j|`` where ``w_j > 0`` (infinite at a negative coefficient,
+    outside the domain), ``l1_j = alpha·v_j·r``, ``l2_j = alpha·v_j·(1 − r)``.
     """
     alpha, l1_ratio = penalty
     weights, n_samples = spec.weights, target.size
@@ -313,27 +313,25 @@ def _compare_constrained(
     fit = prior.penalized_fit(
         design, target, noise=sigma, fit_intercept=spec.fit_intercept, sample_weight=weights
     )
-    penalty_term: Callable[[FloatArray], float]
-    if prior.positive:  # without weights (see _check_comparable)
-        # u = −∇_w L = Xᵀ(y − w0 − Xw)/n at the MAP's intercept
-        correlation = design.T @ ((target - intercept_map - design @ coef_map) / n_samples)
+    factor = prior.penalty_factor()
+    factors = np.ones(design.shape[1]) if factor is None else factor
+    # ∇_w L = Xᵀ(s ⊙ (η − y))/Σs at the MAP (s = 1, Σs = n without weights)
+    misfit = intercept_map + design @ coef_map - target
+    gradient = design.T @ (misfit if weights is None else weights * misfit) / total
+    strength = alpha * factors
+    smooth_penalty = functools.partial(
+        weighted_penalty_value, alpha=alpha, l1_ratio=l1_ratio, penalty_factor=factors
+    )
+    penalty_term: Callable[[FloatArray], float] = smooth_penalty
+    if prior.positive:
+        # one-sided at a zero coefficient, infinite outside the domain w ≥ 0
         one_sided = positive_subdiff_distance(
-            coef_map, correlation, alpha * l1_ratio, alpha * (1.0 - l1_ratio)
+            coef_map, -gradient, strength * l1_ratio, strength * (1.0 - l1_ratio)
         )
         distance = np.where(coef_map < 0.0, np.inf, one_sided)
-        penalty_term = functools.partial(prior.penalty_value, n_samples=n_samples, noise=sigma)
+        penalty_term = functools.partial(_on_positive_orthant, smooth_penalty)
     else:
-        factor = prior.penalty_factor()
-        factors = np.ones(design.shape[1]) if factor is None else factor
-        misfit = intercept_map + design @ coef_map - target  # η − y at the MAP
-        if weights is None:
-            gradient = design.T @ (misfit / n_samples)
-        else:
-            gradient = design.T @ (weights * misfit) / total
-        distance = subdiff_distance(coef_map, gradient, alpha * factors, l1_ratio)
-        penalty_term = functools.partial(
-            weighted_penalty_value, alpha=alpha, l1_ratio=l1_ratio, penalty_factor=factors
-        )
+        distance = subdiff_distance(coef_map, gradient, strength, l1_ratio)
 
     def value(coef: FloatArray, w0: float) -> float:
         residual = target - w0 - design @ coef
@@ -355,16 +353,9 @@ def _weighted_penalty(prior: Prior, weights: FloatArray, noise: float) -> tuple[
     return unit_alpha / float(weights.sum()), l1_ratio
 
 
-def _check_comparable(prior: Prior, likelihood: str, weights: FloatArray | None) -> None:
-    """Refuse a sign-constrained prior where the comparison has no one-sided KKT check:
-    the Gaussian likelihood with observation weights."""
-    if prior.positive and weights is not None and likelihood == "gaussian":
-        raise InputValueError(
-            f"{prior!r} (supported on w ≥ 0) with likelihood='gaussian' and weights: "
-            "check_equivalence compares sign-constrained Gaussian-likelihood priors without "
-            "weights only; find_map(build_model(...)) computes the MAP. Omit weights, or use "
-            "a prior on the whole line."
-        )
+def _on_positive_orthant(penalty: Callable[[FloatArray], float], coef: FloatArray) -> float:
+    """``penalty(w)`` on ``w ≥ 0``, ``+∞`` outside it (the sign-constrained prior's domain)."""
+    return math.inf if np.any(coef < 0.0) else penalty(coef)
 
 
 def _comparison(
@@ -454,8 +445,8 @@ def check_equivalence(
         likelihood, with or without weights) is compared with the core solver's
         ``penalty_factor = prior.penalty_factor()``. A sign-constrained prior
         (``positive``: Exponential, half-normal) is compared with the core fit with
-        ``positive=True`` and the one-sided KKT conditions, for every likelihood —
-        with weights for Bernoulli and Poisson, not for the Gaussian likelihood.
+        ``positive=True`` and the one-sided KKT conditions, for every likelihood, with or
+        without weights.
         ``noise`` is the σ of the Gaussian likelihood: fixed at this value, or, when
         None, a free variable reported as the joint MAP σ̂ (with n ≤ p the posterior
         then has no mode, and ``find_map`` says so). The Bernoulli and Poisson
@@ -470,8 +461,8 @@ def check_equivalence(
     ------
     InputValueError
         If ``noise`` is given with the Bernoulli or Poisson likelihood or is not > 0, an
-        ``offset`` with another likelihood than Poisson, a sign-constrained prior with
-        weights or another likelihood than Gaussian, or another argument is not allowed.
+        ``offset`` with another likelihood than Poisson, or another argument is not
+        allowed.
     DataError
         If the data do not fit the likelihood (see
         :func:`~bayesreg.pymc.model.build_model`).
@@ -501,7 +492,6 @@ def check_equivalence(
     elif kind == "poisson":
         check_target(target, spec)
     feature_names = feature_names_of(X, n_features)
-    _check_comparable(prior, kind, spec.weights)
 
     model = model_of_rows(design, target, prior, spec, feature_names)
     estimate = find_map(model)
