@@ -89,6 +89,12 @@ def _independent_certificate(X, y, coef, alpha, l1_ratio, fit_intercept=True):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize(("n", "p"), [(60, 12), (20, 50)])
 @pytest.mark.parametrize("fraction", [0.5, 0.1, 0.01])
+# the oracle runs at tol=1e-15, below what double precision resolves on some of these
+# problems: scikit-learn then reports a gap at the rounding level (2e-13 against its
+# 1.7e-13) as not converged; the agreement below is what is checked
+@pytest.mark.filterwarnings(
+    "ignore:Objective did not converge:sklearn.exceptions.ConvergenceWarning"
+)
 def test_nonnegative_lasso_matches_sklearn(seed, n, p, fraction):
     X, y = _data(seed, n, p)
     alpha = fraction * alpha_max(X, y, positive=True)
