@@ -54,3 +54,26 @@ def test_the_gibbs_sampler_takes_the_bernoulli_likelihood_but_not_poisson() -> N
             X, np.round(np.abs(y)), br.HorseshoePrior(1.0), likelihood="poisson",
             method="gibbs", progressbar=False,
         )  # fmt: skip
+
+
+@pytest.mark.parametrize("likelihood", ["gaussian", "bernoulli"])
+def test_a_weighted_tree_says_what_its_weights_mean(likelihood: str) -> None:
+    # every sampler records observation weights the same way: the horseshoe's Gibbs trees
+    # as the scale mixtures' (whose Gaussian tree is the reference here)
+    X, y = make_data()
+    target = (y > 0).astype(float) if likelihood == "bernoulli" else y
+    weights = np.random.default_rng(1).integers(1, 4, y.size).astype(float)
+    options = {"likelihood": likelihood, "method": "gibbs", "draws": 20, "tune": 10,
+               "chains": 1, "random_seed": 0, "progressbar": False}  # fmt: skip
+    horseshoe = br.sample_posterior(X, target, br.HorseshoePrior(1.0), **options)
+    weighted = br.sample_posterior(
+        X, target, br.HorseshoePrior(1.0), sample_weight=weights, **options
+    )
+    reference = br.sample_posterior(
+        X, target, br.LaplacePrior(1.0), sample_weight=weights, **options
+    )
+    assert "sample_weight" not in horseshoe.attrs
+    for tree in (weighted, reference):
+        assert tree.attrs["sample_weight"] == reference["posterior"].attrs["sample_weight"]
+        assert tree["posterior"].attrs["sample_weight"] == tree.attrs["sample_weight"]
+    assert ("noise σ/√s_i" in weighted.attrs["sample_weight"]) == (likelihood == "gaussian")

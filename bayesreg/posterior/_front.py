@@ -250,12 +250,14 @@ def tree_attrs(
     likelihood: str,
     noise: float | None,
     noise_prior: NoisePrior | None = None,
+    weighted: bool = False,
 ) -> dict[str, Any]:
     """The attributes of a tree: the sampling method, the prior, the likelihood, the noise.
 
     ``noise_prior`` describes the noise: none for the Bernoulli and Poisson likelihoods,
     ``fixed σ = …`` (and ``fixed_noise``) when σ is fixed, else the free σ's prior
-    (``""`` while it is not known yet).
+    (``""`` while it is not known yet). ``weighted``: observation weights were given, and
+    ``sample_weight`` says what they mean for the likelihood.
     """
     if likelihood in ("bernoulli", "poisson"):
         description = f"none ({likelihood.capitalize()} likelihood)"
@@ -271,6 +273,12 @@ def tree_attrs(
     }
     if noise is not None:
         attrs["fixed_noise"] = noise
+    if weighted:
+        attrs["sample_weight"] = (
+            "observation weights: row i has noise σ/√s_i"
+            if likelihood == "gaussian"
+            else "observation weights: log-likelihood Σ_i s_i log p(y_i | η_i)"
+        )
     return attrs
 
 

@@ -343,7 +343,9 @@ def sample_horseshoe_gibbs(
         result, outcomes, names = _bernoulli_draws(
             X, y, prior, sample_weight=sample_weight, run=run
         )
-        attrs = tree_attrs(_METHOD, prior, likelihood=kind, noise=None)
+        attrs = tree_attrs(
+            _METHOD, prior, likelihood=kind, noise=None, weighted=sample_weight is not None
+        )
         return result.tree(outcomes, names, attrs)
     data = linear_data_of(
         X,
@@ -364,5 +366,12 @@ def sample_horseshoe_gibbs(
         )
     sigma = None if noise is None else check_positive(noise, "noise")
     result = _gaussian_draws(data, prior, noise=sigma, noise_prior=checked, run=run)
-    attrs = tree_attrs(_METHOD, prior, likelihood=kind, noise=sigma, noise_prior=checked)
+    attrs = tree_attrs(
+        _METHOD,
+        prior,
+        likelihood=kind,
+        noise=sigma,
+        noise_prior=checked,
+        weighted=sample_weight is not None,
+    )
     return result.tree(y_observed, data.feature_names, attrs)

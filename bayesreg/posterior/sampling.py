@@ -292,12 +292,6 @@ def sample_posterior(
         data_attrs["observed_data"] = (
             f"none: the data are sufficient statistics of {X.n_samples} rows"
         )
-    if weights is not None:
-        data_attrs["sample_weight"] = (
-            "observation weights: row i has noise σ/√s_i"
-            if options.likelihood == "gaussian"
-            else "observation weights: log-likelihood Σ_i s_i log p(y_i | η_i)"
-        )
     if options.method == "nuts":
         return _sample_nuts(X, y, prior, options, data_attrs, offset, weights)
     horseshoe = HorseshoePrior | HorseshoePlusPrior | RegularizedHorseshoePrior
@@ -386,6 +380,7 @@ def _sample_numpy(
         likelihood=options.likelihood,
         noise=options.noise,
         noise_prior=noise_prior,
+        weighted=weights is not None,
     )
     return draws_tree(
         sampled.posterior,
@@ -547,6 +542,7 @@ def _sample_nuts(
         likelihood=options.likelihood,
         noise=options.noise,
         noise_prior=noise_prior,
+        weighted=weights is not None,
     )
     attrs.update(data_attrs)
     tree.attrs.update(attrs)
