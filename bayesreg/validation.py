@@ -548,6 +548,13 @@ def check_probability(value: Any, name: str) -> float:
 def check_seed(value: Any) -> int | np.random.Generator | None:
     """Accept ``None``, a non-negative int or a ``numpy.random.Generator`` as a seed.
 
+    Raises
+    ------
+    InputTypeError
+        If ``value`` is of another type (a bool or a float included).
+    InputValueError
+        If ``value`` is a negative integer.
+
     Examples
     --------
     >>> import numpy as np
@@ -559,22 +566,24 @@ def check_seed(value: Any) -> int | np.random.Generator | None:
     >>> check_seed(-1)
     Traceback (most recent call last):
     ...
-    bayesreg.errors.InputTypeError: random_seed must be None, an integer ≥ 0 or a ...
+    bayesreg.errors.InputValueError: random_seed must be an integer ≥ 0; got -1.
     """
     if value is None or isinstance(value, np.random.Generator):
         return value
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 0:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise InputTypeError(
-            f"random_seed must be None, an integer ≥ 0 or a numpy.random.Generator; got {value!r}."
+            "random_seed must be None, an integer ≥ 0 or a numpy.random.Generator; got "
+            f"{value!r} of type {type(value).__name__}."
         )
+    if int(value) < 0:
+        raise InputValueError(f"random_seed must be an integer ≥ 0; got {int(value)}.")
     return int(value)
 
 
 def as_generator(value: Any) -> np.random.Generator:
-    """``numpy.random.default_rng(value)`` for None, an integer ≥ 0 or a Generator.
+    """``numpy.random.default_rng(value)`` for a seed :func:`check_seed` accepts.
 
-    A Generator is returned as is (draws continue its stream). A negative integer is an
-    ``InputValueError`` here (:func:`check_seed` reports it as an ``InputTypeError``).
+    A Generator is returned as is (draws continue its stream).
 
     Examples
     --------
@@ -586,16 +595,7 @@ def as_generator(value: Any) -> np.random.Generator:
     ...
     bayesreg.errors.InputValueError: random_seed must be an integer ≥ 0; got -1.
     """
-    if value is None or isinstance(value, np.random.Generator):
-        return np.random.default_rng(value)
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise InputTypeError(
-            "random_seed must be None, an integer ≥ 0 or a numpy.random.Generator; got "
-            f"{value!r} of type {type(value).__name__}."
-        )
-    if int(value) < 0:
-        raise InputValueError(f"random_seed must be an integer ≥ 0; got {int(value)}.")
-    return np.random.default_rng(int(value))
+    return np.random.default_rng(check_seed(value))
 
 
 def check_choice(value: Any, name: str, allowed: Sequence[str]) -> str:

@@ -295,3 +295,21 @@ def test_uncentered_fit_reads_the_callers_array_and_agrees_with_a_copy() -> None
         assert fit.converged
         np.testing.assert_array_equal(X, snapshot)
         assert X.flags.writeable
+
+
+@pytest.mark.parametrize(
+    ("seed", "error", "match"),
+    [
+        (-1, InputValueError, r"random_seed must be an integer ≥ 0; got -1\."),
+        (1.5, InputTypeError, r"got 1\.5 of type float\."),
+        (True, InputTypeError, r"got True of type bool\."),
+    ],
+)
+def test_a_seed_is_refused_the_same_way_everywhere(seed: object, error: type, match: str) -> None:
+    # check_seed (samplers, cross-validation) and as_generator (data generators) raise the
+    # same class with the same message for the same bad seed
+    from bayesreg.validation import as_generator, check_seed
+
+    for check in (check_seed, as_generator):
+        with pytest.raises(error, match=match):
+            check(seed)
