@@ -61,6 +61,16 @@ def test_path_warning_names_the_callers_line(monkeypatch: pytest.MonkeyPatch) ->
     assert caught
     assert all(item.category is ConvergenceWarning for item in caught)
     assert {item.filename for item in caught} == {__file__}
+    # one wording for every path: how many missed, and the worst with its certificate
+    lasso_caught = _caught(lambda: bayesreg.lasso_path(X, Y, n_alphas=5, max_iter=1))
+    for item, solver, certificate in (
+        (caught[0], "logistic_path", "KKT residual"),
+        (lasso_caught[0], "lasso_path", "duality gap"),
+    ):
+        message = str(item.message)
+        assert message.startswith(f"{solver}: ")
+        assert "of 5 solutions did not reach their certificate's threshold" in message
+        assert f"has {certificate} " in message
 
 
 def test_warn_skips_every_frame_of_the_package() -> None:

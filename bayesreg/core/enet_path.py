@@ -25,9 +25,9 @@ from bayesreg.core.enet_solver import (
     EnetProblem,
     least_squares_inputs,
 )
-from bayesreg.core.results import PathCertificates, PathFit
+from bayesreg.core.results import PathCertificates, PathFit, warn_unconverged_path
 from bayesreg.core.types import FloatArray
-from bayesreg.errors import ConvergenceWarning, DataError, InputValueError, warn
+from bayesreg.errors import DataError, InputValueError
 from bayesreg.validation import (
     check_bool,
     check_grid_eps,
@@ -269,16 +269,14 @@ def solve_lasso_path(
         for alpha, solution in zip(grid, solutions, strict=True)
     ]
     certificates = PathCertificates.of(found)
-    converged = certificates.converged
-    if not converged.all():
-        worst = certificates.worst()
-        warn(
-            f"lasso_path: {int((~converged).sum())} of {grid.size} solutions did not reach "
-            f"their certificate's threshold; the worst, at alpha = {grid[worst]:.6g}, has "
-            f"{found[worst].describe()}. Their converged flag is False. Increase "
-            "max_iter, or loosen tol if the certificate is at the rounding level.",
-            ConvergenceWarning,
-        )
+    worst = certificates.worst()
+    warn_unconverged_path(
+        "lasso_path",
+        certificates.converged,
+        float(grid[worst]),
+        found[worst].describe(),
+        "Increase max_iter, or loosen tol if the certificate is at the rounding level.",
+    )
     coefs = problem.coefs(np.array([solution.coef for solution in solutions]))
     return PathFit(
         alphas=grid,

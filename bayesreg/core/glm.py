@@ -33,7 +33,7 @@ from bayesreg.core.datafits import Datafit
 from bayesreg.core.glm_stream import StreamedGLM
 from bayesreg.core.newton import NewtonResult, minimize
 from bayesreg.core.newton_glm import PenalizedGLM
-from bayesreg.core.results import PathFit, PenalizedFit
+from bayesreg.core.results import PathFit, PenalizedFit, warn_unconverged_path
 from bayesreg.core.types import EPS, FloatArray
 from bayesreg.errors import ConvergenceWarning, DataError, InputValueError, warn
 from bayesreg.validation import as_design_or_sparse, is_sparse
@@ -334,16 +334,15 @@ def glm_path(
         solved = solve_glm(data, float(alpha), l1_ratio, tol=tol, max_iter=max_iter, start=start)
         start = solved.result.point.theta
         fits.append(solved.fit)
-    not_converged = [fit for fit in fits if not fit.converged]
-    if not_converged:
-        worst = max(not_converged, key=lambda fit: fit.gap / fit.tol)
-        warn(
-            f"{solver}: {len(not_converged)} of {grid.size} fits did not reach their KKT "
-            f"threshold (worst: residual {worst.gap:.3e} > {worst.tol:.3e} at alpha = "
-            f"{worst.alpha:.6g}); their converged flag is False. Loosen tol if the residual "
-            "is near the rounding level.",
-            ConvergenceWarning,
-        )
+    converged = np.array([fit.converged for fit in fits], dtype=bool)
+    worst = max(fits, key=lambda fit: fit.gap / fit.tol)
+    warn_unconverged_path(
+        solver,
+        converged,
+        worst.alpha,
+        f"KKT residual {worst.gap:.3e} against its threshold {worst.tol:.3e}",
+        "Loosen tol if the residual is near the rounding level.",
+    )
     return PathFit(
         alphas=grid,
         coefs=np.array([fit.coef for fit in fits]).reshape(grid.size, data.n_features),
@@ -351,7 +350,7 @@ def glm_path(
         gaps=np.array([fit.gap for fit in fits]),
         l1_ratio=l1_ratio,
         objectives=np.array([fit.objective for fit in fits]),
-        converged=np.array([fit.converged for fit in fits], dtype=bool),
+        converged=converged,
         n_iters=np.array([fit.n_iter for fit in fits], dtype=np.int64),
         alpha_max=alpha_max,
     )

@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bayesreg.core.types import FloatArray, freeze_fields
+from bayesreg.errors import ConvergenceWarning, warn
 
 __all__ = [
     "CVResult",
@@ -19,6 +20,7 @@ __all__ = [
     "PathFit",
     "PenalizedFit",
     "RidgePathFit",
+    "warn_unconverged_path",
 ]
 
 
@@ -86,6 +88,24 @@ class PathCertificates:
     def path_fields(self) -> dict[str, Any]:
         """The fields of a :class:`PathFit` they set: gaps, converged, certificates."""
         return {"gaps": self.values, "converged": self.converged, "certificates": self.kinds}
+
+
+def warn_unconverged_path(
+    solver: str, converged: NDArray[np.bool_], alpha: float, detail: str, advice: str
+) -> None:
+    """One ConvergenceWarning for a path some of whose solutions missed their threshold.
+
+    ``alpha`` and ``detail`` (its certificate against its threshold, in words) describe
+    the worst of them; ``advice`` says what to change. Nothing when all converged.
+    """
+    if converged.all():
+        return
+    warn(
+        f"{solver}: {int((~converged).sum())} of {converged.size} solutions did not reach "
+        f"their certificate's threshold; the worst, at alpha = {alpha:.6g}, has {detail}. "
+        f"Their converged flag is False. {advice}",
+        ConvergenceWarning,
+    )
 
 
 @dataclass(frozen=True)
