@@ -581,7 +581,8 @@ def check_seed(value: Any) -> int | np.random.Generator | None:
 
 
 def as_generator(value: Any) -> np.random.Generator:
-    """``numpy.random.default_rng(value)`` for a seed :func:`~bayesreg.validation.check_seed` accepts.
+    """``numpy.random.default_rng(value)`` for a seed that
+    :func:`~bayesreg.validation.check_seed` accepts.
 
     A Generator is returned as is (draws continue its stream).
 
