@@ -19,6 +19,7 @@ a noise prior with curvature ``c > 0`` (HalfNormal on σ) multiplies the target 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -113,17 +114,11 @@ class ScaleMixtureChains:
         """Advance all chains ``n_iter`` iterations; return the draws when ``record``."""
         if self.update == "coordinate":
             return self._run_coordinate(n_iter, record=record, progress=progress)
-        chains, p = self.coef.shape
+        p = self.coef.shape[1]
         data, prior = self.data, self.prior
-        trace: dict[str, FloatArray] = {}
-        if record:
-            trace["coef"] = np.empty((chains, n_iter, p))
-            trace["noise_var"] = np.empty((chains, n_iter))
-            trace["l1"] = np.empty((chains, n_iter))
+        trace = self._empty_trace(n_iter, record)
         z_width = p if data.n_samples >= p else p + data.n_samples
-        start = 0
-        while start < n_iter:
-            block = min(_BLOCK, n_iter - start)
+        for start, block in _blocks(n_iter, progress):
             # the variates of `block` iterations, drawn per chain in a fixed order
             z = self.streams.normal(block, z_width)
             noise_gamma = self.streams.gamma(max(self.noise_shape, 0.5), block)
@@ -146,10 +141,18 @@ class ScaleMixtureChains:
                     trace["coef"][:, i] = self.coef
                     trace["noise_var"][:, i] = self.noise_var
                     trace["l1"][:, i] = np.sqrt(self.l1_squared)
-            start += block
-            if progress is not None:
-                progress.advance(block)
         return trace
+
+    def _empty_trace(self, n_iter: int, record: bool) -> dict[str, FloatArray]:
+        """The arrays the draws of ``n_iter`` iterations go into (none unless ``record``)."""
+        chains, p = self.coef.shape
+        if not record:
+            return {}
+        return {
+            "coef": np.empty((chains, n_iter, p)),
+            "noise_var": np.empty((chains, n_iter)),
+            "l1": np.empty((chains, n_iter)),
+        }
 
     def _coordinate_model(self) -> CoordinateModel:
         """The constants of the coordinate iterations (``_coordinate_kernel``)."""
@@ -203,29 +206,19 @@ class ScaleMixtureChains:
         (the compiled module, and numba with it, is imported here on first use)."""
         from bayesreg.posterior._coordinate_kernel import CoordinateState, coordinate_block
 
-        chains, p = self.coef.shape
         model = self._coordinate_model()
         state = CoordinateState(
             coef=np.ascontiguousarray(self.coef, dtype=np.float64),
             inv_mixing=np.ascontiguousarray(self.inv_mixing, dtype=np.float64),
             scalars=np.stack([self.noise_var, self.l1_squared, self.accepted], axis=1),
         )
-        trace: dict[str, FloatArray] = {}
-        if record:
-            trace["coef"] = np.empty((chains, n_iter, p))
-            trace["noise_var"] = np.empty((chains, n_iter))
-            trace["l1"] = np.empty((chains, n_iter))
-        start = 0
-        while start < n_iter:
-            block = min(_BLOCK, n_iter - start)
+        trace = self._empty_trace(n_iter, record)
+        for start, block in _blocks(n_iter, progress):
             coef, scalars = coordinate_block(model, state, self._coordinate_variates(block))
             if record:
                 trace["coef"][:, start : start + block] = coef
                 trace["noise_var"][:, start : start + block] = scalars[:, :, 0]
                 trace["l1"][:, start : start + block] = np.sqrt(scalars[:, :, 1])
-            start += block
-            if progress is not None:
-                progress.advance(block)
         self.coef, self.inv_mixing = state.coef, state.inv_mixing
         self.noise_var = state.scalars[:, 0].copy()
         self.l1_squared = state.scalars[:, 1].copy()
@@ -280,3 +273,13 @@ class ScaleMixtureChains:
         """``w0 | w, σ ~ N(ȳ − x̄ᵀw, σ²/n)`` for recorded draws (chains, draws); ``σ²/Σs``
         with observation weights (``data.total_weight``)."""
         return self.data.intercept_draws(coef, noise_var, self.streams.normal(noise_var.shape[1]))
+
+
+def _blocks(n_iter: int, progress: SamplingProgress | None) -> Iterator[tuple[int, int]]:
+    """``(start, size)`` of the blocks of at most ``_BLOCK`` iterations that make up
+    ``n_iter``; the progress bar advances by each block once its body has run."""
+    for start in range(0, n_iter, _BLOCK):
+        block = min(_BLOCK, n_iter - start)
+        yield start, block
+        if progress is not None:
+            progress.advance(block)
