@@ -65,6 +65,11 @@ def test_weighted_gaussian_map_is_the_non_negative_fit_of_the_replicated_rows(
     report = br.check_equivalence(X, y, prior, noise=1.0, weights=weights)
     assert report.ok
     assert np.all(report.coef_map >= 0.0)
+    # the report says which n the conversion used: Σs, beside the row count
+    assert (report.n_samples, report.weight_sum) == (150, float(weights.sum()))
+    assert report.alpha == pytest.approx(prior.penalty(1, 1.0)[0] / weights.sum(), rel=1e-14)
+    assert f"n = 150 rows, Σs = {weights.sum():.6g} in the conversion" in str(report)
+    assert report.to_dict()["weight_sum"] == float(weights.sum())
     counts = weights.astype(int)
     replicated = prior.penalized_fit(np.repeat(X, counts, axis=0), np.repeat(y, counts), noise=1.0)
     np.testing.assert_allclose(report.coef_map, replicated.coef, rtol=0.0, atol=COEF_ATOL)

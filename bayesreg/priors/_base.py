@@ -130,7 +130,8 @@ class Prior(ABC):
 
     @abstractmethod
     def variance(self) -> float:
-        """Prior variance of one coefficient (the mean is 0)."""
+        """Prior variance of one coefficient, about its mean (0 for the priors on the whole
+        line; a sign-constrained prior says its own)."""
 
     @abstractmethod
     def to_pymc(

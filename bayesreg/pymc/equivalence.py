@@ -134,6 +134,10 @@ class EquivalenceReport:
         Whether ``noise`` is the MAP σ̂ of the model with a free σ.
     likelihood : str
     fit_intercept : bool
+    weight_sum : float or None
+        ``Σs`` of the observation weights, the n of the conversion with weights
+        (``alpha = σ²(l1 + l2)/Σs``); None without weights (the n of the conversion is
+        then ``n_samples``).
 
     Examples
     --------
@@ -183,6 +187,7 @@ class EquivalenceReport:
     noise_estimated: bool
     likelihood: str
     fit_intercept: bool
+    weight_sum: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "coef_map", frozen_array(self.coef_map))
@@ -212,7 +217,7 @@ class EquivalenceReport:
         )
         rows = [
             f"{self.prior!r}  ⇔  alpha = {self.alpha:.6g}, l1_ratio = {self.l1_ratio:.6g}",
-            f"(n = {self.n_samples}, {self.likelihood} likelihood, {self._noise_text()}, "
+            f"({self._size_text()}, {self.likelihood} likelihood, {self._noise_text()}, "
             f"intercept {'fitted' if self.fit_intercept else 'not fitted'})",
             "",
             f"{'feature':<14} {'MAP':>16} {'penalized':>16} {'|diff|':>10}  "
@@ -252,6 +257,12 @@ class EquivalenceReport:
 
     def _allowed(self, scale: float) -> str:
         return f"{self.rtol * scale:.2e}"
+
+    def _size_text(self) -> str:
+        """``n = …``, and with weights the ``Σs`` that stands for n in the conversion."""
+        if self.weight_sum is None:
+            return f"n = {self.n_samples}"
+        return f"n = {self.n_samples} rows, Σs = {self.weight_sum:.6g} in the conversion"
 
     def _noise_text(self) -> str:
         if self.likelihood in ("bernoulli", "poisson"):
@@ -547,4 +558,5 @@ def check_equivalence(
         noise_estimated=noise_estimated,
         likelihood=kind,
         fit_intercept=intercept,
+        weight_sum=None if spec.weights is None else float(spec.weights.sum()),
     )
