@@ -25,8 +25,8 @@ from bayesreg import errors
 from bayesreg.core.ridge import centered_singular_values
 from bayesreg.core.types import EPS, FloatArray
 from bayesreg.errors import DiagnosticsWarning, InputTypeError, InputValueError
-from bayesreg.posterior._data import prepare_linear_data
-from bayesreg.posterior._stats_data import least_squares_coef
+from bayesreg.posterior._data import LinearData, prepare_linear_data
+from bayesreg.posterior._stats_data import least_squares_coef, linear_data_of
 from bayesreg.posterior.conjugate import gaussian_posterior
 from bayesreg.priors import (
     BayesianLassoPrior,
@@ -290,14 +290,21 @@ def check_diagnostics(
     )
 
 
-def _map_coef(X: Any, y: Any, prior: Prior, noise: float | None, fit_intercept: bool) -> FloatArray:
-    """MAP coefficients: the core solver with σ fixed, the joint MAP of PyMC's model otherwise."""
+def _map_coef(
+    X: Any, y: Any, prior: Prior, noise: float | None, fit_intercept: bool, weights: Any
+) -> FloatArray:
+    """MAP coefficients: the core solver with σ fixed, the joint MAP of PyMC's model otherwise
+    (with the observation weights ``weights``, None for none)."""
     if noise is not None:
-        return prior.penalized_fit(X, y, noise=noise, fit_intercept=fit_intercept).coef
+        fit = prior.penalized_fit(
+            X, y, noise=noise, fit_intercept=fit_intercept, sample_weight=weights
+        )
+        return fit.coef
     from bayesreg.pymc.map import find_map
     from bayesreg.pymc.model import build_model
 
-    estimate = find_map(build_model(X, y, prior, noise=None, fit_intercept=fit_intercept))
+    model = build_model(X, y, prior, noise=None, fit_intercept=fit_intercept, weights=weights)
+    estimate = find_map(model)
     coef: FloatArray = np.asarray(estimate.coef, dtype=np.float64)
     return coef
 
@@ -353,11 +360,36 @@ def ridge_effective_dof(X: Any, alpha: float, *, fit_intercept: bool = True) -> 
     return float(np.sum(kept / (kept + n_samples * penalty)))
 
 
-def _default_negligible(X: Any, y: Any) -> FloatArray:
-    """``ε_j = 0.1 · sd(y) / sd(x_j)``: a one-sd change of x_j moving y by < 0.1 sd."""
-    data = prepare_linear_data(X, y, fit_intercept=True)
-    x_sd = np.sqrt(np.diag(data.gram) / data.n_samples)
-    y_sd = math.sqrt(data.yty / data.n_samples)
+def _summary_data(X: Any, y: Any, fit_intercept: bool, weights: Any) -> LinearData:
+    """The rows of the summary: as the tree was drawn, with its observation weights."""
+    if weights is None:
+        return prepare_linear_data(X, y, fit_intercept=fit_intercept)
+    return linear_data_of(X, y, fit_intercept=fit_intercept, sample_weight=weights)
+
+
+def _check_tree_weights(tree: xarray.DataTree, weights: Any) -> None:
+    """Weights given exactly when the tree records that it was drawn with some."""
+    weighted = "sample_weight" in tree.attrs
+    if weighted and weights is None:
+        raise InputValueError(
+            "the tree was drawn with observation weights (its sample_weight attribute: "
+            f"{tree.attrs['sample_weight']!r}); pass them as sample_weight=..., so that the "
+            "MAP and least-squares columns are those of the same weighted model."
+        )
+    if weights is not None and not weighted and "sampling_method" in tree.attrs:
+        raise InputValueError(
+            "sample_weight was given, but the tree was drawn without observation weights; "
+            "omit sample_weight, or draw the tree with sample_posterior(..., "
+            "sample_weight=...)."
+        )
+
+
+def _default_negligible(X: Any, y: Any, weights: Any = None) -> FloatArray:
+    """``ε_j = 0.1 · sd(y) / sd(x_j)``: a one-sd change of x_j moving y by < 0.1 sd (sd's
+    weighted by the observation weights, when there are some)."""
+    data = _summary_data(X, y, True, weights)
+    x_sd = np.sqrt(np.diag(data.gram) / data.total_weight)
+    y_sd = math.sqrt(data.yty / data.total_weight)
     with np.errstate(divide="ignore"):
         negligible: FloatArray = 0.1 * y_sd / x_sd
     return negligible
@@ -385,6 +417,7 @@ def shrinkage_summary(
     hdi_prob: float = 0.95,
     negligible: float | Sequence[float] | None = None,
     map_coef: Any = None,
+    sample_weight: Any = None,
 ) -> pd.DataFrame:
     """Per-coefficient shrinkage summary of a posterior drawn under ``prior``.
 
@@ -422,6 +455,11 @@ def shrinkage_summary(
         they are computed: by the core solver when ``noise`` is fixed, by
         :func:`bayesreg.pymc.map.find_map` on the PyMC model (compiled on every call) when it is
         sampled.
+    sample_weight : array-like of shape (n_samples,), optional
+        The observation weights the tree was drawn with (``sample_posterior(...,
+        sample_weight=s)``, which records that it had some): the MAP, the least squares
+        and the default ε are then the weighted ones (row i with noise ``σ/√s_i``). A tree
+        that records weights needs them here, and one drawn without refuses them.
 
     Returns
     -------
@@ -480,8 +518,9 @@ def shrinkage_summary(
         )
     drawn_prior = _tree_prior(tree, prior)
     drawn_noise = _tree_noise(tree, noise, needed=map_coef is None)
+    _check_tree_weights(tree, sample_weight)
     check_diagnostics(tree)
-    data = prepare_linear_data(X, y, fit_intercept=fit_intercept)
+    data = _summary_data(X, y, fit_intercept, sample_weight)
     coef = _group(tree, "posterior")["coef"]
     draws = coef.to_numpy().reshape(-1, coef.shape[-1])
     if draws.shape[1] != data.n_features:
@@ -490,12 +529,12 @@ def shrinkage_summary(
             "columns; pass the X the posterior was drawn with."
         )
     epsilon = (
-        _default_negligible(X, y)
+        _default_negligible(X, y, sample_weight)
         if negligible is None
         else _check_negligible(negligible, data.n_features)
     )
     map_values = (
-        _map_coef(X, y, drawn_prior, drawn_noise, fit_intercept)
+        _map_coef(X, y, drawn_prior, drawn_noise, fit_intercept, sample_weight)
         if map_coef is None
         else as_coef(map_coef, data.n_features, "map_coef")
     )

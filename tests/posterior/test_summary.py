@@ -370,3 +370,37 @@ def test_a_bernoulli_tree_is_refused() -> None:
     tree.attrs["likelihood"] = "bernoulli"
     with pytest.raises(InputValueError, match="drawn with the bernoulli likelihood"):
         shrinkage_summary(tree, X, y, GaussianPrior(1.0))
+
+
+def test_weighted_tree_is_summarized_against_the_weighted_model() -> None:
+    # integer weights are repeated rows: the MAP, least-squares and default ε columns of a
+    # tree drawn with weights are those of the replicated rows (oracles: the weighted
+    # LinearRegression and the lasso on the replicated rows)
+    X, y = _problem(n=60, p=4, seed=21)
+    weights = np.random.default_rng(22).integers(1, 4, 60).astype(float)
+    prior = LaplacePrior(0.2)
+    tree = sample_posterior(
+        X, y, prior, noise=1.0, method="gibbs", draws=200, chains=2, random_seed=0,
+        sample_weight=weights, progressbar=False,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DiagnosticsWarning)  # 400 draws: ESS below its bar
+        table = shrinkage_summary(tree, X, y, sample_weight=weights)
+        with pytest.raises(InputValueError, match="pass them as sample_weight"):
+            shrinkage_summary(tree, X, y)
+    rows = np.repeat(np.arange(60), weights.astype(int))
+    X_rep, y_rep = X.iloc[rows], y[rows]
+    least_squares = LinearRegression().fit(X, y, sample_weight=weights).coef_
+    np.testing.assert_allclose(table["least_squares"], least_squares, rtol=1e-10)
+    alpha = prior.penalty(rows.size, 1.0)[0]
+    np.testing.assert_allclose(table["map"], lasso(X_rep, y_rep, alpha).coef, rtol=0.0, atol=1e-10)
+    draws = tree["posterior"]["coef"].to_numpy().reshape(-1, 4)
+    epsilon = 0.1 * np.std(y_rep) / np.std(X_rep.to_numpy(), axis=0)
+    np.testing.assert_allclose(table["prob_negligible"], (np.abs(draws) < epsilon).mean(axis=0))
+    # a tree drawn without weights refuses them
+    unweighted = sample_posterior(
+        X, y, prior, noise=1.0, method="gibbs", draws=50, chains=1, random_seed=0,
+        progressbar=False,
+    )  # fmt: skip
+    with pytest.raises(InputValueError, match="drawn without observation weights"):
+        shrinkage_summary(unweighted, X, y, sample_weight=weights)
