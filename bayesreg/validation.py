@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse
 from numpy.typing import NDArray
 
-from bayesreg.errors import DataError, InputTypeError, InputValueError
+from bayesreg.errors import BayesregError, DataError, InputTypeError, InputValueError
 
 __all__ = [
     "as_coef",
@@ -46,6 +46,7 @@ __all__ = [
     "check_tol",
     "feature_names_of",
     "is_sparse",
+    "nonnegative_entries",
 ]
 
 #: The scipy.sparse formats the least-squares solvers read without conversion.
@@ -760,3 +761,59 @@ def check_gamma_hyperprior(value: Any, name: str = "hyperprior") -> tuple[float,
             f"got {_describe(value)}."
         ) from None
     return check_positive(shape, f"{name} shape"), check_positive(rate, f"{name} rate")
+
+
+def nonnegative_entries(
+    value: Any,
+    size: int,
+    name: str,
+    per: str,
+    *,
+    hint: str = "",
+    type_error: type[BayesregError] = DataError,
+    value_error: type[InputValueError] = DataError,
+) -> FloatArray:
+    """``value`` as a fresh float64 vector ``v`` of ``size`` entries with ``v_j ≥ 0`` and
+    every ``v_j`` finite: the check of observation weights and of penalty factors.
+
+    ``per`` says what one entry belongs to (``"one weight per row of X"``), ``hint`` is
+    appended to the message on a bad entry.
+
+    Raises
+    ------
+    type_error
+        If ``value`` is not numeric.
+    value_error
+        If its shape is not ``(size,)``, or an entry is negative, NaN or infinite (naming
+        the first and counting them).
+
+    Examples
+    --------
+    >>> from bayesreg.validation import nonnegative_entries
+    >>> nonnegative_entries([1, 0, 2.5], 3, "sample_weight", "one weight per row of X")
+    array([1. , 0. , 2.5])
+    >>> nonnegative_entries([1.0, -1.0], 2, "sample_weight", "one weight per row of X")
+    Traceback (most recent call last):
+    ...
+    bayesreg.errors.DataError: sample_weight must be finite and ≥ 0 (2 finite numbers ≥ 0, ...
+    """
+    try:
+        entries = np.array(value, dtype=np.float64, copy=True)
+    except (TypeError, ValueError) as error:
+        raise type_error(
+            f"{name} must be an array of {size} finite numbers ≥ 0 ({per}) or None; got a "
+            f"value of type {type(value).__name__} that is not numeric ({error})."
+        ) from None
+    if entries.shape != (size,):
+        raise value_error(
+            f"{name} must have shape ({size},): {size} finite numbers ≥ 0, {per}; got shape "
+            f"{entries.shape}."
+        )
+    bad = np.flatnonzero(~np.isfinite(entries) | (entries < 0.0))
+    if bad.size:
+        first = int(bad[0])
+        raise value_error(
+            f"{name} must be finite and ≥ 0 ({size} finite numbers ≥ 0, {per}); got "
+            f"{name}[{first}] = {float(entries[first])!r} ({bad.size} such entries).{hint}"
+        )
+    return entries

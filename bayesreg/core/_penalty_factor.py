@@ -52,9 +52,9 @@ from bayesreg.core.data import (
     SparseRows,
     Statistics,
 )
-from bayesreg.core.stats import nonnegative_entries
 from bayesreg.core.types import FloatArray, IndexArray
 from bayesreg.errors import DataError, InputTypeError, InputValueError
+from bayesreg.validation import nonnegative_entries
 
 __all__ = [
     "FactoredProblem",

@@ -82,7 +82,7 @@ import scipy.linalg
 
 from bayesreg.core._least_squares import GramData, syrk_gram
 from bayesreg.core.types import EPS, FloatArray, frozen_array
-from bayesreg.errors import BayesregError, DataError, InputTypeError, InputValueError
+from bayesreg.errors import DataError, InputTypeError, InputValueError
 from bayesreg.validation import (
     as_coef,
     as_design,
@@ -91,6 +91,7 @@ from bayesreg.validation import (
     check_finite,
     check_positive_int,
     feature_names_of,
+    nonnegative_entries,
 )
 
 __all__ = [
@@ -101,7 +102,6 @@ __all__ = [
     "check_sample_weight",
     "is_sufficient_stats",
     "merge_moments",
-    "nonnegative_entries",
     "shifted_block_moments",
     "symmetric_gram",
 ]
@@ -667,52 +667,6 @@ def check_block_weights(sample_weight: Any, n_samples: int, name: str) -> FloatA
     if sample_weight is None:
         return None
     return nonnegative_entries(sample_weight, n_samples, name, "one weight per row of X")
-
-
-def nonnegative_entries(
-    value: Any,
-    size: int,
-    name: str,
-    per: str,
-    *,
-    hint: str = "",
-    type_error: type[BayesregError] = DataError,
-    value_error: type[InputValueError] = DataError,
-) -> FloatArray:
-    """``value`` as a fresh float64 vector ``v`` of ``size`` entries with ``v_j ≥ 0`` and
-    every ``v_j`` finite: the check of observation weights and of penalty factors.
-
-    ``per`` says what one entry belongs to (``"one weight per row of X"``), ``hint`` is
-    appended to the message on a bad entry.
-
-    Raises
-    ------
-    type_error
-        If ``value`` is not numeric.
-    value_error
-        If its shape is not ``(size,)``, or an entry is negative, NaN or infinite (naming
-        the first and counting them).
-    """
-    try:
-        entries = np.array(value, dtype=np.float64, copy=True)
-    except (TypeError, ValueError) as error:
-        raise type_error(
-            f"{name} must be an array of {size} finite numbers ≥ 0 ({per}) or None; got a "
-            f"value of type {type(value).__name__} that is not numeric ({error})."
-        ) from None
-    if entries.shape != (size,):
-        raise value_error(
-            f"{name} must have shape ({size},): {size} finite numbers ≥ 0, {per}; got shape "
-            f"{entries.shape}."
-        )
-    bad = np.flatnonzero(~np.isfinite(entries) | (entries < 0.0))
-    if bad.size:
-        first = int(bad[0])
-        raise value_error(
-            f"{name} must be finite and ≥ 0 ({size} finite numbers ≥ 0, {per}); got "
-            f"{name}[{first}] = {float(entries[first])!r} ({bad.size} such entries).{hint}"
-        )
-    return entries
 
 
 def _positive_rows(
