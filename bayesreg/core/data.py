@@ -475,8 +475,9 @@ def least_squares_data(
     X : array-like or DataFrame of shape (n, p), scipy.sparse CSR/CSC matrix, or SufficientStats
         A dense ``X`` is centered (or copied) into one fresh float64 array that the
         problem owns (C-ordered, column-major when n < p), read in its own memory layout
-        and never written to (converted first only when it is not float64); a sparse one
-        is kept
+        and never written to (converted first only when it is not float64); without
+        intercept or weights, a float64 ``X`` already in that order is read through a
+        read-only view instead (nothing to center, nothing copied); a sparse one is kept
         as it is (copied only to convert its values to float64); statistics are read
         (then ``y`` must be None).
     y : array-like of shape (n,), or None with SufficientStats
